@@ -1,0 +1,1 @@
+"""cslab: the open-source platform of a university Citizen Science Lab."""

@@ -1,0 +1,1 @@
+"""People: users and profiles, sign-up and sign-in, API tokens, personal data export."""

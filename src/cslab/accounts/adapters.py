@@ -1,0 +1,39 @@
+"""django-allauth hooks: send its e-mails through the task backend, use our user model."""
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import get_language
+
+
+class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """Render the message now (in the visitor's language) and send it from a worker."""
+        from cslab.core.tasks import send_email
+
+        message = self.render_mail(template_prefix, email, context)
+        html_body = None
+        for body, mimetype in getattr(message, "alternatives", []):
+            if mimetype == "text/html":
+                html_body = body
+        transaction.on_commit(
+            lambda: send_email.enqueue(
+                subject=message.subject,
+                body=message.body,
+                to=list(message.to),
+                from_email=message.from_email,
+                html_body=html_body,
+            )
+        )
+
+    def save_user(self, request: Any, user: Any, form: Any, commit: bool = True) -> Any:
+        user.preferred_language = (get_language() or settings.LANGUAGE_CODE)[:2]
+        return super().save_user(request, user, form, commit)
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]
+    def is_open_for_signup(self, request: Any, sociallogin: Any) -> bool:
+        return bool(settings.OIDC_ENABLED)

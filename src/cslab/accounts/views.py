@@ -1,0 +1,77 @@
+"""Account pages: profile, API tokens, personal data export. Thin: one service per action."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cslab.accounts import selectors
+from cslab.accounts.forms import ApiTokenForm, ProfileForm
+from cslab.accounts.jobs import DATA_EXPORT
+from cslab.accounts.services.api_tokens import api_token_create, api_token_revoke
+from cslab.accounts.services.users import profile_update
+from cslab.core.errors import DomainError
+from cslab.core.services.jobs import job_start
+
+
+@login_required
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        profile_update(actor=request.user, user=request.user, **form.cleaned_data)
+        messages.success(request, _("Your profile is saved."))
+        response = redirect("account_profile")
+        language = form.cleaned_data["preferred_language"]
+        translation.activate(language)
+        response.set_cookie("django_language", language, samesite="Lax")
+        return response
+    return render(request, "accounts/profile_edit.html", {"form": form})
+
+
+def profile_detail(request: HttpRequest, user_id: int) -> HttpResponse:
+    person = selectors.profile_get_for_viewing(user=request.user, user_id=user_id)
+    return render(request, "accounts/profile_detail.html", {"person": person})
+
+
+@login_required
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST or None)
+    new_secret = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, new_secret = api_token_create(
+                actor=request.user, user=request.user, name=form.cleaned_data["name"]
+            )
+            form = ApiTokenForm()
+        except DomainError as error:
+            form.add_error("name", error.message)
+    tokens = selectors.api_token_list_for_user(user=request.user)
+    return render(
+        request,
+        "accounts/api_tokens.html",
+        {"form": form, "tokens": tokens, "new_secret": new_secret},
+    )
+
+
+@login_required
+@require_POST
+def api_token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = selectors.api_token_get_for_managing(user=request.user, token_id=token_id)
+    api_token_revoke(actor=request.user, token=token)
+    messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
+    return redirect("api_tokens")
+
+
+@login_required
+@require_POST
+def data_export_start(request: HttpRequest) -> HttpResponse:
+    job = job_start(
+        actor=request.user,
+        kind=DATA_EXPORT,
+        title=_("Export of my personal data"),
+        arguments={"user_id": request.user.pk},
+    )
+    return redirect(job)

@@ -1,0 +1,1 @@
+"""The HTTP API: the NinjaAPI instance, authentication, error mapping, pagination."""

@@ -1,0 +1,23 @@
+"""The NinjaAPI instance at /api/v1/: every area's router is registered here."""
+
+from ninja import NinjaAPI
+
+from cslab.accounts.api import router as accounts_router
+from cslab.api import errors
+from cslab.core.api import router as core_router
+
+api = NinjaAPI(
+    title="cslab API",
+    version="1.0.0",
+    description=(
+        "The API of cslab, the Citizen Science Lab platform. Authenticate with a personal API "
+        "token (`Authorization: Bearer cslab_…`) or a browser session. Errors are RFC 9457 "
+        "problem+json documents with a stable `code`. Lists use cursor pagination: pass the "
+        "`next_cursor` of a page as `cursor` to get the next one."
+    ),
+    urls_namespace="api-1.0.0",
+)
+errors.install(api)
+
+api.add_router("/", accounts_router)
+api.add_router("/", core_router)

@@ -1,0 +1,40 @@
+"""API authentication: personal tokens (Bearer), the browser session, or anonymous."""
+
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
+from ninja.security import HttpBearer, SessionAuth
+
+from cslab.accounts.services.api_tokens import api_token_authenticate
+from cslab.core.errors import NotAuthenticatedError
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer cslab_…`; a token that does not work is refused, not ignored."""
+
+    openapi_description = "A personal API token, created on your account page or with `cslab token create`."
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = api_token_authenticate(secret=token)
+        if user is None:
+            raise NotAuthenticatedError("The API token is unknown or revoked.", code="invalid_token")
+        request.user = user
+        return user
+
+
+class AnonymousAuth:
+    """Let a visitor without credentials through as AnonymousUser (public reads only)."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if request.headers.get("Authorization"):
+            return None
+        return AnonymousUser()
+
+
+token_auth = TokenAuth()
+session_auth = SessionAuth()
+anonymous_auth = AnonymousAuth()
+
+SIGNED_IN = [token_auth, session_auth]
+ANYONE = [token_auth, session_auth, anonymous_auth]

@@ -1,0 +1,115 @@
+"""The one place domain errors become HTTP: RFC 9457 problem+json with a stable code."""
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+
+from cslab.core.errors import (
+    ConflictError,
+    DomainError,
+    InvalidInputError,
+    NotAuthenticatedError,
+    NotFoundError,
+    PermissionDeniedError,
+)
+
+logger = logging.getLogger(__name__)
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+STATUS_BY_ERROR: list[tuple[type[DomainError], int]] = [
+    (NotFoundError, 404),
+    (NotAuthenticatedError, 401),
+    (PermissionDeniedError, 403),
+    (InvalidInputError, 400),
+    (ConflictError, 409),
+]
+
+
+def problem(
+    request: HttpRequest, *, status: int, code: str, detail: str, **extra: Any
+) -> HttpResponse:
+    """Build a problem+json response; `code` is stable and documented, `detail` is for people."""
+    body = {
+        "type": f"urn:cslab:problem:{code}",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "code": code,
+        "instance": request.path,
+        **extra,
+    }
+    response = JsonResponse(body, status=status, content_type=PROBLEM_CONTENT_TYPE)
+    if status == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="cslab"'
+    return response
+
+
+def status_for(error: DomainError) -> int:
+    for error_class, status in STATUS_BY_ERROR:
+        if isinstance(error, error_class):
+            return status
+    return 400
+
+
+def install(api: NinjaAPI) -> None:
+    """Register the exception handlers on the API."""
+
+    @api.exception_handler(DomainError)
+    def domain_error(request: HttpRequest, error: DomainError) -> HttpResponse:
+        extra = {"errors": error.details} if error.details else {}
+        return problem(request, status=status_for(error), code=error.code, detail=error.message, **extra)
+
+    @api.exception_handler(ValidationError)
+    def validation_error(request: HttpRequest, error: ValidationError) -> HttpResponse:
+        errors = [
+            {"location": [str(part) for part in item.get("loc", [])], "message": item.get("msg", "")}
+            for item in error.errors
+        ]
+        return problem(
+            request,
+            status=422,
+            code="validation_error",
+            detail="The request does not match the expected shape.",
+            errors=errors,
+        )
+
+    @api.exception_handler(AuthenticationError)
+    def authentication_error(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
+        return problem(
+            request,
+            status=401,
+            code="not_authenticated",
+            detail="Sign in, or send a personal API token as 'Authorization: Bearer <token>'.",
+        )
+
+    @api.exception_handler(Throttled)
+    def throttled(request: HttpRequest, error: Throttled) -> HttpResponse:
+        response = problem(request, status=429, code="throttled", detail="Too many requests.")
+        if error.wait:
+            response["Retry-After"] = str(int(error.wait))
+        return response
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+        return problem(
+            request, status=error.status_code, code="http_error", detail=str(error.message)
+        )
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, error: Http404) -> HttpResponse:
+        return problem(request, status=404, code="not_found", detail="Not found.")
+
+    @api.exception_handler(Exception)
+    def unexpected(request: HttpRequest, error: Exception) -> HttpResponse:
+        logger.exception("unexpected error in %s %s", request.method, request.path)
+        return problem(
+            request,
+            status=500,
+            code="internal_error",
+            detail="Something went wrong on our side; it has been logged.",
+        )

@@ -1,0 +1,1 @@
+"""Below every area: domain errors, roles and permissions, audit log, background jobs."""

@@ -1,0 +1,24 @@
+"""Demo data: each area adds a loader; `cslab demo` runs them in order.
+
+Loaders must be idempotent (run twice, nothing doubles): they look rows up by a natural key
+protected by a unique constraint and create only what is missing.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    password: str
+    who: str
+
+
+DemoLoader = Callable[[], list[DemoLogin]]
+
+
+def demo_loaders() -> list[DemoLoader]:
+    from cslab.accounts.demo import load_demo_people
+
+    return [load_demo_people]

@@ -1,0 +1,13 @@
+"""Permission rules of the core area."""
+
+from cslab.core.permissions import Rule, register
+from cslab.core.roles import SiteRole
+
+STAFF = frozenset({SiteRole.STAFF})
+
+register("audit.browse", Rule(site_roles=STAFF, description="Browse the audit log"))
+register(
+    "job.view",
+    Rule(site_roles=STAFF, owner_attribute="started_by_id", description="See a job's progress"),
+)
+register("site.admin", Rule(site_roles=STAFF, description="Use the admin site"))

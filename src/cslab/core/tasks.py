@@ -1,0 +1,31 @@
+"""Tasks for the task backend: parse arguments, call a service, nothing else."""
+
+from typing import Any
+
+from django.core.mail import EmailMultiAlternatives
+from django_tasks import task
+
+from cslab.core.services.jobs import job_run
+
+
+@task()
+def run_job(*, job_id: str) -> None:
+    job_run(job_id=job_id)
+
+
+@task()
+def send_email(
+    *,
+    subject: str,
+    body: str,
+    to: list[str],
+    from_email: str | None = None,
+    html_body: str | None = None,
+    headers: dict[str, Any] | None = None,
+) -> None:
+    message = EmailMultiAlternatives(
+        subject=subject, body=body, from_email=from_email, to=to, headers=headers or {}
+    )
+    if html_body:
+        message.attach_alternative(html_body, "text/html")
+    message.send()

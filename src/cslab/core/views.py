@@ -1,0 +1,87 @@
+"""Pages of the core area: home, health, audit log, jobs. Thin: one selector per view."""
+
+from datetime import datetime, time
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from cslab.core import selectors
+from cslab.core.health import check_all
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html")
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    results = check_all()
+    healthy = all(result.ok for result in results)
+    return JsonResponse(
+        {
+            "status": "ok" if healthy else "error",
+            "checks": {r.name: {"ok": r.ok, "detail": r.detail} for r in results},
+        },
+        status=200 if healthy else 503,
+    )
+
+
+def _day_start(value: str) -> datetime | None:
+    day = parse_date(value) if value else None
+    return timezone.make_aware(datetime.combine(day, time.min)) if day else None
+
+
+def audit_log(request: HttpRequest) -> HttpResponse:
+    filters: dict[str, Any] = {
+        "action": request.GET.get("action", "").strip(),
+        "actor_email": request.GET.get("actor", "").strip(),
+        "target_type": request.GET.get("target_type", "").strip(),
+        "target_id": request.GET.get("target_id", "").strip(),
+    }
+    since = _day_start(request.GET.get("since", ""))
+    until_day = _day_start(request.GET.get("until", ""))
+    until = until_day + timezone.timedelta(days=1) if until_day else None
+    events = selectors.audit_event_list(user=request.user, since=since, until=until, **filters)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "core/audit_log.html",
+        {
+            "page": page,
+            "filters": request.GET,
+            "query": query.urlencode(),
+            "actions": selectors.audit_action_names(user=request.user),
+        },
+    )
+
+
+@login_required
+def job_list(request: HttpRequest) -> HttpResponse:
+    jobs = selectors.job_list_for_user(user=request.user)[:100]
+    return render(request, "core/job_list.html", {"jobs": jobs})
+
+
+@never_cache
+@login_required
+def job_detail(request: HttpRequest, job_id: str) -> HttpResponse:
+    job = selectors.job_get_for_viewing(user=request.user, job_id=job_id)
+    template = "core/_job_status.html" if request.htmx else "core/job_detail.html"  # type: ignore[attr-defined]
+    return render(request, template, {"job": job})
+
+
+@login_required
+def job_result(request: HttpRequest, job_id: str) -> HttpResponse:
+    job = selectors.job_get_for_viewing(user=request.user, job_id=job_id)
+    response = JsonResponse(job.result, safe=False, json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="{job.kind}-{job.id}.json"'
+    return response

@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from cslab.accounts import views as account_views
+from cslab.api.api import api
+from cslab.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("accounts/", include("allauth.urls")),
+    path("accounts/me/", account_views.profile_edit, name="account_profile"),
+    path("accounts/me/tokens/", account_views.api_tokens, name="api_tokens"),
+    path(
+        "accounts/me/tokens/<int:token_id>/revoke/",
+        account_views.api_token_revoke_view,
+        name="api_token_revoke",
+    ),
+    path("accounts/me/export/", account_views.data_export_start, name="account_data_export"),
+    path("people/<int:user_id>/", account_views.profile_detail, name="profile_detail"),
+    path("jobs/", core_views.job_list, name="job_list"),
+    path("jobs/<uuid:job_id>/", core_views.job_detail, name="job_detail"),
+    path("jobs/<uuid:job_id>/result.json", core_views.job_result, name="job_result"),
+    path("audit/", core_views.audit_log, name="audit_log"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
