@@ -32,3 +32,6 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler404 = "cslab.api.errors.page_not_found"
+handler500 = "cslab.api.errors.server_error"

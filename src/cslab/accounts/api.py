@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from cslab.accounts import selectors
 from cslab.accounts.services.api_tokens import api_token_create, api_token_revoke
@@ -79,11 +79,11 @@ def list_tokens(request: HttpRequest) -> Any:
 def create_token(request: HttpRequest, payload: ApiTokenCreateIn) -> Any:
     token, secret = api_token_create(actor=request.auth, user=request.auth, name=payload.name)
     token.token = secret  # type: ignore[attr-defined]
-    return 201, token
+    return Status(201, token)
 
 
 @router.delete("/me/tokens/{token_id}", response={204: None}, summary="Revoke an API token")
 def revoke_token(request: HttpRequest, token_id: int) -> Any:
     token = selectors.api_token_get_for_managing(user=request.auth, token_id=token_id)
     api_token_revoke(actor=request.auth, token=token)
-    return 204, None
+    return Status(204, None)

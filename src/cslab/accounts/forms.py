@@ -1,14 +1,22 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from cslab.accounts.models import User
 
+class ProfileForm(forms.Form):
+    """Validates profile input only; saving is `profile_update`'s job (a ModelForm would change
+    the user object before the service could see what changed)."""
 
-class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
-    class Meta:
-        model = User
-        fields = ["display_name", "preferred_language", "bio", "profile_public"]
-        widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
+    display_name = forms.CharField(label=_("display name"), max_length=100, required=False)
+    preferred_language = forms.ChoiceField(label=_("preferred language"), choices=settings.LANGUAGES)
+    bio = forms.CharField(
+        label=_("short bio"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    profile_public = forms.BooleanField(
+        label=_("public profile"),
+        required=False,
+        help_text=_("Show your display name and bio to everyone, not only to signed-in Lab staff."),
+    )
 
 
 class ApiTokenForm(forms.Form):

@@ -19,7 +19,9 @@ from cslab.core.services.jobs import job_start
 
 @login_required
 def profile_edit(request: HttpRequest) -> HttpResponse:
-    form = ProfileForm(request.POST or None, instance=request.user)
+    user = request.user
+    initial = {name: getattr(user, name) for name in ProfileForm.base_fields}
+    form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         profile_update(actor=request.user, user=request.user, **form.cleaned_data)
         messages.success(request, _("Your profile is saved."))

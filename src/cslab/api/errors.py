@@ -113,3 +113,25 @@ def install(api: NinjaAPI) -> None:
             code="internal_error",
             detail="Something went wrong on our side; it has been logged.",
         )
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Answer unknown paths under /api/ as problem+json, and every other path with the 404 page."""
+    if request.path.startswith("/api/"):
+        return problem(request, status=404, code="not_found", detail="No such API endpoint.")
+    from django.views import defaults
+
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return problem(
+            request,
+            status=500,
+            code="internal_error",
+            detail="Something went wrong on our side; it has been logged.",
+        )
+    from django.views import defaults
+
+    return defaults.server_error(request)

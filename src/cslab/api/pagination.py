@@ -87,7 +87,7 @@ class CursorPagination(PaginationBase):
             values = decode_cursor(pagination.cursor, len(pairs))
             try:
                 queryset = queryset.filter(_after(pairs, values, queryset))
-            except DjangoValidationError:
+            except (DjangoValidationError, TypeError, ValueError):
                 raise _invalid_cursor() from None
         page = list(queryset[: pagination.limit + 1])
         next_cursor = None

@@ -1,0 +1,71 @@
+"""Every API error is an RFC 9457 problem+json document with a stable code."""
+
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+PROBLEM_FIELDS = {"type", "title", "status", "detail", "code", "instance"}
+
+
+def _problem(response: Any, status: int, code: str) -> dict[str, Any]:
+    assert response.status_code == status, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert PROBLEM_FIELDS <= set(body)
+    assert body["status"] == status and body["code"] == code
+    assert body["type"] == f"urn:cslab:problem:{code}"
+    return body
+
+
+def test_missing_credentials_answer_401_not_authenticated(client: Any) -> None:
+    response = client.get("/api/v1/me")
+    _problem(response, 401, "not_authenticated")
+    assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_something_hidden_answers_404_not_found(client: Any, volunteer: Any) -> None:
+    client.force_login(volunteer)
+    _problem(client.get("/api/v1/jobs/6f1c3c5e-1d2b-4b7a-9a53-1b2c3d4e5f60"), 404, "not_found")
+
+
+def test_malformed_body_answers_422_with_field_locations(client: Any, volunteer: Any) -> None:
+    client.force_login(volunteer)
+    response = client.post("/api/v1/me/tokens", {"name": ""}, content_type="application/json")
+    body = _problem(response, 422, "validation_error")
+    assert body["errors"][0]["location"][-1] == "name"
+
+
+def test_duplicate_answers_409_with_its_own_code(client: Any, volunteer: Any) -> None:
+    client.force_login(volunteer)
+    client.post("/api/v1/me/tokens", {"name": "script"}, content_type="application/json")
+    response = client.post("/api/v1/me/tokens", {"name": "script"}, content_type="application/json")
+    _problem(response, 409, "token_name_taken")
+
+
+def test_invalid_value_answers_400_with_field_errors(client: Any, volunteer: Any) -> None:
+    client.force_login(volunteer)
+    response = client.patch(
+        "/api/v1/me", {"preferred_language": "klingon"}, content_type="application/json"
+    )
+    body = _problem(response, 400, "invalid_input")
+    assert "preferred_language" in body["errors"]
+
+
+def test_unknown_api_path_answers_a_problem_too(client: Any) -> None:
+    _problem(client.get("/api/v1/no-such-thing"), 404, "not_found")
+
+
+def test_unexpected_failure_answers_500_without_internals(
+    client: Any, volunteer: Any, monkeypatch: Any
+) -> None:
+    from cslab.core import selectors
+
+    def broken(**kwargs: Any) -> None:
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(selectors, "job_list_for_user", broken)
+    client.force_login(volunteer)
+    body = _problem(client.get("/api/v1/jobs"), 500, "internal_error")
+    assert "secret internals" not in str(body)

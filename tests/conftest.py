@@ -1,0 +1,52 @@
+"""Fixtures for the whole suite."""
+
+import os
+import shutil
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from cslab.core.roles import SiteRole
+from tests.factories import UserFactory
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip with a reason on a developer's machine; in CI a missing dependency is a failure."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI must have it)")
+    pytest.skip(reason)
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., Any]:
+    def make(**fields: Any) -> Any:
+        return UserFactory(**fields)
+
+    return make
+
+
+@pytest.fixture
+def volunteer(make_user: Callable[..., Any]) -> Any:
+    return make_user(site_role=SiteRole.VOLUNTEER)
+
+
+@pytest.fixture
+def staff(make_user: Callable[..., Any]) -> Any:
+    return make_user(site_role=SiteRole.STAFF)
+
+
+@pytest.fixture
+def trainer(make_user: Callable[..., Any]) -> Any:
+    return make_user(site_role=SiteRole.TRAINER)
+
+
+@pytest.fixture
+def superuser(make_user: Callable[..., Any]) -> Any:
+    return make_user(site_role=SiteRole.STAFF, is_superuser=True)

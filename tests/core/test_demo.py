@@ -1,0 +1,45 @@
+"""`cslab demo`: a believable Lab, loaded as often as you like without doubling anything."""
+
+import io
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from cslab.accounts.demo import DEMO_PASSWORD, PEOPLE
+from cslab.accounts.models import User
+from cslab.core.roles import SiteRole
+
+pytestmark = pytest.mark.django_db
+
+
+def _load() -> str:
+    output = io.StringIO()
+    call_command("demo", stdout=output)
+    return output.getvalue()
+
+
+def test_loading_the_demo_twice_creates_nothing_twice() -> None:
+    _load()
+    counts = (User.objects.count(), User.objects.filter(emailaddress__verified=True).count())
+    _load()
+    assert (User.objects.count(), User.objects.filter(emailaddress__verified=True).count()) == counts
+    assert counts[0] == len(PEOPLE)
+
+
+def test_demo_prints_every_log_in_it_creates() -> None:
+    printed = _load()
+    for email, *_rest in PEOPLE:
+        assert email in printed
+    assert DEMO_PASSWORD in printed
+
+
+def test_demo_people_can_log_in_and_cover_the_lab_roles(client: Any) -> None:
+    _load()
+    roles = set(User.objects.values_list("site_role", flat=True))
+    assert roles == {SiteRole.STAFF, SiteRole.TRAINER, SiteRole.VOLUNTEER}
+    response = client.post(
+        "/accounts/login/", {"login": "staff@demo.cslab.test", "password": DEMO_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert client.get("/audit/").status_code == 200

@@ -1,0 +1,212 @@
+"""The roles × endpoints matrix: every endpoint, every role, the status it must answer.
+
+Each area adds its rows to ROWS (and, for project roles, the project fixture grows with the
+projects area). `test_permission_matrix.py` runs every row for every role, and fails when an API
+route or a named page exists that no row covers, so a new endpoint cannot ship without its rows.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from cslab.core.roles import SiteRole
+
+ANONYMOUS = "anonymous"
+VOLUNTEER = "volunteer"
+TRAINER = "trainer"
+STAFF = "staff"
+SUPERUSER = "superuser"
+ROLES = [ANONYMOUS, VOLUNTEER, TRAINER, STAFF, SUPERUSER]
+SIGNED_IN = [VOLUNTEER, TRAINER, STAFF, SUPERUSER]
+
+ROLE_FIELDS: dict[str, dict[str, Any]] = {
+    VOLUNTEER: {"site_role": SiteRole.VOLUNTEER},
+    TRAINER: {"site_role": SiteRole.TRAINER},
+    STAFF: {"site_role": SiteRole.STAFF},
+    SUPERUSER: {"site_role": SiteRole.STAFF, "is_superuser": True},
+}
+
+
+@dataclass
+class World:
+    """What a row's URL may point at: objects owned by someone other than the viewer."""
+
+    other_user: Any
+    other_private_user: Any
+    other_token: Any
+    other_job: Any
+    viewer: Any = None
+    own: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One endpoint. `expect` maps each role to the status it must get.
+
+    `url` is a function of the World, so rows can address objects of the viewer or of others.
+    `body` is sent as JSON for API routes (`api=True`) and as form data otherwise.
+    """
+
+    name: str
+    method: str
+    url: Callable[[World], str]
+    expect: dict[str, int]
+    api: bool = True
+    body: dict[str, Any] | None = None
+    route: str = ""  # the route pattern this row covers, e.g. "/api/v1/jobs/{job_id}"
+
+
+def every(status: int, **overrides: int) -> dict[str, int]:
+    """Return an expectation where every role gets `status`, except the ones named."""
+    return {role: overrides.get(role, status) for role in ROLES}
+
+
+def signed_in(status: int, anonymous: int, **overrides: int) -> dict[str, int]:
+    expectation = every(status, **overrides)
+    expectation[ANONYMOUS] = anonymous
+    return expectation
+
+
+LOGIN_REDIRECT = 302
+
+ROWS: list[Row] = [
+    # --- API: accounts ---
+    Row("my profile", "GET", lambda w: "/api/v1/me", signed_in(200, 401), route="/api/v1/me"),
+    Row(
+        "change my profile",
+        "PATCH",
+        lambda w: "/api/v1/me",
+        signed_in(200, 401),
+        body={"bio": "Counting bees."},
+        route="/api/v1/me",
+    ),
+    Row(
+        "public profile of another person",
+        "GET",
+        lambda w: f"/api/v1/users/{w.other_user.pk}",
+        every(200),
+        route="/api/v1/users/{user_id}",
+    ),
+    Row(
+        "private profile of another person",
+        "GET",
+        lambda w: f"/api/v1/users/{w.other_private_user.pk}",
+        every(404, staff=200, superuser=200),
+        route="/api/v1/users/{user_id}",
+    ),
+    Row("my tokens", "GET", lambda w: "/api/v1/me/tokens", signed_in(200, 401), route="/api/v1/me/tokens"),
+    Row(
+        "create a token",
+        "POST",
+        lambda w: "/api/v1/me/tokens",
+        signed_in(201, 401),
+        body={"name": "matrix"},
+        route="/api/v1/me/tokens",
+    ),
+    Row(
+        "revoke my own token",
+        "DELETE",
+        lambda w: f"/api/v1/me/tokens/{w.own['token'].pk}" if w.viewer else "/api/v1/me/tokens/1",
+        signed_in(204, 401),
+        route="/api/v1/me/tokens/{token_id}",
+    ),
+    Row(
+        "revoke someone else's token",
+        "DELETE",
+        lambda w: f"/api/v1/me/tokens/{w.other_token.pk}",
+        signed_in(404, 401, superuser=204),
+        route="/api/v1/me/tokens/{token_id}",
+    ),
+    # --- API: jobs and audit ---
+    Row("my jobs", "GET", lambda w: "/api/v1/jobs", signed_in(200, 401), route="/api/v1/jobs"),
+    Row(
+        "someone else's job",
+        "GET",
+        lambda w: f"/api/v1/jobs/{w.other_job.pk}",
+        signed_in(404, 401, staff=200, superuser=200),
+        route="/api/v1/jobs/{job_id}",
+    ),
+    Row(
+        "audit log",
+        "GET",
+        lambda w: "/api/v1/audit-events",
+        signed_in(404, 401, staff=200, superuser=200),
+        route="/api/v1/audit-events",
+    ),
+    # --- HTML pages ---
+    Row("home", "GET", lambda w: "/", every(200), api=False, route="home"),
+    Row("health", "GET", lambda w: "/healthz", every(200), api=False, route="healthz"),
+    Row(
+        "account page",
+        "GET",
+        lambda w: "/accounts/me/",
+        signed_in(200, LOGIN_REDIRECT),
+        api=False,
+        route="account_profile",
+    ),
+    Row(
+        "API tokens page",
+        "GET",
+        lambda w: "/accounts/me/tokens/",
+        signed_in(200, LOGIN_REDIRECT),
+        api=False,
+        route="api_tokens",
+    ),
+    Row(
+        "revoke someone else's token (page)",
+        "POST",
+        lambda w: f"/accounts/me/tokens/{w.other_token.pk}/revoke/",
+        signed_in(404, LOGIN_REDIRECT, superuser=302),
+        api=False,
+        route="api_token_revoke",
+    ),
+    Row(
+        "start my data export",
+        "POST",
+        lambda w: "/accounts/me/export/",
+        signed_in(302, LOGIN_REDIRECT),
+        api=False,
+        route="account_data_export",
+    ),
+    Row(
+        "public profile page",
+        "GET",
+        lambda w: f"/people/{w.other_user.pk}/",
+        every(200),
+        api=False,
+        route="profile_detail",
+    ),
+    Row(
+        "private profile page",
+        "GET",
+        lambda w: f"/people/{w.other_private_user.pk}/",
+        every(404, staff=200, superuser=200),
+        api=False,
+        route="profile_detail",
+    ),
+    Row("my jobs page", "GET", lambda w: "/jobs/", signed_in(200, LOGIN_REDIRECT), api=False, route="job_list"),
+    Row(
+        "someone else's job page",
+        "GET",
+        lambda w: f"/jobs/{w.other_job.pk}/",
+        signed_in(404, LOGIN_REDIRECT, staff=200, superuser=200),
+        api=False,
+        route="job_detail",
+    ),
+    Row(
+        "someone else's job result",
+        "GET",
+        lambda w: f"/jobs/{w.other_job.pk}/result.json",
+        signed_in(404, LOGIN_REDIRECT, staff=200, superuser=200),
+        api=False,
+        route="job_result",
+    ),
+    Row(
+        "audit log page",
+        "GET",
+        lambda w: "/audit/",
+        every(404, staff=200, superuser=200),
+        api=False,
+        route="audit_log",
+    ),
+]

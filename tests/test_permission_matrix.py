@@ -1,0 +1,96 @@
+"""Run the roles × endpoints matrix, and check that it covers every endpoint."""
+
+import json
+from typing import Any
+
+import pytest
+from django.urls import URLPattern
+
+from cslab import urls as site_urls
+from cslab.accounts.services.api_tokens import api_token_create
+from cslab.api.api import api
+from cslab.core.models import Job
+from tests.factories import UserFactory
+from tests.permission_matrix import ANONYMOUS, ROLE_FIELDS, ROLES, ROWS, Row, World
+
+# Pages that belong to libraries (allauth's sign-in pages, Django's admin, the language switch)
+# have their own tests; the matrix covers cslab's own pages.
+LIBRARY_URL_NAMES = {"set_language"}
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    other_user = UserFactory(profile_public=True)
+    other_private_user = UserFactory(profile_public=False)
+    other_token, _secret = api_token_create(actor=other_user, user=other_user, name="theirs")
+    other_job = Job.objects.create(
+        kind="accounts.data_export",
+        title="Their export",
+        started_by=other_user,
+        status=Job.Status.SUCCEEDED,
+        progress=100,
+        result={"profile": {}},
+        finished_at=other_user.date_joined,
+    )
+    return World(
+        other_user=other_user,
+        other_private_user=other_private_user,
+        other_token=other_token,
+        other_job=other_job,
+    )
+
+
+def _sign_in(client: Any, world: World, role: str) -> None:
+    if role == ANONYMOUS:
+        return
+    viewer = UserFactory(**ROLE_FIELDS[role])
+    world.viewer = viewer
+    world.own["token"], _secret = api_token_create(actor=viewer, user=viewer, name="mine")
+    client.force_login(viewer)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("row", ROWS, ids=lambda row: row.name.replace(" ", "-"))
+def test_each_role_gets_the_status_the_matrix_promises(
+    client: Any, world: World, row: Row, role: str
+) -> None:
+    _sign_in(client, world, role)
+    url = row.url(world)
+    if row.api:
+        response = client.generic(
+            row.method, url, json.dumps(row.body or {}), content_type="application/json"
+        )
+    else:
+        response = client.generic(
+            row.method,
+            url,
+            "" if row.body is None else json.dumps(row.body),
+            content_type="application/x-www-form-urlencoded",
+        )
+    assert response.status_code == row.expect[role], (
+        f"{role} {row.method} {url}: got {response.status_code}, "
+        f"matrix says {row.expect[role]}: {response.content[:300]!r}"
+    )
+    if row.api and response.status_code >= 400:
+        assert response["Content-Type"] == "application/problem+json"
+
+
+def test_every_api_route_has_rows_in_the_matrix() -> None:
+    covered = {row.route for row in ROWS if row.api}
+    routes = set(api.get_openapi_schema()["paths"])
+    assert routes - covered == set(), "API routes without rows in tests/permission_matrix.py"
+
+
+def test_every_named_page_has_rows_in_the_matrix() -> None:
+    names = {
+        pattern.name
+        for pattern in site_urls.urlpatterns
+        if isinstance(pattern, URLPattern) and pattern.name
+    }
+    covered = {row.route for row in ROWS if not row.api}
+    assert names - covered - LIBRARY_URL_NAMES == set(), "pages without rows in the matrix"
+
+
+def test_every_row_states_a_status_for_every_role() -> None:
+    for row in ROWS:
+        assert set(row.expect) == set(ROLES), row.name
