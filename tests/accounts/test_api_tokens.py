@@ -74,7 +74,9 @@ def test_token_needs_a_name(volunteer: Any) -> None:
 
 def test_token_created_through_the_api_is_shown_once(client: Any, volunteer: Any) -> None:
     client.force_login(volunteer)
-    created = client.post("/api/v1/me/tokens", {"name": "r-script"}, content_type="application/json")
+    created = client.post(
+        "/api/v1/me/tokens", {"name": "r-script"}, content_type="application/json"
+    )
     listed = client.get("/api/v1/me/tokens")
     assert created.status_code == 201 and created.json()["token"].startswith("cslab_")
     assert "token" not in listed.json()[0]

@@ -5,7 +5,14 @@ from cslab.accounts.models import ApiToken, User
 
 @admin.register(User)
 class UserAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["email", "display_name", "site_role", "is_superuser", "is_active", "date_joined"]
+    list_display = [
+        "email",
+        "display_name",
+        "site_role",
+        "is_superuser",
+        "is_active",
+        "date_joined",
+    ]
     list_filter = ["site_role", "is_active", "is_superuser"]
     search_fields = ["email", "display_name"]
     readonly_fields = ["password", "date_joined", "last_login"]

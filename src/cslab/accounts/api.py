@@ -3,13 +3,12 @@
 from datetime import datetime
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from cslab.accounts import selectors
 from cslab.accounts.services.api_tokens import api_token_create, api_token_revoke
 from cslab.accounts.services.users import profile_update
-from cslab.api.auth import ANYONE, SIGNED_IN
+from cslab.api.auth import ANYONE, SIGNED_IN, ApiRequest
 
 router = Router(tags=["accounts"], auth=SIGNED_IN)
 
@@ -55,35 +54,35 @@ class ApiTokenCreatedOut(ApiTokenOut):
 
 
 @router.get("/me", response=ProfileOut, summary="My profile")
-def get_me(request: HttpRequest) -> Any:
+def get_me(request: ApiRequest) -> Any:
     return request.auth
 
 
 @router.patch("/me", response=ProfileOut, summary="Change my profile")
-def update_me(request: HttpRequest, payload: ProfileUpdateIn) -> Any:
+def update_me(request: ApiRequest, payload: ProfileUpdateIn) -> Any:
     changes = payload.dict(exclude_none=True)
     return profile_update(actor=request.auth, user=request.auth, **changes)
 
 
 @router.get("/users/{user_id}", response=PublicProfileOut, auth=ANYONE, summary="A public profile")
-def get_profile(request: HttpRequest, user_id: int) -> Any:
+def get_profile(request: ApiRequest, user_id: int) -> Any:
     return selectors.profile_get_for_viewing(user=request.auth, user_id=user_id)
 
 
 @router.get("/me/tokens", response=list[ApiTokenOut], summary="My API tokens")
-def list_tokens(request: HttpRequest) -> Any:
+def list_tokens(request: ApiRequest) -> Any:
     return selectors.api_token_list_for_user(user=request.auth)
 
 
 @router.post("/me/tokens", response={201: ApiTokenCreatedOut}, summary="Create an API token")
-def create_token(request: HttpRequest, payload: ApiTokenCreateIn) -> Any:
+def create_token(request: ApiRequest, payload: ApiTokenCreateIn) -> Any:
     token, secret = api_token_create(actor=request.auth, user=request.auth, name=payload.name)
     token.token = secret  # type: ignore[attr-defined]
     return Status(201, token)
 
 
 @router.delete("/me/tokens/{token_id}", response={204: None}, summary="Revoke an API token")
-def revoke_token(request: HttpRequest, token_id: int) -> Any:
+def revoke_token(request: ApiRequest, token_id: int) -> Any:
     token = selectors.api_token_get_for_managing(user=request.auth, token_id=token_id)
     api_token_revoke(actor=request.auth, token=token)
     return Status(204, None)

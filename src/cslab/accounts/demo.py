@@ -7,7 +7,7 @@ from cslab.accounts.models import User
 from cslab.core.demo import DemoLogin
 from cslab.core.roles import SiteRole
 
-DEMO_PASSWORD = "citizen-science-2026"
+DEMO_PASSWORD = "citizen-science-2026"  # noqa: S105  (published demo log-in, demo data only)
 
 PEOPLE = [
     ("staff@demo.cslab.test", "Dr. Ingrid Vos", SiteRole.STAFF,
@@ -40,7 +40,12 @@ def load_demo_people() -> list[DemoLogin]:
         with transaction.atomic():
             user, created = User.objects.get_or_create(
                 email=email,
-                defaults={"display_name": name, "site_role": role, "bio": bio, "profile_public": True},
+                defaults={
+                    "display_name": name,
+                    "site_role": role,
+                    "bio": bio,
+                    "profile_public": True,
+                },
             )
             if created:
                 user.set_password(DEMO_PASSWORD)

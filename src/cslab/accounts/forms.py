@@ -8,9 +8,14 @@ class ProfileForm(forms.Form):
     the user object before the service could see what changed)."""
 
     display_name = forms.CharField(label=_("display name"), max_length=100, required=False)
-    preferred_language = forms.ChoiceField(label=_("preferred language"), choices=settings.LANGUAGES)
+    preferred_language = forms.ChoiceField(
+        label=_("preferred language"), choices=settings.LANGUAGES
+    )
     bio = forms.CharField(
-        label=_("short bio"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("short bio"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     profile_public = forms.BooleanField(
         label=_("public profile"),

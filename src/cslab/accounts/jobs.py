@@ -3,6 +3,8 @@
 from collections.abc import Callable
 from typing import Any
 
+from allauth.account.models import EmailAddress
+
 from cslab.accounts.models import User
 from cslab.core.models import AuditEvent, Job
 from cslab.core.services.jobs import job_kind
@@ -34,7 +36,7 @@ def export_personal_data(
     report_progress(40, "E-mail addresses")
     document["email_addresses"] = [
         {"email": address.email, "verified": address.verified, "primary": address.primary}
-        for address in user.emailaddress_set.all()
+        for address in EmailAddress.objects.filter(user=user)
     ]
     report_progress(60, "API tokens")
     document["api_tokens"] = [

@@ -11,14 +11,19 @@ from django.views.decorators.http import require_POST
 from cslab.accounts import selectors
 from cslab.accounts.forms import ApiTokenForm, ProfileForm
 from cslab.accounts.jobs import DATA_EXPORT
+from cslab.accounts.models import User
 from cslab.accounts.services.api_tokens import api_token_create, api_token_revoke
 from cslab.accounts.services.users import profile_update
 from cslab.core.errors import DomainError
 from cslab.core.services.jobs import job_start
 
 
+class SignedInRequest(HttpRequest):
+    user: User
+
+
 @login_required
-def profile_edit(request: HttpRequest) -> HttpResponse:
+def profile_edit(request: SignedInRequest) -> HttpResponse:
     user = request.user
     initial = {name: getattr(user, name) for name in ProfileForm.base_fields}
     form = ProfileForm(request.POST or None, initial=initial)
@@ -39,7 +44,7 @@ def profile_detail(request: HttpRequest, user_id: int) -> HttpResponse:
 
 
 @login_required
-def api_tokens(request: HttpRequest) -> HttpResponse:
+def api_tokens(request: SignedInRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     new_secret = None
     if request.method == "POST" and form.is_valid():
@@ -60,7 +65,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def api_token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
+def api_token_revoke_view(request: SignedInRequest, token_id: int) -> HttpResponse:
     token = selectors.api_token_get_for_managing(user=request.user, token_id=token_id)
     api_token_revoke(actor=request.user, token=token)
     messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
@@ -69,7 +74,7 @@ def api_token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def data_export_start(request: HttpRequest) -> HttpResponse:
+def data_export_start(request: SignedInRequest) -> HttpResponse:
     job = job_start(
         actor=request.user,
         kind=DATA_EXPORT,

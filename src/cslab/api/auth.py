@@ -10,15 +10,25 @@ from cslab.accounts.services.api_tokens import api_token_authenticate
 from cslab.core.errors import NotAuthenticatedError
 
 
+class ApiRequest(HttpRequest):
+    """A request after API authentication: `auth` is the user (AnonymousUser on public routes)."""
+
+    auth: Any
+
+
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer cslab_…`; a token that does not work is refused, not ignored."""
 
-    openapi_description = "A personal API token, created on your account page or with `cslab token create`."
+    openapi_description = (
+        "A personal API token, created on your account page or with `cslab token create`."
+    )
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = api_token_authenticate(secret=token)
         if user is None:
-            raise NotAuthenticatedError("The API token is unknown or revoked.", code="invalid_token")
+            raise NotAuthenticatedError(
+                "The API token is unknown or revoked.", code="invalid_token"
+            )
         request.user = user
         return user
 

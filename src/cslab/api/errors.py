@@ -62,12 +62,17 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(DomainError)
     def domain_error(request: HttpRequest, error: DomainError) -> HttpResponse:
         extra = {"errors": error.details} if error.details else {}
-        return problem(request, status=status_for(error), code=error.code, detail=error.message, **extra)
+        return problem(
+            request, status=status_for(error), code=error.code, detail=error.message, **extra
+        )
 
     @api.exception_handler(ValidationError)
     def validation_error(request: HttpRequest, error: ValidationError) -> HttpResponse:
         errors = [
-            {"location": [str(part) for part in item.get("loc", [])], "message": item.get("msg", "")}
+            {
+                "location": [str(part) for part in item.get("loc", [])],
+                "message": item.get("msg", ""),
+            }
             for item in error.errors
         ]
         return problem(

@@ -4,11 +4,10 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from cslab.api.auth import SIGNED_IN
+from cslab.api.auth import SIGNED_IN, ApiRequest
 from cslab.api.pagination import CursorPagination
 from cslab.core import selectors
 
@@ -46,19 +45,19 @@ class AuditEventOut(Schema):
 
 @router.get("/jobs", response=list[JobOut], summary="Jobs I started")
 @paginate(CursorPagination)
-def list_jobs(request: HttpRequest) -> Any:
+def list_jobs(request: ApiRequest) -> Any:
     return selectors.job_list_for_user(user=request.auth)
 
 
 @router.get("/jobs/{job_id}", response=JobOut, summary="One job's status, progress and result")
-def get_job(request: HttpRequest, job_id: UUID) -> Any:
+def get_job(request: ApiRequest, job_id: UUID) -> Any:
     return selectors.job_get_for_viewing(user=request.auth, job_id=job_id)
 
 
 @router.get("/audit-events", response=list[AuditEventOut], summary="Browse the audit log (staff)")
 @paginate(CursorPagination)
 def list_audit_events(
-    request: HttpRequest,
+    request: ApiRequest,
     action: str = "",
     actor_email: str = "",
     target_type: str = "",

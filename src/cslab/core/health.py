@@ -24,7 +24,7 @@ def check_database() -> CheckResult:
 
 
 def check_task_backend() -> CheckResult:
-    backend_path = settings.TASKS["default"]["BACKEND"]
+    backend_path = str(settings.TASKS["default"]["BACKEND"])
     try:
         if backend_path.startswith("django_tasks_rq"):
             import django_rq

@@ -1,6 +1,6 @@
 """Pages of the core area: home, health, audit log, jobs. Thin: one selector per view."""
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -48,7 +48,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     }
     since = _day_start(request.GET.get("since", ""))
     until_day = _day_start(request.GET.get("until", ""))
-    until = until_day + timezone.timedelta(days=1) if until_day else None
+    until = until_day + timedelta(days=1) if until_day else None
     events = selectors.audit_event_list(user=request.user, since=since, until=until, **filters)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -18,7 +18,8 @@ DEMO = env.bool("CSLAB_DEMO", default=False)
 HTTPS = env.bool("CSLAB_HTTPS", default=not (DEBUG or DEMO))
 
 SECRET_KEY = secret_key_from_environment(
-    env.str("SECRET_KEY", default=""), generate_into=VAR_DIR / "secret_key",
+    env.str("SECRET_KEY", default=""),
+    generate_into=VAR_DIR / "secret_key",
     may_generate=DEBUG or DEMO,
 )
 
@@ -109,6 +110,8 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    INSTALLED_APPS.append("django_rq")  # the RQ task backend and `rqworker` live there
 
 if REDIS_URL:
     CACHES = {
@@ -123,11 +126,11 @@ else:
         }
     }
 
-from cslab.settings.tasks import *  # noqa: E402, F403
-from cslab.settings.storage import *  # noqa: E402, F403
 from cslab.settings.accounts import *  # noqa: E402, F403
-from cslab.settings.security import *  # noqa: E402, F403
 from cslab.settings.logging import *  # noqa: E402, F403
+from cslab.settings.security import *  # noqa: E402, F403
+from cslab.settings.storage import *  # noqa: E402, F403
+from cslab.settings.tasks import *  # noqa: E402, F403
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -46,12 +46,16 @@ def user_create(
     except ValidationError as error:
         if any(e.code == "unique" for e in error.error_dict.get("email", [])):
             raise _user_exists(email) from None
-        raise InvalidInputError("The user has invalid values.", details=error.message_dict) from None
+        raise InvalidInputError(
+            "The user has invalid values.", details=error.message_dict
+        ) from None
     return user
 
 
 def _user_exists(email: str) -> ConflictError:
-    return ConflictError(f"A user with the e-mail address {email} already exists.", code="user_exists")
+    return ConflictError(
+        f"A user with the e-mail address {email} already exists.", code="user_exists"
+    )
 
 
 def profile_update(*, actor: Any, user: User, **changes: Any) -> User:
@@ -68,7 +72,9 @@ def profile_update(*, actor: Any, user: User, **changes: Any) -> User:
     _full_clean(user)
     with transaction.atomic():
         user.save(update_fields=changed)
-        audit_record(actor=actor, action="profile.updated", target=user, details={"fields": changed})
+        audit_record(
+            actor=actor, action="profile.updated", target=user, details={"fields": changed}
+        )
     return user
 
 

@@ -16,7 +16,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True)
         create = actions.add_parser("create", help="Create a token; print only the token.")
-        create.add_argument("--user", required=True, help="The e-mail address of the token's owner.")
+        create.add_argument(
+            "--user", required=True, help="The e-mail address of the token's owner."
+        )
         create.add_argument("--name", required=True)
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -22,7 +22,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers",
             type=int,
-            default=int(os.environ.get("WEB_CONCURRENCY", str(min(4, (os.cpu_count() or 1) * 2 + 1)))),
+            default=int(
+                os.environ.get("WEB_CONCURRENCY", str(min(4, (os.cpu_count() or 1) * 2 + 1)))
+            ),
             help="Web worker processes (WEB_CONCURRENCY).",
         )
         parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "4")))
@@ -48,13 +50,16 @@ class Command(BaseCommand):
             "--max-requests", "2000",
             "--max-requests-jitter", "200",
             "--error-logfile", "-",
+            "--no-control-socket",
         ]  # fmt: skip
         environment = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"]}
         children: list[subprocess.Popen[bytes]] = []
         if options["with_worker"]:
-            children.append(subprocess.Popen([sys.executable, "-m", "cslab.cli", "worker"], env=environment))
+            children.append(
+                subprocess.Popen([sys.executable, "-m", "cslab.cli", "worker"], env=environment)
+            )
         self.stdout.write(f"cslab is serving on http://{options['host']}:{options['port']}/")
-        server = subprocess.Popen(gunicorn, env=environment)
+        server = subprocess.Popen(gunicorn, env=environment)  # noqa: S603  (our own arguments)
         children.append(server)
 
         def stop(signum: int, frame: Any) -> None:

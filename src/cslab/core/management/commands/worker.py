@@ -12,14 +12,25 @@ from cslab.core.preflight import ensure_services_reachable
 
 class Command(BaseCommand):
     help = "Run a background-job worker (database queue, or Redis when REDIS_URL is set)."
+    # An unreachable database or Redis is the likelier fault and gets its own one-line message,
+    # so the system checks run after the preflight rather than before handle().
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--burst", action="store_true", help="Run the queued jobs, then exit.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         ensure_services_reachable()
+        self.check()
         if settings.REDIS_URL:
-            call_command("rqworker", "default", burst=options["burst"], with_scheduler=False)
+            # RQ's own job class cannot call a django-tasks Task; the backend's subclass can.
+            call_command(
+                "rqworker",
+                "default",
+                burst=options["burst"],
+                with_scheduler=False,
+                job_class="django_tasks_rq.Job",
+            )
         else:
             call_command(
                 "db_worker", batch=options["burst"], interval=1.0, reload=False, startup_delay=False
