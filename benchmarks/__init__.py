@@ -1,0 +1,9 @@
+"""Benchmarks that `make bench` (`python -m benchmarks`) runs, in this order.
+
+Each entry names a module under `benchmarks/` with a `run() -> list[Result]` function
+(`benchmarks.support.Result`). A new benchmark adds its module name here; see README.md.
+"""
+
+BENCHMARKS: list[str] = [
+    "benchmarks.http_throughput",
+]
