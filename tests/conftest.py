@@ -50,3 +50,11 @@ def trainer(make_user: Callable[..., Any]) -> Any:
 @pytest.fixture
 def superuser(make_user: Callable[..., Any]) -> Any:
     return make_user(site_role=SiteRole.STAFF, is_superuser=True)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Start every test with an empty cache: log-in rate limits must not leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
