@@ -4,8 +4,10 @@ from csp.constants import NONE, SELF
 
 from cslab.settings.paths import env
 
-_https = env.bool("CSLAB_HTTPS", default=not (env.bool("DEBUG", default=False)
-                                            or env.bool("CSLAB_DEMO", default=False)))
+_https = env.bool(
+    "CSLAB_HTTPS",
+    default=not (env.bool("DEBUG", default=False) or env.bool("CSLAB_DEMO", default=False)),
+)
 
 SECURE_SSL_REDIRECT = _https
 SESSION_COOKIE_SECURE = _https
@@ -13,6 +15,10 @@ CSRF_COOKIE_SECURE = _https
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000) if _https else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _https
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# Preloading is opt-in: the browsers' preload list takes whole registrable domains (usually the
+# university's, not the lab's) and leaving it takes months, so a lab's own choice to stay off it
+# is not a deployment fault worth a warning.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_HTTPS_PROXY", default=_https) else None
 )
