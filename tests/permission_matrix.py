@@ -94,7 +94,13 @@ ROWS: list[Row] = [
         every(404, staff=200, superuser=200),
         route="/api/v1/users/{user_id}",
     ),
-    Row("my tokens", "GET", lambda w: "/api/v1/me/tokens", signed_in(200, 401), route="/api/v1/me/tokens"),
+    Row(
+        "my tokens",
+        "GET",
+        lambda w: "/api/v1/me/tokens",
+        signed_in(200, 401),
+        route="/api/v1/me/tokens",
+    ),
     Row(
         "create a token",
         "POST",
@@ -184,7 +190,14 @@ ROWS: list[Row] = [
         api=False,
         route="profile_detail",
     ),
-    Row("my jobs page", "GET", lambda w: "/jobs/", signed_in(200, LOGIN_REDIRECT), api=False, route="job_list"),
+    Row(
+        "my jobs page",
+        "GET",
+        lambda w: "/jobs/",
+        signed_in(200, LOGIN_REDIRECT),
+        api=False,
+        route="job_list",
+    ),
     Row(
         "someone else's job page",
         "GET",

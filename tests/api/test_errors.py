@@ -13,7 +13,7 @@ def _problem(response: Any, status: int, code: str) -> dict[str, Any]:
     assert response.status_code == status, response.content
     assert response["Content-Type"] == "application/problem+json"
     body = response.json()
-    assert PROBLEM_FIELDS <= set(body)
+    assert set(body) >= PROBLEM_FIELDS
     assert body["status"] == status and body["code"] == code
     assert body["type"] == f"urn:cslab:problem:{code}"
     return body

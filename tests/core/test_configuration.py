@@ -142,3 +142,32 @@ def test_a_production_response_carries_hsts_csp_and_referrer_policy(
     assert "default-src 'self'" in headers["Content-Security-Policy"]
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
     assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_worker_on_a_database_that_was_never_migrated_says_to_migrate(tmp_path: Path) -> None:
+    completed = cslab(tmp_path, "worker", "--burst", CSLAB_DEMO="true")
+    line = assert_fails_in_one_line(completed)
+    assert "unapplied migrations" in line and "cslab migrate" in line
+
+
+def test_single_sign_on_is_switched_on_by_the_environment(tmp_path: Path) -> None:
+    show = (
+        "import sys; from django.conf import settings; "
+        "apps = settings.SOCIALACCOUNT_PROVIDERS.get('openid_connect', {}).get('APPS', []); "
+        "sys.stdout.write(','.join(app['name'] for app in apps))"
+    )
+    off = cslab(tmp_path, "shell", "-c", show, CSLAB_DEMO="true")
+    on = cslab(
+        tmp_path,
+        "shell",
+        "-c",
+        show,
+        CSLAB_DEMO="true",
+        OIDC_SERVER_URL="https://login.university.example/realms/main",
+        OIDC_CLIENT_ID="cslab",
+        OIDC_CLIENT_SECRET="from-the-identity-provider",
+        OIDC_PROVIDER_NAME="University login",
+    )
+    assert off.returncode == 0 and on.returncode == 0, off.stderr + on.stderr
+    assert "University login" not in off.stdout
+    assert on.stdout.strip().endswith("University login")

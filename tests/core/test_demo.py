@@ -23,7 +23,10 @@ def test_loading_the_demo_twice_creates_nothing_twice() -> None:
     _load()
     counts = (User.objects.count(), User.objects.filter(emailaddress__verified=True).count())
     _load()
-    assert (User.objects.count(), User.objects.filter(emailaddress__verified=True).count()) == counts
+    assert (
+        User.objects.count(),
+        User.objects.filter(emailaddress__verified=True).count(),
+    ) == counts
     assert counts[0] == len(PEOPLE)
 
 

@@ -37,7 +37,9 @@ def test_job_runs_after_commit_and_stores_progress_and_result(
 ) -> None:
     progress_seen.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        job = job_start(actor=volunteer, kind="tests.count_to", title="Count", arguments={"limit": 4})
+        job = job_start(
+            actor=volunteer, kind="tests.count_to", title="Count", arguments={"limit": 4}
+        )
         assert Job.objects.get(pk=job.pk).status == Job.Status.QUEUED
 
     job.refresh_from_db()

@@ -94,7 +94,9 @@ def site_role_of(user: Actor) -> SiteRole | None:
 
 def is_staff(user: Actor) -> bool:
     """Return True for Lab staff/curators and superusers."""
-    return bool(user.is_authenticated and (user.is_superuser or site_role_of(user) == SiteRole.STAFF))
+    return bool(
+        user.is_authenticated and (user.is_superuser or site_role_of(user) == SiteRole.STAFF)
+    )
 
 
 def has_permission(user: Actor, name: str, target: Any = None) -> bool:

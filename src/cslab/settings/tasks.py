@@ -1,6 +1,7 @@
 """Background jobs: the database backend by default, RQ on Redis when REDIS_URL is set."""
 
 from cslab.settings.paths import env
+
 _redis_url = env.str("REDIS_URL", default="")
 
 if _redis_url:
