@@ -106,3 +106,37 @@ def test_single_sign_on_button_shows_when_an_oidc_provider_is_configured(client:
 
 def test_no_single_sign_on_button_without_configuration(client: Any) -> None:
     assert b"/accounts/oidc/" not in client.get("/accounts/login/").content
+
+
+def test_sign_up_confirmation_and_password_reset_are_in_the_audit_log(
+    client: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from cslab.core.models import AuditEvent
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/accounts/signup/",
+            {"email": "new@example.org", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        )
+    confirm = re.search(r"/accounts/confirm-email/\S+/", mail.outbox[0].body)
+    assert confirm is not None
+    client.post(confirm.group(0))
+    client.post("/accounts/logout/")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/password/reset/", {"email": "new@example.org"})
+    reset = re.search(r"/accounts/password/reset/key/\S+/", mail.outbox[-1].body)
+    assert reset is not None
+    form = client.get(reset.group(0), follow=True)
+    client.post(
+        form.redirect_chain[-1][0] if form.redirect_chain else reset.group(0),
+        {"password1": "a-brand-new-password-77", "password2": "a-brand-new-password-77"},
+    )
+
+    actions = list(AuditEvent.objects.order_by("pk").values_list("action", flat=True))
+    assert actions == ["user.signed_up", "email.confirmed", "user.password_changed"]
+    assert (
+        client.post(
+            "/accounts/login/", {"login": "new@example.org", "password": "a-brand-new-password-77"}
+        ).status_code
+        == 302
+    )

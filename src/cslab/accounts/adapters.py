@@ -1,4 +1,8 @@
-"""django-allauth hooks: send its e-mails through the task backend, use our user model."""
+"""django-allauth hooks: e-mails through the task backend, and its changes in the audit log.
+
+allauth writes users, addresses and passwords itself; these hooks are where those writes
+happen, so they record the audit events our own services record for theirs.
+"""
 
 from typing import Any
 
@@ -7,6 +11,8 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import get_language
+
+from cslab.core.services.audit import audit_record
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
@@ -31,7 +37,26 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
 
     def save_user(self, request: Any, user: Any, form: Any, commit: bool = True) -> Any:
         user.preferred_language = (get_language() or settings.LANGUAGE_CODE)[:2]
-        return super().save_user(request, user, form, commit)
+        saved = super().save_user(request, user, form, commit)
+        if commit:
+            audit_record(actor=saved, action="user.signed_up", target=saved)
+        return saved
+
+    def confirm_email(self, request: Any, email_address: Any) -> bool:
+        confirmed = bool(super().confirm_email(request, email_address))
+        if confirmed:
+            audit_record(
+                actor=email_address.user,
+                action="email.confirmed",
+                target=email_address.user,
+                details={"email": email_address.email},
+            )
+        return confirmed
+
+    def set_password(self, user: Any, password: str) -> None:
+        with transaction.atomic():
+            super().set_password(user, password)
+            audit_record(actor=user, action="user.password_changed", target=user)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]
