@@ -140,3 +140,10 @@ def test_sign_up_confirmation_and_password_reset_are_in_the_audit_log(
         ).status_code
         == 302
     )
+
+
+def test_log_in_switches_to_the_persons_preferred_language(client: Any, make_user: Any) -> None:
+    person = make_user(preferred_language="nl")
+    client.post("/accounts/login/", {"login": person.email, "password": TEST_PASSWORD})
+    assert client.cookies["django_language"].value == "nl"
+    assert client.get("/").context["LANGUAGE_CODE"] == "nl"

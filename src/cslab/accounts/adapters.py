@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import get_language
 
+from cslab.accounts.language import remember_language
 from cslab.core.services.audit import audit_record
 
 
@@ -41,6 +42,13 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         if commit:
             audit_record(actor=saved, action="user.signed_up", target=saved)
         return saved
+
+    def post_login(self, request: Any, user: Any, **kwargs: Any) -> Any:
+        """Answer in the language the person chose in their profile from log-in on."""
+        response = super().post_login(request, user, **kwargs)
+        if getattr(user, "preferred_language", ""):
+            remember_language(response, user.preferred_language)
+        return response
 
     def confirm_email(self, request: Any, email_address: Any) -> bool:
         confirmed = bool(super().confirm_email(request, email_address))

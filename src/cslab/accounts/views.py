@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from cslab.accounts import selectors
 from cslab.accounts.forms import ApiTokenForm, ProfileForm
 from cslab.accounts.jobs import DATA_EXPORT
+from cslab.accounts.language import remember_language
 from cslab.accounts.models import User
 from cslab.accounts.services.api_tokens import api_token_create, api_token_revoke
 from cslab.accounts.services.users import profile_update
@@ -33,7 +34,7 @@ def profile_edit(request: SignedInRequest) -> HttpResponse:
         response = redirect("account_profile")
         language = form.cleaned_data["preferred_language"]
         translation.activate(language)
-        response.set_cookie("django_language", language, samesite="Lax")
+        remember_language(response, language)
         return response
     return render(request, "accounts/profile_edit.html", {"form": form})
 

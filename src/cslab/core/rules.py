@@ -10,4 +10,3 @@ register(
     "job.view",
     Rule(site_roles=STAFF, owner_attribute="started_by_id", description="See a job's progress"),
 )
-register("site.admin", Rule(site_roles=STAFF, description="Use the admin site"))
