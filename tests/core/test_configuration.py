@@ -171,3 +171,23 @@ def test_single_sign_on_is_switched_on_by_the_environment(tmp_path: Path) -> Non
     assert off.returncode == 0 and on.returncode == 0, off.stderr + on.stderr
     assert "University login" not in off.stdout
     assert on.stdout.strip().endswith("University login")
+
+
+def test_media_go_to_an_s3_bucket_when_one_is_configured(tmp_path: Path) -> None:
+    show = (
+        "import sys; from django.core.files.storage import storages; "
+        "storage = storages['default']; "
+        "sys.stdout.write(type(storage).__name__ + ' ' + str(getattr(storage, 'bucket_name', '-')))"
+    )
+    local = cslab(tmp_path, "shell", "-c", show, CSLAB_DEMO="true")
+    bucket = cslab(
+        tmp_path,
+        "shell",
+        "-c",
+        show,
+        CSLAB_DEMO="true",
+        AWS_STORAGE_BUCKET_NAME="cslab-media",
+        AWS_S3_ENDPOINT_URL="http://127.0.0.1:9000",
+    )
+    assert local.stdout.strip().endswith("FileSystemStorage -"), local.stderr
+    assert bucket.stdout.strip().endswith("S3Storage cslab-media"), bucket.stderr
