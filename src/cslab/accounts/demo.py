@@ -1,9 +1,7 @@
 """Demo people: a small but believable Lab."""
 
-from allauth.account.models import EmailAddress
-from django.db import transaction
-
 from cslab.accounts.models import User
+from cslab.accounts.services.users import profile_update, user_create
 from cslab.core.demo import DemoLogin
 from cslab.core.roles import SiteRole
 
@@ -34,24 +32,23 @@ PEOPLE = [
 
 
 def load_demo_people() -> list[DemoLogin]:
-    """Create the demo people with verified addresses; return their log-ins."""
+    """Create the missing demo people through the services, so the audit log shows them.
+
+    Return every demo log-in.
+    """
+    emails = [row[0] for row in PEOPLE]
+    existing = set(User.objects.filter(email__in=emails).values_list("email", flat=True))
     logins = []
     for email, name, role, bio, who in PEOPLE:
-        with transaction.atomic():
-            user, created = User.objects.get_or_create(
+        if email not in existing:
+            person = user_create(
+                actor=None,
                 email=email,
-                defaults={
-                    "display_name": name,
-                    "site_role": role,
-                    "bio": bio,
-                    "profile_public": True,
-                },
+                password=DEMO_PASSWORD,
+                site_role=role,
+                display_name=name,
+                bio=bio,
             )
-            if created:
-                user.set_password(DEMO_PASSWORD)
-                user.save(update_fields=["password"])
-            EmailAddress.objects.get_or_create(
-                user=user, email=email, defaults={"verified": True, "primary": True}
-            )
+            profile_update(actor=person, user=person, profile_public=True)
         logins.append(DemoLogin(email=email, password=DEMO_PASSWORD, who=who))
     return logins
