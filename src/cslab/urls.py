@@ -9,7 +9,7 @@ from cslab.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("accounts/", include("allauth.urls")),
     path("accounts/me/", account_views.profile_edit, name="account_profile"),

@@ -84,3 +84,17 @@ def test_profile_page_saves_language_and_answers_in_it(client: Any, volunteer: A
     volunteer.refresh_from_db()
     assert volunteer.profile_public and volunteer.preferred_language == "nl"
     assert response.context["LANGUAGE_CODE"] == "nl"
+
+
+def test_switching_language_while_signed_in_saves_the_preference(
+    client: Any, volunteer: Any
+) -> None:
+    client.force_login(volunteer)
+    response = client.post("/i18n/setlang/", {"language": "nl", "next": "/"})
+    volunteer.refresh_from_db()
+    assert response.status_code == 302 and volunteer.preferred_language == "nl"
+
+
+def test_switching_language_signed_out_only_sets_the_cookie(client: Any) -> None:
+    response = client.post("/i18n/setlang/", {"language": "nl", "next": "/"})
+    assert response.cookies["django_language"].value == "nl"

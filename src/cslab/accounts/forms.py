@@ -7,18 +7,18 @@ class ProfileForm(forms.Form):
     """Validates profile input only; saving is `profile_update`'s job (a ModelForm would change
     the user object before the service could see what changed)."""
 
-    display_name = forms.CharField(label=_("display name"), max_length=100, required=False)
+    display_name = forms.CharField(label=_("Display name"), max_length=100, required=False)
     preferred_language = forms.ChoiceField(
-        label=_("preferred language"), choices=settings.LANGUAGES
+        label=_("Preferred language"), choices=settings.LANGUAGES
     )
     bio = forms.CharField(
-        label=_("short bio"),
+        label=_("Short bio"),
         max_length=1000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     profile_public = forms.BooleanField(
-        label=_("public profile"),
+        label=_("Public profile"),
         required=False,
         help_text=_("Show your display name and bio to everyone, not only to signed-in Lab staff."),
     )

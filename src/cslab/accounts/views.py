@@ -1,5 +1,6 @@
 """Account pages: profile, API tokens, personal data export. Thin: one service per action."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -7,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
 
 from cslab.accounts import selectors
 from cslab.accounts.forms import ApiTokenForm, ProfileForm
@@ -83,3 +85,13 @@ def data_export_start(request: SignedInRequest) -> HttpResponse:
         arguments={"user_id": request.user.pk},
     )
     return redirect(job)
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch the site's language; a signed-in person's choice also becomes their preference."""
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        profile_update(actor=request.user, user=request.user, preferred_language=language)
+    return response

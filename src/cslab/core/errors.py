@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 
 class DomainError(Exception):
     """A failure a caller can act on, with a stable machine-readable code."""
@@ -21,8 +23,8 @@ class NotFoundError(DomainError):
 
     code = "not_found"
 
-    def __init__(self, message: str = "Not found.", **kwargs: Any) -> None:
-        super().__init__(message, **kwargs)
+    def __init__(self, message: str = "", **kwargs: Any) -> None:
+        super().__init__(message or _("Not found."), **kwargs)
 
 
 class PermissionDeniedError(DomainError):
@@ -36,8 +38,8 @@ class NotAuthenticatedError(DomainError):
 
     code = "not_authenticated"
 
-    def __init__(self, message: str = "Sign in to do this.", **kwargs: Any) -> None:
-        super().__init__(message, **kwargs)
+    def __init__(self, message: str = "", **kwargs: Any) -> None:
+        super().__init__(message or _("Sign in to do this."), **kwargs)
 
 
 class InvalidInputError(DomainError):

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
+from django.utils.translation import gettext as _
+
 from cslab.core.errors import NotAuthenticatedError, NotFoundError, PermissionDeniedError
 from cslab.core.roles import ProjectRole, SiteRole
 
@@ -124,7 +126,7 @@ def require(user: Actor, name: str, target: Any = None) -> None:
         raise NotFoundError()
     if not user.is_authenticated:
         raise NotAuthenticatedError()
-    raise PermissionDeniedError("You may not do this.")
+    raise PermissionDeniedError(_("You may not do this."))
 
 
 def _is_owner(user: Actor, rule: Rule, target: Any) -> bool:

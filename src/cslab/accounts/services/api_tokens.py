@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cslab.accounts.models import ApiToken, User
 from cslab.accounts.models.api_token import hash_token
@@ -23,9 +24,9 @@ def api_token_create(*, actor: Any, user: User, name: str) -> tuple[ApiToken, st
     permissions.require(actor, "profile.edit", user)
     name = name.strip()
     if not name:
-        raise InvalidInputError("Give the token a name.", details={"name": ["Required."]})
+        raise InvalidInputError(_("Give the token a name."), details={"name": [_("Required.")]})
     if len(name) > 100:
-        raise InvalidInputError("The token name is too long (at most 100 characters).")
+        raise InvalidInputError(_("The token name is too long (at most 100 characters)."))
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user=user, name=name, token_hash=hash_token(secret), prefix=secret[:12])
     try:
@@ -34,7 +35,8 @@ def api_token_create(*, actor: Any, user: User, name: str) -> tuple[ApiToken, st
             audit_record(actor=actor, action="token.created", target=token, details={"name": name})
     except IntegrityError:
         raise ConflictError(
-            f"You already have an active token named {name!r}.", code="token_name_taken"
+            _("You already have an active token named “%(name)s”.") % {"name": name},
+            code="token_name_taken",
         ) from None
     return token, secret
 
