@@ -141,6 +141,15 @@ ROWS: list[Row] = [
     ),
     # --- HTML pages ---
     Row("home", "GET", lambda w: "/", every(200), api=False, route="home"),
+    Row(
+        "switch language",
+        "POST",
+        lambda w: "/i18n/setlang/",
+        every(302),
+        api=False,
+        body={"language": "nl", "next": "/"},
+        route="set_language",
+    ),
     Row("health", "GET", lambda w: "/healthz", every(200), api=False, route="healthz"),
     Row(
         "account page",
