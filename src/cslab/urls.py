@@ -25,6 +25,7 @@ urlpatterns = [
     path("jobs/<uuid:job_id>/", core_views.job_detail, name="job_detail"),
     path("jobs/<uuid:job_id>/result.json", core_views.job_result, name="job_result"),
     path("audit/", core_views.audit_log, name="audit_log"),
+    path("", include("cslab.projects.urls")),
     path("admin/", admin.site.urls),
 ]
 

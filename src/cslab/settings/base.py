@@ -38,15 +38,18 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "django_htmx",
     "js_lib_htmx",
+    "js_lib_leaflet",
     "ninja",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "django_countries",
     "django_tasks",
     "django_tasks_db",
     "cslab.core",
     "cslab.accounts",
+    "cslab.projects",
     "cslab.api",
 ]
 

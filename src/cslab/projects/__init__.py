@@ -1,0 +1,1 @@
+"""The project incubator: organisations, projects and their lifecycle, teams, PPSR Core."""

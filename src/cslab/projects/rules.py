@@ -1,0 +1,55 @@
+"""Permission rules of the projects area."""
+
+from typing import Any
+
+from cslab.core.permissions import Rule, register
+from cslab.core.roles import ProjectRole, SiteRole
+
+STAFF = frozenset({SiteRole.STAFF})
+TEAM = frozenset(ProjectRole)
+LEADS = frozenset({ProjectRole.OWNER, ProjectRole.RESEARCHER})
+
+
+def _visible_to_everyone(user: Any, project: Any) -> bool:
+    """Approved projects that are public or unlisted can be opened by anyone with the link."""
+    return bool(
+        project is not None
+        and project.approved_at is not None
+        and project.visibility in ("public", "unlisted")
+    )
+
+
+register(
+    "project.view",
+    Rule(site_roles=STAFF, project_roles=TEAM, predicate=_visible_to_everyone,
+         description="See a project"),
+)  # fmt: skip
+register("project.create", Rule(any_signed_in=True, description="Start a project"))
+register(
+    "project.edit",
+    Rule(site_roles=STAFF, project_roles=LEADS, description="Edit a project's profile"),
+)
+register(
+    "project.move",
+    Rule(project_roles=LEADS, site_roles=STAFF, description="Move a project along its lifecycle"),
+)
+register("project.review", Rule(site_roles=STAFF, description="Approve or send back a project"))
+register(
+    "project.see_private_fields",
+    Rule(site_roles=STAFF, project_roles=TEAM, description="See the checklist and team"),
+)
+register(
+    "team.manage",
+    Rule(site_roles=STAFF, project_roles=frozenset({ProjectRole.OWNER}),
+         description="Invite, approve, remove and change roles in a team"),
+)  # fmt: skip
+register("mentor.match", Rule(site_roles=STAFF, description="Match a mentor to a project"))
+register("organisation.create", Rule(any_signed_in=True, description="Create an organisation"))
+register(
+    "organisation.edit",
+    Rule(site_roles=STAFF, predicate=lambda user, organisation: bool(
+        organisation is not None and user.is_authenticated
+        and organisation.members.filter(user_id=user.pk, role="admin").exists()),
+        description="Edit an organisation"),
+)  # fmt: skip
+register("ppsr.import", Rule(site_roles=STAFF, description="Import a PPSR Core catalogue"))

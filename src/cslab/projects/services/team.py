@@ -1,0 +1,93 @@
+"""Team memberships: add, change role, remove, leave; a team always keeps an owner."""
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from cslab.core import permissions
+from cslab.core.errors import ConflictError, InvalidInputError, NotFoundError
+from cslab.core.roles import ProjectRole
+from cslab.core.services.audit import audit_record
+from cslab.projects.models import Membership, Project
+
+
+def membership_add(*, actor: Any, project: Project, user: Any, role: str) -> Membership:
+    """Put a person on the team with `role`; actor None is the system (invitations, imports).
+
+    A person already on the team raises ConflictError; change their role instead.
+    """
+    if actor is not None:
+        permissions.require(actor, "team.manage", project)
+    _ensure_role(role)
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(project=project, user=user, role=role)
+            audit_record(actor=actor, action="team.member_added", target=project,
+                         details={"user_id": user.pk, "role": role})  # fmt: skip
+    except IntegrityError:
+        raise ConflictError(_("%(person)s is already on the team.") % {"person": user},
+                            code="already_member") from None  # fmt: skip
+    project.__dict__.pop("_role_cache", None)
+    return membership
+
+
+@transaction.atomic
+def membership_change_role(*, actor: Any, membership: Membership, role: str) -> Membership:
+    """Give a team member another role; the last owner cannot be demoted."""
+    permissions.require(actor, "team.manage", membership.project)
+    _ensure_role(role)
+    locked = _lock_team(membership.project)
+    membership = locked.get(pk=membership.pk)
+    if membership.role == ProjectRole.OWNER and role != ProjectRole.OWNER:
+        _ensure_another_owner(locked, membership)
+    previous = membership.role
+    membership.role = role
+    membership.save(update_fields=["role"])
+    audit_record(actor=actor, action="team.role_changed", target=membership.project,
+                 details={"user_id": membership.user_id, "from": previous, "to": role})  # fmt: skip
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, actor: Any, membership: Membership) -> None:
+    """Take a person off the team; the last owner cannot be removed."""
+    permissions.require(actor, "team.manage", membership.project)
+    _remove(actor=actor, membership=membership, action="team.member_removed")
+
+
+@transaction.atomic
+def membership_leave(*, actor: Any, project: Project) -> None:
+    """Leave a team; the last owner must first hand ownership to someone else."""
+    membership = Membership.objects.filter(project=project, user_id=actor.pk).first()
+    if membership is None:
+        raise NotFoundError()
+    _remove(actor=actor, membership=membership, action="team.member_left")
+
+
+def _remove(*, actor: Any, membership: Membership, action: str) -> None:
+    locked = _lock_team(membership.project)
+    membership = locked.get(pk=membership.pk)
+    if membership.role == ProjectRole.OWNER:
+        _ensure_another_owner(locked, membership)
+    membership.delete()
+    audit_record(actor=actor, action=action, target=membership.project,
+                 details={"user_id": membership.user_id, "role": membership.role})  # fmt: skip
+
+
+def _lock_team(project: Project) -> Any:
+    """Lock the team's rows, so two owners leaving at once cannot leave the team ownerless."""
+    Project.objects.select_for_update().filter(pk=project.pk).first()
+    return Membership.objects.select_for_update().filter(project=project)
+
+
+def _ensure_another_owner(team: Any, membership: Membership) -> None:
+    if not team.filter(role=ProjectRole.OWNER).exclude(pk=membership.pk).exists():
+        raise ConflictError(
+            _("A team needs an owner: make someone else owner first."), code="last_owner"
+        )
+
+
+def _ensure_role(role: str) -> None:
+    if role not in ProjectRole.values:
+        raise InvalidInputError(_("Unknown role “%(role)s”.") % {"role": role})

@@ -1,0 +1,5 @@
+"""URLs of the projects area: each views module lists its own patterns."""
+
+from cslab.projects.views import directory, pages, ppsr, team
+
+urlpatterns = [*directory.urlpatterns, *ppsr.urlpatterns, *team.urlpatterns, *pages.urlpatterns]

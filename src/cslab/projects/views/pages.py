@@ -1,0 +1,5 @@
+"""Project pages: pages (placeholder until its first page arrives)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
