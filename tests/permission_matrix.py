@@ -16,8 +16,17 @@ VOLUNTEER = "volunteer"
 TRAINER = "trainer"
 STAFF = "staff"
 SUPERUSER = "superuser"
-ROLES = [ANONYMOUS, VOLUNTEER, TRAINER, STAFF, SUPERUSER]
-SIGNED_IN = [VOLUNTEER, TRAINER, STAFF, SUPERUSER]
+OWNER = "owner"
+RESEARCHER = "researcher"
+MODERATOR = "moderator"
+MEMBER = "member"
+VIEWER = "viewer"
+SITE_ROLES = [ANONYMOUS, VOLUNTEER, TRAINER, STAFF, SUPERUSER]
+# Project roles: a volunteer with this role on the team of `World.team_project` and
+# `World.draft_project` (and on no other project's team).
+PROJECT_ROLES = [OWNER, RESEARCHER, MODERATOR, MEMBER, VIEWER]
+ROLES = SITE_ROLES + PROJECT_ROLES
+SIGNED_IN = [VOLUNTEER, TRAINER, STAFF, SUPERUSER, *PROJECT_ROLES]
 
 ROLE_FIELDS: dict[str, dict[str, Any]] = {
     VOLUNTEER: {"site_role": SiteRole.VOLUNTEER},
@@ -29,12 +38,21 @@ ROLE_FIELDS: dict[str, dict[str, Any]] = {
 
 @dataclass
 class World:
-    """What a row's URL may point at: objects owned by someone other than the viewer."""
+    """What a row's URL may point at: objects owned by someone other than the viewer.
+
+    `public_project` is approved and public; `team_project` is approved but private;
+    `draft_project` is in review, not yet approved. Project-role viewers are on the team of the
+    last two only.
+    """
 
     other_user: Any
     other_private_user: Any
     other_token: Any
     other_job: Any
+    public_project: Any
+    team_project: Any
+    draft_project: Any
+    organisation: Any
     viewer: Any = None
     own: dict[str, Any] = field(default_factory=dict)
 
@@ -67,8 +85,25 @@ def signed_in(status: int, anonymous: int, **overrides: int) -> dict[str, int]:
     return expectation
 
 
+def team_and_staff(status: int, others: int, **overrides: int) -> dict[str, int]:
+    """Staff, superusers and every project role get `status`; everyone else `others`."""
+    expectation = {role: status for role in [STAFF, SUPERUSER, *PROJECT_ROLES]}
+    expectation.update({role: others for role in [ANONYMOUS, VOLUNTEER, TRAINER]})
+    expectation.update(overrides)
+    return expectation
+
+
+def leads_and_staff(status: int, others: int, anonymous: int) -> dict[str, int]:
+    """Owners, researchers, staff and superusers get `status`; other signed-in people `others`."""
+    expectation = every(others)
+    expectation.update({STAFF: status, SUPERUSER: status, OWNER: status, RESEARCHER: status})
+    expectation[ANONYMOUS] = anonymous
+    return expectation
+
+
 LOGIN_REDIRECT = 302
 
+# fmt: off
 ROWS: list[Row] = [
     # --- API: accounts ---
     Row("my profile", "GET", lambda w: "/api/v1/me", signed_in(200, 401), route="/api/v1/me"),
@@ -139,6 +174,51 @@ ROWS: list[Row] = [
         signed_in(404, 401, staff=200, superuser=200),
         route="/api/v1/audit-events",
     ),
+    # --- API: projects and organisations ---
+    Row("projects I may see", "GET", lambda w: "/api/v1/projects", every(200),
+        route="/api/v1/projects"),
+    Row("start a project", "POST", lambda w: "/api/v1/projects", signed_in(201, 401),
+        body={"name": "Matrix project"}, route="/api/v1/projects"),
+    Row("a public project", "GET", lambda w: f"/api/v1/projects/{w.public_project.slug}",
+        every(200), route="/api/v1/projects/{slug}"),
+    Row("a private project", "GET", lambda w: f"/api/v1/projects/{w.team_project.slug}",
+        team_and_staff(200, 404), route="/api/v1/projects/{slug}"),
+    Row("a draft project", "GET", lambda w: f"/api/v1/projects/{w.draft_project.slug}",
+        team_and_staff(200, 404), route="/api/v1/projects/{slug}"),
+    Row("edit a private project", "PATCH", lambda w: f"/api/v1/projects/{w.team_project.slug}",
+        leads_and_staff(200, 404, 401), body={"aim": "Count bees."},
+        route="/api/v1/projects/{slug}"),
+    Row("edit someone else's public project", "PATCH",
+        lambda w: f"/api/v1/projects/{w.public_project.slug}",
+        signed_in(404, 401, staff=200, superuser=200), body={"aim": "Count bees."},
+        route="/api/v1/projects/{slug}"),
+    Row("pause a running project", "POST",
+        lambda w: f"/api/v1/projects/{w.team_project.slug}/transitions",
+        leads_and_staff(200, 404, 401), body={"to_status": "paused"},
+        route="/api/v1/projects/{slug}/transitions"),
+    Row("approve a project in review", "POST",
+        lambda w: f"/api/v1/projects/{w.draft_project.slug}/transitions",
+        signed_in(404, 401, staff=200, superuser=200),
+        body={"to_status": "active"}, route="/api/v1/projects/{slug}/transitions"),
+    Row("a private project's timeline", "GET",
+        lambda w: f"/api/v1/projects/{w.team_project.slug}/timeline",
+        team_and_staff(200, 404), route="/api/v1/projects/{slug}/timeline"),
+    Row("a public project's timeline", "GET",
+        lambda w: f"/api/v1/projects/{w.public_project.slug}/timeline",
+        every(200), route="/api/v1/projects/{slug}/timeline"),
+    Row("a private project's checklist", "GET",
+        lambda w: f"/api/v1/projects/{w.team_project.slug}/checklist",
+        team_and_staff(200, 404, anonymous=401), route="/api/v1/projects/{slug}/checklist"),
+    Row("a public project's checklist", "GET",
+        lambda w: f"/api/v1/projects/{w.public_project.slug}/checklist",
+        signed_in(404, 401, staff=200, superuser=200),
+        route="/api/v1/projects/{slug}/checklist"),
+    Row("organisations", "GET", lambda w: "/api/v1/organisations", every(200),
+        route="/api/v1/organisations"),
+    Row("add an organisation", "POST", lambda w: "/api/v1/organisations", signed_in(201, 401),
+        body={"name": "Matrix NGO", "kind": "ngo"}, route="/api/v1/organisations"),
+    Row("an organisation", "GET", lambda w: f"/api/v1/organisations/{w.organisation.slug}",
+        every(200), route="/api/v1/organisations/{slug}"),
     # --- HTML pages ---
     Row("home", "GET", lambda w: "/", every(200), api=False, route="home"),
     Row(
@@ -232,3 +312,4 @@ ROWS: list[Row] = [
         route="audit_log",
     ),
 ]
+# fmt: on

@@ -12,7 +12,17 @@ from cslab.accounts.services.api_tokens import api_token_create
 from cslab.api.api import api
 from cslab.core.models import Job
 from tests.factories import UserFactory
-from tests.permission_matrix import ANONYMOUS, ROLE_FIELDS, ROLES, ROWS, Row, World
+from cslab.projects.models import Membership, Project
+from cslab.projects.services.projects import organisation_create, project_create
+from tests.permission_matrix import (
+    ANONYMOUS,
+    PROJECT_ROLES,
+    ROLE_FIELDS,
+    ROLES,
+    ROWS,
+    Row,
+    World,
+)
 
 # Pages that belong to libraries (allauth's sign-in pages, Django's admin) are included, not
 # named here, and have their own tests; the matrix covers cslab's own pages.
@@ -33,18 +43,31 @@ def world(db: Any) -> World:
         result={"profile": {}},
         finished_at=other_user.date_joined,
     )
+    def project(name: str, status: str, visibility: str) -> Project:
+        return project_create(actor=None, owner=other_user, name=name, status=status,
+                              visibility=visibility)  # fmt: skip
+
     return World(
         other_user=other_user,
         other_private_user=other_private_user,
         other_token=other_token,
         other_job=other_job,
+        public_project=project("Public bee count", "active", "public"),
+        team_project=project("Private water study", "active", "private"),
+        draft_project=project("Draft heat inquiry", "in_review", "public"),
+        organisation=organisation_create(actor=other_user, name="River NGO", kind="ngo"),
     )
 
 
 def _sign_in(client: Any, world: World, role: str) -> None:
     if role == ANONYMOUS:
         return
-    viewer = UserFactory(**ROLE_FIELDS[role])
+    if role in PROJECT_ROLES:
+        viewer = UserFactory()
+        for project in (world.team_project, world.draft_project):
+            Membership.objects.create(project=project, user=viewer, role=role)
+    else:
+        viewer = UserFactory(**ROLE_FIELDS[role])
     world.viewer = viewer
     world.own["token"], _secret = api_token_create(actor=viewer, user=viewer, name="mine")
     client.force_login(viewer)

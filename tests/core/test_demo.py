@@ -46,3 +46,28 @@ def test_demo_people_can_log_in_and_cover_the_lab_roles(client: Any) -> None:
     )
     assert response.status_code == 302
     assert client.get("/audit/").status_code == 200
+
+
+def test_demo_projects_cover_every_state_five_faculties_and_both_initiator_types() -> None:
+    from cslab.projects.models import Organisation, Project
+
+    _load()
+    _load()
+    assert Project.objects.count() >= 8
+    assert set(Project.objects.values_list("status", flat=True)) == set(Project.Status.values)
+    assert len(set(Project.objects.values_list("faculty", flat=True))) >= 5
+    assert {"researcher_led", "community_led"} <= set(
+        Project.objects.values_list("initiator_type", flat=True)
+    )
+    assert Organisation.objects.count() >= 3
+
+
+def test_demo_projects_walked_their_lifecycle_through_the_services() -> None:
+    from cslab.core.models import AuditEvent
+    from cslab.projects.models import Project
+
+    _load()
+    active = Project.objects.filter(status="active").first()
+    assert active is not None and active.approved_at is not None
+    assert active.status_changes.filter(to_status="in_review").exists()
+    assert AuditEvent.objects.filter(action="project.status_changed").exists()

@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from cslab.accounts.api import router as accounts_router
 from cslab.api import errors
 from cslab.core.api import router as core_router
+from cslab.projects.api import router as projects_router
 
 api = NinjaAPI(
     title="cslab API",
@@ -21,3 +22,4 @@ errors.install(api)
 
 api.add_router("/", accounts_router)
 api.add_router("/", core_router)
+api.add_router("/", projects_router)

@@ -20,5 +20,6 @@ DemoLoader = Callable[[], list[DemoLogin]]
 
 def demo_loaders() -> list[DemoLoader]:
     from cslab.accounts.demo import load_demo_people
+    from cslab.projects.demo import load_demo_projects
 
-    return [load_demo_people]
+    return [load_demo_people, load_demo_projects]

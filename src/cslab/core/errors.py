@@ -17,6 +17,16 @@ class DomainError(Exception):
             self.code = code
         self.details = details
 
+    def one_line(self) -> str:
+        """Return the message with per-field details, for command-line output."""
+        if not isinstance(self.details, dict) or not self.details:
+            return self.message
+        fields = "; ".join(
+            f"{name}: {' '.join(str(m) for m in messages) if isinstance(messages, list) else messages}"
+            for name, messages in self.details.items()
+        )
+        return f"{self.message} ({fields})"
+
 
 class NotFoundError(DomainError):
     """The object does not exist or the user may not see it (the two are never told apart)."""

@@ -31,6 +31,13 @@ def project_get_for_editing(*, user: Any, slug: str) -> Project:
     return project
 
 
+def project_get_for_private_fields(*, user: Any, slug: str) -> Project:
+    """Return the project if the viewer is on its team or Lab staff; NotFoundError otherwise."""
+    project = project_get_for_viewing(user=user, slug=slug)
+    permissions.require(user, "project.see_private_fields", project)
+    return project
+
+
 def project_list_listed() -> QuerySet[Project]:
     """Return the projects anyone may find: approved and public."""
     return Project.objects.filter(visibility=Project.Visibility.PUBLIC).exclude(
