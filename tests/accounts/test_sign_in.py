@@ -147,3 +147,15 @@ def test_log_in_switches_to_the_persons_preferred_language(client: Any, make_use
     client.post("/accounts/login/", {"login": person.email, "password": TEST_PASSWORD})
     assert client.cookies["django_language"].value == "nl"
     assert client.get("/").context["LANGUAGE_CODE"] == "nl"
+
+
+def test_emails_greet_people_from_cslab_not_from_an_example_domain(
+    client: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/accounts/signup/",
+            {"email": "new@example.org", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        )
+    assert "Hello from cslab!" in mail.outbox[0].body
+    assert "example.com" not in mail.outbox[0].body

@@ -19,8 +19,14 @@ from cslab.core.services.audit import audit_record
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """Render the message now (in the visitor's language) and send it from a worker."""
+        from allauth.core import context as allauth_context
+        from django.contrib.sites.shortcuts import get_current_site
+
         from cslab.core.tasks import send_email
 
+        request = allauth_context.request
+        context = {"request": request, "email": email,
+                   "current_site": get_current_site(request), **context}  # fmt: skip
         message = self.render_mail(template_prefix, email, context)
         html_body = None
         for body, mimetype in getattr(message, "alternatives", []):

@@ -9,4 +9,9 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from cslab.core import rules  # noqa: F401  (registers the permission rules)
+        from cslab.core.site import site_sync_from_settings
+
+        post_migrate.connect(site_sync_from_settings, sender=self)
