@@ -231,6 +231,11 @@ ROWS: list[Row] = [
         route="set_language",
     ),
     Row("health", "GET", lambda w: "/healthz", every(200), api=False, route="healthz"),
+    Row("robots.txt", "GET", lambda w: "/robots.txt", every(200), api=False, route="robots_txt"),
+    Row("sitemap", "GET", lambda w: "/sitemap.xml", every(200), api=False,
+        route="django.contrib.sitemaps.views.sitemap"),
+    Row("new projects feed", "GET", lambda w: "/projects/feed/", every(200), api=False,
+        route="project_feed"),
     Row(
         "account page",
         "GET",

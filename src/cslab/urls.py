@@ -1,14 +1,25 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from cslab.accounts import views as account_views
 from cslab.api.api import api
 from cslab.core import views as core_views
+from cslab.projects.feeds import NewProjectsFeed
+from cslab.projects.sitemaps import ProjectSitemap
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("robots.txt", core_views.robots_txt, name="robots_txt"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": {"projects": ProjectSitemap}},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
+    path("projects/feed/", NewProjectsFeed(), name="project_feed"),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("accounts/", include("allauth.urls")),

@@ -85,3 +85,17 @@ def job_result(request: HttpRequest, job_id: str) -> HttpResponse:
     response = JsonResponse(job.result, safe=False, json_dumps_params={"indent": 2})
     response["Content-Disposition"] = f'attachment; filename="{job.kind}-{job.id}.json"'
     return response
+
+
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        "Disallow: /accounts/",
+        "Disallow: /api/",
+        "Disallow: /audit/",
+        "Disallow: /jobs/",
+        "Disallow: /staff/",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
