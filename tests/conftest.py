@@ -13,6 +13,20 @@ from tests.factories import UserFactory
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Leave race tests out of a run on SQLite, which serialises writers; the PostgreSQL run
+    (`make test-pg`, in CI) runs them."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    kept = [item for item in items if item.get_closest_marker("postgresql") is None]
+    deselected = [item for item in items if item.get_closest_marker("postgresql") is not None]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
+
+
 def skip_or_fail(reason: str) -> None:
     """Skip with a reason on a developer's machine; in CI a missing dependency is a failure."""
     if IN_CI:

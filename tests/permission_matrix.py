@@ -53,6 +53,11 @@ class World:
     team_project: Any
     draft_project: Any
     organisation: Any
+    team_member_membership: Any
+    other_owner_membership: Any
+    team_invitation: Any
+    join_request: Any
+    ppsr_job: Any
     viewer: Any = None
     own: dict[str, Any] = field(default_factory=dict)
 
@@ -70,7 +75,7 @@ class Row:
     url: Callable[[World], str]
     expect: dict[str, int]
     api: bool = True
-    body: dict[str, Any] | None = None
+    body: dict[str, Any] | Callable[[World], dict[str, Any]] | None = None
     route: str = ""  # the route pattern this row covers, e.g. "/api/v1/jobs/{job_id}"
 
 
@@ -102,6 +107,24 @@ def leads_and_staff(status: int, others: int, anonymous: int) -> dict[str, int]:
 
 
 LOGIN_REDIRECT = 302
+PUBLIC_INVITATION_TOKEN = "matrix-public-invitation-token"
+TEAM_INVITATION_TOKEN = "matrix-team-invitation-token"
+
+
+def on_team(status: int, others: int, **overrides: int) -> dict[str, int]:
+    """Every project role gets `status`; everyone else (staff too) gets `others`."""
+    expectation = every(others)
+    expectation.update({role: status for role in PROJECT_ROLES})
+    expectation.update(overrides)
+    return expectation
+
+
+def owners_and_staff(status: int, others: int, anonymous: int) -> dict[str, int]:
+    """The project's owners, staff and superusers get `status`; other signed-in people `others`."""
+    expectation = every(others)
+    expectation.update({STAFF: status, SUPERUSER: status, OWNER: status})
+    expectation[ANONYMOUS] = anonymous
+    return expectation
 
 # fmt: off
 ROWS: list[Row] = [
@@ -219,6 +242,183 @@ ROWS: list[Row] = [
         body={"name": "Matrix NGO", "kind": "ngo"}, route="/api/v1/organisations"),
     Row("an organisation", "GET", lambda w: f"/api/v1/organisations/{w.organisation.slug}",
         every(200), route="/api/v1/organisations/{slug}"),
+    # --- API: teams ---
+    Row("members of a private project", "GET",
+        lambda w: f"/api/v1/projects/{w.team_project.slug}/members",
+        team_and_staff(200, 404, anonymous=401), route="/api/v1/projects/{slug}/members"),
+    Row("members of someone else's public project", "GET",
+        lambda w: f"/api/v1/projects/{w.public_project.slug}/members",
+        signed_in(404, 401, staff=200, superuser=200), route="/api/v1/projects/{slug}/members"),
+    Row("add a member", "POST", lambda w: f"/api/v1/projects/{w.team_project.slug}/members",
+        owners_and_staff(201, 404, 401),
+        body=lambda w: {"user_id": w.other_private_user.pk, "role": "member"},
+        route="/api/v1/projects/{slug}/members"),
+    Row("make someone owner", "PATCH",
+        lambda w: f"/api/v1/projects/{w.team_project.slug}/members/"
+        f"{w.team_member_membership.pk}",
+        owners_and_staff(200, 404, 401), body={"role": "owner"},
+        route="/api/v1/projects/{slug}/members/{membership_id}"),
+    Row("remove a member", "DELETE",
+        lambda w: f"/api/v1/projects/{w.team_project.slug}/members/"
+        f"{w.team_member_membership.pk}",
+        owners_and_staff(204, 404, 401), route="/api/v1/projects/{slug}/members/{membership_id}"),
+    Row("leave a private project", "POST",
+        lambda w: f"/api/v1/projects/{w.team_project.slug}/leave",
+        on_team(204, 404, anonymous=401), route="/api/v1/projects/{slug}/leave"),
+    Row("invitations of a private project", "GET",
+        lambda w: f"/api/v1/projects/{w.team_project.slug}/invitations",
+        owners_and_staff(200, 404, 401), route="/api/v1/projects/{slug}/invitations"),
+    Row("invite someone", "POST", lambda w: f"/api/v1/projects/{w.team_project.slug}/invitations",
+        owners_and_staff(201, 404, 401), body={"email": "invited@example.org", "role": "member"},
+        route="/api/v1/projects/{slug}/invitations"),
+    Row("revoke an invitation", "DELETE",
+        lambda w: f"/api/v1/projects/{w.team_project.slug}/invitations/{w.team_invitation.pk}",
+        owners_and_staff(204, 404, 401),
+        route="/api/v1/projects/{slug}/invitations/{invitation_id}"),
+    Row("accept an invitation to a public project (API)", "POST",
+        lambda w: "/api/v1/invitations/accept", signed_in(201, 401),
+        body={"token": PUBLIC_INVITATION_TOKEN}, route="/api/v1/invitations/accept"),
+    Row("accept an invitation to a team one is on (API)", "POST",
+        lambda w: "/api/v1/invitations/accept", on_team(409, 201, anonymous=401),
+        body={"token": TEAM_INVITATION_TOKEN}, route="/api/v1/invitations/accept"),
+    Row("accept an unknown invitation", "POST", lambda w: "/api/v1/invitations/accept",
+        signed_in(404, 401), body={"token": "no-such-token"}, route="/api/v1/invitations/accept"),
+    Row("join a public project", "POST", lambda w: f"/api/v1/projects/{w.public_project.slug}/join",
+        signed_in(201, 401), route="/api/v1/projects/{slug}/join"),
+    Row("join a private project", "POST",
+        lambda w: f"/api/v1/projects/{w.team_project.slug}/join",
+        team_and_staff(409, 404, anonymous=401, staff=201, superuser=201),
+        route="/api/v1/projects/{slug}/join"),
+    Row("join requests of a private project", "GET",
+        lambda w: f"/api/v1/projects/{w.team_project.slug}/join-requests",
+        owners_and_staff(200, 404, 401), route="/api/v1/projects/{slug}/join-requests"),
+    Row("approve a join request", "POST",
+        lambda w: f"/api/v1/projects/{w.team_project.slug}/join-requests/"
+        f"{w.join_request.pk}/approve",
+        owners_and_staff(200, 404, 401),
+        route="/api/v1/projects/{slug}/join-requests/{join_request_id}/approve"),
+    Row("decline a join request", "POST",
+        lambda w: f"/api/v1/projects/{w.team_project.slug}/join-requests/"
+        f"{w.join_request.pk}/decline",
+        owners_and_staff(200, 404, 401),
+        route="/api/v1/projects/{slug}/join-requests/{join_request_id}/decline"),
+    Row("withdraw someone else's join request", "POST",
+        lambda w: f"/api/v1/projects/{w.team_project.slug}/join-requests/"
+        f"{w.join_request.pk}/withdraw",
+        signed_in(404, 401),
+        route="/api/v1/projects/{slug}/join-requests/{join_request_id}/withdraw"),
+    Row("ask for a mentor for a researcher-led project", "POST",
+        lambda w: f"/api/v1/projects/{w.team_project.slug}/mentor-request",
+        owners_and_staff(409, 404, 401), route="/api/v1/projects/{slug}/mentor-request"),
+    Row("match a mentor where none was asked for", "POST",
+        lambda w: f"/api/v1/projects/{w.team_project.slug}/mentor",
+        signed_in(404, 401, staff=409, superuser=409),
+        body=lambda w: {"mentor_id": w.other_private_user.pk},
+        route="/api/v1/projects/{slug}/mentor"),
+    Row("projects asking for a mentor", "GET", lambda w: "/api/v1/mentor-requests",
+        signed_in(404, 401, staff=200, superuser=200), route="/api/v1/mentor-requests"),
+    # --- Project pages ---
+    Row("start-a-project page", "GET", lambda w: "/projects/new/", signed_in(200, 302),
+        api=False, route="project_create"),
+    Row("start a project (page)", "POST", lambda w: "/projects/new/", signed_in(302, 302),
+        api=False, body={"name": "Page project", "initiator_type": "researcher_led",
+                         "status": "idea"}, route="project_create"),
+    Row("my projects page", "GET", lambda w: "/projects/mine/", signed_in(200, 302), api=False,
+        route="my_projects"),
+    Row("public project page", "GET", lambda w: f"/projects/{w.public_project.slug}/",
+        every(200), api=False, route="project_detail"),
+    Row("private project page", "GET", lambda w: f"/projects/{w.team_project.slug}/",
+        team_and_staff(200, 404), api=False, route="project_detail"),
+    Row("draft project page", "GET", lambda w: f"/projects/{w.draft_project.slug}/",
+        team_and_staff(200, 404), api=False, route="project_detail"),
+    Row("edit a private project (page)", "GET", lambda w: f"/projects/{w.team_project.slug}/edit/",
+        leads_and_staff(200, 404, 302), api=False, route="project_edit"),
+    Row("edit someone else's public project (page)", "GET",
+        lambda w: f"/projects/{w.public_project.slug}/edit/",
+        signed_in(404, 302, staff=200, superuser=200), api=False, route="project_edit"),
+    Row("checklist of a draft", "GET", lambda w: f"/projects/{w.draft_project.slug}/checklist/",
+        leads_and_staff(200, 404, 302), api=False, route="project_checklist"),
+    Row("pause a running project (page)", "POST",
+        lambda w: f"/projects/{w.team_project.slug}/transition/",
+        leads_and_staff(302, 404, 302), api=False, body={"to_status": "paused"},
+        route="project_transition"),
+    Row("approve a draft (page)", "POST",
+        lambda w: f"/projects/{w.draft_project.slug}/transition/",
+        signed_in(404, 302, staff=302, superuser=302), api=False, body={"to_status": "active"},
+        route="project_transition"),
+    Row("review queue", "GET", lambda w: "/staff/review/", every(404, staff=200, superuser=200),
+        api=False, route="project_review_queue"),
+    Row("acknowledge significant edits", "POST",
+        lambda w: f"/staff/review/{w.public_project.slug}/acknowledge/",
+        signed_in(404, 302, staff=302, superuser=302), api=False,
+        route="project_acknowledge_edits"),
+    Row("organisations page", "GET", lambda w: "/organisations/", every(200), api=False,
+        route="organisation_list"),
+    Row("organisation page", "GET", lambda w: f"/organisations/{w.organisation.slug}/",
+        every(200), api=False, route="organisation_detail"),
+    Row("add-an-organisation page", "GET", lambda w: "/organisations/new/", signed_in(200, 302),
+        api=False, route="organisation_create"),
+    # --- Team pages ---
+    Row("team of a private project", "GET", lambda w: f"/projects/{w.team_project.slug}/team/",
+        team_and_staff(200, 404), api=False, route="project_team"),
+    Row("team of someone else's public project", "GET",
+        lambda w: f"/projects/{w.public_project.slug}/team/",
+        every(404, staff=200, superuser=200), api=False, route="project_team"),
+    Row("invite to a private project (page)", "POST",
+        lambda w: f"/projects/{w.team_project.slug}/team/",
+        every(404, staff=302, superuser=302, owner=302), api=False,
+        body={"action": "invite", "email": "new.member@example.org", "role": "member"},
+        route="project_team"),
+    Row("unknown invitation", "GET", lambda w: "/invitations/no-such-token/", every(404),
+        api=False, route="invitation_accept"),
+    Row("invitation to a public project", "GET",
+        lambda w: f"/invitations/{PUBLIC_INVITATION_TOKEN}/", every(200), api=False,
+        route="invitation_accept"),
+    Row("accept an invitation to a public project", "POST",
+        lambda w: f"/invitations/{PUBLIC_INVITATION_TOKEN}/", every(302), api=False,
+        route="invitation_accept"),
+    Row("accept an invitation to a team one is on", "POST",
+        lambda w: f"/invitations/{TEAM_INVITATION_TOKEN}/", on_team(409, 302), api=False,
+        route="invitation_accept"),
+    Row("join page of a public project", "GET",
+        lambda w: f"/projects/{w.public_project.slug}/join/",
+        signed_in(200, 302), api=False, route="project_join"),
+    Row("join page of a private project", "GET",
+        lambda w: f"/projects/{w.team_project.slug}/join/",
+        team_and_staff(200, 404, anonymous=302), api=False, route="project_join"),
+    Row("join a public project (page)", "POST",
+        lambda w: f"/projects/{w.public_project.slug}/join/",
+        every(302), api=False, route="project_join"),
+    Row("join a private project (page)", "POST",
+        lambda w: f"/projects/{w.team_project.slug}/join/",
+        team_and_staff(302, 404, anonymous=302), api=False, route="project_join"),
+    Row("leave a private project (page)", "POST",
+        lambda w: f"/projects/{w.team_project.slug}/leave/",
+        on_team(302, 404, anonymous=302), api=False, route="project_leave"),
+    Row("leave a team one is not on (page)", "POST",
+        lambda w: f"/projects/{w.public_project.slug}/leave/",
+        every(404, anonymous=302), api=False, route="project_leave"),
+    Row("mentoring requests", "GET", lambda w: "/staff/mentoring/",
+        every(404, staff=200, superuser=200), api=False, route="mentor_requests"),
+    Row("ask for a mentor (page)", "POST", lambda w: f"/projects/{w.team_project.slug}/mentor/",
+        every(404, anonymous=302, staff=302, superuser=302, owner=302), api=False,
+        route="project_mentor_request"),
+    # --- PPSR Core ---
+    Row("PPSR record of a public project", "GET",
+        lambda w: f"/projects/{w.public_project.slug}/ppsr.json", every(200), api=False,
+        route="project_ppsr"),
+    Row("PPSR record of a private project", "GET",
+        lambda w: f"/projects/{w.team_project.slug}/ppsr.json", team_and_staff(200, 404),
+        api=False, route="project_ppsr"),
+    Row("PPSR record of a draft", "GET",
+        lambda w: f"/projects/{w.draft_project.slug}/ppsr.json", team_and_staff(200, 404),
+        api=False, route="project_ppsr"),
+    Row("PPSR import page", "GET", lambda w: "/staff/ppsr-import/",
+        every(404, staff=200, superuser=200), api=False, route="ppsr_import"),
+    Row("PPSR import job page", "GET", lambda w: f"/staff/ppsr-import/{w.ppsr_job.pk}/",
+        every(404, staff=200, superuser=200), api=False, route="ppsr_import_job"),
+    Row("PPSR catalogue", "GET", lambda w: "/api/v1/ppsr/projects", every(200),
+        route="/api/v1/ppsr/projects"),
     # --- HTML pages ---
     Row("home", "GET", lambda w: "/", every(200), api=False, route="home"),
     Row(

@@ -5,7 +5,11 @@ from ninja import NinjaAPI
 from cslab.accounts.api import router as accounts_router
 from cslab.api import errors
 from cslab.core.api import router as core_router
+from cslab.notifications.api import router as notifications_router
 from cslab.projects.api import router as projects_router
+from cslab.projects.api_ppsr import router as ppsr_router
+from cslab.projects.api_team import router as team_router
+from cslab.questions.api import router as questions_router
 
 api = NinjaAPI(
     title="cslab API",
@@ -20,6 +24,13 @@ api = NinjaAPI(
 )
 errors.install(api)
 
-api.add_router("/", accounts_router)
-api.add_router("/", core_router)
-api.add_router("/", projects_router)
+for router in (
+    accounts_router,
+    core_router,
+    projects_router,
+    team_router,
+    ppsr_router,
+    questions_router,
+    notifications_router,
+):
+    api.add_router("/", router)

@@ -21,10 +21,11 @@ class DomainError(Exception):
         """Return the message with per-field details, for command-line output."""
         if not isinstance(self.details, dict) or not self.details:
             return self.message
-        fields = "; ".join(
-            f"{name}: {' '.join(str(m) for m in messages) if isinstance(messages, list) else messages}"
-            for name, messages in self.details.items()
-        )
+        parts = []
+        for name, messages in self.details.items():
+            text = " ".join(map(str, messages)) if isinstance(messages, list) else str(messages)
+            parts.append(f"{name}: {text}")
+        fields = "; ".join(parts)
         return f"{self.message} ({fields})"
 
 

@@ -20,10 +20,41 @@ class Area:
 
 AREAS: list[Area] = [
     Area(
+        "project_directory",
+        _("Projects"),
+        _("Find a citizen-science project: search, filter by domain or faculty, or look near you."),
+    ),
+    Area(
+        "question_board",
+        _("Research questions"),
+        _(
+            "Ask the question you want research to answer, support others' and follow what "
+            "becomes of them."
+        ),
+    ),
+    Area(
+        "notification_list",
+        _("Notifications"),
+        _("What happened to the questions you asked, support or follow."),
+        signed_in_only=True,
+    ),
+    Area(
         "account_profile",
         _("Your account"),
         _("Your profile, language, API tokens and the jobs you started."),
         signed_in_only=True,
+    ),
+    Area(
+        "my_projects",
+        _("My projects"),
+        _("The projects whose team you are on: their status, your role, what to do next."),
+        signed_in_only=True,
+    ),
+    Area(
+        "project_review_queue",
+        _("Review queue"),
+        _("Projects waiting for Lab staff: submitted for review or edited since approval."),
+        staff_only=True,
     ),
     Area(
         "api-1.0.0:openapi-view",

@@ -124,6 +124,10 @@ class ChecklistItemOut(Schema):
     label: str
     done: bool
 
+    @staticmethod
+    def resolve_label(item: Any) -> str:
+        return str(item.label)
+
 
 class OrganisationOut(Schema):
     slug: str
@@ -143,9 +147,12 @@ class OrganisationCreateIn(Schema):
 @router.get("/projects", response=list[ProjectOut], auth=ANYONE, summary="Projects I may see")
 @paginate(CursorPagination)
 def list_projects(request: ApiRequest, status: str = "") -> Any:
-    projects = selectors.project_list_visible(user=request.auth).select_related(
-        "organisation"
-    ).prefetch_related("tags").order_by("-updated_at", "-pk")
+    projects = (
+        selectors.project_list_visible(user=request.auth)
+        .select_related("organisation")
+        .prefetch_related("tags")
+        .order_by("-updated_at", "-pk")
+    )
     return projects.filter(status=status) if status else projects
 
 

@@ -10,3 +10,4 @@ class ProjectsConfig(AppConfig):
 
     def ready(self) -> None:
         from cslab.projects import rules  # noqa: F401  (registers the permission rules)
+        from cslab.projects.services import ppsr_import  # noqa: F401  (registers its job kind)

@@ -53,8 +53,9 @@ NETHERLANDS = {"type": "Polygon", "coordinates": [[[3.3, 50.75], [7.2, 50.75], [
 DUNES = {"type": "Polygon", "coordinates": [[[4.35, 52.15], [4.43, 52.15], [4.50, 52.30],
                                              [4.42, 52.30], [4.35, 52.15]]]}  # fmt: skip
 
-CHECKLIST = {
-    "research_questions": "Which factors explain the differences we observe, and how do they change?",
+CHECKLIST: dict[str, Any] = {
+    "research_questions": "Which factors explain the differences we observe, and how do they "
+    "change?",
     "protocol": "Volunteers follow a written protocol with a 15-minute observation per visit.",
     "data_management_plan": "Data are stored on university servers and published under the "
     "chosen licence after quality control; personal data are kept apart and deleted after 5 years.",
@@ -114,7 +115,8 @@ PROJECTS = [
               "country": ["NL"], "language": ["nl"]},
     ),
     DemoProject(
-        "air-quality", "Breathing easier: air quality with patients", "health.researcher@demo.cslab.test",
+        "air-quality", "Breathing easier: air quality with patients",
+        "health.researcher@demo.cslab.test",
         "analysing", "medicine", "co_created",
         "Relate daily air quality to symptoms of people with asthma or COPD.",
         "Patients carry small sensors and keep a symptom diary; patient organisations helped "
@@ -204,9 +206,7 @@ def load_demo_projects() -> list[DemoLogin]:
     people = {user.email: user for user in User.objects.all()}
     staff = people[STAFF_EMAIL]
     organisations = _load_organisations(people)
-    existing = set(
-        Project.objects.filter(origin=DEMO_ORIGIN).values_list("external_id", flat=True)
-    )
+    existing = set(Project.objects.filter(origin=DEMO_ORIGIN).values_list("external_id", flat=True))
     for demo in PROJECTS:
         if demo.key in existing:
             continue

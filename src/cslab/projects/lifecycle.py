@@ -5,6 +5,9 @@ Pure: no ORM. `services.lifecycle.project_transition` is the one place that appl
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 from cslab.projects.models.project import Project
 
 Status = Project.Status
@@ -64,7 +67,7 @@ def next_statuses(source: str) -> list[Transition]:
 @dataclass(frozen=True)
 class ChecklistItem:
     field: str
-    label: str
+    label: str | Promise
     done: bool
 
 
@@ -79,15 +82,19 @@ def checklist(values: dict[str, object], *, has_mentor_or_not_needed: bool) -> l
         return bool(str(values.get(name) or "").strip())
 
     return [
-        ChecklistItem("research_questions", "Research question(s)", filled("research_questions")),
-        ChecklistItem("protocol", "Protocol", filled("protocol")),
-        ChecklistItem("data_management_plan", "Data-management plan", filled("data_management_plan")),
+        ChecklistItem("research_questions", _("Research question(s)"), filled("research_questions")),
+        ChecklistItem("protocol", _("Protocol"), filled("protocol")),
+        ChecklistItem(
+            "data_management_plan", _("Data-management plan"), filled("data_management_plan")
+        ),
         ChecklistItem(
             "ethics",
-            "Ethics approval reference (or why none is needed)",
+            _("Ethics approval reference (or why none is needed)"),
             filled("ethics_approval_reference") or filled("ethics_not_needed_reason"),
         ),
-        ChecklistItem("consent_text", "Consent text", filled("consent_text")),
-        ChecklistItem("recruitment_plan", "Participant recruitment plan", filled("recruitment_plan")),
-        ChecklistItem("mentor", "Mentor", has_mentor_or_not_needed),
+        ChecklistItem("consent_text", _("Consent text"), filled("consent_text")),
+        ChecklistItem(
+            "recruitment_plan", _("Participant recruitment plan"), filled("recruitment_plan")
+        ),
+        ChecklistItem("mentor", _("Mentor"), has_mentor_or_not_needed),
     ]

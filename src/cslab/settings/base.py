@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "cslab.core",
     "cslab.accounts",
     "cslab.projects",
+    "cslab.questions",
+    "cslab.notifications",
     "cslab.api",
 ]
 

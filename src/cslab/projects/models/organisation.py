@@ -40,7 +40,10 @@ class OrganisationMember(models.Model):
         MEMBER = "member", _("Member")
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="members", verbose_name=_("organisation")
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="members",
+        verbose_name=_("organisation"),
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -53,7 +56,9 @@ class OrganisationMember(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "user"], name="organisation_member_once"),
+            models.UniqueConstraint(
+                fields=["organisation", "user"], name="organisation_member_once"
+            ),
         ]
         verbose_name = _("organisation member")
         verbose_name_plural = _("organisation members")

@@ -81,7 +81,9 @@ class Project(models.Model):
     )  # fmt: skip
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     edits_flagged_at = models.DateTimeField(_("significant edits flagged"), null=True, blank=True)
-    edits_flagged_fields = models.JSONField(_("fields edited since approval"), default=list, blank=True)
+    edits_flagged_fields = models.JSONField(
+        _("fields edited since approval"), default=list, blank=True
+    )
 
     # Profile (PPSR Core)
     aim = models.TextField(_("aim"), blank=True)
@@ -169,19 +171,31 @@ class Project(models.Model):
             models.CheckConstraint(
                 condition=Q(
                     status__in=[
-                        "idea", "incubating", "in_review", "changes_requested", "active",
-                        "paused", "analysing", "completed", "archived",
+                        "idea",
+                        "incubating",
+                        "in_review",
+                        "changes_requested",
+                        "active",
+                        "paused",
+                        "analysing",
+                        "completed",
+                        "archived",
                     ]
                 ),
                 name="project_status_known",
-            ),  # fmt: skip
+            ),
             models.CheckConstraint(
                 condition=Q(visibility__in=["private", "unlisted", "public"]),
                 name="project_visibility_known",
             ),
+            # An idea may be archived without ever being approved; nothing else runs unapproved.
             models.CheckConstraint(
                 condition=Q(approved_at__isnull=False)
-                | Q(status__in=["idea", "incubating", "in_review", "changes_requested"]),
+                | Q(
+                    status__in=[
+                        "idea", "incubating", "in_review", "changes_requested", "archived"
+                    ]
+                ),
                 name="project_approved_before_it_runs",
             ),
             models.CheckConstraint(

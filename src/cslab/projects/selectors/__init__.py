@@ -40,9 +40,11 @@ def project_get_for_private_fields(*, user: Any, slug: str) -> Project:
 
 def project_list_listed() -> QuerySet[Project]:
     """Return the projects anyone may find: approved and public."""
-    return Project.objects.filter(visibility=Project.Visibility.PUBLIC).exclude(
-        status__in=list(lifecycle.UNAPPROVED)
-    ).exclude(approved_at__isnull=True)
+    return (
+        Project.objects.filter(visibility=Project.Visibility.PUBLIC)
+        .exclude(status__in=list(lifecycle.UNAPPROVED))
+        .exclude(approved_at__isnull=True)
+    )
 
 
 def project_list_visible(*, user: Any) -> QuerySet[Project]:

@@ -25,7 +25,9 @@ def project_checklist(project: Project) -> list[lifecycle.ChecklistItem]:
 
 
 @transaction.atomic
-def project_transition(*, actor: Any, project: Project, to_status: str, comment: str = "") -> Project:
+def project_transition(
+    *, actor: Any, project: Project, to_status: str, comment: str = ""
+) -> Project:
     """Move a project to `to_status` if the lifecycle allows it and the actor may.
 
     Team transitions need an owner or researcher (or Lab staff); review decisions need Lab
@@ -44,9 +46,11 @@ def project_transition(*, actor: Any, project: Project, to_status: str, comment:
                         locked)  # fmt: skip
     comment = comment.strip()
     if transition.needs_comment and not comment:
-        raise InvalidInputError(_("Say what needs to change."), details={"comment": [_("Required.")]})
+        raise InvalidInputError(
+            _("Say what needs to change."), details={"comment": [_("Required.")]}
+        )
     if to_status == Project.Status.IN_REVIEW:
-        missing = [item.label for item in project_checklist(locked) if not item.done]
+        missing = [str(item.label) for item in project_checklist(locked) if not item.done]
         if missing:
             raise InvalidInputError(
                 _("The checklist is not complete: %(missing)s.") % {"missing": ", ".join(missing)},

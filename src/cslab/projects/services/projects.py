@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -37,6 +37,8 @@ PROFILE_FIELDS = frozenset(
         "recruitment_plan",
     }
 )  # fmt: skip
+# Addresses under /projects/ and /organisations/ that pages already use.
+RESERVED_SLUGS = frozenset({"new", "mine", "feed", "map"})
 SEARCHED_FIELDS = ("name", "aim", "description", "how_to_take_part", "locality", "department")
 
 
@@ -46,7 +48,7 @@ def project_create(
     name: str,
     owner: Any | None = None,
     status: str = Project.Status.IDEA,
-    tags: dict[str, Iterable[str]] | None = None,
+    tags: Mapping[str, Iterable[str]] | None = None,
     geographic_extent: Any = None,
     origin: str = "",
     external_id: str = "",
@@ -61,6 +63,7 @@ def project_create(
         permissions.require(actor, "project.create")
         if status not in (Project.Status.IDEA, Project.Status.INCUBATING):
             raise InvalidInputError(_("A new project starts as an idea or incubating."))
+        _ensure_may_use_organisation(actor, profile.get("organisation"))
     owner = owner if owner is not None else actor
     unknown = set(profile) - PROFILE_FIELDS
     if unknown:
@@ -91,7 +94,7 @@ def project_update(
     *,
     actor: Any,
     project: Project,
-    tags: dict[str, Iterable[str]] | None = None,
+    tags: Mapping[str, Iterable[str]] | None = None,
     geographic_extent: Any = ...,
     **changes: Any,
 ) -> Project:
@@ -104,6 +107,8 @@ def project_update(
     unknown = set(changes) - PROFILE_FIELDS
     if unknown:
         raise InvalidInputError(f"Unknown project fields: {', '.join(sorted(unknown))}.")
+    if changes.get("organisation") not in (None, project.organisation):
+        _ensure_may_use_organisation(actor, changes["organisation"])
     changed = [name for name, value in changes.items() if getattr(project, name) != value]
     for name in changed:
         setattr(project, name, changes[name])
@@ -189,6 +194,18 @@ def organisation_add_member(
     return member
 
 
+def _ensure_may_use_organisation(actor: Any, organisation: Organisation | None) -> None:
+    """Only an organisation's members (or Lab staff) may run a project in its name."""
+    if organisation is None or permissions.is_staff(actor):
+        return
+    if not organisation.members.filter(user_id=actor.pk).exists():
+        raise InvalidInputError(
+            _("You can only choose an organisation you belong to."),
+            code="not_an_organisation_member",
+            details={"organisation": [_("You are not a member of this organisation.")]},
+        )
+
+
 def _save_with_unique_slug(instance: Project | Organisation) -> None:
     """Save a new row with a slug made from its name, adding a number while the slug is taken.
 
@@ -197,6 +214,8 @@ def _save_with_unique_slug(instance: Project | Organisation) -> None:
     base = slugify(instance.name)[:100] or "project"
     for attempt in range(1, 1000):
         instance.slug = base if attempt == 1 else f"{base}-{attempt}"
+        if instance.slug in RESERVED_SLUGS:
+            continue
         try:
             with transaction.atomic():
                 instance.save()
@@ -226,7 +245,7 @@ def _apply_geography(project: Project, document: Any) -> None:
     project.centre_latitude, project.centre_longitude = extent.centre
 
 
-def _clean_tags(tags: dict[str, Iterable[str]]) -> dict[str, set[str]]:
+def _clean_tags(tags: Mapping[str, Iterable[str]]) -> dict[str, set[str]]:
     cleaned: dict[str, set[str]] = {}
     for kind, values in tags.items():
         if kind not in TagKind.values:
@@ -235,7 +254,7 @@ def _clean_tags(tags: dict[str, Iterable[str]]) -> dict[str, set[str]]:
     return cleaned
 
 
-def _tags_differ(project: Project, tags: dict[str, Iterable[str]]) -> bool:
+def _tags_differ(project: Project, tags: Mapping[str, Iterable[str]]) -> bool:
     wanted = _clean_tags(tags)
     current: dict[str, set[str]] = {}
     for kind, value in project.tags.filter(kind__in=list(wanted)).values_list("kind", "value"):
@@ -243,7 +262,7 @@ def _tags_differ(project: Project, tags: dict[str, Iterable[str]]) -> bool:
     return any(current.get(kind, set()) != values for kind, values in wanted.items())
 
 
-def _replace_tags(project: Project, tags: dict[str, Iterable[str]]) -> None:
+def _replace_tags(project: Project, tags: Mapping[str, Iterable[str]]) -> None:
     wanted = _clean_tags(tags)
     project.tags.filter(kind__in=list(wanted)).delete()
     ProjectTag.objects.bulk_create(

@@ -71,6 +71,7 @@ def _remove(*, actor: Any, membership: Membership, action: str) -> None:
     if membership.role == ProjectRole.OWNER:
         _ensure_another_owner(locked, membership)
     membership.delete()
+    membership.project.__dict__.pop("_role_cache", None)
     audit_record(actor=actor, action=action, target=membership.project,
                  details={"user_id": membership.user_id, "role": membership.role})  # fmt: skip
 

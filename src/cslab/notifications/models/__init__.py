@@ -1,0 +1,3 @@
+from cslab.notifications.models.notification import Notification
+
+__all__ = ["Notification"]

@@ -1,0 +1,251 @@
+"""Reads of a project's team: members, invitations, join requests, mentoring requests."""
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.contrib.auth import get_user_model
+from django.db.models import Case, IntegerField, Model, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cslab.core import permissions
+from cslab.core.errors import InvalidInputError, NotFoundError
+from cslab.core.roles import ProjectRole
+from cslab.projects.models import Invitation, JoinRequest, Membership, Project
+from cslab.projects.vocabulary import InitiatorType
+
+_Row = TypeVar("_Row", bound=Model)
+
+ROLE_RANK = {role: rank for rank, role in enumerate(ProjectRole.values)}
+
+
+def token_hash(token: str) -> str:
+    """Return the SHA-256 hex digest under which an invitation token is stored."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def membership_list_for_project(*, user: Any, project: Project) -> QuerySet[Membership]:
+    """Return the team in the order people joined (team members and Lab staff only).
+
+    The ordering is by plain fields, so the API's cursor pagination can page over it.
+    """
+    permissions.require(user, "project.see_private_fields", project)
+    return project.memberships.select_related("user").order_by("created_at", "pk")
+
+
+def membership_list_by_role(*, user: Any, project: Project) -> QuerySet[Membership]:
+    """Return the team with owners first, then researchers, moderators, members, viewers."""
+    rank = Case(
+        *[When(role=role, then=Value(position)) for role, position in ROLE_RANK.items()],
+        output_field=IntegerField(),
+    )
+    return (
+        membership_list_for_project(user=user, project=project)
+        .annotate(role_rank=rank)
+        .order_by("role_rank", "created_at", "pk")
+    )
+
+
+def membership_get_for_managing(*, user: Any, project: Project, membership_id: Any) -> Membership:
+    """Return a membership of the project to a team manager; NotFoundError otherwise."""
+    permissions.require(user, "team.manage", project)
+    membership = _first(project.memberships.select_related("user"), membership_id)
+    membership.project = project
+    return membership
+
+
+def invitation_list_pending(*, user: Any, project: Project) -> QuerySet[Invitation]:
+    """Return the project's invitations that can still be accepted (team managers only)."""
+    permissions.require(user, "team.manage", project)
+    return (
+        project.invitations.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+        .select_related("invited_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def invitation_get_for_managing(*, user: Any, project: Project, invitation_id: Any) -> Invitation:
+    """Return one of the project's invitations for a team manager; NotFoundError otherwise."""
+    permissions.require(user, "team.manage", project)
+    invitation = _first(project.invitations.all(), invitation_id)
+    invitation.project = project
+    return invitation
+
+
+def invitation_get_for_token(*, token: str) -> Invitation:
+    """Return the invitation a link's token belongs to, whatever its state.
+
+    Holding the token is what entitles a person to see the invitation (the project's name and
+    the role), also for a private project; an unknown token raises NotFoundError.
+    """
+    invitation = (
+        Invitation.objects.select_related("project", "invited_by")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+    if invitation is None:
+        raise NotFoundError()
+    return invitation
+
+
+def invitation_list_for_user(*, user: Any) -> QuerySet[Invitation]:
+    """Return the open invitations sent to the viewer's e-mail address, newest first."""
+    if not user.is_authenticated:
+        return Invitation.objects.none()
+    return (
+        Invitation.objects.filter(
+            email__iexact=user.email,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("project", "invited_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def join_request_list_pending(*, user: Any, project: Project) -> QuerySet[JoinRequest]:
+    """Return the project's pending join requests, oldest first (team managers only)."""
+    permissions.require(user, "team.manage", project)
+    return (
+        project.join_requests.filter(status=JoinRequest.Status.PENDING)
+        .select_related("user")
+        .order_by("created_at", "pk")
+    )
+
+
+def join_request_get_for_deciding(
+    *, user: Any, project: Project, join_request_id: Any
+) -> JoinRequest:
+    """Return a join request to the project for a team manager; NotFoundError otherwise."""
+    permissions.require(user, "team.manage", project)
+    join_request = _first(project.join_requests.select_related("user"), join_request_id)
+    join_request.project = project
+    return join_request
+
+
+def join_request_get_for_withdrawing(
+    *, user: Any, project: Project, join_request_id: Any
+) -> JoinRequest:
+    """Return the viewer's own join request to the project; NotFoundError for anyone else's."""
+    if not user.is_authenticated:
+        raise NotFoundError()
+    join_request = _first(project.join_requests.filter(user_id=user.pk), join_request_id)
+    join_request.project = project
+    return join_request
+
+
+def join_request_get_pending_for_user(*, user: Any, project: Project) -> JoinRequest | None:
+    """Return the viewer's pending request to join the project, if there is one."""
+    if not user.is_authenticated:
+        return None
+    return project.join_requests.filter(user_id=user.pk, status=JoinRequest.Status.PENDING).first()
+
+
+def mentor_list_requests(*, user: Any) -> QuerySet[Project]:
+    """Return the projects asking for a mentor, longest waiting first (Lab staff only)."""
+    permissions.require(user, "mentor.match")
+    return (
+        Project.objects.filter(mentor_status=Project.MentorStatus.REQUESTED)
+        .select_related("organisation", "initiator")
+        .order_by("updated_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class TeamPage:
+    """What the team page shows to one viewer."""
+
+    project: Project
+    members: list[Membership]
+    my_role: str | None
+    can_manage: bool
+    invitations: list[Invitation]
+    join_requests: list[JoinRequest]
+    can_request_mentor: bool
+
+
+def team_page(*, user: Any, project: Project) -> TeamPage:
+    """Return the team and, for its managers, open invitations and join requests.
+
+    Team members and Lab staff only (NotFoundError for others).
+    """
+    members = list(membership_list_by_role(user=user, project=project))
+    can_manage = permissions.has_permission(user, "team.manage", project)
+    return TeamPage(
+        project=project,
+        members=members,
+        my_role=project.project_role_for(user),
+        can_manage=can_manage,
+        invitations=list(invitation_list_pending(user=user, project=project)) if can_manage else [],
+        join_requests=(
+            list(join_request_list_pending(user=user, project=project)) if can_manage else []
+        ),
+        can_request_mentor=(
+            can_manage
+            and project.initiator_type == InitiatorType.COMMUNITY_LED
+            and project.mentor_status == Project.MentorStatus.NOT_REQUESTED
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class JoinStatus:
+    """Where the viewer stands with a project's team: on it, asking, or outside."""
+
+    project: Project
+    my_role: str | None
+    pending_request: JoinRequest | None
+
+
+def join_status(*, user: Any, project: Project) -> JoinStatus:
+    """Return the viewer's standing with the team of a project they may see."""
+    permissions.require(user, "project.view", project)
+    return JoinStatus(
+        project=project,
+        my_role=project.project_role_for(user),
+        pending_request=join_request_get_pending_for_user(user=user, project=project),
+    )
+
+
+def member_candidate_get(*, user: Any, project: Project, user_id: Any) -> Any:
+    """Return the active person a team manager wants to add; InvalidInputError if there is none."""
+    permissions.require(user, "team.manage", project)
+    return _active_person(user_id=user_id, email="", field="user_id")
+
+
+def mentor_candidate_get(*, user: Any, mentor_id: Any = None, email: str = "") -> Any:
+    """Return the active person Lab staff want as a mentor, by id or e-mail address.
+
+    Lab staff only; an unknown or inactive person raises InvalidInputError `person_not_found`.
+    """
+    permissions.require(user, "mentor.match")
+    return _active_person(user_id=mentor_id, email=email, field="mentor")
+
+
+def _active_person(*, user_id: Any, email: str, field: str) -> Any:
+    people = get_user_model().objects.filter(is_active=True)
+    if email.strip():
+        person = people.filter(email__iexact=email.strip()).first()
+    else:
+        try:
+            person = people.filter(pk=int(user_id)).first()
+        except (TypeError, ValueError):
+            person = None
+    if person is None:
+        message = _("No active account has that e-mail address or id.")
+        raise InvalidInputError(message, code="person_not_found", details={field: [message]})
+    return person
+
+
+def _first(queryset: QuerySet[_Row], pk: Any) -> _Row:
+    try:
+        found = queryset.filter(pk=int(pk)).first()
+    except (TypeError, ValueError):
+        found = None
+    if found is None:
+        raise NotFoundError()
+    return found

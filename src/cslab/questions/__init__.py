@@ -1,0 +1,1 @@
+"""Crowdsourced research questions: propose, discuss, support, follow, adopt, answer."""

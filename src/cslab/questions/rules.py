@@ -1,0 +1,108 @@
+"""Permission rules of the questions area.
+
+A question on the Lab-wide board is public; one on a project's board is visible exactly when
+the project is. Lab staff decide on every question; a project's owners and researchers decide
+on the questions of their board; its moderators (with them and Lab staff) moderate discussions
+and merge duplicates. Researchers (owners and researchers of any project) may also take up a
+question from the Lab-wide board, and whoever leads the project that took a question up may
+record its answer.
+"""
+
+from typing import Any
+
+from cslab.core import permissions
+from cslab.core.permissions import Rule, register
+from cslab.core.roles import ProjectRole, SiteRole
+
+STAFF = frozenset({SiteRole.STAFF})
+LEADS = frozenset({ProjectRole.OWNER, ProjectRole.RESEARCHER})
+MODERATORS = frozenset({ProjectRole.OWNER, ProjectRole.RESEARCHER, ProjectRole.MODERATOR})
+
+
+def _board_is_visible(user: Any, question: Any) -> bool:
+    if question is None:
+        return False
+    if question.project_id is None:
+        return True
+    return permissions.has_permission(user, "project.view", question.project)
+
+
+def _leads_a_project(user: Any, target: Any) -> bool:
+    from cslab.projects.models import Membership
+
+    return bool(
+        user.is_authenticated
+        and Membership.objects.filter(user_id=user.pk, role__in=list(LEADS)).exists()
+    )
+
+
+def _takes_up_lab_question(user: Any, question: Any) -> bool:
+    return bool(question is not None and question.project_id is None) and _leads_a_project(
+        user, question
+    )
+
+
+def _leads_adopting_project(user: Any, question: Any) -> bool:
+    if question is None or question.adopted_project_id is None or not user.is_authenticated:
+        return False
+    return question.adopted_project.project_role_for(user) in LEADS
+
+
+register(
+    "question.view",
+    Rule(site_roles=STAFF, predicate=_board_is_visible, description="See a research question"),
+)
+register(
+    "question.take_part",
+    Rule(
+        any_signed_in=True,
+        hidden=False,
+        description="Propose, support, follow, comment on and flag research questions",
+    ),
+)
+register(
+    "question.decide",
+    Rule(
+        site_roles=STAFF,
+        project_roles=LEADS,
+        hidden=False,
+        description="Consider or decline a research question",
+    ),
+)
+register(
+    "question.adopt",
+    Rule(
+        site_roles=STAFF,
+        project_roles=LEADS,
+        predicate=_takes_up_lab_question,
+        hidden=False,
+        description="Adopt a research question into a project",
+    ),
+)
+register(
+    "question.answer",
+    Rule(
+        site_roles=STAFF,
+        project_roles=LEADS,
+        predicate=_leads_adopting_project,
+        hidden=False,
+        description="Record the answer to an adopted research question",
+    ),
+)
+register(
+    "question.moderate",
+    Rule(
+        site_roles=STAFF,
+        project_roles=MODERATORS,
+        hidden=False,
+        description="Merge duplicate questions; hide and restore comments",
+    ),
+)
+register(
+    "question.triage",
+    Rule(
+        site_roles=STAFF,
+        predicate=_leads_a_project,
+        description="Open the triage view of research questions",
+    ),
+)
