@@ -210,7 +210,7 @@ def _generate(count: int) -> dict[str, float]:
     """Insert `count` approved, public projects with tags and areas; return timings."""
     import random as random_module
 
-    from django.db import transaction
+    from django.db import connection, transaction
     from django.utils import timezone
 
     from cslab.projects.models import Organisation, Project, ProjectTag
@@ -288,11 +288,16 @@ def _generate(count: int) -> dict[str, float]:
         )
     inserted = time.perf_counter()
     search_index_rebuild()
+    if connection.vendor == "postgresql":
+        # What autovacuum does soon after a bulk load: statistics for the planner and the
+        # visibility map that index-only scans of the tag index need.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
     indexed = time.perf_counter()
     return {
         "generate_seconds": round(generated - started, 3),
         "insert_seconds": round(inserted - generated, 3),
-        "index_rebuild_seconds": round(indexed - inserted, 3),
+        "index_rebuild_and_vacuum_seconds": round(indexed - inserted, 3),
         "tags": ProjectTag.objects.count(),
     }
 

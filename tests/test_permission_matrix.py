@@ -5,7 +5,9 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-import pytest
+from django.core.cache import cache
+from django.db import transaction
+from django.test import Client, TestCase
 from django.urls import URLPattern, URLResolver
 from django.utils import timezone
 
@@ -13,9 +15,12 @@ from cslab import urls as site_urls
 from cslab.accounts.services.api_tokens import api_token_create
 from cslab.api.api import api
 from cslab.core.models import Job
+from cslab.notifications.services.notifications import notification_send
 from cslab.projects.models import Invitation, JoinRequest, Membership, Project
 from cslab.projects.selectors.team import token_hash
 from cslab.projects.services.projects import organisation_create, project_create
+from cslab.questions.services.comments import comment_post
+from cslab.questions.services.questions import question_propose
 from tests.factories import UserFactory
 from tests.permission_matrix import (
     ANONYMOUS,
@@ -34,8 +39,8 @@ from tests.permission_matrix import (
 LIBRARY_URL_NAMES: set[str] = set()
 
 
-@pytest.fixture
-def world(db: Any) -> World:
+def build_world() -> World:
+    """Create the objects the rows point at, once for the whole matrix."""
     other_user = UserFactory(profile_public=True)
     other_private_user = UserFactory(profile_public=False)
     other_token, _secret = api_token_create(actor=other_user, user=other_user, name="theirs")
@@ -48,6 +53,7 @@ def world(db: Any) -> World:
         result={"profile": {}},
         finished_at=other_user.date_joined,
     )
+
     def project(name: str, status: str, visibility: str) -> Project:
         return project_create(actor=None, owner=other_user, name=name, status=status,
                               visibility=visibility)  # fmt: skip
@@ -63,6 +69,8 @@ def world(db: Any) -> World:
     public_project = project("Public bee count", "active", "public")
     invitation(public_project, PUBLIC_INVITATION_TOKEN)
     staff_member = UserFactory(site_role="staff")
+    lab_question = question_propose(actor=other_user, text="Which garden plants feed bees?",
+                                    why_it_matters="I want to help bees.")  # fmt: skip
     return World(
         other_user=other_user,
         other_private_user=other_private_user,
@@ -78,51 +86,91 @@ def world(db: Any) -> World:
         other_owner_membership=Membership.objects.get(project=team_project, user=other_user),
         team_invitation=invitation(team_project, TEAM_INVITATION_TOKEN),
         join_request=JoinRequest.objects.create(project=team_project, user=UserFactory()),
+        lab_question=lab_question,
+        other_lab_question=question_propose(
+            actor=other_user, text="Do hedgehogs cross roads at night?", why_it_matters="Traffic."
+        ),
+        board_question=question_propose(
+            actor=other_user,
+            text="Is the river water safe?",
+            why_it_matters="We swim there.",
+            project=team_project,
+        ),
+        lab_comment=comment_post(actor=other_user, question=lab_question, text="Lavender!"),
+        other_notification=notification_send(
+            recipients=[other_user], kind="test", message="Something happened.", email=False
+        )[0],
         ppsr_job=Job.objects.create(
             kind="projects.ppsr_import", title="Import", started_by=staff_member
         ),
     )
 
 
-def _sign_in(client: Any, world: World, role: str) -> None:
-    if role == ANONYMOUS:
-        return
+def _viewer_for(world: World, role: str) -> Any:
     if role in PROJECT_ROLES:
         viewer = UserFactory()
         for project in (world.team_project, world.draft_project):
             Membership.objects.create(project=project, user=viewer, role=role)
-    else:
-        viewer = UserFactory(**ROLE_FIELDS[role])
-    world.viewer = viewer
-    world.own["token"], _secret = api_token_create(actor=viewer, user=viewer, name="mine")
-    client.force_login(viewer)
+        return viewer
+    return UserFactory(**ROLE_FIELDS[role])
 
 
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("row", ROWS, ids=lambda row: row.name.replace(" ", "-"))
-def test_each_role_gets_the_status_the_matrix_promises(
-    client: Any, world: World, row: Row, role: str
-) -> None:
-    _sign_in(client, world, role)
-    url = row.url(world)
-    body = row.body(world) if callable(row.body) else row.body
-    if row.api:
-        response = client.generic(
-            row.method, url, json.dumps(body or {}), content_type="application/json"
+class PermissionMatrixTests(TestCase):
+    """Every row for every role, each in a savepoint that is rolled back afterwards.
+
+    The world and one person per role are created once (setUpTestData), so the matrix stays
+    fast as it grows; a failing cell is reported as a subtest naming the row and the role.
+    """
+
+    world: World
+    viewers: dict[str, Any]
+    own_tokens: dict[str, Any]
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.world = build_world()
+        cls.viewers = {role: _viewer_for(cls.world, role) for role in ROLES if role != ANONYMOUS}
+        cls.own_tokens = {
+            role: api_token_create(actor=viewer, user=viewer, name="mine")[0]
+            for role, viewer in cls.viewers.items()
+        }
+
+    def test_each_role_gets_the_status_the_matrix_promises(self) -> None:
+        for role in ROLES:
+            client = Client()
+            self.world.viewer = self.viewers.get(role)
+            self.world.own["token"] = self.own_tokens.get(role)
+            if self.world.viewer is not None:
+                client.force_login(self.world.viewer)
+            for row in ROWS:
+                with self.subTest(row=row.name, role=role):
+                    self._check(client, row, role)
+
+    def _check(self, client: Client, row: Row, role: str) -> None:
+        cache.clear()
+        url = row.url(self.world)
+        body = row.body(self.world) if callable(row.body) else row.body
+        savepoint = transaction.savepoint()
+        try:
+            if row.api:
+                response = client.generic(
+                    row.method, url, json.dumps(body or {}), content_type="application/json"
+                )
+            else:
+                response = client.generic(
+                    row.method,
+                    url,
+                    urlencode(body or {}),
+                    content_type="application/x-www-form-urlencoded",
+                )
+        finally:
+            transaction.savepoint_rollback(savepoint)
+        assert response.status_code == row.expect[role], (
+            f"{role} {row.method} {url}: got {response.status_code}, "
+            f"matrix says {row.expect[role]}: {response.content[:300]!r}"
         )
-    else:
-        response = client.generic(
-            row.method,
-            url,
-            urlencode(body or {}),
-            content_type="application/x-www-form-urlencoded",
-        )
-    assert response.status_code == row.expect[role], (
-        f"{role} {row.method} {url}: got {response.status_code}, "
-        f"matrix says {row.expect[role]}: {response.content[:300]!r}"
-    )
-    if row.api and response.status_code >= 400:
-        assert response["Content-Type"] == "application/problem+json"
+        if row.api and response.status_code >= 400:
+            assert response["Content-Type"] == "application/problem+json"
 
 
 def test_every_api_route_has_rows_in_the_matrix() -> None:

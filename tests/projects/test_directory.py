@@ -294,7 +294,7 @@ def test_a_page_costs_a_fixed_number_of_queries(django_assert_max_num_queries: A
         f"q=bees&near={LEIDEN[0]},{LEIDEN[1]}&language=nl&page=2",
     ]
     for query_string in query_strings:
-        with django_assert_max_num_queries(5):
+        with django_assert_max_num_queries(4):
             page = _directory(query_string)
             # Reading what a card shows costs nothing more.
             for entry in page.entries:

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from cslab.core.errors import ConflictError, NotAuthenticatedError, NotFoundError
 from cslab.projects.models import Project
@@ -93,13 +93,12 @@ def test_following_is_once_per_person_and_can_stop(
     assert not Follow.objects.exists()
 
 
+@pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_supports_are_all_counted_on_postgresql(
     propose: Callable[..., Question],
 ) -> None:
     """Many people (and one person twice) supporting at the same moment never miscount."""
-    if connection.vendor != "postgresql":
-        pytest.skip("a real race needs concurrent connections: run on PostgreSQL")
     question = propose()
     people = [UserFactory() for _ in range(8)]
     supporters = [*people, people[0], people[1]]  # two people click twice

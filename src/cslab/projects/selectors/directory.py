@@ -17,15 +17,16 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connections
 from django.db.models import (
-    CharField,
-    Count,
+    Case,
     F,
     IntegerField,
     Prefetch,
     Q,
     QuerySet,
     Value,
+    When,
 )
 from django.db.models.expressions import Combinable
 from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
@@ -367,13 +368,8 @@ def _apply_facets(
     """Narrow to projects with any selected value of each facet (OR within, AND across)."""
     for name, values in selected.items():
         spec = FACETS_BY_NAME.get(name)
-        if spec is None or not values:
-            continue
-        if spec.column:
-            queryset = queryset.filter(**{f"{spec.column}__in": list(values)})
-        else:
-            tagged = ProjectTag.objects.filter(kind=spec.tag_kind, value__in=list(values))
-            queryset = queryset.filter(pk__in=tagged.values("project_id"))
+        if spec is not None and values:
+            queryset = queryset.filter(_facet_condition(spec, values))
     return queryset
 
 
@@ -390,36 +386,79 @@ def _searched(query: DirectoryQuery, terms: Sequence[str]) -> QuerySet[Project]:
     return queryset
 
 
-def _facet_counts(searched: QuerySet[Project], query: DirectoryQuery) -> dict[str, dict[str, int]]:
-    """Count every facet's values in one query; each facet ignores its own selection."""
-    parts = []
+def _facet_condition(spec: FacetSpec, values: Sequence[str]) -> Q:
+    """The condition a project meets when it has any of `values` in this facet."""
+    if spec.column:
+        return Q(**{f"{spec.column}__in": list(values)})
+    tagged = ProjectTag.objects.filter(kind=spec.tag_kind, value__in=list(values))
+    return Q(pk__in=tagged.values("project_id"))
+
+
+def _facet_counts(
+    searched: QuerySet[Project], query: DirectoryQuery
+) -> tuple[int, dict[str, dict[str, int]]]:
+    """Return the number of matching projects and every facet's counts, in one query.
+
+    Each facet's counts apply every other facet's selection but not its own (so a visitor sees
+    what ticking one more value of the same facet would add). The candidates (listed, searched,
+    near) are read once, in a common table expression holding, per project, its column facets
+    and whether it meets each selected facet; the counts are then a UNION ALL of small GROUP
+    BYs over it, one per facet, plus the total.
+    """
+    selected = {name: values for name, values in query.selected.items() if name in FACETS_BY_NAME}
+    flags = {
+        f"matches_{name}": Case(
+            When(_facet_condition(FACETS_BY_NAME[name], values), then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        for name, values in selected.items()
+    }
+    columns = [spec.column for spec in FACETS if spec.column]
+    candidates = searched.order_by().annotate(**flags).values("pk", *columns, *flags)
+    compiler = candidates.query.get_compiler(using=candidates.db)
+    candidates_sql, params = compiler.as_sql()
+    # The names of the candidates' columns, in the order Django selects them.
+    names = ["id" if alias == "pk" else alias or expression.target.column
+             for expression, _sql, alias in compiler.select]  # fmt: skip
+    connection = connections[candidates.db]
+    quote = connection.ops.quote_name
+
+    def meets_all_but(facet: str) -> str:
+        tests = [f"c.{quote('matches_' + name)} = 1" for name in selected if name != facet]
+        return " AND ".join(tests) or "1 = 1"
+
+    # Facet names and columns come from FACETS; values and tag kinds travel as parameters.
+    branches = [f"SELECT '', '', COUNT(*) FROM c WHERE {meets_all_but('')}"]  # noqa: S608
+    tag_kinds: list[str] = []
     for spec in FACETS:
-        others = {name: values for name, values in query.selected.items() if name != spec.name}
-        scoped = _apply_facets(searched, others).order_by()
-        source: QuerySet[Any]
         if spec.column:
-            source = scoped.annotate(
-                facet_name=Value(spec.name, output_field=CharField()),
-                facet_value=F(spec.column),
+            column = f"c.{quote(spec.column)}"
+            branches.append(
+                f"SELECT '{spec.name}', {column}, COUNT(*) FROM c "  # noqa: S608
+                f"WHERE {meets_all_but(spec.name)} GROUP BY {column}"
             )
         else:
-            source = ProjectTag.objects.filter(
-                kind=spec.tag_kind, project_id__in=scoped.values("pk")
-            ).annotate(
-                facet_name=Value(spec.name, output_field=CharField()),
-                facet_value=F("value"),
+            branches.append(
+                f"SELECT '{spec.name}', t.value, COUNT(*) "  # noqa: S608
+                f"FROM {quote(ProjectTag._meta.db_table)} t JOIN c ON c.id = t.project_id "
+                f"WHERE t.kind = %s AND {meets_all_but(spec.name)} GROUP BY t.value"
             )
-        parts.append(
-            source.order_by()
-            .values("facet_name", "facet_value")
-            .annotate(facet_count=Count("pk", output_field=IntegerField()))
-            .values_list("facet_name", "facet_value", "facet_count")
-        )
+            tag_kinds.append(spec.tag_kind)
+    sql = (
+        f"WITH c ({', '.join(quote(name) for name in names)}) AS ({candidates_sql}) "
+        + " UNION ALL ".join(branches)
+    )
     counts: dict[str, dict[str, int]] = {spec.name: {} for spec in FACETS}
-    for name, value, count in parts[0].union(*parts[1:], all=True):
-        if value:
-            counts[name][value] = count
-    return counts
+    total = 0
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*params, *tag_kinds))
+        for name, value, count in cursor.fetchall():
+            if not name:
+                total = count
+            elif value:
+                counts[name][value] = count
+    return total, counts
 
 
 def _facets(counts: Mapping[str, Mapping[str, int]], query: DirectoryQuery) -> list[Facet]:
@@ -504,8 +543,7 @@ def project_directory(*, query: DirectoryQuery) -> DirectoryPage:
     terms = search_terms(query.text)
     searched = _searched(query, terms)
     filtered = _apply_facets(searched, query.selected)
-    total = filtered.count()
-    counts = _facet_counts(searched, query)
+    total, counts = _facet_counts(searched, query)
     sort, sort_options, sort_selected = _sort_choice(terms, query)
     number = min(query.page, max(1, math.ceil(total / PAGE_SIZE)))
     offset = (number - 1) * PAGE_SIZE

@@ -76,6 +76,10 @@
         });
       }
     });
+    // A distance means nothing without a position.
+    if (!formData.has("near")) {
+      formData.delete("within_km");
+    }
   }
 
   function popupFor(feature) {
