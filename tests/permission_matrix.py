@@ -131,6 +131,7 @@ def owners_and_staff(status: int, others: int, anonymous: int) -> dict[str, int]
     expectation[ANONYMOUS] = anonymous
     return expectation
 
+
 # fmt: off
 ROWS: list[Row] = [
     # --- API: accounts ---

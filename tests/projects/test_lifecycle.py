@@ -31,6 +31,8 @@ COMPLETE_CHECKLIST = {
 }
 ALLOWED = {(transition.source, transition.target) for transition in lifecycle.TRANSITIONS}
 REFUSED = sorted(pair for pair in product(Status.values, Status.values) if pair not in ALLOWED)
+
+
 def _transition_params() -> list[Any]:
     return [
         pytest.param(transition, id=f"{transition.source}->{transition.target}")

@@ -82,7 +82,9 @@ def checklist(values: dict[str, object], *, has_mentor_or_not_needed: bool) -> l
         return bool(str(values.get(name) or "").strip())
 
     return [
-        ChecklistItem("research_questions", _("Research question(s)"), filled("research_questions")),
+        ChecklistItem(
+            "research_questions", _("Research question(s)"), filled("research_questions")
+        ),
         ChecklistItem("protocol", _("Protocol"), filled("protocol")),
         ChecklistItem(
             "data_management_plan", _("Data-management plan"), filled("data_management_plan")

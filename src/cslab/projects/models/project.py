@@ -192,9 +192,7 @@ class Project(models.Model):
             models.CheckConstraint(
                 condition=Q(approved_at__isnull=False)
                 | Q(
-                    status__in=[
-                        "idea", "incubating", "in_review", "changes_requested", "archived"
-                    ]
+                    status__in=["idea", "incubating", "in_review", "changes_requested", "archived"]
                 ),
                 name="project_approved_before_it_runs",
             ),

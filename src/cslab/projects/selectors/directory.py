@@ -3,9 +3,9 @@
 Only listed projects (approved and public, `project_list_listed`) ever appear; unlisted,
 private and unapproved ones are never found, counted or mapped.
 
-One page of the directory costs a fixed number of queries, whatever the data: the total, all
-facet counts (one UNION query), the page (plus its ids first when sorted by relevance on
-SQLite) and the page's domain tags.
+One page of the directory costs at most four queries, whatever the data: the total with every
+facet's counts (one query), the page (its ids first when sorted by relevance) and the page's
+domain tags.
 """
 
 from __future__ import annotations
