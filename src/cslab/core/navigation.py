@@ -57,6 +57,18 @@ AREAS: list[Area] = [
         staff_only=True,
     ),
     Area(
+        "mentor_requests",
+        _("Mentoring"),
+        _("Community-led projects asking for a researcher mentor."),
+        staff_only=True,
+    ),
+    Area(
+        "ppsr_import",
+        _("Import projects"),
+        _("Bring in a PPSR Core catalogue from another platform, with a dry run first."),
+        staff_only=True,
+    ),
+    Area(
         "api-1.0.0:openapi-view",
         _("API"),
         _("Every feature is open to scripts and other platforms through a documented API."),
