@@ -123,3 +123,26 @@ def test_job_api_shows_status_and_progress_to_its_starter(client: Any, volunteer
     body = client.get(f"/api/v1/jobs/{job.pk}").json()
 
     assert body["status"] == "queued" and body["progress"] == 0 and body["title"] == "Count"
+
+
+def test_data_export_has_a_section_from_every_area_with_the_persons_own_data(
+    volunteer: Any, make_user: Any
+) -> None:
+    from cslab.accounts.jobs import export_personal_data
+    from cslab.projects.services.projects import project_create
+    from cslab.questions.services.questions import question_propose
+
+    project_create(actor=volunteer, name="My bee count")
+    question_propose(actor=volunteer, text="Why do bees like lavender?", why_it_matters="Curious.")
+    other = make_user()
+    question_propose(actor=other, text="Someone else's question?", why_it_matters="Theirs.")
+    job = job_start(actor=volunteer, kind=DATA_EXPORT, title="Export",
+                    arguments={"user_id": volunteer.pk})  # fmt: skip
+
+    document = export_personal_data(job, lambda percent, message: None, user_id=volunteer.pk)
+
+    assert {"profile", "projects", "questions", "notifications"} <= set(document)
+    assert document["projects"]["team_memberships"][0]["role"] == "owner"
+    assert [q["question"] for q in document["questions"]["proposed"]] == [
+        "Why do bees like lavender?"
+    ]

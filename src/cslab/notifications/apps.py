@@ -9,4 +9,7 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from cslab.notifications import rules  # noqa: F401  (registers the permission rules)
+        from cslab.notifications import (  # noqa: F401  (register rules and the export section)
+            personal_data,
+            rules,
+        )

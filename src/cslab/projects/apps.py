@@ -9,5 +9,8 @@ class ProjectsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from cslab.projects import rules  # noqa: F401  (registers the permission rules)
+        from cslab.projects import (  # noqa: F401  (register rules and the export section)
+            personal_data,
+            rules,
+        )
         from cslab.projects.services import ppsr_import  # noqa: F401  (registers its job kind)

@@ -10,7 +10,11 @@ class QuestionsConfig(AppConfig):
 
     def ready(self) -> None:
         from cslab.projects.signals import project_status_changed
-        from cslab.questions import receivers, rules  # noqa: F401  (registers the rules)
+        from cslab.questions import (  # noqa: F401  (register rules and the export section)
+            personal_data,
+            receivers,
+            rules,
+        )
 
         project_status_changed.connect(
             receivers.tell_askers_about_project, dispatch_uid="questions.project_status"
