@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cslab.core.context_processors.navigation",
+                "cslab.notifications.context_processors.unread_notifications",
             ],
         },
     },
