@@ -39,3 +39,9 @@ def test_interactive_documentation_is_served_from_our_own_static_files(client: A
     assert page.status_code == 200
     assert b"/static/ninja/swagger-ui-bundle.js" in page.content
     assert b"cdn." not in page.content
+
+
+def test_openapi_document_is_built_once_per_process() -> None:
+    from cslab.api.api import api
+
+    assert api.get_openapi_schema() is api.get_openapi_schema()

@@ -1,6 +1,9 @@
 """The NinjaAPI instance at /api/v1/: every area's router is registered here."""
 
+from typing import Any
+
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 
 from cslab.accounts.api import router as accounts_router
 from cslab.api import errors
@@ -11,7 +14,28 @@ from cslab.projects.api_ppsr import router as ppsr_router
 from cslab.projects.api_team import router as team_router
 from cslab.questions.api import router as questions_router
 
-api = NinjaAPI(
+
+
+class CachedSchemaNinjaAPI(NinjaAPI):
+    """A NinjaAPI that builds its OpenAPI document once per process.
+
+    django-ninja rebuilds the whole document on every request to /openapi.json; with every
+    area's routes that costs about half a second of CPU per request. The routes cannot change
+    while a process runs, so the first document built is the document.
+    """
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        cache: dict[str, OpenAPISchema] = self.__dict__.setdefault("_schema_cache", {})
+        if path_prefix not in cache:
+            cache[path_prefix] = super().get_openapi_schema(path_prefix=path_prefix)
+        return cache[path_prefix]
+
+
+api = CachedSchemaNinjaAPI(
     title="cslab API",
     version="1.0.0",
     description=(
