@@ -15,7 +15,6 @@ from cslab.projects.api_team import router as team_router
 from cslab.questions.api import router as questions_router
 
 
-
 class CachedSchemaNinjaAPI(NinjaAPI):
     """A NinjaAPI that builds its OpenAPI document once per process.
 
