@@ -553,6 +553,18 @@ ROWS: list[Row] = [
         signed_in(404, 302, superuser=302), api=False, route="notification_read"),
     Row("mark all my notifications read", "POST", lambda w: "/notifications/read-all/",
         every(302), api=False, route="notification_read_all"),
+    # --- Collection: forms ---
+    Row("forms of a private project", "GET", lambda w: f"/projects/{w.team_project.slug}/forms/",
+        team_and_staff(200, 404), api=False, route="form_list"),
+    Row("forms of a public project", "GET", lambda w: f"/projects/{w.public_project.slug}/forms/",
+        every(200), api=False, route="form_list"),
+    Row("upload a form to a private project without a file", "POST",
+        lambda w: f"/projects/{w.team_project.slug}/forms/",
+        team_and_staff(403, 404, staff=400, superuser=400, owner=400, researcher=400),
+        api=False, route="form_list"),
+    Row("upload a form to a public project without a file", "POST",
+        lambda w: f"/projects/{w.public_project.slug}/forms/",
+        signed_in(403, 302, staff=400, superuser=400), api=False, route="form_list"),
     # --- HTML pages ---
     Row("home", "GET", lambda w: "/", every(200), api=False, route="home"),
     Row(

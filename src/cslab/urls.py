@@ -37,6 +37,7 @@ urlpatterns = [
     path("jobs/<uuid:job_id>/result.json", core_views.job_result, name="job_result"),
     path("audit/", core_views.audit_log, name="audit_log"),
     path("", include("cslab.projects.urls")),
+    path("", include("cslab.collection.urls")),
     path("", include("cslab.questions.urls")),
     path("", include("cslab.notifications.urls")),
     path("admin/", admin.site.urls),

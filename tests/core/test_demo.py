@@ -71,3 +71,17 @@ def test_demo_projects_walked_their_lifecycle_through_the_services() -> None:
     assert active is not None and active.approved_at is not None
     assert active.status_changes.filter(to_status="in_review").exists()
     assert AuditEvent.objects.filter(action="project.status_changed").exists()
+
+
+def test_demo_publishes_three_forms_once() -> None:
+    from cslab.collection.models import Form, FormVersion
+
+    _load()
+    _load()
+    assert Form.objects.count() == 3
+    assert FormVersion.objects.count() == 3
+    assert {form.project.external_id for form in Form.objects.select_related("project")} == {
+        "pollinators",
+        "rhine-water",
+        "heat-stress",
+    }

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "cslab.accounts",
     "cslab.projects",
     "cslab.questions",
+    "cslab.collection",
     "cslab.notifications",
     "cslab.api",
 ]

@@ -1,0 +1,1 @@
+"""Collective data gathering: forms (XLSForm), observations, media, geoprivacy, OpenRosa."""

@@ -1,0 +1,3 @@
+from cslab.collection.models.form import Form, FormVersion
+
+__all__ = ["Form", "FormVersion"]

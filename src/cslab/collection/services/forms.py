@@ -1,0 +1,139 @@
+"""Publishing forms: an uploaded XLSForm becomes a new, immutable version of a project's form.
+
+Versions are append-only: no service changes or deletes a published `FormVersion`, and a second
+upload with a version string already used for that form is refused (ConflictError), so every
+submission made against a version can always be read against the exact form it answered.
+"""
+
+import hashlib
+import re
+from pathlib import PurePath
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from cslab.collection import xlsform
+from cslab.collection.models import Form, FormVersion
+from cslab.collection.models.form import FORM_ID_PATTERN
+from cslab.core import permissions
+from cslab.core.errors import ConflictError, InvalidInputError
+from cslab.core.services.audit import audit_record
+from cslab.projects.models import Project
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+def form_publish_xlsform(
+    *, actor: Any, project: Project, file_name: str, content: bytes
+) -> FormVersion:
+    """Convert an uploaded XLSForm (.xlsx, .xls, .csv) and publish it as a new form version.
+
+    The `settings` sheet names the form (`form_id`, `form_title`) and its `version`; without
+    them the file name gives the form ID and title, and the upload time the version. A new
+    version of an existing form ID is added beside the old ones. Problems in the spreadsheet
+    raise InvalidInputError `invalid_xlsform` with `details` a list of
+    {"row", "sheet", "message"}; nothing is stored then. The same version twice raises
+    ConflictError `duplicate_form_version`. Actor None is the system (a script).
+    """
+    if actor is not None:
+        permissions.require(actor, "project.view", project)
+        permissions.require(actor, "form.publish", project)
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise InvalidInputError(
+            _("An XLSForm may be at most 10 MB."), code="invalid_xlsform", details=[]
+        )
+    try:
+        workbook = xlsform.read_workbook(file_name=file_name, content=content)
+        settings = xlsform.settings_of(workbook)
+        stem = PurePath(file_name).stem
+        form_id = (settings.get("form_id") or settings.get("id_string") or "").strip()
+        form_id = form_id or slugify(stem).replace("-", "_") or "form"
+        if not re.match(FORM_ID_PATTERN, form_id):
+            raise xlsform.XLSFormError(
+                [xlsform.FormProblem(
+                    _("The form ID “%(form_id)s” must start with a letter or _ and have only "
+                      "letters, digits, _ . and -.") % {"form_id": form_id},
+                    sheet="settings", row=xlsform.FIRST_DATA_ROW)]
+            )  # fmt: skip
+        title = (settings.get("form_title") or settings.get("title") or "").strip()
+        title = title or stem.replace("_", " ").strip() or form_id
+        version = str(settings.get("version") or "").strip()
+        version = version or timezone.now().strftime("%Y%m%d%H%M%S")
+        # The stored rows say exactly what the XForm says, so converting them again gives it.
+        workbook = xlsform.with_settings(
+            workbook, form_id=form_id, form_title=title, version=version
+        )
+        conversion = xlsform.convert_workbook(workbook)
+    except xlsform.XLSFormError as error:
+        raise InvalidInputError(
+            _("The XLSForm has problems; nothing was published."),
+            code="invalid_xlsform",
+            details=[problem.as_dict() for problem in error.problems],
+        ) from None
+
+    try:
+        with transaction.atomic():
+            form, created = Form.objects.get_or_create(
+                project=project,
+                form_id=form_id,
+                defaults={"title": title[:200], "created_by": _user_or_none(actor)},
+            )
+            if not created and form.title != title[:200]:
+                form.title = title[:200]
+                _full_clean(form)
+                form.save(update_fields=["title"])
+            form_version = FormVersion(
+                form=form,
+                version=version,
+                xform=conversion.xform,
+                source=workbook,
+                source_file_name=PurePath(file_name).name[:255],
+                md5=xform_md5(conversion.xform),
+                languages=xlsform.languages_of(workbook),
+                warnings=conversion.warnings,
+                created_by=_user_or_none(actor),
+                published_at=timezone.now(),
+            )
+            _full_clean(form_version, exclude=["form"])
+            form_version.save()
+            audit_record(
+                actor=actor,
+                action="form.published",
+                target=form_version,
+                details={"project": project.slug, "form_id": form_id, "version": version},
+            )
+    except IntegrityError:
+        raise ConflictError(
+            _("Version “%(version)s” of form “%(form_id)s” is already published; "
+              "give the new version another version string in the settings sheet.")
+            % {"version": version, "form_id": form_id},
+            code="duplicate_form_version",
+        ) from None  # fmt: skip
+    return form_version
+
+
+def xform_md5(xform: str) -> str:
+    """Return the hex md5 of the XForm's UTF-8 bytes (the bytes OpenRosa clients download)."""
+    return hashlib.md5(xform.encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+def _user_or_none(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _full_clean(instance: Any, exclude: list[str] | None = None) -> None:
+    try:
+        instance.full_clean(exclude=exclude, validate_constraints=False)
+    except ValidationError as error:
+        raise InvalidInputError(
+            _("The form could not be saved."),
+            code="invalid_xlsform",
+            details=[
+                {"row": None, "sheet": "settings", "message": f"{field}: {' '.join(messages)}"}
+                for field, messages in error.message_dict.items()
+            ],
+        ) from None

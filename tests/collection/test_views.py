@@ -1,0 +1,116 @@
+"""The forms page of a project: the list for whoever may see the project, the upload for leads."""
+
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from cslab.collection.models import FormVersion
+from cslab.collection.services.forms import form_publish_xlsform
+from cslab.core.roles import ProjectRole
+from cslab.projects.models import Project
+from tests.collection.test_forms import EN, on_team, settings_row, xlsx
+from tests.projects.factories import ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def project(db: Any) -> Project:
+    project: Project = ProjectFactory(status=Project.Status.ACTIVE)
+    return project
+
+
+def url(project: Project) -> str:
+    return f"/projects/{project.slug}/forms/"
+
+
+def upload(content: bytes, name: str = "birds.xlsx") -> dict[str, Any]:
+    return {"file": SimpleUploadedFile(name, content)}
+
+
+def test_the_owner_sees_the_forms_and_the_upload(client: Any, project: Project) -> None:
+    form_publish_xlsform(
+        actor=project.initiator, project=project, file_name="b.xlsx", content=xlsx()
+    )
+    client.force_login(project.initiator)
+
+    page = client.get(url(project))
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "bird_count" in html and "Bird count" in html
+    assert 'enctype="multipart/form-data"' in html
+
+
+def test_a_member_sees_the_forms_without_the_upload(
+    client: Any, project: Project, make_user: Any
+) -> None:
+    client.force_login(on_team(project, make_user(), ProjectRole.MEMBER))
+
+    page = client.get(url(project))
+
+    assert page.status_code == 200
+    assert "multipart/form-data" not in page.content.decode()
+
+
+def test_a_member_may_not_upload(client: Any, project: Project, make_user: Any) -> None:
+    client.force_login(on_team(project, make_user(), ProjectRole.MEMBER))
+
+    assert client.post(url(project), upload(xlsx())).status_code == 403
+    assert not FormVersion.objects.exists()
+
+
+def test_a_private_project_s_forms_are_hidden_from_outsiders(
+    client: Any, project: Project, volunteer: Any
+) -> None:
+    assert client.get(url(project)).status_code == 404
+    client.force_login(volunteer)
+    assert client.get(url(project)).status_code == 404
+    assert client.post(url(project), upload(xlsx())).status_code == 404
+
+
+def test_an_anonymous_upload_to_a_public_project_asks_to_sign_in(client: Any) -> None:
+    project = ProjectFactory(public=True)
+
+    assert client.get(url(project)).status_code == 200
+    response = client.post(url(project), upload(xlsx()))
+
+    assert response.status_code == 302 and "login" in response["Location"]
+    assert not FormVersion.objects.exists()
+
+
+def test_the_owner_publishes_an_xlsform(client: Any, project: Project) -> None:
+    client.force_login(project.initiator)
+
+    response = client.post(url(project), upload(xlsx()), follow=True)
+
+    assert response.redirect_chain[-1] == (url(project), 302)
+    assert "Published version 1 of “Bird count”." in response.content.decode()
+    assert FormVersion.objects.get().form.project == project
+
+
+def test_a_bad_xlsform_is_shown_row_by_row(client: Any, project: Project) -> None:
+    client.force_login(project.initiator)
+    survey = [
+        {"type": "text", "name": "observer", EN: "Name"},
+        {"type": "colour_picker", "name": "colour", EN: "Colour"},
+    ]
+
+    response = client.post(url(project), upload(xlsx(survey=survey)))
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Sheet “survey”, row 3:" in html and "colour_picker" in html
+    assert not FormVersion.objects.exists()
+
+
+def test_the_same_version_twice_is_refused_on_the_page(client: Any, project: Project) -> None:
+    client.force_login(project.initiator)
+    client.post(url(project), upload(xlsx(settings=settings_row(version="7"))))
+
+    response = client.post(url(project), upload(xlsx(settings=settings_row(version="7"))))
+
+    assert response.status_code == 409
+    assert "already published" in response.content.decode()
+    assert FormVersion.objects.count() == 1
