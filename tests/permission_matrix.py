@@ -565,6 +565,21 @@ ROWS: list[Row] = [
     Row("upload a form to a public project without a file", "POST",
         lambda w: f"/projects/{w.public_project.slug}/forms/",
         signed_in(403, 302, staff=400, superuser=400), api=False, route="form_list"),
+    # --- API: observations ---
+    Row("submit an observation to a private project", "POST",
+        lambda w: f"/api/v1/projects/{w.team_project.slug}/forms/matrix_form/submissions",
+        team_and_staff(201, 404, anonymous=401),
+        body={"instance_id": "uuid:matrix-1", "version": "1", "answers": {"count": 3}},
+        route="/api/v1/projects/{slug}/forms/{form_id}/submissions"),
+    Row("submit a batch to a private project", "POST",
+        lambda w: f"/api/v1/projects/{w.team_project.slug}/forms/matrix_form/submissions/batch",
+        team_and_staff(200, 404, anonymous=401),
+        body=lambda w: [{"instance_id": "uuid:matrix-2", "version": "1",  # type: ignore[misc]
+                         "answers": {"count": 4}}],
+        route="/api/v1/projects/{slug}/forms/{form_id}/submissions/batch"),
+    Row("observations of a private project", "GET",
+        lambda w: f"/api/v1/projects/{w.team_project.slug}/observations",
+        team_and_staff(200, 404, anonymous=401), route="/api/v1/projects/{slug}/observations"),
     # --- HTML pages ---
     Row("home", "GET", lambda w: "/", every(200), api=False, route="home"),
     Row(

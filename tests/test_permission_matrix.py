@@ -14,6 +14,8 @@ from django.utils import timezone
 from cslab import urls as site_urls
 from cslab.accounts.services.api_tokens import api_token_create
 from cslab.api.api import api
+from cslab.collection.demo import workbook_bytes
+from cslab.collection.services.forms import form_publish_xlsform
 from cslab.core.models import Job
 from cslab.notifications.services.notifications import notification_send
 from cslab.projects.models import Invitation, JoinRequest, Membership, Project
@@ -69,6 +71,13 @@ def build_world() -> World:
     public_project = project("Public bee count", "active", "public")
     invitation(public_project, PUBLIC_INVITATION_TOKEN)
     staff_member = UserFactory(site_role="staff")
+    form_publish_xlsform(
+        actor=None, project=team_project, file_name="matrix_form.xlsx",
+        content=workbook_bytes({
+            "survey": [{"type": "integer", "name": "count", "label": "Count"}],
+            "settings": [{"form_id": "matrix_form", "form_title": "Matrix", "version": "1"}],
+        }),
+    )  # fmt: skip
     lab_question = question_propose(actor=other_user, text="Which garden plants feed bees?",
                                     why_it_matters="I want to help bees.")  # fmt: skip
     return World(

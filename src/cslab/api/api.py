@@ -7,6 +7,7 @@ from ninja.openapi.schema import OpenAPISchema
 
 from cslab.accounts.api import router as accounts_router
 from cslab.api import errors
+from cslab.collection.api import router as collection_router
 from cslab.core.api import router as core_router
 from cslab.notifications.api import router as notifications_router
 from cslab.projects.api import router as projects_router
@@ -55,5 +56,6 @@ for router in (
     ppsr_router,
     questions_router,
     notifications_router,
+    collection_router,
 ):
     api.add_router("/", router)

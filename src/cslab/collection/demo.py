@@ -94,12 +94,13 @@ def load_demo_forms() -> list[DemoLogin]:
             actor=None,
             project=project,
             file_name=f"{form_id}.xlsx",
-            content=_workbook({"survey": survey, "choices": choices, "settings": settings}),
+            content=workbook_bytes({"survey": survey, "choices": choices, "settings": settings}),
         )
     return []
 
 
-def _workbook(sheets: dict[str, Rows]) -> bytes:
+def workbook_bytes(sheets: dict[str, Rows]) -> bytes:
+    """Return an .xlsx file with one sheet per entry, the union of the rows' keys as header."""
     book = Workbook()
     book.remove(book.active)
     for name, rows in sheets.items():

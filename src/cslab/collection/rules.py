@@ -38,3 +38,53 @@ register(
         description="Upload and publish a project's forms",
     ),
 )
+
+TEAM = frozenset(ProjectRole)
+
+
+def _open_to_signed_in(user: Any, target: Any) -> bool:
+    """An approved, active project with an open membership policy takes anyone's submissions."""
+    project = _project_of(target)
+    return bool(
+        user.is_authenticated
+        and project is not None
+        and project.approved_at is not None
+        and project.status == "active"
+        and project.membership_policy == "open"
+    )
+
+
+# Submitting: the project's team (any role) and Lab staff; and, when the project is approved,
+# active and open to anyone signed in, every signed-in person. Callers first require
+# "project.view" (404 for hidden projects), so a refusal here is a plain 403.
+register(
+    "observation.submit",
+    Rule(
+        site_roles=STAFF,
+        project_roles=TEAM,
+        predicate=_open_to_signed_in,
+        hidden=False,
+        description="Submit observations to a project's forms",
+    ),
+)
+# TODO(#4): public reads of observations with geoprivacy applied; until then only the team and
+# Lab staff see a project's observations.
+register(
+    "observation.view_all",
+    Rule(
+        site_roles=STAFF,
+        project_roles=TEAM,
+        hidden=False,
+        description="See a project's observations",
+    ),
+)
+register(
+    "observation.erase",
+    Rule(
+        site_roles=STAFF,
+        project_roles=LEADS,
+        owner_attribute="observer_id",
+        hidden=False,
+        description="Erase an observation (its observer, the project's leads, Lab staff)",
+    ),
+)

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import Count, Max, QuerySet
 
-from cslab.collection.models import Form, FormVersion
+from cslab.collection.models import Form, FormVersion, Observation
 from cslab.core import permissions
 from cslab.core.errors import NotFoundError
 from cslab.projects.models import Project
@@ -44,3 +44,33 @@ def form_version_get_latest(*, user: Any, form: Form) -> FormVersion:
     if version is None:
         raise NotFoundError()
     return version
+
+
+def form_version_get_for_submitting(*, user: Any, form: Form, version: str) -> FormVersion:
+    """Return a published version of the form by its version string; NotFoundError if none."""
+    permissions.require(user, "form.view", form.project)
+    found = form.versions.filter(version=version, published_at__isnull=False).first()
+    if found is None:
+        raise NotFoundError()
+    return found
+
+
+def observation_list_for_project(*, user: Any, project: Project) -> QuerySet[Observation]:
+    """Return the project's observations, newest first (team and Lab staff only, for now)."""
+    permissions.require(user, "project.view", project)
+    permissions.require(user, "observation.view_all", project)
+    return (
+        Observation.objects.filter(form__project=project)
+        .select_related("form", "form_version", "deprecates")
+        .order_by("-created_at", "-id")
+    )
+
+
+def observation_get_for_viewing(*, user: Any, project: Project, observation_id: int) -> Observation:
+    """Return one observation of the project; NotFoundError if unknown or not visible."""
+    found = (
+        observation_list_for_project(user=user, project=project).filter(pk=observation_id).first()
+    )
+    if found is None:
+        raise NotFoundError()
+    return found

@@ -1,0 +1,137 @@
+"""Observations (submissions to a form version) and tombstones of erased ones.
+
+An observation is identified by its form and its client-generated instance ID (the OpenRosa
+`meta/instanceID`): the pair is unique in the database, which is what makes a resubmission
+from an offline queue land on the stored row instead of adding a second one. An edit (OpenRosa
+`meta/deprecatedID`) is a new row with its own instance ID that points at the version it
+replaces through `deprecates`.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from cslab.collection.models.form import Form, FormVersion
+from cslab.core.roles import ProjectRole
+
+
+class Observation(models.Model):
+    """One submission of answers to one form version."""
+
+    class Geoprivacy(models.TextChoices):
+        OPEN = "open", _("Open: the exact location is public")
+        OBSCURED = "obscured", _("Obscured: only an area of about 20 km is public")
+        PRIVATE = "private", _("Private: no location is public")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        FLAGGED = "flagged", _("Flagged")
+        REJECTED = "rejected", _("Rejected")
+
+    # Denormalised from form_version.form so that (form, instance_id) can be a constraint.
+    form = models.ForeignKey(
+        Form, on_delete=models.CASCADE, related_name="observations", verbose_name=_("form")
+    )
+    form_version = models.ForeignKey(
+        FormVersion,
+        on_delete=models.PROTECT,
+        related_name="observations",
+        verbose_name=_("form version"),
+    )
+    instance_id = models.CharField(_("instance ID"), max_length=200)
+    observer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="observations",
+        verbose_name=_("observer"),
+    )
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    # SHA-256 of the answers as canonical JSON: tells an identical resubmission from a new one.
+    content_hash = models.CharField(_("content hash"), max_length=64)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    accuracy = models.FloatField(_("accuracy (m)"), null=True, blank=True)
+    # H3 cells of the true point at geoprivacy.INDEX_RESOLUTIONS (3, 5, 7, 9).
+    h3_res3 = models.CharField(max_length=16, blank=True, db_index=True)
+    h3_res5 = models.CharField(max_length=16, blank=True, db_index=True)
+    h3_res7 = models.CharField(max_length=16, blank=True, db_index=True)
+    h3_res9 = models.CharField(max_length=16, blank=True, db_index=True)
+    observed_at = models.DateTimeField(_("observed at"), null=True, blank=True)
+    # TODO(#4): take the default from the project, and force obscuring for sensitive categories.
+    geoprivacy = models.CharField(
+        _("geoprivacy"), max_length=10, choices=Geoprivacy.choices, default=Geoprivacy.OPEN
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    deprecates = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deprecated_by",
+        verbose_name=_("edit of"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("observation")
+        verbose_name_plural = _("observations")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["form", "instance_id"], name="observation_unique_instance_per_form"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "accepted", "flagged", "rejected"]),
+                name="observation_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(geoprivacy__in=["open", "obscured", "private"]),
+                name="observation_geoprivacy_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True, longitude__isnull=True)
+                | models.Q(latitude__isnull=False, longitude__isnull=False),
+                name="observation_location_whole",
+            ),
+        ]
+        indexes = [models.Index(fields=["form", "-created_at"], name="observation_form_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.form_id}/{self.instance_id}"
+
+    def project_role_for(self, user: Any) -> ProjectRole | None:
+        """Let project-role rules apply to the observation itself."""
+        return self.form.project.project_role_for(user)
+
+
+class Tombstone(models.Model):
+    """What remains of an erased observation: a keyed hash of its instance ID, nothing else.
+
+    The hash is HMAC-SHA256 keyed with SECRET_KEY, so the erased ID cannot be read back from
+    it, yet a stale offline queue resubmitting that ID is recognised and refused.
+    """
+
+    form = models.ForeignKey(
+        Form, on_delete=models.CASCADE, related_name="tombstones", verbose_name=_("form")
+    )
+    instance_hash = models.CharField(_("keyed hash of the instance ID"), max_length=64)
+    erased_at = models.DateTimeField(_("erased at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tombstone")
+        verbose_name_plural = _("tombstones")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["form", "instance_hash"], name="tombstone_unique_per_form"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.form_id}/{self.instance_hash[:12]}"

@@ -1,0 +1,498 @@
+"""Submitting and erasing observations: nothing lost, nothing doubled.
+
+A submission is keyed by (form, instance ID), with a unique constraint in the database deciding
+between concurrent submissions: the service inserts and, when the constraint refuses, reads the
+stored row and compares. An identical resubmission (same version, same answers) gives back the
+stored row; different content under the same instance ID is a conflict and leaves the stored row
+unchanged; an instance ID whose observation was erased is refused for good (a tombstone), so a
+stale offline queue cannot bring erased data back.
+"""
+
+import hashlib
+import hmac
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+
+from cslab.collection import geoprivacy
+from cslab.collection.models import FormVersion, Observation, Tombstone
+from cslab.core import permissions
+from cslab.core.errors import ConflictError, InvalidInputError, NotFoundError
+from cslab.core.services.audit import audit_record
+
+MAX_INSTANCE_ID_LENGTH = 200
+MAX_ANSWERS_BYTES = 1024 * 1024
+# Question types that carry no answer of their own in a submission.
+NO_ANSWER_TYPES = frozenset({"note", "end_group", "end group", "end_repeat", "end repeat"})
+GROUP_TYPES = frozenset({"begin_group", "begin group"})
+REPEAT_TYPES = frozenset({"begin_repeat", "begin repeat"})
+TRUE_WORDS = frozenset({"yes", "true", "true()", "1"})
+
+
+@dataclass(frozen=True)
+class Location:
+    """A location given beside the answers (e.g. a pin on a map), in degrees and metres."""
+
+    latitude: float
+    longitude: float
+    accuracy: float | None = None
+
+
+def content_hash(answers: dict[str, Any]) -> str:
+    """Return the SHA-256 of the answers as canonical JSON (sorted keys, no whitespace)."""
+    canonical = json.dumps(answers, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def instance_hash(instance_id: str) -> str:
+    """Return the keyed hash (HMAC-SHA256 with SECRET_KEY) a tombstone keeps of an instance ID."""
+    key = settings.SECRET_KEY.encode("utf-8")
+    message = f"observation-instance:v1:{instance_id}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def observation_submit(
+    *,
+    actor: Any,
+    form_version: FormVersion,
+    instance_id: str,
+    answers: dict[str, Any],
+    deprecated_id: str | None = None,
+    observed_at: datetime | None = None,
+    location: Location | None = None,
+) -> tuple[Observation, bool]:
+    """Store a submission once; return (observation, created).
+
+    Precondition: the caller must not hold an open transaction that already saw a failed
+    insert; the service needs its own savepoint to read the winning row after a lost race.
+
+    - The answers are checked against the version's survey rows (types, required, choices);
+      problems raise InvalidInputError `invalid_answers` with `details` {question: [messages]}.
+    - Identical content (same version and answers) under a stored (form, instance ID) returns
+      the stored row with created False; different content raises ConflictError
+      `instance_conflict` and changes nothing.
+    - An erased instance ID raises ConflictError `instance_erased`.
+    - `deprecated_id` (OpenRosa meta/deprecatedID) names the instance this one edits; the new
+      row points at it through `deprecates`.
+    - The location is `location` if given, else the first geopoint answer.
+    """
+    form = form_version.form
+    project = form.project
+    permissions.require(actor, "project.view", project)
+    permissions.require(actor, "observation.submit", project)
+    if form_version.published_at is None:
+        raise NotFoundError()
+    instance_id = _clean_instance_id(instance_id, field="instance_id")
+    if deprecated_id is not None:
+        deprecated_id = _clean_instance_id(deprecated_id, field="deprecated_id")
+        if deprecated_id == instance_id:
+            raise InvalidInputError(
+                _("An edit needs an instance ID of its own."),
+                code="invalid_deprecated_id",
+                details={"deprecated_id": [_("It is the same as the instance ID.")]},
+            )
+    if not isinstance(answers, dict):
+        raise InvalidInputError(_("The answers must be an object."), code="invalid_answers")
+    if observed_at is not None and timezone.is_naive(observed_at):
+        raise InvalidInputError(
+            _("The observation time needs a timezone."),
+            code="invalid_answers",
+            details={"observed_at": [_("Give a time with a timezone.")]},
+        )
+    problems = validate_answers(form_version.source, answers)
+    if location is None:
+        location = _first_geopoint(form_version.source, answers)
+    else:
+        try:
+            geoprivacy.validate_location(location.latitude, location.longitude, location.accuracy)
+        except ValueError as error:
+            problems.setdefault("location", []).append(str(error))
+    hashed = content_hash(answers)
+    if len(json.dumps(answers, default=str)) > MAX_ANSWERS_BYTES:
+        problems.setdefault("answers", []).append(_("The answers may be at most 1 MB."))
+    if problems:
+        raise InvalidInputError(
+            _("Some answers are not valid; nothing was stored."),
+            code="invalid_answers",
+            details=problems,
+        )
+    erased_key = instance_hash(instance_id)
+    if Tombstone.objects.filter(form=form, instance_hash=erased_key).exists():
+        raise _erased()
+
+    deprecates = None
+    if deprecated_id is not None:
+        deprecates = Observation.objects.filter(form=form, instance_id=deprecated_id).first()
+        if deprecates is None:
+            if Tombstone.objects.filter(
+                form=form, instance_hash=instance_hash(deprecated_id)
+            ).exists():
+                raise _erased()
+            raise InvalidInputError(
+                _("The submission this one edits is unknown."),
+                code="unknown_deprecated_id",
+                details={"deprecated_id": [_("No submission of this form has that ID.")]},
+            )
+
+    observation = Observation(
+        form=form,
+        form_version=form_version,
+        instance_id=instance_id,
+        observer=actor if getattr(actor, "is_authenticated", False) else None,
+        answers=answers,
+        content_hash=hashed,
+        observed_at=observed_at or timezone.now(),
+        deprecates=deprecates,
+    )
+    if location is not None:
+        observation.latitude = location.latitude
+        observation.longitude = location.longitude
+        observation.accuracy = location.accuracy
+        for resolution, cell in geoprivacy.location_indexes(
+            location.latitude, location.longitude
+        ).items():
+            setattr(observation, f"h3_res{resolution}", cell)
+    observation.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            observation.save()
+            # An erasure that committed while this insert waited on the unique index left its
+            # tombstone; the check before the insert could not see it yet.
+            if Tombstone.objects.filter(form=form, instance_hash=erased_key).exists():
+                raise _erased()
+    except IntegrityError:
+        stored = Observation.objects.filter(form=form, instance_id=instance_id).first()
+        if stored is None:  # the constraint that failed was not ours
+            raise
+        return _same_or_conflict(stored, form_version=form_version, content_hash=hashed), False
+    return observation, True
+
+
+def _same_or_conflict(
+    stored: Observation, *, form_version: FormVersion, content_hash: str
+) -> Observation:
+    if stored.form_version_id == form_version.pk and stored.content_hash == content_hash:
+        return stored
+    raise ConflictError(
+        _("A different submission with this instance ID is already stored; it was not changed."),
+        code="instance_conflict",
+    )
+
+
+def _erased() -> ConflictError:
+    return ConflictError(
+        _("This submission was erased and cannot be submitted again."), code="instance_erased"
+    )
+
+
+def _clean_instance_id(value: Any, *, field: str) -> str:
+    text = value.strip() if isinstance(value, str) else ""
+    if not text or len(text) > MAX_INSTANCE_ID_LENGTH:
+        raise InvalidInputError(
+            _("Give an instance ID such as uuid:… of at most 200 characters."),
+            code="invalid_instance_id",
+            details={field: [_("Give an instance ID of 1 to 200 characters.")]},
+        )
+    return text
+
+
+@transaction.atomic
+def observation_erase(*, actor: Any, observation: Observation) -> Tombstone:
+    """Delete an observation and leave a tombstone of its instance ID in its place.
+
+    Later submissions with that instance ID are refused (`instance_erased`). Edits of the
+    observation keep existing; their `deprecates` link is cleared by the database.
+    """
+    permissions.require(actor, "project.view", observation.form.project)
+    permissions.require(actor, "observation.erase", observation)
+    tombstone, _created = Tombstone.objects.get_or_create(
+        form=observation.form, instance_hash=instance_hash(observation.instance_id)
+    )
+    audit_record(
+        actor=actor,
+        action="observation.erased",
+        target=observation.form,
+        details={"observation_id": observation.pk, "tombstone_id": tombstone.pk},
+    )
+    observation.delete()
+    return tombstone
+
+
+# --------------------------------------------------------------------------- answer checks
+
+
+def _is_required(row: dict[str, Any]) -> bool:
+    return str(row.get("required") or "").strip().lower() in TRUE_WORDS
+
+
+def _base_type(row: dict[str, Any]) -> tuple[str, str]:
+    """Return (type, choice list name) of a survey row: ("select_one", "species")."""
+    parts = str(row.get("type") or "").strip().split()
+    if not parts:
+        return ("", "")
+    kind = parts[0]
+    if kind in ("select", "select1") or (len(parts) > 1 and parts[1] in ("one", "multiple")):
+        kind = f"select_{parts[1]}" if len(parts) > 1 else kind
+        parts = [kind, *parts[2:]]
+    if kind in ("begin", "end") and len(parts) > 1:
+        return (f"{kind}_{parts[1]}", "")
+    if kind.endswith("_from_file"):
+        kind = kind.removesuffix("_from_file")
+    return (kind, parts[1] if len(parts) > 1 else "")
+
+
+def _choices(source: dict[str, Any]) -> dict[str, set[str]]:
+    lists: dict[str, set[str]] = {}
+    for row in source.get("choices") or []:
+        lists.setdefault(str(row.get("list_name", "")), set()).add(str(row.get("name", "")))
+    return lists
+
+
+def _questions(rows: list[dict[str, Any]]) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """Return the answerable rows at this level, with the rows inside each repeat.
+
+    Groups are flattened (their questions are answered by name at the same level); a repeat is
+    answered as a list of objects holding the answers of its rows.
+    """
+    found: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
+    index = 0
+    while index < len(rows):
+        row = rows[index]
+        kind, _list = _base_type(row)
+        index += 1
+        if kind in REPEAT_TYPES or kind == "begin_repeat":
+            depth, start = 1, index
+            while index < len(rows) and depth:
+                inner = _base_type(rows[index])[0]
+                depth += inner == "begin_repeat"
+                depth -= inner == "end_repeat"
+                index += 1
+            found.append((row, rows[start : index - 1]))
+        elif kind in GROUP_TYPES or kind == "begin_group" or kind in NO_ANSWER_TYPES:
+            continue
+        elif kind and row.get("name"):
+            found.append((row, []))
+    return found
+
+
+def validate_answers(source: dict[str, Any], answers: dict[str, Any]) -> dict[str, list[str]]:
+    """Return {question name: [problems]} of answers checked against the XLSForm rows.
+
+    Checks names, types, choices and `required`. A required question with a `relevant`
+    expression is not enforced here: relevance needs the XPath evaluation of the form engine.
+    """
+    problems: dict[str, list[str]] = {}
+    _check_level(_questions(list(source.get("survey") or [])), _choices(source), answers,
+                 problems, prefix="")  # fmt: skip
+    return problems
+
+
+def _check_level(
+    questions: list[tuple[dict[str, Any], list[dict[str, Any]]]],
+    choices: dict[str, set[str]],
+    answers: dict[str, Any],
+    problems: dict[str, list[str]],
+    *,
+    prefix: str,
+) -> None:
+    known = {str(row["name"]) for row, _inner in questions}
+    for name in sorted(set(answers) - known):
+        if name == "meta":
+            continue
+        problems.setdefault(f"{prefix}{name}", []).append(_("This form has no such question."))
+    for row, inner in questions:
+        name = str(row["name"])
+        key = f"{prefix}{name}"
+        value = answers.get(name)
+        if inner or _base_type(row)[0] == "begin_repeat":
+            if value is None:
+                continue
+            if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+                problems.setdefault(key, []).append(_("Give a list of answer sets."))
+                continue
+            for position, item in enumerate(value):
+                _check_level(_questions(inner), choices, item, problems,
+                             prefix=f"{key}[{position}].")  # fmt: skip
+            continue
+        if value is None or value == "" or value == []:
+            if _is_required(row) and not row.get("relevant"):
+                problems.setdefault(key, []).append(_("This question needs an answer."))
+            continue
+        message = _type_problem(row, value, choices)
+        if message:
+            problems.setdefault(key, []).append(message)
+
+
+def _type_problem(row: dict[str, Any], value: Any, choices: dict[str, set[str]]) -> str | None:
+    kind, list_name = _base_type(row)
+    if kind == "integer":
+        if isinstance(value, bool) or not (
+            isinstance(value, int) or (isinstance(value, str) and re.fullmatch(r"-?\d+", value))
+        ):
+            return _("Give a whole number.")
+    elif kind in ("decimal", "range"):
+        if isinstance(value, bool) or not _is_number(value):
+            return _("Give a number.")
+    elif kind == "select_one":
+        if not isinstance(value, str) or (list_name in choices and value not in choices[list_name]):
+            return _("Choose one of the offered answers.")
+    elif kind == "select_multiple":
+        picked = value.split() if isinstance(value, str) else value
+        if not isinstance(picked, list) or not all(isinstance(item, str) for item in picked):
+            return _("Choose answers from the offered ones.")
+        if list_name in choices and not set(picked) <= choices[list_name]:
+            return _("Choose answers from the offered ones.")
+    elif kind == "date":
+        if not isinstance(value, str) or not _parses(parse_date, value):
+            return _("Give a date as YYYY-MM-DD.")
+    elif kind in ("datetime", "start", "end"):
+        if not isinstance(value, str) or not _parses(parse_datetime, value):
+            return _("Give a date and time as YYYY-MM-DDTHH:MM:SS with a timezone.")
+    elif kind == "geopoint":
+        if _parse_geopoint(value) is None:
+            return _("Give a location as “latitude longitude altitude accuracy”.")
+    elif not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        # Text, time, calculate, media file names and the rest are plain values.
+        return _("Give text.")
+    return None
+
+
+def _is_number(value: Any) -> bool:
+    if isinstance(value, (int, float)):
+        return value == value and value not in (float("inf"), float("-inf"))
+    if not isinstance(value, str):
+        return False
+    try:
+        return Decimal(value).is_finite()
+    except InvalidOperation:
+        return False
+
+
+def _parses(parser: Any, value: str) -> bool:
+    try:
+        parsed: date | datetime | None = parser(value)
+    except ValueError:
+        return False
+    return parsed is not None
+
+
+def _parse_geopoint(value: Any) -> Location | None:
+    """Read an ODK geopoint "lat lon [alt [accuracy]]"; None if it is not one."""
+    if not isinstance(value, str):
+        return None
+    parts = value.split()
+    if not 2 <= len(parts) <= 4:
+        return None
+    try:
+        numbers = [float(part) for part in parts]
+        latitude, longitude, accuracy = geoprivacy.validate_location(
+            numbers[0], numbers[1], numbers[3] if len(numbers) == 4 else None
+        )
+    except ValueError:
+        return None
+    return Location(latitude=latitude, longitude=longitude, accuracy=accuracy)
+
+
+def _first_geopoint(source: dict[str, Any], answers: dict[str, Any]) -> Location | None:
+    for row, _inner in _questions(list(source.get("survey") or [])):
+        if _base_type(row)[0] == "geopoint" and answers.get(str(row["name"])):
+            return _parse_geopoint(answers[str(row["name"])])
+    return None
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One item of a batch: the arguments of observation_submit, with the version as a string."""
+
+    instance_id: str
+    version: str
+    answers: dict[str, Any]
+    deprecated_id: str | None = None
+    observed_at: datetime | None = None
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What happened to one batch item: created, duplicate, conflict or invalid."""
+
+    index: int
+    instance_id: str
+    status: str
+    observation: Observation | None = None
+    code: str = ""
+    detail: str = ""
+    errors: Any = None
+
+
+MAX_BATCH = 100
+
+
+def observation_submit_batch(
+    *, actor: Any, form: Any, submissions: list[Submission]
+) -> list[BatchResult]:
+    """Submit each item on its own (one failing item does not undo the others).
+
+    Every item gets a result: `created`, `duplicate` (identical resubmission), `conflict`
+    (`instance_conflict`, `instance_erased`) or `invalid` (bad answers, unknown version).
+    A refusal to submit to the project at all raises for the whole batch.
+    """
+    permissions.require(actor, "project.view", form.project)
+    permissions.require(actor, "observation.submit", form.project)
+    if len(submissions) > MAX_BATCH:
+        raise InvalidInputError(
+            _("A batch may hold at most %(count)d submissions.") % {"count": MAX_BATCH},
+            code="batch_too_large",
+        )
+    versions = {
+        version.version: version
+        for version in form.versions.filter(
+            version__in={item.version for item in submissions}, published_at__isnull=False
+        )
+    }
+    results: list[BatchResult] = []
+    for index, item in enumerate(submissions):
+        version = versions.get(item.version)
+        if version is None:
+            results.append(BatchResult(
+                index=index, instance_id=item.instance_id, status="invalid",
+                code="unknown_version", detail=_("The form has no published version “%(v)s”.")
+                % {"v": item.version},
+            ))  # fmt: skip
+            continue
+        version.form = form
+        try:
+            observation, created = observation_submit(
+                actor=actor,
+                form_version=version,
+                instance_id=item.instance_id,
+                answers=item.answers,
+                deprecated_id=item.deprecated_id,
+                observed_at=item.observed_at,
+                location=item.location,
+            )
+        except ConflictError as error:
+            results.append(BatchResult(
+                index=index, instance_id=item.instance_id, status="conflict",
+                code=error.code, detail=error.message,
+            ))  # fmt: skip
+        except InvalidInputError as error:
+            results.append(BatchResult(
+                index=index, instance_id=item.instance_id, status="invalid",
+                code=error.code, detail=error.message, errors=error.details,
+            ))  # fmt: skip
+        else:
+            results.append(BatchResult(
+                index=index, instance_id=item.instance_id,
+                status="created" if created else "duplicate", observation=observation,
+            ))  # fmt: skip
+    return results

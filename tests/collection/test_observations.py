@@ -1,0 +1,328 @@
+"""Submitting observations: validation, nothing lost, nothing doubled, tombstones, permissions."""
+
+import csv
+import io
+import threading
+from typing import Any
+
+import pytest
+from django.db import connections
+
+from cslab.collection import geoprivacy
+from cslab.collection.models import FormVersion, Observation, Tombstone
+from cslab.collection.services.forms import form_publish_xlsform
+from cslab.collection.services.observations import (
+    Location,
+    content_hash,
+    instance_hash,
+    observation_erase,
+    observation_submit,
+)
+from cslab.core.errors import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+)
+from cslab.core.models import AuditEvent
+from cslab.core.roles import ProjectRole
+from cslab.projects.models import Project
+from tests.factories import UserFactory
+from tests.projects.factories import MembershipFactory, ProjectFactory
+
+ANSWERS: dict[str, Any] = {
+    "site": "Pond",
+    "count": 3,
+    "species": "robin",
+    "behaviour": "feeding singing",
+    "seen_on": "2026-05-01",
+    "location": "52.0907 5.1214 3.0 8.5",
+}
+
+
+def xlsform_csv(version: str = "1") -> bytes:
+    rows = [
+        ["survey", "type", "name", "label", "required"],
+        ["", "text", "site", "Site", "yes"],
+        ["", "integer", "count", "How many?", "yes"],
+        ["", "decimal", "temperature", "Temperature", ""],
+        ["", "select_one species", "species", "Species", ""],
+        ["", "select_multiple behaviour", "behaviour", "Behaviour", ""],
+        ["", "date", "seen_on", "Date", ""],
+        ["", "geopoint", "location", "Location", ""],
+        ["choices", "list_name", "name", "label"],
+        ["", "species", "robin", "Robin"],
+        ["", "species", "wren", "Wren"],
+        ["", "behaviour", "feeding", "Feeding"],
+        ["", "behaviour", "singing", "Singing"],
+        ["settings", "form_id", "form_title", "version"],
+        ["", "birds", "Birds", version],
+    ]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def publish(project: Project, version: str = "1") -> FormVersion:
+    return form_publish_xlsform(
+        actor=None, project=project, file_name="birds.csv", content=xlsform_csv(version)
+    )
+
+
+@pytest.fixture
+def project(db: Any) -> Project:
+    """An approved, active, private project."""
+    project: Project = ProjectFactory(status=Project.Status.ACTIVE)
+    return project
+
+
+@pytest.fixture
+def owner(project: Project) -> Any:
+    return project.initiator
+
+
+@pytest.fixture
+def version(project: Project) -> FormVersion:
+    return publish(project)
+
+
+def submit(actor: Any, version: FormVersion, instance_id: str = "uuid:1", **kwargs: Any) -> Any:
+    kwargs.setdefault("answers", ANSWERS)
+    return observation_submit(actor=actor, form_version=version, instance_id=instance_id, **kwargs)
+
+
+@pytest.mark.django_db
+def test_a_submission_is_stored_with_its_location_hash_and_h3_indexes(
+    owner: Any, version: FormVersion
+) -> None:
+    observation, created = submit(owner, version)
+
+    observation.refresh_from_db()
+    assert created is True
+    assert observation.form == version.form and observation.form_version == version
+    assert observation.observer == owner and observation.answers == ANSWERS
+    assert observation.content_hash == content_hash(ANSWERS)
+    assert (observation.latitude, observation.longitude, observation.accuracy) == (
+        52.0907, 5.1214, 8.5,
+    )  # fmt: skip
+    expected = geoprivacy.location_indexes(52.0907, 5.1214)
+    assert [observation.h3_res3, observation.h3_res5, observation.h3_res7, observation.h3_res9] == [
+        expected[3], expected[5], expected[7], expected[9],
+    ]  # fmt: skip
+    assert observation.status == "pending" and observation.geoprivacy == "open"
+
+
+@pytest.mark.django_db
+def test_an_explicit_location_wins_over_the_geopoint_answer(
+    owner: Any, version: FormVersion
+) -> None:
+    observation, _ = submit(owner, version, location=Location(10.5, -20.25, None))
+    assert (observation.latitude, observation.longitude, observation.accuracy) == (
+        10.5, -20.25, None,
+    )  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_content_hash_is_canonical_json() -> None:
+    assert content_hash({"b": 1, "a": "x"}) == content_hash({"a": "x", "b": 1})
+    assert content_hash({"a": 1}) != content_hash({"a": 2})
+
+
+@pytest.mark.django_db
+def test_an_identical_resubmission_returns_the_stored_row_without_a_second_one(
+    owner: Any, version: FormVersion
+) -> None:
+    first, _ = submit(owner, version)
+    again, created = submit(owner, version, answers=dict(reversed(list(ANSWERS.items()))))
+
+    assert created is False and again.pk == first.pk
+    assert Observation.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_different_content_under_a_stored_instance_id_is_a_conflict_and_changes_nothing(
+    owner: Any, version: FormVersion
+) -> None:
+    first, _ = submit(owner, version)
+
+    with pytest.raises(ConflictError) as raised:
+        submit(owner, version, answers={**ANSWERS, "count": 4})
+
+    assert raised.value.code == "instance_conflict"
+    first.refresh_from_db()
+    assert first.answers == ANSWERS and Observation.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_same_answers_to_another_version_under_a_stored_instance_id_are_a_conflict(
+    owner: Any, project: Project, version: FormVersion
+) -> None:
+    submit(owner, version)
+    with pytest.raises(ConflictError) as raised:
+        submit(owner, publish(project, version="2"))
+    assert raised.value.code == "instance_conflict"
+
+
+@pytest.mark.django_db
+def test_an_erased_submission_leaves_a_tombstone_that_refuses_it_for_good(
+    owner: Any, version: FormVersion
+) -> None:
+    observation, _ = submit(owner, version)
+
+    tombstone = observation_erase(actor=owner, observation=observation)
+
+    assert not Observation.objects.exists()
+    assert tombstone.instance_hash == instance_hash("uuid:1")
+    assert "uuid:1" not in tombstone.instance_hash
+    assert AuditEvent.objects.filter(action="observation.erased", actor=owner).count() == 1
+    with pytest.raises(ConflictError) as raised:
+        submit(owner, version)
+    assert raised.value.code == "instance_erased"
+    assert not Observation.objects.exists() and Tombstone.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_only_the_observer_leads_and_staff_erase(
+    owner: Any, project: Project, version: FormVersion, staff: Any
+) -> None:
+    member = UserFactory()
+    MembershipFactory(project=project, user=member, role=ProjectRole.MEMBER)
+    other = UserFactory()
+    MembershipFactory(project=project, user=other, role=ProjectRole.MEMBER)
+    observation, _ = submit(member, version)
+
+    with pytest.raises(PermissionDeniedError):
+        observation_erase(actor=other, observation=Observation.objects.get(pk=observation.pk))
+    with pytest.raises(NotFoundError):
+        observation_erase(actor=UserFactory(), observation=observation)
+    observation_erase(actor=member, observation=Observation.objects.get(pk=observation.pk))
+    second, _ = submit(member, version, instance_id="uuid:2")
+    observation_erase(actor=staff, observation=second)
+    assert not Observation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_deprecated_id_makes_a_new_version_pointing_at_the_old_one(
+    owner: Any, version: FormVersion
+) -> None:
+    original, _ = submit(owner, version)
+
+    edit, created = submit(
+        owner, version, instance_id="uuid:2", deprecated_id="uuid:1",
+        answers={**ANSWERS, "count": 5},
+    )  # fmt: skip
+
+    assert created is True and edit.pk != original.pk
+    assert edit.deprecates == original
+    original.refresh_from_db()
+    assert original.answers == ANSWERS and Observation.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_an_edit_of_an_unknown_instance_is_refused(owner: Any, version: FormVersion) -> None:
+    with pytest.raises(InvalidInputError) as raised:
+        submit(owner, version, instance_id="uuid:2", deprecated_id="uuid:nothing")
+    assert raised.value.code == "unknown_deprecated_id"
+    assert not Observation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_invalid_answers_are_reported_per_question_and_nothing_is_stored(
+    owner: Any, version: FormVersion
+) -> None:
+    answers = {
+        "count": "three",
+        "temperature": "warm",
+        "species": "eagle",
+        "behaviour": "feeding flying",
+        "seen_on": "01/05/2026",
+        "location": "north of here",
+        "colour": "red",
+    }
+    with pytest.raises(InvalidInputError) as raised:
+        submit(owner, version, answers=answers)
+
+    assert raised.value.code == "invalid_answers"
+    assert set(raised.value.details) == {
+        "site", "count", "temperature", "species", "behaviour", "seen_on", "location", "colour",
+    }  # fmt: skip
+    assert raised.value.details["site"] == ["This question needs an answer."]
+    assert not Observation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_valid_alternative_answer_forms_are_accepted(owner: Any, version: FormVersion) -> None:
+    answers = {"site": "x", "count": "12", "temperature": 3.5, "behaviour": ["singing"]}
+    observation, created = submit(owner, version, answers=answers)
+    assert created is True and observation.latitude is None and observation.h3_res9 == ""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", list(ProjectRole))
+def test_every_team_role_submits_to_a_private_project(
+    project: Project, version: FormVersion, role: str
+) -> None:
+    person = UserFactory()
+    MembershipFactory(project=project, user=person, role=role)
+    assert submit(person, version)[1] is True
+
+
+@pytest.mark.django_db
+def test_staff_submit_and_outsiders_of_a_private_project_are_told_not_found(
+    version: FormVersion, staff: Any, volunteer: Any
+) -> None:
+    assert submit(staff, version)[1] is True
+    with pytest.raises(NotFoundError):
+        submit(volunteer, version, instance_id="uuid:2")
+
+
+@pytest.mark.django_db
+def test_anyone_signed_in_submits_to_an_open_public_active_project_but_not_otherwise(
+    volunteer: Any,
+) -> None:
+    project: Project = ProjectFactory(public=True, membership_policy="open")
+    version = publish(project)
+    assert submit(volunteer, version)[1] is True
+
+    project.membership_policy = Project.MembershipPolicy.APPROVAL
+    project.save(update_fields=["membership_policy"])
+    version.form.project = project
+    with pytest.raises(PermissionDeniedError):
+        submit(volunteer, version, instance_id="uuid:2")
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_twenty_identical_submissions_at_the_same_moment_store_exactly_one_row() -> None:
+    project: Project = ProjectFactory(status=Project.Status.ACTIVE)
+    owner = project.initiator
+    version = publish(project)
+    barrier = threading.Barrier(20)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def send() -> None:
+        try:
+            barrier.wait(timeout=10)
+            _observation, created = observation_submit(
+                actor=owner,
+                form_version=FormVersion.objects.select_related("form__project").get(pk=version.pk),
+                instance_id="uuid:same",
+                answers=ANSWERS,
+            )
+            outcome = "created" if created else "duplicate"
+        except Exception as error:  # any failure is the finding
+            outcome = repr(error)
+        finally:
+            connections.close_all()
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=send) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(outcomes) == ["created"] + ["duplicate"] * 19
+    assert Observation.objects.filter(instance_id="uuid:same").count() == 1
