@@ -55,12 +55,12 @@ from cslab.core.services.jobs import job_kind, job_start
 from cslab.projects import lifecycle, ppsr
 from cslab.projects.models import Organisation, Project, ProjectStatusChange
 from cslab.projects.services.projects import (
-    _apply_geography,
-    _full_clean,
-    _replace_tags,
-    _search_document,
-    _tags_differ,
+    apply_geography,
+    full_clean_project,
     project_create,
+    replace_tags,
+    search_document_for,
+    tags_differ,
 )
 
 logger = logging.getLogger(__name__)
@@ -462,7 +462,7 @@ def _update(
         project.organisation = organisation
         changed.append("organisation")
     if project.geographic_extent != imported.geographic_extent:
-        _apply_geography(project, imported.geographic_extent)
+        apply_geography(project, imported.geographic_extent)
         changed += ["geographic_extent", "extent_west", "extent_south", "extent_east",
                     "extent_north", "centre_latitude", "centre_longitude"]  # fmt: skip
     previous_status = project.status
@@ -472,13 +472,13 @@ def _update(
         if project.approved_at is None and imported.status not in lifecycle.UNAPPROVED:
             project.approved_at = timezone.now()
             changed.append("approved_at")
-    tags_changed = _tags_differ(project, imported.tags)
+    tags_changed = tags_differ(project, imported.tags)
     if not changed and not tags_changed:
         return Outcome.UNCHANGED, project
-    _full_clean(project)
+    full_clean_project(project)
     if tags_changed:
-        _replace_tags(project, imported.tags)
-    project.search_document = _search_document(project)
+        replace_tags(project, imported.tags)
+    project.search_document = search_document_for(project)
     project.save(update_fields=[*set(changed), "search_document", "updated_at"])
     if "status" in changed:
         ProjectStatusChange.objects.create(

@@ -74,13 +74,13 @@ def project_create(
                       external_id=external_id, **profile)  # fmt: skip
     if status not in lifecycle.UNAPPROVED:
         project.approved_at = timezone.now()
-    _apply_geography(project, geographic_extent)
-    _full_clean(project)
+    apply_geography(project, geographic_extent)
+    full_clean_project(project)
     with transaction.atomic():
         _save_with_unique_slug(project)
         if tags:
-            _replace_tags(project, tags)
-        project.search_document = _search_document(project)
+            replace_tags(project, tags)
+        project.search_document = search_document_for(project)
         project.save(update_fields=["search_document"])
         if owner is not None:
             Membership.objects.create(project=project, user=owner, role=ProjectRole.OWNER)
@@ -113,10 +113,10 @@ def project_update(
     for name in changed:
         setattr(project, name, changes[name])
     if geographic_extent is not ...:
-        _apply_geography(project, geographic_extent)
+        apply_geography(project, geographic_extent)
         changed += ["geographic_extent", "extent_west", "extent_south", "extent_east",
                     "extent_north", "centre_latitude", "centre_longitude"]  # fmt: skip
-    tags_changed = tags is not None and _tags_differ(project, tags)
+    tags_changed = tags is not None and tags_differ(project, tags)
     if not changed and not tags_changed:
         return project
     significant = sorted(set(changed) & lifecycle.SIGNIFICANT_FIELDS)
@@ -124,11 +124,11 @@ def project_update(
         project.edits_flagged_at = timezone.now()
         project.edits_flagged_fields = sorted(set(project.edits_flagged_fields) | set(significant))
         changed += ["edits_flagged_at", "edits_flagged_fields"]
-    _full_clean(project)
+    full_clean_project(project)
     with transaction.atomic():
         if tags_changed and tags is not None:
-            _replace_tags(project, tags)
-        project.search_document = _search_document(project)
+            replace_tags(project, tags)
+        project.search_document = search_document_for(project)
         project.save(update_fields=[*set(changed), "search_document", "updated_at"])
         audit_record(
             actor=actor,
@@ -226,7 +226,8 @@ def _save_with_unique_slug(instance: Project | Organisation) -> None:
     raise ConflictError(_("No free address for this name; choose another name."))
 
 
-def _apply_geography(project: Project, document: Any) -> None:
+def apply_geography(project: Project, document: Any) -> None:
+    """Set the area from GeoJSON (or clear it) with its box and centre; InvalidInputError if bad."""
     if document in (None, "", {}):
         project.geographic_extent = None
         project.extent_west = project.extent_south = None
@@ -254,7 +255,8 @@ def _clean_tags(tags: Mapping[str, Iterable[str]]) -> dict[str, set[str]]:
     return cleaned
 
 
-def _tags_differ(project: Project, tags: Mapping[str, Iterable[str]]) -> bool:
+def tags_differ(project: Project, tags: Mapping[str, Iterable[str]]) -> bool:
+    """Return True if `tags` would change the stored values of the kinds it names."""
     wanted = _clean_tags(tags)
     current: dict[str, set[str]] = {}
     for kind, value in project.tags.filter(kind__in=list(wanted)).values_list("kind", "value"):
@@ -262,7 +264,8 @@ def _tags_differ(project: Project, tags: Mapping[str, Iterable[str]]) -> bool:
     return any(current.get(kind, set()) != values for kind, values in wanted.items())
 
 
-def _replace_tags(project: Project, tags: Mapping[str, Iterable[str]]) -> None:
+def replace_tags(project: Project, tags: Mapping[str, Iterable[str]]) -> None:
+    """Replace the stored values of the kinds `tags` names. Caller holds the transaction."""
     wanted = _clean_tags(tags)
     project.tags.filter(kind__in=list(wanted)).delete()
     ProjectTag.objects.bulk_create(
@@ -271,7 +274,8 @@ def _replace_tags(project: Project, tags: Mapping[str, Iterable[str]]) -> None:
     )  # fmt: skip
 
 
-def _search_document(project: Project) -> str:
+def search_document_for(project: Project) -> str:
+    """Return the lower-case text the full-text index searches for this project."""
     parts = [str(getattr(project, name) or "") for name in SEARCHED_FIELDS]
     parts += list(
         project.tags.filter(kind__in=[TagKind.KEYWORD, TagKind.DOMAIN]).values_list(
@@ -283,7 +287,8 @@ def _search_document(project: Project) -> str:
     return " ".join(part for part in parts if part).lower()
 
 
-def _full_clean(project: Project) -> None:
+def full_clean_project(project: Project) -> None:
+    """Validate the project's fields, raising InvalidInputError with per-field details."""
     try:
         project.full_clean(exclude=["slug", "search_document"], validate_unique=False)
     except ValidationError as error:
