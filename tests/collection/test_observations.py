@@ -9,10 +9,10 @@ import pytest
 from django.db import connections
 
 from cslab.collection import geoprivacy
+from cslab.collection.answers import Location
 from cslab.collection.models import FormVersion, Observation, Tombstone
 from cslab.collection.services.forms import form_publish_xlsform
 from cslab.collection.services.observations import (
-    Location,
     content_hash,
     instance_hash,
     observation_erase,

@@ -13,9 +13,9 @@ from ninja.pagination import paginate
 from cslab.api.auth import SIGNED_IN, ApiRequest
 from cslab.api.pagination import CursorPagination
 from cslab.collection import selectors
+from cslab.collection.answers import Location
 from cslab.collection.models import Observation
 from cslab.collection.services.observations import (
-    Location,
     Submission,
     observation_submit,
     observation_submit_batch,

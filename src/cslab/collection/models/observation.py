@@ -31,6 +31,13 @@ class Observation(models.Model):
         FLAGGED = "flagged", _("Flagged")
         REJECTED = "rejected", _("Rejected")
 
+    # Denormalised from form.project so that map aggregation and filters are one indexed scan.
+    project = models.ForeignKey(
+        "projects.Project",
+        on_delete=models.CASCADE,
+        related_name="observations",
+        verbose_name=_("project"),
+    )
     # Denormalised from form_version.form so that (form, instance_id) can be a constraint.
     form = models.ForeignKey(
         Form, on_delete=models.CASCADE, related_name="observations", verbose_name=_("form")
@@ -62,13 +69,35 @@ class Observation(models.Model):
     h3_res7 = models.CharField(max_length=16, blank=True, db_index=True)
     h3_res9 = models.CharField(max_length=16, blank=True, db_index=True)
     observed_at = models.DateTimeField(_("observed at"), null=True, blank=True)
-    # TODO(#4): take the default from the project, and force obscuring for sensitive categories.
     geoprivacy = models.CharField(
         _("geoprivacy"), max_length=10, choices=Geoprivacy.choices, default=Geoprivacy.OPEN
     )
+    # True when a sensitive category of the project forced obscuring, whatever the observer chose.
+    geoprivacy_forced = models.BooleanField(_("obscured because sensitive"), default=False)
+    # The location the public sees: the true point when open, a random point inside the fixed
+    # grid cell around it when obscured (drawn once and stored, so reloading reveals nothing),
+    # none when private. Public maps and filters use only these columns.
+    public_latitude = models.FloatField(_("public latitude"), null=True, blank=True)
+    public_longitude = models.FloatField(_("public longitude"), null=True, blank=True)
+    public_h3_res3 = models.CharField(max_length=16, blank=True)
+    public_h3_res5 = models.CharField(max_length=16, blank=True)
+    public_h3_res7 = models.CharField(max_length=16, blank=True)
+    public_h3_res9 = models.CharField(max_length=16, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
+    status_reason = models.TextField(_("reason for the status"), blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("moderated by"),
+    )
+    moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
+    # Plausibility warnings found at submission: [{"code": "outside_area", "message": "..."}].
+    warnings = models.JSONField(_("plausibility warnings"), default=list, blank=True)
     deprecates = models.ForeignKey(
         "self",
         null=True,
@@ -101,14 +130,24 @@ class Observation(models.Model):
                 name="observation_location_whole",
             ),
         ]
-        indexes = [models.Index(fields=["form", "-created_at"], name="observation_form_recent")]
+        indexes = [
+            models.Index(fields=["form", "-created_at"], name="observation_form_recent"),
+            models.Index(fields=["project", "-created_at"], name="observation_project_recent"),
+            models.Index(fields=["project", "status"], name="observation_project_status"),
+            models.Index(fields=["project", "observed_at"], name="observation_project_time"),
+            models.Index(fields=["project", "public_h3_res3"], name="observation_public_res3"),
+            models.Index(fields=["project", "public_h3_res5"], name="observation_public_res5"),
+            models.Index(fields=["project", "public_h3_res7"], name="observation_public_res7"),
+            models.Index(fields=["project", "public_h3_res9"], name="observation_public_res9"),
+            models.Index(fields=["observer", "-created_at"], name="observation_observer_recent"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.form_id}/{self.instance_id}"
 
     def project_role_for(self, user: Any) -> ProjectRole | None:
         """Let project-role rules apply to the observation itself."""
-        return self.form.project.project_role_for(user)
+        return self.project.project_role_for(user)
 
 
 class Tombstone(models.Model):
@@ -135,3 +174,66 @@ class Tombstone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.form_id}/{self.instance_hash[:12]}"
+
+
+class ObservationFlag(models.Model):
+    """Someone's report that an observation looks wrong; one open flag per person."""
+
+    observation = models.ForeignKey(
+        Observation, on_delete=models.CASCADE, related_name="flags", verbose_name=_("observation")
+    )
+    flagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("flagged by"),
+    )
+    reason = models.TextField(_("reason"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("observation flag")
+        verbose_name_plural = _("observation flags")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["observation", "flagged_by"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="observation_flag_one_open_per_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"flag on {self.observation_id}"
+
+
+class ModerationEvent(models.Model):
+    """One change of an observation's moderation status: who, when, from, to and why."""
+
+    observation = models.ForeignKey(
+        Observation,
+        on_delete=models.CASCADE,
+        related_name="moderation_events",
+        verbose_name=_("observation"),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    from_status = models.CharField(max_length=10, choices=Observation.Status.choices)
+    to_status = models.CharField(max_length=10, choices=Observation.Status.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("moderation event")
+        verbose_name_plural = _("moderation events")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.observation_id}: {self.from_status} → {self.to_status}"
