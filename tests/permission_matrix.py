@@ -65,6 +65,8 @@ class World:
     other_notification: Any
     viewer: Any = None
     own: dict[str, Any] = field(default_factory=dict)
+    # Objects that area modules in tests/matrix_areas/ add with their `build(world)`.
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,9 @@ class Row:
     """One endpoint. `expect` maps each role to the status it must get.
 
     `url` is a function of the World, so rows can address objects of the viewer or of others.
-    `body` is sent as JSON for API routes (`api=True`) and as form data otherwise.
+    `body` is sent as JSON for API routes (`api=True`) and as form data otherwise; with
+    `multipart=True` as multipart/form-data (values may be uploaded files). `headers` are
+    extra request headers (e.g. {"Authorization": ...}), or a function of the World giving them.
     """
 
     name: str
@@ -82,6 +86,8 @@ class Row:
     api: bool = True
     body: dict[str, Any] | Callable[[World], dict[str, Any]] | None = None
     route: str = ""  # the route pattern this row covers, e.g. "/api/v1/jobs/{job_id}"
+    multipart: bool = False
+    headers: dict[str, str] | Callable[[World], dict[str, str]] | None = None
 
 
 def every(status: int, **overrides: int) -> dict[str, int]:
@@ -679,3 +685,21 @@ ROWS: list[Row] = [
     ),
 ]
 # fmt: on
+
+
+def _area_modules() -> list[Any]:
+    """Import every module of tests/matrix_areas/: each holds an area's ROWS (and `build`)."""
+    import importlib
+    import pkgutil
+
+    from tests import matrix_areas
+
+    return [
+        importlib.import_module(f"tests.matrix_areas.{info.name}")
+        for info in sorted(pkgutil.iter_modules(matrix_areas.__path__), key=lambda i: i.name)
+    ]
+
+
+AREA_MODULES = _area_modules()
+for _module in AREA_MODULES:
+    ROWS.extend(_module.ROWS)

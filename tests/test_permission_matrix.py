@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django.core.cache import cache
 from django.db import transaction
 from django.test import Client, TestCase
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import URLPattern, URLResolver
 from django.utils import timezone
 
@@ -26,6 +27,7 @@ from cslab.questions.services.questions import question_propose
 from tests.factories import UserFactory
 from tests.permission_matrix import (
     ANONYMOUS,
+    AREA_MODULES,
     PROJECT_ROLES,
     PUBLIC_INVITATION_TOKEN,
     ROLE_FIELDS,
@@ -138,6 +140,9 @@ class PermissionMatrixTests(TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         cls.world = build_world()
+        for module in AREA_MODULES:
+            if hasattr(module, "build"):
+                module.build(cls.world)
         cls.viewers = {role: _viewer_for(cls.world, role) for role in ROLES if role != ANONYMOUS}
         cls.own_tokens = {
             role: api_token_create(actor=viewer, user=viewer, name="mine")[0]
@@ -159,11 +164,24 @@ class PermissionMatrixTests(TestCase):
         cache.clear()
         url = row.url(self.world)
         body = row.body(self.world) if callable(row.body) else row.body
+        headers = row.headers(self.world) if callable(row.headers) else (row.headers or {})
         savepoint = transaction.savepoint()
         try:
-            if row.api:
+            if row.multipart:
                 response = client.generic(
-                    row.method, url, json.dumps(body or {}), content_type="application/json"
+                    row.method,
+                    url,
+                    encode_multipart(BOUNDARY, body or {}),
+                    content_type=MULTIPART_CONTENT,
+                    headers=headers,
+                )
+            elif row.api:
+                response = client.generic(
+                    row.method,
+                    url,
+                    json.dumps(body or {}),
+                    content_type="application/json",
+                    headers=headers,
                 )
             else:
                 response = client.generic(
@@ -171,6 +189,7 @@ class PermissionMatrixTests(TestCase):
                     url,
                     urlencode(body or {}),
                     content_type="application/x-www-form-urlencoded",
+                    headers=headers,
                 )
         finally:
             transaction.savepoint_rollback(savepoint)
