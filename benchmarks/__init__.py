@@ -7,4 +7,5 @@ Each entry names a module under `benchmarks/` with a `run() -> list[Result]` fun
 BENCHMARKS: list[str] = [
     "benchmarks.http_throughput",
     "benchmarks.project_directory",
+    "benchmarks.submissions",
 ]

@@ -90,10 +90,21 @@ def format_table(results: list[Result]) -> str:
     return "\n".join([line(header), rule, *(line(row) for row in rows)]) + "\n"
 
 
+def selected_benchmarks() -> list[str]:
+    """BENCHMARKS, or the ones BENCH_ONLY names (comma-separated, e.g. "submissions,consensus")."""
+    wanted = {name.strip() for name in os.environ.get("BENCH_ONLY", "").split(",") if name.strip()}
+    if not wanted:
+        return list(BENCHMARKS)
+    unknown = wanted - {name.removeprefix("benchmarks.") for name in BENCHMARKS}
+    if unknown:
+        raise SystemExit(f"benchmarks: BENCH_ONLY names unknown benchmarks: {sorted(unknown)}")
+    return [name for name in BENCHMARKS if name.removeprefix("benchmarks.") in wanted]
+
+
 def run_all() -> tuple[list[Result], list[dict[str, str]]]:
     results: list[Result] = []
     failures: list[dict[str, str]] = []
-    for module_name in BENCHMARKS:
+    for module_name in selected_benchmarks():
         logger.info("benchmark %s", module_name)
         try:
             module = importlib.import_module(module_name)

@@ -7,24 +7,21 @@ back for BENCH_SECONDS after a warm-up whose figures are thrown away.
 
 import http.client
 import logging
-import math
 import os
-import signal
-import socket
 import subprocess
 import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import IO
 
+from benchmarks.server import booted_workers, running_server
 from benchmarks.support import (
     BENCH_DIR,
     Result,
     bench_seconds,
     cslab_environment,
     cslab_executable,
+    percentile,
     reset_scratch,
 )
 
@@ -36,8 +33,6 @@ URLS = ["/", "/api/v1/openapi.json"]
 CLIENTS = 20
 WARMUP_SECONDS = 2.0
 REQUEST_TIMEOUT = 30.0
-STARTUP_TIMEOUT = 180.0
-STOP_TIMEOUT = 30.0
 SERVER_LOG = BENCH_DIR / "http_throughput-server.log"
 
 # A reused keep-alive connection the server has closed in the meantime (gunicorn recycles
@@ -140,14 +135,6 @@ def _drive(port: int, path: str, seconds: float) -> tuple[list[_Tally], float]:
     return tallies, elapsed
 
 
-def _percentile(ordered: list[float], fraction: float) -> float:
-    """Nearest-rank percentile of an ascending list (0 for an empty one)."""
-    if not ordered:
-        return 0.0
-    rank = max(1, math.ceil(fraction * len(ordered)))
-    return ordered[min(rank, len(ordered)) - 1]
-
-
 def _measure(port: int, path: str, seconds: float, server: dict[str, object]) -> list[Result]:
     logger.info("warming up GET %s for %.0f s", path, WARMUP_SECONDS)
     _drive(port, path, min(WARMUP_SECONDS, seconds))
@@ -180,28 +167,13 @@ def _measure(port: int, path: str, seconds: float, server: dict[str, object]) ->
     return [
         Result(BENCHMARK, f"GET {path} throughput", scale, ok / elapsed, "req/s", "higher",
                details=details),
-        Result(BENCHMARK, f"GET {path} latency p50", scale, _percentile(latencies, 0.50), "ms",
+        Result(BENCHMARK, f"GET {path} latency p50", scale, percentile(latencies, 0.50), "ms",
                "lower", details=details),
-        Result(BENCHMARK, f"GET {path} latency p95", scale, _percentile(latencies, 0.95), "ms",
+        Result(BENCHMARK, f"GET {path} latency p95", scale, percentile(latencies, 0.95), "ms",
                "lower", details=details),
         Result(BENCHMARK, f"GET {path} errors", scale, float(errors), "responses", "lower",
                details=details),
     ]  # fmt: skip
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((HOST, 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _log_tail(lines: int = 30) -> str:
-    try:
-        text = SERVER_LOG.read_text(errors="replace")
-    except OSError:
-        return "(no server log)"
-    return "\n".join(text.splitlines()[-lines:])
 
 
 def _cslab(*arguments: str) -> None:
@@ -218,107 +190,24 @@ def _cslab(*arguments: str) -> None:
         )
 
 
-def _healthz_status(port: int) -> int | None:
-    connection = http.client.HTTPConnection(HOST, port, timeout=2)
-    try:
-        connection.request("GET", "/healthz")
-        response = connection.getresponse()
-        response.read()
-        return response.status
-    except (OSError, http.client.HTTPException):
-        return None
-    finally:
-        connection.close()
-
-
-def _wait_until_healthy(process: subprocess.Popen[bytes], port: int) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(
-                f"cslab serve exited with {process.returncode} before answering /healthz; "
-                f"end of {SERVER_LOG}:\n{_log_tail()}"
-            )
-        if _healthz_status(port) == 200:
-            return
-        time.sleep(0.25)
-    raise RuntimeError(
-        f"cslab serve did not answer /healthz with 200 within {STARTUP_TIMEOUT:.0f} s; "
-        f"end of {SERVER_LOG}:\n{_log_tail()}"
-    )
-
-
-def _group_alive(group: int) -> bool:
-    try:
-        os.killpg(group, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """Terminate the server's whole process group (serve, gunicorn master and workers)."""
-    group = process.pid  # start_new_session=True: the server leads its own group
-    if not _group_alive(group):
-        process.wait()
-        return
-    logger.info("stopping the server (process group %d)", group)
-    os.killpg(group, signal.SIGTERM)
-    try:
-        process.wait(timeout=STOP_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        logger.warning("server did not stop within %.0f s; killing it", STOP_TIMEOUT)
-    deadline = time.monotonic() + 5
-    while _group_alive(group) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    if _group_alive(group):
-        os.killpg(group, signal.SIGKILL)
-    process.wait(timeout=STOP_TIMEOUT)
-
-
-def _booted_workers() -> int:
-    try:
-        text = SERVER_LOG.read_text(errors="replace")
-    except OSError:
-        return 0
-    return text.count("Booting worker with pid")
-
-
-def _serve(port: int, log: IO[bytes]) -> subprocess.Popen[bytes]:
-    command = [str(cslab_executable()), "serve", "--host", HOST, "--port", str(port)]
-    logger.info("starting cslab serve on http://%s:%d/ (log: %s)", HOST, port, SERVER_LOG)
-    return subprocess.Popen(
-        command, env=cslab_environment(), cwd=BENCH_DIR, stdin=subprocess.DEVNULL, stdout=log,
-        stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
-
-
 def run() -> list[Result]:
     seconds = bench_seconds()
     reset_scratch()
     _cslab("migrate", "--noinput")
     _cslab("demo")
-    port = _free_port()
     results: list[Result] = []
-    with Path(SERVER_LOG).open("wb") as log:
-        process = _serve(port, log)
-        try:
-            _wait_until_healthy(process, port)
-            time.sleep(1)  # let the remaining workers finish booting before counting them
-            server: dict[str, object] = {
-                "command": "cslab serve",
-                "workers_booted_at_start": _booted_workers(),
-                "web_concurrency_env": os.environ.get("WEB_CONCURRENCY", ""),
-                "web_threads_env": os.environ.get("WEB_THREADS", ""),
-                "cpu_count": os.cpu_count(),
-                "note": "clients and server share this machine",
-            }
-            for path in URLS:
-                results.extend(_measure(port, path, seconds, server))
-            # Shared with every result's details: workers recycled by --max-requests show here.
-            server["workers_booted_in_total"] = _booted_workers()
-        finally:
-            _stop(process)
+    with running_server(cslab_environment(), SERVER_LOG) as port:
+        time.sleep(1)  # let the remaining workers finish booting before counting them
+        server: dict[str, object] = {
+            "command": "cslab serve",
+            "workers_booted_at_start": booted_workers(SERVER_LOG),
+            "web_concurrency_env": os.environ.get("WEB_CONCURRENCY", ""),
+            "web_threads_env": os.environ.get("WEB_THREADS", ""),
+            "cpu_count": os.cpu_count(),
+            "note": "clients and server share this machine",
+        }
+        for path in URLS:
+            results.extend(_measure(port, path, seconds, server))
+        # Shared with every result's details: workers recycled by --max-requests show here.
+        server["workers_booted_in_total"] = booted_workers(SERVER_LOG)
     return results

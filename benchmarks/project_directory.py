@@ -12,17 +12,22 @@ cslab_bench_<random>, dropped afterwards.
 
 import json
 import logging
-import math
 import os
-import secrets
-import subprocess
 import sys
 import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from benchmarks.support import BENCH_DIR, REPO_ROOT, Result, cslab_environment, cslab_executable
+from benchmarks.support import (
+    BENCH_DIR,
+    Result,
+    cslab_environment,
+    cslab_executable,
+    percentile,
+    run_checked,
+    scratch_postgres_database,
+)
 
 logger = logging.getLogger("benchmarks.project_directory")
 
@@ -33,7 +38,6 @@ TARGET_P95_MS = 100.0
 SEED = 20_261_125
 SQLITE_PATH = BENCH_DIR / "project_directory.sqlite3"
 SCRATCH_VAR_DIR = BENCH_DIR / "project_directory-scratch"
-POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 CHILD_TIMEOUT = 1800
 
 # Each is a visitor's directory request: search words plus two or three facets, as the issue
@@ -69,22 +73,12 @@ def _environment(database_url: str) -> dict[str, str]:
     return environment
 
 
-def _run(command: list[str], environment: dict[str, str], what: str) -> str:
-    logger.info("%s", what)
-    completed = subprocess.run(
-        command, env=environment, cwd=REPO_ROOT, capture_output=True, text=True,
-        timeout=CHILD_TIMEOUT, check=False,
-    )  # fmt: skip
-    if completed.returncode != 0:
-        output = (completed.stdout + completed.stderr).strip()[-4000:]
-        raise RuntimeError(f"{what} failed ({completed.returncode}):\n{output}")
-    return completed.stdout
-
-
 def _measure_engine(engine: str, database_url: str) -> list[Result]:
     environment = _environment(database_url)
-    _run([str(cslab_executable()), "migrate", "--noinput"], environment, f"{engine}: migrate")
-    output = _run(
+    run_checked(
+        [str(cslab_executable()), "migrate", "--noinput"], environment, f"{engine}: migrate"
+    )
+    output = run_checked(
         [sys.executable, "-m", "benchmarks.project_directory", "--child"],
         environment,
         f"{engine}: generate {PROJECTS:,} projects and time {RUNS} directory requests",
@@ -113,20 +107,6 @@ def _measure_engine(engine: str, database_url: str) -> list[Result]:
     ]  # fmt: skip
 
 
-def _postgres_admin_connection() -> Any:
-    """Return an autocommit connection to the server's `postgres` database, or None."""
-    try:
-        import psycopg
-    except ImportError:
-        logger.warning("PostgreSQL skipped: psycopg is not installed")
-        return None
-    try:
-        return psycopg.connect(f"{POSTGRES_URL}/postgres", autocommit=True, connect_timeout=3)
-    except psycopg.Error as error:
-        logger.warning("PostgreSQL skipped: no server at %s (%s)", POSTGRES_URL, error)
-        return None
-
-
 def _sqlite() -> list[Result]:
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm", "-journal"):
@@ -135,17 +115,10 @@ def _sqlite() -> list[Result]:
 
 
 def _postgresql() -> list[Result]:
-    admin = _postgres_admin_connection()
-    if admin is None:
-        return []
-    database = f"cslab_bench_{secrets.token_hex(6)}"
-    with admin:
-        admin.execute(f'CREATE DATABASE "{database}"')
-        try:
-            return _measure_engine("PostgreSQL", f"{POSTGRES_URL}/{database}")
-        finally:
-            admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-            logger.info("PostgreSQL: dropped %s", database)
+    with scratch_postgres_database("cslab_bench") as database_url:
+        if database_url is None:
+            return []
+        return _measure_engine("PostgreSQL", database_url)
 
 
 def run() -> list[Result]:
@@ -302,12 +275,6 @@ def _generate(count: int) -> dict[str, float]:
     }
 
 
-def _percentile(ordered: list[float], fraction: float) -> float:
-    """Nearest-rank percentile of an ascending list."""
-    rank = max(1, math.ceil(fraction * len(ordered)))
-    return ordered[min(rank, len(ordered)) - 1]
-
-
 def _time_queries(runs: int) -> dict[str, Any]:
     from django.db import connection
     from django.http import QueryDict
@@ -330,15 +297,15 @@ def _time_queries(runs: int) -> dict[str, Any]:
     return {
         "engine_vendor": connection.vendor,
         "runs": len(latencies),
-        "p50_ms": round(_percentile(latencies, 0.50), 3),
-        "p95_ms": round(_percentile(latencies, 0.95), 3),
+        "p50_ms": round(percentile(latencies, 0.50), 3),
+        "p95_ms": round(percentile(latencies, 0.95), 3),
         "max_ms": round(latencies[-1], 3),
         "mean_ms": round(sum(latencies) / len(latencies), 3),
         "per_query": {
             query: {
                 "matches": totals[query],
-                "p50_ms": round(_percentile(sorted(values), 0.50), 3),
-                "p95_ms": round(_percentile(sorted(values), 0.95), 3),
+                "p50_ms": round(percentile(sorted(values), 0.50), 3),
+                "p95_ms": round(percentile(sorted(values), 0.95), 3),
             }
             for query, values in per_query.items()
         },

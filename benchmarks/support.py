@@ -1,8 +1,14 @@
 """What the benchmarks share: the result record, the folders under var/bench/, the settings."""
 
+import logging
+import math
 import os
+import secrets
 import shutil
+import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -106,3 +112,63 @@ def cslab_executable() -> Path:
             )
         script = Path(found)
     return script
+
+
+POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
+
+
+def postgres_admin_connection() -> Any:
+    """Return an autocommit connection to the server's `postgres` database, or None (logged)."""
+    logger = logging.getLogger("benchmarks")
+    try:
+        import psycopg
+    except ImportError:
+        logger.warning("PostgreSQL skipped: psycopg is not installed")
+        return None
+    try:
+        return psycopg.connect(f"{POSTGRES_URL}/postgres", autocommit=True, connect_timeout=3)
+    except psycopg.Error as error:
+        logger.warning("PostgreSQL skipped: no server at %s (%s)", POSTGRES_URL, error)
+        return None
+
+
+@contextmanager
+def scratch_postgres_database(prefix: str) -> Iterator[str | None]:
+    """Create a database `<prefix>_<random>` for one benchmark; yield its URL; drop it after.
+
+    Yields None when no PostgreSQL server answers (the caller reports the benchmark skipped).
+    """
+    admin = postgres_admin_connection()
+    if admin is None:
+        yield None
+        return
+    database = f"{prefix}_{secrets.token_hex(6)}"
+    with admin:
+        admin.execute(f'CREATE DATABASE "{database}"')
+        try:
+            yield f"{POSTGRES_URL}/{database}"
+        finally:
+            admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+def run_checked(
+    command: list[str], environment: dict[str, str], what: str, timeout: float = 1800
+) -> str:
+    """Run a command to completion; return its stdout; raise with its output when it fails."""
+    logging.getLogger("benchmarks").info("%s", what)
+    completed = subprocess.run(
+        command, env=environment, cwd=REPO_ROOT, capture_output=True, text=True,
+        timeout=timeout, check=False,
+    )  # fmt: skip
+    if completed.returncode != 0:
+        output = (completed.stdout + completed.stderr).strip()[-4000:]
+        raise RuntimeError(f"{what} failed ({completed.returncode}):\n{output}")
+    return completed.stdout
+
+
+def percentile(ordered: list[float], fraction: float) -> float:
+    """Nearest-rank percentile of an ascending list (0 for an empty one)."""
+    if not ordered:
+        return 0.0
+    rank = max(1, math.ceil(fraction * len(ordered)))
+    return ordered[min(rank, len(ordered)) - 1]
