@@ -56,6 +56,7 @@ migrations-check: install
 
 ## make bench: generated data, figures printed and written to var/bench/
 bench: install
+	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e ".[dev,bench]"
 	$(BIN)/python -m benchmarks
 
 ## make messages: refresh the Dutch catalogue and compile it (needs GNU gettext)

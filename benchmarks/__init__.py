@@ -8,4 +8,7 @@ BENCHMARKS: list[str] = [
     "benchmarks.http_throughput",
     "benchmarks.project_directory",
     "benchmarks.submissions",
+    "benchmarks.map_aggregation",
+    "benchmarks.consensus",
+    "benchmarks.next_subject",
 ]

@@ -583,9 +583,7 @@ ROWS: list[Row] = [
         body=lambda w: [{"instance_id": "uuid:matrix-2", "version": "1",  # type: ignore[misc]
                          "answers": {"count": 4}}],
         route="/api/v1/projects/{slug}/forms/{form_id}/submissions/batch"),
-    Row("observations of a private project", "GET",
-        lambda w: f"/api/v1/projects/{w.team_project.slug}/observations",
-        team_and_staff(200, 404, anonymous=401), route="/api/v1/projects/{slug}/observations"),
+    # Reading observations: tests/matrix_areas/observations.py
     # --- HTML pages ---
     Row("home", "GET", lambda w: "/", every(200), api=False, route="home"),
     Row(

@@ -38,6 +38,8 @@ urlpatterns = [
     path("audit/", core_views.audit_log, name="audit_log"),
     path("", include("cslab.projects.urls")),
     path("", include("cslab.collection.urls")),
+    path("", include("cslab.classification.urls")),
+    path("openrosa/", include("cslab.openrosa.urls")),
     path("", include("cslab.questions.urls")),
     path("", include("cslab.notifications.urls")),
     path("admin/", admin.site.urls),

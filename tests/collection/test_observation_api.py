@@ -175,7 +175,7 @@ def test_the_list_pages_with_a_cursor_newest_first(
 @pytest.mark.parametrize(
     ("who", "submit_status", "list_status"),
     [
-        ("anonymous", 401, 401),
+        ("anonymous", 401, 404),
         ("volunteer", 404, 404),
         ("trainer", 404, 404),
         ("staff", 201, 200),
@@ -210,7 +210,7 @@ def test_who_may_submit_to_and_list_a_private_project(
     assert client.get(f"/api/v1/projects/{project.slug}/observations").status_code == list_status
 
 
-def test_anyone_signed_in_submits_to_an_open_public_project_but_does_not_list_it(
+def test_anyone_signed_in_submits_to_an_open_public_project_and_lists_it(
     client: Any, volunteer: Any
 ) -> None:
     project: Project = ProjectFactory(public=True, membership_policy="open")
@@ -218,8 +218,224 @@ def test_anyone_signed_in_submits_to_an_open_public_project_but_does_not_list_it
     client.force_login(volunteer)
 
     assert post(client, url(project), body()).status_code == 201
-    assert client.get(f"/api/v1/projects/{project.slug}/observations").status_code == 403
+    listed = client.get(f"/api/v1/projects/{project.slug}/observations")
+    assert listed.status_code == 200 and len(listed.json()["items"]) == 1
 
     Project.objects.filter(pk=project.pk).update(membership_policy="approval")
     response = post(client, url(project), body("uuid:2"))
     assert response.status_code == 403 and response.json()["code"] == "permission_denied"
+
+
+# --------------------------------------------------------------------------- reading
+
+
+# RFC 7946 as a JSON schema for what this API serves: Point features or null geometries.
+POSITION = {"type": "array", "minItems": 2, "maxItems": 3, "items": {"type": "number"}}
+GEOJSON_SCHEMA = {
+    "type": "object",
+    "required": ["type", "features"],
+    "properties": {
+        "type": {"const": "FeatureCollection"},
+        "features": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["type", "geometry", "properties"],
+                "properties": {
+                    "type": {"const": "Feature"},
+                    "id": {"type": ["string", "number"]},
+                    "bbox": {"type": "array", "minItems": 4, "items": {"type": "number"}},
+                    "properties": {"type": ["object", "null"]},
+                    "geometry": {
+                        "oneOf": [
+                            {"type": "null"},
+                            {
+                                "type": "object",
+                                "required": ["type", "coordinates"],
+                                "properties": {
+                                    "type": {"const": "Point"},
+                                    "coordinates": POSITION,
+                                },
+                            },
+                        ]
+                    },
+                },
+            },
+        },
+    },
+}
+
+
+@pytest.fixture
+def public_project(db: Any) -> Project:
+    project: Project = ProjectFactory(public=True)
+    publish(project)
+    return project
+
+
+def list_url(project: Project, tail: str = "observations") -> str:
+    return f"/api/v1/projects/{project.slug}/{tail}"
+
+
+def test_the_public_lists_an_obscured_observation_without_its_true_location(
+    client: Any, public_project: Project
+) -> None:
+    client.force_login(public_project.initiator)
+    post(client, url(public_project), body(geoprivacy="obscured"))
+    client.logout()
+
+    item = client.get(list_url(public_project)).json()["items"][0]
+
+    assert item["geoprivacy"] == "obscured" and item["location_obscured"]
+    assert (item["latitude"], item["longitude"]) != (52.0907, 5.1214)
+    assert item["observed_at"].count(":") == 0  # a day, not a time
+    assert "location" not in item["answers"] and item["observer"] is None
+
+
+def test_list_filters_are_read_from_the_query_and_bad_ones_answer_400(
+    client: Any, public_project: Project
+) -> None:
+    client.force_login(public_project.initiator)
+    post(client, url(public_project), body("uuid:1"))
+    post(client, url(public_project), body("uuid:2", answers={**ANSWERS, "count": 7}))
+
+    def ids(query: str) -> list[str]:
+        response = client.get(f"{list_url(public_project)}?{query}")
+        assert response.status_code == 200, response.json()
+        return [item["instance_id"] for item in response.json()["items"]]
+
+    assert ids("field.count=7") == ["uuid:2"]
+    assert ids("bbox=5.0,52.0,5.2,52.2&status=pending") == ["uuid:2", "uuid:1"]
+    assert ids("bbox=6,52,7,53") == []
+    assert ids("status=accepted,rejected") == []
+    assert ids("form=birds&mine=1") == ["uuid:2", "uuid:1"]
+    assert ids("from=2000-01-01&to=2999-01-01") == ["uuid:2", "uuid:1"]
+    bad = client.get(f"{list_url(public_project)}?bbox=1,2,3&status=lost&from=yesterday")
+    assert bad.status_code == 400
+    assert bad.json()["code"] == "invalid_filter"
+    assert set(bad.json()["errors"]) == {"bbox", "status", "from"}
+
+
+def test_geojson_is_an_rfc_7946_feature_collection_with_longitude_first(
+    client: Any, public_project: Project
+) -> None:
+    import jsonschema
+
+    client.force_login(public_project.initiator)
+    post(client, url(public_project), body("uuid:open", geoprivacy="open"))
+    post(client, url(public_project), body("uuid:obscured", geoprivacy="obscured"))
+    post(client, url(public_project), body("uuid:private", geoprivacy="private"))
+    client.logout()
+
+    response = client.get(list_url(public_project, "observations.geojson"))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/geo+json"
+    document = response.json()
+    jsonschema.validate(document, GEOJSON_SCHEMA)
+    features = {item["properties"]["instance_id"]: item for item in document["features"]}
+    assert features["uuid:open"]["geometry"]["coordinates"] == [5.1214, 52.0907]
+    assert features["uuid:private"]["geometry"] is None
+    obscured = features["uuid:obscured"]
+    west, south, east, north = obscured["bbox"]
+    longitude, latitude = obscured["geometry"]["coordinates"]
+    assert west < longitude < east and south < latitude < north
+    assert (longitude, latitude) != (5.1214, 52.0907)
+    assert document["next_cursor"] is None
+
+
+def test_one_observation_and_its_history(client: Any, public_project: Project) -> None:
+    client.force_login(public_project.initiator)
+    first = post(client, url(public_project), body("uuid:1")).json()
+    second = post(client, url(public_project), body("uuid:2", deprecated_id="uuid:1")).json()
+    client.logout()
+
+    one = client.get(list_url(public_project, f"observations/{second['id']}"))
+    history = client.get(list_url(public_project, f"observations/{first['id']}/history"))
+    missing = client.get(list_url(public_project, "observations/999999"))
+
+    assert one.status_code == 200 and one.json()["deprecates_id"] == first["id"]
+    assert [item["id"] for item in history.json()] == [first["id"], second["id"]]
+    assert missing.status_code == 404
+
+
+def test_flag_and_moderate_through_the_api(client: Any, public_project: Project) -> None:
+    client.force_login(public_project.initiator)
+    created = post(client, url(public_project), body()).json()
+    address = list_url(public_project, f"observations/{created['id']}")
+    client.force_login(UserFactory())
+
+    flagged = post(client, f"{address}/flag", {"reason": "Not a robin."})
+    again = post(client, f"{address}/flag", {"reason": "Not a robin."})
+    refused = post(client, f"{address}/moderate", {"status": "accepted"})
+    client.force_login(public_project.initiator)
+    queue = client.get(list_url(public_project, "moderation-queue")).json()
+    no_reason = post(client, f"{address}/moderate", {"status": "rejected"})
+    accepted = post(client, f"{address}/moderate", {"status": "accepted"})
+
+    assert flagged.status_code == 201 and flagged.json()["reason"] == "Not a robin."
+    assert again.status_code == 409 and again.json()["code"] == "already_flagged"
+    assert refused.status_code == 403
+    assert [item["status"] for item in queue["items"]] == ["flagged"]
+    assert no_reason.status_code == 400 and no_reason.json()["code"] == "reason_required"
+    assert accepted.status_code == 200 and accepted.json()["status"] == "accepted"
+
+
+def test_collection_settings_and_sensitive_categories_through_the_api(
+    client: Any, public_project: Project
+) -> None:
+    settings_url = list_url(public_project, "collection-settings")
+    category_url = list_url(public_project, "sensitive-categories/species")
+    assert client.get(settings_url).json() == {
+        "default_geoprivacy": "open",
+        "accept_without_review": False,
+    }
+    client.force_login(public_project.initiator)
+    post(client, url(public_project), body())
+
+    changed = client.put(settings_url, {"default_geoprivacy": "obscured"},
+                         content_type="application/json")  # fmt: skip
+    made = client.put(category_url, {"values": ["robin"], "label": "Threatened"},
+                      content_type="application/json")  # fmt: skip
+    listed = client.get(list_url(public_project, "sensitive-categories")).json()
+    client.logout()
+    public = client.get(list_url(public_project)).json()["items"][0]
+    client.force_login(public_project.initiator)
+    removed = client.delete(category_url)
+
+    assert changed.json()["default_geoprivacy"] == "obscured"
+    assert made.status_code == 200 and listed == [
+        {"question": "species", "values": ["robin"], "label": "Threatened"}
+    ]
+    assert public["geoprivacy_forced"] and public["latitude"] != 52.0907
+    assert removed.status_code == 204
+    assert client.delete(category_url).status_code == 404
+
+
+def test_my_observations_span_projects(client: Any, public_project: Project) -> None:
+    other: Project = ProjectFactory(public=True, initiator=public_project.initiator)
+    publish(other)
+    client.force_login(public_project.initiator)
+    post(client, url(public_project), body("uuid:1"))
+    post(client, url(other), body("uuid:2"))
+
+    mine = client.get("/api/v1/me/observations").json()["items"]
+
+    assert sorted(item["project_id"] for item in mine) == sorted([public_project.pk, other.pk])
+    assert all(item["true_location"] for item in mine)
+    client.logout()
+    assert client.get("/api/v1/me/observations").status_code == 401
+
+
+def test_the_observer_changes_geoprivacy_through_the_api(
+    client: Any, public_project: Project
+) -> None:
+    client.force_login(public_project.initiator)
+    created = post(client, url(public_project), body()).json()
+    address = list_url(public_project, f"observations/{created['id']}/geoprivacy")
+
+    changed = client.put(address, {"geoprivacy": "private"}, content_type="application/json")
+
+    assert changed.status_code == 200 and changed.json()["geoprivacy"] == "private"
+    client.logout()
+    assert client.get(list_url(public_project)).json()["items"][0]["latitude"] is None

@@ -326,3 +326,47 @@ def test_twenty_identical_submissions_at_the_same_moment_store_exactly_one_row()
 
     assert sorted(outcomes) == ["created"] + ["duplicate"] * 19
     assert Observation.objects.filter(instance_id="uuid:same").count() == 1
+
+
+def test_filters_are_read_from_a_query_string() -> None:
+    from datetime import date
+
+    from django.http import QueryDict
+
+    from cslab.collection.filters import ObservationFilters, observation_filters_from_query
+
+    query = QueryDict(
+        "bbox=4.7,52.0,5.2,52.4&from=2026-05-01&to=2026-05-02T10:00:00%2B02:00"
+        "&status=pending,accepted&status=flagged&form=birds&observer=7&mine=1"
+        "&field.species=robin&cursor=abc"
+    )
+
+    found = observation_filters_from_query(query)
+
+    assert found.bbox == (4.7, 52.0, 5.2, 52.4)
+    assert found.observed_from == date(2026, 5, 1)
+    assert found.observed_to is not None and found.observed_to.hour == 10
+    assert found.status == ["pending", "accepted", "flagged"]
+    assert (found.form_id, found.observer_id, found.mine) == ("birds", 7, True)
+    assert found.answers == {"species": "robin"}
+    assert observation_filters_from_query({}) == ObservationFilters()
+    assert observation_filters_from_query({"status": ["accepted"]}).status == ["accepted"]
+
+
+def test_bad_filters_are_reported_per_parameter() -> None:
+    from cslab.collection.filters import observation_filters_from_query
+
+    with pytest.raises(InvalidInputError) as raised:
+        observation_filters_from_query({
+            "bbox": "5,53,4,52", "from": "2026-05-03", "to": "2026-05-01",
+            "status": "lost", "observer": "me", "mine": "maybe",
+            "field.a__b": "x", "field.ok": "y" * 600,
+        })  # fmt: skip
+
+    assert raised.value.code == "invalid_filter"
+    assert set(raised.value.details) == {
+        "bbox", "to", "status", "observer", "mine", "field.a__b", "field.ok",
+    }  # fmt: skip
+    with pytest.raises(InvalidInputError) as naive:
+        observation_filters_from_query({"from": "2026-05-01T10:00:00"})
+    assert set(naive.value.details) == {"from"}

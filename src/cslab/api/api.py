@@ -7,7 +7,11 @@ from ninja.openapi.schema import OpenAPISchema
 
 from cslab.accounts.api import router as accounts_router
 from cslab.api import errors
+from cslab.classification.api import router as classification_router
 from cslab.collection.api import router as collection_router
+from cslab.collection.api_forms import router as forms_router
+from cslab.collection.api_map import router as map_router
+from cslab.collection.api_media import router as media_router
 from cslab.core.api import router as core_router
 from cslab.notifications.api import router as notifications_router
 from cslab.projects.api import router as projects_router
@@ -56,6 +60,11 @@ for router in (
     ppsr_router,
     questions_router,
     notifications_router,
+    # Before collection_router: /observations/map must not be read as /observations/{id}.
+    map_router,
     collection_router,
+    forms_router,
+    media_router,
+    classification_router,
 ):
     api.add_router("/", router)

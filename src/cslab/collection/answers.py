@@ -1,18 +1,34 @@
 """Checking a submission's answers against the XLSForm rows of its form version.
 
-Pure: a form version's `source` (the XLSForm workbook dict) and the answers in, problems out.
+A form version's `source` (the XLSForm workbook dict) and the answers in, problems out; no ORM.
+The form's own rules (`relevant`, `required`, `constraint`) are evaluated with
+:mod:`cslab.collection.xpath`, the same rules ODK Collect and the web form apply on the device,
+so that a submission from the JSON API, the web form or ODK Collect meets them all.
+
+Answers are a JSON object: questions by name (groups are see-through), a repeat as a list of
+objects. Policy for hidden questions, as in ODK: an answer to a question that is not relevant is
+not checked and is dropped (:func:`relevant_answers`); `required` applies only while relevant.
+A rule that the server cannot evaluate (`pulldata()`, `instance('…')` lookups in attached
+files, a function the server does not know) is skipped and logged once, never blocking a
+submission the device accepted. `today()` and `now()` use the time of checking unless the
+caller passes `now` (e.g. when the observation was made).
 """
 
+import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
-from cslab.collection import geoprivacy
+from cslab.collection import geoprivacy, xpath
+
+logger = logging.getLogger(__name__)
 
 # Question types that carry no answer of their own in a submission.
 NO_ANSWER_TYPES = frozenset({"note", "end_group", "end group", "end_repeat", "end repeat"})
@@ -86,52 +102,441 @@ def survey_questions(
     return found
 
 
-def validate_answers(source: dict[str, Any], answers: dict[str, Any]) -> dict[str, list[str]]:
+def validate_answers(
+    source: dict[str, Any],
+    answers: dict[str, Any],
+    *,
+    now: datetime | None = None,
+    language: str | None = None,
+) -> dict[str, list[str]]:
     """Return {question name: [problems]} of answers checked against the XLSForm rows.
 
-    Checks names, types, choices and `required`. A required question with a `relevant`
-    expression is not enforced here: relevance needs the XPath evaluation of the form engine.
+    Checks names, types and choices, then the form's own rules as ODK Collect applies them:
+    `relevant` (of the question and of its groups and repeats), `required` (only while relevant;
+    `yes` or an expression) with its `required_message`, and `constraint` (only on a relevant,
+    answered question whose type is right) with its `constraint_message`, in `language` (by
+    default the active one). Problems inside repeats are keyed `name[i].inner`.
+
+    An answer to a question that is not relevant is not checked: ODK clears such answers, and
+    so does :func:`relevant_answers`, which the caller stores instead of the raw answers.
+    `today()` and `now()` mean `now` (by default the current time). A rule the server cannot
+    evaluate (`pulldata()`, `instance()`, an unknown function) is skipped with a logged warning,
+    so that it never blocks a submission that the device accepted.
     """
-    problems: dict[str, list[str]] = {}
-    _check_level(survey_questions(list(source.get("survey") or [])), _choices(source), answers,
-                 problems, prefix="")  # fmt: skip
-    return problems
+    checker = _Checker(_Form(source), answers, now=now, language=language)
+    checker.check_level(checker.form.top, answers, where=(), prefix="")
+    return checker.problems
 
 
-def _check_level(
-    questions: list[tuple[dict[str, Any], list[dict[str, Any]]]],
-    choices: dict[str, set[str]],
-    answers: dict[str, Any],
-    problems: dict[str, list[str]],
-    *,
-    prefix: str,
-) -> None:
-    known = {str(row["name"]) for row, _inner in questions}
-    for name in sorted(set(answers) - known):
-        if name == "meta":
+def relevant_answers(
+    source: dict[str, Any], answers: dict[str, Any], *, now: datetime | None = None
+) -> dict[str, Any]:
+    """Return a copy of the answers without those to questions that are not relevant.
+
+    This is what ODK does: a question that the form's `relevant` rules hide (itself, or a group
+    or repeat around it) has no value in the submission, even if it was answered before it
+    became hidden. Unknown names are left for :func:`validate_answers` to report.
+    """
+    checker = _Checker(_Form(source), answers, now=now, language=None)
+    return checker.kept_level(checker.form.top, answers, where=())
+
+
+# Where a question is answered: the (repeat name, 0-based instance) pairs from the outside in.
+Where = tuple[tuple[str, int], ...]
+
+_COLUMN_ALIASES = {
+    "relevance": "relevant",
+    "jr:constraintmsg": "constraint_message",
+    "constraining_message": "constraint_message",
+    "jr:requiredmsg": "required_message",
+    "requiredmsg": "required_message",
+}
+FALSE_WORDS = frozenset({"", "no", "false", "false()", "0"})
+_warned_expressions: set[str] = set()
+
+
+def _warn_once(expression: str, error: Exception) -> None:
+    if expression in _warned_expressions or len(_warned_expressions) > 10_000:
+        return
+    _warned_expressions.add(expression)
+    logger.warning("Form rule not checked on the server: %s (%s)", expression, error)
+
+
+def _columns(row: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Return {column: {language or "": text}} with pyxform's aliases and `bind::` undone."""
+    found: dict[str, dict[str, str]] = {}
+    for key, value in row.items():
+        if value is None or str(value).strip() == "":
             continue
-        problems.setdefault(f"{prefix}{name}", []).append(_("This form has no such question."))
-    for row, inner in questions:
-        name = str(row["name"])
-        key = f"{prefix}{name}"
-        value = answers.get(name)
-        if inner or base_type(row)[0] == "begin_repeat":
-            if value is None:
+        column = str(key).strip()
+        if column.lower().startswith("bind::"):
+            column = column[len("bind::") :]
+        base, _separator, language = column.partition("::")
+        base = base.strip().lower().replace(" ", "_")
+        found.setdefault(_COLUMN_ALIASES.get(base, base), {})[language.strip()] = str(value)
+    return found
+
+
+@dataclass
+class _Element:
+    """A question, group or repeat of the survey sheet, with what surrounds it."""
+
+    row: dict[str, Any]
+    kind: str
+    parent: "_Element | None"
+    repeats: tuple[str, ...]  # names of the surrounding repeats, and its own for a repeat
+    columns: dict[str, dict[str, str]]
+    children: list["_Element"] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return str(self.row.get("name") or "")
+
+    @property
+    def is_repeat(self) -> bool:
+        return self.kind == "begin_repeat"
+
+    @property
+    def is_group(self) -> bool:
+        return self.kind == "begin_group"
+
+    def rule(self, column: str) -> str:
+        return self.columns.get(column, {}).get("", "").strip()
+
+    def answered_here(self) -> list["_Element"]:
+        """The questions and repeats answered at this level: groups are see-through."""
+        found: list[_Element] = []
+        for child in self.children:
+            if child.is_group:
+                found += child.answered_here()
+            elif child.name:
+                found.append(child)
+        return found
+
+
+class _Form:
+    def __init__(self, source: dict[str, Any]) -> None:
+        self.top = _Element(row={}, kind="", parent=None, repeats=(), columns={})
+        self.by_name: dict[str, _Element] = {}
+        self.elements: list[_Element] = []  # in the order of the survey sheet
+        self.choices = _choices(source)
+        settings = source.get("settings") or [{}]
+        self.default_language = str((settings[0] or {}).get("default_language") or "")
+        self._read(list(source.get("survey") or []))
+
+    def _read(self, rows: list[dict[str, Any]]) -> None:
+        parent = self.top
+        for row in rows:
+            kind = base_type(row)[0]
+            if kind in ("end_group", "end_repeat"):
+                if parent.parent is not None:
+                    parent = parent.parent
                 continue
-            if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
-                problems.setdefault(key, []).append(_("Give a list of answer sets."))
+            unnamed = not row.get("name") and kind != "begin_group"
+            if not kind or kind in NO_ANSWER_TYPES or unnamed:
                 continue
-            for position, item in enumerate(value):
-                _check_level(survey_questions(inner), choices, item, problems,
-                             prefix=f"{key}[{position}].")  # fmt: skip
-            continue
+            repeats = (
+                (*parent.repeats, str(row["name"])) if kind == "begin_repeat" else (parent.repeats)
+            )
+            element = _Element(row, kind, parent, repeats, _columns(row))
+            parent.children.append(element)
+            self.elements.append(element)
+            if element.name:
+                self.by_name.setdefault(element.name, element)
+            if kind in ("begin_group", "begin_repeat"):
+                parent = element
+
+    def relevance_order(self) -> list[_Element]:
+        """The elements, each after those its relevance depends on (its group, the questions its
+        `relevant` names); a cycle, which ODK refuses anyway, is cut where it is found."""
+        order: list[_Element] = []
+        seen: set[int] = set()
+        for start in self.elements:
+            stack: list[tuple[_Element, bool]] = [(start, False)]
+            while stack:
+                element, ready = stack.pop()
+                if ready:
+                    order.append(element)
+                    continue
+                if id(element) in seen:
+                    continue
+                seen.add(id(element))
+                stack.append((element, True))
+                stack.extend((needed, False) for needed in self._needed_by(element))
+        return order
+
+    def _needed_by(self, element: _Element) -> list[_Element]:
+        needed = [element.parent] if element.parent is not None else []
+        expression = element.rule("relevant")
+        if expression:
+            try:
+                names = xpath.references_in(xpath.parse(expression))
+            except xpath.XPathError:
+                names = set()
+            needed += [self.by_name[name] for name in sorted(names) if name in self.by_name]
+        return needed
+
+
+class _Checker:
+    """Evaluates one submission's rules with ODK's relevance: hidden questions have no value."""
+
+    def __init__(
+        self,
+        form: _Form,
+        answers: dict[str, Any],
+        *,
+        now: datetime | None,
+        language: str | None,
+    ) -> None:
+        self.form = form
+        self.answers = answers
+        moment = now or timezone.now()
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        self.now = timezone.localtime(moment)
+        self.language = (language or get_language() or "").lower()
+        self.problems: dict[str, list[str]] = {}
+        self._relevance: dict[tuple[int, Where], bool] = {}
+        self._deciding: set[tuple[int, Where]] = set()
+        self._decide_relevance()
+
+    def _decide_relevance(self) -> None:
+        # Deciding in dependency order keeps each decision shallow: what it depends on is
+        # already known, however long a chain of rules a form has.
+        for element in self.form.relevance_order():
+            around = element.repeats[:-1] if element.is_repeat else element.repeats
+            for _level, where in self._levels(around, ())[0]:
+                self.is_relevant(element, where)
+
+    # --- walking the answers ------------------------------------------------------------
+
+    def check_level(
+        self, level: _Element, answers: dict[str, Any], *, where: Where, prefix: str
+    ) -> None:
+        elements = level.answered_here()
+        known = {element.name for element in elements}
+        for name in sorted(set(answers) - known):
+            if name != "meta":
+                self._add(f"{prefix}{name}", _("This form has no such question."))
+        for element in elements:
+            key = f"{prefix}{element.name}"
+            if not self.is_relevant(element, where):
+                continue
+            value = answers.get(element.name)
+            if element.is_repeat:
+                for index, item in enumerate(self._repeat_items(key, value)):
+                    inside = (*where, (element.name, index))
+                    self.check_level(element, item, where=inside, prefix=f"{key}[{index}].")
+            else:
+                self._check_question(element, key, value, where)
+
+    def _repeat_items(self, key: str, value: Any) -> list[dict[str, Any]]:
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            self._add(key, _("Give a list of answer sets."))
+            return []
+        return value
+
+    def _check_question(self, element: _Element, key: str, value: Any, where: Where) -> None:
         if value is None or value == "" or value == []:
-            if _is_required(row) and not row.get("relevant"):
-                problems.setdefault(key, []).append(_("This question needs an answer."))
-            continue
-        message = _type_problem(row, value, choices)
-        if message:
-            problems.setdefault(key, []).append(message)
+            if self._is_required(element, where):
+                message = self._message(element, "required_message")
+                self._add(key, message or _("This question needs an answer."))
+            return
+        problem = _type_problem(element.row, value, self.form.choices)
+        if problem:
+            self._add(key, problem)
+            return
+        constraint = element.rule("constraint")
+        current = typed_value(element.kind, value)
+        if constraint and not self._holds(constraint, where, current, otherwise=True):
+            message = self._message(element, "constraint_message")
+            self._add(key, message or _("This answer is not allowed by the form’s rules."))
+
+    def kept_level(
+        self, level: _Element, answers: dict[str, Any], *, where: Where
+    ) -> dict[str, Any]:
+        kept = dict(answers)
+        for element in level.answered_here():
+            if element.name not in kept:
+                continue
+            if not self.is_relevant(element, where):
+                del kept[element.name]
+            elif element.is_repeat and isinstance(kept[element.name], list):
+                kept[element.name] = [
+                    self._kept_item(element, item, (*where, (element.name, index)))
+                    for index, item in enumerate(kept[element.name])
+                ]
+        return kept
+
+    def _kept_item(self, repeat: _Element, item: Any, where: Where) -> Any:
+        return self.kept_level(repeat, item, where=where) if isinstance(item, dict) else item
+
+    def _add(self, key: str, message: str) -> None:
+        self.problems.setdefault(key, []).append(message)
+
+    # --- rules --------------------------------------------------------------------------
+
+    def is_relevant(self, element: _Element, where: Where) -> bool:
+        """Whether a question, group or repeat is shown at `where` (memoised)."""
+        where = where[: len(element.repeats)]
+        key = (id(element), where)
+        if key in self._relevance:
+            return self._relevance[key]
+        if key in self._deciding:  # a rule that depends on itself: ODK refuses such forms
+            return True
+        self._deciding.add(key)
+        relevant = element.parent is None or self.is_relevant(element.parent, where)
+        expression = element.rule("relevant")
+        if relevant and expression:
+            # A repeat's own rule is about the whole repeat, seen from around it.
+            context = where[:-1] if element.is_repeat else where
+            current = "" if element.is_repeat else self._raw_value(element, where)
+            relevant = self._holds(expression, context, current, otherwise=True)
+        self._deciding.discard(key)
+        self._relevance[key] = relevant
+        return relevant
+
+    def _is_required(self, element: _Element, where: Where) -> bool:
+        rule = element.rule("required")
+        if rule.lower() in TRUE_WORDS:
+            return True
+        if rule.lower() in FALSE_WORDS:
+            return False
+        return self._holds(rule, where, "", otherwise=False)
+
+    def _holds(
+        self, expression: str, where: Where, current: xpath.Value, *, otherwise: bool
+    ) -> bool:
+        context = xpath.Context(
+            reference=lambda name: self.reference(name, where),
+            current=current,
+            position=where[-1][1] + 1 if where else 1,
+            every=self.every,
+            now=self.now,
+        )
+        try:
+            return xpath.evaluate_boolean(expression, context)
+        except xpath.XPathError as error:
+            _warn_once(expression, error)
+            return otherwise
+
+    def _message(self, element: _Element, column: str) -> str:
+        texts = element.columns.get(column) or {}
+        if not texts:
+            return ""
+        for label, text in texts.items():
+            if _is_language(label, self.language):
+                return text
+        for fallback in ("", self.form.default_language):
+            if fallback in texts:
+                return texts[fallback]
+        return next(iter(texts.values()))
+
+    # --- values seen by expressions -----------------------------------------------------
+
+    def reference(self, name: str, where: Where) -> xpath.Value:
+        """The value of `${name}` seen from `where`: the sibling in the same repeat instance,
+        or every instance's value as a node list when `name` is in another repeat."""
+        element = self.form.by_name.get(name)
+        if element is None or element.is_group:
+            raise xpath.XPathError(f"The form has no question named “{name}”.")
+        surrounding = element.repeats[:-1] if element.is_repeat else element.repeats
+        levels, spread = self._levels(surrounding, where)
+        if element.is_repeat:
+            count = sum(len(_items(level.get(name))) for level, _at in levels)
+            return xpath.NodeSet(("",) * count)
+        values = tuple(self._value(element, level, at) for level, at in levels)
+        if spread:
+            return xpath.NodeSet(values)
+        return values[0] if values else ""
+
+    def every(self, name: str) -> xpath.NodeSet:
+        element = self.form.by_name.get(name)
+        if element is None or element.is_group or element.is_repeat:
+            raise xpath.XPathError(f"The form has no question named “{name}”.")
+        levels, _spread = self._levels(element.repeats, ())
+        return xpath.NodeSet(tuple(self._value(element, level, at) for level, at in levels))
+
+    def _levels(
+        self, repeats: tuple[str, ...], where: Where
+    ) -> tuple[list[tuple[dict[str, Any], Where]], bool]:
+        """The answer sets that hold a question inside `repeats`, seen from `where`."""
+        levels: list[tuple[dict[str, Any], Where]] = [(self.answers, ())]
+        spread = False
+        for depth, repeat in enumerate(repeats):
+            if not spread and depth < len(where) and where[depth][0] == repeat:
+                index = where[depth][1]
+                levels = [
+                    (items[index], (*at, (repeat, index)))
+                    for level, at in levels
+                    if index < len(items := _items(level.get(repeat)))
+                ]
+            else:
+                spread = True
+                levels = [
+                    (item, (*at, (repeat, index)))
+                    for level, at in levels
+                    for index, item in enumerate(_items(level.get(repeat)))
+                ]
+        return levels, spread
+
+    def _value(self, element: _Element, level: dict[str, Any], where: Where) -> xpath.Value:
+        if not self.is_relevant(element, where):
+            return ""
+        return typed_value(element.kind, level.get(element.name))
+
+    def _raw_value(self, element: _Element, where: Where) -> xpath.Value:
+        levels, _spread = self._levels(element.repeats, where)
+        return typed_value(element.kind, levels[0][0].get(element.name)) if levels else ""
+
+
+def _items(value: Any) -> list[dict[str, Any]]:
+    if not isinstance(value, list):
+        return []
+    return [item for item in value if isinstance(item, dict)]
+
+
+def _is_language(label: str, language: str) -> bool:
+    """Whether an XLSForm language such as "Dutch (nl)" or "Nederlands" is `language` ("nl")."""
+    wanted = language.split("-")[0].lower()
+    if not wanted:
+        return False
+    name, _bracket, code = label.partition("(")
+    if code.rstrip(") ").strip().lower().split("-")[0] == wanted:
+        return True
+    try:
+        info = get_language_info(wanted)
+    except KeyError:
+        return name.strip().lower() == wanted
+    names = {wanted, str(info["name"]).lower(), str(info["name_local"]).lower()}
+    return name.strip().lower() in names
+
+
+def typed_value(kind: str, value: Any) -> xpath.Value:
+    """Return an answer as the XPath value JavaRosa gives it: numbers for number questions,
+    dates for date questions, a space-separated list for select_multiple, else text."""
+    if value is None or value == "" or value == []:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return " ".join(str(item) for item in value)
+    numeric = kind in ("integer", "decimal", "range")
+    if isinstance(value, int | float):
+        return float(value) if numeric else xpath.to_string(float(value))
+    text = str(value)
+    if numeric:
+        number = xpath.to_number(text)
+        return text if number != number else number
+    if kind in ("date", "today") and _parses(parse_date, text):
+        parsed_date = parse_date(text)
+        return parsed_date if parsed_date is not None else text
+    if kind in ("datetime", "start", "end") and _parses(parse_datetime, text):
+        parsed = parse_datetime(text)
+        return parsed if parsed is not None else text
+    return text
 
 
 def _type_problem(row: dict[str, Any], value: Any, choices: dict[str, set[str]]) -> str | None:

@@ -67,15 +67,54 @@ register(
         description="Submit observations to a project's forms",
     ),
 )
-# TODO(#4): public reads of observations with geoprivacy applied; until then only the team and
-# Lab staff see a project's observations.
+# Anyone who may see a project sees its pending, accepted and flagged observations with
+# geoprivacy applied (cslab.collection.selectors); the team and Lab staff see every status.
 register(
     "observation.view_all",
     Rule(
         site_roles=STAFF,
         project_roles=TEAM,
         hidden=False,
-        description="See a project's observations",
+        description="See a project's observations in every status",
+    ),
+)
+# True locations: the observer, the project's leads and Lab staff. Moderators, members and
+# viewers see the public location (moderation works from the plausibility warnings).
+register(
+    "observation.view_true_location",
+    Rule(
+        site_roles=STAFF,
+        project_roles=LEADS,
+        owner_attribute="observer_id",
+        hidden=True,
+        description="See an observation's true location, time and location answers",
+    ),
+)
+MODERATORS = frozenset({ProjectRole.OWNER, ProjectRole.RESEARCHER, ProjectRole.MODERATOR})
+register(
+    "observation.moderate",
+    Rule(
+        site_roles=STAFF,
+        project_roles=MODERATORS,
+        hidden=False,
+        description="Accept, flag or reject a project's observations; see its moderation queue",
+    ),
+)
+register(
+    "observation.flag",
+    Rule(
+        any_signed_in=True,
+        hidden=False,
+        description="Flag an observation one can see as looking wrong",
+    ),
+)
+register(
+    "collection.configure",
+    Rule(
+        site_roles=STAFF,
+        project_roles=LEADS,
+        hidden=False,
+        description="Change a project's default geoprivacy, review policy and sensitive categories",
     ),
 )
 register(
@@ -86,5 +125,29 @@ register(
         owner_attribute="observer_id",
         hidden=False,
         description="Erase an observation (its observer, the project's leads, Lab staff)",
+    ),
+)
+
+
+def _observer_who_may_submit(user: Any, target: Any) -> bool:
+    """The observation's own observer, while still allowed to submit to its project."""
+    return bool(
+        user.is_authenticated
+        and getattr(target, "observer_id", None) == user.pk
+        and permissions.has_permission(user, "observation.submit", _project_of(target))
+    )
+
+
+# Attaching media (photos, recordings) to an observation: its observer while they may submit
+# to the project, the project's owners and researchers, Lab staff. The target is the
+# observation; callers first require "project.view", so a refusal is a plain 403.
+register(
+    "observation.attach",
+    Rule(
+        site_roles=STAFF,
+        project_roles=LEADS,
+        predicate=_observer_who_may_submit,
+        hidden=False,
+        description="Attach photos, recordings and files to an observation",
     ),
 )

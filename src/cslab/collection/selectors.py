@@ -1,12 +1,52 @@
-"""Reads of the collection area, filtered by what the viewer may see."""
+"""Reads of the collection area, filtered by what the viewer may see.
 
+Observations and geoprivacy: every surface that shows an observation (API, GeoJSON, HTML pages,
+map layers, exports, feeds) lists them with `observation_list_visible` /
+`observation_get_for_viewing` and shows each one through `observation_public_view` (or
+`observation_public_views` for many). Nothing else may read an observation's true location,
+time or answers for display. Who sees what:
+
+* Statuses: the project's team (every role) and Lab staff see every status; everyone else who
+  may see the project sees pending, accepted and flagged observations (flagged ones with their
+  status, because one person's flag must not hide someone else's contribution; moderators
+  reject what must go), and their own observations whatever their status.
+* True locations (rule "observation.view_true_location"): the observer, the project's owners
+  and researchers, and Lab staff. Moderators, members and viewers see the public location like
+  everyone else: judging an observation needs the plausibility warnings, which are computed
+  from the true point, not the point itself.
+* For a viewer who may not see the truth of an obscured or private observation: the public
+  point (a random point in the fixed ~0.2° cell; none when private), the time coarsened to the
+  day, no location answers (geopoint, geotrace, geoshape), no answer to a question that a
+  sensitive category marks as sensitive as a whole, and numbers close to the true latitude or
+  longitude blanked out of the other answers. Filters are applied with the same limits: the box
+  uses the public columns, times are compared by whole days, and the hidden questions cannot be
+  filtered on.
+"""
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, TextField
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from cslab.collection.models import Form, FormVersion, Observation
+from cslab.collection import geoprivacy
+from cslab.collection.answers import base_type, survey_questions
+from cslab.collection.filters import ObservationFilters
+from cslab.collection.models import (
+    Form,
+    FormVersion,
+    ModerationEvent,
+    Observation,
+    SensitiveCategory,
+)
 from cslab.core import permissions
-from cslab.core.errors import NotFoundError
+from cslab.core.errors import InvalidInputError, NotFoundError
 from cslab.projects.models import Project
 
 
@@ -55,22 +95,516 @@ def form_version_get_for_submitting(*, user: Any, form: Form, version: str) -> F
     return found
 
 
-def observation_list_for_project(*, user: Any, project: Project) -> QuerySet[Observation]:
-    """Return the project's observations, newest first (team and Lab staff only, for now)."""
-    permissions.require(user, "project.view", project)
-    permissions.require(user, "observation.view_all", project)
+# --------------------------------------------------------------------------- observations
+
+PUBLIC_STATUSES = (
+    Observation.Status.PENDING,
+    Observation.Status.ACCEPTED,
+    Observation.Status.FLAGGED,
+)
+# Question types whose answer is a location; hidden with the location.
+LOCATION_TYPES = frozenset(
+    {"geopoint", "geotrace", "geoshape", "start-geopoint", "background-geopoint"}
+)
+# H3 resolutions tried for the bounding-box prefilter, finest first, and the most cells an IN
+# list may hold (SQLite limits the number of query parameters).
+BBOX_RESOLUTIONS = (9, 7, 5, 3)
+BBOX_MAX_CELLS = 400
+# A number with at least two decimals, as text (also "51,123" with a decimal comma).
+_NUMBER = re.compile(r"-?\d{1,3}(?:[.,]\d{2,})")
+# Numbers within this many degrees of the true latitude or longitude are blanked.
+_NEAR_DEGREES = 0.5
+HIDDEN_TEXT = "…"
+
+
+def _sees_all_statuses(user: Any, project: Project) -> bool:
+    return permissions.has_permission(user, "observation.view_all", project)
+
+
+def _sees_true_locations_of_project(user: Any, project: Project) -> bool:
+    """True for viewers who see every observation's true location in the project."""
+    return permissions.has_permission(user, "observation.view_true_location", project)
+
+
+def can_see_true_location(user: Any, observation: Observation) -> bool:
+    """May this user see the observation's true location, time and location answers?"""
+    return permissions.has_permission(user, "observation.view_true_location", observation)
+
+
+def _is_open(observation: Observation) -> bool:
     return (
-        Observation.objects.filter(form__project=project)
-        .select_related("form", "form_version", "deprecates")
-        .order_by("-created_at", "-id")
+        observation.geoprivacy == Observation.Geoprivacy.OPEN and not observation.geoprivacy_forced
     )
+
+
+@dataclass
+class _ViewContext:
+    """What is the same for every observation of one project shown to one viewer."""
+
+    user: Any
+    project_truth: dict[int, bool] = field(default_factory=dict)
+    project_team: dict[int, bool] = field(default_factory=dict)
+    sensitive_questions: dict[int, frozenset[str]] = field(default_factory=dict)
+    location_questions: dict[int, frozenset[str]] = field(default_factory=dict)
+
+    def sees_truth(self, observation: Observation) -> bool:
+        user = self.user
+        if user.is_authenticated and observation.observer_id == user.pk:
+            return True
+        if observation.project_id not in self.project_truth:
+            self.project_truth[observation.project_id] = can_see_true_location(user, observation)
+        return self.project_truth[observation.project_id]
+
+    def on_team(self, observation: Observation) -> bool:
+        if observation.project_id not in self.project_team:
+            self.project_team[observation.project_id] = _sees_all_statuses(
+                self.user, observation.project
+            )
+        return self.project_team[observation.project_id]
+
+    def hidden_questions(self, observation: Observation) -> frozenset[str]:
+        """Names of questions (any depth) whose answers are hidden with the location."""
+        if observation.project_id not in self.sensitive_questions:
+            self.sensitive_questions[observation.project_id] = frozenset(
+                question
+                for question, values in SensitiveCategory.objects.filter(
+                    project_id=observation.project_id
+                ).values_list("question", "values")
+                if not values
+            )
+        if observation.form_version_id not in self.location_questions:
+            source = (
+                FormVersion.objects.filter(pk=observation.form_version_id)
+                .values_list("source", flat=True)
+                .first()
+            )
+            self.location_questions[observation.form_version_id] = frozenset(
+                _questions_of_types(source or {}, LOCATION_TYPES)
+            )
+        return (
+            self.sensitive_questions[observation.project_id]
+            | self.location_questions[observation.form_version_id]
+        )
+
+
+def _questions_of_types(source: dict[str, Any], kinds: Iterable[str]) -> set[str]:
+    wanted = frozenset(kinds)
+    found: set[str] = set()
+
+    def walk(rows: list[dict[str, Any]]) -> None:
+        for row, inner in survey_questions(rows):
+            if inner:
+                walk(inner)
+            elif base_type(row)[0] in wanted:
+                found.add(str(row["name"]))
+
+    walk(list(source.get("survey") or []))
+    return found
+
+
+def _blank_near_coordinates(value: Any, latitude: float, longitude: float) -> Any:
+    """Blank numbers that are within half a degree of the true latitude or longitude."""
+
+    def near(number: float) -> bool:
+        return abs(number - latitude) <= _NEAR_DEGREES or abs(number - longitude) <= _NEAR_DEGREES
+
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return None if isinstance(value, float) and near(value) else value
+    if isinstance(value, str):
+
+        def replace(match: re.Match[str]) -> str:
+            number = float(match.group(0).replace(",", "."))
+            return HIDDEN_TEXT if near(number) else match.group(0)
+
+        return _NUMBER.sub(replace, value)
+    if isinstance(value, list):
+        return [_blank_near_coordinates(item, latitude, longitude) for item in value]
+    if isinstance(value, dict):
+        return {
+            key: _blank_near_coordinates(item, latitude, longitude) for key, item in value.items()
+        }
+    return value
+
+
+def _public_answers(answers: Any, hidden: frozenset[str], observation: Observation) -> Any:
+    """The answers without hidden questions (at any depth) and without true coordinates."""
+    if isinstance(answers, list):
+        return [_public_answers(item, hidden, observation) for item in answers]
+    if not isinstance(answers, dict):
+        return answers
+    kept: dict[str, Any] = {}
+    for name, value in answers.items():
+        if name in hidden or name == "meta":
+            continue
+        if isinstance(value, (list, dict)):
+            kept[name] = _public_answers(value, hidden, observation)
+        elif observation.latitude is not None and observation.longitude is not None:
+            kept[name] = _blank_near_coordinates(value, observation.latitude, observation.longitude)
+        else:
+            kept[name] = value
+    return kept
+
+
+def _local_day(moment: datetime) -> date:
+    return timezone.localtime(moment).date()
+
+
+def observation_public_view(
+    user: Any, observation: Observation, *, context: _ViewContext | None = None
+) -> dict[str, Any]:
+    """What this user may be shown of the observation: the ONE place deciding it.
+
+    Keys: id, project_id, form_id, version, instance_id, deprecates_id, observer (id and public
+    name, or None), answers, latitude, longitude, accuracy (metres), location_obscured,
+    location_cell ((west, south, east, north) of the obscuring cell, or None), true_location
+    (whether the location shown is the true one), observed_at (a datetime, or a date when
+    coarsened), created_at (likewise), geoprivacy, geoprivacy_forced, status, status_reason and
+    warnings (both empty for viewers outside the team other than the observer).
+    """
+    context = context or _ViewContext(user=user)
+    truth = context.sees_truth(observation)
+    on_team = context.on_team(observation)
+    own = bool(user.is_authenticated and observation.observer_id == user.pk)
+    view: dict[str, Any] = {
+        "id": observation.pk,
+        "project_id": observation.project_id,
+        "form_id": observation.form.form_id,
+        "version": observation.form_version.version,
+        "instance_id": observation.instance_id,
+        "deprecates_id": observation.deprecates_id,
+        "deprecates_instance_id": (
+            observation.deprecates.instance_id if observation.deprecates is not None else None
+        ),
+        "observer": _observer_view(observation, show=on_team or own),
+        "geoprivacy": observation.geoprivacy,
+        "geoprivacy_forced": observation.geoprivacy_forced,
+        "status": observation.status,
+        "status_reason": observation.status_reason if on_team or own else "",
+        "warnings": list(observation.warnings or []) if on_team or own else [],
+    }
+    if truth or _is_open(observation):
+        view.update(
+            answers=observation.answers,
+            latitude=observation.latitude,
+            longitude=observation.longitude,
+            accuracy=observation.accuracy,
+            location_obscured=False,
+            location_cell=None,
+            true_location=observation.latitude is not None,
+            observed_at=observation.observed_at,
+            created_at=observation.created_at,
+        )
+        return view
+    cell = None
+    accuracy = None
+    if observation.public_latitude is not None and observation.public_longitude is not None:
+        grid = geoprivacy.grid_cell(observation.public_latitude, observation.public_longitude)
+        cell = grid.bounds()
+        accuracy = max(grid.half_diagonal_m, observation.accuracy or 0.0)
+    view.update(
+        answers=_public_answers(
+            observation.answers or {}, context.hidden_questions(observation), observation
+        ),
+        latitude=observation.public_latitude,
+        longitude=observation.public_longitude,
+        accuracy=accuracy,
+        location_obscured=cell is not None,
+        location_cell=cell,
+        true_location=False,
+        observed_at=_local_day(observation.observed_at) if observation.observed_at else None,
+        created_at=_local_day(observation.created_at) if observation.created_at else None,
+    )
+    return view
+
+
+def observation_public_views(
+    user: Any, observations: Iterable[Observation]
+) -> list[dict[str, Any]]:
+    """`observation_public_view` of many observations, deciding per project only once."""
+    context = _ViewContext(user=user)
+    return [observation_public_view(user, item, context=context) for item in observations]
+
+
+def _observer_view(observation: Observation, *, show: bool) -> dict[str, Any] | None:
+    observer = observation.observer
+    if observer is None:
+        return None
+    if not (show or observer.profile_public):
+        return None
+    return {"id": observer.pk, "name": observer.public_name}
+
+
+def _with_relations(queryset: QuerySet[Observation]) -> QuerySet[Observation]:
+    return queryset.select_related(
+        "project", "form", "form_version", "observer", "deprecates"
+    ).defer("form_version__xform", "form_version__source")
+
+
+def _truth_condition(user: Any, project: Project) -> Q | None:
+    """Rows whose truth the viewer sees: None means all of them."""
+    if _sees_true_locations_of_project(user, project):
+        return None
+    if user.is_authenticated:
+        return Q(observer_id=user.pk)
+    return Q(pk__in=[])
+
+
+def observation_list_visible(
+    *, user: Any, project: Project, filters: ObservationFilters | None = None
+) -> QuerySet[Observation]:
+    """The current version of each observation of the project this user may see, filtered,
+    newest first (by id, so that no cursor carries a submission time).
+
+    NotFoundError when the user may not see the project. Filters on hidden things are applied
+    as described in the module docstring; filtering on a hidden question raises
+    InvalidInputError `invalid_filter`.
+    """
+    permissions.require(user, "project.view", project)
+    queryset = Observation.objects.filter(project=project, deprecated_by__isnull=True)
+    if not _sees_all_statuses(user, project):
+        visible = Q(status__in=PUBLIC_STATUSES)
+        if user.is_authenticated:
+            visible |= Q(observer_id=user.pk)
+        queryset = queryset.filter(visible)
+    if filters is not None and not filters.is_empty():
+        queryset = _apply_filters(queryset, user=user, project=project, filters=filters)
+    return _with_relations(queryset).order_by("-id")
+
+
+def _apply_filters(
+    queryset: QuerySet[Observation], *, user: Any, project: Project, filters: ObservationFilters
+) -> QuerySet[Observation]:
+    truth = _truth_condition(user, project)
+    if filters.mine:
+        if not user.is_authenticated:
+            return queryset.none()
+        queryset = queryset.filter(observer_id=user.pk)
+    if filters.status:
+        queryset = queryset.filter(status__in=filters.status)
+    if filters.form_id:
+        queryset = queryset.filter(form__form_id=filters.form_id)
+    if filters.observer_id is not None:
+        queryset = queryset.filter(observer_id=filters.observer_id)
+        if not _sees_all_statuses(user, project) and filters.observer_id != user.pk:
+            queryset = queryset.filter(observer__profile_public=True)
+    if filters.observed_from is not None or filters.observed_to is not None:
+        queryset = queryset.filter(_time_condition(filters, truth))
+    if filters.bbox is not None:
+        queryset = queryset.filter(_bbox_condition(filters.bbox, truth))
+    if filters.answers:
+        queryset = _answer_filters(queryset, project=project, answers=filters.answers, truth=truth)
+    return queryset
+
+
+def _start_of_day(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _time_condition(filters: ObservationFilters, truth: Q | None) -> Q:
+    """Exact bounds for rows whose time the viewer sees; whole days for the others."""
+    start, end = filters.observed_from, filters.observed_to
+
+    def exact() -> Q:
+        condition = Q()
+        if isinstance(start, datetime):
+            condition &= Q(observed_at__gte=start)
+        elif start is not None:
+            condition &= Q(observed_at__gte=_start_of_day(start))
+        if isinstance(end, datetime):
+            condition &= Q(observed_at__lte=end)
+        elif end is not None:
+            condition &= Q(observed_at__lt=_start_of_day(end + timedelta(days=1)))
+        return condition
+
+    def by_day() -> Q:
+        condition = Q()
+        if start is not None:
+            first = _local_day(start) if isinstance(start, datetime) else start
+            condition &= Q(observed_at__gte=_start_of_day(first))
+        if end is not None:
+            last = _local_day(end) if isinstance(end, datetime) else end
+            condition &= Q(observed_at__lt=_start_of_day(last + timedelta(days=1)))
+        return condition
+
+    if truth is None:
+        return exact()
+    open_rows = Q(geoprivacy=Observation.Geoprivacy.OPEN, geoprivacy_forced=False)
+    exact_rows = truth | open_rows
+    return (exact_rows & exact()) | (~exact_rows & by_day())
+
+
+def _box_on(prefix: str, bbox: tuple[float, float, float, float]) -> Q:
+    """Points inside the box on the true (prefix "") or public (prefix "public_") columns."""
+    west, south, east, north = bbox
+    condition = Q(**{f"{prefix}latitude__gte": south, f"{prefix}latitude__lte": north})
+    if west <= east:
+        condition &= Q(**{f"{prefix}longitude__gte": west, f"{prefix}longitude__lte": east})
+    else:
+        condition &= Q(**{f"{prefix}longitude__gte": west}) | Q(**{f"{prefix}longitude__lte": east})
+    cells = _covering_cells(bbox)
+    if cells is not None:
+        resolution, found = cells
+        # The indexed IN narrows the rows; the ranges above make the box exact.
+        condition &= Q(**{f"{prefix}h3_res{resolution}__in": sorted(found)})
+    return condition
+
+
+def _covering_cells(bbox: tuple[float, float, float, float]) -> tuple[int, set[str]] | None:
+    for resolution in BBOX_RESOLUTIONS:
+        try:
+            return resolution, geoprivacy.cells_covering_bbox(
+                *bbox, resolution, max_cells=BBOX_MAX_CELLS
+            )
+        except geoprivacy.TooManyCellsError:
+            continue
+    return None
+
+
+def _bbox_condition(bbox: tuple[float, float, float, float], truth: Q | None) -> Q:
+    if truth is None:
+        return _box_on("", bbox)
+    return (truth & _box_on("", bbox)) | (~truth & _box_on("public_", bbox))
+
+
+def _project_question_types(project: Project) -> dict[str, set[str]]:
+    """{question name: its types across the project's published form versions}."""
+    kinds: dict[str, set[str]] = {}
+
+    def walk(rows: list[dict[str, Any]]) -> None:
+        for row, inner in survey_questions(rows):
+            if inner:
+                walk(inner)
+            else:
+                kinds.setdefault(str(row["name"]), set()).add(base_type(row)[0])
+
+    for source in FormVersion.objects.filter(form__project=project).values_list(
+        "source", flat=True
+    ):
+        walk(list((source or {}).get("survey") or []))
+    return kinds
+
+
+def _answer_filters(
+    queryset: QuerySet[Observation],
+    *,
+    project: Project,
+    answers: dict[str, str],
+    truth: Q | None,
+) -> QuerySet[Observation]:
+    kinds = _project_question_types(project)
+    if truth is not None:
+        sensitive = {
+            question
+            for question, values in SensitiveCategory.objects.filter(project=project).values_list(
+                "question", "values"
+            )
+            if not values
+        }
+        refused = {
+            f"field.{name}": [_("This question cannot be used as a filter.")]
+            for name in answers
+            if name in sensitive or kinds.get(name, set()) & LOCATION_TYPES
+        }
+        if refused:
+            raise InvalidInputError(
+                _("Some filters are not valid."), code="invalid_filter", details=refused
+            )
+    for position, (name, value) in enumerate(sorted(answers.items())):
+        alias = f"answer_filter_{position}"
+        queryset = queryset.annotate(
+            **{alias: Cast(KeyTextTransform(name, "answers"), output_field=TextField())}
+        )
+        condition = Q(**{alias: value})
+        if "select_multiple" in kinds.get(name, set()):
+            word = re.escape(value)
+            condition |= Q(**{f"{alias}__regex": rf'(^|[\s",\[]){word}($|[\s",\]])'})
+        queryset = queryset.filter(condition)
+    return queryset
 
 
 def observation_get_for_viewing(*, user: Any, project: Project, observation_id: int) -> Observation:
-    """Return one observation of the project; NotFoundError if unknown or not visible."""
-    found = (
-        observation_list_for_project(user=user, project=project).filter(pk=observation_id).first()
-    )
+    """One observation of the project (any version of it); NotFoundError if unknown or not
+    visible to this user."""
+    permissions.require(user, "project.view", project)
+    queryset = Observation.objects.filter(project=project, pk=observation_id)
+    if not _sees_all_statuses(user, project):
+        visible = Q(status__in=PUBLIC_STATUSES)
+        if user.is_authenticated:
+            visible |= Q(observer_id=user.pk)
+        queryset = queryset.filter(visible)
+    found = _with_relations(queryset).first()
     if found is None:
         raise NotFoundError()
     return found
+
+
+def observation_list_mine(*, user: Any) -> QuerySet[Observation]:
+    """The current version of each of the user's own observations, across projects, newest
+    first; empty for an anonymous visitor."""
+    if not user.is_authenticated:
+        return Observation.objects.none()
+    return _with_relations(
+        Observation.objects.filter(observer_id=user.pk, deprecated_by__isnull=True)
+    ).order_by("-id")
+
+
+def observation_history(*, user: Any, observation: Observation) -> list[Observation]:
+    """Every version of the observation the user may see, oldest first (the `deprecates` chain
+    back to the first version, then forward to the current one)."""
+    observation_get_for_viewing(
+        user=user, project=observation.project, observation_id=observation.pk
+    )
+    seen: dict[int, Observation] = {observation.pk: observation}
+    current: Observation | None = observation
+    while current is not None and current.deprecates_id is not None:
+        if current.deprecates_id in seen:  # a cycle cannot be made, but never loop forever
+            break
+        current = _with_relations(Observation.objects.filter(pk=current.deprecates_id)).first()
+        if current is not None:
+            seen[current.pk] = current
+    frontier = [observation.pk]
+    while frontier:
+        later = list(_with_relations(Observation.objects.filter(deprecates_id__in=frontier)))
+        frontier = [item.pk for item in later if item.pk not in seen]
+        seen.update({item.pk: item for item in later})
+    versions = sorted(seen.values(), key=lambda item: (item.created_at, item.pk))
+    if not _sees_all_statuses(user, observation.project):
+        versions = [
+            item
+            for item in versions
+            if item.status in PUBLIC_STATUSES
+            or (user.is_authenticated and item.observer_id == user.pk)
+        ]
+    return versions
+
+
+def observation_list_for_moderation(*, user: Any, project: Project) -> QuerySet[Observation]:
+    """The moderation queue: the current version of each pending or flagged observation,
+    flagged first, then those with the most plausibility warnings, then oldest first; for the
+    project's moderators, researchers and owners and Lab staff."""
+    permissions.require(user, "project.view", project)
+    permissions.require(user, "observation.moderate", project)
+    return _with_relations(
+        Observation.objects.filter(
+            project=project,
+            deprecated_by__isnull=True,
+            status__in=[Observation.Status.PENDING, Observation.Status.FLAGGED],
+        )
+    ).order_by("status", "-warning_count", "id")
+
+
+def observation_moderation_events(
+    *, user: Any, observation: Observation
+) -> QuerySet[ModerationEvent]:
+    """The moderation history of an observation (its team and Lab staff, and its observer)."""
+    observation_get_for_viewing(
+        user=user, project=observation.project, observation_id=observation.pk
+    )
+    if not (
+        _sees_all_statuses(user, observation.project)
+        or (user.is_authenticated and observation.observer_id == user.pk)
+    ):
+        raise NotFoundError()
+    return observation.moderation_events.select_related("actor").order_by("created_at", "id")

@@ -124,7 +124,7 @@ def with_settings(workbook: dict[str, Any], **values: str) -> dict[str, Any]:
     copy["settings"] = [settings, *(workbook.get("settings") or [])[1:]]
     # pyxform keeps a sheet's column names as [{name: None, ...}].
     header = (workbook.get("settings_header") or [{}])[0]
-    copy["settings_header"] = [{**header, **dict.fromkeys(values)}]
+    copy["settings_header"] = [{**header, **dict.fromkeys(settings)}]
     return copy
 
 

@@ -20,8 +20,15 @@ DemoLoader = Callable[[], list[DemoLogin]]
 
 def demo_loaders() -> list[DemoLoader]:
     from cslab.accounts.demo import load_demo_people
+    from cslab.classification.demo import load_demo_classification
     from cslab.collection.demo import load_demo_forms
     from cslab.projects.demo import load_demo_projects
     from cslab.questions.demo import load_demo_questions
 
-    return [load_demo_people, load_demo_projects, load_demo_questions, load_demo_forms]
+    return [
+        load_demo_people,
+        load_demo_projects,
+        load_demo_questions,
+        load_demo_forms,
+        load_demo_classification,
+    ]

@@ -51,6 +51,12 @@ AREAS: list[Area] = [
         signed_in_only=True,
     ),
     Area(
+        "my_contributions",
+        _("My contributions"),
+        _("The observations you submitted to every project, and what became of them."),
+        signed_in_only=True,
+    ),
+    Area(
         "project_review_queue",
         _("Review queue"),
         _("Projects waiting for Lab staff: submitted for review or edited since approval."),

@@ -53,7 +53,10 @@ INSTALLED_APPS = [
     "cslab.projects",
     "cslab.questions",
     "cslab.collection",
+    "cslab.consensus",
+    "cslab.openrosa",
     "cslab.notifications",
+    "cslab.classification",
     "cslab.api",
 ]
 

@@ -27,3 +27,11 @@ STORAGES = {
     "default": _media_backend,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Observation media: size limits per kind and the largest photo decoded (collection.services.media).
+_MEGABYTE = 1024 * 1024
+MEDIA_MAX_IMAGE_BYTES = env.int("MEDIA_MAX_IMAGE_MB", default=20) * _MEGABYTE
+MEDIA_MAX_AUDIO_BYTES = env.int("MEDIA_MAX_AUDIO_MB", default=50) * _MEGABYTE
+MEDIA_MAX_VIDEO_BYTES = env.int("MEDIA_MAX_VIDEO_MB", default=100) * _MEGABYTE
+MEDIA_MAX_FILE_BYTES = env.int("MEDIA_MAX_FILE_MB", default=10) * _MEGABYTE
+MEDIA_MAX_IMAGE_PIXELS = env.int("MEDIA_MAX_IMAGE_MEGAPIXELS", default=50) * 1_000_000

@@ -98,6 +98,8 @@ class Observation(models.Model):
     moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
     # Plausibility warnings found at submission: [{"code": "outside_area", "message": "..."}].
     warnings = models.JSONField(_("plausibility warnings"), default=list, blank=True)
+    # len(warnings), kept beside them so the moderation queue can sort on an indexed column.
+    warning_count = models.PositiveSmallIntegerField(_("number of warnings"), default=0)
     deprecates = models.ForeignKey(
         "self",
         null=True,
@@ -140,6 +142,10 @@ class Observation(models.Model):
             models.Index(fields=["project", "public_h3_res7"], name="observation_public_res7"),
             models.Index(fields=["project", "public_h3_res9"], name="observation_public_res9"),
             models.Index(fields=["observer", "-created_at"], name="observation_observer_recent"),
+            models.Index(
+                fields=["project", "status", "-warning_count", "id"],
+                name="observation_moderation_queue",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -48,8 +48,36 @@ def form_publish_xlsform(
         )
     try:
         workbook = xlsform.read_workbook(file_name=file_name, content=content)
+    except xlsform.XLSFormError as error:
+        raise _invalid(error) from None
+    return form_publish_workbook(
+        actor=actor, project=project, workbook=workbook, file_name=file_name
+    )
+
+
+def form_publish_workbook(
+    *,
+    actor: Any,
+    project: Project,
+    workbook: dict[str, Any],
+    file_name: str = "",
+) -> FormVersion:
+    """Publish XLSForm rows (a workbook dict: {"survey": [...], "choices": [...], "settings":
+    [...]}) as a new form version: what the form builder and the JSON API send, and what an
+    upload becomes. Same rules and errors as `form_publish_xlsform`.
+    """
+    if actor is not None:
+        permissions.require(actor, "project.view", project)
+        permissions.require(actor, "form.publish", project)
+    if not isinstance(workbook, dict) or not isinstance(workbook.get("survey"), list):
+        raise InvalidInputError(
+            _("Give the form's rows: a survey list, and choices and settings if any."),
+            code="invalid_xlsform",
+            details=[],
+        )
+    stem = PurePath(file_name).stem if file_name else ""
+    try:
         settings = xlsform.settings_of(workbook)
-        stem = PurePath(file_name).stem
         form_id = (settings.get("form_id") or settings.get("id_string") or "").strip()
         form_id = form_id or slugify(stem).replace("-", "_") or "form"
         if not re.match(FORM_ID_PATTERN, form_id):
@@ -69,11 +97,7 @@ def form_publish_xlsform(
         )
         conversion = xlsform.convert_workbook(workbook)
     except xlsform.XLSFormError as error:
-        raise InvalidInputError(
-            _("The XLSForm has problems; nothing was published."),
-            code="invalid_xlsform",
-            details=[problem.as_dict() for problem in error.problems],
-        ) from None
+        raise _invalid(error) from None
 
     try:
         with transaction.atomic():
@@ -91,7 +115,7 @@ def form_publish_xlsform(
                 version=version,
                 xform=conversion.xform,
                 source=workbook,
-                source_file_name=PurePath(file_name).name[:255],
+                source_file_name=PurePath(file_name).name[:255] if file_name else "",
                 md5=xform_md5(conversion.xform),
                 languages=xlsform.languages_of(workbook),
                 warnings=conversion.warnings,
@@ -114,6 +138,14 @@ def form_publish_xlsform(
             code="duplicate_form_version",
         ) from None  # fmt: skip
     return form_version
+
+
+def _invalid(error: xlsform.XLSFormError) -> InvalidInputError:
+    return InvalidInputError(
+        _("The XLSForm has problems; nothing was published."),
+        code="invalid_xlsform",
+        details=[problem.as_dict() for problem in error.problems],
+    )
 
 
 def xform_md5(xform: str) -> str:

@@ -18,11 +18,25 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
-from cslab.collection import geoprivacy
-from cslab.collection.answers import Location, first_geopoint, validate_answers
+from cslab.accounts.models import User
+from cslab.collection import geoprivacy as geo
+from cslab.collection import plausibility
+from cslab.collection.answers import (
+    Location,
+    base_type,
+    first_geopoint,
+    survey_questions,
+    validate_answers,
+)
 from cslab.collection.models import FormVersion, Observation, Tombstone
+from cslab.collection.services.collection_settings import (
+    answers_are_sensitive,
+    collection_settings_of,
+    sensitive_categories_of,
+)
 from cslab.core import permissions
 from cslab.core.errors import ConflictError, InvalidInputError, NotFoundError
 from cslab.core.services.audit import audit_record
@@ -53,6 +67,7 @@ def observation_submit(
     deprecated_id: str | None = None,
     observed_at: datetime | None = None,
     location: Location | None = None,
+    geoprivacy: str | None = None,
 ) -> tuple[Observation, bool]:
     """Store a submission once; return (observation, created).
 
@@ -68,6 +83,12 @@ def observation_submit(
     - `deprecated_id` (OpenRosa meta/deprecatedID) names the instance this one edits; the new
       row points at it through `deprecates`.
     - The location is `location` if given, else the first geopoint answer.
+    - `geoprivacy` (open, obscured, private) is the observer's choice; None takes the project's
+      default. A sensitive category matching the answers forces obscured (private stays
+      private). The public location is computed once and stored; an edit makes earlier versions
+      at least as private as itself.
+    - The status starts pending (accepted when the project accepts without review), with the
+      plausibility warnings stored beside it.
     """
     form = form_version.form
     project = form.project
@@ -86,6 +107,15 @@ def observation_submit(
             )
     if not isinstance(answers, dict):
         raise InvalidInputError(_("The answers must be an object."), code="invalid_answers")
+    settings_row = collection_settings_of(project)
+    if geoprivacy is None:
+        geoprivacy = settings_row.default_geoprivacy
+    if geoprivacy not in Observation.Geoprivacy.values:
+        raise InvalidInputError(
+            _("Choose open, obscured or private."),
+            code="invalid_geoprivacy",
+            details={"geoprivacy": [_("Choose open, obscured or private.")]},
+        )
     if observed_at is not None and timezone.is_naive(observed_at):
         raise InvalidInputError(
             _("The observation time needs a timezone."),
@@ -97,7 +127,7 @@ def observation_submit(
         location = first_geopoint(form_version.source, answers)
     else:
         try:
-            geoprivacy.validate_location(location.latitude, location.longitude, location.accuracy)
+            geo.validate_location(location.latitude, location.longitude, location.accuracy)
         except ValueError as error:
             problems.setdefault("location", []).append(str(error))
     hashed = content_hash(answers)
@@ -132,33 +162,38 @@ def observation_submit(
         form=form,
         form_version=form_version,
         instance_id=instance_id,
-        observer=actor if getattr(actor, "is_authenticated", False) else None,
+        # An app user (cslab.openrosa) acts for a device, not a person: it is no observer.
+        observer=actor if isinstance(actor, User) and actor.is_authenticated else None,
         answers=answers,
         content_hash=hashed,
         observed_at=observed_at or timezone.now(),
         deprecates=deprecates,
+        status=(
+            Observation.Status.ACCEPTED
+            if settings_row.accept_without_review
+            else Observation.Status.PENDING
+        ),
     )
     if location is not None:
         observation.latitude = location.latitude
         observation.longitude = location.longitude
         observation.accuracy = location.accuracy
-        for resolution, cell in geoprivacy.location_indexes(
-            location.latitude, location.longitude
-        ).items():
+        for resolution, cell in geo.location_indexes(location.latitude, location.longitude).items():
             setattr(observation, f"h3_res{resolution}", cell)
-        # TODO(#4): geoprivacy from the project default and sensitive categories.
-        observation.public_latitude = location.latitude
-        observation.public_longitude = location.longitude
-        for resolution in geoprivacy.INDEX_RESOLUTIONS:
-            setattr(
-                observation,
-                f"public_h3_res{resolution}",
-                getattr(observation, f"h3_res{resolution}"),
-            )
+    observation_apply_geoprivacy(
+        observation,
+        level=geoprivacy,
+        forced=answers_are_sensitive(answers, sensitive_categories_of(project)),
+        save=False,
+    )
+    observation.warnings = _plausibility_warnings(observation, form_version)
+    observation.warning_count = len(observation.warnings)
     observation.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
             observation.save()
+            if deprecates is not None:
+                _protect_earlier_versions(observation)
             # An erasure that committed while this insert waited on the unique index left its
             # tombstone; the check before the insert could not see it yet.
             if Tombstone.objects.filter(form=form, instance_hash=erased_key).exists():
@@ -169,6 +204,182 @@ def observation_submit(
             raise
         return _same_or_conflict(stored, form_version=form_version, content_hash=hashed), False
     return observation, True
+
+
+_RANK = {
+    geo.GeoprivacyLevel.OPEN: 0,
+    geo.GeoprivacyLevel.OBSCURED: 1,
+    geo.GeoprivacyLevel.PRIVATE: 2,
+}
+
+
+def _effective(observation: Observation) -> geo.GeoprivacyLevel:
+    return geo.effective_level(
+        observation.geoprivacy, forced_obscured=observation.geoprivacy_forced
+    )
+
+
+def public_point_seed(observation: Observation) -> bytes:
+    """The secret seed of the observation's public point: keyed with SECRET_KEY and taken from
+    the first version of the observation, so every version is published at the same point."""
+    root = observation
+    seen = {root.pk}
+    while root.deprecates_id is not None and root.deprecates_id not in seen:
+        earlier = root.deprecates
+        if earlier is None:
+            break
+        seen.add(earlier.pk)
+        root = earlier
+    key = settings.SECRET_KEY.encode("utf-8")
+    message = f"observation-public-point:v1:{root.form_id}:{root.instance_id}".encode()
+    return hmac.new(key, message, hashlib.sha256).digest()
+
+
+def observation_apply_geoprivacy(
+    observation: Observation, *, level: str, forced: bool, save: bool
+) -> bool:
+    """Set the geoprivacy and recompute the public location and its H3 cells from the true
+    point; return True when anything changed (and, with `save`, store it).
+
+    open → the true point; obscured → a point inside the fixed ~0.2° cell of the true point,
+    drawn from a secret per-observation seed (so it never depends on where in the cell the true
+    point is, and toggling back and forth always gives the same point); private → nothing.
+    """
+    before = (
+        observation.geoprivacy,
+        observation.geoprivacy_forced,
+        observation.public_latitude,
+        observation.public_longitude,
+    )
+    observation.geoprivacy = geo.effective_level(level).value
+    observation.geoprivacy_forced = bool(forced) and level != geo.GeoprivacyLevel.PRIVATE
+    public = None
+    if observation.latitude is not None and observation.longitude is not None:
+        public = geo.public_location(
+            observation.geoprivacy,
+            observation.latitude,
+            observation.longitude,
+            seed=public_point_seed(observation),
+            forced_obscured=observation.geoprivacy_forced,
+            accuracy_m=observation.accuracy,
+        )
+    indexes = geo.location_indexes(public.latitude, public.longitude) if public else {}
+    observation.public_latitude = public.latitude if public else None
+    observation.public_longitude = public.longitude if public else None
+    for resolution in geo.INDEX_RESOLUTIONS:
+        setattr(observation, f"public_h3_res{resolution}", indexes.get(resolution, ""))
+    after = (
+        observation.geoprivacy,
+        observation.geoprivacy_forced,
+        observation.public_latitude,
+        observation.public_longitude,
+    )
+    if save and before != after and observation.pk is not None:
+        fields = ["geoprivacy", "geoprivacy_forced", "public_latitude", "public_longitude"]
+        fields += [f"public_h3_res{resolution}" for resolution in geo.INDEX_RESOLUTIONS]
+        observation.save(update_fields=fields)
+    return before != after
+
+
+def _protect_earlier_versions(observation: Observation) -> None:
+    """Make every earlier version at least as private as the new one, so an edit that obscures
+    an observation cannot be undone by looking at its history."""
+    level = _effective(observation)
+    earlier = observation.deprecates
+    seen = {observation.pk}
+    while earlier is not None and earlier.pk not in seen:
+        seen.add(earlier.pk)
+        if _RANK[_effective(earlier)] < _RANK[level]:
+            observation_apply_geoprivacy(earlier, level=level.value, forced=False, save=True)
+        earlier = earlier.deprecates
+
+
+@transaction.atomic
+def observation_geoprivacy_change(
+    *, actor: Any, observation: Observation, geoprivacy: str
+) -> Observation:
+    """The observer changes the geoprivacy of their observation (and of its earlier versions
+    when the new level is stricter); a sensitive category still forces obscured."""
+    permissions.require(actor, "project.view", observation.project)
+    if not (getattr(actor, "is_authenticated", False) and observation.observer_id == actor.pk):
+        permissions.require(actor, "observation.moderate", observation)
+    if geoprivacy not in Observation.Geoprivacy.values:
+        raise InvalidInputError(
+            _("Choose open, obscured or private."),
+            code="invalid_geoprivacy",
+            details={"geoprivacy": [_("Choose open, obscured or private.")]},
+        )
+    forced = answers_are_sensitive(
+        observation.answers, sensitive_categories_of(observation.project)
+    )
+    before = observation.geoprivacy
+    observation_apply_geoprivacy(observation, level=geoprivacy, forced=forced, save=True)
+    if observation.deprecates_id is not None:
+        _protect_earlier_versions(observation)
+    audit_record(
+        actor=actor,
+        action="observation.geoprivacy_changed",
+        target=observation,
+        details={"from": before, "to": observation.geoprivacy},
+    )
+    return observation
+
+
+OUTLIER_HISTORY = 500
+NUMERIC_TYPES = frozenset({"integer", "decimal", "range"})
+DATE_TYPES = frozenset({"date", "datetime"})
+
+
+def _plausibility_warnings(observation: Observation, form_version: FormVersion) -> list[Any]:
+    project = observation.project
+    kinds = {
+        str(row["name"]): base_type(row)[0]
+        for row, inner in survey_questions(list(form_version.source.get("survey") or []))
+        if not inner
+    }
+    numbers: dict[str, float] = {}
+    moments: list[tuple[str | None, Any]] = []
+    if observation.observed_at is not None:
+        moments.append((None, observation.observed_at))
+    for name, value in observation.answers.items():
+        kind = kinds.get(name)
+        if kind in NUMERIC_TYPES and (number := plausibility.as_number(value)) is not None:
+            numbers[name] = number
+        elif kind in DATE_TYPES and isinstance(value, str):
+            moment = parse_datetime(value) if kind == "datetime" else parse_date_safely(value)
+            if moment is not None:
+                moments.append((name, moment))
+    history: dict[str, list[float]] = {name: [] for name in numbers}
+    if numbers:
+        for stored in (
+            Observation.objects.filter(form=observation.form, deprecated_by__isnull=True)
+            .exclude(status=Observation.Status.REJECTED)
+            .order_by("-id")
+            .values_list("answers", flat=True)[:OUTLIER_HISTORY]
+        ):
+            for name, values in history.items():
+                number = plausibility.as_number((stored or {}).get(name))
+                if number is not None:
+                    values.append(number)
+    extent = (project.extent_west, project.extent_south, project.extent_east, project.extent_north)
+    return plausibility.plausibility_warnings(
+        latitude=observation.latitude,
+        longitude=observation.longitude,
+        area=project.geographic_extent,
+        bbox=None if None in extent else extent,  # type: ignore[arg-type]
+        moments=moments,
+        now=timezone.now(),
+        project_start=project.start_date,
+        numbers=numbers,
+        history=history,
+    )
+
+
+def parse_date_safely(value: str) -> Any:
+    try:
+        return parse_date(value)
+    except ValueError:
+        return None
 
 
 def _same_or_conflict(
@@ -231,6 +442,7 @@ class Submission:
     deprecated_id: str | None = None
     observed_at: datetime | None = None
     location: Location | None = None
+    geoprivacy: str | None = None
 
 
 @dataclass(frozen=True)
@@ -291,6 +503,7 @@ def observation_submit_batch(
                 deprecated_id=item.deprecated_id,
                 observed_at=item.observed_at,
                 location=item.location,
+                geoprivacy=item.geoprivacy,
             )
         except ConflictError as error:
             results.append(BatchResult(

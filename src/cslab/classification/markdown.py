@@ -1,0 +1,16 @@
+"""Render the Markdown of tutorials and field guides to safe HTML.
+
+Raw HTML in the source is escaped, not passed through, and markdown-it refuses `javascript:`
+and similar links; images are allowed (field guides show example photos).
+"""
+
+from django.utils.safestring import SafeString, mark_safe
+from markdown_it import MarkdownIt
+
+_renderer = MarkdownIt("commonmark", {"html": False, "linkify": False})
+
+
+def render_markdown(source: str) -> SafeString:
+    """Return the HTML of a Markdown text, safe to put in a page."""
+    html: str = _renderer.render(source or "")
+    return mark_safe(html)  # noqa: S308 (raw HTML is escaped above)

@@ -1,0 +1,121 @@
+"""API routes for observation media: attach a file, list an observation's files (thin handlers).
+
+Register with `api.add_router("/", media_router)` after
+`from cslab.collection.api_media import router as media_router`.
+"""
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from django.urls import reverse
+from ninja import Router, Schema, Status, params
+from ninja.files import UploadedFile
+from pydantic import Field
+
+from cslab.api.auth import ANYONE, SIGNED_IN, ApiRequest
+from cslab.collection import media_selectors, selectors
+from cslab.collection.models import Media
+from cslab.collection.services.media import media_attach
+from cslab.projects.selectors import project_get_for_viewing
+
+router = Router(tags=["observation media"], auth=SIGNED_IN)
+
+
+class MediaOut(Schema):
+    name: str = Field(..., description="The file name the answers use.")
+    kind: Media.Kind
+    content_type: str = Field(..., description="The type found by checking the content.")
+    size: int = Field(..., description="Size of the file as received, in bytes.")
+    sha256: str = Field(..., description="SHA-256 of the file as received.")
+    width: int | None = Field(None, description="Width of the public copy of a photo.")
+    height: int | None = Field(None, description="Height of the public copy of a photo.")
+    url: str = Field(..., description="The public copy (photos re-encoded without metadata).")
+    thumbnail_url: str | None = Field(None, description="A 320-pixel thumbnail (photos).")
+    original_url: str | None = Field(
+        None,
+        description="The file as received (may hold GPS); only for people who may see the "
+        "observation's true location.",
+    )
+    created_at: datetime
+
+
+def _media_out(media: Media, *, with_original: bool) -> dict[str, Any]:
+    url = reverse("observation_media", args=[media.observation_id, media.name])
+    return {
+        "name": media.name,
+        "kind": media.kind,
+        "content_type": media_selectors.public_content_type(media),
+        "size": media.size,
+        "sha256": media.sha256,
+        "width": media.width,
+        "height": media.height,
+        "url": url,
+        "thumbnail_url": f"{url}?size=thumb" if media.thumbnail else None,
+        "original_url": f"{url}?size=original" if with_original else None,
+        "created_at": media.created_at,
+    }
+
+
+@router.post(
+    "/projects/{slug}/observations/{observation_id}/media",
+    response={200: MediaOut, 201: MediaOut},
+    summary="Attach a photo, recording or file to an observation",
+)
+def attach(
+    request: ApiRequest,
+    slug: str,
+    observation_id: int,
+    file: Annotated[UploadedFile, params.File(description="The photo, recording or file.")],
+    name: Annotated[
+        str | None,
+        params.Form(
+            max_length=255, description="The file name the answers use (default: the upload's)."
+        ),
+    ] = None,
+) -> Any:
+    """Send the file as multipart/form-data field `file`, with `name` the file name the
+    answers use (default: the uploaded file's name). The observer (while they may submit to
+    the project), the project's owners and researchers and Lab staff may attach.
+
+    The type is decided by the content, not the name: photos (JPEG, PNG, WebP, GIF, AVIF),
+    audio (MP3, AAC, M4A, 3GPP, Ogg, WAV, WebM, AMR), video (MP4, QuickTime, 3GPP, WebM),
+    PDF, CSV and plain text. SVG, HTML, XML, programs, scripts, archives and unknown types
+    are refused with 400 `media_refused`; files over the limit of their kind (photos 20 MB,
+    audio 50 MB, video 100 MB, other 10 MB by default) with 400 `media_too_large`.
+
+    201 with the new media; 200 with the stored one when the same bytes were already
+    attached under this name (safe to retry); 409 `media_conflict` when other bytes are.
+    Photos are re-encoded for the public without EXIF/GPS; the original stays private."""
+    project = project_get_for_viewing(user=request.auth, slug=slug)
+    observation = selectors.observation_get_for_viewing(
+        user=request.auth, project=project, observation_id=observation_id
+    )
+    media, created = media_attach(
+        actor=request.auth,
+        observation=observation,
+        name=name or file.name or "",
+        uploaded_file=file,
+    )
+    with_original = media_selectors.may_see_original(user=request.auth, observation=observation)
+    return Status(201 if created else 200, _media_out(media, with_original=with_original))
+
+
+@router.get(
+    "/projects/{slug}/observations/{observation_id}/media",
+    auth=ANYONE,
+    response=list[MediaOut],
+    summary="An observation's photos, recordings and files",
+)
+def list_media(request: ApiRequest, slug: str, observation_id: int) -> Any:
+    """Everyone who may see the observation gets the public URLs; `original_url` is set only
+    for people who may see its true location (the observer, the project's owners and
+    researchers, Lab staff)."""
+    project = project_get_for_viewing(user=request.auth, slug=slug)
+    observation = selectors.observation_get_for_viewing(
+        user=request.auth, project=project, observation_id=observation_id
+    )
+    with_original = media_selectors.may_see_original(user=request.auth, observation=observation)
+    return [
+        _media_out(media, with_original=with_original)
+        for media in observation.media.order_by("name")
+    ]

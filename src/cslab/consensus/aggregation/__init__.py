@@ -1,0 +1,41 @@
+"""Pure aggregation methods: integer-coded answers in, labels, posteriors and skills out.
+
+No ORM, settings or clock here; see `common` for the input, the result and the tie policy.
+"""
+
+from cslab.consensus.aggregation.common import (
+    TIE_TOLERANCE,
+    AggregationError,
+    AggregationResult,
+    Answers,
+    pick_labels,
+)
+from cslab.consensus.aggregation.dawid_skene import dawid_skene, one_coin_dawid_skene
+from cslab.consensus.aggregation.mace import mace
+from cslab.consensus.aggregation.taxon import (
+    NO_TAXON,
+    CommunityTaxonResult,
+    ancestor_table,
+    community_taxon,
+    parents_from_paths,
+)
+from cslab.consensus.aggregation.voting import gold_accuracy, majority_vote, weighted_majority_vote
+
+__all__ = [
+    "NO_TAXON",
+    "TIE_TOLERANCE",
+    "AggregationError",
+    "AggregationResult",
+    "Answers",
+    "CommunityTaxonResult",
+    "ancestor_table",
+    "community_taxon",
+    "dawid_skene",
+    "gold_accuracy",
+    "mace",
+    "majority_vote",
+    "one_coin_dawid_skene",
+    "parents_from_paths",
+    "pick_labels",
+    "weighted_majority_vote",
+]

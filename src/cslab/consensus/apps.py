@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ConsensusConfig(AppConfig):
+    name = "cslab.consensus"
+    label = "consensus"
+    verbose_name = _("Consensus")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,46 @@
+"""The actor an app user's requests run as.
+
+An app user is no person: it has no account, no site role and no membership. It acts on its
+own project only, with the rights of a team member ("member" role), so the collection rules
+("project.view", "observation.submit") apply to it unchanged. The role is put into the
+project's per-user role cache (`Project.project_role_for`), keyed by a pk that no user can have;
+on any other project the actor has no role at all. The actor is authenticated but not a `User`,
+so `observation_submit` records no observer for it: the app user is recorded beside the
+observation instead (`AppUserSubmission`).
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from cslab.core.roles import ProjectRole
+from cslab.openrosa.models import AppUser
+
+
+@dataclass(frozen=True, eq=False)
+class AppUserActor:
+    app_user: AppUser
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_superuser(self) -> bool:
+        return False
+
+    @property
+    def is_active(self) -> bool:
+        return self.app_user.is_active
+
+    @property
+    def pk(self) -> tuple[str, int]:
+        return ("app-user", self.app_user.pk)
+
+    def enter(self, project: Any) -> None:
+        """Give the actor its member role on this project instance (its own project only)."""
+        if project.pk == self.app_user.project_id:
+            cache: dict[Any, Any] = project.__dict__.setdefault("_role_cache", {})
+            cache[self.pk] = ProjectRole.MEMBER
+
+    def __str__(self) -> str:
+        return f"app user {self.app_user.name}"

@@ -1,0 +1,87 @@
+"""Who is asking: a signed-in session, HTTP Digest credentials, or an app user's token URL."""
+
+import hashlib
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+from cslab.openrosa import digest
+from cslab.openrosa.actors import AppUserActor
+from cslab.openrosa.models import DigestCredential
+from cslab.openrosa.selectors import app_user_get_by_token
+
+
+@dataclass(frozen=True)
+class DigestRefusal:
+    """No acceptable credentials: answer 401 with this challenge."""
+
+    challenge: str
+
+
+def _failure_key(username: str) -> str:
+    return "openrosa-digest-failures:" + hashlib.sha256(username.lower().encode()).hexdigest()
+
+
+def _failures_exceeded(username: str) -> bool:
+    return bool(int(cache.get(_failure_key(username), 0)) >= settings.LOGIN_FAILURE_LIMIT)
+
+
+def _count_failure(username: str) -> None:
+    key = _failure_key(username)
+    window = settings.LOGIN_FAILURE_WINDOW_MINUTES * 60
+    if cache.add(key, 1, timeout=window):
+        return
+    try:
+        cache.incr(key)
+    except ValueError:  # expired in between
+        cache.set(key, 1, timeout=window)
+
+
+def user_from_digest(request: HttpRequest) -> Any:
+    """Return the user whose valid Digest credentials the request carries, or a refusal.
+
+    A signed nonce younger than `digest.NONCE_LIFETIME_SECONDS` is accepted (no nonce-count
+    bookkeeping); an older one gets a challenge marked stale, which clients answer with the
+    same password without asking. Failed attempts count against the username like failed
+    web sign-ins (LOGIN_FAILURE_LIMIT per LOGIN_FAILURE_WINDOW_MINUTES).
+    """
+    now = time.time()
+    secret = settings.SECRET_KEY
+    header = request.headers.get("Authorization", "")
+    credentials = digest.parse_authorization(header) if header else None
+    if credentials is None:
+        return DigestRefusal(digest.challenge(secret=secret, now=now))
+    if _failures_exceeded(credentials.username):
+        return DigestRefusal(digest.challenge(secret=secret, now=now))
+    age = digest.nonce_age(credentials.nonce, secret=secret, now=now)
+    stored = (
+        DigestCredential.objects.select_related("user")
+        .filter(username__iexact=credentials.username)
+        .first()
+    )
+    user = stored.user if stored is not None else None
+    valid = (
+        age is not None
+        and stored is not None
+        and user is not None
+        and user.is_active
+        and stored.username == user.email
+        and urlsplit(credentials.uri).path == request.path
+        and digest.response_is_valid(credentials, ha1_hex=stored.ha1, method=request.method or "")
+    )
+    if not valid:
+        _count_failure(credentials.username)
+        return DigestRefusal(digest.challenge(secret=secret, now=now))
+    if age is None or age > digest.NONCE_LIFETIME_SECONDS:
+        return DigestRefusal(digest.challenge(secret=secret, now=now, stale=True))
+    return user
+
+
+def actor_for_token(*, token: str, slug: str) -> AppUserActor:
+    """Return the actor of an active app user's token URL; NotFoundError otherwise."""
+    return AppUserActor(app_user_get_by_token(token=token, slug=slug))

@@ -1,0 +1,106 @@
+"""Receiving an OpenRosa submission: its XML becomes an observation, its parts its media."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
+
+from cslab.collection.models import Observation
+from cslab.collection.services.media import media_attach
+from cslab.collection.services.observations import observation_submit
+from cslab.core import permissions
+from cslab.core.errors import InvalidInputError, PermissionDeniedError
+from cslab.openrosa import documents
+from cslab.openrosa.actors import AppUserActor
+from cslab.openrosa.models import AppUserSubmission
+from cslab.openrosa.selectors import form_version_for_submission
+from cslab.projects.models import Project
+
+# The largest XML part read at all; the answers themselves may be at most 1 MB.
+MAX_XML_BYTES = 2 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class SubmissionResult:
+    observation: Observation
+    created: bool
+    attached: int
+
+
+def openrosa_submission_receive(
+    *,
+    actor: Any,
+    project: Project,
+    xml: bytes,
+    attachments: dict[str, UploadedFile],
+) -> SubmissionResult:
+    """Store one OpenRosa submission and the attachments it names; safe to repeat.
+
+    The root element's `id` and `version` name the form version (unknown ones raise
+    InvalidInputError `unknown_form`); `meta/instanceID` and `meta/deprecatedID` key and link
+    the observation. An identical resubmission stores nothing twice but adds attachments not
+    yet stored, which is also how the parts of a split upload (`*isIncomplete*`) come
+    together. Attachments are stored only under file names the answers use; other parts are
+    ignored. Errors of `observation_submit` and `media_attach` propagate unchanged.
+    """
+    permissions.require(actor, "project.view", project)
+    permissions.require(actor, "observation.submit", project)
+    try:
+        document = documents.submission_read(xml)
+    except documents.SubmissionXmlError as error:
+        raise InvalidInputError(
+            _("The submission is not a valid form instance: %(error)s") % {"error": error},
+            code="invalid_submission",
+        ) from None
+    version = form_version_for_submission(
+        user=actor, project=project, form_id=document.form_id, version=document.version
+    )
+    if version is None:
+        raise InvalidInputError(
+            _("This project has no published form “%(form)s” in version “%(version)s”.")
+            % {"form": document.form_id, "version": document.version or "?"},
+            code="unknown_form",
+        )
+    version.form.project = project  # the instance whose role cache the actor entered
+    answers = documents.answers_from(document.root, version.source)
+    observation, created = observation_submit(
+        actor=actor,
+        form_version=version,
+        instance_id=document.instance_id,
+        answers=answers,
+        deprecated_id=document.deprecated_id,
+    )
+    app_user = actor.app_user if isinstance(actor, AppUserActor) else None
+    if app_user is not None and created:
+        AppUserSubmission.objects.create(app_user=app_user, observation=observation)
+    attached = 0
+    for name, uploaded_file in attachments.items():
+        if name not in document.file_names:
+            continue
+        _media, stored = _attach(actor, observation, name, uploaded_file, created=created)
+        attached += stored
+    return SubmissionResult(observation=observation, created=created, attached=attached)
+
+
+def _attach(
+    actor: Any, observation: Observation, name: str, uploaded_file: UploadedFile, *, created: bool
+) -> tuple[Any, bool]:
+    if isinstance(actor, AppUserActor):
+        # An app user may add files to what it sent itself; the collection rule for
+        # attaching knows observers, and an app user's observation has none.
+        sent_by_it = (
+            created
+            or AppUserSubmission.objects.filter(
+                app_user=actor.app_user, observation=observation
+            ).exists()
+        )
+        if not sent_by_it:
+            raise PermissionDeniedError(_("Another device sent this submission."))
+        return media_attach(
+            actor=None, observation=observation, name=name, uploaded_file=uploaded_file,
+            trusted=True,
+        )  # fmt: skip
+    return media_attach(
+        actor=actor, observation=observation, name=name, uploaded_file=uploaded_file
+    )

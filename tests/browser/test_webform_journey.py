@@ -1,0 +1,314 @@
+"""The web form in a real browser: a volunteer on a phone fills in a form with a photo and a
+map pin, once online and once offline (the outbox keeps it) and then online again, and finds
+the observations on the project's map. Also the browser's expression evaluator, case by case.
+"""
+
+import io
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from PIL import Image
+from playwright.sync_api import expect
+
+from cslab.collection.demo import workbook_bytes
+from cslab.collection.models import Media, Observation
+from cslab.collection.services.forms import form_publish_xlsform
+from cslab.collection.services.observations import observation_submit
+from cslab.core.roles import ProjectRole
+from cslab.projects.models import Membership, Project
+from tests.browser.conftest import PHONE
+from tests.factories import UserFactory
+from tests.projects.factories import ProjectFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+Check = Callable[[Any], None]
+STATIC = Path(__file__).resolve().parents[2] / "src" / "cslab" / "collection" / "static"
+EXPRESSIONS_JS = STATIC / "collection" / "webform" / "expressions.js"
+
+
+EN = "label::English (en)"
+NL = "label::Nederlands (nl)"
+JOURNEY_FORM = {
+    "survey": [
+        {"type": "text", "name": "place", EN: "Place", NL: "Plek", "required": "yes"},
+        {"type": "integer", "name": "count", EN: "How many?", NL: "Hoeveel?", "required": "yes",
+         "constraint": ". > 0", "constraint_message::English (en)": "Count at least one bird.",
+         "constraint_message::Nederlands (nl)": "Tel minstens één vogel."},
+        {"type": "select_one species", "name": "species", EN: "Species", NL: "Soort"},
+        {"type": "text", "name": "other", EN: "Which other species?", NL: "Welke andere soort?",
+         "relevant": "${species} = 'other'"},
+        {"type": "geopoint", "name": "location", EN: "Where did you see them?", NL: "Waar?"},
+        {"type": "image", "name": "photo", EN: "Photo", NL: "Foto"},
+        {"type": "text", "name": "story", EN: "What happened?", NL: "Wat gebeurde er?",
+         "appearance": "multiline"},
+        {"type": "audio", "name": "voice", EN: "Tell it (optional)", NL: "Vertel het (mag)"},
+        {"type": "note", "name": "tally", EN: "You counted ${count} birds.",
+         NL: "U telde ${count} vogels."},
+        {"type": "begin_repeat", "name": "nests", EN: "Nests", NL: "Nesten"},
+        {"type": "integer", "name": "eggs", EN: "Eggs in the nest", NL: "Eieren in het nest"},
+        {"type": "end_repeat"},
+    ],
+    "choices": [
+        {"list_name": "species", "name": "robin", EN: "Robin", NL: "Roodborst"},
+        {"list_name": "species", "name": "other", EN: "Other", NL: "Andere"},
+    ],
+    "settings": [{"form_id": "garden_birds", "form_title": "Garden birds", "version": "1",
+                  "default_language": "English (en)"}],
+}  # fmt: skip
+
+
+def journey_form_bytes() -> bytes:
+    return workbook_bytes(JOURNEY_FORM)
+
+
+def jpeg_bytes(colour: tuple[int, int, int] = (200, 120, 40)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), colour).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+def signed_in_page(new_page: Callable[..., Any], live_server: Any, user: Any) -> Any:
+    """A phone-sized page whose browser holds a session of `user` (no log-in form needed)."""
+    client = Client()
+    client.force_login(user)
+    page = new_page(PHONE)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    # No map tiles from the internet in tests: the map works without them.
+    page.context.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+    return page
+
+
+def fill_observation(
+    page: Any, *, place: str, count: str, photo: bytes, pin: dict[str, int]
+) -> None:
+    expect(page.locator("#webform")).to_have_attribute("data-ready", "true")
+    page.get_by_role("textbox", name=re.compile("^Place")).fill(place)
+    page.get_by_label("How many?").fill(count)
+    page.get_by_role("radio", name="Robin").check()
+    page.get_by_label("Photo").set_input_files(
+        files=[{"name": "bird.jpg", "mimeType": "image/jpeg", "buffer": photo}]
+    )
+    expect(page.get_by_role("img", name=re.compile("bird.jpg"))).to_be_visible()
+    page.locator("#webform-map").click(position=pin)
+    expect(page.locator("#webform-latitude")).not_to_have_value("")
+    page.get_by_label("What happened?").fill("A robin sang on the fence while I waited.")
+
+
+@pytest.fixture
+def project(db: Any) -> Project:
+    project: Project = ProjectFactory(public=True, name="Garden birds", slug="garden-birds")
+    project.centre_latitude = 52.09
+    project.centre_longitude = 5.12
+    project.save(update_fields=["centre_latitude", "centre_longitude"])
+    form_publish_xlsform(
+        actor=None, project=project, file_name="birds.xlsx", content=journey_form_bytes()
+    )
+    return project
+
+
+def test_a_volunteer_fills_the_web_form_online_and_offline_and_finds_it_on_the_map(
+    new_page: Callable[..., Any], live_server: Any, project: Project, assert_accessible: Check
+) -> None:
+    volunteer = UserFactory()
+    Membership.objects.create(project=project, user=volunteer, role=ProjectRole.MEMBER)
+    page = signed_in_page(new_page, live_server, volunteer)
+    fill_url = f"/projects/{project.slug}/forms/garden_birds/fill/"
+
+    # Online: the form sends at once.
+    page.goto(fill_url)
+    expect(page.locator("#webform")).to_have_attribute("data-ready", "true")
+    assert_accessible(page)
+    # A rule checked in the browser: a count must be positive.
+    page.get_by_label("How many?").fill("0")
+    page.get_by_label("How many?").blur()
+    expect(page.get_by_text("Count at least one bird.")).to_be_visible()
+    fill_observation(
+        page, place="Back garden", count="2", photo=jpeg_bytes(), pin={"x": 120, "y": 100}
+    )
+    page.get_by_role("button", name="Save and send").click()
+    expect(page.locator("#webform-outbox-status")).to_have_text(
+        "No observations are waiting to be sent."
+    )
+    expect(page.locator("#webform-announcement")).to_contain_text("1 observation sent.")
+    assert_accessible(page)
+    first = Observation.objects.get()
+    assert first.answers["place"] == "Back garden"
+    assert first.answers["count"] == 2
+    assert first.instance_id.startswith("uuid:")
+    assert first.latitude is not None and first.longitude is not None
+    assert Media.objects.filter(observation=first, name=first.answers["photo"]).count() == 1
+
+    # Offline: the service worker serves the form, the outbox keeps the observation.
+    expect(page.locator("#webform")).to_have_attribute("data-offline-ready", "true")
+    page.reload()
+    expect(page.locator("#webform")).to_have_attribute("data-ready", "true")
+    page.context.set_offline(True)
+    offline_load = page.reload()
+    assert offline_load is not None and offline_load.from_service_worker
+    fill_observation(
+        page,
+        place="Allotment",
+        count="5",
+        photo=jpeg_bytes((30, 90, 200)),
+        pin={"x": 200, "y": 140},
+    )
+    page.get_by_role("radio", name=re.compile("^Obscured")).check()
+    page.get_by_role("button", name="Save and send").click()
+    expect(page.locator("#webform-outbox-status")).to_contain_text(
+        "1 observation waiting to be sent."
+    )
+    # It survives a reload while still offline.
+    page.reload()
+    expect(page.locator("#webform-outbox-status")).to_contain_text(
+        "1 observation waiting to be sent."
+    )
+    assert Observation.objects.count() == 1
+
+    # Back online: the outbox sends it, once, with its photo.
+    page.context.set_offline(False)
+    expect(page.locator("#webform-outbox-status")).to_have_text(
+        "No observations are waiting to be sent.", timeout=20_000
+    )
+    assert Observation.objects.count() == 2
+    second = Observation.objects.exclude(pk=first.pk).get()
+    assert second.answers["place"] == "Allotment"
+    assert Media.objects.filter(observation=second, name=second.answers["photo"]).count() == 1
+    assert second.instance_id != first.instance_id
+    assert (first.geoprivacy, second.geoprivacy) == ("open", "obscured")
+
+    # Both are on the project's map (the obscured one somewhere in its cell of about 0.2°,
+    # hence the wide box).
+    box = ",".join(
+        str(value)
+        for value in (
+            min(first.longitude, second.longitude) - 1,
+            min(first.latitude, second.latitude) - 1,
+            max(first.longitude, second.longitude) + 1,
+            max(first.latitude, second.latitude) + 1,
+        )
+    )
+    page.goto(f"/projects/{project.slug}/observations/map/?bbox={box}")
+    expect(page.locator("#observation-map-summary")).to_contain_text("2 observations in view")
+    assert_accessible(page)
+
+
+def test_the_web_form_checks_rules_keeps_a_draft_and_reports_a_conflict(
+    new_page: Callable[..., Any], live_server: Any, project: Project, assert_accessible: Check
+) -> None:
+    volunteer = UserFactory()
+    Membership.objects.create(project=project, user=volunteer, role=ProjectRole.MEMBER)
+    page = signed_in_page(new_page, live_server, volunteer)
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.on("console", lambda message: print("CONSOLE", message.text))
+    page.on("pageerror", lambda error: print("PAGEERROR", error))
+    page.goto(f"/projects/{project.slug}/forms/garden_birds/fill/")
+    expect(page.locator("#webform")).to_have_attribute("data-ready", "true")
+
+    # Sending an empty form lists what is missing, with links to the questions.
+    page.get_by_role("button", name="Save and send").click()
+    problems = page.locator("#webform-problems")
+    expect(problems).to_be_focused()
+    expect(problems.get_by_role("link")).to_have_count(2)
+    expect(problems).to_contain_text("Place")
+    assert_accessible(page)
+
+    # Relevance: the follow-up question appears only for "Other".
+    page.get_by_role("textbox", name=re.compile("^Place")).fill("Pond")
+    page.get_by_label("How many?").fill("3")
+    follow_up = page.get_by_label("Which other species?")
+    expect(follow_up).to_be_hidden()
+    page.get_by_role("radio", name="Other").check()
+    expect(follow_up).to_be_visible()
+    page.get_by_role("radio", name="Robin").check()
+    expect(follow_up).to_be_hidden()
+    # A note shows answers; a repeat grows on request.
+    expect(page.get_by_text("You counted 3 birds.")).to_be_visible()
+    page.get_by_role("button", name="Add another: Nests").click()
+    expect(page.get_by_text("Nests 2", exact=True)).to_be_focused()
+    page.get_by_label("Eggs in the nest").nth(1).fill("4")
+
+    # The draft outlives a reload, with the same instance ID.
+    draft_id = "() => CslabQueue.draftGet('garden-birds/garden_birds').then(d => d && d.instanceId)"
+    page.wait_for_function(draft_id)
+    instance_id = page.evaluate(draft_id)
+    page.reload()
+    expect(page.locator("#webform")).to_have_attribute("data-ready", "true")
+    expect(page.locator("#webform-announcement")).to_contain_text("Your draft from")
+    expect(page.get_by_role("textbox", name=re.compile("^Place"))).to_have_value("Pond")
+    expect(page.get_by_label("Eggs in the nest").nth(1)).to_have_value("4")
+    assert page.evaluate(draft_id) == instance_id
+
+    # The questions in Dutch.
+    page.get_by_label("Language of the questions").select_option("Nederlands (nl)")
+    expect(page.get_by_role("textbox", name=re.compile("^Plek"))).to_have_value("Pond")
+    page.get_by_label("Language of the questions").select_option("English (en)")
+
+    # Someone else's observation already holds this ID: the outbox says so and keeps it.
+    version = project.forms.get().versions.get()
+    observation_submit(actor=volunteer, form_version=version, instance_id=instance_id,
+                       answers={"place": "Elsewhere", "count": 1})  # fmt: skip
+    page.get_by_role("button", name="Save and send").click()
+    expect(page.locator("#webform")).to_have_attribute("data-outbox-kept", "1")
+    expect(page.locator("#webform-outbox-list")).to_contain_text("different observation")
+    assert Observation.objects.get().answers["place"] == "Elsewhere"
+    assert_accessible(page)
+    page.get_by_role("button", name="Discard").click()
+    expect(page.locator("#webform-outbox-status")).to_have_text(
+        "No observations are waiting to be sent."
+    )
+    expect(page.locator("#webform")).to_have_attribute("data-outbox-kept", "0")
+
+
+EXPRESSION_CASES = [
+    (". >= 0 and . <= 10", {}, "7", True),
+    ("${bees} > 2", {"bees": "5"}, "", True),
+    ("${bees} > 2", {"bees": ""}, "", False),
+    ("${bees} * 2", {"bees": "5"}, "", 10),
+    ("selected(${many}, 'b')", {"many": "a b c"}, "", True),
+    ("count-selected(${many})", {"many": "a b c"}, "", 3),
+    ("string-length(.)", {}, "héllo", 5),
+    ("regex(., '^[0-9]{4}[A-Z]{2}$')", {}, "3511AB", True),
+    ("if(${bees} > 3, 'many', 'few')", {"bees": "2"}, "", "few"),
+    ("coalesce(${empty}, 'fallback')", {"empty": ""}, "", "fallback"),
+    ("concat(${plant}, '-', ${bees})", {"plant": "lavender", "bees": "5"}, "", "lavender-5"),
+    ("int(7.9)", {}, "", 7),
+    ("number('3.5') + 1", {}, "", 4.5),
+    ("not(${empty} = '')", {"empty": ""}, "", False),
+    ("${day} <= '2024-05-01'", {"day": "2024-04-30"}, "", True),
+    (". <= today()", {}, "2000-01-01", True),
+    ("${a} = 'yes' or ${b} != 'no'", {"a": "no", "b": "no"}, "", False),
+    ("10 div 4 + 10 mod 4", {}, "", 4.5),
+    ("-${bees} + 1", {"bees": "5"}, "", -4),
+    ("string-length(now()) > 18", {}, "", True),
+]
+
+
+def test_the_browser_evaluates_xlsform_expressions_like_the_server(page: Any) -> None:
+    page.set_content("<!DOCTYPE html><title>expressions</title><p>test</p>")
+    page.add_script_tag(content=EXPRESSIONS_JS.read_text())
+    for expression, values, current, expected in EXPRESSION_CASES:
+        result = page.evaluate(
+            "([expression, values, current]) => CslabExpressions.evaluate(expression, "
+            "{lookup: (name) => values[name], current: current})",
+            [expression, values, current],
+        )
+        assert result == expected, expression
+    error = page.evaluate(
+        "() => { try { CslabExpressions.evaluate('unknown(1)', {}); return ''; }"
+        " catch (error) { return error.name; } }"
+    )
+    assert error == "ExpressionError"

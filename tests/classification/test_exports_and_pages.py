@@ -1,0 +1,170 @@
+"""Exports (flat CSV, marks CSV, results with every class probability) and the pages."""
+
+import csv
+import io
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from cslab.classification.assignment import Identity
+from cslab.classification.models import Workflow
+from cslab.classification.services.classifications import classification_submit
+from cslab.classification.services.talk import hashtags_in, subject_comment_post
+from tests.classification.helpers import SPECIES_TASK, make_workflow
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+MARKING_TASK = {
+    "key": "T1",
+    "kind": "point",
+    "question": "Mark the insects",
+    "tools": [{"value": "insect", "label": "Insect"}],
+}
+
+
+def _download(client: Client, workflow: Workflow, name: str) -> str:
+    response = client.get(
+        f"/projects/{workflow.project.slug}/workflows/{workflow.slug}/export/{name}"
+    )
+    assert response.status_code == 200, response.content
+    return b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
+
+
+def test_exports_are_flat_with_marks_apart_and_every_class_probability() -> None:
+    workflow, subjects, owner = make_workflow(subjects=2, tasks=[SPECIES_TASK, MARKING_TASK])
+    answers = [("bee", [{"tool": "insect", "x": 0.5, "y": 0.5}]), ("=cmd", [])]
+    for label, marks in answers[:1]:
+        classification_submit(
+            identity=Identity(user=UserFactory()),
+            workflow=workflow,
+            subject=subjects[0],
+            answers={"T0": label, "T1": marks},
+        )
+    classification_submit(
+        identity=Identity(user=UserFactory()),
+        workflow=workflow,
+        subject=subjects[0],
+        answers={"T0": "hoverfly"},
+    )
+    client = Client()
+    client.force_login(owner)
+    rows = list(csv.DictReader(io.StringIO(_download(client, workflow, "classifications.csv"))))
+    assert [row["T0"] for row in rows] == ["bee", "hoverfly"]
+    assert rows[0]["T1.marks"] == "1"
+    assert not any(value.startswith(("{", "[")) for row in rows for value in row.values())
+    marks = list(csv.DictReader(io.StringIO(_download(client, workflow, "marks.csv"))))
+    assert [(mark["task"], mark["tool"], mark["x"]) for mark in marks] == [("T1", "insect", "0.5")]
+    results = list(csv.DictReader(io.StringIO(_download(client, workflow, "results.csv"))))
+    first = next(row for row in results if row["subject_id"] == str(subjects[0].pk))
+    assert (first["p_bee"], first["p_hoverfly"], first["p_butterfly"]) == (
+        "0.5000",
+        "0.5000",
+        "0.0000",
+    )
+    document = json.loads(_download(client, workflow, "results.json"))
+    assert document["classes"] == ["bee", "hoverfly", "butterfly"]
+    assert document["subjects"][0]["probabilities"]["butterfly"] == 0.0
+
+
+def test_volunteers_cannot_download_exports() -> None:
+    workflow, _subjects, _owner = make_workflow()
+    client = Client()
+    client.force_login(UserFactory())
+    response = client.get(
+        f"/projects/{workflow.project.slug}/workflows/{workflow.slug}/export/results.csv"
+    )
+    assert response.status_code == 403
+
+
+def test_the_classify_page_carries_tasks_tutorial_and_api_addresses() -> None:
+    workflow, _subjects, owner = make_workflow(tutorial="# Welcome\n\n<script>x</script> **Bees**")
+    client = Client()
+    client.force_login(UserFactory())
+    page = client.get(f"/projects/{workflow.project.slug}/workflows/{workflow.slug}/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'id="workflow-tasks"' in html and "Which insect is on the flower?" in html
+    assert "<strong>Bees</strong>" in html and "<script>x</script>" not in html
+    assert f"/workflows/{workflow.slug}/next" in html
+
+
+def test_a_researcher_creates_a_workflow_from_a_subject_set_on_the_page() -> None:
+    workflow, _subjects, owner = make_workflow(subjects=3)
+    subject_set = workflow.project.subject_sets.get()
+    client = Client()
+    client.force_login(owner)
+    response = client.post(
+        f"/projects/{workflow.project.slug}/workflows/new/",
+        {
+            "name": "Second look",
+            "question": "Is it blurry?",
+            "kind": "single",
+            "answers": "Yes\nNo\nNo",
+            "source": f"set:{subject_set.pk}",
+            "retirement_count": 3,
+            "activate": "on",
+        },
+    )
+    assert response.status_code == 302
+    created = Workflow.objects.get(name="Second look")
+    assert created.status == "active" and created.retirement_count == 3
+    assert [answer["value"] for answer in created.tasks[0]["answers"]] == ["yes", "no"]
+    assert created.subject_states.count() == 3
+
+
+def test_the_expert_queue_page_settles_a_disputed_subject() -> None:
+    workflow, subjects, owner = make_workflow(subjects=1)
+    for label in ("bee", "hoverfly"):
+        classification_submit(
+            identity=Identity(user=UserFactory()),
+            workflow=workflow,
+            subject=subjects[0],
+            answers={"T0": label},
+        )
+    client = Client()
+    client.force_login(owner)
+    url = f"/projects/{workflow.project.slug}/workflows/{workflow.slug}/review/"
+    assert f"Subject {subjects[0].external_id}" in client.get(url).content.decode()
+    response = client.post(url, {"subject_id": subjects[0].pk, "label": "hoverfly", "note": "x"})
+    assert response.status_code == 302
+    assert "No disputed subjects" in client.get(url).content.decode()
+
+
+def test_talk_indexes_hashtags() -> None:
+    workflow, subjects, _owner = make_workflow(subjects=1)
+    comment = subject_comment_post(
+        actor=UserFactory(),
+        subject=subjects[0],
+        text="A #Bumblebee? or a #hoverfly, #bumblebee again",
+    )
+    assert sorted(tag.tag for tag in comment.hashtags.all()) == ["bumblebee", "hoverfly"]
+    assert hashtags_in("no#tag here, but #yes") == ["yes"]
+
+
+def test_settings_page_changes_the_retirement_rule(settings: Any) -> None:
+    workflow, _subjects, owner = make_workflow()
+    client = Client()
+    client.force_login(owner)
+    url = f"/projects/{workflow.project.slug}/workflows/{workflow.slug}/settings/"
+    form = {
+        "name": workflow.name,
+        "status": "active",
+        "retirement_count": 8,
+        "consensus_agreeing": 3,
+        "consensus_confidence": 0.8,
+        "gold_rate_newcomer": 0.4,
+        "gold_rate_experienced": 0.1,
+        "gold_rate_experience": 50,
+        "assignment_order": "random",
+        "tutorial": "",
+        "field_guide": "",
+    }
+    assert client.post(url, form).status_code == 302
+    workflow.refresh_from_db()
+    assert (workflow.retirement_count, workflow.consensus_agreeing) == (8, 3)
+    assert workflow.assignment_order == "random"
+    half = {**form, "consensus_confidence": ""}
+    assert client.post(url, half).status_code == 400

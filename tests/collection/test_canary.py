@@ -1,0 +1,249 @@
+"""The canary: a known true point, planted obscured, private and sensitive, appears nowhere public.
+
+Observations at a distinctive true point (51.123456, 4.654321) with an exact time are planted
+in a public project whose default geoprivacy is obscured and which marks a species and a
+free-text question as sensitive. Then every surface the public can reach is fetched as an
+anonymous visitor, a signed-in outsider, and a member and a moderator of the project's team
+(who may see every status but not true locations):
+
+* every GET route of the API, taken from the OpenAPI document, with its path parameters filled
+  in ({slug}, {observation_id}, {form_id}, ...) and with and without filters;
+* every named cslab page that takes only parameters we can fill, found by walking the URL
+  resolver (project page, forms, observation table, map, observation pages, feeds, sitemap,
+  search, ...).
+
+The crawl is data-driven, so a surface added later is crawled without changing this test. It
+fails when any response contains the true coordinates in any of several spellings, the H3 cell
+of the true point, or the exact observation or submission time.
+"""
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from cslab.api.api import api
+from cslab.collection import geoprivacy
+from cslab.collection.demo import workbook_bytes
+from cslab.collection.models import Observation
+from cslab.collection.services.collection_settings import (
+    collection_settings_update,
+    sensitive_category_set,
+)
+from cslab.collection.services.forms import form_publish_xlsform
+from cslab.collection.services.observations import observation_submit
+from cslab.core.roles import ProjectRole
+from cslab.projects.models import Project
+from tests.factories import UserFactory
+from tests.projects.factories import MembershipFactory, ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+LATITUDE, LONGITUDE = 51.123456, 4.654321
+OBSERVED_AT = datetime(2026, 3, 14, 9, 26, 53, tzinfo=UTC)
+FORM = {
+    "survey": [
+        {"type": "select_one species", "name": "species", "label": "Species"},
+        {"type": "text", "name": "nest_note", "label": "Where is the nest?"},
+        {"type": "text", "name": "remarks", "label": "Remarks"},
+        {"type": "integer", "name": "count", "label": "How many?"},
+        {"type": "geopoint", "name": "where", "label": "Where?"},
+    ],
+    "choices": [
+        {"list_name": "species", "name": "bittern", "label": "Bittern"},
+        {"list_name": "species", "name": "mallard", "label": "Mallard"},
+    ],
+    "settings": [{"form_id": "canary_birds", "form_title": "Canary birds", "version": "1"}],
+}
+# Path parameters of API routes and pages we know how to fill.
+FILLABLE = {"slug", "observation_id", "form_id", "user_id", "question", "version"}
+
+
+def _canaries(observations: list[Observation]) -> dict[str, re.Pattern[str]]:
+    """What must not appear, each as a pattern that is not part of a longer number."""
+    cell9 = geoprivacy.location_indexes(LATITUDE, LONGITUDE)[9]
+    numbers = ["51.123456", "51.12346", "51.1235", "51.123", "4.654321", "4.65432", "4.6543",
+               "51,123456", "4,654321"]  # fmt: skip
+    found = {number: re.compile(rf"(?<![\d.,]){re.escape(number)}") for number in numbers}
+    found["geopoint answer"] = re.compile(re.escape(f"{LATITUDE} {LONGITUDE}"))
+    found["H3 res-9 cell of the true point"] = re.compile(re.escape(cell9))
+    # The exact times, in UTC and in Amsterdam time (+01:00 in March).
+    found["observation time"] = re.compile(r"09:26:53|10:26:53|09:26|10:26")
+    found["submission time"] = re.compile(r"07:4[0-9]:1[0-9]|08:4[0-9]:1[0-9]")
+    del observations
+    return found
+
+
+def _plant() -> dict[str, Any]:
+    project: Project = ProjectFactory(public=True, name="Canary marsh birds")
+    observer = UserFactory(profile_public=True, display_name="Marsh Observer")
+    MembershipFactory(project=project, user=observer, role=ProjectRole.MEMBER)
+    owner = project.initiator
+    collection_settings_update(actor=owner, project=project, default_geoprivacy="obscured")
+    sensitive_category_set(actor=owner, project=project, question="species", values=["bittern"])
+    sensitive_category_set(actor=owner, project=project, question="nest_note", values=[])
+    version = form_publish_xlsform(
+        actor=None, project=project, file_name="canary.xlsx", content=workbook_bytes(FORM)
+    )
+    answers = {
+        "species": "bittern",
+        "nest_note": f"Reed bed at {LATITUDE} {LONGITUDE}",
+        "remarks": f"GPS said {LATITUDE}, {LONGITUDE} (51.12346)",
+        "count": 2,
+        "where": f"{LATITUDE} {LONGITUDE} 1.0 4.0",
+    }
+    planted = []
+    for instance_id, extra in [
+        ("uuid:canary-default", {}),  # the project default: obscured
+        ("uuid:canary-private", {"geoprivacy": "private"}),
+        ("uuid:canary-forced", {"geoprivacy": "open"}),  # sensitive: forced obscured
+        ("uuid:canary-edit-1", {"geoprivacy": "open", "answers": {**answers, "species": "mallard",
+                                "nest_note": ""}}),  # open at first...
+        ("uuid:canary-edit-2", {"geoprivacy": "obscured", "deprecated_id": "uuid:canary-edit-1"}),
+    ]:  # fmt: skip
+        observation, _created = observation_submit(
+            actor=observer,
+            form_version=version,
+            instance_id=instance_id,
+            answers=extra.pop("answers", answers),
+            observed_at=OBSERVED_AT,
+            **extra,
+        )
+        planted.append(observation)
+    # Submitted at known moments (07:41:1x UTC), so the submission time can be looked for too.
+    for number, observation in enumerate(planted):
+        Observation.objects.filter(pk=observation.pk).update(
+            created_at=OBSERVED_AT.replace(hour=7, minute=41 + number, second=10 + number)
+        )
+    # A rejected one and an accepted one, so status-dependent surfaces show something.
+    Observation.objects.filter(pk=planted[1].pk).update(status="rejected")
+    Observation.objects.filter(pk=planted[0].pk).update(status="accepted")
+    for observation in planted:
+        observation.refresh_from_db()
+        assert observation.public_latitude != LATITUDE
+    return {"project": project, "observer": observer, "observations": planted, "form": version}
+
+
+def _api_urls(world: dict[str, Any]) -> list[str]:
+    """Every GET route of the API with its parameters filled, with and without filters."""
+    values = _values(world)
+    urls: list[str] = []
+    for path, operations in api.get_openapi_schema()["paths"].items():
+        if "get" not in operations:
+            continue
+        names = set(re.findall(r"{(\w+)}", path))
+        if names - FILLABLE:
+            continue
+        for filled in _fill(path, names, values):
+            urls.append(filled)
+            urls.append(f"{filled}?limit=200&bbox=4.0,51.0,5.0,51.5&zoom=18&from=2026-03-14")
+            urls.append(f"{filled}?zoom=5")
+    return urls
+
+
+def _values(world: dict[str, Any]) -> dict[str, list[str]]:
+    return {
+        "slug": [world["project"].slug],
+        "observation_id": [str(item.pk) for item in world["observations"]],
+        "form_id": ["canary_birds"],
+        "user_id": [str(world["observer"].pk)],
+        "question": ["species", "nest_note"],
+        "version": ["1"],
+    }
+
+
+def _fill(pattern: str, names: set[str], values: dict[str, list[str]]) -> list[str]:
+    filled = [pattern]
+    for name in sorted(names):
+        filled = [text.replace(f"{{{name}}}", value) for text in filled for value in values[name]]
+    return filled
+
+
+def _page_urls(world: dict[str, Any]) -> list[str]:
+    """Every named cslab page whose parameters we can fill (Django's own converters)."""
+    values = _values(world)
+    urls: set[str] = set()
+
+    def walk(patterns: list[Any], prefix: str) -> None:
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                module = getattr(pattern.urlconf_module, "__name__", "")
+                if module.startswith("cslab.") and "api" not in route:
+                    walk(pattern.url_patterns, route)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                if route.startswith("^") or "(?P" in route:
+                    continue  # a regular expression route; none of ours
+                names = set(re.findall(r"<(?:\w+:)?(\w+)>", route))
+                if names - FILLABLE:
+                    continue
+                plain = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
+                urls.update("/" + url for url in _fill(plain, names, values))
+
+    walk(get_resolver().url_patterns, "")
+    extra = ["/", "/sitemap.xml", "/projects/feed/", "/projects/?q=marsh", "/projects/?q=bittern"]
+    return sorted(urls | set(extra))
+
+
+def _viewers(world: dict[str, Any]) -> dict[str, Client]:
+    clients = {"anonymous": Client()}
+    outsider = Client()
+    outsider.force_login(UserFactory())
+    clients["outsider"] = outsider
+    for role in (ProjectRole.MEMBER, ProjectRole.MODERATOR):
+        person = UserFactory()
+        MembershipFactory(project=world["project"], user=person, role=role)
+        client = Client()
+        client.force_login(person)
+        clients[role] = client
+    return clients
+
+
+def test_the_true_point_appears_nowhere_the_public_or_the_team_without_rights_can_look() -> None:
+    world = _plant()
+    canaries = _canaries(world["observations"])
+    urls = _api_urls(world) + _page_urls(world)
+    leaks: list[str] = []
+    served: dict[str, int] = {}
+    for who, client in _viewers(world).items():
+        for url in urls:
+            response = client.get(url)
+            if response.status_code == 200:
+                served[url] = served.get(url, 0) + 1
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            text = body.decode("utf-8", errors="replace")
+            text = text.replace(world["project"].slug, "<slug>")
+            for what, pattern in canaries.items():
+                match = pattern.search(text)
+                if match:
+                    start = max(0, match.start() - 60)
+                    leaks.append(f"{who} GET {url}: {what}: …{text[start : match.end() + 60]}…")
+
+    assert leaks == [], "\n".join(leaks)
+    slug = world["project"].slug
+    planted = world["observations"][0].pk
+    # The crawl reached the surfaces that show observations (so it really looked).
+    for must_serve in (
+        f"/api/v1/projects/{slug}/observations",
+        f"/api/v1/projects/{slug}/observations.geojson",
+        f"/api/v1/projects/{slug}/observations/{planted}",
+        f"/projects/{slug}/",
+    ):
+        assert served.get(must_serve), f"{must_serve} was not served to anyone"
+    assert len(served) > 20
+
+
+def test_the_canary_is_seen_by_those_who_may_see_it() -> None:
+    """The check above is not vacuous: the observer gets the true point from the same API."""
+    world = _plant()
+    client = Client()
+    client.force_login(world["observer"])
+    slug = world["project"].slug
+
+    text = client.get(f"/api/v1/projects/{slug}/observations").content.decode()
+
+    assert _canaries([])["51.123456"].search(text)
+    assert _canaries([])["geopoint answer"].search(text)

@@ -1,0 +1,197 @@
+"""The form builder: the same XLSForm rows as an upload, published as new versions."""
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from cslab.collection import form_builder
+from cslab.collection.demo import FORMS
+from cslab.collection.models import Form, FormVersion
+from cslab.collection.services.forms import form_publish_workbook
+from cslab.projects.services.projects import project_create
+
+pytestmark = pytest.mark.django_db
+
+
+def _management(prefix: str, total: int) -> dict[str, str]:
+    return {f"{prefix}-TOTAL_FORMS": str(total), f"{prefix}-INITIAL_FORMS": "0",
+            f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"}  # fmt: skip
+
+
+def _post_data(questions: list[dict[str, Any]], choices: list[dict[str, str]],
+               **settings: str) -> dict[str, str]:  # fmt: skip
+    data = {"settings-form_id": settings.get("form_id", "bee_walk"),
+            "settings-title": settings.get("title", "Bee walk"), "publish": "1",
+            **_management("question", len(questions)),
+            **_management("choice", len(choices))}  # fmt: skip
+    for index, question in enumerate(questions):
+        data[f"question-{index}-ORDER"] = str(index + 1)
+        for key, value in question.items():
+            if value is True:
+                data[f"question-{index}-{key}"] = "on"
+            else:
+                data[f"question-{index}-{key}"] = str(value)
+    for index, choice in enumerate(choices):
+        for key, value in choice.items():
+            data[f"choice-{index}-{key}"] = value
+    return data
+
+
+@pytest.fixture
+def project(make_user: Any) -> Any:
+    owner = make_user()
+    return project_create(actor=None, owner=owner, name="Bee walks", status="active",
+                          visibility="public")  # fmt: skip
+
+
+@pytest.fixture
+def owner_client(project: Any) -> Client:
+    client = Client()
+    client.force_login(project.memberships.get(role="owner").user)
+    return client
+
+
+QUESTIONS = [
+    {"type": "select_one", "name": "plant", "list_name": "plants", "label_en": "Plant",
+     "label_nl": "Plant", "required": True},
+    {"type": "text", "name": "other_plant", "label_en": "Which plant?",
+     "label_nl": "Welke plant?", "relevant": "${plant} = 'other'"},
+    {"type": "integer", "name": "bees", "label_en": "Bees", "label_nl": "Bijen",
+     "constraint": ". >= 0", "constraint_message_en": "Not negative.",
+     "constraint_message_nl": "Niet negatief."},
+]  # fmt: skip
+CHOICES = [
+    {"list_name": "plants", "name": "lavender", "label_en": "Lavender", "label_nl": "Lavendel"},
+    {"list_name": "plants", "name": "other", "label_en": "Other", "label_nl": "Anders"},
+]
+
+
+def test_a_form_built_on_the_page_is_published_as_xlsform_rows_with_both_languages(
+    project: Any, owner_client: Client
+) -> None:
+    response = owner_client.post(f"/projects/{project.slug}/forms/new/",
+                                 _post_data(QUESTIONS, CHOICES))  # fmt: skip
+
+    assert response.status_code == 302
+    version = FormVersion.objects.get(form__project=project, form__form_id="bee_walk")
+    survey = version.source["survey"]
+    assert [row["name"] for row in survey] == ["plant", "other_plant", "bees"]
+    assert survey[0]["type"] == "select_one plants"
+    assert survey[1]["relevant"] == "${plant} = 'other'"
+    assert survey[2]["constraint_message::Nederlands (nl)"] == "Niet negatief."
+    assert 'lang="Nederlands (nl)"' in version.xform
+    assert "Lavendel" in version.xform
+
+
+def test_the_builder_shows_an_existing_form_and_publishing_adds_a_version(
+    project: Any, owner_client: Client
+) -> None:
+    owner_client.post(f"/projects/{project.slug}/forms/new/", _post_data(QUESTIONS, CHOICES))
+    page = owner_client.get(f"/projects/{project.slug}/forms/bee_walk/builder/")
+    assert page.status_code == 200
+    assert 'value="Which plant?"' in page.content.decode()
+    first = FormVersion.objects.get(form__form_id="bee_walk")
+
+    changed = [*QUESTIONS, {"type": "decimal", "name": "minutes", "label_en": "Minutes"}]
+    response = owner_client.post(f"/projects/{project.slug}/forms/bee_walk/builder/",
+                                 _post_data(changed, CHOICES, form_id="ignored"))  # fmt: skip
+
+    assert response.status_code == 302
+    versions = list(FormVersion.objects.filter(form__form_id="bee_walk").order_by("id"))
+    assert len(versions) == 2
+    assert versions[0].source == first.source  # the published version did not change
+    assert versions[1].source["survey"][-1]["name"] == "minutes"
+    assert Form.objects.filter(project=project).count() == 1
+
+
+def test_problems_are_reported_per_question_and_nothing_is_published(
+    project: Any, owner_client: Client
+) -> None:
+    broken = [
+        {"type": "integer", "name": "bees", "label_en": "Bees", "constraint": ". >>> 0"},
+        {"type": "select_one", "name": "plant", "list_name": "missing", "label_en": "P"},
+    ]
+    response = owner_client.post(f"/projects/{project.slug}/forms/new/", _post_data(broken, []))
+
+    assert response.status_code == 400
+    assert "Question" in response.content.decode()
+    assert not Form.objects.filter(project=project).exists()
+
+
+def test_adding_a_question_without_javascript_returns_the_page_with_an_empty_row(
+    project: Any, owner_client: Client
+) -> None:
+    data = _post_data(QUESTIONS[:1], CHOICES)
+    del data["publish"]
+    data["add_question"] = "1"
+
+    response = owner_client.post(f"/projects/{project.slug}/forms/new/", data)
+
+    assert response.status_code == 200
+    assert response.context["questions"].total_form_count() == 2
+    assert not Form.objects.filter(project=project).exists()
+
+
+def test_a_volunteer_may_not_open_the_builder(project: Any, make_user: Any) -> None:
+    client = Client()
+    client.force_login(make_user())
+    assert client.get(f"/projects/{project.slug}/forms/new/").status_code == 403
+
+
+@pytest.mark.parametrize("form", FORMS, ids=[form[1] for form in FORMS])
+def test_the_demo_forms_survive_a_round_trip_through_the_builder(form: Any, project: Any) -> None:
+    _key, form_id, survey, choices = form
+    workbook = {"survey": survey, "choices": choices}
+    questions = form_builder.questions_from_workbook(workbook)
+    rebuilt = form_builder.workbook_from_builder(
+        form_id=form_id, title="Round trip", version="2",
+        questions=questions, choices=form_builder.choices_from_workbook(workbook),
+    )  # fmt: skip
+
+    assert rebuilt["survey"] == survey
+    assert rebuilt.get("choices", []) == choices
+    version = form_publish_workbook(actor=None, project=project, workbook=rebuilt)
+    assert version.form.form_id == form_id
+
+
+def test_a_script_publishes_xlsform_rows_through_the_api_and_reads_them_back(
+    project: Any, make_user: Any
+) -> None:
+    from cslab.accounts.services.api_tokens import api_token_create
+
+    owner = project.memberships.get(role="owner").user
+    _token, secret = api_token_create(actor=owner, user=owner, name="script")
+    client = Client(headers={"Authorization": f"Bearer {secret}"})
+    rows = {
+        "survey": [{"type": "integer", "name": "bees", "label": "Bees", "constraint": ". >= 0"}],
+        "settings": [{"form_id": "scripted", "form_title": "Scripted", "version": "7"}],
+    }
+
+    created = client.post(f"/api/v1/projects/{project.slug}/forms", rows,
+                          content_type="application/json")  # fmt: skip
+    again = client.post(f"/api/v1/projects/{project.slug}/forms", rows,
+                        content_type="application/json")  # fmt: skip
+    read = client.get(f"/api/v1/projects/{project.slug}/forms/scripted")
+
+    assert created.status_code == 201
+    assert created.json()["version"] == "7"
+    assert again.status_code == 409
+    assert again.json()["code"] == "duplicate_form_version"
+    assert read.json()["latest"]["survey"][0]["constraint"] == ". >= 0"
+    assert [version["version"] for version in read.json()["versions"]] == ["7"]
+
+
+def test_bad_rows_through_the_api_answer_each_problem_by_row(project: Any) -> None:
+    client = Client()
+    client.force_login(project.memberships.get(role="owner").user)
+    rows = {"survey": [{"type": "select_one nowhere", "name": "plant", "label": "Plant"}],
+            "settings": [{"form_id": "broken", "version": "1"}]}  # fmt: skip
+
+    response = client.post(f"/api/v1/projects/{project.slug}/forms", rows,
+                           content_type="application/json")  # fmt: skip
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_xlsform"
+    assert response.json()["errors"]
+    assert not Form.objects.filter(project=project, form_id="broken").exists()

@@ -1,0 +1,154 @@
+"""Digest authentication: the pure protocol functions and the credentials kept for it."""
+
+import time
+from typing import Any
+
+import pytest
+from django.test import Client
+from requests.auth import HTTPDigestAuth
+
+from cslab.openrosa import digest
+from cslab.openrosa.models import DigestCredential
+from tests.factories import TEST_PASSWORD, UserFactory
+
+SECRET = "a-secret"
+
+
+def _client_header(*, username: str, password: str, uri: str, method: str, nonce: str) -> str:
+    """The Authorization header `requests` would send (its own implementation)."""
+    auth = HTTPDigestAuth(username, password)
+    auth.init_per_thread_state()
+    auth._thread_local.chal = {
+        "realm": digest.REALM, "nonce": nonce, "qop": "auth", "algorithm": "MD5",
+    }  # fmt: skip
+    header = auth.build_digest_header(method, f"http://testserver{uri}")
+    assert header is not None
+    return header
+
+
+def test_a_response_computed_by_requests_is_accepted_and_a_wrong_password_is_not() -> None:
+    nonce = digest.nonce_make(secret=SECRET, now=1000)
+    good = _client_header(username="a@example.org", password="pw", uri="/x", method="GET",
+                          nonce=nonce)  # fmt: skip
+    bad = _client_header(username="a@example.org", password="no", uri="/x", method="GET",
+                         nonce=nonce)  # fmt: skip
+    ha1 = digest.ha1("a@example.org", "pw")
+
+    parsed_good, parsed_bad = digest.parse_authorization(good), digest.parse_authorization(bad)
+
+    assert parsed_good is not None and parsed_bad is not None
+    assert digest.response_is_valid(parsed_good, ha1_hex=ha1, method="GET")
+    assert not digest.response_is_valid(parsed_good, ha1_hex=ha1, method="POST")
+    assert not digest.response_is_valid(parsed_bad, ha1_hex=ha1, method="GET")
+
+
+def test_a_nonce_tells_its_age_only_when_signed_with_our_secret() -> None:
+    nonce = digest.nonce_make(secret=SECRET, now=1000)
+
+    assert digest.nonce_age(nonce, secret=SECRET, now=1600) == 600
+    assert digest.nonce_age(nonce, secret="another", now=1600) is None
+    assert digest.nonce_age("bm9wZQ==", secret=SECRET, now=1600) is None
+    assert digest.nonce_age("%%%", secret=SECRET, now=1600) is None
+
+
+@pytest.mark.parametrize("header", ["Basic abc", "Digest", 'Digest username="a"', "Digest ,,,="])
+def test_incomplete_authorization_headers_are_not_credentials(header: str) -> None:
+    assert digest.parse_authorization(header) is None
+
+
+def test_a_challenge_names_the_realm_qop_and_a_fresh_nonce() -> None:
+    value = digest.challenge(secret=SECRET, now=5, stale=True)
+
+    assert value.startswith(f'Digest realm="{digest.REALM}", qop="auth", algorithm=MD5')
+    assert value.endswith("stale=true")
+
+
+@pytest.mark.django_db
+def test_setting_a_password_records_the_digest_credential() -> None:
+    user = UserFactory()
+
+    user.set_password("a-brand-new-password-1")
+    user.save()
+
+    credential = DigestCredential.objects.get(user=user)
+    assert credential.username == user.email
+    assert credential.ha1 == digest.ha1(user.email, "a-brand-new-password-1")
+
+
+@pytest.mark.django_db
+def test_signing_in_on_the_web_records_a_missing_credential(client: Client) -> None:
+    user = UserFactory()
+    DigestCredential.objects.filter(user=user).delete()
+
+    response = client.post("/accounts/login/", {"login": user.email, "password": TEST_PASSWORD})
+
+    assert response.status_code == 302
+    assert DigestCredential.objects.get(user=user).ha1 == digest.ha1(user.email, TEST_PASSWORD)
+
+
+@pytest.mark.django_db
+def test_a_credential_made_for_an_old_address_no_longer_signs_in(
+    client: Client, settings: Any
+) -> None:
+    from cslab.projects.models import Project
+    from tests.openrosa.conftest import publish
+    from tests.projects.factories import MembershipFactory, ProjectFactory
+
+    project = ProjectFactory(status=Project.Status.ACTIVE)
+    publish(project)
+    user = MembershipFactory(project=project).user
+    user.email = "renamed@example.org"
+    user.save(update_fields=["email"])
+    nonce = digest.nonce_make(secret=settings.SECRET_KEY, now=time.time())
+    uri = f"/openrosa/{project.slug}/formList"
+    header = _client_header(username="renamed@example.org", password=TEST_PASSWORD, uri=uri,
+                            method="GET", nonce=nonce)  # fmt: skip
+
+    response = client.get(uri, headers={"Authorization": header})
+
+    assert response.status_code == 401
+
+
+@pytest.mark.django_db
+def test_repeated_digest_failures_lock_the_username_for_a_while(
+    client: Client, settings: Any
+) -> None:
+    from cslab.projects.models import Project
+    from tests.openrosa.conftest import publish
+    from tests.projects.factories import MembershipFactory, ProjectFactory
+
+    settings.LOGIN_FAILURE_LIMIT = 2
+    project = ProjectFactory(status=Project.Status.ACTIVE)
+    publish(project)
+    user = MembershipFactory(project=project).user
+    uri = f"/openrosa/{project.slug}/formList"
+
+    def attempt(password: str) -> int:
+        nonce = digest.nonce_make(secret=settings.SECRET_KEY, now=time.time())
+        header = _client_header(username=user.email, password=password, uri=uri, method="GET",
+                                nonce=nonce)  # fmt: skip
+        return int(client.get(uri, headers={"Authorization": header}).status_code)
+
+    assert attempt(TEST_PASSWORD) == 200
+    assert [attempt("wrong"), attempt("wrong")] == [401, 401]
+    assert attempt(TEST_PASSWORD) == 401
+
+
+@pytest.mark.django_db
+def test_an_expired_nonce_gets_a_stale_challenge(client: Client, settings: Any) -> None:
+    from cslab.projects.models import Project
+    from tests.openrosa.conftest import publish
+    from tests.projects.factories import MembershipFactory, ProjectFactory
+
+    project = ProjectFactory(status=Project.Status.ACTIVE)
+    publish(project)
+    user = MembershipFactory(project=project).user
+    uri = f"/openrosa/{project.slug}/formList"
+    old = digest.nonce_make(secret=settings.SECRET_KEY, now=1000)
+    header = _client_header(username=user.email, password=TEST_PASSWORD, uri=uri, method="GET",
+                            nonce=old)  # fmt: skip
+
+    response = client.get(uri, headers={"Authorization": header})
+
+    assert response.status_code == 401
+    assert "stale=true" in response["WWW-Authenticate"]
