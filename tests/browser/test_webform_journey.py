@@ -108,6 +108,18 @@ def fill_observation(
     page.get_by_label("What happened?").fill("A robin sang on the fence while I waited.")
 
 
+def wait_for_draft(page: Any, ready: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
+    """Return the form's draft from IndexedDB once `ready` says it holds what was typed."""
+    for _attempt in range(50):
+        found = page.evaluate(
+            "() => CslabQueue.draftGet('garden-birds/garden_birds').then(d => d || null)"
+        )
+        if found and ready(found):
+            return dict(found)
+        page.wait_for_timeout(100)
+    raise AssertionError(f"the draft was not kept: {found}")
+
+
 @pytest.fixture
 def project(db: Any) -> Project:
     project: Project = ProjectFactory(public=True, name="Garden birds", slug="garden-birds")
@@ -213,8 +225,6 @@ def test_the_web_form_checks_rules_keeps_a_draft_and_reports_a_conflict(
     Membership.objects.create(project=project, user=volunteer, role=ProjectRole.MEMBER)
     page = signed_in_page(new_page, live_server, volunteer)
     page.on("dialog", lambda dialog: dialog.accept())
-    page.on("console", lambda message: print("CONSOLE", message.text))
-    page.on("pageerror", lambda error: print("PAGEERROR", error))
     page.goto(f"/projects/{project.slug}/forms/garden_birds/fill/")
     expect(page.locator("#webform")).to_have_attribute("data-ready", "true")
 
@@ -242,15 +252,15 @@ def test_the_web_form_checks_rules_keeps_a_draft_and_reports_a_conflict(
     page.get_by_label("Eggs in the nest").nth(1).fill("4")
 
     # The draft outlives a reload, with the same instance ID.
-    draft_id = "() => CslabQueue.draftGet('garden-birds/garden_birds').then(d => d && d.instanceId)"
-    page.wait_for_function(draft_id)
-    instance_id = page.evaluate(draft_id)
+    draft = wait_for_draft(
+        page, lambda found: [nest.get("eggs") for nest in found["values"]["nests"]] == [None, "4"]
+    )
     page.reload()
     expect(page.locator("#webform")).to_have_attribute("data-ready", "true")
     expect(page.locator("#webform-announcement")).to_contain_text("Your draft from")
     expect(page.get_by_role("textbox", name=re.compile("^Place"))).to_have_value("Pond")
     expect(page.get_by_label("Eggs in the nest").nth(1)).to_have_value("4")
-    assert page.evaluate(draft_id) == instance_id
+    assert wait_for_draft(page, bool)["instanceId"] == draft["instanceId"]
 
     # The questions in Dutch.
     page.get_by_label("Language of the questions").select_option("Nederlands (nl)")
@@ -259,7 +269,7 @@ def test_the_web_form_checks_rules_keeps_a_draft_and_reports_a_conflict(
 
     # Someone else's observation already holds this ID: the outbox says so and keeps it.
     version = project.forms.get().versions.get()
-    observation_submit(actor=volunteer, form_version=version, instance_id=instance_id,
+    observation_submit(actor=volunteer, form_version=version, instance_id=draft["instanceId"],
                        answers={"place": "Elsewhere", "count": 1})  # fmt: skip
     page.get_by_role("button", name="Save and send").click()
     expect(page.locator("#webform")).to_have_attribute("data-outbox-kept", "1")
@@ -271,6 +281,37 @@ def test_the_web_form_checks_rules_keeps_a_draft_and_reports_a_conflict(
         "No observations are waiting to be sent."
     )
     expect(page.locator("#webform")).to_have_attribute("data-outbox-kept", "0")
+
+
+def test_a_repeat_count_answer_sets_the_number_of_repeats(
+    new_page: Callable[..., Any], live_server: Any, project: Project
+) -> None:
+    form_publish_xlsform(actor=None, project=project, file_name="hives.xlsx",
+                         content=workbook_bytes({
+        "survey": [
+            {"type": "integer", "name": "hives", "label": "How many hives?"},
+            {"type": "begin_repeat", "name": "hive", "label": "Hive",
+             "repeat_count": "${hives}"},
+            {"type": "integer", "name": "frames", "label": "Frames with brood"},
+            {"type": "end_repeat"},
+            {"type": "calculate", "name": "double", "calculation": "${hives} * 2"},
+            {"type": "note", "name": "echo", "label": "Twice: ${double}"},
+        ],
+        "settings": [{"form_id": "hives", "version": "1"}],
+    }))  # fmt: skip
+    volunteer = UserFactory()
+    Membership.objects.create(project=project, user=volunteer, role=ProjectRole.MEMBER)
+    page = signed_in_page(new_page, live_server, volunteer)
+    page.goto(f"/projects/{project.slug}/forms/hives/fill/")
+    expect(page.locator("#webform")).to_have_attribute("data-ready", "true")
+
+    hives = page.get_by_label("How many hives?")
+    hives.fill("3")
+    hives.press("Tab")
+
+    expect(page.get_by_label("Frames with brood")).to_have_count(3)
+    expect(page.get_by_text("Twice: 6")).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("^Add another"))).to_have_count(0)
 
 
 EXPRESSION_CASES = [

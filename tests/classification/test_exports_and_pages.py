@@ -80,7 +80,7 @@ def test_volunteers_cannot_download_exports() -> None:
 
 
 def test_the_classify_page_carries_tasks_tutorial_and_api_addresses() -> None:
-    workflow, _subjects, owner = make_workflow(tutorial="# Welcome\n\n<script>x</script> **Bees**")
+    workflow, _subjects, _owner = make_workflow(tutorial="# Welcome\n\n<script>x</script> **Bees**")
     client = Client()
     client.force_login(UserFactory())
     page = client.get(f"/projects/{workflow.project.slug}/workflows/{workflow.slug}/")
@@ -134,7 +134,7 @@ def test_the_expert_queue_page_settles_a_disputed_subject() -> None:
 
 
 def test_talk_indexes_hashtags() -> None:
-    workflow, subjects, _owner = make_workflow(subjects=1)
+    _workflow, subjects, _owner = make_workflow(subjects=1)
     comment = subject_comment_post(
         actor=UserFactory(),
         subject=subjects[0],

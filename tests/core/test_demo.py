@@ -1,6 +1,7 @@
 """`cslab demo`: a believable Lab, loaded as often as you like without doubling anything."""
 
 import io
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -85,3 +86,32 @@ def test_demo_publishes_three_forms_once() -> None:
         "rhine-water",
         "heat-stress",
     }
+
+
+def test_demo_observations_spread_over_three_projects_once_with_photos_and_obscured_ones() -> None:
+    from django.conf import settings
+
+    from cslab.collection.demo_observations import demo_observation_count
+    from cslab.collection.models import Media, Observation
+
+    _load()
+    _load()
+
+    assert Observation.objects.count() == demo_observation_count() > 0
+    assert settings.DEMO_OBSERVATIONS == 80  # the test settings keep the demo small
+    per_project = set(Observation.objects.values_list("project__external_id", flat=True).distinct())
+    assert per_project == {"pollinators", "rhine-water", "heat-stress"}
+    assert Media.objects.filter(kind="image").exists()
+    obscured = Observation.objects.filter(geoprivacy="obscured")
+    assert (
+        obscured.filter(project__external_id="heat-stress").count()
+        == Observation.objects.filter(project__external_id="heat-stress").count()
+    )
+    assert obscured.filter(geoprivacy_forced=True, answers__plant="borage").exists()
+    for observation in obscured:
+        assert (observation.public_latitude, observation.public_longitude) != (
+            observation.latitude,
+            observation.longitude,
+        )
+    days = {observation.observed_at.date() for observation in Observation.objects.all()}
+    assert max(days) - min(days) > timedelta(days=100)

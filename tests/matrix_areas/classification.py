@@ -23,7 +23,8 @@ from tests.permission_matrix import (
 )
 
 TASKS = [{"key": "T0", "kind": "single", "question": "Which insect?",
-          "answers": [{"value": "bee", "label": "Bee"}, {"value": "fly", "label": "Fly"}]}]  # fmt: skip
+          "answers": [{"value": "bee", "label": "Bee"},
+                      {"value": "fly", "label": "Fly"}]}]  # fmt: skip
 
 
 def _workflow(world: World, project: Any, slug: str, allow_anonymous: bool) -> None:
@@ -171,7 +172,8 @@ ROWS: list[Row] = [
     Row("workflows page of a public project", "GET",
         lambda w: f"/projects/{w.public_project.slug}/workflows/", every(200), api=False,
         route="workflow_list"),
-    Row("create-a-workflow page", "GET", lambda w: f"/projects/{w.team_project.slug}/workflows/new/",
+    Row("create-a-workflow page", "GET",
+        lambda w: f"/projects/{w.team_project.slug}/workflows/new/",
         LEADS_PAGE, api=False, route="workflow_create"),
     Row("create a workflow with nothing filled in", "POST",
         lambda w: f"/projects/{w.public_project.slug}/workflows/new/",
@@ -195,10 +197,12 @@ ROWS: list[Row] = [
         lambda w: f"{_page(w, 'public')}export/classifications.csv",
         signed_in(403, 302, staff=200, superuser=200), api=False, route="workflow_export"),
     Row("talk page of a private project's subject", "GET",
-        lambda w: f"/projects/{w.team_project.slug}/subjects/{_subject(w, 'matrix-workflow')}/talk/",
+        lambda w: f"/projects/{w.team_project.slug}/subjects/"
+        f"{_subject(w, 'matrix-workflow')}/talk/",
         team_and_staff(200, 404), api=False, route="subject_talk"),
     Row("comment on a public subject (page)", "POST",
-        lambda w: f"/projects/{w.public_project.slug}/subjects/{_subject(w, 'open-workflow')}/talk/",
+        lambda w: f"/projects/{w.public_project.slug}/subjects/"
+        f"{_subject(w, 'open-workflow')}/talk/",
         every(302), api=False, body={"text": "Nice #bee"}, route="subject_talk"),
 ]
 # fmt: on

@@ -103,7 +103,7 @@ def _survey(project: Project, owner: User, chance: random.Random) -> tuple[Workf
                           kind=Subject.Kind.IMAGE, content_type="image/png",
                           metadata={"garden": f"Garden {number % 7 + 1}", "#truth": value},
                           is_gold=number < 8,
-                          gold_answers={"T0": {"choice": value, "answers": {}}} if number < 8 else {},
+                          gold_answers={"T0": {"choice": value}} if number < 8 else {},
                           gold_explanation="Look at the size and colour of the visitor."
                           if number < 8 else "")  # fmt: skip
         subject.media.save(f"flower-{number:03d}.png", ContentFile(_picture(colour, count, chance)),

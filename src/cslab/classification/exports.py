@@ -18,7 +18,13 @@ from typing import Any
 
 from cslab.classification.models import Classification, Workflow
 from cslab.classification.selectors import SubjectResult
-from cslab.classification.tasks import class_values, consensus_task, export_columns, flatten_answers, marks_of
+from cslab.classification.tasks import (
+    class_values,
+    consensus_task,
+    export_columns,
+    flatten_answers,
+    marks_of,
+)
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -64,7 +70,9 @@ CLASSIFICATION_COLUMNS = [
 ]  # fmt: skip
 
 
-def classifications_csv(workflow: Workflow, classifications: Iterable[Classification]) -> Iterator[str]:
+def classifications_csv(
+    workflow: Workflow, classifications: Iterable[Classification]
+) -> Iterator[str]:
     """Yield the flat CSV of the classifications (one row each)."""
     columns = export_columns(workflow.tasks)
 
@@ -144,7 +152,9 @@ def results_json(workflow: Workflow, results: list[SubjectResult]) -> str:
                 "confidence": result.confidence,
                 "answers": result.votes.total,
                 "agreeing": result.votes.agreeing,
-                "probabilities": {label: result.votes.probabilities.get(label, 0.0) for label in classes},
+                "probabilities": {
+                    label: result.votes.probabilities.get(label, 0.0) for label in classes
+                },
                 "retired_at": result.retired_at.isoformat() if result.retired_at else None,
                 "retirement_reason": result.retirement_reason,
                 "expert_label": result.expert_label,

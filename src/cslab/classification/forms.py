@@ -40,8 +40,11 @@ class WorkflowCreateForm(forms.Form):
         source.choices = sources
 
     def tasks(self) -> list[dict[str, Any]]:
-        labels = [line.strip() for line in self.cleaned_data["answers"].splitlines() if line.strip()]
-        answers, seen = [], set()
+        labels = [
+            line.strip() for line in self.cleaned_data["answers"].splitlines() if line.strip()
+        ]
+        answers: list[dict[str, str]] = []
+        seen: set[str] = set()
         for label in labels:
             value = slugify(label)[:100] or f"answer-{len(answers) + 1}"
             if value in seen:

@@ -68,7 +68,10 @@ def workflow_list_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _sources(project: Project) -> list[tuple[str, str]]:
     forms = [
-        (f"form:{form.form_id}", _("Photos of the observations of “%(title)s”") % {"title": form.title})
+        (
+            f"form:{form.form_id}",
+            _("Photos of the observations of “%(title)s”") % {"title": form.title},
+        )
         for form in project.forms.order_by("title")
     ]
     sets = [
@@ -90,7 +93,9 @@ def workflow_create_page(request: HttpRequest, slug: str) -> HttpResponse:
         except InvalidInputError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("The workflow “%(name)s” was created.") % {"name": workflow.name})
+            messages.success(
+                request, _("The workflow “%(name)s” was created.") % {"name": workflow.name}
+            )
             return redirect("workflow_settings", slug=project.slug, workflow=workflow.slug)
     return render(
         request,
@@ -115,14 +120,17 @@ def _create_from_form(request: HttpRequest, project: Project, form: WorkflowCrea
         kind, _separator, key = str(data["source"]).partition(":")
         if kind == "form":
             subject_set_from_observations(
-                actor=request.user, project=project, name=_("Photos for %(name)s") % {"name": workflow.name},
+                actor=request.user, project=project,
+                name=_("Photos for %(name)s") % {"name": workflow.name},
                 filters=ObservationFilters(form_id=key), workflows=[workflow],
             )  # fmt: skip
         else:
             subject_set = project.subject_sets.filter(pk=int(key or 0)).first()
             if subject_set is None:
                 raise InvalidInputError(_("Choose where the subjects come from."))
-            workflow_link_subject_set(actor=request.user, workflow=workflow, subject_set=subject_set)
+            workflow_link_subject_set(
+                actor=request.user, workflow=workflow, subject_set=subject_set
+            )
     return workflow
 
 
@@ -193,7 +201,9 @@ def workflow_settings_page(request: HttpRequest, slug: str, workflow: str) -> Ht
         if form.is_valid():
             changes = {name: form.cleaned_data[name] for name in form.changed_data}
             try:
-                workflow_update(actor=request.user, workflow=Workflow.objects.get(pk=found.pk), **changes)
+                workflow_update(
+                    actor=request.user, workflow=Workflow.objects.get(pk=found.pk), **changes
+                )
             except (InvalidInputError, ConflictError) as error:
                 form.add_error(None, error.message)
             else:
@@ -240,19 +250,29 @@ def workflow_review_page(request: HttpRequest, slug: str, workflow: str) -> Http
             answer = {"choice": answer} if task["kind"] == "survey" else answer
             try:
                 subject_decide(actor=request.user, workflow=found, subject=subject,
-                               answers={task["key"]: answer}, note=form.cleaned_data["note"])  # fmt: skip
+                               answers={task["key"]: answer},
+                               note=form.cleaned_data["note"])  # fmt: skip
             except (InvalidInputError, ConflictError) as error:
                 messages.error(request, error.message)
             else:
                 messages.success(
                     request,
                     _("Subject %(subject)s is settled as “%(label)s”.")
-                    % {"subject": subject.external_id, "label": answer_label(task, form.cleaned_data["label"])},
+                    % {
+                        "subject": subject.external_id,
+                        "label": answer_label(task, form.cleaned_data["label"]),
+                    },
                 )
                 return redirect("workflow_review", slug=slug, workflow=workflow)
     queue = selectors.disputed_subjects(user=request.user, workflow=found)[:50]
-    subjects = Subject.objects.select_related("observation_media").in_bulk([item.subject_id for item in queue])
-    options = (task.get("choices") if task and task["kind"] == "survey" else task.get("answers")) if task else []
+    subjects = Subject.objects.select_related("observation_media").in_bulk(
+        [item.subject_id for item in queue]
+    )
+    options = (
+        (task.get("choices") if task and task["kind"] == "survey" else task.get("answers"))
+        if task
+        else []
+    )
     return render(
         request,
         "classification/workflow_review.html",
@@ -271,7 +291,9 @@ EXPORTS = {
 
 
 @require_GET
-def workflow_export(request: HttpRequest, slug: str, workflow: str, name: str) -> HttpResponse:
+def workflow_export(
+    request: HttpRequest, slug: str, workflow: str, name: str
+) -> StreamingHttpResponse:
     """Download one of the workflow's exports (reviewers)."""
     found = _workflow(request, slug, workflow)
     if name not in EXPORTS:
@@ -283,7 +305,11 @@ def workflow_export(request: HttpRequest, slug: str, workflow: str, name: str) -
         body = writer(found, rows.iterator(chunk_size=2000))
     else:
         results = selectors.workflow_results(user=request.user, workflow=found)
-        body = exports.results_csv(found, results) if name == "results.csv" else [exports.results_json(found, results)]
+        body = (
+            exports.results_csv(found, results)
+            if name == "results.csv"
+            else [exports.results_json(found, results)]
+        )
     response = StreamingHttpResponse(body, content_type=f"{EXPORTS[name]}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{found.slug}-{name}"'
     return response
@@ -293,7 +319,9 @@ def workflow_export(request: HttpRequest, slug: str, workflow: str, name: str) -
 def subject_talk_page(request: HttpRequest, slug: str, subject_id: int) -> HttpResponse:
     """A subject's discussion; signed-in volunteers who may see the project comment."""
     project = project_get_for_viewing(user=request.user, slug=slug)
-    subject = selectors.subject_get_for_viewing(user=request.user, project=project, subject_id=subject_id)
+    subject = selectors.subject_get_for_viewing(
+        user=request.user, project=project, subject_id=subject_id
+    )
     form = CommentForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -301,7 +329,9 @@ def subject_talk_page(request: HttpRequest, slug: str, subject_id: int) -> HttpR
         status = 400
         if form.is_valid():
             try:
-                subject_comment_post(actor=request.user, subject=subject, text=form.cleaned_data["text"])
+                subject_comment_post(
+                    actor=request.user, subject=subject, text=form.cleaned_data["text"]
+                )
             except InvalidInputError as error:
                 form.add_error("text", error.message)
             else:
@@ -322,11 +352,19 @@ WORKFLOW = "projects/<slug:slug>/workflows/<slug:workflow>/"
 urlpatterns = [
     path("projects/<slug:slug>/workflows/", workflow_list_page, name="workflow_list"),
     path("projects/<slug:slug>/workflows/new/", workflow_create_page, name="workflow_create"),
-    path("projects/<slug:slug>/subject-sets/upload/", subject_set_upload_page, name="subject_set_upload"),
+    path(
+        "projects/<slug:slug>/subject-sets/upload/",
+        subject_set_upload_page,
+        name="subject_set_upload",
+    ),
     path(WORKFLOW, workflow_classify_page, name="workflow_classify"),
     path(f"{WORKFLOW}settings/", workflow_settings_page, name="workflow_settings"),
     path(f"{WORKFLOW}results/", workflow_results_page, name="workflow_results"),
     path(f"{WORKFLOW}review/", workflow_review_page, name="workflow_review"),
     path(f"{WORKFLOW}export/<str:name>", workflow_export, name="workflow_export"),
-    path("projects/<slug:slug>/subjects/<int:subject_id>/talk/", subject_talk_page, name="subject_talk"),
+    path(
+        "projects/<slug:slug>/subjects/<int:subject_id>/talk/",
+        subject_talk_page,
+        name="subject_talk",
+    ),
 ]

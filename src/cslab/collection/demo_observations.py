@@ -1,10 +1,11 @@
-"""Demo observations: 5,000 submissions to the three demo forms, spread over space and a year.
+"""Demo observations: settings.DEMO_OBSERVATIONS (5,000 unless set) submissions to the three
+demo forms, spread over space and a year.
 
-- Pollinator counts (2,500) in and around Leiden gardens, some with a photo, some obscured by
+- Pollinator counts (half) in and around Leiden gardens, some with a photo, some obscured by
   their observers; the project obscures every "borage" record (a sensitive category, to show
   forced obscuring).
-- Water samples (1,500) along the Rhine branches, open.
-- Heat diaries (1,000) in Leiden-Noord, obscured by the project's default: they are people's
+- Water samples (30 %) along the Rhine branches, open.
+- Heat diaries (20 %) in Leiden-Noord, obscured by the project's default: they are people's
   homes.
 
 Everything goes through the services a volunteer's submission goes through (checks, geoprivacy,
@@ -20,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from io import BytesIO
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
@@ -35,7 +37,7 @@ SEED = 20_261_125
 YEAR_END = datetime(2026, 11, 20, 18, 0, tzinfo=UTC)
 YEAR_START = YEAR_END - timedelta(days=365)
 NAMESPACE = uuid.UUID("6f1c9a52-3b7e-4c55-9d2a-8f0e6f1d2c11")
-PHOTO_EVERY = 40  # one pollinator count in 40 carries a photo
+PHOTO_EVERY = 40  # one pollinator count in 40 carries a photo (the first one always)
 OBSERVERS = [
     "volunteer@demo.cslab.test",
     "student@demo.cslab.test",
@@ -44,11 +46,12 @@ OBSERVERS = [
     "ngo@demo.cslab.test",
     "researcher@demo.cslab.test",
 ]
-# (project key, form ID, how many, observers, bounding box west, south, east, north)
-PLAN: list[tuple[str, str, int, list[str], tuple[float, float, float, float]]] = [
-    ("pollinators", "pollinator_count", 2500, OBSERVERS, (4.40, 52.10, 4.60, 52.22)),
-    ("rhine-water", "water_quality", 1500, ["ngo@demo.cslab.test"], (4.40, 51.80, 6.20, 52.15)),
-    ("heat-stress", "heat_diary", 1000, ["organiser@demo.cslab.test"], (4.47, 52.16, 4.51, 52.18)),
+# (project key, form ID, share of settings.DEMO_OBSERVATIONS, observers, bounding box west,
+# south, east, north)
+PLAN: list[tuple[str, str, float, list[str], tuple[float, float, float, float]]] = [
+    ("pollinators", "pollinator_count", 0.5, OBSERVERS, (4.40, 52.10, 4.60, 52.22)),
+    ("rhine-water", "water_quality", 0.3, ["ngo@demo.cslab.test"], (4.40, 51.80, 6.20, 52.15)),
+    ("heat-stress", "heat_diary", 0.2, ["organiser@demo.cslab.test"], (4.47, 52.16, 4.51, 52.18)),
 ]
 
 
@@ -83,7 +86,8 @@ def load_demo_observations() -> list[DemoLogin]:
             actor=staff, project=forms["pollinators"].project, accept_without_review=True
         )
     generator = random.Random(SEED)  # noqa: S311 - repeatable demo data, not secrets
-    for project_key, _form_id, count, observer_emails, bbox in PLAN:
+    for project_key, _form_id, share, observer_emails, bbox in PLAN:
+        count = round(settings.DEMO_OBSERVATIONS * share)
         form = forms.get(project_key)
         observers = [people[email] for email in observer_emails if email in people]
         if form is None or not observers:
@@ -232,5 +236,5 @@ def _flower_photo(generator: random.Random) -> bytes:
 
 
 def demo_observation_count() -> int:
-    """How many demo observations the plan makes (for the README and tests)."""
-    return sum(plan[2] for plan in PLAN)
+    """How many demo observations the plan makes (settings.DEMO_OBSERVATIONS, rounded)."""
+    return sum(round(settings.DEMO_OBSERVATIONS * plan[2]) for plan in PLAN)

@@ -22,6 +22,7 @@ def demo_loaders() -> list[DemoLoader]:
     from cslab.accounts.demo import load_demo_people
     from cslab.classification.demo import load_demo_classification
     from cslab.collection.demo import load_demo_forms
+    from cslab.collection.demo_observations import load_demo_observations
     from cslab.projects.demo import load_demo_projects
     from cslab.questions.demo import load_demo_questions
 
@@ -30,5 +31,6 @@ def demo_loaders() -> list[DemoLoader]:
         load_demo_projects,
         load_demo_questions,
         load_demo_forms,
+        load_demo_observations,
         load_demo_classification,
     ]

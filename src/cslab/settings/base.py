@@ -15,6 +15,8 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = env.bool("DEBUG", default=False)
 # Demo mode serves a local, production-like site without asking for a secret or HTTPS.
 DEMO = env.bool("CSLAB_DEMO", default=False)
+# How many observations `cslab demo` spreads over the three demo forms.
+DEMO_OBSERVATIONS = env.int("CSLAB_DEMO_OBSERVATIONS", default=5000)
 HTTPS = env.bool("CSLAB_HTTPS", default=not (DEBUG or DEMO))
 
 SECRET_KEY = secret_key_from_environment(

@@ -18,3 +18,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 SECURE_SSL_REDIRECT = False
+# The demo is loaded by several tests: a few dozen observations show the same as 5,000.
+DEMO_OBSERVATIONS = 80

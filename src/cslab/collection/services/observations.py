@@ -28,6 +28,7 @@ from cslab.collection.answers import (
     Location,
     base_type,
     first_geopoint,
+    relevant_answers,
     survey_questions,
     validate_answers,
 )
@@ -37,6 +38,7 @@ from cslab.collection.services.collection_settings import (
     collection_settings_of,
     sensitive_categories_of,
 )
+from cslab.collection.services.media import media_files_erase
 from cslab.core import permissions
 from cslab.core.errors import ConflictError, InvalidInputError, NotFoundError
 from cslab.core.services.audit import audit_record
@@ -122,7 +124,12 @@ def observation_submit(
             code="invalid_answers",
             details={"observed_at": [_("Give a time with a timezone.")]},
         )
-    problems = validate_answers(form_version.source, answers)
+    # Rules that use today() are judged at the time of observation, not of arrival, so an
+    # offline queue that sends days later is not refused; answers to questions the form hides
+    # are dropped, as ODK does.
+    rules_now = observed_at or timezone.now()
+    answers = relevant_answers(form_version.source, answers, now=rules_now)
+    problems = validate_answers(form_version.source, answers, now=rules_now)
     if location is None:
         location = first_geopoint(form_version.source, answers)
     else:
@@ -428,6 +435,7 @@ def observation_erase(*, actor: Any, observation: Observation) -> Tombstone:
         target=observation.form,
         details={"observation_id": observation.pk, "tombstone_id": tombstone.pk},
     )
+    media_files_erase(observation=observation)
     observation.delete()
     return tombstone
 

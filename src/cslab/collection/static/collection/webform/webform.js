@@ -365,7 +365,8 @@
       bindings.push(binding);
       return null;
     }
-    var id = newId("q");
+    // Stable IDs (from the answer's path) keep the focus where it was when the form redraws.
+    var id = "webform-q-" + keyOf(path).replace(/[^A-Za-z0-9_-]/g, "-");
     var hintId = id + "-hint";
     var errorId = id + "-error";
     var wrapper = element("div", { className: "webform-question webform-" + type,
@@ -1115,12 +1116,28 @@
 
   /* --- changes and the draft ---------------------------------------------------------- */
 
+  /* A repeat_count that now gives another number of instances needs the repeat redrawn. */
+  function repeatCountsChanged() {
+    return bindings.some(function (binding) {
+      return binding.kind === "repeat" && binding.fixed !== null &&
+        repeatCount(binding.node, binding.scope) !== binding.fixed;
+    });
+  }
+
   function answered(binding, value, typing) {
     setValue(binding.path, value);
     if (!typing) {
       touched[keyOf(binding.path)] = true;
     }
     refresh();
+    // Redrawn once the answer is complete (not while typing, which would lose the focus).
+    if (!typing && repeatCountsChanged()) {
+      var focused = document.activeElement && document.activeElement.id;
+      render();
+      if (focused && byId(focused)) {
+        byId(focused).focus();
+      }
+    }
     if (touched[keyOf(binding.path)]) {
       showProblem(binding, problemOf(binding));
     }
@@ -1138,6 +1155,7 @@
 
   function saveDraft() {
     window.clearTimeout(draftTimer);
+    draftTimer = null;
     state.savedAt = new Date().toISOString();
     state.geoprivacy = chosenGeoprivacy();
     return Q.draftPut(Object.assign({ key: draftKey() }, state)).then(function () {
@@ -1294,6 +1312,9 @@
       return;
     }
     summary.hidden = true;
+    // The draft becomes the outbox item: no late draft save may bring it back.
+    window.clearTimeout(draftTimer);
+    draftTimer = null;
     var payload = {
       instance_id: state.instanceId,
       version: model.version,
@@ -1491,6 +1512,17 @@
       });
     }
     form.addEventListener("submit", finish);
+    // Leaving or hiding the page keeps what was typed in the last moments too.
+    window.addEventListener("pagehide", function () {
+      if (draftTimer) {
+        saveDraft();
+      }
+    });
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "hidden" && draftTimer) {
+        saveDraft();
+      }
+    });
     Array.prototype.forEach.call(document.querySelectorAll("input[name=geoprivacy]"),
       function (radio) {
         radio.addEventListener("change", changed);
