@@ -2,9 +2,9 @@
 
 An app user is no person: it has no account, no site role and no membership. It acts on its
 own project only, with the rights of a team member ("member" role), so the collection rules
-("project.view", "observation.submit") apply to it unchanged. The role is put into the
-project's per-user role cache (`Project.project_role_for`), keyed by a pk that no user can have;
-on any other project the actor has no role at all. The actor is authenticated but not a `User`,
+("project.view", "observation.submit") apply to it unchanged: `Project.project_role_for` asks
+an actor that has `role_in_project` for its role instead of looking up a membership. On any
+other project the actor has no role at all. The actor is authenticated but not a `User`,
 so `observation_submit` records no observer for it: the app user is recorded beside the
 observation instead (`AppUserSubmission`).
 """
@@ -36,11 +36,9 @@ class AppUserActor:
     def pk(self) -> tuple[str, int]:
         return ("app-user", self.app_user.pk)
 
-    def enter(self, project: Any) -> None:
-        """Give the actor its member role on this project instance (its own project only)."""
-        if project.pk == self.app_user.project_id:
-            cache: dict[Any, Any] = project.__dict__.setdefault("_role_cache", {})
-            cache[self.pk] = ProjectRole.MEMBER
+    def role_in_project(self, project: Any) -> ProjectRole | None:
+        """A member of its own project, nothing anywhere else."""
+        return ProjectRole.MEMBER if project.pk == self.app_user.project_id else None
 
     def __str__(self) -> str:
         return f"app user {self.app_user.name}"

@@ -120,7 +120,6 @@ def _caller(request: HttpRequest, *, slug: str, token: str | None) -> Caller | a
     if token is not None:
         actor: Any = auth.actor_for_token(token=token, slug=slug)
         project = actor.app_user.project
-        actor.enter(project)
         return Caller(actor=actor, project=project, token=token)
     if request.user.is_authenticated:
         # A browser session (Enketo on this site). Cross-site forms cannot send custom

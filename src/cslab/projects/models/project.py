@@ -220,6 +220,11 @@ class Project(models.Model):
         """Return the user's role in this project's team (cached on the instance per user)."""
         if not getattr(user, "is_authenticated", False):
             return None
+        # Actors that are not people (an OpenRosa app user) know their role themselves.
+        role_in_project = getattr(user, "role_in_project", None)
+        if role_in_project is not None:
+            own_role: ProjectRole | None = role_in_project(self)
+            return own_role
         cache: dict[Any, ProjectRole | None] = self.__dict__.setdefault("_role_cache", {})
         if user.pk not in cache:
             role = self.memberships.filter(user_id=user.pk).values_list("role", flat=True).first()
