@@ -131,7 +131,7 @@ def _rows(project_id: int, form_id: int, version_id: int, count: int) -> Any:
             true_cells[3], true_cells[5], true_cells[7], true_cells[9], observed_at, level, False,
             public.latitude if public else None, public.longitude if public else None,
             public_cells[3], public_cells[5], public_cells[7], public_cells[9],
-            "accepted", "", "[]", observed_at,
+            "accepted", "", "[]", 0, observed_at,
         )  # fmt: skip
 
 
@@ -139,7 +139,7 @@ COLUMNS = (
     "project_id, form_id, form_version_id, instance_id, answers, content_hash, latitude, longitude,"
     " accuracy, h3_res3, h3_res5, h3_res7, h3_res9, observed_at, geoprivacy, geoprivacy_forced,"
     " public_latitude, public_longitude, public_h3_res3, public_h3_res5, public_h3_res7,"
-    " public_h3_res9, status, status_reason, warnings, created_at"
+    " public_h3_res9, status, status_reason, warnings, warning_count, created_at"
 )
 
 

@@ -50,10 +50,15 @@ SURVEY = [
     {"type": "geopoint", "name": "location", "label": "Where"},
     {"type": "text", "name": "note", "label": "Note"},
 ]
+ANSWERS = {"bees": 3, "plant": "lavender", "location": "52.16 4.49 0 10",
+           "note": "Sunny, light wind."}  # fmt: skip
 CHOICES = [
     {"list_name": "plant", "name": "lavender", "label": "Lavender"},
     {"list_name": "plant", "name": "borage", "label": "Borage"},
 ]
+
+
+Sender = tuple[Callable[[Any], str], Callable[[], Any]]
 
 
 @dataclass
@@ -130,17 +135,14 @@ def _results(
     ], ok  # fmt: skip
 
 
-def _json_sender(
-    port: int, setup: dict[str, Any]
-) -> tuple[Callable[[Any], str], Callable[[], Any]]:
+def _json_sender(port: int, setup: dict[str, Any]) -> Sender:
     path = f"/api/v1/projects/{setup['slug']}/forms/{setup['form_id']}/submissions"
     headers = {"Authorization": f"Bearer {setup['token']}", "Content-Type": "application/json"}
 
     def send(connection: http.client.HTTPConnection) -> str:
         body = json.dumps({
             "instance_id": f"uuid:{uuid.uuid4()}", "version": setup["version"],
-            "answers": {"bees": 3, "plant": "lavender", "location": "52.16 4.49 0 10",
-                        "note": "Sunny, light wind."},
+            "answers": ANSWERS,
         })  # fmt: skip
         connection.request("POST", path, body=body, headers=headers)
         response = connection.getresponse()
@@ -150,9 +152,7 @@ def _json_sender(
     return send, lambda: http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
 
 
-def _openrosa_sender(
-    port: int, setup: dict[str, Any]
-) -> tuple[Callable[[Any], str], Callable[[], Any]]:
+def _openrosa_sender(port: int, setup: dict[str, Any]) -> Sender:
     path = f"{setup['openrosa_base']}/submission?deviceID=bench"
     headers = {
         "Content-Type": f"multipart/form-data; boundary={BOUNDARY}",
@@ -180,30 +180,24 @@ def _openrosa_sender(
     return send, lambda: http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
 
 
-def _ceiling_sender(
-    database_url: str, setup: dict[str, Any]
-) -> tuple[Callable[[Any], str], Callable[[], Any]]:
+def _ceiling_sender(database_url: str, setup: dict[str, Any]) -> Sender:
+    """Insert copies of the row a real submission stored, each under a new instance ID."""
     import psycopg
 
+    template: dict[str, Any] = setup["stored_row"]
+    columns = [column for column in template if column != "id"]
     statement = (
-        "INSERT INTO collection_observation (project_id, form_id, form_version_id, instance_id,"
-        " observer_id, answers, content_hash, latitude, longitude, accuracy, h3_res3, h3_res5,"
-        " h3_res7, h3_res9, observed_at, geoprivacy, geoprivacy_forced, public_latitude,"
-        " public_longitude, public_h3_res3, public_h3_res5, public_h3_res7, public_h3_res9,"
-        " status, status_reason, warnings, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, 52.16,"
-        " 4.49, 10, '831969fffffffff', '8519694bfffffff', '871969490ffffff', '891969490cbffff',"
-        " now(), 'open', false, 52.16, 4.49, '831969fffffffff', '8519694bfffffff',"
-        " '871969490ffffff', '891969490cbffff', 'pending', '', '[]', now())"
+        f"INSERT INTO collection_observation ({', '.join(columns)}) "  # noqa: S608 - our columns
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
     )
-    answers = json.dumps({"bees": 3, "plant": "lavender", "location": "52.16 4.49 0 10",
-                          "note": "Sunny, light wind."})  # fmt: skip
 
     def send(connection: Any) -> str:
+        values = [
+            f"uuid:{uuid.uuid4()}" if column == "instance_id" else template[column]
+            for column in columns
+        ]
         with connection.transaction():
-            connection.execute(statement, (
-                setup["project_id"], setup["form_pk"], setup["version_pk"],
-                f"uuid:{uuid.uuid4()}", setup["user_id"], answers, "0" * 64,
-            ))  # fmt: skip
+            connection.execute(statement, values)
         return "inserted"
 
     return send, lambda: psycopg.connect(database_url, autocommit=True)
@@ -272,12 +266,11 @@ def run() -> list[Result]:
                 peer=ceiling, peer_label=label,
             )  # fmt: skip
             results += json_results
-            if setup.get("openrosa_base"):
-                openrosa_results, _rate = _measure(
-                    "POST OpenRosa submission", _openrosa_sender(port, setup), "201", seconds,
-                    database_url, peer=ceiling, peer_label=label,
-                )  # fmt: skip
-                results += openrosa_results
+            openrosa_results, _rate = _measure(
+                "POST OpenRosa submission", _openrosa_sender(port, setup), "201", seconds,
+                database_url, peer=ceiling, peer_label=label,
+            )  # fmt: skip
+            results += openrosa_results
     return results
 
 
@@ -286,11 +279,15 @@ def _setup() -> None:
     import django
 
     django.setup()
+    from django.db import connection
+
     from cslab.accounts.services.api_tokens import api_token_create
     from cslab.accounts.services.users import user_create
     from cslab.collection.demo import workbook_bytes
     from cslab.collection.services.forms import form_publish_xlsform
+    from cslab.collection.services.observations import observation_submit
     from cslab.core.roles import SiteRole
+    from cslab.openrosa.services.app_users import app_user_create
     from cslab.projects.services.projects import project_create
 
     user = user_create(actor=None, email="bench@example.org", site_role=SiteRole.STAFF)
@@ -302,18 +299,24 @@ def _setup() -> None:
             {"form_id": "bench_bees", "form_title": "Bench bees", "version": "1"}]}),
     )  # fmt: skip
     _token, secret = api_token_create(actor=user, user=user, name="bench")
-    openrosa_base = ""
-    try:
-        from cslab.openrosa.services import app_user_create  # type: ignore[import-not-found]
-    except ImportError:
-        pass
-    else:
-        app_user = app_user_create(actor=user, project=project, name="bench phone")
-        openrosa_base = f"/openrosa/key/{app_user.token}/{project.slug}"
+    app_user = app_user_create(actor=user, project=project, name="bench phone")
+    observation, _created = observation_submit(
+        actor=user, form_version=version, instance_id="uuid:bench-template", answers=ANSWERS
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM collection_observation WHERE id = %s", [observation.pk])
+        names = [column.name for column in cursor.description]
+        row = cursor.fetchone()
+    stored_row = {
+        name: (json.dumps(value) if isinstance(value, (dict, list)) else
+               value.isoformat() if hasattr(value, "isoformat") else value)
+        for name, value in zip(names, row, strict=True)
+    }  # fmt: skip
     print(json.dumps({
         "slug": project.slug, "form_id": "bench_bees", "version": version.version,
-        "token": secret, "project_id": project.pk, "form_pk": version.form_id,
-        "version_pk": version.pk, "user_id": user.pk, "openrosa_base": openrosa_base,
+        "token": secret,
+        "openrosa_base": f"/openrosa/key/{app_user.token}/{project.slug}",
+        "stored_row": stored_row,
     }))  # fmt: skip
 
 
