@@ -358,8 +358,9 @@ def test_the_command_prints_the_bad_rows_and_exits_with_status_1(
 
 
 def test_odk_validate_rejects_a_bad_constraint_and_names_its_row(
-    owner: Any, project: Project
+    owner: Any, project: Project, settings: Any
 ) -> None:
+    settings.XLSFORM_ODK_VALIDATE = True
     if shutil.which("java") is None:
         skip_or_fail("ODK Validate needs Java")
     survey = [

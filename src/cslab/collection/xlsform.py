@@ -16,6 +16,7 @@ import shutil
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from pyxform import aliases
 from pyxform.errors import PyXFormError
@@ -142,8 +143,11 @@ def languages_of(workbook: dict[str, Any]) -> list[str]:
 def convert_workbook(workbook: dict[str, Any], *, validate: bool | None = None) -> Conversion:
     """Convert a workbook dict into an XForm; raise XLSFormError listing the problems.
 
-    ODK Validate (JavaRosa) runs when `validate` is True, or by default when Java is installed.
+    ODK Validate (JavaRosa) runs when `validate` is True; by default it follows the setting
+    XLSFORM_ODK_VALIDATE (True, False, or None: when Java is installed).
     """
+    if validate is None:
+        validate = getattr(settings, "XLSFORM_ODK_VALIDATE", None)
     if validate is None:
         validate = shutil.which("java") is not None
     warnings: list[str] = []

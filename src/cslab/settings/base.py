@@ -17,6 +17,8 @@ DEBUG = env.bool("DEBUG", default=False)
 DEMO = env.bool("CSLAB_DEMO", default=False)
 # How many observations `cslab demo` spreads over the three demo forms.
 DEMO_OBSERVATIONS = env.int("CSLAB_DEMO_OBSERVATIONS", default=5000)
+# Check published XLSForms with ODK Validate (JavaRosa): true, false, or unset (when Java is there).
+XLSFORM_ODK_VALIDATE = env.bool("XLSFORM_ODK_VALIDATE", default=None)
 HTTPS = env.bool("CSLAB_HTTPS", default=not (DEBUG or DEMO))
 
 SECRET_KEY = secret_key_from_environment(

@@ -20,3 +20,5 @@ STORAGES = {
 SECURE_SSL_REDIRECT = False
 # The demo is loaded by several tests: a few dozen observations show the same as 5,000.
 DEMO_OBSERVATIONS = 80
+# A JVM start per published form would slow the suite; the tests of ODK Validate switch it on.
+XLSFORM_ODK_VALIDATE = False
