@@ -336,3 +336,25 @@ def _anonymous() -> Any:
     from django.contrib.auth.models import AnonymousUser
 
     return AnonymousUser()
+
+
+def test_a_new_observation_shows_on_the_map_at_once_although_counts_are_cached(
+    project: Project, version: FormVersion, observer: Any, volunteer: Any
+) -> None:
+    observe(observer, version, "uuid:first", location=Location(52.09, 5.12))
+    assert layer_for(volunteer, project, zoom=3).total == 1
+
+    observe(observer, version, "uuid:second", location=Location(52.09, 5.12))
+
+    assert layer_for(volunteer, project, zoom=3).total == 2
+
+
+def test_viewers_who_see_differently_never_share_cached_counts(
+    project: Project, version: FormVersion, observer: Any, volunteer: Any
+) -> None:
+    observation, _ = observe(observer, version, "uuid:bad")
+    Observation.objects.filter(pk=observation.pk).update(status="rejected")
+
+    assert layer_for(project.initiator, project, zoom=3).total == 1
+    assert layer_for(volunteer, project, zoom=3).total == 0
+    assert layer_for(observer, project, zoom=3).total == 1  # their own, whatever its status

@@ -12,6 +12,7 @@ from cslab.collection.api import router as collection_router
 from cslab.collection.api_forms import router as forms_router
 from cslab.collection.api_map import router as map_router
 from cslab.collection.api_media import router as media_router
+from cslab.consensus.api import router as consensus_router
 from cslab.core.api import router as core_router
 from cslab.notifications.api import router as notifications_router
 from cslab.projects.api import router as projects_router
@@ -66,5 +67,6 @@ for router in (
     forms_router,
     media_router,
     classification_router,
+    consensus_router,
 ):
     api.add_router("/", router)

@@ -362,7 +362,7 @@ def observation_list_visible(
     InvalidInputError `invalid_filter`.
     """
     permissions.require(user, "project.view", project)
-    queryset = Observation.objects.filter(project=project, deprecated_by__isnull=True)
+    queryset = Observation.objects.filter(project=project).filter(_latest_versions(project=project))
     if not _sees_all_statuses(user, project):
         visible = Q(status__in=PUBLIC_STATUSES)
         if user.is_authenticated:
@@ -546,7 +546,9 @@ def observation_list_mine(*, user: Any) -> QuerySet[Observation]:
     if not user.is_authenticated:
         return Observation.objects.none()
     return _with_relations(
-        Observation.objects.filter(observer_id=user.pk, deprecated_by__isnull=True)
+        Observation.objects.filter(observer_id=user.pk).filter(
+            _latest_versions(observer_id=user.pk)
+        )
     ).order_by("-id")
 
 
@@ -588,8 +590,8 @@ def observation_list_for_moderation(*, user: Any, project: Project) -> QuerySet[
     permissions.require(user, "observation.moderate", project)
     return _with_relations(
         Observation.objects.filter(
+            _latest_versions(project=project),
             project=project,
-            deprecated_by__isnull=True,
             status__in=[Observation.Status.PENDING, Observation.Status.FLAGGED],
         )
     ).order_by("status", "-warning_count", "id")
@@ -608,3 +610,14 @@ def observation_moderation_events(
     ):
         raise NotFoundError()
     return observation.moderation_events.select_related("actor").order_by("created_at", "id")
+
+
+def _latest_versions(**scope: Any) -> Q:
+    """Leave out observations that a later edit (meta/deprecatedID) replaced.
+
+    Written as NOT IN (the edited ones of the same scope) rather than `deprecated_by__isnull`:
+    that join of the table with itself was estimated badly and made a million-row project's
+    map and table take seconds; the subquery is one hashed scan of the few edits.
+    """
+    edited = Observation.objects.filter(deprecates__isnull=False, **scope).values("deprecates_id")
+    return ~Q(pk__in=edited)

@@ -331,9 +331,7 @@ def observation_table_page(request: HttpRequest, slug: str) -> HttpResponse:
         "is_first_page": "before" not in request.GET,
         "filtered": not filters.is_empty(),
         "can_moderate": permissions.has_permission(request.user, "observation.moderate", project),
-        "can_configure": permissions.has_permission(
-            request.user, "collection.configure", project
-        ),
+        "can_configure": permissions.has_permission(request.user, "collection.configure", project),
     }
     template = (
         "collection/observation_table_region.html"

@@ -367,7 +367,12 @@ def _plausibility_warnings(observation: Observation, form_version: FormVersion) 
         # The database extracts just these answers; reading whole answer documents into Python
         # for every submission was the slowest step of submitting.
         for stored in (
-            Observation.objects.filter(form=observation.form, deprecated_by__isnull=True)
+            Observation.objects.filter(form=observation.form)
+            .exclude(
+                pk__in=Observation.objects.filter(
+                    form=observation.form, deprecates__isnull=False
+                ).values("deprecates_id")
+            )
             .exclude(status=Observation.Status.REJECTED)
             .order_by("-id")
             .values_list(*[KT(f"answers__{name}") for name in names])[:OUTLIER_HISTORY]
