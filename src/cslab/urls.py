@@ -39,6 +39,7 @@ urlpatterns = [
     path("", include("cslab.projects.urls")),
     path("", include("cslab.collection.urls")),
     path("", include("cslab.classification.urls")),
+    path("", include("cslab.consensus.urls")),
     path("openrosa/", include("cslab.openrosa.urls")),
     path("", include("cslab.questions.urls")),
     path("", include("cslab.notifications.urls")),

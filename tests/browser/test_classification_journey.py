@@ -1,6 +1,6 @@
 """Journey: a researcher creates a workflow, volunteers classify with the keyboard only until
-the subjects retire, the expert queue settles a disputed subject, the results download; every
-page passes axe-core."""
+the subjects retire, the aggregation job runs with progress, the expert queue settles a
+disputed subject, the results download; every page passes axe-core."""
 
 import re
 from collections.abc import Callable
@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cslab.classification.models import Classification, Subject, SubjectSet, WorkflowSubject
+from cslab.consensus.models import ConsensusResult
 from cslab.core.roles import ProjectRole
 from tests.factories import TEST_PASSWORD, UserFactory
 from tests.projects.factories import MembershipFactory, ProjectFactory
@@ -78,9 +79,27 @@ def test_a_workflow_from_creation_to_expert_decision_and_export(
     assert Classification.objects.count() == 4
     assert not WorkflowSubject.objects.filter(retired_at__isnull=True).exists()
 
-    # The expert queue settles the disputed letter; the results download.
+    # The aggregation job runs from the results page; its page follows the progress.
     log_in(page, researcher.email)
-    page.goto(workflow_url + "review/")
+    page.goto(workflow_url + "results/")
+    expect(page.locator("main")).to_contain_text("not been aggregated yet")
+    assert_accessible(page)
+    # Two volunteers are too few to estimate confusion matrices: a plain majority vote.
+    page.get_by_label("Method").select_option("majority")
+    page.get_by_role("button", name="Run the aggregation").click()
+    expect(page).to_have_url(re.compile(r"/aggregation/[0-9a-f-]{36}/$"))
+    expect(page.locator("#aggregation-progress")).to_be_visible()
+    expect(page.locator("[data-job-status]")).to_have_attribute(
+        "data-job-status", "succeeded", timeout=30_000
+    )
+    expect(page.locator("#aggregation-progress")).to_have_attribute("value", "100")
+    expect(page.locator("main")).to_contain_text("What the run found")
+    assert_accessible(page)
+    assert ConsensusResult.objects.filter(disputed=True).count() == 1
+
+    # The expert queue settles the disputed letter; the results download.
+    page.get_by_role("link", name="Go to the expert review queue").click()
+    expect(page).to_have_url(re.compile("/review/$"))
     assert_accessible(page)
     page.get_by_role("radio", name="Private").first.check()
     page.get_by_role("button", name="Decide").first.click()
@@ -91,4 +110,6 @@ def test_a_workflow_from_creation_to_expert_decision_and_export(
     with page.expect_download() as download:
         page.get_by_role("link", name="Results with every class probability (CSV)").click()
     content = open(download.value.path(), encoding="utf-8").read()  # noqa: SIM115
-    assert content.splitlines()[0].endswith("p_business,p_private")
+    header, *rows = content.splitlines()
+    assert header.endswith("p_business,p_private") and len(rows) == 2
+    assert "{" not in content

@@ -22,7 +22,9 @@ def _post(client: Client, url: str, body: dict[str, Any]) -> Any:
     return client.post(url, json.dumps(body), content_type="application/json")
 
 
-def test_a_volunteer_classifies_until_retirement_and_sees_results() -> None:
+def test_a_volunteer_classifies_until_retirement_and_sees_results(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
     workflow, subjects, owner = make_workflow(
         subjects=1, retirement_count=2, gold_rate_newcomer=0, gold_rate_experienced=0
     )
@@ -41,6 +43,9 @@ def test_a_volunteer_classifies_until_retirement_and_sees_results() -> None:
         assert response.json()["gold"] is None
     researcher = Client()
     researcher.force_login(owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        started = _post(researcher, f"{_base(workflow)}/aggregation", {"method": "majority"})
+    assert started.status_code == 202, started.content
     results = researcher.get(f"{_base(workflow)}/results").json()
     assert results[0]["probabilities"] == {"bee": 0.5, "hoverfly": 0.5, "butterfly": 0.0}
     assert results[0]["retirement_reason"] == "classification_count"

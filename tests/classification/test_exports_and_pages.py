@@ -12,6 +12,7 @@ from cslab.classification.assignment import Identity
 from cslab.classification.models import Workflow
 from cslab.classification.services.classifications import classification_submit
 from cslab.classification.services.talk import hashtags_in, subject_comment_post
+from cslab.consensus.services.aggregation import aggregation_run
 from tests.classification.helpers import SPECIES_TASK, make_workflow
 from tests.factories import UserFactory
 
@@ -49,6 +50,7 @@ def test_exports_are_flat_with_marks_apart_and_every_class_probability() -> None
         subject=subjects[0],
         answers={"T0": "hoverfly"},
     )
+    aggregation_run(actor=owner, workflow=workflow, method="majority")
     client = Client()
     client.force_login(owner)
     rows = list(csv.DictReader(io.StringIO(_download(client, workflow, "classifications.csv"))))
@@ -60,10 +62,11 @@ def test_exports_are_flat_with_marks_apart_and_every_class_probability() -> None
     results = list(csv.DictReader(io.StringIO(_download(client, workflow, "results.csv"))))
     first = next(row for row in results if row["subject_id"] == str(subjects[0].pk))
     assert (first["p_bee"], first["p_hoverfly"], first["p_butterfly"]) == (
-        "0.5000",
-        "0.5000",
-        "0.0000",
+        "0.500000",
+        "0.500000",
+        "0.000000",
     )
+    assert first["method"] == "majority" and first["disputed"] == "1"
     document = json.loads(_download(client, workflow, "results.json"))
     assert document["classes"] == ["bee", "hoverfly", "butterfly"]
     assert document["subjects"][0]["probabilities"]["butterfly"] == 0.0
@@ -124,6 +127,7 @@ def test_the_expert_queue_page_settles_a_disputed_subject() -> None:
             subject=subjects[0],
             answers={"T0": label},
         )
+    aggregation_run(actor=owner, workflow=workflow)
     client = Client()
     client.force_login(owner)
     url = f"/projects/{workflow.project.slug}/workflows/{workflow.slug}/review/"

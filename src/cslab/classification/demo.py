@@ -4,8 +4,11 @@ Two workflows: "Who visits the flower?" (an image survey of drawn flower visitor
 subjects) and "Transcribe the seed-packet labels" (free text). Forty generated volunteers
 (`classifier-NN@demo.cslab.test`, no usable password) classify through the real service with
 a fixed seed and a per-volunteer accuracy, so there are retired subjects, consensus, gold
-feedback and a few disputes for the expert queue. Idempotent: the workflows are looked up by
-slug and nothing is added when they exist.
+feedback and a few disputes for the expert queue. Each workflow is then aggregated once
+through the consensus service (Dawid–Skene for the survey, majority vote for the
+transcriptions), so the results pages and the expert queue have stored results. Idempotent:
+nothing is added when the workflows exist, and a workflow with a finished run is not
+aggregated again.
 """
 
 import io
@@ -19,11 +22,14 @@ from cslab.classification.assignment import Identity
 from cslab.classification.models import Subject, SubjectSet, Workflow
 from cslab.classification.services.classifications import classification_submit
 from cslab.classification.services.workflows import workflow_create, workflow_link_subject_set
+from cslab.consensus.models import AggregationRun
+from cslab.consensus.services.aggregation import aggregation_run
 from cslab.core.demo import DemoLogin
 from cslab.projects.models import Project
 
 SEED = 20_261_125
 VOLUNTEERS = 40
+BLURRED = 5
 SPECIES = [
     ("bumblebee", "Bumblebee", (70, 50, 20)),
     ("honeybee", "Honeybee", (200, 140, 30)),
@@ -139,11 +145,19 @@ def _classify_survey(workflow: Workflow, truths: list[str], volunteers: list[Use
                      chance: random.Random) -> None:  # fmt: skip
     values = [value for value, _label, _colour in SPECIES]
     subjects = list(workflow.subject_states.select_related("subject").order_by("subject_id"))
+    # Pictures nobody can be sure about: answers go round three look-alike visitors, so the
+    # aggregation finds them disputed and the expert queue has work.
+    blurred = {number: 0 for number in range(len(truths) - BLURRED, len(truths))}
+    look_alikes = ["honeybee", "hoverfly", "bumblebee"]
     for person in volunteers:
         skill = chance.uniform(0.55, 0.95)
         for state in chance.sample(subjects, k=chance.randint(10, 25)):
-            truth = truths[int(state.subject.external_id.split("-")[1])]
+            number = int(state.subject.external_id.split("-")[1])
+            truth = truths[number]
             label = truth if chance.random() < skill else chance.choice(values)
+            if number in blurred:
+                label = look_alikes[blurred[number] % len(look_alikes)]
+                blurred[number] += 1
             classification_submit(identity=Identity(user=person), workflow=workflow,
                                   subject=state.subject,
                                   answers={"T0": {"choice": label, "answers": {}}})  # fmt: skip
@@ -153,8 +167,24 @@ def load_demo_classification() -> list[DemoLogin]:
     """Create the two demo workflows with classifications, unless they exist."""
     project = Project.objects.filter(origin="cslab-demo", external_id="pollinators").first()
     owner = User.objects.filter(email="researcher@demo.cslab.test").first()
-    if project is None or owner is None or project.workflows.exists():
+    if project is None or owner is None:
         return []
+    if not project.workflows.exists():
+        _load_workflows(project, owner)
+    _aggregate(project, owner)
+    return []
+
+
+def _aggregate(project: Project, owner: User) -> None:
+    """Aggregate each demo workflow once through the service (skipped when it has a run)."""
+    for workflow in project.workflows.order_by("pk"):
+        if not AggregationRun.objects.filter(
+            workflow=workflow, status=AggregationRun.Status.SUCCEEDED
+        ).exists():
+            aggregation_run(actor=owner, workflow=workflow)
+
+
+def _load_workflows(project: Project, owner: User) -> None:
     chance = random.Random(SEED)  # noqa: S311 (repeatable demo data)
     volunteers = _volunteers()
     survey, truths = _survey(project, owner, chance)
@@ -166,4 +196,3 @@ def load_demo_classification() -> list[DemoLogin]:
             typed = text if chance.random() < 0.8 else text.lower()
             classification_submit(identity=Identity(user=person), workflow=transcription,
                                   subject=state.subject, answers={"T0": typed})  # fmt: skip
-    return []

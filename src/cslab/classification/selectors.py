@@ -23,8 +23,6 @@ from cslab.core import permissions
 from cslab.core.errors import NotFoundError
 from cslab.projects.models import Project
 
-DISPUTE_CONFIDENCE = 2 / 3
-
 
 def workflow_list_for_project(*, user: Any, project: Project) -> list[Workflow]:
     """Return the project's workflows the user may see (drafts only for the team and staff)."""
@@ -124,9 +122,19 @@ def comment_list_for_subject(*, user: Any, subject: Subject) -> QuerySet[Subject
 # Results ----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Votes:
+    """The answers behind a stored result: how many, how many agree, every class's probability."""
+
+    agreeing: int
+    total: int
+    probabilities: dict[str, float]
+
+
 @dataclass
 class SubjectResult:
-    """What the counted classifications of one subject say, with its state and any decision."""
+    """A subject's stored aggregation result (`cslab.consensus`) with its state and any expert
+    decision made since. Without a result yet: no label, confidence 0, no probabilities."""
 
     subject_id: int
     external_id: str
@@ -134,37 +142,39 @@ class SubjectResult:
     retired_at: Any
     retirement_reason: str
     is_gold: bool
-    votes: retirement.Tally
+    votes: Votes
+    stored_label: str | None = None
+    stored_confidence: float = 0.0
+    stored_disputed: bool = False
+    method: str = ""
+    computed_at: Any = None
+    gold_label: str = ""
     expert_label: str | None = None
     expert_note: str = ""
     metadata: dict[str, Any] = field(default_factory=dict)
 
     @property
     def label(self) -> str | None:
-        return self.expert_label or self.votes.label
+        return self.expert_label or self.stored_label or None
 
     @property
     def confidence(self) -> float:
-        return 1.0 if self.expert_label else self.votes.confidence
+        return 1.0 if self.expert_label else self.stored_confidence
 
     @property
     def is_disputed(self) -> bool:
-        return (
-            self.expert_label is None
-            and not self.is_gold
-            and self.votes.total >= 2
-            and (self.votes.is_tied or self.votes.confidence < DISPUTE_CONFIDENCE)
-        )
+        return self.stored_disputed and self.expert_label is None
+
+    @property
+    def has_result(self) -> bool:
+        return self.computed_at is not None
 
 
 def tallies_for_workflow(
     workflow: Workflow, subject_ids: list[int] | None = None
 ) -> dict[int, retirement.Tally]:
-    """Return the vote tally of the consensus task per subject (counted classifications).
-
-    TODO(#5): take posteriors from `cslab.consensus` (Dawid–Skene etc.) once its aggregation
-    job stores results per subject; majority vote (vote shares) until then.
-    """
+    """Return the live vote tally of the consensus task per subject (counted classifications),
+    for volunteers' immediate feedback; results pages read the stored aggregation instead."""
     task = consensus_task(workflow.tasks)
     if task is None:
         return {}
@@ -178,50 +188,153 @@ def tallies_for_workflow(
     return {subject_id: retirement.tally(values, classes) for subject_id, values in labels.items()}
 
 
-def workflow_results(*, user: Any, workflow: Workflow) -> list[SubjectResult]:
-    """Return every subject's result in the workflow (reviewers), in subject order."""
-    permissions.require(user, "workflow.review", workflow)
-    task = consensus_task(workflow.tasks)
-    tallies = tallies_for_workflow(workflow)
-    decisions = {
-        decision.subject_id: decision
-        for decision in ExpertDecision.objects.filter(workflow=workflow)
+def _expert_labels(workflow: Workflow) -> dict[int, tuple[str | None, str]]:
+    from cslab.consensus.labels import aggregation_task, label_of
+
+    task = aggregation_task(workflow.tasks)
+    return {
+        subject_id: (label_of(task, answers.get(task["key"])) if task else None, note)
+        for subject_id, answers, note in ExpertDecision.objects.filter(
+            workflow=workflow
+        ).values_list("subject_id", "answers", "note")
     }
-    empty = retirement.tally([], class_values(task) if task else [])
-    results = []
-    for state in (
+
+
+def _subject_result(state: WorkflowSubject, stored: Any, decision: Any) -> SubjectResult:
+    expert_label, expert_note = decision or (None, "")
+    return SubjectResult(
+        subject_id=state.subject_id,
+        external_id=state.subject.external_id,
+        classification_count=state.classification_count,
+        retired_at=state.retired_at,
+        retirement_reason=state.retirement_reason,
+        is_gold=state.subject.is_gold,
+        votes=Votes(
+            agreeing=stored.agreeing if stored else 0,
+            total=stored.answer_count if stored else 0,
+            probabilities=dict(stored.probabilities) if stored else {},
+        ),
+        stored_label=(stored.label or None) if stored else None,
+        stored_confidence=stored.confidence if stored else 0.0,
+        stored_disputed=stored.disputed if stored else False,
+        method=stored.method if stored else "",
+        computed_at=stored.computed_at if stored else None,
+        gold_label=stored.gold_label if stored else "",
+        expert_label=expert_label,
+        expert_note=expert_note,
+        metadata=state.subject.metadata,
+    )
+
+
+def workflow_results(
+    *, user: Any, workflow: Workflow, limit: int | None = None
+) -> list[SubjectResult]:
+    """Return every subject's stored result in the workflow (reviewers), in subject order."""
+    from cslab.consensus.models import ConsensusResult
+
+    permissions.require(user, "workflow.review", workflow)
+    decisions = _expert_labels(workflow)
+    states = (
         WorkflowSubject.objects.filter(workflow=workflow)
         .select_related("subject")
         .order_by("subject_id")
-        .iterator(chunk_size=2000)
-    ):
-        decision = decisions.get(state.subject_id)
-        expert_label = (
-            consensus_label(task, decision.answers.get(task["key"])) if decision and task else None
-        )
-        results.append(
-            SubjectResult(
-                subject_id=state.subject_id,
-                external_id=state.subject.external_id,
-                classification_count=state.classification_count,
-                retired_at=state.retired_at,
-                retirement_reason=state.retirement_reason,
-                is_gold=state.subject.is_gold,
-                votes=tallies.get(state.subject_id, empty),
-                expert_label=expert_label,
-                expert_note=decision.note if decision else "",
-                metadata=state.subject.metadata,
+    )
+    if limit is not None:
+        states = states[:limit]
+    results = []
+    for chunk in _chunked(states.iterator(chunk_size=2000), 2000):
+        stored = {
+            result.subject_id: result
+            for result in ConsensusResult.objects.filter(
+                workflow=workflow, subject_id__in=[state.subject_id for state in chunk]
             )
-        )
+        }
+        results += [
+            _subject_result(state, stored.get(state.subject_id), decisions.get(state.subject_id))
+            for state in chunk
+        ]
     return results
 
 
+def _chunked(rows: Any, size: int) -> Any:
+    chunk: list[Any] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def disputed_subjects(*, user: Any, workflow: Workflow) -> list[SubjectResult]:
-    """Return the expert review queue: subjects whose volunteers disagree, most answered first."""
-    results = [
-        result for result in workflow_results(user=user, workflow=workflow) if result.is_disputed
-    ]
-    return sorted(results, key=lambda result: (-result.votes.total, result.subject_id))
+    """Return the expert review queue from the stored results: disputed subjects that no
+    expert decided yet, most answered first."""
+    from cslab.consensus.selectors import disputed_queue
+
+    queue = list(disputed_queue(user=user, workflow=workflow)[:500])
+    states = {
+        state.subject_id: state
+        for state in WorkflowSubject.objects.filter(
+            workflow=workflow, subject_id__in=[result.subject_id for result in queue]
+        )
+    }
+    results = []
+    for stored in queue:
+        state = states.get(stored.subject_id)
+        if state is None:
+            continue
+        state.subject = stored.subject
+        results.append(_subject_result(state, stored, None))
+    return results
+
+
+@dataclass(frozen=True)
+class ResultsSummary:
+    """The figures at the top of the results page."""
+
+    subjects: int
+    retired: int
+    with_result: int
+    disputed: int
+    low_confidence: int
+    new_classifications: int
+    latest_run: Any
+    running_job: Any
+    method: str
+
+
+def results_summary(*, user: Any, workflow: Workflow) -> ResultsSummary:
+    """Counts of subjects, retired ones, stored results, disputed and low-confidence ones,
+    classifications since the last run; the last run and any job still running (reviewers)."""
+    from cslab.consensus import selectors as consensus
+    from cslab.consensus.labels import aggregation_task, default_method
+    from cslab.consensus.models import ConsensusResult
+    from cslab.consensus.services.aggregation import JOB_KIND, consensus_settings_for
+    from cslab.core.models import Job
+
+    permissions.require(user, "workflow.review", workflow)
+    states = WorkflowSubject.objects.filter(workflow=workflow)
+    latest = consensus.latest_run(workflow)
+    task = aggregation_task(workflow.tasks)
+    running = (
+        Job.objects.filter(kind=JOB_KIND, arguments__workflow_id=workflow.pk,
+                           status__in=[Job.Status.QUEUED, Job.Status.RUNNING])
+        .order_by("-created_at").first()
+    )  # fmt: skip
+    return ResultsSummary(
+        subjects=states.count(),
+        retired=states.filter(retired_at__isnull=False).count(),
+        with_result=ConsensusResult.objects.filter(workflow=workflow).count(),
+        disputed=consensus.disputed_queue(user=user, workflow=workflow).count(),
+        low_confidence=consensus.result_list_for_workflow(
+            user=user, workflow=workflow, which="low-confidence"
+        ).count(),
+        new_classifications=consensus.classifications_since(workflow, latest),
+        latest_run=latest,
+        running_job=running,
+        method=consensus_settings_for(workflow).method or (default_method(task) if task else ""),
+    )
 
 
 @dataclass(frozen=True)

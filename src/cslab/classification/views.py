@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cslab.classification import exports, selectors
@@ -217,18 +218,36 @@ def workflow_settings_page(request: HttpRequest, slug: str, workflow: str) -> Ht
     )
 
 
+RESULT_LISTS = {
+    "all": gettext_lazy("All subjects with a result"),
+    "retired": gettext_lazy("Retired subjects"),
+    "low-confidence": gettext_lazy("Low confidence"),
+    "disputed": gettext_lazy("Disputed"),
+}
+
+
 @require_GET
 def workflow_results_page(request: HttpRequest, slug: str, workflow: str) -> HttpResponse:
-    """Every subject's label, confidence and state, with the export links."""
+    """The stored aggregation: figures, the start button, one list of results, the exports."""
+    from cslab.consensus.labels import aggregation_task, allowed_methods
+    from cslab.consensus.models.results import Method
+    from cslab.consensus.selectors import result_list_for_workflow
+
     found = _workflow(request, slug, workflow)
-    results = selectors.workflow_results(user=request.user, workflow=found)
-    retired = sum(1 for result in results if result.retired_at)
+    summary = selectors.results_summary(user=request.user, workflow=found)
+    which = request.GET.get("list", "all")
+    which = which if which in RESULT_LISTS else "all"
+    results = result_list_for_workflow(user=request.user, workflow=found, which=which)[:500]
+    task = aggregation_task(found.tasks)
+    methods = [(value, label) for value, label in Method.choices
+               if task is not None and value in allowed_methods(task)]  # fmt: skip
     return render(
         request,
         "classification/workflow_results.html",
-        {"project": found.project, "workflow": found, "results": results[:500],
-         "total": len(results), "retired": retired,
-         "disputed": sum(1 for result in results if result.is_disputed)},
+        {"project": found.project, "workflow": found, "summary": summary, "results": results,
+         "lists": list(RESULT_LISTS.items()), "which": which, "which_name": RESULT_LISTS[which],
+         "methods": methods,
+         "can_run": permissions.has_permission(request.user, "consensus.run", found)},
     )  # fmt: skip
 
 
@@ -286,6 +305,7 @@ EXPORTS = {
     "classifications.csv": "text/csv",
     "marks.csv": "text/csv",
     "results.csv": "text/csv",
+    "probabilities.csv": "text/csv",
     "results.json": "application/json",
 }
 
@@ -305,11 +325,12 @@ def workflow_export(
         body = writer(found, rows.iterator(chunk_size=2000))
     else:
         results = selectors.workflow_results(user=request.user, workflow=found)
-        body = (
-            exports.results_csv(found, results)
-            if name == "results.csv"
-            else [exports.results_json(found, results)]
-        )
+        if name == "results.json":
+            body = [exports.results_json(found, results)]
+        elif name == "results.csv":
+            body = exports.results_csv(found, results)
+        else:
+            body = exports.probabilities_csv(found, results)
     response = StreamingHttpResponse(body, content_type=f"{EXPORTS[name]}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{found.slug}-{name}"'
     return response

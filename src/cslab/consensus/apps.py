@@ -7,3 +7,7 @@ class ConsensusConfig(AppConfig):
     label = "consensus"
     verbose_name = _("Consensus")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from cslab.consensus import rules  # noqa: F401  (registers the permission rules)
+        from cslab.consensus.services import aggregation  # noqa: F401  (registers the job kind)

@@ -27,7 +27,7 @@ from cslab.classification.models import (
     Workflow,
     WorkflowSubject,
 )
-from cslab.classification.tasks import answers_match, clean_answers, consensus_label, consensus_task
+from cslab.classification.tasks import answers_match, clean_answers
 from cslab.core import permissions
 from cslab.core.errors import ConflictError, InvalidInputError, NotFoundError
 from cslab.core.services.audit import audit_record
@@ -47,17 +47,9 @@ def _lock_state(workflow: Workflow, subject: Subject) -> WorkflowSubject:
 
 
 def _votes(workflow: Workflow, subject_id: int) -> retirement.Tally | None:
-    from cslab.classification.tasks import class_values
+    from cslab.consensus.selectors import subject_votes  # posterior with stored skills
 
-    task = consensus_task(workflow.tasks)
-    if task is None:
-        return None
-    answers = Classification.objects.filter(
-        workflow_id=workflow.pk, subject_id=subject_id, counted=True
-    ).values_list("answers", flat=True)
-    return retirement.tally(
-        (consensus_label(task, answer.get(task["key"])) for answer in answers), class_values(task)
-    )
+    return subject_votes(workflow, subject_id)
 
 
 def _apply_retirement_rule(workflow: Workflow, state: WorkflowSubject, now: Any) -> None:
