@@ -154,8 +154,9 @@ def _workbook(settings: dict[str, str], questions: Any, choices: Any, form: Any)
     return form_builder.workbook_from_builder(
         form_id=form.form_id if form is not None else settings["form_id"],
         title=settings["title"],
-        # A new version on every publication; the time says which is newer.
-        version=timezone.now().strftime("%Y%m%d%H%M%S"),
+        # A new version on every publication; the time (to the microsecond, so two
+        # publications in one second differ) says which is newer.
+        version=timezone.now().strftime("%Y%m%d%H%M%S%f"),
         questions=builder_questions,
         choices=builder_choices,
     )
