@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PG_URL ?= postgres://postgres@127.0.0.1:5432/cslab
-PYTEST_ARGS ?=
+# Tests run in parallel (one worker per CPU; a file stays on one worker for its fixtures).
+PYTEST_ARGS ?= -n auto --dist loadfile
 
 .PHONY: install demo dev serve worker test test-pg browser lint fmt typecheck migrations-check bench messages lock clean
 

@@ -69,6 +69,9 @@ MAX_POINTS: Final = 1_000
 """More points than this in view are drawn as the finest hexagons instead."""
 
 MAX_FILTER_CELLS: Final = 3_000
+
+SMALL_VIEW_CELLS: Final = MAX_FILTER_CELLS
+"""Views covered by at most this many cells are counted cell by cell, not from project counts."""
 """Most H3 cells the view may be covered with; a larger view uses a coarser resolution."""
 
 CACHE_SECONDS: Final = 60
@@ -236,6 +239,11 @@ def _covering_cells(view: Bbox, resolution: int) -> tuple[int, set[str] | None]:
 
 def _hexagon_layer(source: _CountSource, view: Bbox, resolution: int) -> MapLayer:
     resolution, cells = _covering_cells(view, resolution)
+    if cells is not None and len(cells) <= SMALL_VIEW_CELLS:
+        # A city or a district: counting just its cells through the index is quicker than
+        # counting the whole project, even from a cold cache.
+        return MapLayer("hexagons", resolution, source.true_locations,
+                        hexagons=_count(source, resolution, cells))  # fmt: skip
     if resolution in CACHED_RESOLUTIONS:
         counts = _project_counts(source, resolution)
         hexagons = [(cell, count) for cell, count in counts if cells is None or cell in cells]
