@@ -70,8 +70,8 @@ MAX_POINTS: Final = 1_000
 
 MAX_FILTER_CELLS: Final = 3_000
 
-SMALL_VIEW_CELLS: Final = MAX_FILTER_CELLS
-"""Views covered by at most this many cells are counted cell by cell, not from project counts."""
+CELL_BY_CELL_FROM_RESOLUTION: Final = 7
+"""From this H3 resolution on, a view is counted cell by cell, not from whole-project counts."""
 """Most H3 cells the view may be covered with; a larger view uses a coarser resolution."""
 
 CACHE_SECONDS: Final = 60
@@ -239,9 +239,10 @@ def _covering_cells(view: Bbox, resolution: int) -> tuple[int, set[str] | None]:
 
 def _hexagon_layer(source: _CountSource, view: Bbox, resolution: int) -> MapLayer:
     resolution, cells = _covering_cells(view, resolution)
-    if cells is not None and len(cells) <= SMALL_VIEW_CELLS:
-        # A city or a district: counting just its cells through the index is quicker than
-        # counting the whole project, even from a cold cache.
+    if cells is not None and resolution >= CELL_BY_CELL_FROM_RESOLUTION:
+        # A province, a city, a district: counting just the cells in view through the index is
+        # quicker than counting the whole project, even from a cold cache. (For the country
+        # scale, where the view holds nearly every observation, one scan of the whole index is.)
         return MapLayer("hexagons", resolution, source.true_locations,
                         hexagons=_count(source, resolution, cells))  # fmt: skip
     if resolution in CACHED_RESOLUTIONS:
