@@ -160,9 +160,8 @@ def submit(request: ApiRequest, slug: str, form_id: str, payload: SubmissionIn) 
     already received (safe to retry); 409 `instance_conflict` when different content is stored
     under the instance ID, 409 `instance_erased` when it was erased; 400 `invalid_answers` with
     `errors` per question."""
-    form = _form(request, slug, form_id)
-    version = selectors.form_version_get_for_submitting(
-        user=request.auth, form=form, version=payload.version
+    version = selectors.form_version_for_submitting(
+        user=request.auth, slug=slug, form_id=form_id, version=payload.version
     )
     item = payload.to_submission()
     observation, created = observation_submit(

@@ -95,6 +95,30 @@ def form_version_get_for_submitting(*, user: Any, form: Form, version: str) -> F
     return found
 
 
+def form_version_for_submitting(*, user: Any, slug: str, form_id: str, version: str) -> FormVersion:
+    """Return a published version to submit to, with its form and project, in one query.
+
+    NotFoundError when the project, the form or the published version is unknown, or the
+    project is hidden from the user. (The submitting path; pages use the selectors above.)
+    """
+    found = (
+        FormVersion.objects.select_related("form__project")
+        .defer("xform")
+        .filter(
+            form__project__slug=slug,
+            form__form_id=form_id,
+            version=version,
+            published_at__isnull=False,
+        )
+        .first()
+    )
+    if found is None:
+        raise NotFoundError()
+    permissions.require(user, "project.view", found.form.project)
+    permissions.require(user, "form.view", found.form.project)
+    return found
+
+
 # --------------------------------------------------------------------------- observations
 
 PUBLIC_STATUSES = (
