@@ -117,3 +117,12 @@ def test_demo_observations_spread_over_three_projects_once_with_photos_and_obscu
         )
     days = {observation.observed_at.date() for observation in Observation.objects.all()}
     assert max(days) - min(days) > timedelta(days=100)
+
+
+def test_loading_the_demo_again_writes_no_new_audit_events() -> None:
+    from cslab.core.models import AuditEvent
+
+    _load()
+    count = AuditEvent.objects.count()
+    _load()
+    assert AuditEvent.objects.count() == count

@@ -27,7 +27,7 @@ from django.db import transaction
 
 from cslab.accounts.models import User
 from cslab.collection.answers import Location
-from cslab.collection.models import Form, Observation
+from cslab.collection.models import CollectionSettings, Form, Observation
 from cslab.core.demo import DemoLogin
 
 logger = logging.getLogger(__name__)
@@ -70,11 +70,17 @@ def load_demo_observations() -> list[DemoLogin]:
         )
     }
     staff = User.objects.filter(email="staff@demo.cslab.test").first()
-    if "heat-stress" in forms:
+    configured = set(
+        CollectionSettings.objects.filter(project__origin="cslab-demo").values_list(
+            "project__external_id", flat=True
+        )
+    )
+    # Settings are made once, by Lab staff, like any change: a second load audits nothing.
+    if staff is not None and "heat-stress" in forms and "heat-stress" not in configured:
         collection_settings_update(
             actor=staff, project=forms["heat-stress"].project, default_geoprivacy="obscured"
         )
-    if "pollinators" in forms:
+    if staff is not None and "pollinators" in forms and "pollinators" not in configured:
         sensitive_category_set(
             actor=staff,
             project=forms["pollinators"].project,
