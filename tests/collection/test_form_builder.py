@@ -9,6 +9,7 @@ from cslab.collection import form_builder
 from cslab.collection.demo import FORMS
 from cslab.collection.models import Form, FormVersion
 from cslab.collection.services.forms import form_publish_workbook
+from cslab.core.errors import InvalidInputError
 from cslab.projects.services.projects import project_create
 
 pytestmark = pytest.mark.django_db
@@ -195,3 +196,49 @@ def test_bad_rows_through_the_api_answer_each_problem_by_row(project: Any) -> No
     assert response.json()["code"] == "invalid_xlsform"
     assert response.json()["errors"]
     assert not Form.objects.filter(project=project, form_id="broken").exists()
+
+
+@pytest.mark.parametrize(
+    ("rows", "refusal"),
+    [
+        ({"survey": [{"type": "integer", "name": "bees", "label": ["Bees"]}]},
+         (400, "invalid_xlsform")),
+        ({"survey": ["integer bees"]}, (422, "validation_error")),
+        ({"survey": [{"type": "integer", "name": "bees", "label": "Bees"}], "choices": "none"},
+         (422, "validation_error")),
+    ],
+    ids=["a list in a cell", "a row that is not an object", "a sheet that is not a list"],
+)  # fmt: skip
+def test_rows_of_the_wrong_shape_are_refused_with_a_clear_error(
+    project: Any, rows: Any, refusal: tuple[int, str]
+) -> None:
+    client = Client()
+    client.force_login(project.memberships.get(role="owner").user)
+
+    response = client.post(f"/api/v1/projects/{project.slug}/forms", rows,
+                           content_type="application/json")  # fmt: skip
+
+    assert (response.status_code, response.json()["code"]) == refusal
+    assert not Form.objects.filter(project=project).exists()
+
+
+def test_numbers_and_booleans_in_cells_are_read_as_a_spreadsheet_would(project: Any) -> None:
+    rows = {
+        "survey": [{"type": "integer", "name": "bees", "label": "Bees", "required": True}],
+        "settings": [{"form_id": "numbers", "form_title": "Numbers", "version": 3}],
+    }
+
+    version = form_publish_workbook(actor=None, project=project, workbook=rows)
+
+    assert version.version == "3"
+    assert version.source["survey"][0]["required"] == "yes"
+
+
+def test_a_cell_that_is_a_list_is_named_by_sheet_and_row(project: Any) -> None:
+    rows = {"survey": [{"type": "integer", "name": "bees", "label": "Bees"},
+                       {"type": "text", "name": "note", "label": ["Note"]}]}  # fmt: skip
+
+    with pytest.raises(InvalidInputError) as raised:
+        form_publish_workbook(actor=None, project=project, workbook=rows)
+
+    assert [(p["sheet"], p["row"]) for p in raised.value.details] == [("survey", 3)]

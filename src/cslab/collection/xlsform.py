@@ -112,6 +112,44 @@ def read_workbook(*, file_name: str, content: bytes) -> dict[str, Any]:
     return workbook
 
 
+SHEETS = ("survey", "choices", "settings")
+
+
+def cells_as_text(workbook: dict[str, Any]) -> dict[str, Any]:
+    """Return the workbook with every cell as text, as a spreadsheet gives it to pyxform.
+
+    Rows sent as JSON (the form builder's API) may hold numbers, booleans or nulls; numbers and
+    booleans become their text, nulls empty cells. A row that is not an object, or a cell that
+    is a list or an object, raises XLSFormError naming the sheet and row.
+    """
+    problems: list[FormProblem] = []
+    copy = dict(workbook)
+    for sheet in SHEETS:
+        rows = workbook.get(sheet) or []
+        if not isinstance(rows, list):
+            problems.append(FormProblem(_("The sheet must be a list of rows."), sheet=sheet))
+            continue
+        cleaned: list[dict[str, str]] = []
+        for number, row in enumerate(rows, start=FIRST_DATA_ROW):
+            if not isinstance(row, dict) or any(
+                isinstance(value, (list, dict)) for value in row.values()
+            ):
+                problems.append(FormProblem(
+                    _("Each row must be an object whose cells are text or numbers."),
+                    sheet=sheet, row=number,
+                ))  # fmt: skip
+                continue
+            cleaned.append({
+                str(column): "" if value is None else
+                ("yes" if value is True else "no" if value is False else str(value))
+                for column, value in row.items()
+            })  # fmt: skip
+        copy[sheet] = cleaned
+    if problems:
+        raise XLSFormError(problems)
+    return copy
+
+
 def settings_of(workbook: dict[str, Any]) -> dict[str, str]:
     """Return the first row of the settings sheet (empty when there is none)."""
     rows = workbook.get("settings") or []

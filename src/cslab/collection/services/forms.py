@@ -77,6 +77,7 @@ def form_publish_workbook(
         )
     stem = PurePath(file_name).stem if file_name else ""
     try:
+        workbook = xlsform.cells_as_text(workbook)
         settings = xlsform.settings_of(workbook)
         form_id = (settings.get("form_id") or settings.get("id_string") or "").strip()
         form_id = form_id or slugify(stem).replace("-", "_") or "form"
