@@ -8,13 +8,12 @@ back for BENCH_SECONDS after a warm-up whose figures are thrown away.
 import http.client
 import logging
 import os
-import subprocess
 import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from benchmarks.server import booted_workers, running_server
+from benchmarks.server import HOST, booted_workers, running_server
 from benchmarks.support import (
     BENCH_DIR,
     Result,
@@ -23,12 +22,12 @@ from benchmarks.support import (
     cslab_executable,
     percentile,
     reset_scratch,
+    run_checked,
 )
 
 logger = logging.getLogger("benchmarks.http_throughput")
 
 BENCHMARK = "http_throughput"
-HOST = "127.0.0.1"
 URLS = ["/", "/api/v1/openapi.json"]
 CLIENTS = 20
 WARMUP_SECONDS = 2.0
@@ -177,17 +176,10 @@ def _measure(port: int, path: str, seconds: float, server: dict[str, object]) ->
 
 
 def _cslab(*arguments: str) -> None:
-    command = [str(cslab_executable()), *arguments]
-    logger.info("running %s", " ".join(["cslab", *arguments]))
-    completed = subprocess.run(
-        command, env=cslab_environment(), cwd=BENCH_DIR, capture_output=True, text=True,
-        timeout=600, check=False,
+    run_checked(
+        [str(cslab_executable()), *arguments], cslab_environment(),
+        f"cslab {' '.join(arguments)}", timeout=600,
     )  # fmt: skip
-    if completed.returncode != 0:
-        output = (completed.stdout + completed.stderr).strip()
-        raise RuntimeError(
-            f"cslab {' '.join(arguments)} failed ({completed.returncode}):\n{output}"
-        )
 
 
 def run() -> list[Result]:

@@ -23,10 +23,11 @@ from typing import Any
 from benchmarks.support import (
     BENCH_DIR,
     Result,
-    cslab_environment,
-    cslab_executable,
+    cslab_migrate,
     percentile,
+    remove_sqlite_database,
     run_checked,
+    scratch_environment,
     scratch_postgres_database,
 )
 
@@ -51,20 +52,9 @@ VIEWS: list[tuple[int, tuple[float, float, float, float]]] = [
 ]
 
 
-def _environment(database_url: str) -> dict[str, str]:
-    environment = cslab_environment()
-    environment.update({
-        "DATABASE_URL": database_url, "CSLAB_VAR_DIR": str(SCRATCH_VAR_DIR),
-        "STATIC_ROOT": str(SCRATCH_VAR_DIR / "static"),
-        "MEDIA_ROOT": str(SCRATCH_VAR_DIR / "media"), "LOG_JSON": "false",
-    })  # fmt: skip
-    return environment
-
-
 def _measure_engine(engine: str, database_url: str) -> list[Result]:
-    environment = _environment(database_url)
-    migrate = [str(cslab_executable()), "migrate", "--noinput"]
-    run_checked(migrate, environment, f"{engine}: migrate")
+    environment = scratch_environment(database_url, SCRATCH_VAR_DIR)
+    cslab_migrate(environment, f"{engine}: migrate")
     output = run_checked(
         [sys.executable, "-m", "benchmarks.map_aggregation", "--child"], environment,
         f"{engine}: load {OBSERVATIONS:,} observations and time {RUNS} map views",
@@ -95,8 +85,7 @@ def run() -> list[Result]:
             if database_url is not None:
                 results += _measure_engine("PostgreSQL", database_url)
     if "sqlite" in engines:
-        for suffix in ("", "-wal", "-shm"):
-            BENCH_DIR.joinpath(f"{SQLITE_PATH.name}{suffix}").unlink(missing_ok=True)
+        remove_sqlite_database(SQLITE_PATH)
         results += _measure_engine("SQLite", f"sqlite:///{SQLITE_PATH}")
     return results
 

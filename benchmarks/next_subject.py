@@ -22,10 +22,10 @@ from typing import Any
 from benchmarks.support import (
     BENCH_DIR,
     Result,
-    cslab_environment,
-    cslab_executable,
+    cslab_migrate,
     percentile,
     run_checked,
+    scratch_environment,
     scratch_postgres_database,
 )
 
@@ -47,14 +47,8 @@ SCRATCH_VAR_DIR = BENCH_DIR / "next_subject-scratch"
 
 
 def _measure(database_url: str) -> list[Result]:
-    environment = cslab_environment()
-    environment.update({
-        "DATABASE_URL": database_url, "CSLAB_VAR_DIR": str(SCRATCH_VAR_DIR),
-        "STATIC_ROOT": str(SCRATCH_VAR_DIR / "static"),
-        "MEDIA_ROOT": str(SCRATCH_VAR_DIR / "media"), "LOG_JSON": "false",
-    })  # fmt: skip
-    run_checked([str(cslab_executable()), "migrate", "--noinput"], environment,
-                "PostgreSQL: migrate")  # fmt: skip
+    environment = scratch_environment(database_url, SCRATCH_VAR_DIR)
+    cslab_migrate(environment, "PostgreSQL: migrate")
     output = run_checked(
         [sys.executable, "-m", "benchmarks.next_subject", "--child"], environment,
         f"PostgreSQL: generate {SUBJECTS:,} subjects and their classifications, "

@@ -16,16 +16,16 @@ import os
 import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from benchmarks.support import (
     BENCH_DIR,
     Result,
-    cslab_environment,
-    cslab_executable,
+    cslab_migrate,
     percentile,
+    remove_sqlite_database,
     run_checked,
+    scratch_environment,
     scratch_postgres_database,
 )
 
@@ -59,25 +59,9 @@ QUERIES: list[str] = [
 # The parent: runs outside Django ----------------------------------------------------------------
 
 
-def _environment(database_url: str) -> dict[str, str]:
-    environment = cslab_environment()
-    environment.update(
-        {
-            "DATABASE_URL": database_url,
-            "CSLAB_VAR_DIR": str(SCRATCH_VAR_DIR),
-            "STATIC_ROOT": str(SCRATCH_VAR_DIR / "static"),
-            "MEDIA_ROOT": str(SCRATCH_VAR_DIR / "media"),
-            "LOG_JSON": "false",
-        }
-    )
-    return environment
-
-
 def _measure_engine(engine: str, database_url: str) -> list[Result]:
-    environment = _environment(database_url)
-    run_checked(
-        [str(cslab_executable()), "migrate", "--noinput"], environment, f"{engine}: migrate"
-    )
+    environment = scratch_environment(database_url, SCRATCH_VAR_DIR)
+    cslab_migrate(environment, f"{engine}: migrate")
     output = run_checked(
         [sys.executable, "-m", "benchmarks.project_directory", "--child"],
         environment,
@@ -109,8 +93,7 @@ def _measure_engine(engine: str, database_url: str) -> list[Result]:
 
 def _sqlite() -> list[Result]:
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
+    remove_sqlite_database(SQLITE_PATH)
     return _measure_engine("SQLite", f"sqlite:///{SQLITE_PATH}")
 
 

@@ -27,10 +27,10 @@ from benchmarks.support import (
     BENCH_DIR,
     Result,
     bench_seconds,
-    cslab_environment,
-    cslab_executable,
+    cslab_migrate,
     percentile,
     run_checked,
+    scratch_environment,
     scratch_postgres_database,
 )
 
@@ -211,17 +211,6 @@ def _count_rows(database_url: str) -> int:
         return int(row[0]) if row else 0
 
 
-def _environment(database_url: str) -> dict[str, str]:
-    environment = cslab_environment()
-    environment.update({
-        "DATABASE_URL": database_url, "CSLAB_VAR_DIR": str(SCRATCH_VAR_DIR),
-        "STATIC_ROOT": str(SCRATCH_VAR_DIR / "static"),
-        "MEDIA_ROOT": str(SCRATCH_VAR_DIR / "media"),
-        "LOG_JSON": "false", "SITE_URL": "http://127.0.0.1",
-    })  # fmt: skip
-    return environment
-
-
 def _measure(
     name: str, sender: tuple[Callable[[Any], str], Callable[[], Any]], success: str,
     seconds: float, database_url: str, peer: float | None = None, peer_label: str = "",
@@ -247,8 +236,8 @@ def run() -> list[Result]:
     with scratch_postgres_database("cslab_bench_submissions") as database_url:
         if database_url is None:
             return []
-        environment = _environment(database_url)
-        run_checked([str(cslab_executable()), "migrate", "--noinput"], environment, "migrate")
+        environment = scratch_environment(database_url, SCRATCH_VAR_DIR, SITE_URL=f"http://{HOST}")
+        cslab_migrate(environment)
         setup = json.loads(run_checked(
             [sys.executable, "-m", "benchmarks.submissions", "--setup"], environment,
             "create a project, a form, an API token and an app user",

@@ -78,10 +78,15 @@ def database_engine() -> str:
 def reset_scratch() -> None:
     """Remove the scratch database and scratch var dir, so every run starts from nothing."""
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{DATABASE_PATH}{suffix}").unlink(missing_ok=True)
+    remove_sqlite_database(DATABASE_PATH)
     shutil.rmtree(SCRATCH_VAR_DIR, ignore_errors=True)
     SCRATCH_VAR_DIR.mkdir(parents=True)
+
+
+def remove_sqlite_database(path: Path) -> None:
+    """Remove an SQLite database file and its journal files (missing ones are fine)."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def cslab_environment() -> dict[str, str]:
@@ -96,6 +101,22 @@ def cslab_environment() -> dict[str, str]:
             "CSLAB_VAR_DIR": str(SCRATCH_VAR_DIR),
             "STATIC_ROOT": str(SCRATCH_VAR_DIR / "static"),
             "MEDIA_ROOT": str(SCRATCH_VAR_DIR / "media"),
+        }
+    )
+    return environment
+
+
+def scratch_environment(database_url: str, var_dir: Path, **extra: str) -> dict[str, str]:
+    """`cslab_environment()` on a benchmark's own database and var dir, with plain-text logs."""
+    environment = cslab_environment()
+    environment.update(
+        {
+            "DATABASE_URL": database_url,
+            "CSLAB_VAR_DIR": str(var_dir),
+            "STATIC_ROOT": str(var_dir / "static"),
+            "MEDIA_ROOT": str(var_dir / "media"),
+            "LOG_JSON": "false",
+            **extra,
         }
     )
     return environment
@@ -164,6 +185,11 @@ def run_checked(
         output = (completed.stdout + completed.stderr).strip()[-4000:]
         raise RuntimeError(f"{what} failed ({completed.returncode}):\n{output}")
     return completed.stdout
+
+
+def cslab_migrate(environment: dict[str, str], what: str = "migrate") -> None:
+    """Run `cslab migrate` on the database `environment` names."""
+    run_checked([str(cslab_executable()), "migrate", "--noinput"], environment, what)
 
 
 def percentile(ordered: list[float], fraction: float) -> float:

@@ -11,6 +11,7 @@ from cslab.classification.models import Classification, ExpertDecision, Workflow
 from cslab.consensus import labels as labelling
 from cslab.consensus.models import AggregationRun, ConsensusResult, ConsensusSettings, WorkerSkill
 from cslab.consensus.services.aggregation import JOB_KIND, consensus_settings_for
+from cslab.consensus.services.aggregation import latest_run as latest_run
 from cslab.core import permissions
 from cslab.core.errors import InvalidInputError, NotFoundError
 from cslab.core.models import Job
@@ -63,15 +64,6 @@ def run_list_for_workflow(*, user: Any, workflow: Workflow) -> QuerySet[Aggregat
     """The workflow's aggregation runs, newest first (reviewers)."""
     permissions.require(user, "workflow.review", workflow)
     return AggregationRun.objects.filter(workflow=workflow).order_by("-started_at", "-id")
-
-
-def latest_run(workflow: Workflow) -> AggregationRun | None:
-    """The workflow's newest finished run that succeeded (the caller checked the viewer)."""
-    return (
-        AggregationRun.objects.filter(workflow=workflow, status=AggregationRun.Status.SUCCEEDED)
-        .order_by("-started_at", "-id")
-        .first()
-    )
 
 
 def classifications_since(workflow: Workflow, run: AggregationRun | None) -> int:

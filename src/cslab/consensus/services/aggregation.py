@@ -160,6 +160,17 @@ def refresh_dispute_flags(workflow: Workflow, stored: ConsensusSettings) -> int:
 # Starting ----------------------------------------------------------------------------------
 
 
+def _aggregated_task(workflow: Workflow) -> Task:
+    """The task a run aggregates; ConflictError when the workflow has none."""
+    task = labelling.aggregation_task(workflow.tasks)
+    if task is None:
+        raise ConflictError(
+            _("This workflow has no choice or transcription task to aggregate."),
+            code="nothing_to_aggregate",
+        )
+    return task
+
+
 def aggregation_start(
     *, actor: Any, workflow: Workflow, method: str | None = None, full: bool = False
 ) -> Job:
@@ -169,13 +180,7 @@ def aggregation_start(
     second one (starting twice is harmless, and the button may be pressed twice).
     """
     permissions.require(actor, "consensus.run", workflow)
-    task = labelling.aggregation_task(workflow.tasks)
-    if task is None:
-        raise ConflictError(
-            _("This workflow has no choice or transcription task to aggregate."),
-            code="nothing_to_aggregate",
-        )
-    chosen = method_for(workflow, task, method)
+    chosen = method_for(workflow, _aggregated_task(workflow), method)
     with transaction.atomic():
         # Serialise starts per workflow on its settings row.
         ConsensusSettings.objects.select_for_update().get_or_create(workflow=workflow)
@@ -225,13 +230,8 @@ def aggregation_run(
 ) -> AggregationRun:  # fmt: skip
     """Aggregate the workflow now, in this process (the job calls the same code)."""
     permissions.require(actor, "consensus.run", workflow)
-    task = labelling.aggregation_task(workflow.tasks)
-    if task is None:
-        raise ConflictError(
-            _("This workflow has no choice or transcription task to aggregate."),
-            code="nothing_to_aggregate",
-        )
-    return _aggregate(workflow=workflow, method=method_for(workflow, task, method), full=full,
+    chosen = method_for(workflow, _aggregated_task(workflow), method)
+    return _aggregate(workflow=workflow, method=chosen, full=full,
                       actor=actor, job=None, progress=progress or _no_progress)  # fmt: skip
 
 
@@ -258,7 +258,7 @@ def _aggregate(
 ) -> AggregationRun:  # fmt: skip
     task = labelling.aggregation_task(workflow.tasks)
     assert task is not None  # checked by the callers  # noqa: S101
-    previous = _previous_run(workflow)
+    previous = latest_run(workflow)
     incremental = (
         not full and method in labelling.PER_SUBJECT_METHODS and previous is not None
         and previous.method == method and previous.task_key == task["key"]
@@ -284,7 +284,8 @@ def _aggregate(
     return run
 
 
-def _previous_run(workflow: Workflow) -> AggregationRun | None:
+def latest_run(workflow: Workflow) -> AggregationRun | None:
+    """The workflow's newest finished run that succeeded (the caller checked the viewer)."""
     return (
         AggregationRun.objects.filter(workflow=workflow, status=AggregationRun.Status.SUCCEEDED)
         .order_by("-started_at", "-id")
