@@ -236,6 +236,18 @@ def test_the_table_pages_with_a_cursor(
     assert second.context["next_query"] == ""
 
 
+@pytest.mark.parametrize("cursor", ["²", "99999999999999999999999", "-1", "x"])
+def test_a_cursor_that_is_no_observation_id_shows_the_first_page(
+    client: Any, project: Project, version: FormVersion, observer: Any, cursor: str
+) -> None:
+    made, _created = observe(observer, version, "uuid:only")
+
+    page = client.get(table(project), {"status": "pending", "before": cursor})
+
+    assert page.status_code == 200
+    assert [row.observation.pk for row in page.context["rows"]] == [made.pk]
+
+
 def test_the_public_table_shows_an_obscured_time_as_a_day(
     client: Any, project: Project, version: FormVersion, observer: Any
 ) -> None:
@@ -435,6 +447,19 @@ def test_the_owner_changes_the_collection_settings(client: Any, project: Project
     assert response.status_code == 302
     settings = CollectionSettings.objects.get(project=project)
     assert (settings.default_geoprivacy, settings.accept_without_review) == ("obscured", True)
+
+
+def test_the_settings_page_offers_the_questions_of_each_forms_latest_version(
+    client: Any, project: Project, version: FormVersion
+) -> None:
+    publish_birds(project, form_id="insects", title="Insects")
+    client.force_login(project.initiator)
+
+    page = client.get(f"/projects/{project.slug}/collection-settings/")
+
+    names = [name for name, _label in page.context["questions"]]
+    assert sorted(names) == ["count", "notes", "photo", "species"]
+    assert "where" not in names
 
 
 def test_an_unknown_geoprivacy_is_refused_on_the_settings_page(

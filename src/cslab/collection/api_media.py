@@ -96,7 +96,7 @@ def attach(
         name=name or file.name or "",
         uploaded_file=file,
     )
-    with_original = media_selectors.may_see_original(user=request.auth, observation=observation)
+    with_original = selectors.can_see_true_location(request.auth, observation)
     return Status(201 if created else 200, _media_out(media, with_original=with_original))
 
 
@@ -114,7 +114,7 @@ def list_media(request: ApiRequest, slug: str, observation_id: int) -> Any:
     observation = selectors.observation_get_for_viewing(
         user=request.auth, project=project, observation_id=observation_id
     )
-    with_original = media_selectors.may_see_original(user=request.auth, observation=observation)
+    with_original = selectors.can_see_true_location(request.auth, observation)
     return [
         _media_out(media, with_original=with_original)
         for media in observation.media.order_by("name")

@@ -109,36 +109,34 @@ def detect_type(file: IO[bytes], *, name: str = "") -> FileType:
     return found
 
 
+# Exact magic bytes of programs and archives, with the refusal code and what the file is.
+REFUSED_MAGIC = (
+    (b"\x7fELF", "executable", _("a Linux program (ELF)")),
+    (b"\xfe\xed\xfa\xce", "executable", _("a macOS program (Mach-O)")),
+    (b"\xfe\xed\xfa\xcf", "executable", _("a macOS program (Mach-O)")),
+    (b"\xce\xfa\xed\xfe", "executable", _("a macOS program (Mach-O)")),
+    (b"\xcf\xfa\xed\xfe", "executable", _("a macOS program (Mach-O)")),
+    (b"\xca\xfe\xba\xbe", "executable", _("a program (Mach-O or Java class)")),
+    (b"\x00asm", "executable", _("a WebAssembly program")),
+    (b"PK\x03\x04", "archive", _("a ZIP archive (or an Office document)")),
+    (b"PK\x05\x06", "archive", _("a ZIP archive")),
+    (b"\x1f\x8b", "archive", _("a gzip archive")),
+    (b"BZh", "archive", _("a bzip2 archive")),
+    (b"\xfd7zXZ\x00", "archive", _("an xz archive")),
+    (b"7z\xbc\xaf\x27\x1c", "archive", _("a 7-Zip archive")),
+    (b"Rar!\x1a\x07", "archive", _("a RAR archive")),
+    (b"\x28\xb5\x2f\xfd", "archive", _("a Zstandard archive")),
+    (b"MSCF", "archive", _("a cabinet archive")),
+)
+
+
 def _refuse_programs_and_archives(head: bytes) -> None:
     """Raise for executables and archives (checked first: their magic bytes are exact)."""
-    executables = (
-        (b"\x7fELF", _("a Linux program (ELF)")),
-        (b"\xfe\xed\xfa\xce", _("a macOS program (Mach-O)")),
-        (b"\xfe\xed\xfa\xcf", _("a macOS program (Mach-O)")),
-        (b"\xce\xfa\xed\xfe", _("a macOS program (Mach-O)")),
-        (b"\xcf\xfa\xed\xfe", _("a macOS program (Mach-O)")),
-        (b"\xca\xfe\xba\xbe", _("a program (Mach-O or Java class)")),
-        (b"\x00asm", _("a WebAssembly program")),
-    )
-    for magic, what in executables:
+    for magic, reason, what in REFUSED_MAGIC:
         if head.startswith(magic):
-            raise ContentRefusedError("executable", what)
+            raise ContentRefusedError(reason, what)
     if head.startswith(b"MZ") and b"\x00" in head[:64]:
         raise ContentRefusedError("executable", _("a Windows program (PE)"))
-    archives = (
-        (b"PK\x03\x04", _("a ZIP archive (or an Office document)")),
-        (b"PK\x05\x06", _("a ZIP archive")),
-        (b"\x1f\x8b", _("a gzip archive")),
-        (b"BZh", _("a bzip2 archive")),
-        (b"\xfd7zXZ\x00", _("an xz archive")),
-        (b"7z\xbc\xaf\x27\x1c", _("a 7-Zip archive")),
-        (b"Rar!\x1a\x07", _("a RAR archive")),
-        (b"\x28\xb5\x2f\xfd", _("a Zstandard archive")),
-        (b"MSCF", _("a cabinet archive")),
-    )
-    for magic, what in archives:
-        if head.startswith(magic):
-            raise ContentRefusedError("archive", what)
     if head[257:262] == b"ustar":
         raise ContentRefusedError("archive", _("a tar archive"))
 
@@ -291,22 +289,31 @@ class Box:
     header_size: int
 
 
+def _box_at(header: bytes, offset: int, available: int) -> Box | None:
+    """Read the header (up to 16 bytes) of the box at `offset` with `available` bytes left
+    until the end of its parent; None when the box is malformed or runs past the end."""
+    size, kind = struct.unpack(">I4s", header[:8])
+    header_size = 8
+    if size == 1 and len(header) >= 16:
+        size = struct.unpack(">Q", header[8:16])[0]
+        header_size = 16
+    elif size == 0:
+        size = available
+    if size < header_size or size > available:
+        return None
+    return Box(offset, size, kind, header_size)
+
+
 def _boxes(data: bytes, start: int = 0, end: int | None = None, base: int = 0) -> Iterator[Box]:
     """Yield the boxes laid out one after another in data[start:end]."""
     end = len(data) if end is None else end
     position = start
     while position + 8 <= end:
-        size, kind = struct.unpack(">I4s", data[position : position + 8])
-        header = 8
-        if size == 1 and position + 16 <= end:
-            size = struct.unpack(">Q", data[position + 8 : position + 16])[0]
-            header = 16
-        elif size == 0:
-            size = end - position
-        if size < header or position + size > end:
+        box = _box_at(data[position : min(position + 16, end)], base + position, end - position)
+        if box is None:
             return
-        yield Box(base + position, size, kind, header)
-        position += size
+        yield box
+        position += box.size
 
 
 def _top_level_boxes(file: IO[bytes]) -> Iterator[Box]:
@@ -315,18 +322,11 @@ def _top_level_boxes(file: IO[bytes]) -> Iterator[Box]:
     position = 0
     while position + 8 <= length:
         file.seek(position)
-        header = file.read(16)
-        size, kind = struct.unpack(">I4s", header[:8])
-        header_size = 8
-        if size == 1 and len(header) == 16:
-            size = struct.unpack(">Q", header[8:16])[0]
-            header_size = 16
-        elif size == 0:
-            size = length - position
-        if size < header_size or position + size > length:
+        box = _box_at(file.read(16), position, length - position)
+        if box is None:
             return
-        yield Box(position, size, kind, header_size)
-        position += size
+        yield box
+        position += box.size
 
 
 def _movie_header(file: IO[bytes]) -> tuple[Box, bytes] | None:

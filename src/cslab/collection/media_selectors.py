@@ -94,11 +94,6 @@ def public_content_type(media: Media) -> str:
     return media.content_type
 
 
-def may_see_original(*, user: Any, observation: Observation) -> bool:
-    """Return True if the user may download the files of the observation as received."""
-    return permissions.has_permission(user, "observation.view_true_location", observation)
-
-
 def safe_filename(name: str, extension: str) -> str:
     """Return an ASCII file name for Content-Disposition, with the served type's extension."""
     stem = PurePosixPath(name).stem or "file"

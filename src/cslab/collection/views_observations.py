@@ -33,7 +33,7 @@ from cslab.collection.filters import (
     ObservationFilters,
     observation_filters_from_query,
 )
-from cslab.collection.models import Form, Observation
+from cslab.collection.models import Form, FormVersion, Observation
 from cslab.collection.services import collection_settings as settings_services
 from cslab.collection.services import moderation
 from cslab.core import permissions
@@ -267,7 +267,8 @@ def observation_map_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _page_of(observations: Any, before: str | None) -> tuple[list[Observation], int | None]:
     """One page, newest first, and the id to continue from (None on the last page)."""
-    if before is not None and before.isdigit():
+    # isascii: str.isdigit() also accepts digits such as "²" that int() refuses.
+    if before is not None and before.isascii() and before.isdigit():
         observations = observations.filter(pk__lt=int(before))
     rows = list(observations.order_by("-id")[: PAGE_SIZE + 1])
     following = rows[PAGE_SIZE - 1].pk if len(rows) > PAGE_SIZE else None
@@ -495,10 +496,13 @@ def _question_choices(request: HttpRequest, project: Project) -> list[tuple[str,
     """(name, label) of every answerable question of the project's forms' latest versions."""
     language = get_language() or "en"
     found: dict[str, str] = {}
-    for form in selectors.form_list_for_project(user=request.user, project=project):
-        version = form.versions.filter(published_at__isnull=False).order_by("-published_at").first()
-        if version is None:
-            continue
+    forms = list(selectors.form_list_for_project(user=request.user, project=project))
+    latest: dict[int, FormVersion] = {}  # one query for all forms; the latest version wins
+    for version in FormVersion.objects.filter(form__in=forms, published_at__isnull=False).order_by(
+        "published_at", "id"
+    ):
+        latest[version.form_id] = version
+    for version in (latest[form.pk] for form in forms if form.pk in latest):
         for row, _inner in survey_questions(list((version.source or {}).get("survey") or [])):
             name = str(row["name"])
             if base_type(row)[0] not in LOCATION_TYPES:

@@ -1,5 +1,6 @@
 """Receiving an OpenRosa submission: its XML becomes an observation, its parts its media."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,18 +75,19 @@ def openrosa_submission_receive(
     app_user = actor.app_user if isinstance(actor, AppUserActor) else None
     if app_user is not None and created:
         AppUserSubmission.objects.create(app_user=app_user, observation=observation)
-    attached = 0
-    for name, uploaded_file in attachments.items():
-        if name not in document.file_names:
-            continue
-        _media, stored = _attach(actor, observation, name, uploaded_file, created=created)
-        attached += stored
+    named = {name: part for name, part in attachments.items() if name in document.file_names}
+    if not named:
+        return SubmissionResult(observation=observation, created=created, attached=0)
+    attach = _attacher(actor, observation, created=created)
+    attached = sum(attach(name, uploaded_file) for name, uploaded_file in named.items())
     return SubmissionResult(observation=observation, created=created, attached=attached)
 
 
-def _attach(
-    actor: Any, observation: Observation, name: str, uploaded_file: UploadedFile, *, created: bool
-) -> tuple[Any, bool]:
+def _attacher(
+    actor: Any, observation: Observation, *, created: bool
+) -> Callable[[str, UploadedFile], bool]:
+    """Return a function storing one attachment of the observation for this actor (checked
+    once for all the submission's attachments); True when it stored a new file."""
     if isinstance(actor, AppUserActor):
         # An app user may add files to what it sent itself; the collection rule for
         # attaching knows observers, and an app user's observation has none.
@@ -97,10 +99,10 @@ def _attach(
         )
         if not sent_by_it:
             raise PermissionDeniedError(_("Another device sent this submission."))
-        return media_attach(
+        return lambda name, uploaded_file: media_attach(
             actor=None, observation=observation, name=name, uploaded_file=uploaded_file,
             trusted=True,
-        )  # fmt: skip
-    return media_attach(
+        )[1]  # fmt: skip
+    return lambda name, uploaded_file: media_attach(
         actor=actor, observation=observation, name=name, uploaded_file=uploaded_file
-    )
+    )[1]
