@@ -264,3 +264,19 @@ def test_one_volunteer_sending_the_same_answer_twenty_times_at_once_stores_one()
     assert sorted(created) == [False] * 19 + [True]
     assert Classification.objects.count() == 1
     assert _state(workflow, subjects[0]).classification_count == 1
+
+
+def test_volunteer_stats_count_own_work_gold_and_the_workflows_progress() -> None:
+    from cslab.classification.selectors import volunteer_stats
+
+    workflow, subjects, _owner = make_workflow(subjects=4, gold=2, retirement_count=1)
+    volunteer = UserFactory()
+    _classify(workflow, subjects[0], "bee", volunteer)  # gold, matched
+    _classify(workflow, subjects[1], "hoverfly", volunteer)  # gold, not matched
+    _classify(workflow, subjects[2], "bee", volunteer)  # not gold
+    _classify(workflow, subjects[3], "bee")  # someone else's
+    stats = volunteer_stats(identity=Identity(user=volunteer), workflow=workflow)
+    assert (stats.classifications, stats.gold_seen, stats.gold_matched) == (3, 2, 1)
+    retired = WorkflowSubject.objects.filter(workflow=workflow, retired_at__isnull=False).count()
+    assert (stats.subjects, stats.retired) == (4, retired)
+    assert retired > 0

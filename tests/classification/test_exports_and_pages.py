@@ -172,3 +172,23 @@ def test_settings_page_changes_the_retirement_rule(settings: Any) -> None:
     assert workflow.assignment_order == "random"
     half = {**form, "consensus_confidence": ""}
     assert client.post(url, half).status_code == 400
+
+
+def test_listing_workflows_looks_up_the_viewers_role_once_however_many_workflows() -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cslab.classification.selectors import workflow_list_for_project
+    from cslab.classification.services.workflows import workflow_create
+
+    workflow, _subjects, owner = make_workflow(subjects=0)
+    for number in range(4):
+        workflow_create(
+            actor=owner, project=workflow.project, name=f"Draft {number}", tasks=[SPECIES_TASK]
+        )
+    member = UserFactory()
+    with CaptureQueriesContext(connection) as queries:
+        listed = workflow_list_for_project(user=member, project=workflow.project)
+    assert [found.name for found in listed] == ["Who visits?"]  # drafts hidden from outsiders
+    role_lookups = [query for query in queries if "projects_membership" in query["sql"]]
+    assert len(role_lookups) <= 1, [query["sql"] for query in role_lookups]

@@ -15,7 +15,7 @@ from cslab.api.auth import ANYONE, SIGNED_IN, ApiRequest
 from cslab.api.pagination import CursorPagination
 from cslab.classification import selectors
 from cslab.classification.identity import identity_for_request
-from cslab.classification.models import Workflow
+from cslab.classification.models import Subject, Workflow
 from cslab.classification.schemas import (
     ClassificationIn,
     ClassificationOut,
@@ -46,6 +46,7 @@ from cslab.classification.services.subject_sets import (
 from cslab.classification.services.talk import subject_comment_post
 from cslab.classification.services.workflows import workflow_create, workflow_update
 from cslab.core.errors import PermissionDeniedError
+from cslab.projects.models import Project
 from cslab.projects.selectors import project_get_for_viewing
 
 router = Router(tags=["classification"], auth=ANYONE)
@@ -56,6 +57,22 @@ WORKFLOW = "/projects/{slug}/workflows/{workflow}"
 def _workflow(request: ApiRequest, slug: str, workflow: str) -> Workflow:
     project = project_get_for_viewing(user=request.auth, slug=slug)
     return selectors.workflow_get_for_viewing(user=request.auth, project=project, slug=workflow)
+
+
+def _workflows_to_offer_in(
+    request: ApiRequest, project: Project, workflow: str | None
+) -> list[Workflow]:
+    """The workflow a new subject set is offered in: none when no slug was given."""
+    if not workflow:
+        return []
+    return [selectors.workflow_get_for_viewing(user=request.auth, project=project, slug=workflow)]
+
+
+def _subject(request: ApiRequest, slug: str, subject_id: int) -> Subject:
+    project = project_get_for_viewing(user=request.auth, slug=slug)
+    return selectors.subject_get_for_viewing(
+        user=request.auth, project=project, subject_id=subject_id
+    )
 
 
 def _require_csrf_for_sessions(request: HttpRequest) -> None:
@@ -255,10 +272,7 @@ def decide(
 )
 @paginate(CursorPagination)
 def list_comments(request: ApiRequest, slug: str, subject_id: int) -> Any:
-    project = project_get_for_viewing(user=request.auth, slug=slug)
-    subject = selectors.subject_get_for_viewing(
-        user=request.auth, project=project, subject_id=subject_id
-    )
+    subject = _subject(request, slug, subject_id)
     return selectors.comment_list_for_subject(user=request.auth, subject=subject)
 
 
@@ -269,10 +283,7 @@ def list_comments(request: ApiRequest, slug: str, subject_id: int) -> Any:
     summary="Comment on a subject (#hashtags are indexed)",
 )
 def comment(request: ApiRequest, slug: str, subject_id: int, payload: CommentIn) -> Any:
-    project = project_get_for_viewing(user=request.auth, slug=slug)
-    subject = selectors.subject_get_for_viewing(
-        user=request.auth, project=project, subject_id=subject_id
-    )
+    subject = _subject(request, slug, subject_id)
     return Status(201, subject_comment_post(actor=request.auth, subject=subject, text=payload.text))
 
 
@@ -291,13 +302,12 @@ def upload_subject_set(
 ) -> Any:
     """400 `invalid_manifest_rows` with `errors` [{row, message}] when any row is wrong."""
     project = project_get_for_viewing(user=request.auth, slug=slug)
-    workflows = (
-        [selectors.workflow_get_for_viewing(user=request.auth, project=project, slug=workflow)]
-        if workflow
-        else []
-    )
     subject_set = subject_set_upload(
-        actor=request.auth, project=project, name=name, archive=archive.read(), workflows=workflows
+        actor=request.auth,
+        project=project,
+        name=name,
+        archive=archive.read(),
+        workflows=_workflows_to_offer_in(request, project, workflow),
     )
     return Status(201, subject_set)
 
@@ -314,20 +324,11 @@ def subject_set_from_observations_route(
     from cslab.collection.filters import ObservationFilters
 
     project = project_get_for_viewing(user=request.auth, slug=slug)
-    workflows = (
-        [
-            selectors.workflow_get_for_viewing(
-                user=request.auth, project=project, slug=payload.workflow
-            )
-        ]
-        if payload.workflow
-        else []
-    )
     subject_set = subject_set_from_observations(
         actor=request.auth,
         project=project,
         name=payload.name,
         filters=ObservationFilters(form_id=payload.form, status=payload.status),
-        workflows=workflows,
+        workflows=_workflows_to_offer_in(request, project, payload.workflow),
     )
     return Status(201, subject_set)

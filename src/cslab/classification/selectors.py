@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from cslab.classification import retirement
 from cslab.classification.assignment import Identity, next_subject_ids
@@ -27,7 +27,9 @@ from cslab.projects.models import Project
 def workflow_list_for_project(*, user: Any, project: Project) -> list[Workflow]:
     """Return the project's workflows the user may see (drafts only for the team and staff)."""
     permissions.require(user, "project.view", project)
-    workflows = Workflow.objects.filter(project=project).select_related("project").order_by("name")
+    workflows = list(Workflow.objects.filter(project=project).order_by("name"))
+    for workflow in workflows:
+        workflow.project = project  # share the project's role cache: one membership query
     return [
         workflow
         for workflow in workflows
@@ -69,13 +71,19 @@ def subject_get_for_viewing(*, user: Any, project: Project, subject_id: int) -> 
     )
     if subject is None:
         raise NotFoundError()
+    workflows = Workflow.objects.filter(subject_states__subject=subject, project=project)
     visible = any(
-        permissions.has_permission(user, "workflow.view", workflow)
-        for workflow in Workflow.objects.filter(subject_states__subject=subject, project=project)
+        permissions.has_permission(user, "workflow.view", _with_project(workflow, project))
+        for workflow in workflows
     )
     if not visible and not permissions.has_permission(user, "workflow.manage", project):
         raise NotFoundError()
     return subject
+
+
+def _with_project(workflow: Workflow, project: Project) -> Workflow:
+    workflow.project = project  # share the project's role cache instead of loading it again
+    return workflow
 
 
 def subject_list_for_workflow(*, user: Any, workflow: Workflow) -> QuerySet[WorkflowSubject]:
@@ -152,6 +160,7 @@ class SubjectResult:
     expert_label: str | None = None
     expert_note: str = ""
     metadata: dict[str, Any] = field(default_factory=dict)
+    subject: Subject | None = None
 
     @property
     def label(self) -> str | None:
@@ -223,6 +232,7 @@ def _subject_result(state: WorkflowSubject, stored: Any, decision: Any) -> Subje
         expert_label=expert_label,
         expert_note=expert_note,
         metadata=state.subject.metadata,
+        subject=state.subject,
     )
 
 
@@ -267,12 +277,12 @@ def _chunked(rows: Any, size: int) -> Any:
         yield chunk
 
 
-def disputed_subjects(*, user: Any, workflow: Workflow) -> list[SubjectResult]:
+def disputed_subjects(*, user: Any, workflow: Workflow, limit: int = 500) -> list[SubjectResult]:
     """Return the expert review queue from the stored results: disputed subjects that no
-    expert decided yet, most answered first."""
+    expert decided yet, most answered first; each carries its subject (with its photo)."""
     from cslab.consensus.selectors import disputed_queue
 
-    queue = list(disputed_queue(user=user, workflow=workflow)[:500])
+    queue = list(disputed_queue(user=user, workflow=workflow)[:limit])
     states = {
         state.subject_id: state
         for state in WorkflowSubject.objects.filter(
@@ -304,6 +314,14 @@ class ResultsSummary:
     method: str
 
 
+def _subjects_and_retired(workflow: Workflow) -> tuple[int, int]:
+    """How many subjects the workflow offers and how many of them retired (one query)."""
+    counts = WorkflowSubject.objects.filter(workflow=workflow).aggregate(
+        subjects=Count("pk"), retired=Count("pk", filter=Q(retired_at__isnull=False))
+    )
+    return counts["subjects"], counts["retired"]
+
+
 def results_summary(*, user: Any, workflow: Workflow) -> ResultsSummary:
     """Counts of subjects, retired ones, stored results, disputed and low-confidence ones,
     classifications since the last run; the last run and any job still running (reviewers)."""
@@ -314,7 +332,7 @@ def results_summary(*, user: Any, workflow: Workflow) -> ResultsSummary:
     from cslab.core.models import Job
 
     permissions.require(user, "workflow.review", workflow)
-    states = WorkflowSubject.objects.filter(workflow=workflow)
+    subjects, retired = _subjects_and_retired(workflow)
     latest = consensus.latest_run(workflow)
     task = aggregation_task(workflow.tasks)
     running = (
@@ -323,8 +341,8 @@ def results_summary(*, user: Any, workflow: Workflow) -> ResultsSummary:
         .order_by("-created_at").first()
     )  # fmt: skip
     return ResultsSummary(
-        subjects=states.count(),
-        retired=states.filter(retired_at__isnull=False).count(),
+        subjects=subjects,
+        retired=retired,
         with_result=ConsensusResult.objects.filter(workflow=workflow).count(),
         disputed=consensus.disputed_queue(user=user, workflow=workflow).count(),
         low_confidence=consensus.result_list_for_workflow(
@@ -359,12 +377,15 @@ def volunteer_stats(*, identity: Identity, workflow: Workflow) -> VolunteerStats
     """Return the identity's count, gold results and agreement with consensus (over their
     latest answers on subjects that have a consensus), and the workflow's progress."""
     permissions.require(identity.user, "workflow.view", workflow)
-    states = WorkflowSubject.objects.filter(workflow=workflow)
-    subjects, retired = states.count(), states.filter(retired_at__isnull=False).count()
+    subjects, retired = _subjects_and_retired(workflow)
     if identity.is_anonymous and not identity.session_identity:
         return VolunteerStats(0, 0, 0, None, 0, retired, subjects)
     mine = Classification.objects.filter(workflow=workflow, **identity.classification_filter())
-    gold = mine.filter(gold_matched__isnull=False)
+    counts = mine.aggregate(
+        classifications=Count("pk"),
+        gold_seen=Count("pk", filter=Q(gold_matched__isnull=False)),
+        gold_matched=Count("pk", filter=Q(gold_matched=True)),
+    )
     recent = list(
         mine.order_by("-created_at").values_list("subject_id", "answers")[:RECENT_FOR_AGREEMENT]
     )
@@ -379,9 +400,9 @@ def volunteer_stats(*, identity: Identity, workflow: Workflow) -> VolunteerStats
             compared += 1
             agreeing += consensus_label(task, answers.get(task["key"])) == votes.label
     return VolunteerStats(
-        classifications=mine.count(),
-        gold_seen=gold.count(),
-        gold_matched=gold.filter(gold_matched=True).count(),
+        classifications=counts["classifications"],
+        gold_seen=counts["gold_seen"],
+        gold_matched=counts["gold_matched"],
         agreement=agreeing / compared if compared else None,
         compared=compared,
         retired=retired,

@@ -24,7 +24,7 @@ from cslab.classification.forms import (
 )
 from cslab.classification.identity import identity_for_request
 from cslab.classification.markdown import render_markdown
-from cslab.classification.models import Subject, Workflow
+from cslab.classification.models import Workflow
 from cslab.classification.services.classifications import subject_decide
 from cslab.classification.services.subject_sets import (
     subject_set_from_observations,
@@ -283,10 +283,7 @@ def workflow_review_page(request: HttpRequest, slug: str, workflow: str) -> Http
                     },
                 )
                 return redirect("workflow_review", slug=slug, workflow=workflow)
-    queue = selectors.disputed_subjects(user=request.user, workflow=found)[:50]
-    subjects = Subject.objects.select_related("observation_media").in_bulk(
-        [item.subject_id for item in queue]
-    )
+    queue = selectors.disputed_subjects(user=request.user, workflow=found, limit=50)
     options = (
         (task.get("choices") if task and task["kind"] == "survey" else task.get("answers"))
         if task
@@ -296,7 +293,7 @@ def workflow_review_page(request: HttpRequest, slug: str, workflow: str) -> Http
         request,
         "classification/workflow_review.html",
         {"project": found.project, "workflow": found, "task": task, "options": options or [],
-         "queue": [(item, subjects.get(item.subject_id)) for item in queue]},
+         "queue": [(item, item.subject) for item in queue]},
         status=status,
     )  # fmt: skip
 

@@ -211,17 +211,18 @@ def classification_merge_session(*, user: Any, session_identity: str) -> int:
     """
     if not session_identity or not getattr(user, "is_authenticated", False):
         return 0
-    anonymous = Classification.objects.select_for_update().filter(
+    session_rows = Classification.objects.filter(
         volunteer__isnull=True, session_identity=session_identity
     )
+    anonymous = session_rows.select_for_update()
+    held = set(
+        Classification.objects.filter(
+            volunteer_id=user.pk, subject_id__in=session_rows.values("subject_id")
+        ).values_list("workflow_id", "subject_id")
+    )  # one query for every "already classified from the account", not one per classification
     moved = 0
     for classification in anonymous:
-        twice = Classification.objects.filter(
-            workflow_id=classification.workflow_id,
-            subject_id=classification.subject_id,
-            volunteer_id=user.pk,
-        ).exists()
-        if twice:
+        if (classification.workflow_id, classification.subject_id) in held:
             if classification.counted:
                 WorkflowSubject.objects.filter(
                     workflow_id=classification.workflow_id, subject_id=classification.subject_id
