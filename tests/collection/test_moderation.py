@@ -221,3 +221,23 @@ def test_edits_are_kept_as_versions(observer: Any, version: FormVersion) -> None
         history = observation_history(user=observer, observation=start)
         assert [item.pk for item in history] == [first.pk, second.pk, third.pk]
     assert [item.answers["count"] for item in history] == [3, 4, 5]
+
+
+def test_a_decision_returns_the_callers_row_with_the_new_status_and_reads_nothing_again(
+    observation: Observation,
+    project: Project,
+    django_assert_max_num_queries: Any,
+) -> None:
+    observation = Observation.objects.select_related(
+        "project", "form", "form_version", "observer", "deprecates"
+    ).get(pk=observation.pk)
+
+    moderated = observation_moderate(
+        actor=project.initiator, observation=observation, status="accepted"
+    )
+
+    assert moderated is observation
+    assert (moderated.status, moderated.moderated_by) == ("accepted", project.initiator)
+    with django_assert_max_num_queries(0):
+        assert (moderated.form.form_id, moderated.form_version.version) == ("birds", "1")
+        assert moderated.observer is not None and moderated.project == project

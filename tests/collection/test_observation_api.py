@@ -3,6 +3,8 @@
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import path
 from ninja import NinjaAPI
 
@@ -152,6 +154,35 @@ def test_a_batch_reports_each_item(client: Any, project: Project, version: FormV
     assert items[0]["observation"]["instance_id"] == "uuid:new"
     assert set(items[3]["errors"]) == {"count"}
     assert Observation.objects.count() == 2
+
+
+def _batch_queries(client: Any, project: Project, instance_ids: list[str]) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = post(
+            client, url(project, "submissions/batch"), [body(each) for each in instance_ids]
+        )
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_a_batch_reads_the_project_settings_once_and_shows_stored_items_without_reloading(
+    client: Any, project: Project, version: FormVersion
+) -> None:
+    client.force_login(project.initiator)
+    few = ["uuid:a", "uuid:b"]
+    many = [f"uuid:{number}" for number in range(12)]
+
+    created_few = _batch_queries(client, project, few)
+    created_many = _batch_queries(client, project, many)
+    duplicate_few = _batch_queries(client, project, few)
+    duplicate_many = _batch_queries(client, project, many)
+
+    # Per new item: tombstone check, outlier history, savepoint, insert, tombstone recheck and
+    # release. Per repeated item the refused insert's rollback and the read of the stored row
+    # follow; the stored row's form, version, project and observer are not read again.
+    assert created_many - created_few <= 6 * (len(many) - len(few))
+    assert duplicate_many - duplicate_few <= 7 * (len(many) - len(few))
+    assert Observation.objects.count() == 14
 
 
 def test_the_list_pages_with_a_cursor_newest_first(
@@ -314,6 +345,9 @@ def test_list_filters_are_read_from_the_query_and_bad_ones_answer_400(
     assert bad.status_code == 400
     assert bad.json()["code"] == "invalid_filter"
     assert set(bad.json()["errors"]) == {"bbox", "status", "from"}
+    superscript = client.get(f"{list_url(public_project)}?observer=%C2%B2")
+    assert superscript.status_code == 400
+    assert set(superscript.json()["errors"]) == {"observer"}
 
 
 def test_geojson_is_an_rfc_7946_feature_collection_with_longitude_first(

@@ -370,3 +370,18 @@ def test_bad_filters_are_reported_per_parameter() -> None:
     with pytest.raises(InvalidInputError) as naive:
         observation_filters_from_query({"from": "2026-05-01T10:00:00"})
     assert set(naive.value.details) == {"from"}
+
+
+def test_a_time_range_across_timezones_is_ordered_by_the_instant() -> None:
+    from cslab.collection.filters import observation_filters_from_query
+
+    # 10:00 at +02:00 is 08:00 UTC, an hour before 09:00 UTC: a valid range.
+    found = observation_filters_from_query(
+        {"from": "2026-05-01T10:00:00+02:00", "to": "2026-05-01T09:00:00+00:00"}
+    )
+    assert found.observed_from is not None and found.observed_to is not None
+    with pytest.raises(InvalidInputError) as raised:
+        observation_filters_from_query(
+            {"from": "2026-05-01T09:00:00+00:00", "to": "2026-05-01T10:00:00+02:00"}
+        )
+    assert set(raised.value.details) == {"to"}

@@ -37,8 +37,6 @@ MAX_FIELD_FILTERS = 10
 MAX_VALUE_LENGTH = 500
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"", "0", "false", "no", "off"})
-# Query names this module reads; other names (cursor, limit, format, ...) belong to the caller.
-KNOWN_NAMES = frozenset({"bbox", "from", "to", "status", "form", "observer", "mine"})
 
 
 @dataclass(frozen=True)
@@ -130,7 +128,7 @@ def observation_filters_from_query(query: Mapping[str, Any]) -> ObservationFilte
             except ValueError as error:
                 problem(name, str(error))
     start, end = moments["from"], moments["to"]
-    if start is not None and end is not None and _comparable(start) > _comparable(end, end=True):
+    if start is not None and end is not None and _ends_before(start, end):
         problem("to", _("The end comes before the start."))
 
     statuses: list[str] = []
@@ -150,7 +148,8 @@ def observation_filters_from_query(query: Mapping[str, Any]) -> ObservationFilte
 
     observer_id = None
     if text := _last(query, "observer"):
-        if text.isdigit() and len(text) < 18:
+        # isdecimal, not isdigit: int() refuses digits such as “²” that isdigit accepts.
+        if text.isdecimal() and len(text) < 18:
             observer_id = int(text)
         else:
             problem("observer", _("Give the observer as a user number."))
@@ -191,6 +190,12 @@ def observation_filters_from_query(query: Mapping[str, Any]) -> ObservationFilte
         answers=answers,
         mine=mine,
     )
+
+
+def _ends_before(start: date | datetime, end: date | datetime) -> bool:
+    if isinstance(start, datetime) and isinstance(end, datetime):
+        return end < start  # both carry a timezone: compare the instants, not the wall clocks
+    return _comparable(start) > _comparable(end, end=True)
 
 
 def _comparable(value: date | datetime, *, end: bool = False) -> tuple[int, ...]:

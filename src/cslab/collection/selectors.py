@@ -70,9 +70,9 @@ def form_get_for_viewing(*, user: Any, project: Project, form_id: str) -> Form:
 
 
 def form_version_list(*, user: Any, form: Form) -> QuerySet[FormVersion]:
-    """Return the versions of a form, oldest first."""
+    """Return the versions of a form, oldest first, without their XForm and XLSForm rows."""
     permissions.require(user, "form.view", form.project)
-    return form.versions.order_by("created_at", "id")
+    return form.versions.defer("xform", "source").order_by("created_at", "id")
 
 
 def form_version_get_latest(*, user: Any, form: Form) -> FormVersion:
@@ -84,15 +84,6 @@ def form_version_get_latest(*, user: Any, form: Form) -> FormVersion:
     if version is None:
         raise NotFoundError()
     return version
-
-
-def form_version_get_for_submitting(*, user: Any, form: Form, version: str) -> FormVersion:
-    """Return a published version of the form by its version string; NotFoundError if none."""
-    permissions.require(user, "form.view", form.project)
-    found = form.versions.filter(version=version, published_at__isnull=False).first()
-    if found is None:
-        raise NotFoundError()
-    return found
 
 
 def form_version_for_submitting(*, user: Any, slug: str, form_id: str, version: str) -> FormVersion:

@@ -402,7 +402,12 @@ def references_in(expression: Expression) -> set[str]:
 def evaluate(expression: str | Expression, context: Context | None = None) -> Value:
     """Evaluate an expression (text or parsed) against a context; raise XPathError."""
     tree = parse(expression) if isinstance(expression, str) else expression
-    return _evaluate(tree, context or Context())
+    try:
+        return _evaluate(tree, context or Context())
+    except ArithmeticError as error:
+        # Answers reach the numbers (round(., ${digits}), substr(., 1 div ${zero})): a number
+        # out of range is the expression's failure, not the server's.
+        raise XPathError(f"A number is out of range ({error}).") from None
 
 
 def evaluate_boolean(expression: str | Expression, context: Context | None = None) -> bool:

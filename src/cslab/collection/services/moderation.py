@@ -121,18 +121,20 @@ def observation_moderate(
         target=locked,
         details={"from": previous, "to": status, "reason": text},
     )
-    if locked.observer is not None and previous != status:
+    if observation.observer is not None and previous != status:
         notification_send(
-            recipients=[locked.observer],
+            recipients=[observation.observer],
             kind="observation.moderated",
             message=gettext_noop("Your observation %(observation)s is now %(status)s."),
             params={"observation": f"#{locked.pk}", "status": status},
-            url=observation_url(locked),
+            url=observation_url(observation),
             actor=actor,
         )
     for name in ("status", "status_reason", "moderated_by", "moderated_at"):
         setattr(observation, name, getattr(locked, name))
-    return locked
+    # The caller's row has its form, version, project and observer loaded; showing `locked`
+    # would read each of them again.
+    return observation
 
 
 def _change_status(

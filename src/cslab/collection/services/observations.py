@@ -33,7 +33,7 @@ from cslab.collection.answers import (
     survey_questions,
     validate_answers,
 )
-from cslab.collection.models import FormVersion, Observation, Tombstone
+from cslab.collection.models import CollectionSettings, FormVersion, Observation, Tombstone
 from cslab.collection.services.collection_settings import (
     answers_are_sensitive,
     collection_settings_of,
@@ -43,6 +43,7 @@ from cslab.collection.services.media import media_files_erase
 from cslab.core import permissions
 from cslab.core.errors import ConflictError, InvalidInputError, NotFoundError
 from cslab.core.services.audit import audit_record
+from cslab.projects.models import Project
 
 MAX_INSTANCE_ID_LENGTH = 200
 MAX_ANSWERS_BYTES = 1024 * 1024
@@ -93,10 +94,49 @@ def observation_submit(
     - The status starts pending (accepted when the project accepts without review), with the
       plausibility warnings stored beside it.
     """
-    form = form_version.form
-    project = form.project
+    project = form_version.form.project
     permissions.require(actor, "project.view", project)
     permissions.require(actor, "observation.submit", project)
+    return _submit_permitted(
+        actor=actor,
+        form_version=form_version,
+        instance_id=instance_id,
+        answers=answers,
+        deprecated_id=deprecated_id,
+        observed_at=observed_at,
+        location=location,
+        geoprivacy=geoprivacy,
+        policy=_policy_of(project),
+    )
+
+
+@dataclass(frozen=True)
+class _ProjectPolicy:
+    """What a submission needs of its project's settings: read once for a whole batch."""
+
+    settings: CollectionSettings
+    sensitive_categories: list[tuple[str, frozenset[str]]]
+
+
+def _policy_of(project: Project) -> _ProjectPolicy:
+    return _ProjectPolicy(collection_settings_of(project), sensitive_categories_of(project))
+
+
+def _submit_permitted(
+    *,
+    actor: Any,
+    form_version: FormVersion,
+    instance_id: str,
+    answers: dict[str, Any],
+    deprecated_id: str | None,
+    observed_at: datetime | None,
+    location: Location | None,
+    geoprivacy: str | None,
+    policy: _ProjectPolicy,
+) -> tuple[Observation, bool]:
+    """`observation_submit` once the actor may submit to the project."""
+    form = form_version.form
+    project = form.project
     if form_version.published_at is None:
         raise NotFoundError()
     instance_id = _clean_instance_id(instance_id, field="instance_id")
@@ -110,7 +150,7 @@ def observation_submit(
             )
     if not isinstance(answers, dict):
         raise InvalidInputError(_("The answers must be an object."), code="invalid_answers")
-    settings_row = collection_settings_of(project)
+    settings_row = policy.settings
     if geoprivacy is None:
         geoprivacy = settings_row.default_geoprivacy
     if geoprivacy not in Observation.Geoprivacy.values:
@@ -191,7 +231,7 @@ def observation_submit(
     observation_apply_geoprivacy(
         observation,
         level=geoprivacy,
-        forced=answers_are_sensitive(answers, sensitive_categories_of(project)),
+        forced=answers_are_sensitive(answers, policy.sensitive_categories),
         save=False,
     )
     observation.warnings = _plausibility_warnings(observation, form_version)
@@ -211,7 +251,11 @@ def observation_submit(
             if Tombstone.objects.filter(form=form, instance_hash=erased_key).exists():
                 raise _erased()
     except IntegrityError:
-        stored = Observation.objects.filter(form=form, instance_id=instance_id).first()
+        stored = (
+            Observation.objects.select_related("observer", "deprecates")
+            .filter(form=form, instance_id=instance_id)
+            .first()
+        )
         if stored is None:  # the constraint that failed was not ours
             raise
         return _same_or_conflict(stored, form_version=form_version, content_hash=hashed), False
@@ -406,6 +450,10 @@ def _same_or_conflict(
     stored: Observation, *, form_version: FormVersion, content_hash: str
 ) -> Observation:
     if stored.form_version_id == form_version.pk and stored.content_hash == content_hash:
+        # The caller loaded these already; showing the stored row should not load them again.
+        stored.form_version = form_version
+        stored.form = form_version.form
+        stored.project = form_version.form.project
         return stored
     raise ConflictError(
         _("A different submission with this instance ID is already stored; it was not changed."),
@@ -504,6 +552,7 @@ def observation_submit_batch(
             version__in={item.version for item in submissions}, published_at__isnull=False
         )
     }
+    policy = _policy_of(form.project)
     results: list[BatchResult] = []
     for index, item in enumerate(submissions):
         version = versions.get(item.version)
@@ -516,7 +565,7 @@ def observation_submit_batch(
             continue
         version.form = form
         try:
-            observation, created = observation_submit(
+            observation, created = _submit_permitted(
                 actor=actor,
                 form_version=version,
                 instance_id=item.instance_id,
@@ -525,6 +574,7 @@ def observation_submit_batch(
                 observed_at=item.observed_at,
                 location=item.location,
                 geoprivacy=item.geoprivacy,
+                policy=policy,
             )
         except ConflictError as error:
             results.append(BatchResult(
