@@ -55,8 +55,9 @@ WORKFLOW = "/projects/{slug}/workflows/{workflow}"
 
 
 def _workflow(request: ApiRequest, slug: str, workflow: str) -> Workflow:
-    project = project_get_for_viewing(user=request.auth, slug=slug)
-    return selectors.workflow_get_for_viewing(user=request.auth, project=project, slug=workflow)
+    return selectors.workflow_get_by_slugs(
+        user=request.auth, project_slug=slug, workflow_slug=workflow
+    )
 
 
 def _workflows_to_offer_in(

@@ -22,6 +22,7 @@ from cslab.classification.tasks import class_values, consensus_label, consensus_
 from cslab.core import permissions
 from cslab.core.errors import NotFoundError
 from cslab.projects.models import Project
+from cslab.projects.selectors import project_get_for_viewing
 
 
 def workflow_list_for_project(*, user: Any, project: Project) -> list[Workflow]:
@@ -35,6 +36,13 @@ def workflow_list_for_project(*, user: Any, project: Project) -> list[Workflow]:
         for workflow in workflows
         if permissions.has_permission(user, "workflow.view", workflow)
     ]
+
+
+def workflow_get_by_slugs(*, user: Any, project_slug: str, workflow_slug: str) -> Workflow:
+    """The workflow at /projects/<project_slug>/workflows/<workflow_slug>; NotFoundError if
+    the project or the workflow is unknown or hidden from the user."""
+    project = project_get_for_viewing(user=user, slug=project_slug)
+    return workflow_get_for_viewing(user=user, project=project, slug=workflow_slug)
 
 
 def workflow_get_for_viewing(*, user: Any, project: Project, slug: str) -> Workflow:

@@ -44,8 +44,9 @@ from cslab.projects.selectors import project_get_for_viewing
 
 
 def _workflow(request: HttpRequest, slug: str, workflow: str) -> Workflow:
-    project = project_get_for_viewing(user=request.user, slug=slug)
-    return selectors.workflow_get_for_viewing(user=request.user, project=project, slug=workflow)
+    return selectors.workflow_get_by_slugs(
+        user=request.user, project_slug=slug, workflow_slug=workflow
+    )
 
 
 def _permissions(user: Any, target: Any) -> dict[str, bool]:

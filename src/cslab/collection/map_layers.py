@@ -134,11 +134,6 @@ def resolution_for_zoom(zoom: int) -> int:
     return _FINEST_RESOLUTION
 
 
-def may_see_true_locations(user: Any, project: Project) -> bool:
-    """True when the viewer may see every true location of the project's observations."""
-    return permissions.has_permission(user, "observation.view_true_location", project)
-
-
 def observation_map_layer(
     *,
     user: Any,
@@ -156,7 +151,7 @@ def observation_map_layer(
     if filters is not None and filters.bbox is not None:
         filters = dataclasses.replace(filters, bbox=None)
     visible = selectors.observation_list_visible(user=user, project=project, filters=filters)
-    true_locations = may_see_true_locations(user, project)
+    true_locations = selectors.sees_true_locations_of_project(user, project)
     columns = TRUE_COLUMNS if true_locations else PUBLIC_COLUMNS
     mappable = _mappable(visible, columns)
     view = bbox or WORLD

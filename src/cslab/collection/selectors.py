@@ -136,7 +136,7 @@ def _sees_all_statuses(user: Any, project: Project) -> bool:
     return permissions.has_permission(user, "observation.view_all", project)
 
 
-def _sees_true_locations_of_project(user: Any, project: Project) -> bool:
+def sees_true_locations_of_project(user: Any, project: Project) -> bool:
     """True for viewers who see every observation's true location in the project."""
     return permissions.has_permission(user, "observation.view_true_location", project)
 
@@ -359,7 +359,7 @@ def _with_relations(queryset: QuerySet[Observation]) -> QuerySet[Observation]:
 
 def _truth_condition(user: Any, project: Project) -> Q | None:
     """Rows whose truth the viewer sees: None means all of them."""
-    if _sees_true_locations_of_project(user, project):
+    if sees_true_locations_of_project(user, project):
         return None
     if user.is_authenticated:
         return Q(observer_id=user.pk)

@@ -18,7 +18,6 @@ from cslab.classification.models import Workflow
 from cslab.consensus import selectors
 from cslab.consensus.models.results import Method
 from cslab.consensus.services.aggregation import aggregation_start, consensus_settings_update
-from cslab.projects.selectors import project_get_for_viewing
 
 router = Router(tags=["consensus"], auth=SIGNED_IN)
 
@@ -26,9 +25,8 @@ AGGREGATION = "/projects/{slug}/workflows/{workflow}/aggregation"
 
 
 def _workflow(request: ApiRequest, slug: str, workflow: str) -> Workflow:
-    project = project_get_for_viewing(user=request.auth, slug=slug)
-    return classification.workflow_get_for_viewing(
-        user=request.auth, project=project, slug=workflow
+    return classification.workflow_get_by_slugs(
+        user=request.auth, project_slug=slug, workflow_slug=workflow
     )
 
 

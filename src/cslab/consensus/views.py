@@ -19,13 +19,11 @@ from cslab.consensus import selectors
 from cslab.consensus.models import AggregationRun
 from cslab.consensus.services.aggregation import aggregation_start
 from cslab.core.errors import ConflictError, InvalidInputError
-from cslab.projects.selectors import project_get_for_viewing
 
 
 def _workflow(request: HttpRequest, slug: str, workflow: str) -> Workflow:
-    project = project_get_for_viewing(user=request.user, slug=slug)
-    return classification.workflow_get_for_viewing(
-        user=request.user, project=project, slug=workflow
+    return classification.workflow_get_by_slugs(
+        user=request.user, project_slug=slug, workflow_slug=workflow
     )
 
 
