@@ -242,3 +242,22 @@ def test_a_cell_that_is_a_list_is_named_by_sheet_and_row(project: Any) -> None:
         form_publish_workbook(actor=None, project=project, workbook=rows)
 
     assert [(p["sheet"], p["row"]) for p in raised.value.details] == [("survey", 3)]
+
+
+def test_rows_over_the_limit_through_the_api_are_refused_naming_the_limit(
+    project: Any, settings: Any
+) -> None:
+    settings.XLSFORM_MAX_ROWS = 5
+    client = Client()
+    client.force_login(project.memberships.get(role="owner").user)
+    rows = {"survey": [{"type": "text", "name": f"q{number}", "label": "Q"} for number in range(6)],
+            "settings": [{"form_id": "many", "version": "1"}]}  # fmt: skip
+
+    response = client.post(f"/api/v1/projects/{project.slug}/forms", rows,
+                           content_type="application/json")  # fmt: skip
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_xlsform"
+    [problem] = response.json()["errors"]
+    assert problem["sheet"] == "survey" and "more than 5 rows" in problem["message"]
+    assert not Form.objects.filter(project=project).exists()

@@ -4,6 +4,7 @@ import csv
 import hashlib
 import io
 import shutil
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -377,3 +378,168 @@ def test_odk_validate_rejects_a_bad_constraint_and_names_its_row(
     assert (problem["sheet"], problem["row"]) == ("survey", 3)
     assert "ODK Validate" in problem["message"] and "constraint" in problem["message"]
     assert not FormVersion.objects.exists()
+
+
+# --- limits: anyone who starts a project may publish, so a form is hostile input ---------------
+
+
+def refuse_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make pyxform's reader fail the test if it is reached: the limit must come first."""
+
+    def read(**_kwargs: Any) -> Any:
+        raise AssertionError("pyxform read a file over the limits")
+
+    monkeypatch.setattr("cslab.collection.xlsform.get_xlsform", read)
+
+
+def xlsx_with_rows(rows: int) -> bytes:
+    """A bare .xlsx whose survey sheet has `rows` rows, written directly: openpyxl would take
+    minutes for the 200,000 rows of the attack, the zip takes milliseconds and 1 MB."""
+    sheet_rows = "".join(
+        f'<row r="{number}"><c r="A{number}" t="inlineStr"><is><t>text</t></is></c></row>'
+        for number in range(1, rows + 1)
+    )
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    relationships = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    package = "http://schemas.openxmlformats.org/package/2006"
+    parts = {
+        "[Content_Types].xml": f'<Types xmlns="{package}/content-types"/>',
+        "xl/workbook.xml": f'<workbook xmlns="{main}" xmlns:r="{relationships}"><sheets>'
+        '<sheet name="survey" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{package}/relationships">'
+        f'<Relationship Id="rId1" Type="{relationships}/worksheet" '
+        'Target="worksheets/sheet1.xml"/></Relationships>',
+        "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{main}"><sheetData>{sheet_rows}'
+        "</sheetData></worksheet>",
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+def test_a_file_over_the_byte_limit_is_refused_by_its_size_naming_the_limit(
+    owner: Any, project: Project, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.XLSFORM_MAX_BYTES = 1024
+    refuse_reading(monkeypatch)
+
+    with pytest.raises(InvalidInputError) as raised:
+        form_publish_xlsform(actor=owner, project=project, file_name="big.xlsx", content=xlsx())
+
+    [problem] = raised.value.details
+    assert "an XLSForm may be at most 1.0 KB" in problem["message"]
+    assert not FormVersion.objects.exists()
+
+
+def test_the_attack_of_200000_rows_is_refused_before_pyxform_reads_it(
+    owner: Any, project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    refuse_reading(monkeypatch)
+
+    with pytest.raises(InvalidInputError) as raised:
+        form_publish_xlsform(
+            actor=owner, project=project, file_name="huge.xlsx", content=xlsx_with_rows(200_000)
+        )
+
+    [problem] = raised.value.details
+    assert problem["sheet"] == "survey"
+    assert "more than 10000 rows" in problem["message"]
+
+
+@pytest.mark.parametrize("file_name", ["many.xlsx", "many.csv"])
+def test_a_sheet_over_the_row_limit_is_refused_naming_the_limit(
+    owner: Any, project: Project, settings: Any, monkeypatch: pytest.MonkeyPatch, file_name: str
+) -> None:
+    settings.XLSFORM_MAX_ROWS = 20
+    survey = [{"type": "text", "name": f"q{number}", EN: f"Q{number}"} for number in range(21)]
+    if file_name.endswith(".csv"):
+        content = b"survey,type,name,label\n" + b"".join(
+            f",text,q{number},Q{number}\n".encode() for number in range(21)
+        )
+    else:
+        content = xlsx(survey=survey)
+    refuse_reading(monkeypatch)
+
+    with pytest.raises(InvalidInputError) as raised:
+        form_publish_xlsform(actor=owner, project=project, file_name=file_name, content=content)
+
+    [problem] = raised.value.details
+    assert "more than 20 rows" in problem["message"]
+    assert problem["sheet"] == ("survey" if file_name.endswith(".xlsx") else None)
+
+
+def test_a_sheet_at_the_row_limit_is_published(owner: Any, project: Project, settings: Any) -> None:
+    settings.XLSFORM_MAX_ROWS = len(SURVEY)
+
+    version = form_publish_xlsform(
+        actor=owner, project=project, file_name="birds.xlsx", content=xlsx()
+    )
+
+    assert version.version == "1"
+
+
+def test_an_expression_over_the_length_limit_is_refused_naming_row_column_and_limit(
+    owner: Any, project: Project, settings: Any
+) -> None:
+    settings.XLSFORM_MAX_EXPRESSION_LENGTH = 100
+    long_rule = " or ".join(f". = {number}" for number in range(30))
+    survey = [
+        {"type": "text", "name": "observer", EN: "Name"},
+        {"type": "integer", "name": "count", EN: "Count", "constraint": long_rule},
+    ]
+
+    with pytest.raises(InvalidInputError) as raised:
+        form_publish_xlsform(
+            actor=owner, project=project, file_name="long.xlsx", content=xlsx(survey=survey)
+        )
+
+    [problem] = raised.value.details
+    assert (problem["sheet"], problem["row"]) == ("survey", 3)
+    assert (
+        "“constraint”" in problem["message"] and "longer than 100 characters" in problem["message"]
+    )
+
+
+def test_600_nested_brackets_are_refused_at_publishing_with_a_clear_message(
+    owner: Any, project: Project
+) -> None:
+    survey = [
+        {"type": "integer", "name": "count", EN: "Count"},
+        {
+            "type": "text",
+            "name": "note",
+            EN: "Note",
+            "relevant": "(" * 600 + "${count} > 0" + ")" * 600,
+        },
+    ]
+
+    with pytest.raises(InvalidInputError) as raised:
+        form_publish_xlsform(
+            actor=owner, project=project, file_name="deep.xlsx", content=xlsx(survey=survey)
+        )
+
+    [problem] = raised.value.details
+    assert (problem["sheet"], problem["row"]) == ("survey", 3)
+    assert "nested more than 100 levels deep" in problem["message"]
+    assert not FormVersion.objects.exists()
+
+
+def test_a_regex_that_could_backtrack_without_end_in_a_browser_is_refused_at_publishing(
+    owner: Any, project: Project
+) -> None:
+    survey = [
+        {"type": "text", "name": "code", EN: "Code", "constraint": "regex(., '(a+)+$')"},
+        {"type": "text", "name": "postcode", EN: "Postcode",
+         "constraint": "regex(., '^[0-9]{4} ?[A-Z]{2}$')"},
+    ]  # fmt: skip
+
+    with pytest.raises(InvalidInputError) as raised:
+        form_publish_xlsform(
+            actor=owner, project=project, file_name="regex.xlsx", content=xlsx(survey=survey)
+        )
+
+    [problem] = raised.value.details
+    assert (problem["sheet"], problem["row"]) == ("survey", 2)
+    assert "(a+)+$" in problem["message"] and "nested repetition" in problem["message"]

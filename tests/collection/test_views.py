@@ -114,3 +114,20 @@ def test_the_same_version_twice_is_refused_on_the_page(client: Any, project: Pro
     assert response.status_code == 409
     assert "already published" in response.content.decode()
     assert FormVersion.objects.count() == 1
+
+
+def test_a_file_over_the_byte_limit_is_refused_on_the_page_by_its_size(
+    client: Any, project: Project, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.XLSFORM_MAX_BYTES = 1024
+    client.force_login(project.initiator)
+
+    def publish(**_kwargs: Any) -> Any:
+        raise AssertionError("the upload was read and handed on")
+
+    monkeypatch.setattr("cslab.collection.views.form_publish_xlsform", publish)
+    response = client.post(url(project), upload(xlsx()))
+
+    assert response.status_code == 400
+    assert "an XLSForm may be at most 1.0 KB" in response.content.decode()
+    assert not FormVersion.objects.exists()

@@ -10,9 +10,14 @@ from typing import Any
 
 import pytest
 
+from cslab.collection.answers import validate_answers
 from cslab.collection.xpath import (
     FUNCTIONS,
+    MAX_DEPTH,
+    Binary,
     Context,
+    ExpressionLimitError,
+    Literal,
     NodeSet,
     UnsupportedExpressionError,
     Value,
@@ -21,6 +26,7 @@ from cslab.collection.xpath import (
     evaluate_boolean,
     parse,
     references_in,
+    regex_risk,
     to_boolean,
     to_number,
     to_string,
@@ -314,3 +320,78 @@ def test_conversions_follow_xpath(value: Value, number: float, text: str, truth:
     assert same(to_number(value), number)
     assert to_string(value) == text
     assert to_boolean(value) is truth
+
+
+# --- hostile rules: anyone who starts a project may publish a form --------------------------
+
+
+def test_a_regex_that_backtracks_without_end_times_out_as_a_form_rule_error() -> None:
+    # Each extra "a" doubles the work of (a|a)*$ on a value that does not match.
+    with pytest.raises(ExpressionLimitError, match="timed out"):
+        evaluate("regex(., '(a|a)*$')", Context(current="a" * 40 + "!"))
+
+
+def test_the_regex_of_the_attack_answers_false() -> None:
+    assert evaluate("regex(., '(a+)+$')", Context(current="a" * 26 + "!")) is False
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        pytest.param("(" * 600 + "1" + ")" * 600, id="600-nested-brackets"),
+        pytest.param("-" * 600 + "1", id="600-minus-signs"),
+        pytest.param("not(" * 600 + "true()" + ")" * 600, id="600-nested-calls"),
+        pytest.param(" or ".join(["1"] * 3000), id="a-chain-3000-long"),
+    ],
+)
+def test_an_expression_nested_too_deep_is_refused_not_a_recursion_error(
+    expression: str,
+) -> None:
+    with pytest.raises(ExpressionLimitError, match=f"more than {MAX_DEPTH} levels"):
+        evaluate(expression)
+
+
+def test_an_expression_longer_than_the_limit_is_refused() -> None:
+    with pytest.raises(ExpressionLimitError, match="longer than"):
+        parse("1" + " + 1" * 10_000)
+
+
+def test_a_deep_tree_built_without_the_parser_is_a_form_rule_error() -> None:
+    tree: Any = Literal(1.0)
+    for _level in range(5_000):
+        tree = Binary("+", tree, Literal(1.0))
+    with pytest.raises(ExpressionLimitError):
+        evaluate(tree)
+
+
+def test_long_ordinary_rules_still_work() -> None:
+    rule = " or ".join(f"selected(${{behaviour}}, 'b{number}')" for number in range(90))
+    assert evaluate_boolean(rule, context()) is False
+    assert evaluate("(" * 40 + "1" + ")" * 40) == 1.0
+
+
+def test_a_stored_form_with_a_too_deep_rule_is_a_form_rule_error_not_a_server_error() -> None:
+    # Published before the limits existed: checking an answer must not raise.
+    deep = "(" * 600 + ". > 0" + ")" * 600
+    source = {"survey": [{"type": "integer", "name": "count", "constraint": deep}]}
+    assert validate_answers(source, {"count": 3}) == {}
+
+
+@pytest.mark.parametrize(
+    ("pattern", "risk"),
+    [
+        ("(a+)+$", "nested-repetition"),
+        ("^([A-Za-z]+ ?)*$", "nested-repetition"),
+        ("(x*){20}", "nested-repetition"),
+        (r"(\w)\1", "back-reference"),
+        ("^[0-9]{4} ?[A-Z]{2}$", None),
+        (r"^(\d{1,3}\.){3}\d{1,3}$", None),
+        (r"^(\d{3}-)+\d{4}$", None),
+        ("(a|b)*", None),
+        ("[", None),  # not valid at all: the evaluator says so
+    ],
+)
+def test_regex_risk_names_the_patterns_that_backtrack_catastrophically(
+    pattern: str, risk: str | None
+) -> None:
+    assert regex_risk(pattern) == risk

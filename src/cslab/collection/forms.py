@@ -1,8 +1,11 @@
 """HTML forms of the collection area."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cslab.collection import xlsform
 from cslab.collection.form_builder import QUESTION_TYPES
 from cslab.collection.models.form import FORM_ID_PATTERN
 
@@ -16,6 +19,14 @@ class XLSFormUploadForm(forms.Form):
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.csv"}),
     )
+
+    def clean_file(self) -> Any:
+        # Refuse a file over XLSFORM_MAX_BYTES by its size, before anything reads it.
+        file = self.cleaned_data["file"]
+        too_large = xlsform.too_large_problem(file.size or 0)
+        if too_large:
+            raise forms.ValidationError(too_large.message)
+        return file
 
 
 class BuilderSettingsForm(forms.Form):

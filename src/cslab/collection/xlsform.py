@@ -2,21 +2,34 @@
 
 `read_workbook` turns an uploaded file into a *workbook dict* (the rows of the `survey`,
 `choices`, `settings`, … sheets as pyxform reads them). `convert_workbook` turns a workbook dict
-into an XForm. Problems come back as `FormProblem`s that name the sheet and row in words.
-pyxform stops at its first problem and does not name the row for some of them, so when it
-fails, `find_row_problems` looks over every row for the common mistakes (an unknown question
-type, a choice list that is not on the choices sheet) to report them all with their rows.
+into an XForm.
+
+A form is hostile input (anyone who starts a project may publish one), so the cheap limits come
+first: the file's bytes (XLSFORM_MAX_BYTES) before it is opened, the rows of each sheet
+(XLSFORM_MAX_ROWS) counted in the raw file before pyxform reads it, and then each expression's
+length (XLSFORM_MAX_EXPRESSION_LENGTH), depth and regex() patterns (`limit_problems`).
+
+Problems come back as `FormProblem`s that name the sheet and row in words. pyxform stops at its
+first problem and does not name the row for some of them, so when it fails, `find_row_problems`
+looks over every row for the common mistakes (an unknown question type, a choice list that is
+not on the choices sheet) to report them all with their rows.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import io
+import posixpath
 import re
 import shutil
+import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from defusedxml.ElementTree import fromstring as xml_from_text  # type: ignore[import-untyped]
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from pyxform import aliases
 from pyxform.errors import PyXFormError
@@ -24,6 +37,8 @@ from pyxform.question_type_dictionary import QUESTION_TYPE_DICT
 from pyxform.validators.odk_validate import ODKValidateError
 from pyxform.xls2json_backends import get_xlsform
 from pyxform.xls2xform import convert
+
+from cslab.collection import xpath
 
 SUPPORTED_EXTENSIONS = (".xlsx", ".xls", ".csv")
 # Rows start at 2 on every sheet: row 1 holds the column headers.
@@ -87,9 +102,51 @@ def file_type_of(file_name: str) -> str:
     raise XLSFormError([FormProblem(_("Upload an XLSForm as an .xlsx, .xls or .csv file."))])
 
 
+def max_bytes() -> int:
+    return int(getattr(settings, "XLSFORM_MAX_BYTES", 5 * 1024 * 1024))
+
+
+def max_rows() -> int:
+    return int(getattr(settings, "XLSFORM_MAX_ROWS", 10_000))
+
+
+def max_expression_length() -> int:
+    return min(int(getattr(settings, "XLSFORM_MAX_EXPRESSION_LENGTH", 5_000)), xpath.MAX_LENGTH)
+
+
+def too_large_problem(size: int) -> FormProblem | None:
+    """The problem with a file of `size` bytes, or None when it is within XLSFORM_MAX_BYTES."""
+    limit = max_bytes()
+    if size <= limit:
+        return None
+    return FormProblem(
+        _("The file is %(size)s; an XLSForm may be at most %(limit)s.")
+        % {"size": _megabytes(size), "limit": _megabytes(limit)}
+    )
+
+
+def _megabytes(size: int) -> str:
+    return str(filesizeformat(size)).replace("\xa0", " ")
+
+
+def _too_many_rows(sheet: str | None) -> FormProblem:
+    return FormProblem(
+        _("The sheet has more than %(limit)d rows, the most a form may have.")
+        % {"limit": max_rows()},
+        sheet=sheet,
+    )
+
+
 def read_workbook(*, file_name: str, content: bytes) -> dict[str, Any]:
-    """Read an uploaded XLSForm into a JSON-ready workbook dict, or raise XLSFormError."""
+    """Read an uploaded XLSForm into a JSON-ready workbook dict, or raise XLSFormError.
+
+    The size and the rows of each sheet are checked before pyxform reads the file.
+    """
     file_type = file_type_of(file_name)
+    too_large = too_large_problem(len(content))
+    if too_large:
+        raise XLSFormError([too_large])
+    _check_row_counts(file_type, content)
     try:
         definition = get_xlsform(xlsform=content, file_type=file_type)
     except PyXFormError as error:
@@ -112,7 +169,172 @@ def read_workbook(*, file_name: str, content: bytes) -> dict[str, Any]:
     return workbook
 
 
+def _check_row_counts(file_type: str, content: bytes) -> None:
+    """Raise XLSFormError when a sheet of the raw file has more than XLSFORM_MAX_ROWS rows.
+
+    Counted in the file as it is, without reading cells, so that a hostile file is refused in
+    milliseconds: lines of a .csv file, `<row>` elements of each .xlsx worksheet (streamed, and
+    the whole archive may unpack to at most ten times the byte limit), and the row count each
+    .xls sheet declares. A file that cannot be counted is left to pyxform to refuse.
+    """
+    limit = max_rows()
+    if file_type == ".csv":
+        if content.count(b"\n") > limit:
+            raise XLSFormError([_too_many_rows(None)])
+        return
+    if file_type == ".xlsx":
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(content))
+            unpacked = sum(member.file_size for member in archive.infolist())
+            if unpacked > 10 * max_bytes():
+                raise XLSFormError([FormProblem(
+                    _("The file unpacks to %(size)s; an XLSForm may unpack to at most %(limit)s.")
+                    % {"size": _megabytes(unpacked), "limit": _megabytes(10 * max_bytes())}
+                )])  # fmt: skip
+            for sheet, member in _xlsx_worksheets(archive):
+                if _xml_rows_over(archive, member, limit + 1):  # + the header row
+                    raise XLSFormError([_too_many_rows(sheet)])
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError):
+            return
+        return
+    if file_type == ".xls":
+        try:
+            import xlrd  # type: ignore[import-untyped]
+
+            book = xlrd.open_workbook(file_contents=content, on_demand=True)
+            for sheet in book.sheet_names():
+                if book.sheet_by_name(sheet).nrows > limit + 1:
+                    raise XLSFormError([_too_many_rows(sheet)])
+                book.unload_sheet(sheet)
+        except XLSFormError:
+            raise
+        except Exception:  # a damaged file: pyxform reports it
+            return
+
+
+_RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_XML_ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
+
+
+def _xlsx_worksheets(archive: zipfile.ZipFile) -> Iterator[tuple[str, str]]:
+    """(sheet name, archive member) of each worksheet of an .xlsx archive."""
+    workbook = xml_from_text(archive.read("xl/workbook.xml"))
+    relations = xml_from_text(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {
+        relation.get("Id"): relation.get("Target", "")
+        for relation in relations
+        if relation.get("Id")
+    }
+    for sheet in workbook.iter():
+        if not sheet.tag.endswith("}sheet"):
+            continue
+        target = targets.get(sheet.get(_RELATIONSHIP), "")
+        member = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+        yield sheet.get("name", ""), posixpath.normpath(member)
+
+
+def _xml_rows_over(archive: zipfile.ZipFile, member: str, limit: int) -> bool:
+    """Whether an .xlsx worksheet has more than `limit` rows, reading it in chunks."""
+    count = 0
+    tail = b""
+    with archive.open(member) as stream:
+        while chunk := stream.read(1024 * 1024):
+            text = tail + chunk
+            # A tag cut by the chunk's end is counted with the next chunk.
+            cut = max(len(text) - 8, 0)
+            count += len(_XML_ROW.findall(text, 0, cut))
+            tail = text[cut:]
+            if count > limit:
+                return True
+    count += len(_XML_ROW.findall(tail))
+    return count > limit
+
+
 SHEETS = ("survey", "choices", "settings")
+
+# The survey columns that hold expressions (with pyxform's other spellings); `bind::` columns
+# count by the name after the prefix.
+EXPRESSION_COLUMNS = frozenset({
+    "relevant", "relevance", "constraint", "required", "calculation", "calculate",
+    "choice_filter", "repeat_count", "default", "read_only", "readonly", "trigger",
+})  # fmt: skip
+
+
+def limit_problems(workbook: dict[str, Any]) -> list[FormProblem]:
+    """The rows over the form limits: sheets longer than XLSFORM_MAX_ROWS, expressions longer
+    than XLSFORM_MAX_EXPRESSION_LENGTH or nested too deep, and regex() patterns that could
+    backtrack without end in a browser (see `xpath.regex_risk`).
+
+    Rows count first (cheap), then only if they are within the limit the expressions.
+    """
+    problems = [
+        _too_many_rows(sheet)
+        for sheet in SHEETS
+        if isinstance(workbook.get(sheet), list) and len(workbook[sheet]) > max_rows()
+    ]
+    if problems:
+        return problems
+    longest = max_expression_length()
+    for number, row in enumerate(workbook.get("survey") or [], start=FIRST_DATA_ROW):
+        if not isinstance(row, dict):
+            continue
+        for column, cell in row.items():
+            name = str(column).strip().lower().removeprefix("bind::")
+            if name not in EXPRESSION_COLUMNS or not isinstance(cell, str) or not cell.strip():
+                continue
+            message = _expression_problem(cell, longest)
+            if message:
+                problems.append(FormProblem(
+                    _("Column “%(column)s”: %(message)s") % {"column": column, "message": message},
+                    sheet="survey", row=number,
+                ))  # fmt: skip
+    return problems
+
+
+def _expression_problem(expression: str, longest: int) -> str | None:
+    if len(expression) > longest:
+        return _("the expression is longer than %(limit)d characters, the most allowed.") % {
+            "limit": longest
+        }
+    try:
+        tree = xpath.parse(expression)
+    except xpath.ExpressionLimitError:
+        return _(
+            "the expression is nested more than %(limit)d levels deep, the most allowed; "
+            "split it into calculate questions."
+        ) % {"limit": xpath.MAX_DEPTH}
+    except xpath.XPathError:
+        return None  # other mistakes are pyxform's and ODK Validate's to report
+    for pattern in _regex_patterns(tree):
+        risk = xpath.regex_risk(pattern)
+        if risk == "back-reference":
+            return _(
+                "the regex() pattern “%(pattern)s” uses a back-reference, which could take too "
+                "long to check in a browser."
+            ) % {"pattern": pattern}
+        if risk:
+            return _(
+                "the regex() pattern “%(pattern)s” repeats a repetition, as in (a+)+, which "
+                "could take too long to check in a browser; write it without nested repetition."
+            ) % {"pattern": pattern}
+    return None
+
+
+def _regex_patterns(tree: xpath.Expression) -> Iterator[str]:
+    """The literal patterns of the regex() calls in a syntax tree."""
+    pending = [tree]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, xpath.Call):
+            if node.name == "regex" and len(node.arguments) == 2:
+                pattern = node.arguments[1]
+                if isinstance(pattern, xpath.Literal) and isinstance(pattern.value, str):
+                    yield pattern.value
+            pending.extend(node.arguments)
+        elif isinstance(node, xpath.Binary):
+            pending += [node.left, node.right]
+        elif isinstance(node, xpath.Negate):
+            pending.append(node.operand)
 
 
 def cells_as_text(workbook: dict[str, Any]) -> dict[str, Any]:

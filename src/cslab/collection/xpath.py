@@ -21,6 +21,13 @@ always compare numbers.
 Absolute paths (`/data/name`), predicates, `instance(...)` and functions the server lacks such
 as `pulldata()` raise :class:`UnsupportedExpressionError`; syntax errors and wrong arguments raise
 :class:`XPathError` (its base class). Callers decide what an error means for a submission.
+
+Anyone who may start a project may publish a form, so an expression is hostile input: one longer
+than :data:`MAX_LENGTH` characters or nested deeper than :data:`MAX_DEPTH` raises
+:class:`ExpressionLimitError` before anything recursive looks at it, and `regex()` runs with a
+time limit (:data:`REGEX_SECONDS`), so no expression can hold a request or exhaust the stack.
+:func:`regex_risk` tells publishing which patterns would backtrack without end in a browser,
+whose regular expressions have no time limit.
 """
 
 from __future__ import annotations
@@ -31,12 +38,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import NoReturn, TypeAlias
+from typing import Any, NoReturn, TypeAlias
+
+import regex
 
 __all__ = [
     "FUNCTIONS",
+    "MAX_DEPTH",
+    "MAX_LENGTH",
+    "REGEX_SECONDS",
     "Context",
     "Expression",
+    "ExpressionLimitError",
     "NodeSet",
     "UnsupportedExpressionError",
     "Value",
@@ -45,6 +58,7 @@ __all__ = [
     "evaluate_boolean",
     "parse",
     "references_in",
+    "regex_risk",
     "to_boolean",
     "to_number",
     "to_string",
@@ -57,6 +71,19 @@ class XPathError(ValueError):
 
 class UnsupportedExpressionError(XPathError):
     """An expression that uses something the server does not have (a function, a path, data)."""
+
+
+class ExpressionLimitError(XPathError):
+    """An expression too long or too deeply nested to evaluate safely, or too slow a regex."""
+
+
+# Far above what real forms use (their longest rules are a few hundred characters, nested a few
+# levels), and low enough that parsing and evaluating stay well inside Python's recursion limit:
+# each level of the tree costs a few stack frames.
+MAX_LENGTH = 20_000
+MAX_DEPTH = 100
+# regex() gives up after this long (a pattern such as (a+)+$ doubles its time with each letter).
+REGEX_SECONDS = 0.1
 
 
 @dataclass(frozen=True)
@@ -278,6 +305,7 @@ class _Parser:
         self.expression = expression
         self.tokens = _tokens(expression)
         self.index = 0
+        self.depth = 0
 
     def peek(self) -> _Token:
         return self.tokens[self.index]
@@ -302,10 +330,16 @@ class _Parser:
         return tree
 
     def expression_at(self, power: int) -> Expression:
+        # Brackets, arguments and operators on the right nest here; refuse before Python's own
+        # recursion limit would (a RecursionError is a server error, not the form's).
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _too_deep()
         left = self.prefix()
         while True:
             operator = self.infix_operator()
             if operator is None or _INFIX[operator] <= power:
+                self.depth -= 1
                 return left
             self.take()
             right = self.expression_at(_INFIX[operator])
@@ -374,12 +408,47 @@ class _Parser:
         )
 
 
+def _too_deep() -> ExpressionLimitError:
+    return ExpressionLimitError(
+        f"The expression is nested more than {MAX_DEPTH} levels deep; split it into "
+        "calculate questions."
+    )
+
+
 @lru_cache(maxsize=2048)
 def parse(expression: str) -> Expression:
-    """Parse an XLSForm expression into a syntax tree (cached), or raise XPathError."""
+    """Parse an XLSForm expression into a syntax tree (cached), or raise XPathError.
+
+    ExpressionLimitError when it is longer than MAX_LENGTH characters or its tree deeper than
+    MAX_DEPTH (brackets, or a long chain such as `a or b or c …`, which nests to the left).
+    """
     if not expression.strip():
         raise XPathError("The expression is empty.")
-    return _Parser(expression).parse()
+    if len(expression) > MAX_LENGTH:
+        raise ExpressionLimitError(
+            f"The expression is longer than {MAX_LENGTH} characters; split it into calculate "
+            "questions."
+        )
+    tree = _Parser(expression).parse()
+    if _depth(tree) > MAX_DEPTH:
+        raise _too_deep()
+    return tree
+
+
+def _depth(tree: Expression) -> int:
+    """The depth of a syntax tree, without recursion (the tree may be deeper than the stack)."""
+    deepest = 0
+    pending: list[tuple[Expression, int]] = [(tree, 1)]
+    while pending:
+        node, depth = pending.pop()
+        deepest = max(deepest, depth)
+        if isinstance(node, Negate):
+            pending.append((node.operand, depth + 1))
+        elif isinstance(node, Binary):
+            pending += [(node.left, depth + 1), (node.right, depth + 1)]
+        elif isinstance(node, Call):
+            pending += [(argument, depth + 1) for argument in node.arguments]
+    return deepest
 
 
 def references_in(expression: Expression) -> set[str]:
@@ -408,6 +477,10 @@ def evaluate(expression: str | Expression, context: Context | None = None) -> Va
         # Answers reach the numbers (round(., ${digits}), substr(., 1 div ${zero})): a number
         # out of range is the expression's failure, not the server's.
         raise XPathError(f"A number is out of range ({error}).") from None
+    except RecursionError:
+        # parse() bounds the depth; a tree built by hand, or a caller already deep in its own
+        # stack, can still meet the limit: that is the expression's failure too.
+        raise _too_deep() from None
 
 
 def evaluate_boolean(expression: str | Expression, context: Context | None = None) -> bool:
@@ -599,13 +672,70 @@ def _selected_at(arguments: _Arguments) -> Value:
     return items[int(index)]
 
 
-def _regex(arguments: _Arguments) -> Value:
+@lru_cache(maxsize=256)
+def _compiled(pattern: str) -> Any:
     try:
-        pattern = re.compile(to_string(arguments[1]))
-    except re.error as error:
+        return regex.compile(pattern, flags=regex.VERSION0)
+    except regex.error as error:
         raise XPathError(f"regex(): the pattern is not valid ({error}).") from None
-    # JavaRosa matches the whole value (Java's Matcher.matches), not a part of it.
-    return pattern.fullmatch(to_string(arguments[0])) is not None
+
+
+def _regex(arguments: _Arguments) -> Value:
+    pattern = _compiled(to_string(arguments[1]))
+    try:
+        # JavaRosa matches the whole value (Java's Matcher.matches), not a part of it. A pattern
+        # that backtracks without end, e.g. (a+)+$, is cut off: the answer is not allowed.
+        return pattern.fullmatch(to_string(arguments[0]), timeout=REGEX_SECONDS) is not None
+    except TimeoutError:
+        raise ExpressionLimitError(
+            f"regex(): the pattern took longer than {REGEX_SECONDS} seconds (timed out)."
+        ) from None
+
+
+def regex_risk(pattern: str) -> str | None:
+    """Why a regex() pattern could take exponential time in a browser ("nested-repetition" or
+    "back-reference"), or None.
+
+    Browsers have no time limit for regular expressions, so publishing refuses the constructs
+    that backtrack catastrophically: a repetition inside an unbounded repetition whose length
+    varies, as in (a+)+ or (\\w*,)*, and back-references. (Overlapping alternatives under a
+    repetition, as in (a|a)*, are not caught; the server still has its time limit.)
+    """
+    try:
+        tree = re._parser.parse(pattern)  # type: ignore[attr-defined]
+    except re.error:
+        return None  # an invalid pattern is reported by the evaluator, not here
+    constants = re._constants  # type: ignore[attr-defined]
+    repeats = (constants.MAX_REPEAT, constants.MIN_REPEAT, constants.POSSESSIVE_REPEAT)
+
+    def walk(items: Any, inside_unbounded: bool) -> str | None:
+        for operation, argument in items:
+            if operation in (constants.GROUPREF, constants.GROUPREF_EXISTS):
+                return "back-reference"
+            children: list[Any] = []
+            unbounded = inside_unbounded
+            if operation in repeats:
+                low, high, body = argument
+                if inside_unbounded and low != high:
+                    return "nested-repetition"
+                # Small bounds such as (\d{1,3}\.){3} stay cheap; large ones act as unbounded.
+                unbounded = inside_unbounded or high == constants.MAXREPEAT or high > 10
+                children = [body]
+            elif operation == constants.SUBPATTERN:
+                children = [argument[-1]]
+            elif operation == constants.BRANCH:
+                children = list(argument[1])
+            elif operation in (constants.ASSERT, constants.ASSERT_NOT):
+                children = [argument[1]]
+            elif operation == constants.ATOMIC_GROUP:
+                children = [argument]
+            for child in children:
+                found = walk(child, unbounded)
+                if found:
+                    return found
+        return None
+
+    return walk(tree, False)
 
 
 def _substring(arguments: _Arguments) -> Value:

@@ -19,6 +19,11 @@ DEMO = env.bool("CSLAB_DEMO", default=False)
 DEMO_OBSERVATIONS = env.int("CSLAB_DEMO_OBSERVATIONS", default=5000)
 # Check published XLSForms with ODK Validate (JavaRosa): true, false, or unset (when Java is there).
 XLSFORM_ODK_VALIDATE = env.bool("XLSFORM_ODK_VALIDATE", default=None)
+# What one published XLSForm may hold (anyone who starts a project may publish): real forms are
+# a few hundred KB and a few thousand rows; each limit is checked before the expensive work.
+XLSFORM_MAX_BYTES = env.int("XLSFORM_MAX_BYTES", default=5 * 1024 * 1024)
+XLSFORM_MAX_ROWS = env.int("XLSFORM_MAX_ROWS", default=10_000)
+XLSFORM_MAX_EXPRESSION_LENGTH = env.int("XLSFORM_MAX_EXPRESSION_LENGTH", default=5_000)
 HTTPS = env.bool("CSLAB_HTTPS", default=not (DEBUG or DEMO))
 
 SECRET_KEY = secret_key_from_environment(

@@ -24,8 +24,6 @@ from cslab.core.errors import ConflictError, InvalidInputError
 from cslab.core.services.audit import audit_record
 from cslab.projects.models import Project
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-
 
 def form_publish_xlsform(
     *, actor: Any, project: Project, file_name: str, content: bytes
@@ -38,14 +36,12 @@ def form_publish_xlsform(
     raise InvalidInputError `invalid_xlsform` with `details` a list of
     {"row", "sheet", "message"}; nothing is stored then. The same version twice raises
     ConflictError `duplicate_form_version`. Actor None is the system (a script).
+    A file over the limits (XLSFORM_MAX_BYTES, XLSFORM_MAX_ROWS per sheet, see
+    `xlsform.limit_problems`) is refused the same way before it is converted.
     """
     if actor is not None:
         permissions.require(actor, "project.view", project)
         permissions.require(actor, "form.publish", project)
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise InvalidInputError(
-            _("An XLSForm may be at most 10 MB."), code="invalid_xlsform", details=[]
-        )
     try:
         workbook = xlsform.read_workbook(file_name=file_name, content=content)
     except xlsform.XLSFormError as error:
@@ -77,6 +73,10 @@ def form_publish_workbook(
         )
     stem = PurePath(file_name).stem if file_name else ""
     try:
+        # The limits before any work on the rows: their number, then each expression.
+        over_limits = xlsform.limit_problems(workbook)
+        if over_limits:
+            raise xlsform.XLSFormError(over_limits)
         workbook = xlsform.cells_as_text(workbook)
         settings = xlsform.settings_of(workbook)
         form_id = (settings.get("form_id") or settings.get("id_string") or "").strip()

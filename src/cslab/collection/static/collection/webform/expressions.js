@@ -5,17 +5,27 @@
  *   .                  the question's own value
  *   'text' "text" 12.5 literals
  *   or and not()       = != < <= > >=   + - * div mod   unary -   ( )
- *   functions          selected count-selected string-length regex today now if coalesce
- *                      concat int number string boolean true false round floor ceiling abs
- *                      pow contains starts-with ends-with substr count min max
+ *   functions          selected selected-at count-selected string-length regex today now if
+ *                      coalesce concat int number string boolean boolean-from-string true false
+ *                      round floor ceiling abs pow contains starts-with ends-with substr
+ *                      normalize-space count min max date date-time
  *
- * Values follow XPath 1.0 as JavaRosa applies it: answers are strings; a comparison with a
- * number compares numbers; "<" and ">" compare numbers, and dates ("2024-05-01",
- * "2024-05-01T10:00:00+02:00") become days since 1970 for that.
+ * Values follow JavaRosa (ODK Collect's engine), the reference the server's evaluator
+ * (collection/xpath.py) follows too; one table of cases (tests/collection/expression_cases.json)
+ * is run through all three in CI. Answers are typed by their question, as JavaRosa types its
+ * nodes: numbers for integer, decimal and range questions, dates for date and datetime
+ * questions (days since 1970 in a numeric context, their ISO text otherwise), text for the
+ * rest, a space-separated list for select_multiple. Text is a number only when it is a plain
+ * decimal ("2024-05-01" and "1e3" are NaN), "=" compares as booleans if either side is one,
+ * else as numbers if either side is a number, else as text; "<" and friends compare numbers.
+ * regex() matches the whole value, as JavaRosa does; publishing refuses patterns that could
+ * backtrack without end (browsers have no time limit for regular expressions).
  *
- * CslabExpressions.evaluate(expression, context) where context = {lookup(name), current}
- * returns a string, number or boolean; it throws CslabExpressions.ExpressionError on syntax it
- * does not know, so the form can fall back (the server checks again).
+ * CslabExpressions.evaluate(expression, context) where context = {lookup(name), current,
+ * type(name), currentType} (type: a question's XLSForm type; without it answers are text)
+ * returns a string, number, boolean or date value (see isDateValue; toText gives its text); it
+ * throws CslabExpressions.ExpressionError on syntax it does not know, so the form can fall back
+ * (the server checks again).
  */
 (function (root) {
   "use strict";
@@ -186,6 +196,77 @@
     return Object.prototype.toString.call(value) === "[object Array]";
   }
 
+  /* A date or date-time: `days` since 1970-01-01 (the wall-clock time's fraction of the day
+   * for a date-time, as JavaRosa counts it on the device) and its ISO `text`. */
+  function DateValue(days, text) {
+    this.days = days;
+    this.text = text;
+  }
+
+  function isDateValue(value) {
+    return value instanceof DateValue;
+  }
+
+  function dateFromDays(days) {
+    var moment = new Date(Math.floor(days) * DAY_MS);
+    return new DateValue(
+      Math.floor(days),
+      pad(moment.getUTCFullYear(), 4) + "-" + pad(moment.getUTCMonth() + 1) + "-" +
+        pad(moment.getUTCDate())
+    );
+  }
+
+  /* A date value from ISO text, or null when the text is not a date. */
+  function dateFromText(text) {
+    var match = DATE.exec(String(text).trim());
+    if (!match) {
+      return null;
+    }
+    var wall = Date.UTC(+match[1], +match[2] - 1, +match[3], +(match[4] || 0), +(match[5] || 0),
+      +(match[6] || 0));
+    return isNaN(wall) ? null : new DateValue(wall / DAY_MS, String(text).trim());
+  }
+
+  var NUMBER_TYPES = { integer: true, decimal: true, range: true };
+  var DATE_TYPES = { date: true, datetime: true, dateTime: true };
+
+  /* An answer as JavaRosa sees it, from its text (or list) and its question's type. */
+  function typed(value, type) {
+    if (value === undefined || value === null) {
+      return "";
+    }
+    if (isList(value)) {
+      if (type === "select_multiple") {
+        return value.map(toText).join(" ");
+      }
+      return value.map(function (item) {
+        return typed(item, type);
+      });
+    }
+    if (typeof value !== "string" || value === "" || !type) {
+      return value;
+    }
+    if (NUMBER_TYPES[type]) {
+      var number = toNumber(value);
+      return isNaN(number) ? value : number;
+    }
+    if (DATE_TYPES[type]) {
+      return dateFromText(value) || value;
+    }
+    return value;
+  }
+
+  function numberText(value) {
+    if (isNaN(value)) {
+      return "NaN";
+    }
+    if (!isFinite(value)) {
+      return value > 0 ? "Infinity" : "-Infinity";
+    }
+    // Whole numbers without a decimal point, others in the shortest form that reads back.
+    return String(value);
+  }
+
   function toText(value) {
     if (value === null || value === undefined) {
       return "";
@@ -197,30 +278,15 @@
       return value ? "true" : "false";
     }
     if (typeof value === "number") {
-      if (isNaN(value)) {
-        return "NaN";
-      }
-      if (Math.floor(value) === value && Math.abs(value) < 1e21) {
-        return String(value);
-      }
-      return String(parseFloat(value.toPrecision(15)));
+      return numberText(value);
+    }
+    if (value instanceof DateValue) {
+      return value.text;
     }
     if (value instanceof Date) {
       return isoDateTime(value);
     }
     return String(value);
-  }
-
-  function dateToDays(text) {
-    var match = DATE.exec(text);
-    if (!match) {
-      return NaN;
-    }
-    if (!match[4]) {
-      return Date.UTC(+match[1], +match[2] - 1, +match[3]) / DAY_MS;
-    }
-    var parsed = Date.parse(match[7] ? text : text + "Z");
-    return isNaN(parsed) ? NaN : parsed / DAY_MS;
   }
 
   function toNumber(value) {
@@ -230,14 +296,15 @@
     if (typeof value === "boolean") {
       return value ? 1 : 0;
     }
-    var text = toText(value).trim();
-    if (text === "") {
-      return NaN;
+    if (value instanceof DateValue) {
+      return value.days;
     }
-    if (/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(text)) {
+    var text = toText(value).trim();
+    // Only plain decimals are numbers: "2024-05-01", "1e3" and "+5" are NaN, as in JavaRosa.
+    if (/^-?(\d+(\.\d*)?|\.\d+)$/.test(text)) {
       return parseFloat(text);
     }
-    return dateToDays(text);
+    return NaN;
   }
 
   function toBoolean(value) {
@@ -250,20 +317,26 @@
     if (isList(value)) {
       return value.length > 0;
     }
+    if (value instanceof DateValue) {
+      return true;
+    }
     return toText(value) !== "";
   }
 
   function compare(operator, left, right) {
+    // XPath 1.0: a comparison with a list holds when it holds for one of its items.
+    if (isList(left) && typeof right !== "boolean") {
+      return left.some(function (item) { return compare(operator, item, right); });
+    }
+    if (isList(right) && typeof left !== "boolean") {
+      return right.some(function (item) { return compare(operator, left, item); });
+    }
     if (operator === "=" || operator === "!=") {
       var equal;
       if (typeof left === "boolean" || typeof right === "boolean") {
         equal = toBoolean(left) === toBoolean(right);
       } else if (typeof left === "number" || typeof right === "number") {
         equal = toNumber(left) === toNumber(right);
-        // A date answer compared with today(): the same day is equal.
-        if (!equal && typeof left !== typeof right) {
-          equal = toText(left) === toText(right);
-        }
       } else {
         equal = toText(left) === toText(right);
       }
@@ -271,9 +344,6 @@
     }
     var a = toNumber(left);
     var b = toNumber(right);
-    if (isNaN(a) || isNaN(b)) {
-      return false;
-    }
     switch (operator) {
       case "<":
         return a < b;
@@ -347,32 +417,46 @@
     ceiling: function (value) { return Math.ceil(toNumber(value)); },
     abs: function (value) { return Math.abs(toNumber(value)); },
     pow: function (base, exponent) { return Math.pow(toNumber(base), toNumber(exponent)); },
+    // JavaRosa leaves empty answers out: max('', 2) is 2.
     min: function () {
-      var found = numbers(Array.prototype.slice.call(arguments));
+      var found = numbers(Array.prototype.slice.call(arguments)).filter(isNumber);
       return found.length ? Math.min.apply(null, found) : NaN;
     },
     max: function () {
-      var found = numbers(Array.prototype.slice.call(arguments));
+      var found = numbers(Array.prototype.slice.call(arguments)).filter(isNumber);
       return found.length ? Math.max.apply(null, found) : NaN;
     },
     selected: function (value, choice) {
-      return selectedValues(value).indexOf(toText(choice)) >= 0;
+      return selectedValues(value).indexOf(toText(choice).trim()) >= 0;
+    },
+    "selected-at": function (value, index) {
+      var items = selectedValues(value);
+      var at = toNumber(index);
+      return isNaN(at) || at < 0 || Math.trunc(at) >= items.length ? "" : items[Math.trunc(at)];
     },
     "count-selected": function (value) { return selectedValues(value).length; },
-    count: function (value) {
-      if (isList(value)) {
-        return value.length;
-      }
-      return toText(value) === "" ? 0 : 1;
-    },
+    // A question outside any repeat is one node, answered or not.
+    count: function (value) { return isList(value) ? value.length : 1; },
     "string-length": function (value) { return Array.from(toText(value)).length; },
     regex: function (value, pattern) {
+      var expression;
       try {
-        return new RegExp(toText(pattern)).test(toText(value));
+        // The whole value must match, as in JavaRosa (Java's Matcher.matches()).
+        expression = new RegExp("^(?:" + toText(pattern) + ")$");
       } catch (error) {
         throw new ExpressionError("The pattern “" + toText(pattern) + "” is not valid.");
       }
+      return expression.test(toText(value));
     },
+    "normalize-space": function (value) {
+      return toText(value).trim().split(/\s+/).filter(Boolean).join(" ");
+    },
+    "boolean-from-string": function (value) {
+      var text = toText(value).trim();
+      return text === "true" || text === "1";
+    },
+    date: toDate,
+    "date-time": toDate,
     contains: function (value, part) { return toText(value).indexOf(toText(part)) >= 0; },
     "starts-with": function (value, part) { return toText(value).indexOf(toText(part)) === 0; },
     "ends-with": function (value, part) {
@@ -380,11 +464,15 @@
       var end = toText(part);
       return text.slice(text.length - end.length) === end;
     },
+    // ODK's substr(): 0-based start, optional exclusive end; negative positions count as 0.
     substr: function (value, start, end) {
       var characters = Array.from(toText(value));
-      return characters
-        .slice(toNumber(start), end === undefined ? undefined : toNumber(end))
-        .join("");
+      var from = toNumber(start);
+      var to = end === undefined ? characters.length : toNumber(end);
+      if (isNaN(from) || isNaN(to)) {
+        return "";
+      }
+      return characters.slice(Math.max(Math.trunc(from), 0), Math.max(Math.trunc(to), 0)).join("");
     },
     concat: function () {
       return Array.prototype.slice.call(arguments).map(toText).join("");
@@ -392,9 +480,37 @@
     coalesce: function (first, second) {
       return toText(first) !== "" ? first : second;
     },
-    today: function () { return isoDate(new Date()); },
-    now: function () { return isoDateTime(new Date()); },
+    today: function () { return dateFromText(isoDate(new Date())); },
+    now: function () { return dateFromText(isoDateTime(new Date())); },
   };
+
+  function isNumber(value) {
+    return !isNaN(value);
+  }
+
+  /* date(): a date from a date, its text, or a number of days since 1970. */
+  function toDate(value) {
+    if (isList(value)) {
+      value = value.length ? value[0] : "";
+    }
+    if (value instanceof DateValue) {
+      return value;
+    }
+    if (typeof value === "string") {
+      if (value.trim() === "") {
+        return "";
+      }
+      var parsed = dateFromText(value);
+      if (parsed) {
+        return parsed;
+      }
+      if (isNaN(toNumber(value))) {
+        throw new ExpressionError("date(): “" + value + "” is not a date.");
+      }
+    }
+    var days = toNumber(value);
+    return isFinite(days) ? dateFromDays(days) : "";
+  }
 
   /* --- evaluation --------------------------------------------------------------------- */
 
@@ -404,10 +520,10 @@
         return node.value;
       case "reference": {
         var value = context.lookup ? context.lookup(node.name) : undefined;
-        return value === undefined || value === null ? "" : value;
+        return typed(value, context.type ? context.type(node.name) : undefined);
       }
       case "current":
-        return context.current === undefined || context.current === null ? "" : context.current;
+        return typed(context.current, context.currentType);
       case "negate":
         return -toNumber(run(node.operand, context));
       case "call":
@@ -497,6 +613,7 @@
     references: references,
     toText: toText,
     toNumber: toNumber,
+    isDateValue: isDateValue,
     toBoolean: toBoolean,
     isoDate: isoDate,
     isoDateTime: isoDateTime,

@@ -167,6 +167,26 @@
     return "";
   }
 
+  /* The XLSForm type of each question: expressions see answers typed as JavaRosa does. */
+  var typesByName = null;
+
+  function typeOf(name) {
+    if (!typesByName) {
+      typesByName = {};
+      (function collect(nodes) {
+        nodes.forEach(function (node) {
+          if (node.kind === "question") {
+            typesByName[node.name] = node.type;
+          }
+          if (node.children) {
+            collect(node.children);
+          }
+        });
+      })(model.children);
+    }
+    return typesByName[name];
+  }
+
   function check(expression, binding, current, fallback) {
     if (!expression) {
       return fallback;
@@ -177,6 +197,8 @@
           return lookup(name, binding.scope);
         },
         current: current,
+        type: typeOf,
+        currentType: binding.node ? binding.node.type : undefined,
       });
     } catch (error) {
       // An expression the browser cannot read: the server checks it again.
@@ -195,6 +217,8 @@
             return lookup(name, binding.scope);
           },
           current: valueAt(binding.path),
+          type: typeOf,
+          currentType: binding.node ? binding.node.type : undefined,
         })
       );
     } catch (error) {
