@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps as django_apps
+from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -23,6 +24,7 @@ from PIL import Image
 
 import cslab.urls
 from cslab.classification.models import Subject
+from cslab.collection.media_selectors import ORIGINAL, media_url_for_viewer
 from cslab.collection.models import Media, Observation
 from cslab.collection.services.media import media_attach
 from cslab.core.roles import ProjectRole
@@ -303,3 +305,20 @@ def test_x_accel_redirect_delivery_still_refuses_the_original_to_anonymous(
 
     assert response.status_code == 404
     assert "X-Accel-Redirect" not in response
+
+
+@pytest.mark.django_db
+def test_the_url_helper_gives_the_original_only_to_viewers_who_may_see_the_true_location(
+    obscured_observation: Observation,
+) -> None:
+    media = obscured_observation.media.get()
+    observer = obscured_observation.observer
+    base = f"/observations/{obscured_observation.pk}/media/{PHOTO}"
+
+    for_anonymous = media_url_for_viewer(user=AnonymousUser(), media=media, size=ORIGINAL)
+    for_observer = media_url_for_viewer(user=observer, media=media, size=ORIGINAL)
+
+    assert for_anonymous is None
+    assert for_observer == f"{base}?size=original"
+    assert media_url_for_viewer(user=AnonymousUser(), media=media) == base
+    assert _client(observer).get(for_observer).status_code == 200
