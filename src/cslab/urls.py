@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -9,6 +8,9 @@ from cslab.core import views as core_views
 from cslab.projects.feeds import NewProjectsFeed
 from cslab.projects.sitemaps import ProjectSitemap
 
+# No route serves MEDIA_ROOT as it is, in any mode: every uploaded file is served by a view that
+# asks the permission module (collection.media_views, classification.media_views,
+# projects.views.media), through core.media_serving.
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
@@ -45,11 +47,6 @@ urlpatterns = [
     path("", include("cslab.notifications.urls")),
     path("admin/", admin.site.urls),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler404 = "cslab.api.errors.page_not_found"
 handler500 = "cslab.api.errors.server_error"

@@ -259,6 +259,38 @@ def test_gps_in_a_phone_video_is_blanked_in_the_public_copy_keeping_sizes() -> N
     assert media_checks.iso_media_handler_types(io.BytesIO(copy)) == {b"vide"}
 
 
+def mp3_with_cover_art(picture_bytes: int) -> bytes:
+    """An MP3 whose ID3v2 tag holds an APIC frame (cover art) of `picture_bytes` bytes."""
+    picture = b"\x00image/jpeg\x00\x03\x00" + b"\xaa" * picture_bytes
+    frame = b"APIC" + struct.pack(">I", len(picture)) + b"\x00\x00" + picture
+    size = len(frame)
+    syncsafe = bytes((size >> shift) & 0x7F for shift in (21, 14, 7, 0))
+    return b"ID3\x03\x00\x00" + syncsafe + frame + b"\xff\xfb\x90\x64" + b"\x00" * 413
+
+
+@pytest.mark.parametrize("picture_bytes", [1_000, 200_000, 3_000_000])
+def test_an_mp3_with_cover_art_of_any_size_is_an_mp3_recording(picture_bytes: int) -> None:
+    found = media_checks.detect_type(io.BytesIO(mp3_with_cover_art(picture_bytes)))
+
+    assert (found.kind, found.content_type) == ("audio", "audio/mpeg")
+
+
+def test_the_cover_art_of_an_mp3_is_left_out_of_the_public_copy() -> None:
+    public = io.BytesIO()
+    media_checks.copy_mp3_without_tags(io.BytesIO(mp3_with_cover_art(200_000)), public)
+
+    assert public.getvalue() == b"\xff\xfb\x90\x64" + b"\x00" * 413
+
+
+def test_an_id3_tag_claiming_more_bytes_than_the_file_has_is_not_an_mp3() -> None:
+    truncated = b"ID3\x03\x00\x00\x7f\x7f\x7f\x7f" + b"\xff\xfb\x90\x64" + b"\x00" * 100
+
+    with pytest.raises(ContentRefusedError) as refused:
+        media_checks.detect_type(io.BytesIO(truncated))
+
+    assert refused.value.reason == "unknown"
+
+
 def test_mp3_tags_are_left_out_of_the_public_copy() -> None:
     tagged = MP3 + b"TAG" + b"Jane Observer".ljust(125, b"\x00")
     public = io.BytesIO()

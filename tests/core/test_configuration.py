@@ -18,7 +18,8 @@ CSLAB = str(Path(sys.executable).with_name("cslab"))
 # Variables of the developer's shell that the subprocesses may keep; all others are dropped,
 # so the test settings that pytest-django exported (DJANGO_SETTINGS_MODULE, SECRET_KEY …)
 # cannot leak into a production-settings run.
-INHERITED_VARIABLES = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR")
+# PYTHONPATH is kept so that a checkout run with PYTHONPATH=src tests its own code.
+INHERITED_VARIABLES = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "PYTHONPATH")
 PRODUCTION_HOST = "cslab.example.org"
 REQUEST_HEADERS = (
     "import json, sys; from django.test import Client; "
@@ -191,3 +192,25 @@ def test_media_go_to_an_s3_bucket_when_one_is_configured(tmp_path: Path) -> None
     )
     assert local.stdout.strip().endswith("FileSystemStorage -"), local.stderr
     assert bucket.stdout.strip().endswith("S3Storage cslab-media"), bucket.stderr
+
+
+@pytest.mark.parametrize(
+    ("variables", "named"),
+    [
+        ({"MEDIA_DELIVERY": "nginx"}, "MEDIA_DELIVERY"),
+        (
+            {"MEDIA_DELIVERY": "x-accel-redirect", "AWS_STORAGE_BUCKET_NAME": "cslab-media"},
+            "MEDIA_DELIVERY=stream",
+        ),
+    ],
+    ids=["unknown-delivery", "web-server-delivery-with-a-bucket"],
+)
+def test_a_media_delivery_that_cannot_work_stops_with_a_configuration_error(
+    tmp_path: Path, variables: dict[str, str], named: str
+) -> None:
+    completed = cslab(tmp_path, "check", CSLAB_DEMO="true", **variables)
+
+    assert completed.returncode == 2
+    line = assert_fails_in_one_line(completed)
+    assert line.startswith("cslab: configuration error:")
+    assert named in line

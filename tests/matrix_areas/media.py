@@ -1,9 +1,13 @@
-"""Matrix rows for observation media: serving public copies and originals, the media API."""
+"""Matrix rows for uploaded files: observation media (public copies and originals, the media
+API), subjects' files and projects' images, each served by a view that checks the viewer."""
 
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from cslab.classification.models import Subject, SubjectSet
+from cslab.classification.services.workflows import workflow_create, workflow_link_subject_set
 from cslab.collection.services.forms import form_publish_xlsform
 from cslab.collection.services.media import media_attach
 from cslab.collection.services.observations import observation_submit
@@ -38,11 +42,40 @@ def _observation_with_photo(world: World, project: Any) -> Any:
     return observation
 
 
+def _image_subject(world: World, project: Any, slug: str) -> Any:
+    """An image subject offered in an active workflow of the project."""
+    subject_set = SubjectSet.objects.create(project=project, name=f"{slug} images")
+    subject = Subject(
+        subject_set=subject_set,
+        external_id=f"{slug}-image",
+        kind=Subject.Kind.IMAGE,
+        content_type="image/jpeg",
+    )
+    subject.media.save(f"{slug}.jpg", ContentFile(jpeg_with_gps()), save=False)
+    subject.save()
+    workflow = workflow_create(
+        actor=world.other_user,
+        project=project,
+        name=slug,
+        tasks=[{"key": "T0", "kind": "text", "question": "What is it?"}],
+        status="active",
+    )
+    workflow_link_subject_set(actor=world.other_user, workflow=workflow, subject_set=subject_set)
+    return subject
+
+
 def build(world: World) -> None:
     """An observation with a photo by the owner of the private team project and of the public
-    project (nobody else is on the public project's team)."""
+    project (nobody else is on the public project's team), an image subject in a workflow of
+    each, and an image of each project."""
     world.extra["team_photo_observation"] = _observation_with_photo(world, world.team_project)
     world.extra["public_photo_observation"] = _observation_with_photo(world, world.public_project)
+    world.extra["team_image_subject"] = _image_subject(world, world.team_project, "media-team")
+    world.extra["public_image_subject"] = _image_subject(
+        world, world.public_project, "media-public"
+    )
+    for project in (world.team_project, world.public_project):
+        project.image.save(f"{project.slug}.jpg", ContentFile(jpeg_with_gps()), save=True)
 
 
 def _page(key: str, size: str = "") -> Any:
@@ -63,6 +96,20 @@ def _api(key: str) -> Any:
 
 def _new_file(world: World) -> dict[str, Any]:
     return {"file": SimpleUploadedFile("matrix-new.jpg", jpeg_with_gps(), "image/jpeg")}
+
+
+def _subject_file(key: str) -> Any:
+    def url(world: World) -> str:
+        return f"/subjects/{world.extra[key].pk}/media"
+
+    return url
+
+
+def _project_image(attribute: str) -> Any:
+    def url(world: World) -> str:
+        return f"/projects/{getattr(world, attribute).slug}/image"
+
+    return url
 
 
 MEDIA_PAGE = "observation_media"
@@ -86,6 +133,15 @@ ROWS: list[Row] = [
     Row("a photo of an observation in a public project (original with GPS)", "GET",
         _page("public_photo_observation", "original"),
         every(404, staff=200, superuser=200), api=False, route=MEDIA_PAGE),
+    Row("a subject's image in a workflow of a private project", "GET",
+        _subject_file("team_image_subject"), team_and_staff(200, 404), api=False,
+        route="subject_media"),
+    Row("a subject's image in a workflow of a public project", "GET",
+        _subject_file("public_image_subject"), every(200), api=False, route="subject_media"),
+    Row("the image of a private project", "GET", _project_image("team_project"),
+        team_and_staff(200, 404), api=False, route="project_image"),
+    Row("the image of a public project", "GET", _project_image("public_project"), every(200),
+        api=False, route="project_image"),
     Row("media of an observation in a private project", "GET",
         _api("team_photo_observation"), team_and_staff(200, 404), route=MEDIA_ROUTE),
     Row("media of an observation in a public project", "GET",

@@ -89,6 +89,17 @@ def subject_get_for_viewing(*, user: Any, project: Project, subject_id: int) -> 
     return subject
 
 
+def subject_get_for_media(*, user: Any, subject_id: int) -> Subject:
+    """Return a subject by its ID alone, for serving its file: NotFoundError unless the user
+    may see it (`subject_get_for_viewing`: a workflow offering it, or managing the project)."""
+    found = Subject.objects.select_related("subject_set__project").filter(pk=subject_id).first()
+    if found is None:
+        raise NotFoundError()
+    return subject_get_for_viewing(
+        user=user, project=found.subject_set.project, subject_id=subject_id
+    )
+
+
 def _with_project(workflow: Workflow, project: Project) -> Workflow:
     workflow.project = project  # share the project's role cache instead of loading it again
     return workflow

@@ -7,7 +7,6 @@ Register with `api.add_router("/", media_router)` after
 from datetime import datetime
 from typing import Annotated, Any
 
-from django.urls import reverse
 from ninja import Router, Schema, Status, params
 from ninja.files import UploadedFile
 from pydantic import Field
@@ -40,7 +39,6 @@ class MediaOut(Schema):
 
 
 def _media_out(media: Media, *, with_original: bool) -> dict[str, Any]:
-    url = reverse("observation_media", args=[media.observation_id, media.name])
     return {
         "name": media.name,
         "kind": media.kind,
@@ -49,9 +47,17 @@ def _media_out(media: Media, *, with_original: bool) -> dict[str, Any]:
         "sha256": media.sha256,
         "width": media.width,
         "height": media.height,
-        "url": url,
-        "thumbnail_url": f"{url}?size=thumb" if media.thumbnail else None,
-        "original_url": f"{url}?size=original" if with_original else None,
+        "url": media_selectors.media_url(media),
+        "thumbnail_url": (
+            media_selectors.media_url(media, size=media_selectors.THUMBNAIL)
+            if media.thumbnail
+            else None
+        ),
+        "original_url": (
+            media_selectors.media_url(media, size=media_selectors.ORIGINAL)
+            if with_original
+            else None
+        ),
         "created_at": media.created_at,
     }
 

@@ -98,7 +98,7 @@ def detect_type(file: IO[bytes], *, name: str = "") -> FileType:
     _refuse_programs_and_archives(head)
     found = (
         _image_type(head)
-        or _audio_type(head)
+        or _audio_type(file, head)
         or _iso_media_type(file, head)
         or _matroska_type(head)
         or _document_type(file, head, name)
@@ -153,7 +153,7 @@ def _image_type(head: bytes) -> FileType | None:
     return None
 
 
-def _audio_type(head: bytes) -> FileType | None:
+def _audio_type(file: IO[bytes], head: bytes) -> FileType | None:
     if head.startswith(b"#!AMR-WB\n"):
         return _type(AUDIO, "audio/amr-wb", "awb", _("an AMR-WB recording"))
     if head.startswith(b"#!AMR\n"):
@@ -168,7 +168,12 @@ def _audio_type(head: bytes) -> FileType | None:
         if b"OpusHead" in head or b"\x01vorbis" in head:
             return _type(AUDIO, "audio/ogg", "ogg", _("an Ogg recording"))
         return None
-    frame = head[mp3_audio_start(head) :] if head.startswith(b"ID3") else head
+    frame = head
+    if head.startswith(b"ID3"):
+        # Cover art makes the tag as large as the picture: read the first frame past it,
+        # wherever it is (the upload size limit bounds how far that can be).
+        file.seek(mp3_audio_start(file))
+        frame = file.read(4)
     if len(frame) >= 4 and frame[0] == 0xFF and frame[1] & 0xE0 == 0xE0:
         layer = (frame[1] >> 1) & 0b11
         version = (frame[1] >> 3) & 0b11
@@ -406,24 +411,35 @@ def copy_with_boxes_blanked(source: IO[bytes], target: IO[bytes], boxes: list[Bo
 # --- MP3 and WAV -------------------------------------------------------------------------------
 
 
-def mp3_audio_start(head: bytes) -> int:
-    """Return the offset just past the leading ID3v2 tags (0 when there are none)."""
+ID3_HEADER_BYTES = 10
+
+
+def mp3_audio_start(file: IO[bytes]) -> int:
+    """Return the offset just past the leading ID3v2 tags (0 when there are none).
+
+    Each tag's size is read from its header (a syncsafe integer, up to 256 MB), so a tag of
+    any size is skipped without reading it. The file's position is left at the start.
+    """
     position = 0
-    while head[position : position + 3] == b"ID3" and len(head) >= position + 10:
-        size_bytes = head[position + 6 : position + 10]
+    length = _length(file)
+    while position + ID3_HEADER_BYTES <= length:
+        file.seek(position)
+        header = file.read(ID3_HEADER_BYTES)
+        if not header.startswith(b"ID3"):
+            break
         size = 0
-        for byte in size_bytes:
+        for byte in header[6:10]:
             size = (size << 7) | (byte & 0x7F)
-        footer = 10 if head[position + 5] & 0x10 else 0
-        position += 10 + size + footer
+        footer = ID3_HEADER_BYTES if header[5] & 0x10 else 0
+        position = min(position + ID3_HEADER_BYTES + size + footer, length)
+    file.seek(0)
     return position
 
 
 def copy_mp3_without_tags(source: IO[bytes], target: IO[bytes]) -> None:
     """Copy an MP3 without its ID3v2 tags at the start and ID3v1 tag at the end."""
     length = _length(source)
-    source.seek(0)
-    start = mp3_audio_start(source.read(HEAD_BYTES))
+    start = mp3_audio_start(source)
     end = length
     if length >= 128:
         source.seek(length - 128)

@@ -7,17 +7,30 @@ in EXIF GPS, goes only to people allowed to see the true location
 ("observation.view_true_location").
 """
 
-import re
-from dataclasses import dataclass
-from pathlib import PurePosixPath
 from typing import Any
 
-from django.db.models.fields.files import FieldFile
+from django.urls import reverse
 
 from cslab.collection import selectors
 from cslab.collection.models import Media, Observation
 from cslab.core import permissions
 from cslab.core.errors import NotFoundError
+from cslab.core.media_serving import ServedFile, safe_filename
+from cslab.core.media_serving import file_extension as _extension
+
+__all__ = [
+    "ORIGINAL",
+    "PUBLIC",
+    "SIZES",
+    "THUMBNAIL",
+    "ServedFile",
+    "media_get_for_serving",
+    "media_url",
+    "media_url_by_name",
+    "media_url_for_viewer",
+    "public_content_type",
+    "safe_filename",
+]
 
 PUBLIC = "public"
 THUMBNAIL = "thumb"
@@ -25,18 +38,36 @@ ORIGINAL = "original"
 SIZES = (PUBLIC, THUMBNAIL, ORIGINAL)
 # Kinds a browser may show in the page; anything else is downloaded.
 INLINE_KINDS = frozenset({Media.Kind.IMAGE, Media.Kind.AUDIO, Media.Kind.VIDEO})
-UNSAFE_FILENAME_CHARACTERS = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-@dataclass(frozen=True)
-class ServedFile:
-    """A stored file with the headers it is served with."""
+def media_url(media: Media, *, size: str = PUBLIC) -> str:
+    """Return the URL of one size of a media file: the view that checks who may have it.
 
-    file: FieldFile
-    content_type: str
-    filename: str
-    inline: bool
-    private: bool
+    This is the one place that builds such URLs (pages, the API, subjects): a storage path
+    or /media/ URL is never shown to anyone. Whether the viewer may have the file is decided
+    when it is asked for; `media_url_for_viewer` leaves out what a viewer may not have.
+    """
+    return media_url_by_name(observation_id=media.observation_id, name=media.name, size=size)
+
+
+def media_url_by_name(*, observation_id: int, name: str, size: str = PUBLIC) -> str:
+    """`media_url` for the file an answer names, without loading the media row."""
+    url = reverse("observation_media", args=[observation_id, name])
+    return url if size == PUBLIC else f"{url}?size={size}"
+
+
+def media_url_for_viewer(*, user: Any, media: Media, size: str = PUBLIC) -> str | None:
+    """Return the URL of one size of a media file for this viewer, or None when there is no
+    such file or the viewer may not have it (the original without the right to the true
+    location, the thumbnail of a file that has none). The caller has checked that the viewer
+    may see the observation."""
+    if size == ORIGINAL:
+        observation = media.observation
+        if not selectors.can_see_true_location(user, observation):
+            return None
+    elif (size == THUMBNAIL and not media.thumbnail) or size not in SIZES:
+        return None
+    return media_url(media, size=size)
 
 
 def observation_get_for_media(*, user: Any, observation_id: int) -> Observation:
@@ -92,14 +123,3 @@ def public_content_type(media: Media) -> str:
     if media.kind == Media.Kind.IMAGE:
         return "image/webp" if _extension(media.public_file) == "webp" else "image/jpeg"
     return media.content_type
-
-
-def safe_filename(name: str, extension: str) -> str:
-    """Return an ASCII file name for Content-Disposition, with the served type's extension."""
-    stem = PurePosixPath(name).stem or "file"
-    cleaned = UNSAFE_FILENAME_CHARACTERS.sub("_", stem).strip("._") or "file"
-    return f"{cleaned[:100]}.{extension}" if extension else cleaned[:100]
-
-
-def _extension(file: FieldFile) -> str:
-    return PurePosixPath(file.name or "").suffix.lstrip(".").lower()

@@ -25,7 +25,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cslab.collection import selectors
+from cslab.collection import media_selectors, selectors
 from cslab.collection.answers import base_type, survey_questions
 from cslab.collection.filters import (
     FIELD_PREFIX,
@@ -346,8 +346,8 @@ def observation_table_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _media_url(observation: Observation, name: str, *, thumbnail: bool = False) -> str:
-    url = reverse("observation_media", kwargs={"observation_id": observation.pk, "name": name})
-    return f"{url}?size=thumb" if thumbnail else url
+    size = media_selectors.THUMBNAIL if thumbnail else media_selectors.PUBLIC
+    return media_selectors.media_url_by_name(observation_id=observation.pk, name=name, size=size)
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:

@@ -1,18 +1,34 @@
-"""Back up and restore the `default` database: SQLite files or PostgreSQL custom-format dumps.
+"""Back up and restore the site: the `default` database and every uploaded file (media).
 
-A SQLite backup is a plain SQLite file made with the online backup API, so it can be taken
-while the site runs. A PostgreSQL backup is a `pg_dump --format=custom` archive. Restoring
-replaces every table the backup holds; stop the web and worker processes first.
+A backup is one tar archive holding `cslab-backup.json` (the format, the engine, and the name,
+size and SHA-256 of every media file), the database (`database.sqlite3`, a plain SQLite file
+made with the online backup API so it can be taken while the site runs, or `database.dump`, a
+`pg_dump --format=custom` archive) and the media files under `media/`, read through the
+storage API (file system or S3 alike). Restoring checks the whole archive first (every media
+file against its checksum), then replaces every table the backup holds and writes every media
+file back under its name; media files that are not in the backup are left alone. A plain
+database file written by an older `cslab backup` is still restored (the database only). Stop
+the web and worker processes first.
 """
 
+import hashlib
+import io
+import json
 import os
 import shutil
 import sqlite3
 import subprocess
+import tarfile
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import IO
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import Storage, default_storage
 from django.db import connections
 
 from cslab.core.errors import DomainError
@@ -30,6 +46,11 @@ _LIBPQ_OPTIONS = {
     "connect_timeout": "PGCONNECT_TIMEOUT",
 }
 _STDERR_LINES_SHOWN = 3
+_MANIFEST = "cslab-backup.json"
+_MEDIA_PREFIX = "media/"
+_FORMAT = 1
+_TAR_MAGIC_OFFSET = 257
+_CHUNK = 1024 * 1024
 
 
 class BackupError(DomainError):
@@ -65,18 +86,22 @@ def database_description() -> str:
 
 
 def default_backup_path(*, directory: Path, now: datetime) -> Path:
-    """Return `directory/cslab-<engine>-<UTC timestamp>.<sqlite3|dump>` for a backup taken `now`.
+    """Return `directory/cslab-<engine>-<UTC timestamp>.tar` for a backup taken `now`.
 
     `now` must be timezone-aware.
     """
     engine = database_engine()
-    extension = "sqlite3" if engine == "sqlite" else "dump"
     stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-    return directory / f"cslab-{engine}-{stamp}.{extension}"
+    return directory / f"cslab-{engine}-{stamp}.tar"
+
+
+def _database_member() -> str:
+    return "database.sqlite3" if database_engine() == "sqlite" else "database.dump"
 
 
 def backup_database(destination: Path) -> Path:
-    """Write a backup of the `default` database to `destination` and return its absolute path.
+    """Write a backup of the `default` database and of every media file to `destination` (a
+    tar archive) and return its absolute path.
 
     The file appears only once complete (written beside it, then renamed), replaces any file
     already at `destination`, and is readable by its owner only: it holds personal data.
@@ -87,50 +112,219 @@ def backup_database(destination: Path) -> Path:
     except OSError as error:
         raise BackupError(f"cannot create {destination.parent}: {error.strerror}") from None
     partial = destination.with_name(f".{destination.name}.partial")
+    database = destination.with_name(f".{destination.name}.database.partial")
     try:
-        partial.unlink(missing_ok=True)
-        partial.touch(mode=0o600)
+        for scratch in (partial, database):
+            scratch.unlink(missing_ok=True)
+            scratch.touch(mode=0o600)
         if database_engine() == "sqlite":
-            _sqlite_backup(partial)
+            _sqlite_backup(database)
         else:
-            _postgresql_dump(partial)
+            _postgresql_dump(database)
+        _write_archive(partial, database, default_storage)
         partial.chmod(0o600)
         partial.replace(destination)
     except OSError as error:
         raise BackupError(f"cannot write {destination}: {error.strerror or error}") from None
     finally:
         partial.unlink(missing_ok=True)
+        database.unlink(missing_ok=True)
     return destination
 
 
-def restore_database(source: Path) -> None:
-    """Replace the contents of the `default` database with the backup in `source`.
+@dataclass(frozen=True)
+class MediaEntry:
+    """One media file as the backup's manifest lists it."""
 
-    Raise BackupFileInvalidError, before touching the database, when `source` is not a backup
-    of the configured engine. Django's connections in this process are closed first.
+    name: str
+    size: int
+    sha256: str
+
+
+def media_names(storage: Storage, directory: str = "") -> Iterator[str]:
+    """Yield the name of every file in the storage, walking its folders."""
+    try:
+        folders, files = storage.listdir(directory)
+    except FileNotFoundError:  # no media were ever stored
+        return
+    for file_name in sorted(files):
+        yield f"{directory}/{file_name}" if directory else file_name
+    for folder in sorted(folders):
+        yield from media_names(storage, f"{directory}/{folder}" if directory else folder)
+
+
+def _write_archive(archive_path: Path, database: Path, storage: Storage) -> None:
+    entries: list[MediaEntry] = []
+    with tarfile.open(archive_path, "w", format=tarfile.PAX_FORMAT) as archive:
+        archive.add(database, arcname=_database_member(), recursive=False)
+        for name in media_names(storage):
+            with storage.open(name, "rb") as handle:
+                digest, size = _digest(handle)
+                handle.seek(0)
+                info = tarfile.TarInfo(_MEDIA_PREFIX + name)
+                info.size = size
+                info.mode = 0o600
+                archive.addfile(info, handle)
+            entries.append(MediaEntry(name=name, size=size, sha256=digest))
+        manifest = json.dumps(
+            {
+                "format": _FORMAT,
+                "engine": database_engine(),
+                "database": _database_member(),
+                "media": [entry.__dict__ for entry in entries],
+            },
+            indent=1,
+        ).encode()
+        info = tarfile.TarInfo(_MANIFEST)
+        info.size = len(manifest)
+        info.mode = 0o600
+        archive.addfile(info, io.BytesIO(manifest))
+
+
+def _digest(handle: IO[bytes]) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    while chunk := handle.read(_CHUNK):
+        digest.update(chunk)
+        size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def restore_database(source: Path) -> None:
+    """Replace the contents of the `default` database with the backup in `source`, and write
+    its media files back.
+
+    Raise BackupFileInvalidError, before touching the database or any file, when `source` is
+    not a backup of the configured engine or a media file in it does not match its checksum.
+    Django's connections in this process are closed first.
     """
     source = source.expanduser().resolve()
+    if _is_tar(source):
+        _restore_archive(source, default_storage)
+        return
+    _restore_database_file(source)
+
+
+def _is_tar(source: Path) -> bool:
+    try:
+        with source.open("rb") as file:
+            file.seek(_TAR_MAGIC_OFFSET)
+            return file.read(5) == b"ustar"
+    except OSError:
+        return False
+
+
+def _restore_archive(source: Path, storage: Storage) -> None:
+    try:
+        archive = tarfile.open(source, "r:")  # noqa: SIM115 (closed by the with below)
+    except (tarfile.TarError, OSError) as error:
+        raise BackupFileInvalidError(f"{source} is not a readable backup: {error}") from None
+    with archive, tempfile.TemporaryDirectory(prefix="cslab-restore-") as scratch:
+        manifest = _read_manifest(archive, source)
+        media = _check_media(archive, manifest, source)
+        database = Path(scratch) / str(manifest["database"])
+        _extract_to(archive, str(manifest["database"]), database, source)
+        _restore_database_file(database, shown_as=source)
+        for entry in media:
+            member = archive.extractfile(_MEDIA_PREFIX + entry.name)
+            if member is None:  # checked above; a regular file
+                raise BackupFileInvalidError(f"{source} lacks the media file {entry.name}")
+            with member:
+                _write_media(storage, entry.name, member)
+
+
+def _read_manifest(archive: tarfile.TarFile, source: Path) -> dict[str, object]:
+    try:
+        member = archive.extractfile(_MANIFEST)
+        manifest = json.loads(member.read()) if member is not None else None
+    except (KeyError, ValueError, tarfile.TarError):
+        manifest = None
+    if not isinstance(manifest, dict) or manifest.get("format") != _FORMAT:
+        raise BackupFileInvalidError(f"{source} is a tar archive, but not a cslab backup")
+    if manifest.get("database") not in ("database.sqlite3", "database.dump"):
+        raise BackupFileInvalidError(f"{source} names no database in its manifest")
+    return manifest
+
+
+def _check_media(
+    archive: tarfile.TarFile, manifest: dict[str, object], source: Path
+) -> list[MediaEntry]:
+    """Return the media entries after checking each name and each file's SHA-256."""
+    listed = manifest.get("media")
+    if not isinstance(listed, list):
+        raise BackupFileInvalidError(f"{source} has no list of media files in its manifest")
+    entries: list[MediaEntry] = []
+    for item in listed:
+        try:
+            entry = MediaEntry(str(item["name"]), int(item["size"]), str(item["sha256"]))
+        except (KeyError, TypeError, ValueError):
+            raise BackupFileInvalidError(f"{source} has a malformed media entry") from None
+        path = PurePosixPath(entry.name)
+        if path.is_absolute() or ".." in path.parts or not entry.name:
+            raise BackupFileInvalidError(f"{source} names a media file outside media: {path}")
+        try:
+            member = archive.getmember(_MEDIA_PREFIX + entry.name)
+        except KeyError:
+            raise BackupFileInvalidError(f"{source} lacks the media file {entry.name}") from None
+        handle = archive.extractfile(member) if member.isfile() else None
+        if handle is None:
+            raise BackupFileInvalidError(f"{source}: {entry.name} is not a regular file")
+        with handle:
+            if _digest(handle) != (entry.sha256, entry.size):
+                raise BackupFileInvalidError(
+                    f"{source}: the media file {entry.name} does not match its checksum"
+                )
+        entries.append(entry)
+    return entries
+
+
+def _extract_to(archive: tarfile.TarFile, name: str, target: Path, source: Path) -> None:
+    try:
+        member = archive.getmember(name)
+    except KeyError:
+        raise BackupFileInvalidError(f"{source} lacks its database ({name})") from None
+    handle = archive.extractfile(member) if member.isfile() else None
+    if handle is None:
+        raise BackupFileInvalidError(f"{source}: {name} is not a regular file")
+    with handle, target.open("wb") as written:
+        shutil.copyfileobj(handle, written, _CHUNK)
+
+
+def _write_media(storage: Storage, name: str, content: IO[bytes]) -> None:
+    """Write a media file back under exactly its name, replacing what is there."""
+    if storage.exists(name):
+        storage.delete(name)
+    stored = storage.save(name, File(content, name=PurePosixPath(name).name))
+    if stored != name:
+        storage.delete(stored)
+        raise BackupError(f"cannot write the media file {name} back under its name")
+
+
+def _restore_database_file(source: Path, *, shown_as: Path | None = None) -> None:
+    """Replace the `default` database's contents with a plain SQLite file or pg_dump archive;
+    messages name `shown_as` (the backup the file was taken from) when given."""
     header = _read_header(source)
     engine = database_engine()
+    label = shown_as or source
     connections.close_all()
     if engine == "sqlite":
         if header.startswith(_POSTGRESQL_DUMP_HEADER):
             raise BackupFileInvalidError(
-                f"{source} is a PostgreSQL dump, but this site uses SQLite; "
+                f"{label} is a PostgreSQL dump, but this site uses SQLite; "
                 "restore it into a site configured with a PostgreSQL DATABASE_URL"
             )
         if not header.startswith(_SQLITE_HEADER):
-            raise BackupFileInvalidError(f"{source} is not a SQLite database")
+            raise BackupFileInvalidError(f"{label} is not a SQLite database")
         _sqlite_restore(source)
     else:
         if header.startswith(_SQLITE_HEADER):
             raise BackupFileInvalidError(
-                f"{source} is a SQLite database, but this site uses PostgreSQL; "
+                f"{label} is a SQLite database, but this site uses PostgreSQL; "
                 "restore it into a site configured with a SQLite DATABASE_URL"
             )
         if not header.startswith(_POSTGRESQL_DUMP_HEADER):
             raise BackupFileInvalidError(
-                f"{source} is not a PostgreSQL custom-format dump (as written by `cslab backup`)"
+                f"{label} is not a PostgreSQL custom-format dump (as written by `cslab backup`)"
             )
         _postgresql_restore(source)
 

@@ -83,7 +83,7 @@ def project_jsonld(project: Project, *, base_url: str) -> dict[str, Any]:
     if project.image:
         image: dict[str, Any] = {
             "@type": "ImageObject",
-            "contentUrl": urljoin(base_url, project.image.url),
+            "contentUrl": urljoin(base_url, project.image_url),
         }
         if project.image_alt_text:
             image["description"] = project.image_alt_text

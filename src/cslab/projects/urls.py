@@ -1,5 +1,11 @@
 """URLs of the projects area: each views module lists its own patterns."""
 
-from cslab.projects.views import directory, pages, ppsr, team
+from cslab.projects.views import directory, media, pages, ppsr, team
 
-urlpatterns = [*directory.urlpatterns, *ppsr.urlpatterns, *team.urlpatterns, *pages.urlpatterns]
+urlpatterns = [
+    *directory.urlpatterns,
+    *media.urlpatterns,
+    *ppsr.urlpatterns,
+    *team.urlpatterns,
+    *pages.urlpatterns,
+]

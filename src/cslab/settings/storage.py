@@ -1,9 +1,19 @@
 """Media storage: the file system by default, an S3-compatible bucket when configured."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from cslab.settings.paths import VAR_DIR, env
 
+# No route serves MEDIA_URL: every uploaded file goes through a view that checks who may have
+# it (core.media_serving). The prefix stays set because Django's storages expect one.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# How those views send a file: "stream" (Django streams it, any storage), "x-accel-redirect"
+# (nginx sends MEDIA_ACCEL_REDIRECT_PREFIX + the storage name from an `internal` location) or
+# "x-sendfile" (Apache mod_xsendfile / lighttpd send the absolute path); the last two need
+# the file system storage.
+MEDIA_DELIVERY = env.str("MEDIA_DELIVERY", default="stream").strip().lower()
+MEDIA_ACCEL_REDIRECT_PREFIX = env.str("MEDIA_ACCEL_REDIRECT_PREFIX", default="/protected-media/")
 
 _bucket = env.str("AWS_STORAGE_BUCKET_NAME", default="")
 if _bucket:
@@ -22,6 +32,15 @@ if _bucket:
     }
 else:
     _media_backend = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if MEDIA_DELIVERY not in ("stream", "x-accel-redirect", "x-sendfile"):
+    raise ImproperlyConfigured(
+        f"MEDIA_DELIVERY must be stream, x-accel-redirect or x-sendfile, not {MEDIA_DELIVERY!r}"
+    )
+if _bucket and MEDIA_DELIVERY != "stream":
+    raise ImproperlyConfigured(
+        "MEDIA_DELIVERY=x-accel-redirect or x-sendfile needs media on the file system; "
+        "with AWS_STORAGE_BUCKET_NAME set, use MEDIA_DELIVERY=stream"
+    )
 
 STORAGES = {
     "default": _media_backend,

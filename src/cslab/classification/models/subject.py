@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cslab.core.roles import ProjectRole
@@ -134,11 +135,8 @@ class Subject(models.Model):
 
     @property
     def media_url(self) -> str:
-        """The URL of what a volunteer looks at or listens to, or "" for a text subject."""
-        if self.media:
-            return str(self.media.url)
-        photo = self.observation_media
-        if photo is not None:
-            shown = photo.public_file or photo.thumbnail
-            return str(shown.url) if shown else ""
+        """The URL of what a volunteer looks at or listens to, or "" for a text subject: the
+        view that checks who may see the subject, never the file's storage path."""
+        if self.media or self.observation_media_id is not None:
+            return reverse("subject_media", args=[self.pk])
         return ""

@@ -9,6 +9,7 @@ to retry), a different file under a name already used is a conflict.
 
 import hashlib
 import re
+import secrets
 import tempfile
 import uuid
 from collections.abc import Callable
@@ -186,20 +187,23 @@ _METADATA_STRIPPERS: dict[str, Callable[[IO[bytes], IO[bytes]], None]] = {
 def _write_files(
     media: Media, source: IO[bytes], file_type: FileType, copies: PublicCopies
 ) -> list[str]:
-    """Save the files under random names (the sender's name never becomes a storage path)."""
-    stem = uuid.uuid4().hex
+    """Save the files under random names (the sender's name never becomes a storage path).
+
+    Each file gets its own random name: the public copy's name, which subjects and pages may
+    show, says nothing about the original's (which may carry the true location).
+    """
     written: list[str] = []
     try:
         source.seek(0)
-        media.original.save(f"{stem}.{file_type.extension}", File(source), save=False)
+        media.original.save(original_name(file_type.extension), File(source), save=False)
         written.append(media.original.name or "")
         if copies.public is not None:
-            public_name = f"{stem}.{copies.public_extension}"
+            public_name = f"{uuid.uuid4().hex}.{copies.public_extension}"
             with copies.public:
                 media.public_file.save(public_name, copies.public, save=False)
             written.append(media.public_file.name or "")
         if copies.thumbnail is not None:
-            thumbnail_name = f"{stem}.{copies.public_extension}"
+            thumbnail_name = f"{uuid.uuid4().hex}.{copies.public_extension}"
             media.thumbnail.save(thumbnail_name, ContentFile(copies.thumbnail), save=False)
             written.append(media.thumbnail.name or "")
     except BaseException:
@@ -208,6 +212,11 @@ def _write_files(
     media.width = copies.width
     media.height = copies.height
     return written
+
+
+def original_name(extension: str) -> str:
+    """Return a new unguessable file name for an original (256 random bits)."""
+    return f"{secrets.token_urlsafe(32)}.{extension}" if extension else secrets.token_urlsafe(32)
 
 
 def _delete_files(storage: Storage, names: list[str]) -> None:

@@ -1,3 +1,4 @@
+import hashlib
 from typing import Any
 
 from django.conf import settings
@@ -211,6 +212,16 @@ class Project(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("project_detail", kwargs={"slug": self.slug})
+
+    @property
+    def image_url(self) -> str:
+        """The URL of the project's image (the view that checks who may see the project,
+        never its storage path), or "" without one. The query changes with the image, so a
+        browser's cached copy is not shown after it is replaced."""
+        if not self.image:
+            return ""
+        version = hashlib.sha256((self.image.name or "").encode()).hexdigest()[:12]
+        return f"{reverse('project_image', kwargs={'slug': self.slug})}?v={version}"
 
     @property
     def is_approved(self) -> bool:

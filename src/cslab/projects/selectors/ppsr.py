@@ -120,6 +120,6 @@ def _project_data(project: Project, site: _Site) -> ppsr.ProjectData:
         geographic_extent=project.geographic_extent,
         centre_latitude=project.centre_latitude,
         centre_longitude=project.centre_longitude,
-        image_url=urljoin(f"{site.url}/", project.image.url) if project.image else "",
+        image_url=urljoin(f"{site.url}/", project.image_url) if project.image else "",
         image_credit=project.image_credit,
     )

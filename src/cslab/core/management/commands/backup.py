@@ -1,4 +1,4 @@
-"""`cslab backup [--output PATH]`: write a backup of the database and print its path."""
+"""`cslab backup [--output PATH]`: write a backup of the database and media, print its path."""
 
 from argparse import ArgumentParser
 from pathlib import Path
@@ -13,8 +13,9 @@ from cslab.settings.paths import VAR_DIR
 
 class Command(BaseCommand):
     help = (
-        "Back up the database (safe while the site runs): a SQLite file, or a PostgreSQL "
-        "custom-format dump made with pg_dump."
+        "Back up the database (safe while the site runs: a SQLite online backup, or a "
+        "PostgreSQL custom-format dump made with pg_dump) and every uploaded media file, "
+        "in one tar archive with the SHA-256 of each file."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -22,7 +23,7 @@ class Command(BaseCommand):
             "--output",
             type=Path,
             help="File to write; replaced if it exists "
-            "(default: var/backups/cslab-<engine>-<UTC timestamp>.<sqlite3|dump>).",
+            "(default: var/backups/cslab-<engine>-<UTC timestamp>.tar).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -1,4 +1,4 @@
-"""`cslab restore PATH [--yes]`: replace the database's contents with a backup."""
+"""`cslab restore PATH [--yes]`: replace the database's contents and media with a backup."""
 
 import sys
 from argparse import ArgumentParser
@@ -12,7 +12,8 @@ from cslab.core.backup import BackupError, database_description, restore_databas
 
 class Command(BaseCommand):
     help = (
-        "Restore a backup written by `cslab backup`, replacing the data in the database. "
+        "Restore a backup written by `cslab backup`, replacing the data in the database and "
+        "writing its media files back (each checked against its SHA-256 first). "
         "Stop the web and worker processes first."
     )
 
