@@ -180,6 +180,17 @@ ROWS: list[Row] = [
         route="/api/v1/me/tokens",
     ),
     Row(
+        "create a token with a token",
+        "POST",
+        lambda w: "/api/v1/me/tokens",
+        signed_in(403, 401),
+        body={"name": "matrix"},
+        route="/api/v1/me/tokens",
+        headers=lambda w: (
+            {"Authorization": f"Bearer {w.own['token_secret']}"} if w.viewer else {}
+        ),
+    ),
+    Row(
         "revoke my own token",
         "DELETE",
         lambda w: f"/api/v1/me/tokens/{w.own['token'].pk}" if w.viewer else "/api/v1/me/tokens/1",
