@@ -680,7 +680,7 @@ ROWS: list[Row] = [
         "someone else's job result",
         "GET",
         lambda w: f"/jobs/{w.other_job.pk}/result.json",
-        signed_in(404, LOGIN_REDIRECT, staff=200, superuser=200),
+        signed_in(404, LOGIN_REDIRECT, superuser=200),
         api=False,
         route="job_result",
     ),
