@@ -154,7 +154,7 @@ def test_a_revoked_link_does_not_work_and_cannot_be_revoked_twice(
 def test_only_team_managers_invite_and_revoke(django_capture_on_commit_callbacks: Any) -> None:
     owner, researcher = UserFactory(), UserFactory()
     project = _project(owner)
-    membership_add(actor=owner, project=project, user=researcher, role=ProjectRole.RESEARCHER)
+    membership_add(actor=None, project=project, user=researcher, role=ProjectRole.RESEARCHER)
     with pytest.raises(NotFoundError):
         invitation_send(actor=researcher, project=project, email="x@example.org", role="member")
     invitation, _token = _invite(django_capture_on_commit_callbacks, owner, project)
@@ -214,7 +214,7 @@ def test_someone_already_on_the_team_gets_a_conflict_and_the_link_stays_unused(
 ) -> None:
     owner, member = UserFactory(), UserFactory()
     project = _project(owner)
-    membership_add(actor=owner, project=project, user=member, role=ProjectRole.VIEWER)
+    membership_add(actor=None, project=project, user=member, role=ProjectRole.VIEWER)
     invitation, token = _invite(django_capture_on_commit_callbacks, owner, project)
     with pytest.raises(ConflictError) as raised:
         invitation_accept(user=member, token=token)
@@ -228,7 +228,7 @@ def test_inviting_an_address_already_on_the_team_is_a_conflict() -> None:
     owner = UserFactory()
     member = UserFactory(email="member@example.org")
     project = _project(owner)
-    membership_add(actor=owner, project=project, user=member, role=ProjectRole.MEMBER)
+    membership_add(actor=None, project=project, user=member, role=ProjectRole.MEMBER)
     with pytest.raises(ConflictError):
         invitation_send(actor=owner, project=project, email="Member@Example.org", role="viewer")
     with pytest.raises(InvalidInputError):
