@@ -138,7 +138,7 @@ def test_the_last_owner_is_told_to_hand_over_first(api: str) -> None:
 def test_invite_by_email_then_accept_with_the_token_once(
     api: str, django_capture_on_commit_callbacks: Any
 ) -> None:
-    owner, guest = UserFactory(), UserFactory()
+    owner, guest = UserFactory(), UserFactory(email="guest@example.org")
     project = _project(owner, visibility="private")
     owner_client = _client(owner)
     with django_capture_on_commit_callbacks(execute=True):
