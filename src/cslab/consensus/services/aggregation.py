@@ -369,12 +369,13 @@ def _chunks(values: Sequence[int], size: int) -> Iterator[Sequence[int]]:
         yield values[start : start + size]
 
 
-def _labelled_answers(workflow: Workflow, task: Task) -> QuerySet[Classification]:
+def _labelled_answers(workflow: Workflow, task: Task) -> QuerySet[Any]:
     """The workflow's counted classifications that answer the task, with their `label`.
 
     The one definition of "labelled" for both the loading and the incremental comparison:
     the stored `answer_count` and `last_classification_id` describe these rows, so counting
     any others (an answer left empty) would make a subject look changed on every run.
+    (Typed `QuerySet[Any]`: the type checker cannot follow the annotated `label`.)
     """
     path = (
         f"answers__{task['key']}__choice" if task["kind"] == "survey" else f"answers__{task['key']}"
