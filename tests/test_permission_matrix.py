@@ -145,7 +145,7 @@ class PermissionMatrixTests(TestCase):
                 module.build(cls.world)
         cls.viewers = {role: _viewer_for(cls.world, role) for role in ROLES if role != ANONYMOUS}
         cls.own_tokens = {
-            role: api_token_create(actor=viewer, user=viewer, name="mine")[0]
+            role: api_token_create(actor=viewer, user=viewer, name="mine")
             for role, viewer in cls.viewers.items()
         }
 
@@ -153,7 +153,9 @@ class PermissionMatrixTests(TestCase):
         for role in ROLES:
             client = Client()
             self.world.viewer = self.viewers.get(role)
-            self.world.own["token"] = self.own_tokens.get(role)
+            self.world.own["token"], self.world.own["token_secret"] = self.own_tokens.get(
+                role, (None, None)
+            )
             if self.world.viewer is not None:
                 client.force_login(self.world.viewer)
             for row in ROWS:

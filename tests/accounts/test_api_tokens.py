@@ -93,3 +93,36 @@ def test_token_page_shows_the_new_token_once_and_revokes(client: Any, volunteer:
     client.post(f"/accounts/me/tokens/{token.pk}/revoke/")
     token.refresh_from_db()
     assert token.revoked_at is not None
+
+
+def test_an_api_token_cannot_create_another_token(client: Any, volunteer: Any) -> None:
+    _token, secret = api_token_create(actor=volunteer, user=volunteer, name="stolen")
+
+    response = client.post(
+        "/api/v1/me/tokens",
+        {"name": "persistence"},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+
+    assert response.status_code == 403
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "session_required"
+    assert "Sign in on the website" in response.json()["detail"]
+    assert list(ApiToken.objects.filter(user=volunteer).values_list("name", flat=True)) == [
+        "stolen"
+    ]
+
+
+def test_a_token_with_a_session_beside_it_still_cannot_create_a_token(
+    client: Any, volunteer: Any
+) -> None:
+    _token, secret = api_token_create(actor=volunteer, user=volunteer, name="stolen")
+    client.force_login(volunteer)
+    response = client.post(
+        "/api/v1/me/tokens",
+        {"name": "persistence"},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    assert response.status_code == 403

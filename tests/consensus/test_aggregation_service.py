@@ -20,7 +20,7 @@ from cslab.consensus.services.aggregation import (
 )
 from cslab.core.errors import InvalidInputError, PermissionDeniedError
 from cslab.core.models import Job
-from tests.classification.helpers import make_workflow
+from tests.classification.helpers import SPECIES_TASK, make_workflow
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -97,6 +97,24 @@ def test_an_incremental_majority_run_touches_only_subjects_with_new_answers() ->
     assert results["s0"].run == first and results["s2"].run == first
     nothing = aggregation_run(actor=owner, workflow=workflow, method="majority")
     assert nothing.incremental and nothing.subjects_aggregated == 0
+
+
+@pytest.mark.parametrize("task", [SPECIES_TASK, TEXT_TASK], ids=["choice", "transcription"])
+def test_a_subject_with_an_unanswered_classification_counts_as_unchanged_when_nothing_changed(
+    task: dict[str, Any],
+) -> None:
+    optional = {**task, "required": False}
+    workflow, subjects, owner = make_workflow(subjects=2, tasks=[optional], retirement_count=10)
+    _classify(workflow, subjects[0], "bee")
+    classification_submit(identity=Identity(user=UserFactory()), workflow=workflow,
+                          subject=subjects[0], answers={})  # fmt: skip
+    # A subject answered only by someone who left the task empty has no result at all.
+    classification_submit(identity=Identity(user=UserFactory()), workflow=workflow,
+                          subject=subjects[1], answers={})  # fmt: skip
+    first = aggregation_run(actor=owner, workflow=workflow, method="majority")
+    assert first.subjects_aggregated == 1 and _results(workflow)["s0"].answer_count == 1
+    second = aggregation_run(actor=owner, workflow=workflow, method="majority")
+    assert second.incremental and second.subjects_aggregated == 0
 
 
 def test_iterative_methods_always_recompute_in_full() -> None:

@@ -146,3 +146,28 @@ def test_data_export_has_a_section_from_every_area_with_the_persons_own_data(
     assert [q["question"] for q in document["questions"]["proposed"]] == [
         "Why do bees like lavender?"
     ]
+
+
+def test_staff_get_404_on_someone_elses_job_result(
+    client: Any, volunteer: Any, make_user: Any
+) -> None:
+    job = job_start(actor=volunteer, kind=DATA_EXPORT, title="Export",
+                    arguments={"user_id": volunteer.pk})  # fmt: skip
+    job_run(job_id=job.pk)
+    client.force_login(make_user(site_role="staff"))
+
+    assert client.get(f"/jobs/{job.pk}/result.json").status_code == 404
+    # Staff still follow the job's progress, without what it produced.
+    page = client.get(f"/jobs/{job.pk}/")
+    assert page.status_code == 200 and b"result.json" not in page.content
+    body = client.get(f"/api/v1/jobs/{job.pk}").json()
+    assert body["status"] == "succeeded" and body["result"] is None
+
+
+def test_the_starter_reads_their_own_job_result_through_the_api(
+    client: Any, volunteer: Any
+) -> None:
+    job = job_start(actor=volunteer, kind="tests.count_to", title="Count", arguments={"limit": 1})
+    job_run(job_id=job.pk)
+    client.force_login(volunteer)
+    assert client.get(f"/api/v1/jobs/{job.pk}").json()["result"] == {"counted": 1}

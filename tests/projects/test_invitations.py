@@ -1,8 +1,8 @@
 """Invitations by e-mail link: hashed at rest, expiring, single use, revocable.
 
-Decision (documented in services/invitations.py): the link works for whoever is signed in and
-follows it, like GitHub's and Slack's e-mail invitations; the invited address is where the
-link goes, not a lock. The accepting account is recorded next to the invited address.
+Decision (documented in services/invitations.py): only an account with the invited address,
+verified, may accept; anyone else holding the link gets a clear refusal naming the address
+masked. The accepting account is recorded next to the invited address.
 """
 
 import hashlib
@@ -16,7 +16,13 @@ from django.core import mail
 from django.db import connections
 from django.utils import timezone, translation
 
-from cslab.core.errors import ConflictError, InvalidInputError, NotAuthenticatedError, NotFoundError
+from cslab.core.errors import (
+    ConflictError,
+    InvalidInputError,
+    NotAuthenticatedError,
+    NotFoundError,
+    PermissionDeniedError,
+)
 from cslab.core.models import AuditEvent
 from cslab.core.roles import ProjectRole
 from cslab.projects.models import Invitation, Membership, Project
@@ -112,7 +118,7 @@ def test_accepting_puts_the_person_on_the_team_with_the_invited_role(
 
 @pytest.mark.django_db
 def test_a_link_works_only_once(django_capture_on_commit_callbacks: Any) -> None:
-    owner, guest, friend = UserFactory(), UserFactory(), UserFactory()
+    owner, guest, friend = UserFactory(), UserFactory(email="guest@example.org"), UserFactory()
     project = _project(owner)
     _invitation, token = _invite(django_capture_on_commit_callbacks, owner, project)
     invitation_accept(user=guest, token=token)
@@ -124,7 +130,7 @@ def test_a_link_works_only_once(django_capture_on_commit_callbacks: Any) -> None
 
 @pytest.mark.django_db
 def test_an_expired_link_does_not_work(django_capture_on_commit_callbacks: Any) -> None:
-    owner, guest = UserFactory(), UserFactory()
+    owner, guest = UserFactory(), UserFactory(email="guest@example.org")
     project = _project(owner)
     invitation, token = _invite(django_capture_on_commit_callbacks, owner, project)
     Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now())
@@ -138,7 +144,7 @@ def test_an_expired_link_does_not_work(django_capture_on_commit_callbacks: Any) 
 def test_a_revoked_link_does_not_work_and_cannot_be_revoked_twice(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    owner, guest = UserFactory(), UserFactory()
+    owner, guest = UserFactory(), UserFactory(email="guest@example.org")
     project = _project(owner)
     invitation, token = _invite(django_capture_on_commit_callbacks, owner, project)
     invitation_revoke(actor=owner, invitation=invitation)
@@ -154,7 +160,7 @@ def test_a_revoked_link_does_not_work_and_cannot_be_revoked_twice(
 def test_only_team_managers_invite_and_revoke(django_capture_on_commit_callbacks: Any) -> None:
     owner, researcher = UserFactory(), UserFactory()
     project = _project(owner)
-    membership_add(actor=owner, project=project, user=researcher, role=ProjectRole.RESEARCHER)
+    membership_add(actor=None, project=project, user=researcher, role=ProjectRole.RESEARCHER)
     with pytest.raises(NotFoundError):
         invitation_send(actor=researcher, project=project, email="x@example.org", role="member")
     invitation, _token = _invite(django_capture_on_commit_callbacks, owner, project)
@@ -167,11 +173,11 @@ def test_only_team_managers_invite_and_revoke(django_capture_on_commit_callbacks
 def test_a_new_invitation_to_the_same_address_replaces_the_old_link(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    owner, guest = UserFactory(), UserFactory()
+    owner, guest = UserFactory(), UserFactory(email="guest@example.org")
     project = _project(owner)
     _first, old_token = _invite(django_capture_on_commit_callbacks, owner, project)
     _second, new_token = _invite(
-        django_capture_on_commit_callbacks, owner, project, "GUEST@example.org"
+        django_capture_on_commit_callbacks, owner, project, "GUEST@Example.org"
     )
     with pytest.raises(ConflictError):
         invitation_accept(user=guest, token=old_token)
@@ -179,7 +185,7 @@ def test_a_new_invitation_to_the_same_address_replaces_the_old_link(
 
 
 @pytest.mark.django_db
-def test_whoever_follows_the_link_while_signed_in_joins(
+def test_someone_else_holding_the_link_is_refused_and_the_link_stays_unused(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     owner = UserFactory()
@@ -188,10 +194,34 @@ def test_whoever_follows_the_link_while_signed_in_joins(
     invitation, token = _invite(
         django_capture_on_commit_callbacks, owner, project, "work@example.org"
     )
-    invitation_accept(user=someone_else, token=token)
+    with pytest.raises(PermissionDeniedError) as raised:
+        invitation_accept(user=someone_else, token=token)
+    assert raised.value.code == "invitation_for_another_address"
+    assert "w•••@example.org" in raised.value.message
+    assert "work@example.org" not in raised.value.message
     invitation.refresh_from_db()
-    assert (invitation.email, invitation.accepted_by) == ("work@example.org", someone_else)
-    assert Membership.objects.filter(project=project, user=someone_else).exists()
+    assert invitation.accepted_at is None and invitation.accepted_by is None
+    assert not Membership.objects.filter(project=project, user=someone_else).exists()
+
+
+@pytest.mark.django_db
+def test_a_second_verified_address_of_the_account_may_accept_but_an_unconfirmed_one_may_not(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from allauth.account.models import EmailAddress
+
+    owner, person = UserFactory(), UserFactory(email="personal@example.net")
+    address = EmailAddress.objects.create(user=person, email="Work@Example.org", verified=False)
+    project = _project(owner)
+    _invitation, token = _invite(
+        django_capture_on_commit_callbacks, owner, project, "work@example.org"
+    )
+    with pytest.raises(PermissionDeniedError) as raised:
+        invitation_accept(user=person, token=token)
+    assert raised.value.code == "invitation_address_unconfirmed"
+    address.verified = True
+    address.save(update_fields=["verified"])
+    assert invitation_accept(user=person, token=token).user == person
 
 
 @pytest.mark.django_db
@@ -212,9 +242,13 @@ def test_an_unknown_token_is_not_found_and_signing_in_is_required(
 def test_someone_already_on_the_team_gets_a_conflict_and_the_link_stays_unused(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
+    from allauth.account.models import EmailAddress
+
     owner, member = UserFactory(), UserFactory()
+    # Invited at a second address of theirs, which the team did not know was theirs.
+    EmailAddress.objects.create(user=member, email="guest@example.org", verified=True)
     project = _project(owner)
-    membership_add(actor=owner, project=project, user=member, role=ProjectRole.VIEWER)
+    membership_add(actor=None, project=project, user=member, role=ProjectRole.VIEWER)
     invitation, token = _invite(django_capture_on_commit_callbacks, owner, project)
     with pytest.raises(ConflictError) as raised:
         invitation_accept(user=member, token=token)
@@ -228,7 +262,7 @@ def test_inviting_an_address_already_on_the_team_is_a_conflict() -> None:
     owner = UserFactory()
     member = UserFactory(email="member@example.org")
     project = _project(owner)
-    membership_add(actor=owner, project=project, user=member, role=ProjectRole.MEMBER)
+    membership_add(actor=None, project=project, user=member, role=ProjectRole.MEMBER)
     with pytest.raises(ConflictError):
         invitation_send(actor=owner, project=project, email="Member@Example.org", role="viewer")
     with pytest.raises(InvalidInputError):
@@ -241,7 +275,7 @@ def test_inviting_an_address_already_on_the_team_is_a_conflict() -> None:
 @pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_a_double_click_accepts_the_invitation_once() -> None:
-    owner, guest = UserFactory(), UserFactory()
+    owner, guest = UserFactory(), UserFactory(email="guest@example.org")
     project = _project(owner)
     invitation_send(actor=owner, project=project, email="guest@example.org", role="member")
     token = LINK.search(mail.outbox[-1].body)["token"]  # type: ignore[index]
@@ -292,7 +326,7 @@ def test_the_page_shows_project_and_role_and_sends_signed_out_people_to_log_in(
 def test_a_signed_in_person_accepts_on_the_page_and_lands_on_the_team(
     client: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    owner, guest = UserFactory(), UserFactory()
+    owner, guest = UserFactory(), UserFactory(email="guest@example.org")
     project = _project(owner)
     _invitation, token = _invite(django_capture_on_commit_callbacks, owner, project)
     client.force_login(guest)
@@ -309,3 +343,23 @@ def test_a_signed_in_person_accepts_on_the_page_and_lands_on_the_team(
 @pytest.mark.django_db
 def test_an_unknown_link_is_a_404_page(client: Any) -> None:
     assert client.get("/invitations/not-a-real-token/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_page_refuses_another_account_clearly_and_says_how_to_sign_in(
+    client: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    owner, intruder = UserFactory(), UserFactory(email="intruder@example.net")
+    project = _project(owner)
+    _invitation, token = _invite(django_capture_on_commit_callbacks, owner, project)
+    client.force_login(intruder)
+
+    shown = client.get(f"/invitations/{token}/")
+    posted = client.post(f"/invitations/{token}/")
+
+    assert shown.status_code == posted.status_code == 403
+    page = shown.content.decode()
+    assert "g•••@example.org" in page and "guest@example.org" not in page
+    assert "Accept the invitation" not in page
+    assert "Sign out and sign in with the invited address" in page
+    assert not Membership.objects.filter(project=project, user=intruder).exists()

@@ -127,7 +127,7 @@ def test_after_a_decline_the_person_may_ask_again() -> None:
 def test_only_owners_and_staff_decide(role: str, staff: Any) -> None:
     owner, person, volunteer = UserFactory(), UserFactory(), UserFactory()
     project = _project(owner, "approval")
-    membership_add(actor=owner, project=project, user=person, role=role)
+    membership_add(actor=None, project=project, user=person, role=role)
     join_request = join_project(actor=volunteer, project=project)
     assert isinstance(join_request, JoinRequest)
     with pytest.raises(NotFoundError):

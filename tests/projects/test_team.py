@@ -8,7 +8,7 @@ from django.core import mail
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
-from cslab.core.errors import ConflictError, NotFoundError
+from cslab.core.errors import ConflictError, NotFoundError, PermissionDeniedError
 from cslab.core.roles import ProjectRole
 from cslab.projects.models import JoinRequest, Membership, Project
 from cslab.projects.selectors.team import team_page
@@ -65,7 +65,7 @@ def test_the_last_owner_cannot_be_removed_even_by_staff(staff: Any) -> None:
 def test_an_owner_can_leave_once_there_is_another_owner() -> None:
     owner, other = UserFactory(), UserFactory()
     project = _project(owner)
-    membership_add(actor=owner, project=project, user=other, role=ProjectRole.MEMBER)
+    membership_add(actor=None, project=project, user=other, role=ProjectRole.MEMBER)
     membership_change_role(
         actor=owner, membership=_membership(project, other), role=ProjectRole.OWNER
     )
@@ -77,8 +77,8 @@ def test_an_owner_can_leave_once_there_is_another_owner() -> None:
 def test_an_owner_removes_a_member_and_changes_roles() -> None:
     owner, member, viewer = UserFactory(), UserFactory(), UserFactory()
     project = _project(owner)
-    membership_add(actor=owner, project=project, user=member, role=ProjectRole.MEMBER)
-    membership_add(actor=owner, project=project, user=viewer, role=ProjectRole.VIEWER)
+    membership_add(actor=None, project=project, user=member, role=ProjectRole.MEMBER)
+    membership_add(actor=None, project=project, user=viewer, role=ProjectRole.VIEWER)
     membership_change_role(
         actor=owner, membership=_membership(project, viewer), role=ProjectRole.MODERATOR
     )
@@ -94,7 +94,7 @@ def test_an_owner_removes_a_member_and_changes_roles() -> None:
 def test_only_owners_manage_the_team(role: str) -> None:
     owner, person, outsider = UserFactory(), UserFactory(), UserFactory()
     project = _project(owner)
-    membership_add(actor=owner, project=project, user=person, role=role)
+    membership_add(actor=None, project=project, user=person, role=role)
     with pytest.raises(NotFoundError):
         membership_add(actor=person, project=project, user=outsider, role=ProjectRole.MEMBER)
     with pytest.raises(NotFoundError):
@@ -103,12 +103,24 @@ def test_only_owners_manage_the_team(role: str) -> None:
 
 
 @pytest.mark.django_db
+def test_an_owner_invites_instead_of_adding_and_staff_may_add_directly(staff: Any) -> None:
+    owner, person = UserFactory(), UserFactory()
+    project = _project(owner)
+    with pytest.raises(PermissionDeniedError) as raised:
+        membership_add(actor=owner, project=project, user=person, role=ProjectRole.OWNER)
+    assert raised.value.code == "invitation_required"
+    assert not Membership.objects.filter(project=project, user=person).exists()
+    membership_add(actor=staff, project=project, user=person, role=ProjectRole.MEMBER)
+    assert _membership(project, person).role == ProjectRole.MEMBER
+
+
+@pytest.mark.django_db
 def test_adding_someone_twice_is_a_conflict() -> None:
     owner, member = UserFactory(), UserFactory()
     project = _project(owner)
-    membership_add(actor=owner, project=project, user=member, role=ProjectRole.MEMBER)
+    membership_add(actor=None, project=project, user=member, role=ProjectRole.MEMBER)
     with pytest.raises(ConflictError) as raised:
-        membership_add(actor=owner, project=project, user=member, role=ProjectRole.VIEWER)
+        membership_add(actor=None, project=project, user=member, role=ProjectRole.VIEWER)
     assert raised.value.code == "already_member"
     assert _membership(project, member).role == ProjectRole.MEMBER
 
@@ -125,7 +137,7 @@ def test_leaving_a_team_one_is_not_on_is_not_found() -> None:
 def test_two_owners_leaving_at_the_same_time_leave_one_owner() -> None:
     first, second = UserFactory(), UserFactory()
     project = _project(first)
-    membership_add(actor=first, project=project, user=second, role=ProjectRole.OWNER)
+    membership_add(actor=None, project=project, user=second, role=ProjectRole.OWNER)
     barrier = threading.Barrier(2)
     outcomes: dict[int, str] = {}
 
@@ -154,7 +166,7 @@ def test_the_team_page_reads_a_fixed_number_of_queries_whatever_the_team_size() 
     project = _project(owner)
 
     def grow() -> None:
-        membership_add(actor=owner, project=project, user=UserFactory(), role="member")
+        membership_add(actor=None, project=project, user=UserFactory(), role="member")
         JoinRequest.objects.create(project=project, user=UserFactory())
 
     def count_queries() -> int:
@@ -188,7 +200,7 @@ def test_the_team_page_is_for_the_team_and_staff_and_only_owners_manage(
 ) -> None:
     owner, member = UserFactory(), UserFactory()
     project = _public_project(owner)
-    membership_add(actor=owner, project=project, user=member, role=ProjectRole.MEMBER)
+    membership_add(actor=None, project=project, user=member, role=ProjectRole.MEMBER)
     url = f"/projects/{project.slug}/team/"
     assert client.get(url).status_code == 404
     client.force_login(UserFactory())
@@ -211,7 +223,7 @@ def test_owners_invite_change_roles_and_remove_on_the_team_page(
 ) -> None:
     owner, member = UserFactory(), UserFactory()
     project = _public_project(owner)
-    membership_add(actor=owner, project=project, user=member, role=ProjectRole.MEMBER)
+    membership_add(actor=None, project=project, user=member, role=ProjectRole.MEMBER)
     url = f"/projects/{project.slug}/team/"
     client.force_login(owner)
     with django_capture_on_commit_callbacks(execute=True):
@@ -231,7 +243,7 @@ def test_owners_invite_change_roles_and_remove_on_the_team_page(
 def test_leaving_on_the_page_and_the_last_owner_is_told_to_hand_over(client: Any) -> None:
     owner, member = UserFactory(), UserFactory()
     project = _public_project(owner)
-    membership_add(actor=owner, project=project, user=member, role=ProjectRole.MEMBER)
+    membership_add(actor=None, project=project, user=member, role=ProjectRole.MEMBER)
     client.force_login(owner)
     refused = client.post(f"/projects/{project.slug}/leave/", follow=True)
     assert b"make someone else owner first" in refused.content

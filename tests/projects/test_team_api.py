@@ -40,7 +40,7 @@ def _json(client: Client, method: str, url: str, body: Any = None) -> Any:
 def test_the_team_is_listed_for_its_members_with_cursor_pages(api: str) -> None:
     owner, member = UserFactory(display_name="Olga"), UserFactory(display_name="Max")
     project = _project(owner)
-    membership_add(actor=owner, project=project, user=member, role=ProjectRole.MEMBER)
+    membership_add(actor=None, project=project, user=member, role=ProjectRole.MEMBER)
     client = _client(member)
     first = client.get(f"{api}/projects/{project.slug}/members?limit=1").json()
     assert [(item["display_name"], item["role"]) for item in first["items"]] == [("Olga", "owner")]
@@ -63,20 +63,42 @@ def test_outsiders_get_404_and_anonymous_visitors_401(api: str, staff: Any) -> N
 
 
 @pytest.mark.django_db
-def test_owners_add_change_and_remove_members(api: str) -> None:
+def test_owners_change_and_remove_members_that_staff_added(api: str, staff: Any) -> None:
     owner, person = UserFactory(), UserFactory()
     project = _project(owner)
     client = _client(owner)
     base = f"{api}/projects/{project.slug}/members"
-    added = _json(client, "POST", base, {"user_id": person.pk, "role": "viewer"})
+    added = _json(_client(staff), "POST", base, {"user_id": person.pk, "role": "viewer"})
     assert added.status_code == 201, added.content
     membership_id = added.json()["id"]
     changed = _json(client, "PATCH", f"{base}/{membership_id}", {"role": "moderator"})
     assert (changed.status_code, changed.json()["role"]) == (200, "moderator")
     assert _json(client, "DELETE", f"{base}/{membership_id}").status_code == 204
     assert not Membership.objects.filter(project=project, user=person).exists()
-    unknown = _json(client, "POST", base, {"user_id": 999999})
+    unknown = _json(_client(staff), "POST", base, {"user_id": 999999})
     assert (unknown.status_code, unknown.json()["code"]) == (400, "person_not_found")
+
+
+@pytest.mark.django_db
+def test_an_owner_cannot_add_someone_without_their_consent_and_learns_nothing_about_them(
+    api: str,
+) -> None:
+    owner = UserFactory()
+    hidden = UserFactory(display_name="Secret Name", profile_public=False)
+    project = _project(owner)
+    client = _client(owner)
+    base = f"{api}/projects/{project.slug}/members"
+
+    existing = _json(client, "POST", base, {"user_id": hidden.pk, "role": "owner"})
+    unknown = _json(client, "POST", base, {"user_id": 999999, "role": "owner"})
+
+    assert existing.status_code == 403
+    assert existing.json()["code"] == "invitation_required"
+    assert "invitation" in existing.json()["detail"]
+    assert b"Secret Name" not in existing.content
+    # The same answer whether or not the person exists.
+    assert existing.json() | {"instance": ""} == unknown.json() | {"instance": ""}
+    assert not Membership.objects.filter(project=project, user=hidden).exists()
 
 
 @pytest.mark.django_db
@@ -84,7 +106,7 @@ def test_owners_add_change_and_remove_members(api: str) -> None:
 def test_team_members_other_than_owners_cannot_manage(api: str, role: str) -> None:
     owner, person = UserFactory(), UserFactory()
     project = _project(owner)
-    membership_add(actor=owner, project=project, user=person, role=role)
+    membership_add(actor=None, project=project, user=person, role=role)
     client = _client(person)
     base = f"{api}/projects/{project.slug}"
     owner_membership = Membership.objects.get(project=project, user=owner)
@@ -116,7 +138,7 @@ def test_the_last_owner_is_told_to_hand_over_first(api: str) -> None:
 def test_invite_by_email_then_accept_with_the_token_once(
     api: str, django_capture_on_commit_callbacks: Any
 ) -> None:
-    owner, guest = UserFactory(), UserFactory()
+    owner, guest = UserFactory(), UserFactory(email="guest@example.org")
     project = _project(owner, visibility="private")
     owner_client = _client(owner)
     with django_capture_on_commit_callbacks(execute=True):

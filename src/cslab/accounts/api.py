@@ -8,7 +8,7 @@ from ninja import Field, Router, Schema, Status
 from cslab.accounts import selectors
 from cslab.accounts.services.api_tokens import api_token_create, api_token_revoke
 from cslab.accounts.services.users import profile_update
-from cslab.api.auth import ANYONE, SIGNED_IN, ApiRequest
+from cslab.api.auth import ANYONE, SESSION_ONLY, SIGNED_IN, ApiRequest
 
 router = Router(tags=["accounts"], auth=SIGNED_IN)
 
@@ -74,7 +74,13 @@ def list_tokens(request: ApiRequest) -> Any:
     return selectors.api_token_list_for_user(user=request.auth)
 
 
-@router.post("/me/tokens", response={201: ApiTokenCreatedOut}, summary="Create an API token")
+@router.post(
+    "/me/tokens",
+    response={201: ApiTokenCreatedOut},
+    auth=SESSION_ONLY,
+    summary="Create an API token",
+    description="Only from a signed-in browser session: an API token cannot create tokens.",
+)
 def create_token(request: ApiRequest, payload: ApiTokenCreateIn) -> Any:
     token, secret = api_token_create(actor=request.auth, user=request.auth, name=payload.name)
     token.token = secret  # type: ignore[attr-defined]

@@ -1,7 +1,8 @@
 """Reads of the accounts area."""
 
-from typing import Any
+from typing import Any, Literal
 
+from allauth.account.models import EmailAddress
 from django.db.models import F, QuerySet
 
 from cslab.accounts.models import ApiToken, User
@@ -36,3 +37,14 @@ def api_token_get_for_managing(*, user: Any, token_id: Any) -> ApiToken:
         raise NotFoundError() from None
     permissions.require(user, "token.manage", token)
     return token
+
+
+def email_address_state(*, user: Any, email: str) -> Literal["verified", "unverified", "none"]:
+    """Whether `email` (ignoring case) is one of the user's addresses, and confirmed."""
+    if not getattr(user, "is_authenticated", False):
+        return "none"
+    addresses = EmailAddress.objects.filter(user_id=user.pk, email__iexact=email.strip())
+    verified = list(addresses.values_list("verified", flat=True))
+    if any(verified):
+        return "verified"
+    return "unverified" if verified else "none"

@@ -4,10 +4,11 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja.security import HttpBearer, SessionAuth
 
 from cslab.accounts.services.api_tokens import api_token_authenticate
-from cslab.core.errors import NotAuthenticatedError
+from cslab.core.errors import NotAuthenticatedError, PermissionDeniedError
 
 
 class ApiRequest(HttpRequest):
@@ -42,9 +43,30 @@ class AnonymousAuth:
         return AnonymousUser()
 
 
+class SessionOnlyAuth(SessionAuth):
+    """The browser session only: a request carrying an API token is refused with 403.
+
+    For what a stolen token must not be able to do, such as creating further tokens that
+    would outlive the revocation of the stolen one.
+    """
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if request.headers.get("Authorization"):
+            raise PermissionDeniedError(
+                _(
+                    "An API token cannot do this. Sign in on the website and do it there "
+                    "(your account page, API tokens)."
+                ),
+                code="session_required",
+            )
+        return super().__call__(request)
+
+
 token_auth = TokenAuth()
 session_auth = SessionAuth()
+session_only_auth = SessionOnlyAuth()
 anonymous_auth = AnonymousAuth()
 
 SIGNED_IN = [token_auth, session_auth]
+SESSION_ONLY = [session_only_auth]
 ANYONE = [token_auth, session_auth, anonymous_auth]

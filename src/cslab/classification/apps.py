@@ -9,7 +9,8 @@ class ClassificationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from cslab.classification import (  # noqa: F401  (rules and the sign-in receiver)
+        from cslab.classification import (  # noqa: F401  (rules, sign-in receiver, export section)
+            personal_data,
             receivers,
             rules,
         )

@@ -9,4 +9,7 @@ class CollectionConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from cslab.collection import rules  # noqa: F401  (register the permission rules)
+        from cslab.collection import (  # noqa: F401  (the permission rules, the export section)
+            personal_data,
+            rules,
+        )

@@ -45,12 +45,28 @@ def audit_action_names(*, user: Any) -> list[str]:
 
 
 def job_get_for_viewing(*, user: Any, job_id: Any) -> Job:
-    """Return the job if the user started it (or is staff); raise NotFoundError otherwise."""
+    """Return the job if the user started it (or is staff); raise NotFoundError otherwise.
+
+    The returned job carries its `result` only for whoever may read it (`job.read_result`);
+    for anyone else it is None. The instance is for reading: never save it.
+    """
     try:
         job = Job.objects.get(pk=job_id)
     except (Job.DoesNotExist, ValueError, TypeError):
         raise NotFoundError() from None
     permissions.require(user, "job.view", job)
+    if not permissions.has_permission(user, "job.read_result", job):
+        job.result = None
+    return job
+
+
+def job_get_result(*, user: Any, job_id: Any) -> Job:
+    """Return the job to download its result: only for whoever started it (NotFoundError)."""
+    try:
+        job = Job.objects.get(pk=job_id)
+    except (Job.DoesNotExist, ValueError, TypeError):
+        raise NotFoundError() from None
+    permissions.require(user, "job.read_result", job)
     return job
 
 

@@ -81,7 +81,7 @@ def job_detail(request: HttpRequest, job_id: str) -> HttpResponse:
 
 @login_required
 def job_result(request: HttpRequest, job_id: str) -> HttpResponse:
-    job = selectors.job_get_for_viewing(user=request.user, job_id=job_id)
+    job = selectors.job_get_result(user=request.user, job_id=job_id)
     response = JsonResponse(job.result, safe=False, json_dumps_params={"indent": 2})
     response["Content-Disposition"] = f'attachment; filename="{job.kind}-{job.id}.json"'
     return response

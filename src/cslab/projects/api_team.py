@@ -124,7 +124,7 @@ def list_members(request: ApiRequest, slug: str) -> Any:
 @router.post(
     "/projects/{slug}/members",
     response={201: MemberOut},
-    summary="Add a person to the team (owners, Lab staff)",
+    summary="Add a person to the team directly (Lab staff; owners send invitations)",
 )
 def add_member(request: ApiRequest, slug: str, payload: MemberAddIn) -> Any:
     project = project_get_for_viewing(user=request.auth, slug=slug)

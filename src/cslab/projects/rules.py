@@ -2,6 +2,10 @@
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
+from cslab.core import permissions
+from cslab.core.errors import PermissionDeniedError
 from cslab.core.permissions import Rule, register
 from cslab.core.roles import ProjectRole, SiteRole
 
@@ -43,6 +47,13 @@ register(
     Rule(site_roles=STAFF, project_roles=frozenset({ProjectRole.OWNER}),
          description="Invite, approve, remove and change roles in a team"),
 )  # fmt: skip
+# Joining a team takes the person's consent: an invitation they accept or a request they
+# make. Only Lab staff put someone on a team directly (e.g. to repair a team).
+register(
+    "team.add_directly",
+    Rule(site_roles=STAFF, hidden=False,
+         description="Put a person on a team without an invitation"),
+)  # fmt: skip
 register("mentor.match", Rule(site_roles=STAFF, description="Match a mentor to a project"))
 register("organisation.create", Rule(any_signed_in=True, description="Create an organisation"))
 register(
@@ -53,3 +64,21 @@ register(
         description="Edit an organisation"),
 )  # fmt: skip
 register("ppsr.import", Rule(site_roles=STAFF, description="Import a PPSR Core catalogue"))
+
+
+def require_add_directly(user: Any, project: Any) -> None:
+    """Raise unless the user may put people on the team directly (Lab staff).
+
+    Someone who cannot manage the team gets NotFoundError; a team owner gets
+    PermissionDeniedError `invitation_required`, which says to send an invitation. Callers
+    ask before looking up the person to be added, so a refusal tells nothing about them.
+    """
+    permissions.require(user, "team.manage", project)
+    if not permissions.has_permission(user, "team.add_directly", project):
+        raise PermissionDeniedError(
+            _(
+                "People join a team by accepting an invitation: invite them by e-mail "
+                "instead. Only Lab staff add people to a team directly."
+            ),
+            code="invitation_required",
+        )

@@ -3,9 +3,12 @@
 A question on the Lab-wide board is public; one on a project's board is visible exactly when
 the project is. Lab staff decide on every question; a project's owners and researchers decide
 on the questions of their board; its moderators (with them and Lab staff) moderate discussions
-and merge duplicates. Researchers (owners and researchers of any project) may also take up a
-question from the Lab-wide board, and whoever leads the project that took a question up may
-record its answer.
+and merge duplicates. Researchers (owners and researchers) of a project Lab staff approved
+may also take up a question from the Lab-wide board, into such a project (or a new one, which
+goes to review); anyone can start an "idea" project and so lead one, so leading an unapproved
+project proves nothing. The answer, shown on the public question page, is recorded by Lab
+staff or by whoever leads the adopting project once Lab staff approved it (or when the
+question is on that project's own board).
 """
 
 from typing import Any
@@ -36,16 +39,42 @@ def _leads_a_project(user: Any, target: Any) -> bool:
     )
 
 
+def _leads_an_approved_project(user: Any) -> bool:
+    from cslab.projects.models import Membership, Project
+
+    return bool(
+        user.is_authenticated
+        and Membership.objects.filter(
+            user_id=user.pk, role__in=list(LEADS), project__approved_at__isnull=False
+        )
+        .exclude(project__status=Project.Status.ARCHIVED)
+        .exists()
+    )
+
+
 def _takes_up_lab_question(user: Any, question: Any) -> bool:
-    return bool(question is not None and question.project_id is None) and _leads_a_project(
-        user, question
+    return bool(question is not None and question.project_id is None) and (
+        _leads_an_approved_project(user)
+    )
+
+
+def _adopts_lab_question_into(user: Any, project: Any) -> bool:
+    """An existing project takes up a Lab-wide question: approved, and led by the user."""
+    return bool(
+        project is not None
+        and user.is_authenticated
+        and project.approved_at is not None
+        and project.project_role_for(user) in LEADS
     )
 
 
 def _leads_adopting_project(user: Any, question: Any) -> bool:
     if question is None or question.adopted_project_id is None or not user.is_authenticated:
         return False
-    return question.adopted_project.project_role_for(user) in LEADS
+    adopting = question.adopted_project
+    if adopting.approved_at is None and question.project_id != adopting.pk:
+        return False
+    return adopting.project_role_for(user) in LEADS
 
 
 register(
@@ -80,10 +109,18 @@ register(
     ),
 )
 register(
+    "question.adopt_into",
+    Rule(
+        site_roles=STAFF,
+        predicate=_adopts_lab_question_into,
+        hidden=False,
+        description="Take up a Lab-wide research question in this (approved) project",
+    ),
+)
+register(
     "question.answer",
     Rule(
         site_roles=STAFF,
-        project_roles=LEADS,
         predicate=_leads_adopting_project,
         hidden=False,
         description="Record the answer to an adopted research question",

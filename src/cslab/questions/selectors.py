@@ -304,12 +304,19 @@ def question_page(*, user: Any, question_id: Any) -> QuestionPage:
 
 def project_list_for_adoption(*, user: Any, question: Question) -> list[Project]:
     """Return the projects the viewer may adopt a question into: those they lead, not archived,
-    with the question's own board first."""
+    with the question's own board first; for a Lab-wide question only those Lab staff
+    approved (`question.adopt_into`), unless the viewer is Lab staff."""
     projects = list(
         Project.objects.filter(memberships__user_id=user.pk, memberships__role__in=LEADS)
         .exclude(status=Project.Status.ARCHIVED)
         .order_by("name")
     )
+    if question.project_id is None:
+        projects = [
+            project
+            for project in projects
+            if permissions.has_permission(user, "question.adopt_into", project)
+        ]
     board = question.project
     if (
         board is not None

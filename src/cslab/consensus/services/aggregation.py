@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 from django.db import transaction
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.db.models.fields.json import KT
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -296,7 +296,7 @@ def latest_run(workflow: Workflow) -> AggregationRun | None:
 def _fill(run: AggregationRun, workflow: Workflow, task: Task, progress: Progress) -> None:
     progress(2, gettext_noop("Finding what changed"))
     gold = _gold_labels(workflow, task)
-    subject_ids = _subjects_to_aggregate(workflow, gold) if run.incremental else None
+    subject_ids = _subjects_to_aggregate(workflow, task, gold) if run.incremental else None
     progress(5, gettext_noop("Loading the answers"))
     loaded = _load_answers(workflow, task, subject_ids)
     run.answers, run.workers = len(loaded.items), len(loaded.worker_keys)
@@ -342,11 +342,12 @@ def _gold_labels(workflow: Workflow, task: Task) -> dict[int, str]:
     return gold
 
 
-def _subjects_to_aggregate(workflow: Workflow, gold: dict[int, str]) -> set[int]:
+def _subjects_to_aggregate(workflow: Workflow, task: Task, gold: dict[int, str]) -> set[int]:
     """For an incremental run: subjects whose answers or gold differ from their stored result."""
+    # Counted on the basis the stored result was computed on: labelled answers only.
     current = {
         row["subject_id"]: (row["answers"], row["last"])
-        for row in Classification.objects.filter(workflow=workflow, counted=True)
+        for row in _labelled_answers(workflow, task)
         .values("subject_id").annotate(answers=Count("id"), last=Max("id")).order_by()
     }  # fmt: skip
     stored = {
@@ -368,12 +369,26 @@ def _chunks(values: Sequence[int], size: int) -> Iterator[Sequence[int]]:
         yield values[start : start + size]
 
 
-def _load_answers(workflow: Workflow, task: Task, subject_ids: set[int] | None) -> LoadedAnswers:
-    """Read (classification, subject, volunteer, session, label) of the counted answers."""
+def _labelled_answers(workflow: Workflow, task: Task) -> QuerySet[Any]:
+    """The workflow's counted classifications that answer the task, with their `label`.
+
+    The one definition of "labelled" for both the loading and the incremental comparison:
+    the stored `answer_count` and `last_classification_id` describe these rows, so counting
+    any others (an answer left empty) would make a subject look changed on every run.
+    (Typed `QuerySet[Any]`: the type checker cannot follow the annotated `label`.)
+    """
     path = (
         f"answers__{task['key']}__choice" if task["kind"] == "survey" else f"answers__{task['key']}"
     )
     rows = Classification.objects.filter(workflow=workflow, counted=True).annotate(label=KT(path))
+    # `labels.label_of` in SQL: a transcription of only white space answers nothing.
+    empty = r"^\s*$" if labelling.is_transcription(task) else r"^$"
+    return rows.filter(label__isnull=False).exclude(label__regex=empty)
+
+
+def _load_answers(workflow: Workflow, task: Task, subject_ids: set[int] | None) -> LoadedAnswers:
+    """Read (classification, subject, volunteer, session, label) of the labelled answers."""
+    rows = _labelled_answers(workflow, task)
     queries = (
         [rows]
         if subject_ids is None
@@ -388,13 +403,13 @@ def _load_answers(workflow: Workflow, task: Task, subject_ids: set[int] | None) 
             .values_list("id", "subject_id", "volunteer_id", "session_identity", "label")
             .iterator(chunk_size=5000)
         ):
+            text = labelling.label_of(task, label)
+            if text is None:  # white space the database's pattern did not know
+                continue
             loaded.newest = max(loaded.newest, pk)
             loaded.last_classification[subject_id] = max(
                 loaded.last_classification.get(subject_id, 0), pk
             )
-            text = labelling.label_of(task, label)
-            if text is None:
-                continue
             key = labelling.worker_key(volunteer_id, session)
             if subject_id not in subject_index:
                 subject_index[subject_id] = len(loaded.subject_ids)

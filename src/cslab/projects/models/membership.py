@@ -72,6 +72,13 @@ class Invitation(models.Model):
     def __str__(self) -> str:
         return f"{self.email} to {self.project}"
 
+    @property
+    def masked_email(self) -> str:
+        """The invited address with most of its local part hidden (`j•••@example.org`), to
+        tell anyone holding the link which address it is for without giving it away."""
+        local, _at, domain = self.email.partition("@")
+        return f"{local[:1]}•••@{domain}"
+
 
 class JoinRequest(models.Model):
     """A request to join a team whose membership needs approval."""

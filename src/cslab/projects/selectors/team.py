@@ -13,6 +13,7 @@ from cslab.core import permissions
 from cslab.core.errors import InvalidInputError, NotFoundError
 from cslab.core.roles import ProjectRole
 from cslab.projects.models import Invitation, JoinRequest, Membership, Project
+from cslab.projects.rules import require_add_directly
 from cslab.projects.vocabulary import InitiatorType
 
 _Row = TypeVar("_Row", bound=Model)
@@ -212,8 +213,12 @@ def join_status(*, user: Any, project: Project) -> JoinStatus:
 
 
 def member_candidate_get(*, user: Any, project: Project, user_id: Any) -> Any:
-    """Return the active person a team manager wants to add; InvalidInputError if there is none."""
-    permissions.require(user, "team.manage", project)
+    """Return the active person Lab staff want to add; InvalidInputError if there is none.
+
+    Anyone else is refused first (`rules.require_add_directly`), so a refusal says nothing
+    about whether the person exists or what they are called.
+    """
+    require_add_directly(user, project)
     return _active_person(user_id=user_id, email="", field="user_id")
 
 

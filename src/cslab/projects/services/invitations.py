@@ -4,11 +4,11 @@ The link carries a random token; only its SHA-256 hash is stored, so a copy of t
 cannot be used to join teams. A link is single use, expires (7 days by default) and can be
 revoked by the team's managers.
 
-Who may accept: whoever is signed in and follows the link, like GitHub's and Slack's e-mail
-invitations. The invited address is where the link is sent, not a lock on who may use it:
-people often have several addresses (university, personal) and should be able to accept with
-the account they have. The invited address and the accepting account are both recorded
-(`Invitation.accepted_by`, the audit log), so the team sees who used each link.
+Who may accept: only an account that has the invited address, verified (one of its
+allauth `EmailAddress` rows, compared ignoring case). A link forwarded to, or intercepted by,
+someone else must not put them on the team. Someone with several addresses adds the invited
+one to their account (and confirms it) or signs in with it. The invited address and the
+accepting account are both recorded (`Invitation.accepted_by`, the audit log).
 """
 
 import secrets
@@ -25,8 +25,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from cslab.accounts.selectors import email_address_state
 from cslab.core import permissions
-from cslab.core.errors import ConflictError, InvalidInputError, NotAuthenticatedError
+from cslab.core.errors import (
+    ConflictError,
+    InvalidInputError,
+    NotAuthenticatedError,
+    PermissionDeniedError,
+)
 from cslab.core.roles import ProjectRole
 from cslab.core.services.audit import audit_record
 from cslab.core.tasks import send_email
@@ -115,6 +121,11 @@ def invitation_accept(*, user: Any, token: str) -> Membership:
         raise NotAuthenticatedError()
     invitation = invitation_get_for_token(token=token)
     now = timezone.now()
+    refusal = invitation_unusable_error(invitation, now=now) or invitation_addressee_error(
+        invitation, user
+    )
+    if refusal is not None:
+        raise refusal
     claimed = Invitation.objects.filter(
         pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
     ).update(accepted_at=now, accepted_by=user)
@@ -178,6 +189,35 @@ def invitation_unusable_error(
             _("This invitation has expired. Ask the team for a new one."), code="invitation_expired"
         )
     return None
+
+
+def invitation_addressee_error(invitation: Invitation, user: Any) -> PermissionDeniedError | None:
+    """Return the refusal when the signed-in `user` is not the person invited, else None.
+
+    The invitation is theirs when the invited address is one of their verified addresses
+    (ignoring case). The refusal names the address only masked (`Invitation.masked_email`).
+    """
+    state = email_address_state(user=user, email=invitation.email)
+    if state == "verified":
+        return None
+    if state == "unverified":
+        return PermissionDeniedError(
+            _(
+                "This invitation was sent to %(email)s. Confirm that address on your account "
+                "(follow the link in the message we sent to it), then open the invitation again."
+            )
+            % {"email": invitation.masked_email},
+            code="invitation_address_unconfirmed",
+        )
+    return PermissionDeniedError(
+        _(
+            "This invitation was sent to %(email)s, which is not an address of the account you "
+            "are signed in with. Sign out and sign in with that address (or add it to your "
+            "account and confirm it), then open the invitation again."
+        )
+        % {"email": invitation.masked_email},
+        code="invitation_for_another_address",
+    )
 
 
 def _unusable() -> ConflictError:

@@ -92,8 +92,9 @@ def join_request_approve(
 ) -> Membership:
     """Accept a pending request: the requester joins the team as `role` and is e-mailed."""
     _decide(actor=actor, join_request=join_request, status=JoinRequest.Status.APPROVED)
+    # The requester asked to join: the system adds them on their request, the owner decides.
     membership = membership_add(
-        actor=actor, project=join_request.project, user=join_request.user, role=role
+        actor=None, project=join_request.project, user=join_request.user, role=role
     )
     audit_record(
         actor=actor,

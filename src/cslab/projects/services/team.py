@@ -10,15 +10,19 @@ from cslab.core.errors import ConflictError, InvalidInputError, NotFoundError
 from cslab.core.roles import ProjectRole
 from cslab.core.services.audit import audit_record
 from cslab.projects.models import Membership, Project
+from cslab.projects.rules import require_add_directly
 
 
 def membership_add(*, actor: Any, project: Project, user: Any, role: str) -> Membership:
-    """Put a person on the team with `role`; actor None is the system (invitations, imports).
+    """Put a person on the team with `role`.
 
+    With an actor, this is adding someone directly, which only Lab staff may do
+    (`rules.require_add_directly`). Actor None is the system acting on the person's
+    consent: an accepted invitation, an approved or automatic join request, an import.
     A person already on the team raises ConflictError; change their role instead.
     """
     if actor is not None:
-        permissions.require(actor, "team.manage", project)
+        require_add_directly(actor, project)
     _ensure_role(role)
     try:
         with transaction.atomic():

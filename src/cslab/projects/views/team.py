@@ -169,27 +169,33 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     invitation = selectors.invitation_get_for_token(token=token)
     status = 200
     error: DomainError | None = invitations.invitation_unusable_error(invitation)
+    if error is not None:
+        status = 410
+    elif request.user.is_authenticated:
+        # Refused before the button is offered: the link was sent to another address.
+        error = invitations.invitation_addressee_error(invitation, request.user)
+        status = 200 if error is None else 403
     if request.method == "POST" and error is None:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         try:
             invitations.invitation_accept(user=request.user, token=token)
         except ACTIONABLE as refusal:
-            error, status = refusal, 409
+            error = refusal
+            status = 403 if isinstance(refusal, PermissionDeniedError) else 409
         else:
             messages.success(
                 request,
                 _("Welcome to the team of %(project)s.") % {"project": invitation.project.name},
             )
             return redirect("project_team", slug=invitation.project.slug)
-    elif error is not None:
-        status = 410
     return render(
         request,
         "projects/invitation.html",
-        {"invitation": invitation, "error": error, "next": request.get_full_path()},
+        {"invitation": invitation, "error": error, "next": request.get_full_path(),
+         "wrong_account": isinstance(error, PermissionDeniedError)},
         status=status,
-    )
+    )  # fmt: skip
 
 
 @login_required

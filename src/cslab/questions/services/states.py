@@ -21,6 +21,7 @@ from cslab.core.errors import (
     DomainError,
     InvalidInputError,
     InvalidTransitionError,
+    PermissionDeniedError,
 )
 from cslab.core.services.audit import audit_record
 from cslab.notifications.services.notifications import notification_send
@@ -115,9 +116,11 @@ def question_adopt(
 ) -> Question:
     """Link the question to the project that takes it up, or start one from it.
 
-    An existing project must be one the actor may edit. Without one, a new incubating project
-    is created with the actor as owner, the question as its research question and the
-    question's domains and place; the proposer is invited to its team by e-mail.
+    An existing project must be one the actor may edit; for a question of the Lab-wide board
+    it must also be approved by Lab staff (`question.adopt_into`), or the actor is Lab staff.
+    Without one, a new incubating project is created with the actor as owner, the question as
+    its research question and the question's domains and place; the proposer is invited to
+    its team by e-mail.
     """
     _check_allowed(actor=actor, question=question, to_status=Question.Status.ADOPTED)
     created = project is None
@@ -128,6 +131,16 @@ def question_adopt(
         if project.status == Project.Status.ARCHIVED:
             raise InvalidInputError(
                 _("An archived project cannot take up a question."), code="project_archived"
+            )
+        if question.project_id is None and not permissions.has_permission(
+            actor, "question.adopt_into", project
+        ):
+            raise PermissionDeniedError(
+                _(
+                    "A question from the Lab-wide board is taken up by a project Lab staff "
+                    "approved. Choose one of your approved projects, or ask Lab staff."
+                ),
+                code="project_not_approved",
             )
     question_transition(
         actor=actor,

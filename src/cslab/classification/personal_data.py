@@ -1,0 +1,45 @@
+"""The classification area's part of a person's data export: their classifications and the
+comments they wrote on subjects."""
+
+from typing import Any
+
+from django.utils.translation import gettext_noop
+
+from cslab.classification.models import Classification, SubjectComment
+from cslab.core.personal_data import register_section
+
+
+@register_section("classifications", gettext_noop("Your classifications"))
+def _classifications(user: Any) -> dict[str, Any]:
+    classifications = (
+        Classification.objects.filter(volunteer=user)
+        .select_related("workflow__project", "subject")
+        .order_by("created_at", "id")
+    )
+    comments = (
+        SubjectComment.objects.filter(author=user)
+        .select_related("subject")
+        .order_by("created_at", "id")
+    )
+    return {
+        "classifications": [
+            {
+                "project": classification.workflow.project.slug,
+                "workflow": classification.workflow.slug,
+                "subject": classification.subject.external_id,
+                "answers": classification.answers,
+                "counted": classification.counted,
+                "gold_matched": classification.gold_matched,
+                "classified_at": classification.created_at.isoformat(),
+            }
+            for classification in classifications
+        ],
+        "subject_comments": [
+            {
+                "subject": comment.subject.external_id,
+                "comment": comment.text,
+                "posted": comment.created_at.isoformat(),
+            }
+            for comment in comments
+        ],
+    }
