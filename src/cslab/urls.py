@@ -51,5 +51,6 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+handler400 = "cslab.api.errors.bad_request"
 handler404 = "cslab.api.errors.page_not_found"
 handler500 = "cslab.api.errors.server_error"
