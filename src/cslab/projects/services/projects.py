@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -300,7 +301,13 @@ def nulls_as_empty(values: Mapping[str, Any]) -> dict[str, Any]:
     cleared = dict(values)
     for name, value in values.items():
         field = Project._meta.get_field(name)
-        if value is None and not field.null and field.blank and field.empty_strings_allowed:
+        if (
+            value is None
+            and isinstance(field, Field)
+            and not field.null
+            and field.blank
+            and field.empty_strings_allowed
+        ):
             cleared[name] = ""
     return cleared
 
