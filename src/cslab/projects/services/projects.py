@@ -7,13 +7,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Field
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from cslab.core import permissions
 from cslab.core.errors import ConflictError, InvalidInputError
+from cslab.core.fields import nulls_as_empty
 from cslab.core.roles import ProjectRole
 from cslab.core.services.audit import audit_record
 from cslab.projects import geography, lifecycle
@@ -69,7 +69,7 @@ def project_create(
     unknown = set(profile) - PROFILE_FIELDS
     if unknown:
         raise InvalidInputError(f"Unknown project fields: {', '.join(sorted(unknown))}.")
-    profile = nulls_as_empty(profile)
+    profile = nulls_as_empty(Project, profile)
     if status not in Project.Status.values:
         raise InvalidInputError(_("Unknown status “%(status)s”.") % {"status": status})
     project = Project(name=name.strip(), status=status, initiator=owner, origin=origin,
@@ -109,7 +109,7 @@ def project_update(
     unknown = set(changes) - PROFILE_FIELDS
     if unknown:
         raise InvalidInputError(f"Unknown project fields: {', '.join(sorted(unknown))}.")
-    changes = nulls_as_empty(changes)
+    changes = nulls_as_empty(Project, changes)
     if changes.get("organisation") not in (None, project.organisation):
         _ensure_may_use_organisation(actor, changes["organisation"])
     changed = [name for name, value in changes.items() if getattr(project, name) != value]
@@ -288,28 +288,6 @@ def search_document_for(project: Project) -> str:
     if project.organisation_id:
         parts.append(project.organisation.name if project.organisation else "")
     return " ".join(part for part in parts if part).lower()
-
-
-def nulls_as_empty(values: Mapping[str, Any]) -> dict[str, Any]:
-    """Return the profile values with None for an optional field that cannot hold null
-    (an optional text, choice or address field: "" is its empty value) replaced by "".
-
-    An API client that sends null to clear such a field means the empty value; the database
-    would refuse the null itself. A null for a required field (name, visibility, ...) is left
-    for `full_clean_project`, which refuses it naming the field.
-    """
-    cleared = dict(values)
-    for name, value in values.items():
-        field = Project._meta.get_field(name)
-        if (
-            value is None
-            and isinstance(field, Field)
-            and not field.null
-            and field.blank
-            and field.empty_strings_allowed
-        ):
-            cleared[name] = ""
-    return cleared
 
 
 def full_clean_project(project: Project) -> None:
