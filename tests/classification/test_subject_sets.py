@@ -476,3 +476,32 @@ def test_a_hostile_archive_through_the_api_answers_400(
     assert client_response.status_code == 400, response.content
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["code"] == code
+
+
+def test_the_upload_page_shows_the_refusal_naming_the_entry(client: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    workflow, _subjects, owner = make_workflow(subjects=0)
+    client.force_login(owner)
+    archive = _zip({"manifest.csv": "file\nb.png\n", "b.png": _padded_png(5 * MEGABYTE)})
+    response = client.post(
+        f"/projects/{workflow.project.slug}/subject-sets/upload/",
+        {"name": "Set", "archive": SimpleUploadedFile("set.zip", archive)},
+    )
+    assert response.status_code == 400
+    assert "b.png" in response.content.decode()
+    assert not Subject.objects.exists() and _stored_files() == []
+
+
+def test_the_upload_page_imports_a_good_archive(client: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    workflow, _subjects, owner = make_workflow(subjects=0)
+    client.force_login(owner)
+    archive = _zip({"manifest.csv": "file\nbee.png\n", "bee.png": _png()})
+    response = client.post(
+        f"/projects/{workflow.project.slug}/subject-sets/upload/",
+        {"name": "Set", "archive": SimpleUploadedFile("set.zip", archive)},
+    )
+    assert response.status_code == 302
+    assert Subject.objects.get().content_type == "image/jpeg"
