@@ -45,7 +45,6 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
-from django.core.files.storage import Storage
 from django.db import transaction
 from django.db.models import FileField
 from django.utils.translation import gettext as _
@@ -416,17 +415,16 @@ def _audio_without_metadata(source: IO[bytes], found: FileType) -> File[Any]:
     return File(copy)
 
 
-def _media_storage() -> Storage:
+def _media_field() -> FileField:
     media_field = Subject._meta.get_field("media")
     assert isinstance(media_field, FileField)  # noqa: S101 (narrowing for the type checker)
-    return media_field.storage
+    return media_field
 
 
 def _store(cleaned: File[Any], extension: str, unpacker: Unpacker) -> str:
     """Save the cleaned file under a random name (a name from the archive never becomes a
     storage path) and remember it for deletion if the upload is refused after all."""
-    media_field = Subject._meta.get_field("media")
-    assert isinstance(media_field, FileField)  # noqa: S101 (narrowing for the type checker)
+    media_field = _media_field()
     name = media_field.generate_filename(None, f"{uuid.uuid4().hex}.{extension}")
     stored = media_field.storage.save(name, cleaned)
     unpacker.written.append(stored)
@@ -434,7 +432,7 @@ def _store(cleaned: File[Any], extension: str, unpacker: Unpacker) -> str:
 
 
 def _delete_files(names: list[str]) -> None:
-    storage = _media_storage()
+    storage = _media_field().storage
     for name in names:
         storage.delete(name)
 
@@ -497,8 +495,9 @@ def subject_set_upload(
     permissions.require(actor, "workflow.manage", project)
     if not name.strip():
         raise InvalidInputError(_("Give the subject set a name."), code="invalid_subject_set")
-    with _open_archive(archive, ArchiveLimits.from_settings()) as bundle:
-        unpacker = Unpacker(bundle, ArchiveLimits.from_settings())
+    limits = ArchiveLimits.from_settings()
+    with _open_archive(archive, limits) as bundle:
+        unpacker = Unpacker(bundle, limits)
         try:
             plans = _plan(unpacker, project=project, name=name.strip(), workflows=workflows)
             return _import(
