@@ -48,5 +48,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "cslab.api.errors.bad_request"
 handler404 = "cslab.api.errors.page_not_found"
 handler500 = "cslab.api.errors.server_error"

@@ -69,3 +69,66 @@ def test_unexpected_failure_answers_500_without_internals(
     client.force_login(volunteer)
     body = _problem(client.get("/api/v1/jobs"), 500, "internal_error")
     assert "secret internals" not in str(body)
+
+
+def _multipart_without_boundary(client: Any, path: str) -> Any:
+    return client.generic(
+        "POST", path, b"--x\r\nnot a form\r\n", content_type="multipart/form-data"
+    )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/projects/{slug}/subject-sets",
+        "/api/v1/projects/{slug}/observations/1/media",
+    ],
+)
+def test_multipart_without_a_boundary_answers_400_not_500(client: Any, path: str) -> None:
+    from tests.classification.helpers import make_workflow
+
+    workflow, _subjects, owner = make_workflow(subjects=0)
+    client.force_login(owner)
+    response = _multipart_without_boundary(client, path.format(slug=workflow.project.slug))
+    body = _problem(response, 400, "invalid_request_body")
+    assert "boundary" in body["detail"]
+
+
+def test_a_form_page_answers_400_to_multipart_without_a_boundary() -> None:
+    from django.test import Client
+
+    from tests.classification.helpers import make_workflow
+
+    workflow, _subjects, owner = make_workflow(subjects=0)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(owner)
+    client.cookies["csrftoken"] = "a" * 32  # the form's CSRF check reads the body first
+    response = _multipart_without_boundary(
+        client, f"/projects/{workflow.project.slug}/subject-sets/upload/"
+    )
+    assert response.status_code == 400
+
+
+def test_a_form_body_with_too_many_fields_answers_400_not_500(client: Any, settings: Any) -> None:
+    from tests.classification.helpers import make_workflow
+
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 2
+    workflow, _subjects, owner = make_workflow(subjects=0)
+    client.force_login(owner)
+    response = client.generic(
+        "POST",
+        f"/api/v1/projects/{workflow.project.slug}/subject-sets",
+        "a=1&b=2&c=3",
+        content_type="application/x-www-form-urlencoded",
+    )
+    _problem(response, 400, "invalid_request_body")
+
+
+def test_a_request_django_refuses_before_the_api_answers_a_problem_too(client: Any) -> None:
+    _problem(client.get("/api/v1/me", HTTP_HOST="attacker.example"), 400, "invalid_request")
+
+
+def test_a_page_request_django_refuses_answers_the_400_page(client: Any) -> None:
+    response = client.get("/", HTTP_HOST="attacker.example")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")

@@ -337,3 +337,50 @@ def test_only_members_of_an_organisation_run_projects_in_its_name(
 def test_a_project_never_gets_an_address_a_page_already_uses(volunteer: Any, name: str) -> None:
     project = project_create(actor=volunteer, name=name)
     assert project.slug == f"{name.lower()}-2"
+
+
+# --- null in an edit ---
+
+
+@pytest.mark.parametrize("field", ["recruitment_plan", "aim", "website", "faculty", "department"])
+def test_null_for_an_optional_text_field_empties_it(field: str) -> None:
+    project = ProjectFactory(**{field: "other" if field == "faculty" else "x"})
+    project_update(actor=project.initiator, project=project, **{field: None})
+    project.refresh_from_db()
+    assert getattr(project, field) == ""
+
+
+@pytest.mark.parametrize("field", ["name", "visibility", "membership_policy", "initiator_type"])
+def test_null_for_a_required_field_is_refused_naming_the_field(field: str) -> None:
+    project = ProjectFactory()
+    with pytest.raises(InvalidInputError) as raised:
+        project_update(actor=project.initiator, project=project, **{field: None})
+    assert set(raised.value.details) == {field}
+
+
+def test_null_in_a_new_project_counts_as_empty(volunteer: Any) -> None:
+    project = project_create(actor=volunteer, name="Bee count", recruitment_plan=None)
+    assert project.recruitment_plan == ""
+
+
+def test_patching_a_text_field_to_null_through_the_api_empties_it(client: Any) -> None:
+    project = ProjectFactory(recruitment_plan="Posters.", consent_text="I agree.")
+    client.force_login(project.initiator)
+    response = client.patch(
+        f"/api/v1/projects/{project.slug}",
+        {"recruitment_plan": None, "consent_text": None},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    project.refresh_from_db()
+    assert (project.recruitment_plan, project.consent_text) == ("", "")
+
+
+def test_patching_the_name_to_null_answers_400_naming_it(client: Any) -> None:
+    project = ProjectFactory()
+    client.force_login(project.initiator)
+    response = client.patch(
+        f"/api/v1/projects/{project.slug}", {"name": None}, content_type="application/json"
+    )
+    assert response.status_code == 400, response.content
+    assert "name" in response.json()["errors"]

@@ -4,7 +4,9 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
+from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
@@ -109,6 +111,20 @@ def install(api: NinjaAPI) -> None:
     def not_found(request: HttpRequest, error: Http404) -> HttpResponse:
         return problem(request, status=404, code="not_found", detail="Not found.")
 
+    @api.exception_handler(MultiPartParserError)
+    @api.exception_handler(BadRequest)
+    @api.exception_handler(SuspiciousOperation)
+    def unreadable_request(request: HttpRequest, error: Exception) -> HttpResponse:
+        # Django answers these 400 outside a view; inside the API's views they must not
+        # become a 500 (a multipart body without a boundary, too many fields, a body over
+        # DATA_UPLOAD_MAX_MEMORY_SIZE). The message is Django's own, without internals.
+        detail = (
+            f"The request body could not be read: {error}"
+            if isinstance(error, MultiPartParserError)
+            else "The request could not be read."
+        )
+        return problem(request, status=400, code="invalid_request_body", detail=detail)
+
     @api.exception_handler(Exception)
     def unexpected(request: HttpRequest, error: Exception) -> HttpResponse:
         logger.exception("unexpected error in %s %s", request.method, request.path)
@@ -127,6 +143,18 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     from django.views import defaults
 
     return defaults.page_not_found(request, exception)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Answer a request Django refused outside a view (a disallowed host, a body it cannot
+    parse while a middleware reads it) as problem+json under /api/, else the 400 page."""
+    if request.path.startswith("/api/"):
+        return problem(
+            request, status=400, code="invalid_request", detail="The request could not be read."
+        )
+    from django.views import defaults
+
+    return defaults.bad_request(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -301,13 +301,15 @@ def upload_subject_set(
     archive: File[UploadedFile],
     workflow: Form[str] = "",
 ) -> Any:
-    """400 `invalid_manifest_rows` with `errors` [{row, message}] when any row is wrong."""
+    """400 `invalid_manifest_rows` with `errors` [{row, message}] when any row is wrong;
+    400 `archive_too_large` (`errors.entry` names the file) past the archive's limits and
+    `invalid_archive` for a damaged, encrypted or non-zip file. Nothing is kept then."""
     project = project_get_for_viewing(user=request.auth, slug=slug)
     subject_set = subject_set_upload(
         actor=request.auth,
         project=project,
         name=name,
-        archive=archive.read(),
+        archive=archive,
         workflows=_workflows_to_offer_in(request, project, workflow),
     )
     return Status(201, subject_set)

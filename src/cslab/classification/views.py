@@ -152,7 +152,7 @@ def subject_set_upload_page(request: HttpRequest, slug: str) -> HttpResponse:
             try:
                 subject_set = subject_set_upload(
                     actor=request.user, project=project, name=form.cleaned_data["name"],
-                    archive=form.cleaned_data["archive"].read(), workflows=workflows,
+                    archive=form.cleaned_data["archive"], workflows=workflows,
                 )  # fmt: skip
             except InvalidInputError as error:
                 form.add_error(None, error.message)

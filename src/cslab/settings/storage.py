@@ -54,3 +54,11 @@ MEDIA_MAX_AUDIO_BYTES = env.int("MEDIA_MAX_AUDIO_MB", default=50) * _MEGABYTE
 MEDIA_MAX_VIDEO_BYTES = env.int("MEDIA_MAX_VIDEO_MB", default=100) * _MEGABYTE
 MEDIA_MAX_FILE_BYTES = env.int("MEDIA_MAX_FILE_MB", default=10) * _MEGABYTE
 MEDIA_MAX_IMAGE_PIXELS = env.int("MEDIA_MAX_IMAGE_MEGAPIXELS", default=50) * 1_000_000
+
+# Subject-set archives (classification.services.subject_sets): how many files a zip may hold,
+# each file's and the total unpacked size, and how many times its packed size a file may unpack
+# to (a zip bomb unpacks to thousands of times). Images also obey MEDIA_MAX_IMAGE_PIXELS.
+SUBJECT_SET_MAX_FILES = env.int("SUBJECT_SET_MAX_FILES", default=20_000)
+SUBJECT_SET_MAX_FILE_BYTES = env.int("SUBJECT_SET_MAX_FILE_MB", default=25) * _MEGABYTE
+SUBJECT_SET_MAX_TOTAL_BYTES = env.int("SUBJECT_SET_MAX_TOTAL_MB", default=1024) * _MEGABYTE
+SUBJECT_SET_MAX_COMPRESSION_RATIO = env.int("SUBJECT_SET_MAX_COMPRESSION_RATIO", default=100)

@@ -2,7 +2,19 @@
 
 Upload is all-or-nothing: every row of the manifest is checked first (its file is in the zip
 and is what its name says, by content), and the problems are reported per row; only a clean
-manifest is imported, in one transaction.
+manifest is imported, in one transaction, and a refusal leaves no subjects and no files.
+
+The archive is untrusted and may be a zip bomb. Its central directory is checked before
+anything is unpacked (number of files, each file's unpacked size, their total, and how much
+each unpacks compared with its packed size); then each file is unpacked in chunks into a
+temporary file while the real bytes are counted (the declared sizes can lie), refusing as
+soon as a limit is passed. Only one file is unpacked at a time, so memory stays small
+whatever the archive holds. The limits are settings (`SUBJECT_SET_MAX_*`, see .env.example).
+
+Files are checked and cleaned like observation media (`cslab.collection.media_checks`): the
+type is decided by content; images are decoded only after their pixel count is checked and
+stored re-encoded (JPEG, or WebP with transparency) without any metadata, so a polyglot
+(a JPEG that is also an HTML page) does not survive; recordings lose their metadata tags.
 
 Manifest (`manifest.csv` at the top of the zip, UTF-8, a header row):
 
@@ -17,32 +29,82 @@ Manifest (`manifest.csv` at the top of the zip, UTF-8, a header row):
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import struct
+import tempfile
+import uuid
 import zipfile
+import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Any
+from typing import IO, Any
 
+from django.conf import settings
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import FileField
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
 from cslab.classification.models import Subject, SubjectSet, Workflow, WorkflowSubjectSet
 from cslab.classification.services.workflows import workflow_add_subjects
+from cslab.collection import media_checks
+from cslab.collection.media_checks import ContentRefusedError, FileType
+from cslab.collection.services.media import max_image_pixels
 from cslab.core import permissions
 from cslab.core.errors import InvalidInputError
 from cslab.core.services.audit import audit_record
 from cslab.projects.models import Project
 
 MANIFEST_NAME = "manifest.csv"
-MAX_ARCHIVE_ENTRIES = 20_000
-MAX_FILE_BYTES = 25 * 1024 * 1024
-MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024
+MEGABYTE = 1024 * 1024
+# Defaults of the settings SUBJECT_SET_MAX_FILES, ... (environment: see .env.example).
+DEFAULT_MAX_ARCHIVE_ENTRIES = 20_000
+DEFAULT_MAX_FILE_BYTES = 25 * MEGABYTE
+DEFAULT_MAX_TOTAL_BYTES = 1024 * MEGABYTE
+DEFAULT_MAX_COMPRESSION_RATIO = 100
+# Below this unpacked size a file is not judged by its compression ratio: small text and
+# silence compress very well and cannot hurt.
+RATIO_EXEMPT_BYTES = MEGABYTE
+MAX_MANIFEST_BYTES = 10 * MEGABYTE
 MAX_TEXT_LENGTH = 20_000
+# Images larger than this on their longer side are scaled down (volunteers zoom into subjects,
+# so the limit is above the 2048 pixels of an observation's public copy).
+SUBJECT_IMAGE_MAX_SIDE = 4096
+CHUNK_BYTES = 256 * 1024
+SPOOL_BYTES = MEGABYTE
+# Only the two methods every zip tool writes; LZMA and bzip2 decoders need memory the archive
+# itself decides, and the others cannot be read.
+READABLE_METHODS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})
 GOLD_PREFIX = "gold:"
 RESERVED_COLUMNS = {"file", "text", "id", "gold_explanation"}
+
+
+@dataclass(frozen=True)
+class ArchiveLimits:
+    """How much an uploaded archive may hold and unpack to."""
+
+    max_entries: int
+    max_file_bytes: int
+    max_total_bytes: int
+    max_compression_ratio: int
+
+    @classmethod
+    def from_settings(cls) -> ArchiveLimits:
+        def setting(name: str, default: int) -> int:
+            return int(getattr(settings, name, default))
+
+        return cls(
+            max_entries=setting("SUBJECT_SET_MAX_FILES", DEFAULT_MAX_ARCHIVE_ENTRIES),
+            max_file_bytes=setting("SUBJECT_SET_MAX_FILE_BYTES", DEFAULT_MAX_FILE_BYTES),
+            max_total_bytes=setting("SUBJECT_SET_MAX_TOTAL_BYTES", DEFAULT_MAX_TOTAL_BYTES),
+            max_compression_ratio=setting(
+                "SUBJECT_SET_MAX_COMPRESSION_RATIO", DEFAULT_MAX_COMPRESSION_RATIO
+            ),
+        )
 
 
 @dataclass
@@ -53,58 +115,188 @@ class RowPlan:
     external_id: str
     kind: str
     text: str = ""
-    file_name: str = ""
-    content: bytes = b""
+    stored_name: str = ""  # the cleaned file, already in storage
     content_type: str = ""
     metadata: dict[str, str] = field(default_factory=dict)
     gold_answers: dict[str, str] = field(default_factory=dict)
     gold_explanation: str = ""
 
 
-def sniff_media(content: bytes, name: str = "") -> tuple[str, str] | None:
-    """Return (kind, content type) of an image or audio file judged by its content, or None.
+class Unpacker:
+    """Unpacks the files of one checked archive, counting every byte against the limits.
 
-    The content sniffing is the collection app's (`media_checks.detect_type`), so both apps
-    accept the same files; an image must also decode (Pillow's verify), not just start right.
+    `unpacked` is the running total of real bytes over all files unpacked so far (a file
+    named by several rows counts each time). Storage names written for this upload are kept
+    in `written`, so a refusal can delete them.
     """
-    from cslab.collection.media_checks import ContentRefusedError, detect_type
 
+    def __init__(self, bundle: zipfile.ZipFile, limits: ArchiveLimits) -> None:
+        self.bundle = bundle
+        self.limits = limits
+        self.unpacked = 0
+        self.written: list[str] = []
+
+    @contextlib.contextmanager
+    def open(self, info: zipfile.ZipInfo, limit: int | None = None) -> Iterator[IO[bytes]]:
+        """Yield a temporary file holding the entry, unpacked and checked (size, CRC)."""
+        with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as target:
+            try:
+                with self.bundle.open(info) as source:
+                    self.copy(source, target, info, limit)
+            except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+                raise InvalidInputError(
+                    _("“%(entry)s” in the archive is damaged (its data or checksum is wrong).")
+                    % {"entry": info.filename},
+                    code="invalid_archive",
+                    details={"entry": info.filename},
+                ) from error
+            target.seek(0)
+            yield target
+
+    def copy(
+        self, source: IO[bytes], target: IO[bytes], info: zipfile.ZipInfo, limit: int | None
+    ) -> None:
+        """Copy in chunks, refusing once the file or the total passes its limit or the file
+        unpacks to more than the ratio allows (judged on the real bytes, not the declared)."""
+        limit = self.limits.max_file_bytes if limit is None else limit
+        copied = 0
+        while chunk := source.read(CHUNK_BYTES):
+            copied += len(chunk)
+            self.unpacked += len(chunk)
+            if copied > limit:
+                raise _file_too_large(info.filename, limit)
+            if self.unpacked > self.limits.max_total_bytes:
+                raise _total_too_large(self.limits.max_total_bytes)
+            if _ratio_too_high(copied, info.compress_size, self.limits):
+                raise _bomb(info.filename, self.limits)
+            target.write(chunk)
+
+
+def _open_archive(archive: bytes | IO[bytes], limits: ArchiveLimits) -> zipfile.ZipFile:
+    """Open the archive and check its central directory before anything is unpacked."""
+    source = io.BytesIO(archive) if isinstance(archive, bytes) else archive
+    if _declared_entry_count(source) > limits.max_entries:
+        raise _too_many_entries(limits)
     try:
-        found = detect_type(io.BytesIO(content), name=name)
-    except ContentRefusedError:
-        return None
-    if found.kind not in ("image", "audio"):
-        return None
-    if found.kind == "image":
-        try:
-            with Image.open(io.BytesIO(content)) as image:
-                image.verify()
-        except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
-            return None
-    return found.kind, found.content_type
-
-
-def _open_archive(archive: bytes) -> zipfile.ZipFile:
-    try:
-        bundle = zipfile.ZipFile(io.BytesIO(archive))
-    except zipfile.BadZipFile as error:
+        bundle = zipfile.ZipFile(source)
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as error:
         raise InvalidInputError(
             _("The file is not a zip archive."), code="invalid_archive"
         ) from error
-    entries = bundle.infolist()
-    if len(entries) > MAX_ARCHIVE_ENTRIES:
-        raise InvalidInputError(_("The archive has too many files."), code="invalid_archive")
-    if sum(entry.file_size for entry in entries) > MAX_TOTAL_BYTES:
-        raise InvalidInputError(_("The archive is too large unpacked."), code="invalid_archive")
+    try:
+        _check_central_directory(bundle, limits)
+    except BaseException:
+        bundle.close()
+        raise
     return bundle
 
 
-def _read_manifest(bundle: zipfile.ZipFile) -> list[dict[str, str]]:
-    names = {PurePosixPath(name).name: name for name in bundle.namelist()}
-    if MANIFEST_NAME not in names:
+def _check_central_directory(bundle: zipfile.ZipFile, limits: ArchiveLimits) -> None:
+    entries = [entry for entry in bundle.infolist() if not entry.is_dir()]
+    if len(entries) > limits.max_entries:
+        raise _too_many_entries(limits)
+    for entry in entries:
+        if entry.flag_bits & 0x1 or entry.compress_type not in READABLE_METHODS:
+            raise InvalidInputError(
+                _(
+                    "“%(entry)s” in the archive is encrypted or packed with a method that is not "
+                    "supported; make the zip without a password and with ordinary compression."
+                )
+                % {"entry": entry.filename},
+                code="invalid_archive",
+                details={"entry": entry.filename},
+            )
+        limit = MAX_MANIFEST_BYTES if _is_manifest(entry.filename) else limits.max_file_bytes
+        if entry.file_size > limit:
+            raise _file_too_large(entry.filename, limit)
+        if _ratio_too_high(entry.file_size, entry.compress_size, limits):
+            raise _bomb(entry.filename, limits)
+    if sum(entry.file_size for entry in entries) > limits.max_total_bytes:
+        raise _total_too_large(limits.max_total_bytes)
+
+
+END_OF_CENTRAL_DIRECTORY = b"PK\x05\x06"
+END_RECORD_BYTES = 22
+MAX_COMMENT_BYTES = 65_535
+
+
+def _declared_entry_count(source: IO[bytes]) -> int:
+    """Return the number of entries the end record declares (0 when there is none).
+
+    Read before `zipfile` parses the central directory, which builds an object per entry: a
+    directory of millions of tiny entries would take gigabytes. A count of 0xFFFF means more
+    (ZIP64) and is returned as it is.
+    """
+    source.seek(0, io.SEEK_END)
+    length = source.tell()
+    tail_length = min(length, END_RECORD_BYTES + MAX_COMMENT_BYTES)
+    source.seek(length - tail_length)
+    tail = source.read(tail_length)
+    source.seek(0)
+    found = tail.rfind(END_OF_CENTRAL_DIRECTORY)
+    if found < 0 or found + END_RECORD_BYTES > len(tail):
+        return 0
+    count: int = struct.unpack("<H", tail[found + 10 : found + 12])[0]
+    return count
+
+
+def _too_many_entries(limits: ArchiveLimits) -> InvalidInputError:
+    return InvalidInputError(
+        _("The archive holds more than %(count)d files.") % {"count": limits.max_entries},
+        code="archive_too_large",
+    )
+
+
+def _ratio_too_high(unpacked: int, packed: int, limits: ArchiveLimits) -> bool:
+    return unpacked > RATIO_EXEMPT_BYTES and unpacked > packed * limits.max_compression_ratio
+
+
+def _file_too_large(entry: str, limit: int) -> InvalidInputError:
+    return InvalidInputError(
+        _("“%(entry)s” in the archive is too large: a file may be at most %(limit)s unpacked.")
+        % {"entry": entry, "limit": _megabytes(limit)},
+        code="archive_too_large",
+        details={"entry": entry, "limit": limit},
+    )
+
+
+def _total_too_large(limit: int) -> InvalidInputError:
+    return InvalidInputError(
+        _("The archive is too large: its files may come to at most %(limit)s unpacked.")
+        % {"limit": _megabytes(limit)},
+        code="archive_too_large",
+        details={"limit": limit},
+    )
+
+
+def _bomb(entry: str, limits: ArchiveLimits) -> InvalidInputError:
+    return InvalidInputError(
+        _(
+            "“%(entry)s” in the archive unpacks to more than %(ratio)d times its packed size; "
+            "such archives are refused (zip bombs)."
+        )
+        % {"entry": entry, "ratio": limits.max_compression_ratio},
+        code="archive_too_large",
+        details={"entry": entry},
+    )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / MEGABYTE:g} MB"
+
+
+def _is_manifest(entry_name: str) -> bool:
+    return PurePosixPath(entry_name).name == MANIFEST_NAME
+
+
+def _read_manifest(unpacker: Unpacker) -> list[dict[str, str]]:
+    manifests = [entry for entry in unpacker.bundle.infolist() if _is_manifest(entry.filename)]
+    if not manifests:
         raise InvalidInputError(_("The archive has no manifest.csv."), code="invalid_manifest")
+    with unpacker.open(manifests[-1], limit=MAX_MANIFEST_BYTES) as unpacked:
+        raw = unpacked.read()
     try:
-        text = bundle.read(names[MANIFEST_NAME]).decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise InvalidInputError(
             _("manifest.csv must be UTF-8 text."), code="invalid_manifest"
@@ -125,7 +317,7 @@ def _read_manifest(bundle: zipfile.ZipFile) -> list[dict[str, str]]:
 
 
 def _plan_row(
-    number: int, row: dict[str, str], bundle: zipfile.ZipFile, files: dict[str, str]
+    number: int, row: dict[str, str], unpacker: Unpacker, files: dict[str, zipfile.ZipInfo]
 ) -> tuple[RowPlan | None, list[str]]:
     file_name, text = row.get("file", ""), row.get("text", "")
     plan = RowPlan(
@@ -156,18 +348,93 @@ def _plan_row(
     entry = files.get(file_name)
     if entry is None:
         return None, [_("The file “%(name)s” is not in the archive.") % {"name": file_name}]
-    if bundle.getinfo(entry).file_size > MAX_FILE_BYTES:
-        return None, [_("The file “%(name)s” is too large.") % {"name": file_name}]
-    content = bundle.read(entry)
-    sniffed = sniff_media(content, file_name)
-    if sniffed is None:
-        return None, [
-            _("The file “%(name)s” is not an image or audio file we can show.")
-            % {"name": file_name}
-        ]
-    plan.kind, plan.content_type = sniffed
-    plan.file_name, plan.content = PurePosixPath(file_name).name, content
+    with unpacker.open(entry) as unpacked:
+        try:
+            plan.kind, plan.content_type, cleaned, extension = _clean_media(unpacked, file_name)
+        except ContentRefusedError as error:
+            return None, [
+                _("The file “%(name)s” was refused: it is %(what)s.")
+                % {"name": file_name, "what": error.what}
+            ]
+        with cleaned:
+            plan.stored_name = _store(cleaned, extension, unpacker)
     return plan, []
+
+
+def _clean_media(source: IO[bytes], name: str) -> tuple[str, str, File[Any], str]:
+    """Return (kind, content type, cleaned file, extension) of an image or a recording, or
+    raise ContentRefusedError: images re-encoded without metadata, recordings stripped."""
+    found = media_checks.detect_type(source, name=name)
+    if found.kind == media_checks.IMAGE:
+        image = media_checks.derive_image(
+            source,
+            max_pixels=max_image_pixels(),
+            content_type=found.content_type,
+            public_max_side=SUBJECT_IMAGE_MAX_SIDE,
+        )
+        return Subject.Kind.IMAGE, image.content_type, ContentFile(image.public), image.extension
+    if found.kind != media_checks.AUDIO:
+        raise ContentRefusedError(
+            "not_a_subject",
+            _("%(what)s, not an image or a recording") % {"what": found.description},
+        )
+    return (
+        Subject.Kind.AUDIO,
+        found.content_type,
+        _audio_without_metadata(source, found),
+        found.extension,
+    )
+
+
+def _strip_iso_media(source: IO[bytes], target: IO[bytes]) -> None:
+    media_checks.copy_with_boxes_blanked(
+        source, target, media_checks.iso_media_metadata_boxes(source)
+    )
+
+
+# The collection app's metadata strippers for recordings (where phones and recorders write
+# location, device and owner); formats without such tags are stored as they are.
+AUDIO_METADATA_STRIPPERS: dict[str, Callable[[IO[bytes], IO[bytes]], None]] = {
+    "audio/mp4": _strip_iso_media,
+    "audio/3gpp": _strip_iso_media,
+    "audio/mpeg": media_checks.copy_mp3_without_tags,
+    "audio/wav": media_checks.copy_wav_without_metadata,
+}
+
+
+def _audio_without_metadata(source: IO[bytes], found: FileType) -> File[Any]:
+    stripper = AUDIO_METADATA_STRIPPERS.get(found.content_type)
+    copy = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (closed by File)
+    if stripper is None:
+        source.seek(0)
+        while chunk := source.read(CHUNK_BYTES):
+            copy.write(chunk)
+        copy.seek(0)
+    else:
+        stripper(source, copy)
+    return File(copy)
+
+
+def _media_field() -> FileField:
+    media_field = Subject._meta.get_field("media")
+    assert isinstance(media_field, FileField)  # noqa: S101 (narrowing for the type checker)
+    return media_field
+
+
+def _store(cleaned: File[Any], extension: str, unpacker: Unpacker) -> str:
+    """Save the cleaned file under a random name (a name from the archive never becomes a
+    storage path) and remember it for deletion if the upload is refused after all."""
+    media_field = _media_field()
+    name = media_field.generate_filename(None, f"{uuid.uuid4().hex}.{extension}")
+    stored = media_field.storage.save(name, cleaned)
+    unpacker.written.append(stored)
+    return stored
+
+
+def _delete_files(names: list[str]) -> None:
+    storage = _media_field().storage
+    for name in names:
+        storage.delete(name)
 
 
 def _check_gold(plans: list[RowPlan], workflows: list[Workflow]) -> dict[int, list[str]]:
@@ -211,27 +478,49 @@ def subject_set_upload(
     actor: Any,
     project: Project,
     name: str,
-    archive: bytes,
+    archive: bytes | IO[bytes],
     workflows: list[Workflow] | tuple[Workflow, ...] = (),
 ) -> SubjectSet:
     """Import a zip of media with a manifest as a new subject set (or into the set of that
-    name), offered in `workflows`; InvalidInputError `invalid_manifest_rows` with `details`
-    [{"row": n, "message": ...}] when any row is wrong, and then nothing is imported."""
+    name), offered in `workflows`.
+
+    `archive` is the zip's bytes or a seekable file (an upload spooled to disk is read from
+    there, never loaded whole). Refusals, after which nothing is imported and no file is left
+    in storage: InvalidInputError `invalid_archive` (not a zip, a damaged or encrypted entry),
+    `archive_too_large` (too many files, a file or the total over its limit, a file that
+    unpacks to too many times its packed size; `details` names the entry),
+    `invalid_manifest`, and `invalid_manifest_rows` with `details` [{"row": n, "message": ...}]
+    when any row is wrong.
+    """
     permissions.require(actor, "workflow.manage", project)
     if not name.strip():
         raise InvalidInputError(_("Give the subject set a name."), code="invalid_subject_set")
-    bundle = _open_archive(archive)
-    rows = _read_manifest(bundle)
+    limits = ArchiveLimits.from_settings()
+    with _open_archive(archive, limits) as bundle:
+        unpacker = Unpacker(bundle, limits)
+        try:
+            plans = _plan(unpacker, project=project, name=name.strip(), workflows=workflows)
+            return _import(
+                actor=actor, project=project, name=name.strip(), plans=plans, workflows=workflows
+            )
+        except BaseException:
+            _delete_files(unpacker.written)
+            raise
+
+
+def _plan(unpacker: Unpacker, *, project: Project, name: str, workflows: Any) -> list[RowPlan]:
+    """Check every row (storing the cleaned files as it goes); raise with all row problems."""
+    rows = _read_manifest(unpacker)
     files = {
-        PurePosixPath(entry).name: entry
-        for entry in bundle.namelist()
-        if not entry.endswith("/") and PurePosixPath(entry).name != MANIFEST_NAME
+        PurePosixPath(entry.filename).name: entry
+        for entry in unpacker.bundle.infolist()
+        if not entry.is_dir() and not _is_manifest(entry.filename)
     }
     plans: list[RowPlan] = []
     problems: list[dict[str, Any]] = []
     seen: set[str] = set()
     for number, row in enumerate(rows, start=2):  # row 1 is the header
-        plan, row_problems = _plan_row(number, row, bundle, files)
+        plan, row_problems = _plan_row(number, row, unpacker, files)
         if plan is not None and plan.external_id in seen:
             row_problems = [_("The id “%(id)s” appears twice.") % {"id": plan.external_id}]
         if plan is not None:
@@ -242,9 +531,9 @@ def subject_set_upload(
     for row_number, messages in _check_gold(plans, list(workflows)).items():
         problems += [{"row": row_number, "message": message} for message in messages]
     existing = set(
-        Subject.objects.filter(
-            subject_set__project=project, subject_set__name=name.strip()
-        ).values_list("external_id", flat=True)
+        Subject.objects.filter(subject_set__project=project, subject_set__name=name).values_list(
+            "external_id", flat=True
+        )
     )
     problems += [
         {"row": plan.row, "message": _("The set already has a subject “%(id)s”.")
@@ -257,9 +546,7 @@ def subject_set_upload(
             code="invalid_manifest_rows",
             details=sorted(problems, key=lambda problem: problem["row"]),
         )
-    return _import(
-        actor=actor, project=project, name=name.strip(), plans=plans, workflows=workflows
-    )
+    return plans
 
 
 @transaction.atomic
@@ -283,8 +570,8 @@ def _import(
             gold_answers=plan.gold_answers,
             gold_explanation=plan.gold_explanation,
         )
-        if plan.content:
-            subject.media.save(plan.file_name, ContentFile(plan.content), save=False)
+        if plan.stored_name:
+            subject.media.name = plan.stored_name
         subject.full_clean(exclude=["subject_set", "observation", "observation_media", "media"])
         subject.save()
     for workflow in workflows:

@@ -16,6 +16,7 @@ from cslab.classification.models import (
 from cslab.classification.tasks import check_tasks
 from cslab.core import permissions
 from cslab.core.errors import ConflictError, InvalidInputError
+from cslab.core.fields import nulls_as_empty
 from cslab.core.services.audit import audit_record
 from cslab.projects.models import Project
 
@@ -105,6 +106,7 @@ def workflow_update(*, actor: Any, workflow: Workflow, **changes: Any) -> Workfl
     unknown = set(changes) - set(SETTINGS_FIELDS)
     if unknown:
         raise InvalidInputError(_("Unknown settings: %(names)s.") % {"names": ", ".join(unknown)})
+    changes = nulls_as_empty(Workflow, changes)
     if "tasks" in changes:
         if changes["tasks"] != workflow.tasks and workflow.classifications.exists():
             raise ConflictError(

@@ -55,6 +55,7 @@ from cslab.consensus.disputes import DisputeRule, disputed, top_two_margin
 from cslab.consensus.models import AggregationRun, ConsensusResult, ConsensusSettings, WorkerSkill
 from cslab.core import permissions
 from cslab.core.errors import ConflictError, InvalidInputError
+from cslab.core.fields import nulls_as_empty
 from cslab.core.models import Job
 from cslab.core.services.audit import audit_record
 from cslab.core.services.jobs import job_kind, job_start
@@ -105,6 +106,7 @@ def consensus_settings_update(
     if set(changes) - allowed:
         raise InvalidInputError(_("Unknown settings: %(names)s.")
                                 % {"names": ", ".join(sorted(set(changes) - allowed))})  # fmt: skip
+    changes = nulls_as_empty(ConsensusSettings, changes)
     task = labelling.aggregation_task(workflow.tasks)
     if changes.get("method") and (
         task is None or changes["method"] not in labelling.allowed_methods(task)

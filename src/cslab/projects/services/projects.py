@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from cslab.core import permissions
 from cslab.core.errors import ConflictError, InvalidInputError
+from cslab.core.fields import nulls_as_empty
 from cslab.core.roles import ProjectRole
 from cslab.core.services.audit import audit_record
 from cslab.projects import geography, lifecycle
@@ -68,6 +69,7 @@ def project_create(
     unknown = set(profile) - PROFILE_FIELDS
     if unknown:
         raise InvalidInputError(f"Unknown project fields: {', '.join(sorted(unknown))}.")
+    profile = nulls_as_empty(Project, profile)
     if status not in Project.Status.values:
         raise InvalidInputError(_("Unknown status “%(status)s”.") % {"status": status})
     project = Project(name=name.strip(), status=status, initiator=owner, origin=origin,
@@ -107,6 +109,7 @@ def project_update(
     unknown = set(changes) - PROFILE_FIELDS
     if unknown:
         raise InvalidInputError(f"Unknown project fields: {', '.join(sorted(unknown))}.")
+    changes = nulls_as_empty(Project, changes)
     if changes.get("organisation") not in (None, project.organisation):
         _ensure_may_use_organisation(actor, changes["organisation"])
     changed = [name for name, value in changes.items() if getattr(project, name) != value]
