@@ -69,3 +69,14 @@ def test_unexpected_failure_answers_500_without_internals(
     client.force_login(volunteer)
     body = _problem(client.get("/api/v1/jobs"), 500, "internal_error")
     assert "secret internals" not in str(body)
+
+
+def test_body_over_the_upload_limit_answers_413_not_a_server_error(
+    client: Any, volunteer: Any, settings: Any
+) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    client.force_login(volunteer)
+    response = client.post(
+        "/api/v1/me/tokens", {"name": "x" * 2048}, content_type="application/json"
+    )
+    _problem(response, 413, "payload_too_large")

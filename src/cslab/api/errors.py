@@ -4,7 +4,9 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
@@ -103,6 +105,17 @@ def install(api: NinjaAPI) -> None:
     def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
         return problem(
             request, status=error.status_code, code="http_error", detail=str(error.message)
+        )
+
+    @api.exception_handler(RequestDataTooBig)
+    def request_data_too_big(request: HttpRequest, error: RequestDataTooBig) -> HttpResponse:
+        # Django refuses to read a body over DATA_UPLOAD_MAX_MEMORY_SIZE; that is the
+        # client's doing, so it is a 413 and not the unexpected failure it would fall to.
+        return problem(
+            request,
+            status=413,
+            code="payload_too_large",
+            detail=_("The request body is larger than this server accepts."),
         )
 
     @api.exception_handler(Http404)
