@@ -80,3 +80,18 @@ def test_body_over_the_upload_limit_answers_413_not_a_server_error(
         "/api/v1/me/tokens", {"name": "x" * 2048}, content_type="application/json"
     )
     _problem(response, 413, "payload_too_large")
+
+
+def test_an_id_too_large_to_store_answers_400_not_a_server_error(client: Any) -> None:
+    from tests.classification.helpers import SPECIES_TASK, make_workflow
+
+    workflow, _subjects, owner = make_workflow(subjects=1)
+    client.force_login(owner)
+    response = client.post(
+        f"/api/v1/projects/{workflow.project.slug}/workflows",
+        {"name": "Second", "tasks": [SPECIES_TASK], "subject_set_ids": [2**80]},
+        content_type="application/json",
+    )
+    # PostgreSQL compares the number and finds no such subject set; SQLite cannot bind it.
+    assert response.status_code in (400, 404), response.content
+    assert response["Content-Type"] == "application/problem+json"

@@ -145,5 +145,5 @@ def test_every_operation_documents_the_errors_it_can_answer_as_problems(client: 
             if method != "get":
                 assert {400, 409} <= set(responses), where
             for status, response in responses.items():
-                if status >= 400:
+                if status >= 400 and status != 414:  # 414 comes from the HTTP server
                     assert list(response["content"]) == ["application/problem+json"], where

@@ -8,6 +8,7 @@ from ninja.openapi.schema import OpenAPISchema
 from cslab.accounts.api import router as accounts_router
 from cslab.api import errors
 from cslab.api.openapi import CslabOpenAPISchema
+from cslab.api.shapes import require_requests_to_match_the_document
 from cslab.classification.api import router as classification_router
 from cslab.collection.api import router as collection_router
 from cslab.collection.api_forms import router as forms_router
@@ -72,3 +73,5 @@ for router in (
     consensus_router,
 ):
     api.add_router("/", router)
+
+require_requests_to_match_the_document(api)

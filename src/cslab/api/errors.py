@@ -5,6 +5,7 @@ from http import HTTPStatus
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -116,6 +117,20 @@ def install(api: NinjaAPI) -> None:
             status=413,
             code="payload_too_large",
             detail=_("The request body is larger than this server accepts."),
+        )
+
+    @api.exception_handler(DataError)
+    @api.exception_handler(OverflowError)
+    def value_out_of_range(request: HttpRequest, error: Exception) -> HttpResponse:
+        # A number or text the database cannot hold (an ID past 64 bits, text past a column's
+        # length) came from the request: the client's mistake, so 400 rather than 500. Logged
+        # with its traceback all the same, because a schema should have refused it first.
+        logger.warning("value out of range in %s %s", request.method, request.path, exc_info=error)
+        return problem(
+            request,
+            status=400,
+            code="value_out_of_range",
+            detail=_("A value in the request is larger than this server can store."),
         )
 
     @api.exception_handler(Http404)

@@ -33,9 +33,12 @@ ERROR_DESCRIPTIONS = {
     409: "The request clashes with what is stored: a duplicate, or a state that does not "
     "allow this.",
     413: "The request body is larger than the server accepts (`payload_too_large`).",
+    414: "The URL is longer than the server reads; shorten the query.",
     422: "The request does not match the expected shape (`validation_error`); `errors` lists "
     "each `{location, message}`.",
 }
+# Answered by the HTTP server in front of cslab, in its own format.
+SERVER_ANSWERS = frozenset({414})
 PUBLIC_401 = "The API token sent is unknown or revoked (without credentials this is public)."
 
 
@@ -51,23 +54,29 @@ def error_statuses(operation: Operation) -> list[int]:
     - 401 wherever credentials are checked: a missing sign-in, or a bad token (which is
       refused even on public operations rather than ignored);
     - 403 on writes and on operations for signed-in users only (a role that is not enough);
-    - 404 where the path names something (an ID or a slug);
-    - 400 and 409 on writes, whose services check rules and clashes; 400 also where query
-      parameters are read (filters, cursors);
-    - 413 where a body is read; 422 wherever there are parameters or a body to validate.
+    - 404 where the path names something (an ID or a slug), where a body does (they refer
+      to other things by ID, slug or token), and on operations for signed-in users only
+      (a list only some roles may see is hidden from the others);
+    - 400 and 409 on writes, whose services check rules and clashes; 400 also where
+      parameters are read (filters, cursors, an ID too large to store);
+    - 413 where a body is read; 422 wherever there are parameters or a body to validate;
+    - 414 where the client writes the URL (path or query values): the production server
+      refuses a request line over 4 KB before cslab sees it, so that answer is not a
+      problem document.
     """
     methods = {method.upper() for method in operation.methods}
     is_write = bool(methods & WRITE_METHODS)
     sources = {model.__ninja_param_source__ for model in operation.models}
     checks_credentials = bool(getattr(operation, "auth_callbacks", None))
+    signed_in_only = checks_credentials and not allows_anonymous(operation)
     statuses = []
-    if is_write or "query" in sources:
+    if is_write or sources & PARAMETER_SOURCES:
         statuses.append(400)
     if checks_credentials:
         statuses.append(401)
-    if is_write or (checks_credentials and not allows_anonymous(operation)):
+    if is_write or signed_in_only:
         statuses.append(403)
-    if "path" in sources or "{" in operation.path:
+    if "path" in sources or "{" in operation.path or sources & BODY_SOURCES or signed_in_only:
         statuses.append(404)
     if is_write:
         statuses.append(409)
@@ -75,6 +84,8 @@ def error_statuses(operation: Operation) -> list[int]:
         statuses.append(413)
     if sources & (BODY_SOURCES | PARAMETER_SOURCES):
         statuses.append(422)
+    if sources & {"path", "query"} or "{" in operation.path:
+        statuses.append(414)
     return statuses
 
 
@@ -90,13 +101,13 @@ class CslabOpenAPISchema(OpenAPISchema):
             description = ERROR_DESCRIPTIONS[status]
             if status == 401 and allows_anonymous(operation):
                 description = PUBLIC_401
-            result[status] = {
-                "description": f"{HTTPStatus(status).phrase}. {description}",
-                "content": {
-                    PROBLEM_CONTENT_TYPE: {
-                        "schema": {"$ref": REF_TEMPLATE.format(model=ProblemDetails.__name__)}
-                    }
-                },
+            result[status] = {"description": f"{HTTPStatus(status).phrase}. {description}"}
+            if status in SERVER_ANSWERS:
+                continue
+            result[status]["content"] = {
+                PROBLEM_CONTENT_TYPE: {
+                    "schema": {"$ref": REF_TEMPLATE.format(model=ProblemDetails.__name__)}
+                }
             }
         return result
 
