@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/cslab
 # Tests run in parallel (one worker per CPU; a file stays on one worker for its fixtures).
 PYTEST_ARGS ?= -n auto --dist loadfile
 
-.PHONY: install demo dev serve worker test test-pg browser lint fmt typecheck migrations-check bench messages lock clean
+.PHONY: install demo dev serve worker test test-pg browser lint fmt typecheck migrations-check schemathesis bench messages lock clean
 
 install: $(STAMP)
 
@@ -54,6 +54,10 @@ typecheck: install
 
 migrations-check: install
 	DEBUG=true $(BIN)/cslab makemigrations --check --dry-run
+
+## make schemathesis: fuzz the API against its OpenAPI document on a scratch site (var/schemathesis/)
+schemathesis: install
+	VENV_BIN=$(BIN) .ci/schemathesis
 
 ## make bench: generated data, figures printed and written to var/bench/
 bench: install

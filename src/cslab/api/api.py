@@ -7,6 +7,8 @@ from ninja.openapi.schema import OpenAPISchema
 
 from cslab.accounts.api import router as accounts_router
 from cslab.api import errors
+from cslab.api.openapi import CslabOpenAPISchema
+from cslab.api.shapes import require_requests_to_match_the_document
 from cslab.classification.api import router as classification_router
 from cslab.collection.api import router as collection_router
 from cslab.collection.api_forms import router as forms_router
@@ -22,7 +24,8 @@ from cslab.questions.api import router as questions_router
 
 
 class CachedSchemaNinjaAPI(NinjaAPI):
-    """A NinjaAPI that builds its OpenAPI document once per process.
+    """A NinjaAPI that builds its OpenAPI document once per process, with the error responses
+    and public operations documented (`cslab.api.openapi`).
 
     django-ninja rebuilds the whole document on every request to /openapi.json; with every
     area's routes that costs about half a second of CPU per request. The routes cannot change
@@ -36,7 +39,7 @@ class CachedSchemaNinjaAPI(NinjaAPI):
             path_prefix = self.get_root_path(path_params or {})
         cache: dict[str, OpenAPISchema] = self.__dict__.setdefault("_schema_cache", {})
         if path_prefix not in cache:
-            cache[path_prefix] = super().get_openapi_schema(path_prefix=path_prefix)
+            cache[path_prefix] = CslabOpenAPISchema(self, path_prefix)
         return cache[path_prefix]
 
 
@@ -70,3 +73,5 @@ for router in (
     consensus_router,
 ):
     api.add_router("/", router)
+
+require_requests_to_match_the_document(api)

@@ -4,9 +4,11 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-from django.core.exceptions import BadRequest, SuspiciousOperation
+from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
@@ -105,6 +107,31 @@ def install(api: NinjaAPI) -> None:
     def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
         return problem(
             request, status=error.status_code, code="http_error", detail=str(error.message)
+        )
+
+    @api.exception_handler(RequestDataTooBig)
+    def request_data_too_big(request: HttpRequest, error: RequestDataTooBig) -> HttpResponse:
+        # Django refuses to read a body over DATA_UPLOAD_MAX_MEMORY_SIZE; that is the
+        # client's doing, so it is a 413 and not the unexpected failure it would fall to.
+        return problem(
+            request,
+            status=413,
+            code="payload_too_large",
+            detail=_("The request body is larger than this server accepts."),
+        )
+
+    @api.exception_handler(DataError)
+    @api.exception_handler(OverflowError)
+    def value_out_of_range(request: HttpRequest, error: Exception) -> HttpResponse:
+        # A number or text the database cannot hold (an ID past 64 bits, text past a column's
+        # length) came from the request: the client's mistake, so 400 rather than 500. Logged
+        # with its traceback all the same, because a schema should have refused it first.
+        logger.warning("value out of range in %s %s", request.method, request.path, exc_info=error)
+        return problem(
+            request,
+            status=400,
+            code="value_out_of_range",
+            detail=_("A value in the request is larger than this server can store."),
         )
 
     @api.exception_handler(Http404)

@@ -20,13 +20,13 @@ from cslab.classification.schemas import (
     ClassificationIn,
     ClassificationOut,
     ClassificationRowOut,
-    CommentIn,
-    CommentOut,
     DecisionIn,
     DecisionOut,
     FromObservationsIn,
     ResultOut,
     StatsOut,
+    SubjectCommentIn,
+    SubjectCommentOut,
     SubjectOut,
     SubjectSetOut,
     SubjectStateOut,
@@ -268,7 +268,7 @@ def decide(
 
 @router.get(
     "/projects/{slug}/subjects/{subject_id}/comments",
-    response=list[CommentOut],
+    response=list[SubjectCommentOut],
     summary="A subject's discussion",
 )
 @paginate(CursorPagination)
@@ -279,11 +279,11 @@ def list_comments(request: ApiRequest, slug: str, subject_id: int) -> Any:
 
 @router.post(
     "/projects/{slug}/subjects/{subject_id}/comments",
-    response={201: CommentOut},
+    response={201: SubjectCommentOut},
     auth=SIGNED_IN,
     summary="Comment on a subject (#hashtags are indexed)",
 )
-def comment(request: ApiRequest, slug: str, subject_id: int, payload: CommentIn) -> Any:
+def comment(request: ApiRequest, slug: str, subject_id: int, payload: SubjectCommentIn) -> Any:
     subject = _subject(request, slug, subject_id)
     return Status(201, subject_comment_post(actor=request.auth, subject=subject, text=payload.text))
 

@@ -1,12 +1,21 @@
 """Input and output schemas of the classification API."""
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
+from typing_extensions import TypeAliasType
 
+from cslab.api.schemas import choices_json_schema
 from cslab.classification.models import Classification, Subject, Workflow
 from cslab.classification.tasks import answer_label, consensus_task
+
+WorkflowStatus = TypeAliasType(
+    "WorkflowStatus", Annotated[Workflow.Status, choices_json_schema(Workflow.Status)]
+)
+SubjectKind = TypeAliasType(
+    "SubjectKind", Annotated[Subject.Kind, choices_json_schema(Subject.Kind)]
+)
 
 
 class WorkflowSettingsIn(Schema):
@@ -25,20 +34,20 @@ class WorkflowSettingsIn(Schema):
 class WorkflowIn(WorkflowSettingsIn):
     name: str = Field(..., min_length=1, max_length=200)
     tasks: list[dict[str, Any]] = Field(..., description="Task definitions (see the docs).")
-    status: Workflow.Status = Workflow.Status.DRAFT
+    status: WorkflowStatus = Workflow.Status.DRAFT
     subject_set_ids: list[int] = Field(default_factory=list)
 
 
 class WorkflowPatch(WorkflowSettingsIn):
     name: str | None = Field(None, min_length=1, max_length=200)
     tasks: list[dict[str, Any]] | None = None
-    status: Workflow.Status | None = None
+    status: WorkflowStatus | None = None
 
 
 class WorkflowOut(Schema):
     slug: str
     name: str
-    status: Workflow.Status
+    status: WorkflowStatus
     tasks: list[dict[str, Any]]
     tutorial: str
     field_guide: str
@@ -57,7 +66,7 @@ class SubjectOut(Schema):
     """A subject as a volunteer sees it: hidden metadata and gold answers left out."""
 
     id: int
-    kind: Subject.Kind
+    kind: SubjectKind
     external_id: str
     media_url: str
     content_type: str
@@ -160,11 +169,11 @@ class DecisionOut(Schema):
     created_at: datetime
 
 
-class CommentIn(Schema):
+class SubjectCommentIn(Schema):
     text: str = Field(..., max_length=5000)
 
 
-class CommentOut(Schema):
+class SubjectCommentOut(Schema):
     id: int
     author_name: str
     text: str

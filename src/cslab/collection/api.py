@@ -6,16 +6,18 @@ Register with `api.add_router("/", collection_router)` after
 
 import json
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
+from typing_extensions import TypeAliasType
 
 from cslab.api.auth import ANYONE, SIGNED_IN, ApiRequest
 from cslab.api.pagination import CursorPagination
+from cslab.api.schemas import choices_json_schema
 from cslab.collection import selectors
 from cslab.collection.answers import Location
 from cslab.collection.filters import observation_filters_from_query
@@ -38,6 +40,11 @@ from cslab.projects.models import Project
 from cslab.projects.selectors import project_get_for_viewing
 
 router = Router(tags=["observations"], auth=SIGNED_IN)
+
+ObservationStatus = TypeAliasType(
+    "ObservationStatus",
+    Annotated[Observation.Status, choices_json_schema(Observation.Status)],
+)
 
 
 class LocationIn(Schema):
@@ -126,7 +133,7 @@ class ObservationOut(Schema):
     created_at: datetime | date
     geoprivacy: Observation.Geoprivacy
     geoprivacy_forced: bool = Field(..., description="Obscured because of a sensitive answer.")
-    status: Observation.Status
+    status: ObservationStatus
     status_reason: str = ""
     warnings: list[WarningOut] = Field(default_factory=list)
 
@@ -411,7 +418,7 @@ def change_geoprivacy(
 # --------------------------------------------------------------------------- moderation
 
 
-class FlagIn(Schema):
+class ObservationFlagIn(Schema):
     reason: str = Field(..., max_length=2000, description="What looks wrong.")
 
 
@@ -427,7 +434,9 @@ class FlagOut(Schema):
     response={201: FlagOut},
     summary="Flag an observation as looking wrong",
 )
-def flag_observation(request: ApiRequest, slug: str, observation_id: int, payload: FlagIn) -> Any:
+def flag_observation(
+    request: ApiRequest, slug: str, observation_id: int, payload: ObservationFlagIn
+) -> Any:
     """Anyone signed in who can see the observation; it becomes flagged (a rejected one stays
     rejected). 409 `already_flagged` for a second open flag of the same person."""
     flag = observation_flag(
@@ -438,8 +447,8 @@ def flag_observation(request: ApiRequest, slug: str, observation_id: int, payloa
     return Status(201, flag)
 
 
-class ModerateIn(Schema):
-    status: Observation.Status
+class ObservationModerateIn(Schema):
+    status: ObservationStatus
     reason: str = Field("", max_length=2000, description="Required for rejected and flagged.")
 
 
@@ -449,7 +458,7 @@ class ModerateIn(Schema):
     summary="Accept, flag, reject or reset an observation",
 )
 def moderate_observation(
-    request: ApiRequest, slug: str, observation_id: int, payload: ModerateIn
+    request: ApiRequest, slug: str, observation_id: int, payload: ObservationModerateIn
 ) -> Any:
     """The project's moderators, researchers and owners, and Lab staff. 400
     `reason_required` without a reason for rejected or flagged. The observer is notified."""

@@ -10,8 +10,10 @@ from typing import Annotated, Any
 from ninja import Router, Schema, Status, params
 from ninja.files import UploadedFile
 from pydantic import Field
+from typing_extensions import TypeAliasType
 
 from cslab.api.auth import ANYONE, SIGNED_IN, ApiRequest
+from cslab.api.schemas import choices_json_schema
 from cslab.collection import media_selectors, selectors
 from cslab.collection.models import Media
 from cslab.collection.services.media import media_attach
@@ -19,10 +21,12 @@ from cslab.projects.selectors import project_get_for_viewing
 
 router = Router(tags=["observation media"], auth=SIGNED_IN)
 
+MediaKind = TypeAliasType("MediaKind", Annotated[Media.Kind, choices_json_schema(Media.Kind)])
+
 
 class MediaOut(Schema):
     name: str = Field(..., description="The file name the answers use.")
-    kind: Media.Kind
+    kind: MediaKind
     content_type: str = Field(..., description="The type found by checking the content.")
     size: int = Field(..., description="Size of the file as received, in bytes.")
     sha256: str = Field(..., description="SHA-256 of the file as received.")

@@ -12,14 +12,14 @@ from cslab.questions import selectors
 from cslab.questions.schemas import (
     AdoptIn,
     AnswerIn,
-    CommentIn,
-    CommentOut,
     DeclineIn,
-    FlagIn,
     FollowOut,
     MergeIn,
-    ModerateIn,
     NoteIn,
+    QuestionCommentFlagIn,
+    QuestionCommentIn,
+    QuestionCommentModerateIn,
+    QuestionCommentOut,
     QuestionIn,
     QuestionOut,
     SimilarQuestionOut,
@@ -119,7 +119,7 @@ def unfollow_question(request: ApiRequest, question_id: int) -> Any:
 
 @router.get(
     "/questions/{int:question_id}/comments",
-    response=list[CommentOut],
+    response=list[QuestionCommentOut],
     auth=ANYONE,
     summary="A question's discussion, oldest first (rebuild threads with parent_id)",
 )
@@ -128,8 +128,10 @@ def list_comments(request: ApiRequest, question_id: int) -> Any:
     return selectors.comment_list(user=request.auth, question=_question(request, question_id))
 
 
-@router.post("/questions/{int:question_id}/comments", response={201: CommentOut}, summary="Comment")
-def create_comment(request: ApiRequest, question_id: int, payload: CommentIn) -> Any:
+@router.post(
+    "/questions/{int:question_id}/comments", response={201: QuestionCommentOut}, summary="Comment"
+)
+def create_comment(request: ApiRequest, question_id: int, payload: QuestionCommentIn) -> Any:
     question = _question(request, question_id)
     parent = (
         selectors.comment_get_for_viewing(user=request.auth, comment_id=payload.parent_id)
@@ -147,9 +149,11 @@ def _comment(request: ApiRequest, comment_id: int) -> Any:
 
 
 @router.post(
-    "/questions/comments/{int:comment_id}/flag", response=CommentOut, summary="Flag a comment"
+    "/questions/comments/{int:comment_id}/flag",
+    response=QuestionCommentOut,
+    summary="Flag a comment",
 )
-def flag_comment(request: ApiRequest, comment_id: int, payload: FlagIn) -> Any:
+def flag_comment(request: ApiRequest, comment_id: int, payload: QuestionCommentFlagIn) -> Any:
     return comments.comment_flag(
         actor=request.auth, comment=_comment(request, comment_id), reason=payload.reason
     )
@@ -157,10 +161,10 @@ def flag_comment(request: ApiRequest, comment_id: int, payload: FlagIn) -> Any:
 
 @router.post(
     "/questions/comments/{int:comment_id}/hide",
-    response=CommentOut,
+    response=QuestionCommentOut,
     summary="Hide a comment (moderators)",
 )
-def hide_comment(request: ApiRequest, comment_id: int, payload: ModerateIn) -> Any:
+def hide_comment(request: ApiRequest, comment_id: int, payload: QuestionCommentModerateIn) -> Any:
     return comments.comment_hide(
         actor=request.auth, comment=_comment(request, comment_id), reason=payload.reason
     )
@@ -168,10 +172,12 @@ def hide_comment(request: ApiRequest, comment_id: int, payload: ModerateIn) -> A
 
 @router.post(
     "/questions/comments/{int:comment_id}/restore",
-    response=CommentOut,
+    response=QuestionCommentOut,
     summary="Restore a hidden comment (moderators)",
 )
-def restore_comment(request: ApiRequest, comment_id: int, payload: ModerateIn) -> Any:
+def restore_comment(
+    request: ApiRequest, comment_id: int, payload: QuestionCommentModerateIn
+) -> Any:
     return comments.comment_restore(
         actor=request.auth, comment=_comment(request, comment_id), reason=payload.reason
     )

@@ -114,7 +114,7 @@ class FollowOut(Schema):
     following: bool
 
 
-class CommentOut(Schema):
+class QuestionCommentOut(Schema):
     id: int
     question_id: int
     parent_id: int | None
@@ -139,16 +139,16 @@ class CommentOut(Schema):
         return bool(comment.is_hidden)
 
 
-class CommentIn(Schema):
+class QuestionCommentIn(Schema):
     text: str = Field(..., min_length=1, max_length=5000)
     parent_id: int | None = None
 
 
-class FlagIn(Schema):
+class QuestionCommentFlagIn(Schema):
     reason: str = Field("", max_length=500)
 
 
-class ModerateIn(Schema):
+class QuestionCommentModerateIn(Schema):
     reason: str = Field("", max_length=500)
 
 
