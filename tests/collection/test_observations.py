@@ -385,3 +385,47 @@ def test_a_time_range_across_timezones_is_ordered_by_the_instant() -> None:
             {"from": "2026-05-01T09:00:00+00:00", "to": "2026-05-01T10:00:00+02:00"}
         )
     assert set(raised.value.details) == {"to"}
+
+
+# --- dateTime questions (issue 9 item 17) -------------------------------------------------------
+
+
+def moment_form_csv() -> bytes:
+    rows = [
+        ["survey", "type", "name", "label", "constraint"],
+        ["", "dateTime", "seen_at", "When?", ". <= now()"],
+        ["", "dateTime", "reminder", "Remind me at", ""],
+        ["settings", "form_id", "form_title", "version"],
+        ["", "moments", "Moments", "1"],
+    ]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+@pytest.mark.django_db
+def test_a_date_time_answer_before_now_is_accepted_and_a_future_one_gets_a_warning(
+    owner: Any, project: Project
+) -> None:
+    version = form_publish_xlsform(
+        actor=None, project=project, file_name="moments.csv", content=moment_form_csv()
+    )
+    answers = {"seen_at": "2026-01-02T08:30:00+01:00", "reminder": "2999-01-01T08:00:00+00:00"}
+    observation, created = submit(owner, version, answers=answers)
+    assert created
+    assert [(warning["code"], warning.get("question")) for warning in observation.warnings] == [
+        ("in_future", "reminder")
+    ]
+
+
+@pytest.mark.django_db
+def test_a_date_time_answer_that_is_no_moment_is_refused(owner: Any, project: Project) -> None:
+    version = form_publish_xlsform(
+        actor=None, project=project, file_name="moments.csv", content=moment_form_csv()
+    )
+    with pytest.raises(InvalidInputError) as raised:
+        submit(owner, version, answers={"seen_at": "last tuesday"})
+    assert raised.value.details == {
+        "seen_at": ["Give a date and time as YYYY-MM-DDTHH:MM:SS with a timezone."]
+    }
+    assert not Observation.objects.exists()
