@@ -13,10 +13,12 @@ from cslab.collection.answers import Location
 from cslab.collection.models import FormVersion, Observation, Tombstone
 from cslab.collection.services.forms import form_publish_xlsform
 from cslab.collection.services.observations import (
+    Submission,
     content_hash,
     instance_hash,
     observation_erase,
     observation_submit,
+    observation_submit_batch,
 )
 from cslab.core.errors import (
     ConflictError,
@@ -429,3 +431,131 @@ def test_a_date_time_answer_that_is_no_moment_is_refused(owner: Any, project: Pr
         "seen_at": ["Give a date and time as YYYY-MM-DDTHH:MM:SS with a timezone."]
     }
     assert not Observation.objects.exists()
+
+
+# --- who may edit an observation (issue 9 item 1) -----------------------------------------------
+
+
+def member_of(project: Project, role: str = ProjectRole.MEMBER) -> Any:
+    person = UserFactory()
+    MembershipFactory(project=project, user=person, role=role)
+    return person
+
+
+@pytest.mark.django_db
+def test_a_volunteer_cannot_edit_another_volunteers_observation_and_nothing_changes(
+    project: Project, version: FormVersion
+) -> None:
+    victim, attacker = member_of(project), member_of(project)
+    original, _ = submit(victim, version, geoprivacy="open")
+
+    with pytest.raises(PermissionDeniedError) as raised:
+        submit(
+            attacker, version, instance_id="uuid:2", deprecated_id="uuid:1",
+            answers={**ANSWERS, "count": 99}, geoprivacy="private",
+        )  # fmt: skip
+
+    assert raised.value.code == "edit_not_permitted"
+    original.refresh_from_db()
+    assert list(Observation.objects.values_list("instance_id", flat=True)) == ["uuid:1"]
+    assert original.geoprivacy == "open" and original.public_latitude is not None
+
+
+@pytest.mark.django_db
+def test_the_observer_edits_their_own_observation_also_after_a_lead_edited_it(
+    project: Project, version: FormVersion, owner: Any
+) -> None:
+    observer = member_of(project)
+    submit(observer, version)
+    assert submit(observer, version, instance_id="uuid:2", deprecated_id="uuid:1")[1]
+    assert submit(owner, version, instance_id="uuid:3", deprecated_id="uuid:2")[1]
+    third_edit, created = submit(observer, version, instance_id="uuid:4", deprecated_id="uuid:3")
+    assert created and third_edit.deprecates.instance_id == "uuid:3"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [
+        (ProjectRole.OWNER, True),
+        (ProjectRole.RESEARCHER, True),
+        (ProjectRole.MODERATOR, False),
+        (ProjectRole.MEMBER, False),
+        (ProjectRole.VIEWER, False),
+    ],
+)
+def test_only_the_projects_leads_edit_someone_elses_observation(
+    project: Project, version: FormVersion, role: str, allowed: bool
+) -> None:
+    submit(member_of(project), version)
+    editor = member_of(project, role)
+    if allowed:
+        assert submit(editor, version, instance_id="uuid:2", deprecated_id="uuid:1")[1]
+    else:
+        with pytest.raises(PermissionDeniedError):
+            submit(editor, version, instance_id="uuid:2", deprecated_id="uuid:1")
+        assert Observation.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_lab_staff_edit_anyones_observation(
+    project: Project, version: FormVersion, staff: Any
+) -> None:
+    submit(member_of(project), version)
+    assert submit(staff, version, instance_id="uuid:2", deprecated_id="uuid:1")[1]
+
+
+@pytest.mark.django_db
+def test_someone_elses_rejected_observation_is_unknown_to_an_outsider_of_an_open_project(
+    volunteer: Any,
+) -> None:
+    project: Project = ProjectFactory(public=True, membership_policy="open")
+    version = publish(project)
+    original, _ = submit(UserFactory(), version)
+    Observation.objects.filter(pk=original.pk).update(status=Observation.Status.REJECTED)
+
+    with pytest.raises(InvalidInputError) as raised:
+        submit(volunteer, version, instance_id="uuid:2", deprecated_id="uuid:1")
+    assert raised.value.code == "unknown_deprecated_id"
+
+
+@pytest.mark.django_db
+def test_a_batch_refuses_an_edit_of_someone_elses_observation_and_stores_the_rest(
+    project: Project, version: FormVersion
+) -> None:
+    submit(member_of(project), version)
+    attacker = member_of(project)
+    results = observation_submit_batch(
+        actor=attacker,
+        form=version.form,
+        submissions=[
+            Submission(instance_id="uuid:2", version="1", answers=ANSWERS, deprecated_id="uuid:1"),
+            Submission(instance_id="uuid:3", version="1", answers=ANSWERS),
+        ],
+    )
+    assert [(result.status, result.code) for result in results] == [
+        ("refused", "edit_not_permitted"),
+        ("created", ""),
+    ]
+    assert not Observation.objects.filter(deprecates__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_the_api_answers_403_to_an_edit_of_someone_elses_observation_and_lists_the_original(
+    client: Any, project: Project, version: FormVersion
+) -> None:
+    victim, attacker = member_of(project), member_of(project)
+    submit(victim, version)
+    client.force_login(attacker)
+    address = f"/api/v1/projects/{project.slug}/forms/birds/submissions"
+
+    response = client.post(
+        address,
+        {"instance_id": "uuid:2", "version": "1", "deprecated_id": "uuid:1", "answers": ANSWERS},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "edit_not_permitted"
+    listed = client.get(f"/api/v1/projects/{project.slug}/observations").json()
+    assert [item["instance_id"] for item in listed["items"]] == ["uuid:1"]
