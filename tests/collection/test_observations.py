@@ -1,16 +1,18 @@
 """Submitting observations: validation, nothing lost, nothing doubled, tombstones, permissions."""
 
 import csv
+import importlib
 import io
 import threading
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import connections
 
 from cslab.collection import geoprivacy
 from cslab.collection.answers import Location
-from cslab.collection.models import FormVersion, Observation, Tombstone
+from cslab.collection.models import FormVersion, ModerationEvent, Observation, Tombstone
 from cslab.collection.services.forms import form_publish_xlsform
 from cslab.collection.services.observations import (
     Submission,
@@ -28,6 +30,8 @@ from cslab.core.errors import (
 )
 from cslab.core.models import AuditEvent
 from cslab.core.roles import ProjectRole
+from cslab.openrosa.models import AppUser, AppUserSubmission
+from cslab.openrosa.services.app_users import app_user_create
 from cslab.projects.models import Project
 from tests.factories import UserFactory
 from tests.projects.factories import MembershipFactory, ProjectFactory
@@ -559,3 +563,74 @@ def test_the_api_answers_403_to_an_edit_of_someone_elses_observation_and_lists_t
     assert response.json()["code"] == "edit_not_permitted"
     listed = client.get(f"/api/v1/projects/{project.slug}/observations").json()
     assert [item["instance_id"] for item in listed["items"]] == ["uuid:1"]
+
+
+# --- the migration that undoes edits by others (issue 9 item 1) ---------------------------------
+
+undo_migration = importlib.import_module("cslab.collection.migrations.0006_undo_edits_by_others")
+
+
+def stored_edit(editor: Any, version: FormVersion, instance_id: str, of: Observation) -> Any:
+    """An edit as the unfixed service stored it, whoever sent it."""
+    edit, _ = submit(editor, version, instance_id=instance_id)
+    Observation.objects.filter(pk=edit.pk).update(deprecates=of)
+    return edit
+
+
+@pytest.mark.django_db
+def test_the_migration_unlinks_and_flags_edits_of_someone_elses_observation_only(
+    project: Project, version: FormVersion, owner: Any, staff: Any
+) -> None:
+    victim, attacker = member_of(project), member_of(project)
+    original, _ = submit(victim, version, instance_id="uuid:victim")
+    own_edit = stored_edit(victim, version, "uuid:victim-2", original)
+    lead_edit = stored_edit(owner, version, "uuid:owner-3", own_edit)
+    staff_edit = stored_edit(staff, version, "uuid:staff-4", lead_edit)
+    back_to_observer = stored_edit(victim, version, "uuid:victim-5", staff_edit)
+    other, _ = submit(victim, version, instance_id="uuid:other")
+    Observation.objects.filter(pk=other.pk).update(status_reason="Checked.", status="accepted")
+    hijack = stored_edit(attacker, version, "uuid:attacker", other)
+
+    changed = undo_migration.undo_edits_by_others(django_apps, None)
+
+    assert changed == [hijack.pk]
+    hijack.refresh_from_db()
+    assert hijack.deprecates is None and hijack.status == "flagged"
+    assert hijack.answers == ANSWERS and hijack.observer == attacker
+    assert hijack.status_reason.startswith(f"Sent as an edit of observation {other.pk} ")
+    event = ModerationEvent.objects.get(observation=hijack)
+    assert (event.from_status, event.to_status, event.actor) == ("pending", "flagged", None)
+    other.refresh_from_db()
+    assert other.status_reason == "Checked." and not other.deprecated_by.exists()
+    chain = [own_edit, lead_edit, staff_edit, back_to_observer]
+    assert [Observation.objects.get(pk=edit.pk).deprecates_id for edit in chain] == [
+        original.pk, own_edit.pk, lead_edit.pk, staff_edit.pk,
+    ]  # fmt: skip
+    assert undo_migration.undo_edits_by_others(django_apps, None) == []
+
+
+@pytest.mark.django_db
+def test_the_migration_tells_devices_apart_and_judges_leads_by_when_they_joined(
+    project: Project, version: FormVersion, owner: Any
+) -> None:
+    def sent_by(sender: Any, instance_id: str, of: Observation | None = None) -> Observation:
+        observation, _ = submit(owner, version, instance_id=instance_id)
+        person = None if isinstance(sender, AppUser) else sender
+        Observation.objects.filter(pk=observation.pk).update(observer=person, deprecates=of)
+        if isinstance(sender, AppUser):
+            AppUserSubmission.objects.create(app_user=sender, observation=observation)
+        return observation
+
+    phone = app_user_create(actor=None, project=project, name="Phone 1")
+    other_phone = app_user_create(actor=None, project=project, name="Phone 2")
+    later_lead = UserFactory()
+    sent = sent_by(phone, "uuid:phone")
+    same_phone = sent_by(phone, "uuid:phone-2", of=sent)
+    other_phone_edit = sent_by(other_phone, "uuid:phone-3", of=sent_by(phone, "uuid:second"))
+    late_edit = sent_by(later_lead, "uuid:late-lead", of=sent_by(phone, "uuid:third"))
+    MembershipFactory(project=project, user=later_lead, role=ProjectRole.RESEARCHER)
+
+    changed = undo_migration.undo_edits_by_others(django_apps, None)
+
+    assert sorted(changed) == sorted([other_phone_edit.pk, late_edit.pk])
+    assert Observation.objects.get(pk=same_phone.pk).deprecates_id == sent.pk
