@@ -1,18 +1,30 @@
 """Submitting observations: validation, nothing lost, nothing doubled, tombstones, permissions."""
 
 import csv
+import hashlib
+import hmac
 import importlib
 import io
+import json
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.apps import apps as django_apps
 from django.db import connections
+from django.test import override_settings
 
-from cslab.collection import geoprivacy
+import cslab
+from cslab.collection import geoprivacy, tombstones
 from cslab.collection.answers import Location
-from cslab.collection.models import FormVersion, ModerationEvent, Observation, Tombstone
+from cslab.collection.models import (
+    FormVersion,
+    ModerationEvent,
+    Observation,
+    Tombstone,
+    TombstoneKey,
+)
 from cslab.collection.services.forms import form_publish_xlsform
 from cslab.collection.services.observations import (
     Submission,
@@ -33,6 +45,7 @@ from cslab.core.roles import ProjectRole
 from cslab.openrosa.models import AppUser, AppUserSubmission
 from cslab.openrosa.services.app_users import app_user_create
 from cslab.projects.models import Project
+from tests.core.test_backup import cslab_ok, site_environment
 from tests.factories import UserFactory
 from tests.projects.factories import MembershipFactory, ProjectFactory
 
@@ -634,3 +647,91 @@ def test_the_migration_tells_devices_apart_and_judges_leads_by_when_they_joined(
 
     assert sorted(changed) == sorted([other_phone_edit.pk, late_edit.pk])
     assert Observation.objects.get(pk=same_phone.pk).deprecates_id == sent.pk
+
+
+# --- tombstones outlive SECRET_KEY (issue 9 item 22) --------------------------------------------
+
+key_migration = importlib.import_module("cslab.collection.migrations.0007_tombstone_key")
+ROTATED = {"SECRET_KEY": "a-new-secret-key-after-rotation-" + "x" * 40, "SECRET_KEY_FALLBACKS": []}
+
+
+@pytest.mark.parametrize("key", [b"", b"short key", b"k" * 64, b"long key " * 12])
+@pytest.mark.parametrize("length", [0, 1, 55, 56, 63, 64, 65, 119, 200])
+def test_hmac_states_give_the_hmac_of_their_key(key: bytes, length: int) -> None:
+    message = bytes(range(256))[:length]
+    expected = hmac.new(key, message, hashlib.sha256).hexdigest()
+    assert tombstones.hmac_from_states(tombstones.hmac_states(key), message) == expected
+
+
+@pytest.mark.django_db
+def test_an_erased_instance_id_stays_refused_after_the_secret_key_is_rotated(
+    owner: Any, version: FormVersion
+) -> None:
+    observation, _ = submit(owner, version)
+    observation_erase(actor=owner, observation=observation)
+
+    with override_settings(**ROTATED), pytest.raises(ConflictError) as raised:
+        submit(owner, version)
+
+    assert raised.value.code == "instance_erased"
+    assert not Observation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_erasure_made_before_the_site_key_blocks_replays_after_it_and_after_a_rotation(
+    owner: Any, version: FormVersion, settings: Any
+) -> None:
+    # A tombstone as the code before the site key made it: keyed with the SECRET_KEY of then.
+    settings.SECRET_KEY_FALLBACKS = ["an-even-older-secret-key-" + "y" * 40]
+    old_key = settings.SECRET_KEY.encode()
+    older_key = settings.SECRET_KEY_FALLBACKS[0].encode()
+    for secret, instance_id in ((old_key, "uuid:old"), (older_key, "uuid:older")):
+        message = f"observation-instance:v1:{instance_id}".encode()
+        Tombstone.objects.create(
+            form=version.form, instance_hash=hmac.new(secret, message, hashlib.sha256).hexdigest()
+        )
+    TombstoneKey.objects.all().delete()
+    key_migration.create_tombstone_key(django_apps, None)
+
+    stored = TombstoneKey.objects.get()
+    assert old_key.hex() not in json.dumps(stored.legacy_states)
+    for instance_id in ("uuid:old", "uuid:older"):
+        for overrides in ({}, ROTATED):
+            with override_settings(**overrides), pytest.raises(ConflictError) as raised:
+                submit(owner, version, instance_id=instance_id)
+            assert raised.value.code == "instance_erased"
+    assert submit(owner, version, instance_id="uuid:new")[1]
+
+
+@pytest.mark.django_db
+def test_a_site_without_tombstones_gets_a_key_without_earlier_states() -> None:
+    TombstoneKey.objects.all().delete()
+    key_migration.create_tombstone_key(django_apps, None)
+    key = TombstoneKey.objects.get()
+    assert len(bytes.fromhex(key.key)) == 32 and key.legacy_states == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_carries_the_tombstone_key(tmp_path: Path) -> None:
+    """`cslab backup` and `restore` copy the whole database, the key included."""
+    environment = site_environment(
+        var_dir=tmp_path / "var", database_url=f"sqlite:///{tmp_path / 'site.sqlite3'}"
+    )
+    environment["PYTHONPATH"] = str(Path(cslab.__file__).resolve().parents[1])
+    cslab_ok(environment, "migrate", "--noinput", "--verbosity", "0")
+    read_key = (
+        "from cslab.collection.models import TombstoneKey; "
+        "print('KEY', TombstoneKey.objects.get().key)"
+    )
+
+    def key() -> str:
+        output = cslab_ok(environment, "shell", "--verbosity", "0", "--command", read_key)
+        return output.split("KEY ")[-1].strip()
+
+    before = key()
+    backup = Path(cslab_ok(environment, "backup").strip())
+    cslab_ok(environment, "shell", "--command",
+             "from cslab.collection.models import TombstoneKey; "
+             "TombstoneKey.objects.update(key='00' * 32)")  # fmt: skip
+    cslab_ok(environment, "restore", str(backup), "--yes")
+    assert key() == before

@@ -40,6 +40,7 @@ from cslab.collection.services.collection_settings import (
     sensitive_categories_of,
 )
 from cslab.collection.services.media import media_files_erase
+from cslab.collection.tombstones import instance_hash, instance_hashes
 from cslab.core import permissions
 from cslab.core.errors import (
     ConflictError,
@@ -58,13 +59,6 @@ def content_hash(answers: dict[str, Any]) -> str:
     """Return the SHA-256 of the answers as canonical JSON (sorted keys, no whitespace)."""
     canonical = json.dumps(answers, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-def instance_hash(instance_id: str) -> str:
-    """Return the keyed hash (HMAC-SHA256 with SECRET_KEY) a tombstone keeps of an instance ID."""
-    key = settings.SECRET_KEY.encode("utf-8")
-    message = f"observation-instance:v1:{instance_id}".encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
 def observation_submit(
@@ -194,8 +188,8 @@ def _submit_permitted(
             code="invalid_answers",
             details=problems,
         )
-    erased_key = instance_hash(instance_id)
-    if Tombstone.objects.filter(form=form, instance_hash=erased_key).exists():
+    erased_keys = instance_hashes(instance_id)
+    if Tombstone.objects.filter(form=form, instance_hash__in=erased_keys).exists():
         raise _erased()
 
     deprecates = None
@@ -203,7 +197,7 @@ def _submit_permitted(
         deprecates = Observation.objects.filter(form=form, instance_id=deprecated_id).first()
         if deprecates is None:
             if Tombstone.objects.filter(
-                form=form, instance_hash=instance_hash(deprecated_id)
+                form=form, instance_hash__in=instance_hashes(deprecated_id)
             ).exists():
                 raise _erased()
             raise _unknown_deprecated()
@@ -252,7 +246,7 @@ def _submit_permitted(
                 _protect_earlier_versions(observation)
             # An erasure that committed while this insert waited on the unique index left its
             # tombstone; the check before the insert could not see it yet.
-            if Tombstone.objects.filter(form=form, instance_hash=erased_key).exists():
+            if Tombstone.objects.filter(form=form, instance_hash__in=erased_keys).exists():
                 raise _erased()
     except IntegrityError:
         stored = (
