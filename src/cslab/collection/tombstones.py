@@ -39,7 +39,7 @@ def _first_primes(count: int) -> list[int]:
 
 
 def _cube_root(number: int) -> int:
-    root = round(number ** (1 / 3))
+    root: int = round(float(number) ** (1 / 3))
     while root**3 > number:
         root -= 1
     while (root + 1) ** 3 <= number:
