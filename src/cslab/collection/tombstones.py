@@ -127,10 +127,10 @@ def instance_hash(instance_id: str, *, key: TombstoneKey | None = None) -> str:
     return hmac.new(secret, _message(instance_id), hashlib.sha256).hexdigest()
 
 
-def instance_hashes(instance_id: str) -> list[str]:
+def instance_hashes(instance_id: str, *, key: TombstoneKey | None = None) -> list[str]:
     """Every hash a tombstone of this instance ID may hold: the current one and, for
     tombstones older than the site's key, those keyed with the SECRET_KEYs of their time."""
-    key = site_key()
+    key = key or site_key()
     found = [instance_hash(instance_id, key=key)]
     found += [hmac_from_states(states, _message(instance_id)) for states in key.legacy_states]
     return found

@@ -33,14 +33,20 @@ from cslab.collection.answers import (
     survey_questions,
     validate_answers,
 )
-from cslab.collection.models import CollectionSettings, FormVersion, Observation, Tombstone
+from cslab.collection.models import (
+    CollectionSettings,
+    FormVersion,
+    Observation,
+    Tombstone,
+    TombstoneKey,
+)
 from cslab.collection.services.collection_settings import (
     answers_are_sensitive,
     collection_settings_of,
     sensitive_categories_of,
 )
 from cslab.collection.services.media import media_files_erase
-from cslab.collection.tombstones import instance_hash, instance_hashes
+from cslab.collection.tombstones import instance_hash, instance_hashes, site_key
 from cslab.core import permissions
 from cslab.core.errors import (
     ConflictError,
@@ -117,10 +123,13 @@ class _ProjectPolicy:
 
     settings: CollectionSettings
     sensitive_categories: list[tuple[str, frozenset[str]]]
+    tombstone_key: TombstoneKey
 
 
 def _policy_of(project: Project) -> _ProjectPolicy:
-    return _ProjectPolicy(collection_settings_of(project), sensitive_categories_of(project))
+    return _ProjectPolicy(
+        collection_settings_of(project), sensitive_categories_of(project), site_key()
+    )
 
 
 def _submit_permitted(
@@ -188,7 +197,7 @@ def _submit_permitted(
             code="invalid_answers",
             details=problems,
         )
-    erased_keys = instance_hashes(instance_id)
+    erased_keys = instance_hashes(instance_id, key=policy.tombstone_key)
     if Tombstone.objects.filter(form=form, instance_hash__in=erased_keys).exists():
         raise _erased()
 
@@ -197,7 +206,8 @@ def _submit_permitted(
         deprecates = Observation.objects.filter(form=form, instance_id=deprecated_id).first()
         if deprecates is None:
             if Tombstone.objects.filter(
-                form=form, instance_hash__in=instance_hashes(deprecated_id)
+                form=form,
+                instance_hash__in=instance_hashes(deprecated_id, key=policy.tombstone_key),
             ).exists():
                 raise _erased()
             raise _unknown_deprecated()
