@@ -211,6 +211,7 @@ def _submit_permitted(
             ).exists():
                 raise _erased()
             raise _unknown_deprecated()
+        deprecates.form, deprecates.project = form, project  # loaded already, roles cached
         _require_may_edit(actor, deprecates)
 
     observation = Observation(
