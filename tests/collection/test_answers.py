@@ -97,6 +97,40 @@ def test_dates_in_constraints_compare_as_dates() -> None:
     assert validate_answers(source, {"day": "2019-12-31"}, now=now) == {"day": [NOT_ALLOWED]}
 
 
+@pytest.mark.parametrize("kind", ["dateTime", "datetime", "date time", "q dateTime"])
+def test_a_date_time_question_compares_with_now_as_a_moment(kind: str) -> None:
+    # XLSForm's own spelling is "dateTime"; every spelling pyxform accepts is the same type.
+    source = form({"type": kind, "name": "seen_at", "constraint": ". <= now()"})
+    now = datetime(2026, 5, 1, 12, tzinfo=UTC)
+    assert validate_answers(source, {"seen_at": "2026-05-01T11:30:00+00:00"}, now=now) == {}
+    assert validate_answers(source, {"seen_at": "2026-05-01T12:30:00+00:00"}, now=now) == {
+        "seen_at": [NOT_ALLOWED]
+    }
+
+
+def test_a_date_time_from_a_device_in_another_timezone_compares_with_now_as_an_instant() -> None:
+    # 20:00 in Tokyo is 13:00 in Amsterdam, before now; its wall clock alone is not.
+    source = form({"type": "dateTime", "name": "seen_at", "constraint": ". <= now()"})
+    now = datetime(2026, 5, 1, 12, tzinfo=UTC)  # 14:00 in Amsterdam
+    assert validate_answers(source, {"seen_at": "2026-05-01T20:00:00+09:00"}, now=now) == {}
+    assert validate_answers(source, {"seen_at": "2026-05-01T13:00:00-04:00"}, now=now) == {
+        "seen_at": [NOT_ALLOWED]
+    }
+
+
+@pytest.mark.parametrize("kind", ["dateTime", "datetime", "date time"])
+def test_a_date_time_question_refuses_what_is_no_date_and_time(kind: str) -> None:
+    source = form({"type": kind, "name": "seen_at"})
+    expected = {"seen_at": ["Give a date and time as YYYY-MM-DDTHH:MM:SS with a timezone."]}
+    assert validate_answers(source, {"seen_at": "yesterday"}) == expected
+    assert validate_answers(source, {"seen_at": 12}) == expected
+
+
+def test_date_aliases_of_pyxform_are_dates() -> None:
+    source = form({"type": "q date", "name": "day"})
+    assert validate_answers(source, {"day": "not a day"}) == {"day": ["Give a date as YYYY-MM-DD."]}
+
+
 # --- relevant and required ----------------------------------------------------------------------
 
 

@@ -7,9 +7,12 @@ the team project.
 
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from cslab.collection.models import SensitiveCategory
 from cslab.collection.services.forms import form_publish_xlsform
 from cslab.collection.services.observations import observation_submit
+from cslab.openrosa.services.app_users import app_user_create
 from tests.permission_matrix import Row, World, every, signed_in, team_and_staff
 
 PUBLIC_FORM = (
@@ -37,6 +40,9 @@ def build(world: World) -> None:
         answers={"count": 5, "where": "52.1 5.1"}, geoprivacy="obscured",
     )  # fmt: skip
     SensitiveCategory.objects.create(project=world.team_project, question="nest_site", values=[])
+    world.extra["editing_phone"] = app_user_create(
+        actor=None, project=world.team_project, name="Matrix editing phone"
+    )
 
 
 def _team(tail: str = "") -> Any:
@@ -68,6 +74,23 @@ LEADS = team_and_staff(200, 404, anonymous=401, moderator=403, member=403, viewe
 # On the public project nobody but its owner is on the team: only staff get through.
 STAFF_ON_PUBLIC = every(403, anonymous=401, staff=200, superuser=200)
 
+# Editing someone else's observation (rule "observation.edit"): the project's owners and
+# researchers and Lab staff; other team members 403 (they may submit, not edit this one);
+# outsiders of the private project 404, anonymous visitors 401.
+EDITORS = team_and_staff(201, 404, anonymous=401, moderator=403, member=403, viewer=403)
+SUBMISSIONS = "/api/v1/projects/{slug}/forms/{form_id}/submissions"
+OPENROSA = {"X-OpenRosa-Version": "1.0"}
+
+
+def _edit_xml(world: World) -> dict[str, Any]:
+    xml = (
+        b'<data id="matrix_form" version="1"><count>7</count><meta>'
+        b"<instanceID>uuid:matrix-openrosa-edit</instanceID>"
+        b"<deprecatedID>uuid:matrix-observation-team</deprecatedID></meta></data>"
+    )
+    return {"xml_submission_file": SimpleUploadedFile("submission.xml", xml, "text/xml")}
+
+
 LIST = "/api/v1/projects/{slug}/observations"
 GEOJSON = "/api/v1/projects/{slug}/observations.geojson"
 ONE = "/api/v1/projects/{slug}/observations/{observation_id}"
@@ -77,6 +100,19 @@ CATEGORY = "/api/v1/projects/{slug}/sensitive-categories/{question}"
 
 # fmt: off
 ROWS: list[Row] = [
+    Row("edit someone's observation in a private project", "POST",
+        _team("forms/matrix_form/submissions"), EDITORS,
+        body={"instance_id": "uuid:matrix-edit", "version": "1", "answers": {"count": 7},
+              "deprecated_id": "uuid:matrix-observation-team"},
+        route=SUBMISSIONS),
+    Row("edit someone's observation through OpenRosa", "POST",
+        lambda w: f"/openrosa/{w.team_project.slug}/submission", EDITORS, api=False,
+        body=_edit_xml, multipart=True, headers=OPENROSA, route="openrosa_submission"),
+    Row("edit someone's observation from an app user's phone", "POST",
+        lambda w: (f"/openrosa/key/{w.extra['editing_phone'].token}/"
+                   f"{w.team_project.slug}/submission"),
+        every(403), api=False, body=_edit_xml, multipart=True, headers=OPENROSA,
+        route="openrosa_key_submission"),
     Row("observations of a private project", "GET", _team("observations"),
         team_and_staff(200, 404), route=LIST),
     Row("observations of a public project", "GET", _public("observations"), every(200),

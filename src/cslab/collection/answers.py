@@ -17,7 +17,7 @@ caller passes `now` (e.g. when the observation was made).
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -50,9 +50,35 @@ def _is_required(row: dict[str, Any]) -> bool:
     return str(row.get("required") or "").strip().lower() in TRUE_WORDS
 
 
+# Spellings of one type that pyxform accepts (compared in lower case, spaces collapsed), by the
+# one name used everywhere here: XLSForm's own "dateTime" and its aliases are all "datetime".
+TYPE_ALIASES = {
+    "datetime": "datetime",
+    "date time": "datetime",
+    "q datetime": "datetime",
+    "q date time": "datetime",
+    "add datetime prompt": "datetime",
+    "add date time prompt": "datetime",
+    "q date": "date",
+    "add date prompt": "date",
+    "start time": "start",
+    "get start time": "start",
+    "end time": "end",
+    "get end time": "end",
+}
+
+
 def base_type(row: dict[str, Any]) -> tuple[str, str]:
-    """Return (type, choice list name) of a survey row: ("select_one", "species")."""
-    parts = str(row.get("type") or "").strip().split()
+    """Return (type, choice list name) of a survey row: ("select_one", "species").
+
+    Spellings pyxform treats as one type give one name (`dateTime`, `date time` → "datetime"),
+    so every comparison with a type name sees the same word.
+    """
+    text = str(row.get("type") or "").strip()
+    alias = TYPE_ALIASES.get(" ".join(text.lower().split()))
+    if alias is not None:
+        return (alias, "")
+    parts = text.split()
     if not parts:
         return ("", "")
     kind = parts[0]
@@ -349,7 +375,7 @@ class _Checker:
             self._add(key, problem)
             return
         constraint = element.rule("constraint")
-        current = typed_value(element.kind, value)
+        current = self._typed(element.kind, value)
         if constraint and not self._holds(constraint, where, current, otherwise=True):
             message = self._message(element, "constraint_message")
             self._add(key, message or _("This answer is not allowed by the form’s rules."))
@@ -485,11 +511,14 @@ class _Checker:
     def _value(self, element: _Element, level: dict[str, Any], where: Where) -> xpath.Value:
         if not self.is_relevant(element, where):
             return ""
-        return typed_value(element.kind, level.get(element.name))
+        return self._typed(element.kind, level.get(element.name))
 
     def _raw_value(self, element: _Element, where: Where) -> xpath.Value:
         levels, _spread = self._levels(element.repeats, where)
-        return typed_value(element.kind, levels[0][0].get(element.name)) if levels else ""
+        return self._typed(element.kind, levels[0][0].get(element.name)) if levels else ""
+
+    def _typed(self, kind: str, value: Any) -> xpath.Value:
+        return typed_value(kind, value, zone=self.now.tzinfo)
 
 
 def _items(value: Any) -> list[dict[str, Any]]:
@@ -514,9 +543,13 @@ def _is_language(label: str, language: str) -> bool:
     return name.strip().lower() in names
 
 
-def typed_value(kind: str, value: Any) -> xpath.Value:
+def typed_value(kind: str, value: Any, *, zone: tzinfo | None = None) -> xpath.Value:
     """Return an answer as the XPath value JavaRosa gives it: numbers for number questions,
-    dates for date questions, a space-separated list for select_multiple, else text."""
+    dates for date questions, a space-separated list for select_multiple, else text.
+
+    With `zone`, a date and time is seen in that zone: the one `now()` is given in, so that
+    `. <= now()` compares instants whatever offset the device recorded the answer with.
+    """
     if value is None or value == "" or value == []:
         return ""
     if isinstance(value, bool):
@@ -535,7 +568,11 @@ def typed_value(kind: str, value: Any) -> xpath.Value:
         return parsed_date if parsed_date is not None else text
     if kind in ("datetime", "start", "end") and _parses(parse_datetime, text):
         parsed = parse_datetime(text)
-        return parsed if parsed is not None else text
+        if parsed is None:
+            return text
+        if zone is not None and timezone.is_aware(parsed):
+            return parsed.astimezone(zone)
+        return parsed
     return text
 
 

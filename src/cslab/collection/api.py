@@ -141,9 +141,11 @@ class ObservationOut(Schema):
 class BatchItemOut(Schema):
     index: int = Field(..., description="Position of the item in the request.")
     instance_id: str
-    status: str = Field(..., description="created, duplicate, conflict or invalid.")
+    status: str = Field(..., description="created, duplicate, conflict, invalid or refused.")
     observation: ObservationOut | None = None
-    code: str = Field("", description="Why, for conflict and invalid: a stable error code.")
+    code: str = Field(
+        "", description="Why, for conflict, invalid and refused: a stable error code."
+    )
     detail: str = ""
     errors: Any = Field(None, description="Problems per question, for invalid answers.")
 
@@ -166,7 +168,8 @@ def submit(request: ApiRequest, slug: str, form_id: str, payload: SubmissionIn) 
     """201 with the new observation; 200 with the stored one when the same submission was
     already received (safe to retry); 409 `instance_conflict` when different content is stored
     under the instance ID, 409 `instance_erased` when it was erased; 400 `invalid_answers` with
-    `errors` per question."""
+    `errors` per question; 403 `edit_not_permitted` for a `deprecated_id` naming an observation
+    the caller did not send and does not lead the project of."""
     version = selectors.form_version_for_submitting(
         user=request.auth, slug=slug, form_id=form_id, version=payload.version
     )
@@ -191,8 +194,9 @@ def submit(request: ApiRequest, slug: str, form_id: str, payload: SubmissionIn) 
 )
 def submit_batch(request: ApiRequest, slug: str, form_id: str, payload: list[SubmissionIn]) -> Any:
     """Each item is stored on its own; the answer (always 200) lists every item's result:
-    `created`, `duplicate`, `conflict` (code `instance_conflict` or `instance_erased`) or
-    `invalid` (code `invalid_answers`, `unknown_version`, ...)."""
+    `created`, `duplicate`, `conflict` (code `instance_conflict` or `instance_erased`),
+    `invalid` (code `invalid_answers`, `unknown_version`, ...) or `refused` (code
+    `edit_not_permitted`: an edit of an observation the caller may not edit)."""
     results = observation_submit_batch(
         actor=request.auth,
         form=_form(request, slug, form_id),

@@ -151,3 +151,47 @@ register(
         description="Attach photos, recordings and files to an observation",
     ),
 )
+
+
+def _sent(user: Any, observation: Any) -> bool:
+    """Whether the actor sent this version: its observer, or the app-user device that sent it
+    (an app user acts for a device and has no account; its actor answers `has_sent`)."""
+    observer_id = getattr(observation, "observer_id", None)
+    if observer_id is not None and observer_id == user.pk:
+        return True
+    has_sent = getattr(user, "has_sent", None)
+    return callable(has_sent) and bool(has_sent(observation))
+
+
+def _original_submitter(user: Any, target: Any) -> bool:
+    """The person or device that sent the observation, or sent the first version of it (a lead's
+    edit in between does not take the observation away from its observer)."""
+    if not user.is_authenticated or target is None or getattr(target, "pk", None) is None:
+        return False
+    if _sent(user, target):
+        return True
+    first, seen = target, {target.pk}
+    while first.deprecates_id is not None and first.deprecates_id not in seen:
+        seen.add(first.deprecates_id)
+        earlier = first.deprecates
+        if earlier is None:
+            break
+        first = earlier
+    return first is not target and _sent(user, first)
+
+
+# Editing an observation (sending a new version that deprecates it, OpenRosa meta/deprecatedID):
+# its original submitter (the same person or the same app-user device), the project's owners
+# and researchers, Lab staff. Anyone else could otherwise hide another volunteer's observation
+# behind a version of their own. The target is the observation edited; callers first require
+# "observation.submit" on its project, so a refusal is a plain 403.
+register(
+    "observation.edit",
+    Rule(
+        site_roles=STAFF,
+        project_roles=LEADS,
+        predicate=_original_submitter,
+        hidden=False,
+        description="Edit an observation (its observer or device, the project's leads, Lab staff)",
+    ),
+)

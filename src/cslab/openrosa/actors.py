@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cslab.core.roles import ProjectRole
-from cslab.openrosa.models import AppUser
+from cslab.openrosa.models import AppUser, AppUserSubmission
 
 
 @dataclass(frozen=True, eq=False)
@@ -39,6 +39,13 @@ class AppUserActor:
     def role_in_project(self, project: Any) -> ProjectRole | None:
         """A member of its own project, nothing anywhere else."""
         return ProjectRole.MEMBER if project.pk == self.app_user.project_id else None
+
+    def has_sent(self, observation: Any) -> bool:
+        """Whether this device sent the observation: the collection rule for editing an
+        observation ("observation.edit") asks, since an app user's observation has no observer."""
+        return AppUserSubmission.objects.filter(
+            app_user_id=self.app_user.pk, observation_id=observation.pk
+        ).exists()
 
     def __str__(self) -> str:
         return f"app user {self.app_user.name}"

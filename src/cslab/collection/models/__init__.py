@@ -5,6 +5,7 @@ from cslab.collection.models.observation import (
     Observation,
     ObservationFlag,
     Tombstone,
+    TombstoneKey,
 )
 from cslab.collection.models.settings import CollectionSettings, SensitiveCategory
 
@@ -18,4 +19,5 @@ __all__ = [
     "ObservationFlag",
     "SensitiveCategory",
     "Tombstone",
+    "TombstoneKey",
 ]

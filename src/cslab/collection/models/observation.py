@@ -165,8 +165,9 @@ class Observation(models.Model):
 class Tombstone(models.Model):
     """What remains of an erased observation: a keyed hash of its instance ID, nothing else.
 
-    The hash is HMAC-SHA256 keyed with SECRET_KEY, so the erased ID cannot be read back from
-    it, yet a stale offline queue resubmitting that ID is recognised and refused.
+    The hash is HMAC-SHA256 keyed with the site's `TombstoneKey` (older tombstones: with the
+    SECRET_KEY of their time; see cslab.collection.tombstones), so the erased ID cannot be read
+    back from it, yet a stale offline queue resubmitting that ID is recognised and refused.
     """
 
     form = models.ForeignKey(
@@ -186,6 +187,32 @@ class Tombstone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.form_id}/{self.instance_hash[:12]}"
+
+
+class TombstoneKey(models.Model):
+    """The site's own key for tombstone hashes: one row, made by a migration, never rotated.
+
+    It lives in the database, not in the settings, so that every backup holds it together with
+    the tombstones it keys, and rotating SECRET_KEY leaves it alone.
+    """
+
+    SINGLE_ID = 1
+
+    key = models.CharField(_("key (hex)"), max_length=64)
+    # [[inner, outer], ...]: HMAC-SHA256 states of the SECRET_KEYs that keyed the tombstones made
+    # before this key (cslab.collection.tombstones.hmac_states), not the secrets themselves.
+    legacy_states = models.JSONField(_("states of earlier keys"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tombstone key")
+        verbose_name_plural = _("tombstone keys")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="tombstone_key_single")
+        ]
+
+    def __str__(self) -> str:
+        return "tombstone key"
 
 
 class ObservationFlag(models.Model):

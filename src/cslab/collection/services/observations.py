@@ -33,15 +33,27 @@ from cslab.collection.answers import (
     survey_questions,
     validate_answers,
 )
-from cslab.collection.models import CollectionSettings, FormVersion, Observation, Tombstone
+from cslab.collection.models import (
+    CollectionSettings,
+    FormVersion,
+    Observation,
+    Tombstone,
+    TombstoneKey,
+)
 from cslab.collection.services.collection_settings import (
     answers_are_sensitive,
     collection_settings_of,
     sensitive_categories_of,
 )
 from cslab.collection.services.media import media_files_erase
+from cslab.collection.tombstones import instance_hash, instance_hashes, site_key
 from cslab.core import permissions
-from cslab.core.errors import ConflictError, InvalidInputError, NotFoundError
+from cslab.core.errors import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+)
 from cslab.core.services.audit import audit_record
 from cslab.projects.models import Project
 
@@ -53,13 +65,6 @@ def content_hash(answers: dict[str, Any]) -> str:
     """Return the SHA-256 of the answers as canonical JSON (sorted keys, no whitespace)."""
     canonical = json.dumps(answers, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-def instance_hash(instance_id: str) -> str:
-    """Return the keyed hash (HMAC-SHA256 with SECRET_KEY) a tombstone keeps of an instance ID."""
-    key = settings.SECRET_KEY.encode("utf-8")
-    message = f"observation-instance:v1:{instance_id}".encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
 def observation_submit(
@@ -85,7 +90,9 @@ def observation_submit(
       `instance_conflict` and changes nothing.
     - An erased instance ID raises ConflictError `instance_erased`.
     - `deprecated_id` (OpenRosa meta/deprecatedID) names the instance this one edits; the new
-      row points at it through `deprecates`.
+      row points at it through `deprecates`. Only who may "observation.edit" it (the person or
+      app-user device that sent it, the project's leads, Lab staff) may; anyone else gets
+      PermissionDeniedError `edit_not_permitted` and nothing is stored or changed.
     - The location is `location` if given, else the first geopoint answer.
     - `geoprivacy` (open, obscured, private) is the observer's choice; None takes the project's
       default. A sensitive category matching the answers forces obscured (private stays
@@ -116,10 +123,13 @@ class _ProjectPolicy:
 
     settings: CollectionSettings
     sensitive_categories: list[tuple[str, frozenset[str]]]
+    tombstone_key: TombstoneKey
 
 
 def _policy_of(project: Project) -> _ProjectPolicy:
-    return _ProjectPolicy(collection_settings_of(project), sensitive_categories_of(project))
+    return _ProjectPolicy(
+        collection_settings_of(project), sensitive_categories_of(project), site_key()
+    )
 
 
 def _submit_permitted(
@@ -187,8 +197,8 @@ def _submit_permitted(
             code="invalid_answers",
             details=problems,
         )
-    erased_key = instance_hash(instance_id)
-    if Tombstone.objects.filter(form=form, instance_hash=erased_key).exists():
+    erased_keys = instance_hashes(instance_id, key=policy.tombstone_key)
+    if Tombstone.objects.filter(form=form, instance_hash__in=erased_keys).exists():
         raise _erased()
 
     deprecates = None
@@ -196,14 +206,13 @@ def _submit_permitted(
         deprecates = Observation.objects.filter(form=form, instance_id=deprecated_id).first()
         if deprecates is None:
             if Tombstone.objects.filter(
-                form=form, instance_hash=instance_hash(deprecated_id)
+                form=form,
+                instance_hash__in=instance_hashes(deprecated_id, key=policy.tombstone_key),
             ).exists():
                 raise _erased()
-            raise InvalidInputError(
-                _("The submission this one edits is unknown."),
-                code="unknown_deprecated_id",
-                details={"deprecated_id": [_("No submission of this form has that ID.")]},
-            )
+            raise _unknown_deprecated()
+        deprecates.form, deprecates.project = form, project  # loaded already, roles cached
+        _require_may_edit(actor, deprecates)
 
     observation = Observation(
         project=project,
@@ -248,7 +257,7 @@ def _submit_permitted(
                 _protect_earlier_versions(observation)
             # An erasure that committed while this insert waited on the unique index left its
             # tombstone; the check before the insert could not see it yet.
-            if Tombstone.objects.filter(form=form, instance_hash=erased_key).exists():
+            if Tombstone.objects.filter(form=form, instance_hash__in=erased_keys).exists():
                 raise _erased()
     except IntegrityError:
         stored = (
@@ -461,6 +470,30 @@ def _same_or_conflict(
     )
 
 
+def _unknown_deprecated() -> InvalidInputError:
+    return InvalidInputError(
+        _("The submission this one edits is unknown."),
+        code="unknown_deprecated_id",
+        details={"deprecated_id": [_("No submission of this form has that ID.")]},
+    )
+
+
+def _require_may_edit(actor: Any, observation: Observation) -> None:
+    """Refuse an edit of an observation the actor did not send (as a person or a device) and
+    does not lead the project of: before anything is stored or made more private."""
+    if permissions.has_permission(actor, "observation.edit", observation):
+        return
+    # A rejected observation is hidden from people outside the team: for them it is unknown.
+    if observation.status == Observation.Status.REJECTED and not permissions.has_permission(
+        actor, "observation.view_all", observation.project
+    ):
+        raise _unknown_deprecated()
+    raise PermissionDeniedError(
+        _("Only the person or device that sent it and the project's leads may edit it."),
+        code="edit_not_permitted",
+    )
+
+
 def _erased() -> ConflictError:
     return ConflictError(
         _("This submission was erased and cannot be submitted again."), code="instance_erased"
@@ -536,7 +569,8 @@ def observation_submit_batch(
     """Submit each item on its own (one failing item does not undo the others).
 
     Every item gets a result: `created`, `duplicate` (identical resubmission), `conflict`
-    (`instance_conflict`, `instance_erased`) or `invalid` (bad answers, unknown version).
+    (`instance_conflict`, `instance_erased`), `invalid` (bad answers, unknown version) or
+    `refused` (`edit_not_permitted`: an edit of someone else's observation).
     A refusal to submit to the project at all raises for the whole batch.
     """
     permissions.require(actor, "project.view", form.project)
@@ -585,6 +619,11 @@ def observation_submit_batch(
             results.append(BatchResult(
                 index=index, instance_id=item.instance_id, status="invalid",
                 code=error.code, detail=error.message, errors=error.details,
+            ))  # fmt: skip
+        except PermissionDeniedError as error:
+            results.append(BatchResult(
+                index=index, instance_id=item.instance_id, status="refused",
+                code=error.code, detail=error.message,
             ))  # fmt: skip
         else:
             results.append(BatchResult(
