@@ -4,11 +4,14 @@ import time
 from typing import Any
 
 import pytest
+import requests
 from django.test import Client
 from requests.auth import HTTPDigestAuth
 
+from cslab.collection.models import FormVersion
 from cslab.openrosa import digest
 from cslab.openrosa.models import DigestCredential
+from cslab.projects.models import Project
 from tests.factories import TEST_PASSWORD, UserFactory
 
 SECRET = "a-secret"
@@ -152,3 +155,101 @@ def test_an_expired_nonce_gets_a_stale_challenge(client: Client, settings: Any) 
 
     assert response.status_code == 401
     assert "stale=true" in response["WWW-Authenticate"]
+
+
+def _openrosa_get(url: str, **kwargs: Any) -> requests.Response:
+    return requests.get(url, headers={"X-OpenRosa-Version": "1.0"}, timeout=30, **kwargs)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_captured_digest_header_sent_again_is_refused(
+    live_server: Any, project: Project, version: FormVersion, member: Any
+) -> None:
+    url = f"{live_server.url}/openrosa/{project.slug}/formList"
+    first = _openrosa_get(url, auth=HTTPDigestAuth(member.email, TEST_PASSWORD))
+    captured = first.request.headers["Authorization"]
+
+    replayed = requests.get(url, headers={"X-OpenRosa-Version": "1.0", "Authorization": captured},
+                            timeout=30)  # fmt: skip
+
+    assert first.status_code == 200
+    assert replayed.status_code == 401
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_client_raising_its_nonce_count_is_accepted_without_a_new_challenge(
+    live_server: Any, project: Project, version: FormVersion, member: Any
+) -> None:
+    url = f"{live_server.url}/openrosa/{project.slug}/formList"
+    session = requests.Session()
+    session.auth = HTTPDigestAuth(member.email, TEST_PASSWORD)
+    session.headers["X-OpenRosa-Version"] = "1.0"
+
+    first = session.get(url, timeout=30)
+    second = session.get(url, timeout=30)
+
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert "nc=00000002" in second.request.headers["Authorization"]
+    assert second.history == []  # no 401 in between: the same nonce with the next count
+
+
+@pytest.mark.django_db
+def test_a_header_signed_for_another_query_string_is_refused(
+    client: Client, settings: Any, project: Project, version: FormVersion, member: Any
+) -> None:
+    nonce = digest.nonce_make(secret=settings.SECRET_KEY, now=time.time())
+    path = f"/openrosa/{project.slug}/formList"
+    header = _client_header(username=member.email, password=TEST_PASSWORD,
+                            uri=f"{path}?formID=birds", method="GET", nonce=nonce)  # fmt: skip
+
+    response = client.get(f"{path}?formID=other", headers={"Authorization": header})
+
+    assert response.status_code == 401
+
+
+@pytest.mark.django_db
+def test_a_header_signed_for_the_same_query_string_is_accepted(
+    client: Client, settings: Any, project: Project, version: FormVersion, member: Any
+) -> None:
+    nonce = digest.nonce_make(secret=settings.SECRET_KEY, now=time.time())
+    uri = f"/openrosa/{project.slug}/formList?formID=birds"
+    header = _client_header(username=member.email, password=TEST_PASSWORD, uri=uri,
+                            method="GET", nonce=nonce)  # fmt: skip
+
+    response = client.get(uri, headers={"Authorization": header})
+
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_response_without_qop_is_refused(
+    client: Client, settings: Any, project: Project, version: FormVersion, member: Any
+) -> None:
+    nonce = digest.nonce_make(secret=settings.SECRET_KEY, now=time.time())
+    uri = f"/openrosa/{project.slug}/formList"
+    ha2 = digest.md5_hex(f"GET:{uri}")
+    answer = digest.md5_hex(f"{digest.ha1(member.email, TEST_PASSWORD)}:{nonce}:{ha2}")
+    header = (f'Digest username="{member.email}", realm="{digest.REALM}", nonce="{nonce}", '
+              f'uri="{uri}", response="{answer}", algorithm=MD5')  # fmt: skip
+
+    response = client.get(uri, headers={"Authorization": header})
+
+    assert response.status_code == 401
+
+
+@pytest.mark.django_db
+def test_a_nonce_count_is_recorded_once_and_old_ones_are_forgotten() -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cslab.openrosa.models import DigestNonceUse
+    from cslab.openrosa.services.digest_nonces import digest_nonce_use_record
+
+    old = DigestNonceUse.objects.create(nonce="old", count=1)
+    DigestNonceUse.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=1))
+
+    assert digest_nonce_use_record(nonce="n", count=1) is True
+    assert digest_nonce_use_record(nonce="n", count=2) is True
+    assert digest_nonce_use_record(nonce="n", count=1) is False
+    assert not DigestNonceUse.objects.filter(nonce="old").exists()

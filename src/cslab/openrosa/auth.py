@@ -4,7 +4,6 @@ import hashlib
 import time
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
@@ -14,6 +13,7 @@ from cslab.openrosa import digest
 from cslab.openrosa.actors import AppUserActor
 from cslab.openrosa.models import DigestCredential
 from cslab.openrosa.selectors import app_user_get_by_token
+from cslab.openrosa.services.digest_nonces import digest_nonce_use_record
 
 
 @dataclass(frozen=True)
@@ -42,13 +42,21 @@ def _count_failure(username: str) -> None:
         cache.set(key, 1, timeout=window)
 
 
+def _is_this_request(uri: str, request: HttpRequest) -> bool:
+    """Whether the signed `uri` names this very request: path and query string, as sent
+    (relative, as clients send it, or absolute)."""
+    return uri in (request.get_full_path(), request.build_absolute_uri())
+
+
 def user_from_digest(request: HttpRequest) -> Any:
     """Return the user whose valid Digest credentials the request carries, or a refusal.
 
-    A signed nonce younger than `digest.NONCE_LIFETIME_SECONDS` is accepted (no nonce-count
-    bookkeeping); an older one gets a challenge marked stale, which clients answer with the
-    same password without asking. Failed attempts count against the username like failed
-    web sign-ins (LOGIN_FAILURE_LIMIT per LOGIN_FAILURE_WINDOW_MINUTES).
+    The response must sign this request's whole URI (query string included) with `qop=auth`,
+    under a signed nonce younger than `digest.NONCE_LIFETIME_SECONDS` (an older one gets a
+    challenge marked stale, which clients answer with the same password without asking), and
+    its nonce count must not have been used before under that nonce, so a captured header
+    cannot be sent again. Failed attempts count against the username like failed web sign-ins
+    (LOGIN_FAILURE_LIMIT per LOGIN_FAILURE_WINDOW_MINUTES).
     """
     now = time.time()
     secret = settings.SECRET_KEY
@@ -71,7 +79,7 @@ def user_from_digest(request: HttpRequest) -> Any:
         and user is not None
         and user.is_active
         and stored.username == user.email
-        and urlsplit(credentials.uri).path == request.path
+        and _is_this_request(credentials.uri, request)
         and digest.response_is_valid(credentials, ha1_hex=stored.ha1, method=request.method or "")
     )
     if not valid:
@@ -79,6 +87,10 @@ def user_from_digest(request: HttpRequest) -> Any:
         return DigestRefusal(digest.challenge(secret=secret, now=now))
     if age is None or age > digest.NONCE_LIFETIME_SECONDS:
         return DigestRefusal(digest.challenge(secret=secret, now=now, stale=True))
+    count = digest.nonce_count(credentials)
+    if count is None or not digest_nonce_use_record(nonce=credentials.nonce, count=count):
+        # A replayed header: it proves nothing about who sends it now.
+        return DigestRefusal(digest.challenge(secret=secret, now=now))
     return user
 
 
