@@ -253,3 +253,22 @@ def test_a_nonce_count_is_recorded_once_and_old_ones_are_forgotten() -> None:
     assert digest_nonce_use_record(nonce="n", count=2) is True
     assert digest_nonce_use_record(nonce="n", count=1) is False
     assert not DigestNonceUse.objects.filter(nonce="old").exists()
+
+
+@pytest.mark.django_db
+def test_digest_failures_from_one_address_do_not_lock_the_account_elsewhere(
+    client: Client, settings: Any, project: Project, version: FormVersion, member: Any
+) -> None:
+    settings.LOGIN_FAILURE_LIMIT = 2
+    uri = f"/openrosa/{project.slug}/formList"
+
+    def attempt(password: str, address: str) -> int:
+        nonce = digest.nonce_make(secret=settings.SECRET_KEY, now=time.time())
+        header = _client_header(username=member.email, password=password, uri=uri, method="GET",
+                                nonce=nonce)  # fmt: skip
+        response = client.get(uri, headers={"Authorization": header}, REMOTE_ADDR=address)
+        return int(response.status_code)
+
+    assert [attempt("wrong", "192.0.2.10"), attempt("wrong", "192.0.2.10")] == [401, 401]
+    assert attempt(TEST_PASSWORD, "192.0.2.10") == 401
+    assert attempt(TEST_PASSWORD, "198.51.100.20") == 200

@@ -1,6 +1,5 @@
 """Who is asking: a signed-in session, HTTP Digest credentials, or an app user's token URL."""
 
-import hashlib
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -9,6 +8,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from cslab.accounts.throttling import failure_key
 from cslab.openrosa import digest
 from cslab.openrosa.actors import AppUserActor
 from cslab.openrosa.models import DigestCredential
@@ -23,16 +23,18 @@ class DigestRefusal:
     challenge: str
 
 
-def _failure_key(username: str) -> str:
-    return "openrosa-digest-failures:" + hashlib.sha256(username.lower().encode()).hexdigest()
+def _failure_key(username: str, request: HttpRequest) -> str:
+    # Per account and client address, as on the web (cslab.accounts.throttling).
+    return "openrosa-digest-failures:" + failure_key(login=username, request=request)
 
 
-def _failures_exceeded(username: str) -> bool:
-    return bool(int(cache.get(_failure_key(username), 0)) >= settings.LOGIN_FAILURE_LIMIT)
+def _failures_exceeded(username: str, request: HttpRequest) -> bool:
+    count = int(cache.get(_failure_key(username, request), 0))
+    return count >= settings.LOGIN_FAILURE_LIMIT
 
 
-def _count_failure(username: str) -> None:
-    key = _failure_key(username)
+def _count_failure(username: str, request: HttpRequest) -> None:
+    key = _failure_key(username, request)
     window = settings.LOGIN_FAILURE_WINDOW_MINUTES * 60
     if cache.add(key, 1, timeout=window):
         return
@@ -55,8 +57,8 @@ def user_from_digest(request: HttpRequest) -> Any:
     under a signed nonce younger than `digest.NONCE_LIFETIME_SECONDS` (an older one gets a
     challenge marked stale, which clients answer with the same password without asking), and
     its nonce count must not have been used before under that nonce, so a captured header
-    cannot be sent again. Failed attempts count against the username like failed web sign-ins
-    (LOGIN_FAILURE_LIMIT per LOGIN_FAILURE_WINDOW_MINUTES).
+    cannot be sent again. Failed attempts count against the username and client address like
+    failed web sign-ins (LOGIN_FAILURE_LIMIT per LOGIN_FAILURE_WINDOW_MINUTES).
     """
     now = time.time()
     secret = settings.SECRET_KEY
@@ -64,7 +66,7 @@ def user_from_digest(request: HttpRequest) -> Any:
     credentials = digest.parse_authorization(header) if header else None
     if credentials is None:
         return DigestRefusal(digest.challenge(secret=secret, now=now))
-    if _failures_exceeded(credentials.username):
+    if _failures_exceeded(credentials.username, request):
         return DigestRefusal(digest.challenge(secret=secret, now=now))
     age = digest.nonce_age(credentials.nonce, secret=secret, now=now)
     stored = (
@@ -83,7 +85,7 @@ def user_from_digest(request: HttpRequest) -> Any:
         and digest.response_is_valid(credentials, ha1_hex=stored.ha1, method=request.method or "")
     )
     if not valid:
-        _count_failure(credentials.username)
+        _count_failure(credentials.username, request)
         return DigestRefusal(digest.challenge(secret=secret, now=now))
     if age is None or age > digest.NONCE_LIFETIME_SECONDS:
         return DigestRefusal(digest.challenge(secret=secret, now=now, stale=True))
