@@ -1,4 +1,5 @@
-"""Who is asking: a signed-in session, HTTP Digest credentials, or an app user's token URL."""
+"""Who is asking: a signed-in session, HTTP Digest with a device password, or an app user's
+token URL."""
 
 import time
 from dataclasses import dataclass
@@ -11,8 +12,11 @@ from django.http import HttpRequest
 from cslab.accounts.throttling import failure_key
 from cslab.openrosa import digest
 from cslab.openrosa.actors import AppUserActor
-from cslab.openrosa.models import DigestCredential
 from cslab.openrosa.selectors import app_user_get_by_token
+from cslab.openrosa.services.device_passwords import (
+    device_password_mark_used,
+    device_password_matching,
+)
 from cslab.openrosa.services.digest_nonces import digest_nonce_use_record
 
 
@@ -30,7 +34,7 @@ def _failure_key(username: str, request: HttpRequest) -> str:
 
 def _failures_exceeded(username: str, request: HttpRequest) -> bool:
     count = int(cache.get(_failure_key(username, request), 0))
-    return count >= settings.LOGIN_FAILURE_LIMIT
+    return bool(count >= settings.LOGIN_FAILURE_LIMIT)
 
 
 def _count_failure(username: str, request: HttpRequest) -> None:
@@ -53,6 +57,9 @@ def _is_this_request(uri: str, request: HttpRequest) -> bool:
 def user_from_digest(request: HttpRequest) -> Any:
     """Return the user whose valid Digest credentials the request carries, or a refusal.
 
+    The password is one of the person's device passwords, never their web password (see
+    `models.DevicePassword`).
+
     The response must sign this request's whole URI (query string included) with `qop=auth`,
     under a signed nonce younger than `digest.NONCE_LIFETIME_SECONDS` (an older one gets a
     challenge marked stale, which clients answer with the same password without asking), and
@@ -69,22 +76,12 @@ def user_from_digest(request: HttpRequest) -> Any:
     if _failures_exceeded(credentials.username, request):
         return DigestRefusal(digest.challenge(secret=secret, now=now))
     age = digest.nonce_age(credentials.nonce, secret=secret, now=now)
-    stored = (
-        DigestCredential.objects.select_related("user")
-        .filter(username__iexact=credentials.username)
-        .first()
+    device_password = (
+        device_password_matching(credentials, method=request.method or "")
+        if age is not None and _is_this_request(credentials.uri, request)
+        else None
     )
-    user = stored.user if stored is not None else None
-    valid = (
-        age is not None
-        and stored is not None
-        and user is not None
-        and user.is_active
-        and stored.username == user.email
-        and _is_this_request(credentials.uri, request)
-        and digest.response_is_valid(credentials, ha1_hex=stored.ha1, method=request.method or "")
-    )
-    if not valid:
+    if device_password is None:
         _count_failure(credentials.username, request)
         return DigestRefusal(digest.challenge(secret=secret, now=now))
     if age is None or age > digest.NONCE_LIFETIME_SECONDS:
@@ -93,7 +90,8 @@ def user_from_digest(request: HttpRequest) -> Any:
     if count is None or not digest_nonce_use_record(nonce=credentials.nonce, count=count):
         # A replayed header: it proves nothing about who sends it now.
         return DigestRefusal(digest.challenge(secret=secret, now=now))
-    return user
+    device_password_mark_used(device_password)
+    return device_password.user
 
 
 def actor_for_token(*, token: str, slug: str) -> AppUserActor:
