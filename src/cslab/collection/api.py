@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from cslab.accounts.person_keys import require_queued_by
 from cslab.api.auth import ANYONE, SIGNED_IN, ApiRequest
 from cslab.api.pagination import CursorPagination
 from cslab.collection import selectors
@@ -66,6 +67,15 @@ class SubmissionIn(Schema):
         description=(
             "open, obscured (a random point in a ~20 km cell is public) or private (no public "
             "location); default: the project's. A sensitive answer forces obscured."
+        ),
+    )
+
+    queued_by: str | None = Field(
+        None,
+        max_length=100,
+        description=(
+            "The web form's key of the person who saved this on the device; a key that is not "
+            "the signed-in person's is refused with 403 `queued_by_someone_else`."
         ),
     )
 
@@ -159,7 +169,8 @@ def submit(request: ApiRequest, slug: str, form_id: str, payload: SubmissionIn) 
     """201 with the new observation; 200 with the stored one when the same submission was
     already received (safe to retry); 409 `instance_conflict` when different content is stored
     under the instance ID, 409 `instance_erased` when it was erased; 400 `invalid_answers` with
-    `errors` per question."""
+    `errors` per question; 403 `queued_by_someone_else` for another person's saved work."""
+    require_queued_by(user=request.auth, queued_by=payload.queued_by)
     version = selectors.form_version_for_submitting(
         user=request.auth, slug=slug, form_id=form_id, version=payload.version
     )
@@ -185,7 +196,10 @@ def submit(request: ApiRequest, slug: str, form_id: str, payload: SubmissionIn) 
 def submit_batch(request: ApiRequest, slug: str, form_id: str, payload: list[SubmissionIn]) -> Any:
     """Each item is stored on its own; the answer (always 200) lists every item's result:
     `created`, `duplicate`, `conflict` (code `instance_conflict` or `instance_erased`) or
-    `invalid` (code `invalid_answers`, `unknown_version`, ...)."""
+    `invalid` (code `invalid_answers`, `unknown_version`, ...). 403 `queued_by_someone_else`
+    (nothing stored) when an item carries another person's web-form key."""
+    for item in payload:
+        require_queued_by(user=request.auth, queued_by=item.queued_by)
     results = observation_submit_batch(
         actor=request.auth,
         form=_form(request, slug, form_id),
