@@ -5,6 +5,7 @@ from django.urls import include, path
 from cslab.accounts import views as account_views
 from cslab.api.api import api
 from cslab.core import views as core_views
+from cslab.openrosa import views as openrosa_views
 from cslab.projects.feeds import NewProjectsFeed
 from cslab.projects.sitemaps import ProjectSitemap
 
@@ -31,6 +32,16 @@ urlpatterns = [
         "accounts/me/tokens/<int:token_id>/revoke/",
         account_views.api_token_revoke_view,
         name="api_token_revoke",
+    ),
+    path(
+        "accounts/me/device-passwords/",
+        openrosa_views.device_passwords_page,
+        name="device_passwords",
+    ),
+    path(
+        "accounts/me/device-passwords/<int:device_password_id>/revoke/",
+        openrosa_views.device_password_revoke_page,
+        name="device_password_revoke",
     ),
     path("accounts/me/export/", account_views.data_export_start, name="account_data_export"),
     path("people/<int:user_id>/", account_views.profile_detail, name="profile_detail"),

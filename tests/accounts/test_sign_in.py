@@ -159,3 +159,38 @@ def test_emails_greet_people_from_cslab_not_from_an_example_domain(
         )
     assert "Hello from cslab!" in mail.outbox[0].body
     assert "example.com" not in mail.outbox[0].body
+
+
+ADDRESS_A = "192.0.2.10"
+ADDRESS_B = "198.51.100.20"
+
+
+def test_failed_log_ins_from_one_address_do_not_lock_the_account_elsewhere(
+    client: Any, volunteer: Any
+) -> None:
+    for _attempt in range(10):
+        client.post("/accounts/login/", {"login": volunteer.email, "password": "wrong"},
+                    REMOTE_ADDR=ADDRESS_A)  # fmt: skip
+
+    from_a = client.post("/accounts/login/", {"login": volunteer.email, "password": TEST_PASSWORD},
+                         REMOTE_ADDR=ADDRESS_A)  # fmt: skip
+    assert b"Too many failed login attempts" in from_a.content
+    from_b = client.post("/accounts/login/", {"login": volunteer.email, "password": TEST_PASSWORD},
+                         REMOTE_ADDR=ADDRESS_B)  # fmt: skip
+    assert from_b.status_code == 302
+    assert client.get("/api/v1/me").json()["email"] == volunteer.email
+
+
+@override_settings(ALLAUTH_TRUSTED_PROXY_COUNT=1)
+def test_behind_a_trusted_proxy_failures_count_by_the_forwarded_address(
+    client: Any, volunteer: Any
+) -> None:
+    proxy = "10.0.0.1"  # every request arrives from the proxy
+    for _attempt in range(10):
+        client.post("/accounts/login/", {"login": volunteer.email, "password": "wrong"},
+                    REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=ADDRESS_A)  # fmt: skip
+
+    from_b = client.post("/accounts/login/", {"login": volunteer.email, "password": TEST_PASSWORD},
+                         REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=ADDRESS_B)  # fmt: skip
+
+    assert from_b.status_code == 302

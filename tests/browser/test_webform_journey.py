@@ -112,7 +112,8 @@ def wait_for_draft(page: Any, ready: Callable[[dict[str, Any]], bool]) -> dict[s
     """Return the form's draft from IndexedDB once `ready` says it holds what was typed."""
     for _attempt in range(50):
         found = page.evaluate(
-            "() => CslabQueue.draftGet('garden-birds/garden_birds').then(d => d || null)"
+            "() => CslabQueue.draftGet(document.getElementById('webform').dataset.person"
+            " + '/garden-birds/garden_birds').then(d => d || null)"
         )
         if found and ready(found):
             return dict(found)

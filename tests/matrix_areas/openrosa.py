@@ -10,20 +10,27 @@ Expected statuses, decided here:
 - Creating and revoking app users (HTML POSTs): the project's owners, researchers and Lab staff
   are sent back to the project page (302); other team members 403; people who may not see the
   project 404.
+- Device passwords (each person's own, for Digest): every signed-in person lists, creates and
+  revokes their own (API: browser session only); someone else's is 404 for everyone, staff
+  and superusers included; anonymous visitors get 401 (API) or the log-in page.
 """
 
+import uuid
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cslab.openrosa.services.app_users import app_user_create
+from cslab.openrosa.services.device_passwords import device_password_create
 from tests.permission_matrix import (
     ANONYMOUS,
+    LOGIN_REDIRECT,
     MODERATOR,
     Row,
     World,
     every,
     leads_and_staff,
+    signed_in,
     team_and_staff,
 )
 
@@ -34,6 +41,19 @@ def build(world: World) -> None:
     world.extra["app_user"] = app_user_create(
         actor=None, project=world.team_project, name="Matrix phone"
     )
+    world.extra["other_device_password"] = device_password_create(
+        actor=world.other_user, name="Their phone"
+    )[0]
+
+
+def _own_device_password(world: World) -> str:
+    """The revoke URL of a device password of the viewer (made now; anonymous: any id)."""
+    if world.viewer is None:
+        return "/api/v1/me/device-passwords/1"
+    created, _secret = device_password_create(
+        actor=world.viewer, name=f"Matrix phone {uuid.uuid4()}"
+    )
+    return f"/api/v1/me/device-passwords/{created.pk}"
 
 
 def _submission(world: World) -> dict[str, Any]:
@@ -118,5 +138,23 @@ ROWS: list[Row] = [
     Row("create an app user with a GET", "GET",
         lambda w: f"/openrosa/{w.team_project.slug}/app-users/", every(405), api=False,
         route="openrosa_app_user_create"),
+    # --- Device passwords (each person's own) ---
+    Row("my device passwords", "GET", lambda w: "/api/v1/me/device-passwords",
+        signed_in(200, 401), route="/api/v1/me/device-passwords"),
+    Row("create a device password", "POST", lambda w: "/api/v1/me/device-passwords",
+        signed_in(201, 401), body={"name": "Matrix tablet"}, route="/api/v1/me/device-passwords"),
+    Row("revoke my own device password", "DELETE", _own_device_password, signed_in(204, 401),
+        route="/api/v1/me/device-passwords/{device_password_id}"),
+    Row("revoke someone else's device password", "DELETE",
+        lambda w: f"/api/v1/me/device-passwords/{w.extra['other_device_password'].pk}",
+        signed_in(404, 401), route="/api/v1/me/device-passwords/{device_password_id}"),
+    Row("device passwords page", "GET", lambda w: "/accounts/me/device-passwords/",
+        signed_in(200, LOGIN_REDIRECT), api=False, route="device_passwords"),
+    Row("create a device password (page)", "POST", lambda w: "/accounts/me/device-passwords/",
+        signed_in(200, LOGIN_REDIRECT), api=False, body={"name": "Matrix tablet"},
+        route="device_passwords"),
+    Row("revoke someone else's device password (page)", "POST",
+        lambda w: f"/accounts/me/device-passwords/{w.extra['other_device_password'].pk}/revoke/",
+        signed_in(404, LOGIN_REDIRECT), api=False, route="device_password_revoke"),
 ]
 # fmt: on

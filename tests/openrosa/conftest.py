@@ -93,3 +93,12 @@ def member(project: Project) -> Any:
 @pytest.fixture
 def app_user(project: Project, version: FormVersion) -> AppUser:
     return app_user_create(actor=project.initiator, project=project, name="Phone 1")
+
+
+@pytest.fixture
+def device_password(member: Any) -> str:
+    """A device password of `member` (the secret ODK Collect is given)."""
+    from cslab.openrosa.services.device_passwords import device_password_create
+
+    _created, secret = device_password_create(actor=member, name="Phone")
+    return secret

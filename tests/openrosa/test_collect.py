@@ -93,17 +93,20 @@ def test_a_split_upload_stores_both_attachments_on_one_observation(
 
 
 def test_digest_sign_in_with_a_real_client(
-    live_server: Any, project: Project, version: FormVersion, member: Any
+    live_server: Any, project: Project, version: FormVersion, member: Any, device_password: str
 ) -> None:
     base = f"{live_server.url}/openrosa/{project.slug}"
     anonymous = CollectEmulator(base)
     wrong = CollectEmulator(base, auth=HTTPDigestAuth(member.email, "not-the-password"))
-    collect = CollectEmulator(base, auth=HTTPDigestAuth(member.email, TEST_PASSWORD))
+    web_password = CollectEmulator(base, auth=HTTPDigestAuth(member.email, TEST_PASSWORD))
+    collect = CollectEmulator(base, auth=HTTPDigestAuth(member.email, device_password))
 
     with pytest.raises(CollectRefusedError, match="401"):
         anonymous.form_list()
     with pytest.raises(CollectRefusedError, match="401"):
         wrong.form_list()
+    with pytest.raises(CollectRefusedError, match="401"):
+        web_password.form_list()
     (listed,) = collect.form_list()
     collect.download(listed)
     upload = collect.submit(submission_xml(instance_id="uuid:digest"), {})

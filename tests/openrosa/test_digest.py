@@ -4,11 +4,16 @@ import time
 from typing import Any
 
 import pytest
+import requests
+from django.db import connection
 from django.test import Client
 from requests.auth import HTTPDigestAuth
 
+from cslab.collection.models import FormVersion
 from cslab.openrosa import digest
-from cslab.openrosa.models import DigestCredential
+from cslab.openrosa.models import DevicePassword
+from cslab.openrosa.services.device_passwords import device_password_create, device_password_revoke
+from cslab.projects.models import Project
 from tests.factories import TEST_PASSWORD, UserFactory
 
 SECRET = "a-secret"
@@ -64,44 +69,28 @@ def test_a_challenge_names_the_realm_qop_and_a_fresh_nonce() -> None:
 
 
 @pytest.mark.django_db
-def test_setting_a_password_records_the_digest_credential() -> None:
+def test_setting_or_using_the_web_password_stores_nothing_derived_from_it(client: Client) -> None:
     user = UserFactory()
-
     user.set_password("a-brand-new-password-1")
     user.save()
 
-    credential = DigestCredential.objects.get(user=user)
-    assert credential.username == user.email
-    assert credential.ha1 == digest.ha1(user.email, "a-brand-new-password-1")
+    client.post("/accounts/login/", {"login": user.email, "password": "a-brand-new-password-1"})
+
+    assert not DevicePassword.objects.exists()
+    table_names = connection.introspection.table_names()
+    assert "openrosa_digestcredential" not in table_names
 
 
 @pytest.mark.django_db
-def test_signing_in_on_the_web_records_a_missing_credential(client: Client) -> None:
-    user = UserFactory()
-    DigestCredential.objects.filter(user=user).delete()
-
-    response = client.post("/accounts/login/", {"login": user.email, "password": TEST_PASSWORD})
-
-    assert response.status_code == 302
-    assert DigestCredential.objects.get(user=user).ha1 == digest.ha1(user.email, TEST_PASSWORD)
-
-
-@pytest.mark.django_db
-def test_a_credential_made_for_an_old_address_no_longer_signs_in(
-    client: Client, settings: Any
+def test_the_web_password_does_not_sign_in_by_digest(
+    client: Client, settings: Any, project: Project, version: FormVersion, member: Any
 ) -> None:
-    from cslab.projects.models import Project
-    from tests.openrosa.conftest import publish
-    from tests.projects.factories import MembershipFactory, ProjectFactory
-
-    project = ProjectFactory(status=Project.Status.ACTIVE)
-    publish(project)
-    user = MembershipFactory(project=project).user
-    user.email = "renamed@example.org"
-    user.save(update_fields=["email"])
-    nonce = digest.nonce_make(secret=settings.SECRET_KEY, now=time.time())
+    # Signing in on the web used to record HA1 of the web password for Digest.
+    client.post("/accounts/login/", {"login": member.email, "password": TEST_PASSWORD})
+    client.logout()
     uri = f"/openrosa/{project.slug}/formList"
-    header = _client_header(username="renamed@example.org", password=TEST_PASSWORD, uri=uri,
+    nonce = digest.nonce_make(secret=settings.SECRET_KEY, now=time.time())
+    header = _client_header(username=member.email, password=TEST_PASSWORD, uri=uri,
                             method="GET", nonce=nonce)  # fmt: skip
 
     response = client.get(uri, headers={"Authorization": header})
@@ -110,45 +99,219 @@ def test_a_credential_made_for_an_old_address_no_longer_signs_in(
 
 
 @pytest.mark.django_db
-def test_repeated_digest_failures_lock_the_username_for_a_while(
-    client: Client, settings: Any
+def test_a_device_password_signs_in_until_it_is_revoked(
+    client: Client, settings: Any, project: Project, version: FormVersion, member: Any
 ) -> None:
-    from cslab.projects.models import Project
-    from tests.openrosa.conftest import publish
-    from tests.projects.factories import MembershipFactory, ProjectFactory
+    created, secret = device_password_create(actor=member, name="Phone")
+    uri = f"/openrosa/{project.slug}/formList"
 
-    settings.LOGIN_FAILURE_LIMIT = 2
-    project = ProjectFactory(status=Project.Status.ACTIVE)
-    publish(project)
-    user = MembershipFactory(project=project).user
+    def attempt() -> int:
+        nonce = digest.nonce_make(secret=settings.SECRET_KEY, now=time.time())
+        header = _client_header(username=member.email, password=secret, uri=uri, method="GET",
+                                nonce=nonce)  # fmt: skip
+        return int(client.get(uri, headers={"Authorization": header}).status_code)
+
+    assert attempt() == 200
+    created.refresh_from_db()
+    assert created.last_used_at is not None
+    assert created.ha1 == digest.ha1(member.email, secret)
+
+    device_password_revoke(actor=member, device_password=created)
+
+    assert attempt() == 401
+
+
+@pytest.mark.django_db
+def test_each_phone_has_its_own_device_password(
+    client: Client, settings: Any, project: Project, version: FormVersion, member: Any
+) -> None:
+    _first, first_secret = device_password_create(actor=member, name="Phone 1")
+    second, second_secret = device_password_create(actor=member, name="Phone 2")
+    device_password_revoke(actor=member, device_password=second)
     uri = f"/openrosa/{project.slug}/formList"
 
     def attempt(password: str) -> int:
         nonce = digest.nonce_make(secret=settings.SECRET_KEY, now=time.time())
-        header = _client_header(username=user.email, password=password, uri=uri, method="GET",
-                                nonce=nonce)  # fmt: skip
+        header = _client_header(username=member.email, password=password, uri=uri,
+                                method="GET", nonce=nonce)  # fmt: skip
         return int(client.get(uri, headers={"Authorization": header}).status_code)
 
-    assert attempt(TEST_PASSWORD) == 200
-    assert [attempt("wrong"), attempt("wrong")] == [401, 401]
-    assert attempt(TEST_PASSWORD) == 401
+    assert first_secret != second_secret
+    assert [attempt(first_secret), attempt(second_secret)] == [200, 401]
 
 
 @pytest.mark.django_db
-def test_an_expired_nonce_gets_a_stale_challenge(client: Client, settings: Any) -> None:
-    from cslab.projects.models import Project
-    from tests.openrosa.conftest import publish
-    from tests.projects.factories import MembershipFactory, ProjectFactory
+def test_a_device_password_made_for_an_old_address_no_longer_signs_in(
+    client: Client, settings: Any, project: Project, version: FormVersion, member: Any
+) -> None:
+    old_address = member.email
+    _created, secret = device_password_create(actor=member, name="Phone")
+    member.email = "renamed@example.org"
+    member.save(update_fields=["email"])
+    uri = f"/openrosa/{project.slug}/formList"
 
-    project = ProjectFactory(status=Project.Status.ACTIVE)
-    publish(project)
-    user = MembershipFactory(project=project).user
+    def attempt(username: str) -> int:
+        nonce = digest.nonce_make(secret=settings.SECRET_KEY, now=time.time())
+        header = _client_header(username=username, password=secret, uri=uri, method="GET",
+                                nonce=nonce)  # fmt: skip
+        return int(client.get(uri, headers={"Authorization": header}).status_code)
+
+    assert [attempt(old_address), attempt("renamed@example.org")] == [401, 401]
+
+
+@pytest.mark.django_db
+def test_repeated_digest_failures_lock_the_username_for_a_while(
+    client: Client, settings: Any, project: Project, version: FormVersion, member: Any,
+    device_password: str,
+) -> None:  # fmt: skip
+    settings.LOGIN_FAILURE_LIMIT = 2
+    uri = f"/openrosa/{project.slug}/formList"
+
+    def attempt(password: str) -> int:
+        nonce = digest.nonce_make(secret=settings.SECRET_KEY, now=time.time())
+        header = _client_header(username=member.email, password=password, uri=uri, method="GET",
+                                nonce=nonce)  # fmt: skip
+        return int(client.get(uri, headers={"Authorization": header}).status_code)
+
+    assert attempt(device_password) == 200
+    assert [attempt("wrong"), attempt("wrong")] == [401, 401]
+    assert attempt(device_password) == 401
+
+
+@pytest.mark.django_db
+def test_an_expired_nonce_gets_a_stale_challenge(
+    client: Client, settings: Any, project: Project, version: FormVersion, member: Any,
+    device_password: str,
+) -> None:  # fmt: skip
     uri = f"/openrosa/{project.slug}/formList"
     old = digest.nonce_make(secret=settings.SECRET_KEY, now=1000)
-    header = _client_header(username=user.email, password=TEST_PASSWORD, uri=uri, method="GET",
-                            nonce=old)  # fmt: skip
+    header = _client_header(username=member.email, password=device_password, uri=uri,
+                            method="GET", nonce=old)  # fmt: skip
 
     response = client.get(uri, headers={"Authorization": header})
 
     assert response.status_code == 401
     assert "stale=true" in response["WWW-Authenticate"]
+
+
+def _openrosa_get(url: str, **kwargs: Any) -> requests.Response:
+    return requests.get(url, headers={"X-OpenRosa-Version": "1.0"}, timeout=30, **kwargs)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_captured_digest_header_sent_again_is_refused(
+    live_server: Any, project: Project, version: FormVersion, member: Any,
+    device_password: str,
+) -> None:  # fmt: skip
+    url = f"{live_server.url}/openrosa/{project.slug}/formList"
+    first = _openrosa_get(url, auth=HTTPDigestAuth(member.email, device_password))
+    captured = first.request.headers["Authorization"]
+
+    replayed = requests.get(url, headers={"X-OpenRosa-Version": "1.0", "Authorization": captured},
+                            timeout=30)  # fmt: skip
+
+    assert first.status_code == 200
+    assert replayed.status_code == 401
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_client_raising_its_nonce_count_is_accepted_without_a_new_challenge(
+    live_server: Any, project: Project, version: FormVersion, member: Any,
+    device_password: str,
+) -> None:  # fmt: skip
+    url = f"{live_server.url}/openrosa/{project.slug}/formList"
+    session = requests.Session()
+    session.auth = HTTPDigestAuth(member.email, device_password)
+    session.headers["X-OpenRosa-Version"] = "1.0"
+
+    first = session.get(url, timeout=30)
+    second = session.get(url, timeout=30)
+
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert "nc=00000002" in second.request.headers["Authorization"]
+    assert second.history == []  # no 401 in between: the same nonce with the next count
+
+
+@pytest.mark.django_db
+def test_a_header_signed_for_another_query_string_is_refused(
+    client: Client, settings: Any, project: Project, version: FormVersion, member: Any,
+    device_password: str,
+) -> None:  # fmt: skip
+    nonce = digest.nonce_make(secret=settings.SECRET_KEY, now=time.time())
+    path = f"/openrosa/{project.slug}/formList"
+    header = _client_header(username=member.email, password=device_password,
+                            uri=f"{path}?formID=birds", method="GET", nonce=nonce)  # fmt: skip
+
+    response = client.get(f"{path}?formID=other", headers={"Authorization": header})
+
+    assert response.status_code == 401
+
+
+@pytest.mark.django_db
+def test_a_header_signed_for_the_same_query_string_is_accepted(
+    client: Client, settings: Any, project: Project, version: FormVersion, member: Any,
+    device_password: str,
+) -> None:  # fmt: skip
+    nonce = digest.nonce_make(secret=settings.SECRET_KEY, now=time.time())
+    uri = f"/openrosa/{project.slug}/formList?formID=birds"
+    header = _client_header(username=member.email, password=device_password, uri=uri,
+                            method="GET", nonce=nonce)  # fmt: skip
+
+    response = client.get(uri, headers={"Authorization": header})
+
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_response_without_qop_is_refused(
+    client: Client, settings: Any, project: Project, version: FormVersion, member: Any,
+    device_password: str,
+) -> None:  # fmt: skip
+    nonce = digest.nonce_make(secret=settings.SECRET_KEY, now=time.time())
+    uri = f"/openrosa/{project.slug}/formList"
+    ha2 = digest.md5_hex(f"GET:{uri}")
+    answer = digest.md5_hex(f"{digest.ha1(member.email, device_password)}:{nonce}:{ha2}")
+    header = (f'Digest username="{member.email}", realm="{digest.REALM}", nonce="{nonce}", '
+              f'uri="{uri}", response="{answer}", algorithm=MD5')  # fmt: skip
+
+    response = client.get(uri, headers={"Authorization": header})
+
+    assert response.status_code == 401
+
+
+@pytest.mark.django_db
+def test_a_nonce_count_is_recorded_once_and_old_ones_are_forgotten() -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cslab.openrosa.models import DigestNonceUse
+    from cslab.openrosa.services.digest_nonces import digest_nonce_use_record
+
+    old = DigestNonceUse.objects.create(nonce="old", count=1)
+    DigestNonceUse.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=1))
+
+    assert digest_nonce_use_record(nonce="n", count=1) is True
+    assert digest_nonce_use_record(nonce="n", count=2) is True
+    assert digest_nonce_use_record(nonce="n", count=1) is False
+    assert not DigestNonceUse.objects.filter(nonce="old").exists()
+
+
+@pytest.mark.django_db
+def test_digest_failures_from_one_address_do_not_lock_the_account_elsewhere(
+    client: Client, settings: Any, project: Project, version: FormVersion, member: Any,
+    device_password: str,
+) -> None:  # fmt: skip
+    settings.LOGIN_FAILURE_LIMIT = 2
+    uri = f"/openrosa/{project.slug}/formList"
+
+    def attempt(password: str, address: str) -> int:
+        nonce = digest.nonce_make(secret=settings.SECRET_KEY, now=time.time())
+        header = _client_header(username=member.email, password=password, uri=uri, method="GET",
+                                nonce=nonce)  # fmt: skip
+        response = client.get(uri, headers={"Authorization": header}, REMOTE_ADDR=address)
+        return int(response.status_code)
+
+    assert [attempt("wrong", "192.0.2.10"), attempt("wrong", "192.0.2.10")] == [401, 401]
+    assert attempt(device_password, "192.0.2.10") == 401
+    assert attempt(device_password, "198.51.100.20") == 200

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import get_language
 
 from cslab.accounts.language import remember_language
+from cslab.accounts.throttling import failure_key
 from cslab.core.services.audit import audit_record
 
 
@@ -66,6 +67,12 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
                 details={"email": email_address.email},
             )
         return confirmed
+
+    def _get_login_attempts_cache_key(self, request: Any, **credentials: Any) -> str:
+        """Count failed log-ins per account and client address (see `throttling`), so that
+        a stranger's wrong passwords elsewhere cannot lock the person out."""
+        login = credentials.get("email", credentials.get("username", ""))
+        return failure_key(login=str(login or ""), request=request)
 
     def set_password(self, user: Any, password: str) -> None:
         with transaction.atomic():

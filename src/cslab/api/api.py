@@ -17,6 +17,7 @@ from cslab.collection.api_media import router as media_router
 from cslab.consensus.api import router as consensus_router
 from cslab.core.api import router as core_router
 from cslab.notifications.api import router as notifications_router
+from cslab.openrosa.api import router as openrosa_router
 from cslab.projects.api import router as projects_router
 from cslab.projects.api_ppsr import router as ppsr_router
 from cslab.projects.api_team import router as team_router
@@ -71,6 +72,7 @@ for router in (
     media_router,
     classification_router,
     consensus_router,
+    openrosa_router,
 ):
     api.add_router("/", router)
 

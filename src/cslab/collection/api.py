@@ -15,6 +15,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from typing_extensions import TypeAliasType
 
+from cslab.accounts.person_keys import require_queued_by
 from cslab.api.auth import ANYONE, SIGNED_IN, ApiRequest
 from cslab.api.pagination import CursorPagination
 from cslab.api.schemas import choices_json_schema
@@ -73,6 +74,15 @@ class SubmissionIn(Schema):
         description=(
             "open, obscured (a random point in a ~20 km cell is public) or private (no public "
             "location); default: the project's. A sensitive answer forces obscured."
+        ),
+    )
+
+    queued_by: str | None = Field(
+        None,
+        max_length=100,
+        description=(
+            "The web form's key of the person who saved this on the device; a key that is not "
+            "the signed-in person's is refused with 403 `queued_by_someone_else`."
         ),
     )
 
@@ -169,7 +179,9 @@ def submit(request: ApiRequest, slug: str, form_id: str, payload: SubmissionIn) 
     already received (safe to retry); 409 `instance_conflict` when different content is stored
     under the instance ID, 409 `instance_erased` when it was erased; 400 `invalid_answers` with
     `errors` per question; 403 `edit_not_permitted` for a `deprecated_id` naming an observation
-    the caller did not send and does not lead the project of."""
+    the caller did not send and does not lead the project of; 403 `queued_by_someone_else` for
+    another person's saved work."""
+    require_queued_by(user=request.auth, queued_by=payload.queued_by)
     version = selectors.form_version_for_submitting(
         user=request.auth, slug=slug, form_id=form_id, version=payload.version
     )
@@ -196,7 +208,10 @@ def submit_batch(request: ApiRequest, slug: str, form_id: str, payload: list[Sub
     """Each item is stored on its own; the answer (always 200) lists every item's result:
     `created`, `duplicate`, `conflict` (code `instance_conflict` or `instance_erased`),
     `invalid` (code `invalid_answers`, `unknown_version`, ...) or `refused` (code
-    `edit_not_permitted`: an edit of an observation the caller may not edit)."""
+    `edit_not_permitted`: an edit of an observation the caller may not edit). 403
+    `queued_by_someone_else` (nothing stored) when an item carries another person's web-form key."""
+    for item in payload:
+        require_queued_by(user=request.auth, queued_by=item.queued_by)
     results = observation_submit_batch(
         actor=request.auth,
         form=_form(request, slug, form_id),

@@ -12,6 +12,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 from typing_extensions import TypeAliasType
 
+from cslab.accounts.person_keys import require_queued_by
 from cslab.api.auth import ANYONE, SIGNED_IN, ApiRequest
 from cslab.api.schemas import choices_json_schema
 from cslab.collection import media_selectors, selectors
@@ -82,6 +83,16 @@ def attach(
             max_length=255, description="The file name the answers use (default: the upload's)."
         ),
     ] = None,
+    queued_by: Annotated[
+        str | None,
+        params.Query(
+            max_length=100,
+            description=(
+                "The web form's key of the person who saved the observation on the device; "
+                "another person's key is refused with 403 `queued_by_someone_else`."
+            ),
+        ),
+    ] = None,
 ) -> Any:
     """Send the file as multipart/form-data field `file`, with `name` the file name the
     answers use (default: the uploaded file's name). The observer (while they may submit to
@@ -96,6 +107,7 @@ def attach(
     201 with the new media; 200 with the stored one when the same bytes were already
     attached under this name (safe to retry); 409 `media_conflict` when other bytes are.
     Photos are re-encoded for the public without EXIF/GPS; the original stays private."""
+    require_queued_by(user=request.auth, queued_by=queued_by)
     project = project_get_for_viewing(user=request.auth, slug=slug)
     observation = selectors.observation_get_for_viewing(
         user=request.auth, project=project, observation_id=observation_id

@@ -53,6 +53,7 @@ OFFLINE_ASSETS = (
     "collection/webform/expressions.js",
     "collection/webform/queue.js",
     "collection/webform/webform.js",
+    "collection/webform/sign-out.js",  # every signed-in page has it (base.html)
 )
 DEFAULT_MAP_ZOOM = 10
 
@@ -211,6 +212,11 @@ def webform_texts() -> dict[str, str]:
         "discard": _("Discard"),
         "discard_confirm": _("Discard this observation from this device? This cannot be undone."),
         "try_again": _("Try again"),
+        "unclaimed_message": _(
+            "Saved on this device before it recorded who saved it. Send it as yours only if "
+            "you saved it; otherwise discard it."
+        ),
+        "send_as_me": _("Send as mine"),
         "draft_saved": _("Draft kept on this device at %(time)s."),
         "draft_restored": _("Your draft from %(time)s was restored."),
         "start_over_confirm": _("Start over? The answers you gave in this draft are removed."),

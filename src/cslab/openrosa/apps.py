@@ -9,4 +9,4 @@ class OpenRosaConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from cslab.openrosa import rules, signals  # noqa: F401  (rules; Digest credentials)
+        from cslab.openrosa import personal_data, rules  # noqa: F401  (export section; rules)

@@ -1,19 +1,23 @@
-"""Who is asking: a signed-in session, HTTP Digest credentials, or an app user's token URL."""
+"""Who is asking: a signed-in session, HTTP Digest with a device password, or an app user's
+token URL."""
 
-import hashlib
 import time
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from cslab.accounts.throttling import failure_key
 from cslab.openrosa import digest
 from cslab.openrosa.actors import AppUserActor
-from cslab.openrosa.models import DigestCredential
 from cslab.openrosa.selectors import app_user_get_by_token
+from cslab.openrosa.services.device_passwords import (
+    device_password_mark_used,
+    device_password_matching,
+)
+from cslab.openrosa.services.digest_nonces import digest_nonce_use_record
 
 
 @dataclass(frozen=True)
@@ -23,16 +27,18 @@ class DigestRefusal:
     challenge: str
 
 
-def _failure_key(username: str) -> str:
-    return "openrosa-digest-failures:" + hashlib.sha256(username.lower().encode()).hexdigest()
+def _failure_key(username: str, request: HttpRequest) -> str:
+    # Per account and client address, as on the web (cslab.accounts.throttling).
+    return "openrosa-digest-failures:" + failure_key(login=username, request=request)
 
 
-def _failures_exceeded(username: str) -> bool:
-    return bool(int(cache.get(_failure_key(username), 0)) >= settings.LOGIN_FAILURE_LIMIT)
+def _failures_exceeded(username: str, request: HttpRequest) -> bool:
+    count = int(cache.get(_failure_key(username, request), 0))
+    return bool(count >= settings.LOGIN_FAILURE_LIMIT)
 
 
-def _count_failure(username: str) -> None:
-    key = _failure_key(username)
+def _count_failure(username: str, request: HttpRequest) -> None:
+    key = _failure_key(username, request)
     window = settings.LOGIN_FAILURE_WINDOW_MINUTES * 60
     if cache.add(key, 1, timeout=window):
         return
@@ -42,13 +48,24 @@ def _count_failure(username: str) -> None:
         cache.set(key, 1, timeout=window)
 
 
+def _is_this_request(uri: str, request: HttpRequest) -> bool:
+    """Whether the signed `uri` names this very request: path and query string, as sent
+    (relative, as clients send it, or absolute)."""
+    return uri in (request.get_full_path(), request.build_absolute_uri())
+
+
 def user_from_digest(request: HttpRequest) -> Any:
     """Return the user whose valid Digest credentials the request carries, or a refusal.
 
-    A signed nonce younger than `digest.NONCE_LIFETIME_SECONDS` is accepted (no nonce-count
-    bookkeeping); an older one gets a challenge marked stale, which clients answer with the
-    same password without asking. Failed attempts count against the username like failed
-    web sign-ins (LOGIN_FAILURE_LIMIT per LOGIN_FAILURE_WINDOW_MINUTES).
+    The password is one of the person's device passwords, never their web password (see
+    `models.DevicePassword`).
+
+    The response must sign this request's whole URI (query string included) with `qop=auth`,
+    under a signed nonce younger than `digest.NONCE_LIFETIME_SECONDS` (an older one gets a
+    challenge marked stale, which clients answer with the same password without asking), and
+    its nonce count must not have been used before under that nonce, so a captured header
+    cannot be sent again. Failed attempts count against the username and client address like
+    failed web sign-ins (LOGIN_FAILURE_LIMIT per LOGIN_FAILURE_WINDOW_MINUTES).
     """
     now = time.time()
     secret = settings.SECRET_KEY
@@ -56,30 +73,25 @@ def user_from_digest(request: HttpRequest) -> Any:
     credentials = digest.parse_authorization(header) if header else None
     if credentials is None:
         return DigestRefusal(digest.challenge(secret=secret, now=now))
-    if _failures_exceeded(credentials.username):
+    if _failures_exceeded(credentials.username, request):
         return DigestRefusal(digest.challenge(secret=secret, now=now))
     age = digest.nonce_age(credentials.nonce, secret=secret, now=now)
-    stored = (
-        DigestCredential.objects.select_related("user")
-        .filter(username__iexact=credentials.username)
-        .first()
+    device_password = (
+        device_password_matching(credentials, method=request.method or "")
+        if age is not None and _is_this_request(credentials.uri, request)
+        else None
     )
-    user = stored.user if stored is not None else None
-    valid = (
-        age is not None
-        and stored is not None
-        and user is not None
-        and user.is_active
-        and stored.username == user.email
-        and urlsplit(credentials.uri).path == request.path
-        and digest.response_is_valid(credentials, ha1_hex=stored.ha1, method=request.method or "")
-    )
-    if not valid:
-        _count_failure(credentials.username)
+    if device_password is None:
+        _count_failure(credentials.username, request)
         return DigestRefusal(digest.challenge(secret=secret, now=now))
     if age is None or age > digest.NONCE_LIFETIME_SECONDS:
         return DigestRefusal(digest.challenge(secret=secret, now=now, stale=True))
-    return user
+    count = digest.nonce_count(credentials)
+    if count is None or not digest_nonce_use_record(nonce=credentials.nonce, count=count):
+        # A replayed header: it proves nothing about who sends it now.
+        return DigestRefusal(digest.challenge(secret=secret, now=now))
+    device_password_mark_used(device_password)
+    return device_password.user
 
 
 def actor_for_token(*, token: str, slug: str) -> AppUserActor:

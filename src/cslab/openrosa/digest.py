@@ -1,10 +1,12 @@
 """HTTP Digest access authentication (RFC 7616), MD5 with qop=auth, as ODK Collect speaks it.
 
 Pure functions: the secret and the clock are passed in. A nonce is `<unix time>:<HMAC>` in
-base64, signed with the server's secret, so the server keeps no state: it accepts a nonce it
-signed itself that is younger than `NONCE_LIFETIME_SECONDS`, which limits replays to that
-window (nonce counts are not tracked). An older nonce gets a fresh challenge marked
+base64, signed with the server's secret: the server accepts a nonce it signed itself that is
+younger than `NONCE_LIFETIME_SECONDS`. An older nonce gets a fresh challenge marked
 `stale=true`, on which clients retry with the same credentials without asking the person.
+Only `qop=auth` responses are valid: they cover a client nonce and a nonce count, which the
+caller records (`cslab.openrosa.services.digest_nonces`) so that no header is accepted twice.
+RFC 2069 responses (no `qop`) carry no count and could be replayed; they are refused.
 """
 
 import base64
@@ -114,22 +116,33 @@ def parse_authorization(header: str) -> DigestResponse | None:
     )
 
 
+_NONCE_COUNT = re.compile(r"[0-9a-fA-F]{8}")
+
+
+def nonce_count(credentials: DigestResponse) -> int | None:
+    """Return the nonce count (`nc`, eight hex digits) as a number; None if it is malformed."""
+    if not _NONCE_COUNT.fullmatch(credentials.nc):
+        return None
+    return int(credentials.nc, 16)
+
+
 def expected_response(credentials: DigestResponse, *, ha1_hex: str, method: str) -> str:
     """Return the `response` a client knowing the password computes for this request."""
     ha2 = md5_hex(f"{method}:{credentials.uri}")
-    if credentials.qop:
-        return md5_hex(
-            f"{ha1_hex}:{credentials.nonce}:{credentials.nc}:{credentials.cnonce}:"
-            f"{credentials.qop}:{ha2}"
-        )
-    return md5_hex(f"{ha1_hex}:{credentials.nonce}:{ha2}")  # RFC 2069 clients
+    return md5_hex(
+        f"{ha1_hex}:{credentials.nonce}:{credentials.nc}:{credentials.cnonce}:"
+        f"{credentials.qop}:{ha2}"
+    )
 
 
 def response_is_valid(credentials: DigestResponse, *, ha1_hex: str, method: str) -> bool:
-    """Compare the client's response with the expected one in constant time."""
+    """Compare the client's response with the expected one in constant time.
+
+    Only `qop=auth` with a client nonce and a well-formed nonce count is valid.
+    """
     if credentials.algorithm.upper() != ALGORITHM or credentials.realm != REALM:
         return False
-    if credentials.qop and (credentials.qop != QOP or not credentials.nc or not credentials.cnonce):
+    if credentials.qop != QOP or not credentials.cnonce or nonce_count(credentials) is None:
         return False
     expected = expected_response(credentials, ha1_hex=ha1_hex, method=method)
     return hmac.compare_digest(expected, credentials.response)

@@ -18,3 +18,7 @@ register(
         description="Create, see and revoke a project's app users (device server URLs)",
     ),
 )
+register(
+    "openrosa.device_password.manage",
+    Rule(owner_attribute="user_id", description="List or revoke one's own device password"),
+)

@@ -4,12 +4,12 @@ import hmac
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from cslab.collection.models import Form, FormVersion
 from cslab.core import permissions
 from cslab.core.errors import NotFoundError
-from cslab.openrosa.models import AppUser
+from cslab.openrosa.models import AppUser, DevicePassword
 from cslab.openrosa.services.app_users import token_lookup
 from cslab.projects.models import Project
 
@@ -41,6 +41,26 @@ def app_user_list_for_project(*, user: Any, project: Project) -> QuerySet[AppUse
 def app_user_get_for_managing(*, user: Any, project: Project, app_user_id: int) -> AppUser:
     """Return one app user of the project for its leads; NotFoundError if unknown."""
     found = app_user_list_for_project(user=user, project=project).filter(pk=app_user_id).first()
+    if found is None:
+        raise NotFoundError()
+    return found
+
+
+def device_password_list_for_user(*, user: Any) -> QuerySet[DevicePassword]:
+    """Return the viewer's own device passwords, active first, newest first."""
+    if not user.is_authenticated:
+        return DevicePassword.objects.none()
+    return DevicePassword.objects.filter(user=user).order_by(
+        F("revoked_at").desc(nulls_first=True), "-created_at", "-id"
+    )
+
+
+def device_password_get_for_managing(*, user: Any, device_password_id: Any) -> DevicePassword:
+    """Return one of the viewer's device passwords; anyone else's answers NotFoundError."""
+    try:
+        found = device_password_list_for_user(user=user).filter(pk=int(device_password_id)).first()
+    except (ValueError, TypeError):
+        found = None
     if found is None:
         raise NotFoundError()
     return found

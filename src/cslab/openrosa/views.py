@@ -4,8 +4,9 @@ leads' buttons for app users.
 Every OpenRosa answer, errors and 401 included, carries `X-OpenRosa-Version: 1.0` and `Date`;
 errors are OpenRosaResponse documents whose message ODK Collect shows. Domain errors are mapped
 to HTTP here once, for this protocol, as `cslab.api.errors` does for the JSON API. The same
-views serve two URL families: `/openrosa/<slug>/…` (a signed-in session or HTTP Digest) and
-`/openrosa/key/<token>/<slug>/…` (an app user's token, no challenge).
+views serve two URL families: `/openrosa/<slug>/…` (a signed-in session or HTTP Digest with a
+device password) and `/openrosa/key/<token>/<slug>/…` (an app user's token, no challenge).
+Each person's device passwords are listed, created and revoked on their account pages here.
 """
 
 from collections.abc import Callable
@@ -13,10 +14,13 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
@@ -33,8 +37,10 @@ from cslab.core.errors import (
     PermissionDeniedError,
 )
 from cslab.openrosa import auth, documents, selectors
+from cslab.openrosa.forms import DevicePasswordForm
 from cslab.openrosa.services import submissions
 from cslab.openrosa.services.app_users import app_user_create, app_user_revoke
+from cslab.openrosa.services.device_passwords import device_password_create, device_password_revoke
 from cslab.projects.models import Project
 from cslab.projects.selectors import project_get_for_viewing
 
@@ -94,7 +100,10 @@ Handler = Callable[..., HttpResponse]
 
 
 def _sign_in_please(challenge: str) -> HttpResponse:
-    response = _message(_("Sign in with your e-mail address and password."), status=401)
+    response = _message(
+        _("Sign in with your e-mail address and a device password from your profile."),
+        status=401,
+    )
     response["WWW-Authenticate"] = challenge
     return response
 
@@ -267,3 +276,43 @@ def app_user_revoke_page(request: HttpRequest, slug: str, app_user_id: int) -> H
     )
     app_user_revoke(actor=request.user, app_user=app_user)
     return _project_page(project)
+
+
+# --- Each person: device passwords for ODK Collect ---
+
+
+@login_required
+def device_passwords_page(request: HttpRequest) -> HttpResponse:
+    """List one's device passwords; POST creates one and shows it this once."""
+    form = DevicePasswordForm(request.POST or None)
+    new_password = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _created, new_password = device_password_create(
+                actor=request.user, name=form.cleaned_data["name"]
+            )
+            form = DevicePasswordForm()
+        except DomainError as error:
+            form.add_error("name", error.message)
+    context = {
+        "form": form,
+        "new_password": new_password,
+        "device_passwords": selectors.device_password_list_for_user(user=request.user),
+        "username": getattr(request.user, "email", ""),
+    }
+    return render(request, "openrosa/device_passwords.html", context)
+
+
+@login_required
+@require_POST
+def device_password_revoke_page(request: HttpRequest, device_password_id: int) -> HttpResponse:
+    """Revoke one of one's device passwords and go back to the list."""
+    device_password = selectors.device_password_get_for_managing(
+        user=request.user, device_password_id=device_password_id
+    )
+    device_password_revoke(actor=request.user, device_password=device_password)
+    messages.success(
+        request,
+        _("The device password “%(name)s” is revoked.") % {"name": device_password.name},
+    )
+    return redirect("device_passwords")

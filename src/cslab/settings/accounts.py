@@ -24,9 +24,15 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[cslab] "
 
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
 LOGIN_FAILURE_WINDOW_MINUTES = env.int("LOGIN_FAILURE_WINDOW_MINUTES", default=15)
+# Which client address log-in throttling counts by: the last of X-Forwarded-For's addresses
+# added by this many trusted proxies (0: the connection's own address), or a header a trusted
+# proxy sets (e.g. X-Real-IP). Behind a proxy, leaving both unset counts everyone together.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("ALLAUTH_TRUSTED_CLIENT_IP_HEADER", default="") or None
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    # Per account (the key is the e-mail address typed), whatever address the attempts come from.
+    # Per account and client address (cslab.accounts.throttling), so that a stranger's wrong
+    # passwords cannot lock the person out.
     "login_failed": f"{LOGIN_FAILURE_LIMIT}/{LOGIN_FAILURE_WINDOW_MINUTES * 60}s/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",

@@ -1,10 +1,21 @@
 /* The web form's browser storage, shared by the page and the service worker (importScripts).
  *
- * IndexedDB database "cslab-webform" with two stores:
- *   drafts  — one per form ("<slug>/<form_id>"): the answers as typed, the photos and
- *             recordings as Blobs, the location, and the instance ID made when the form was
- *             started (so sending the draft twice can never make two observations);
- *   outbox  — finished observations waiting to be sent, in the order they were saved.
+ * IndexedDB database "cslab-webform" with three stores:
+ *   drafts  — one per person and form ("<person>/<slug>/<form_id>"): the answers as typed,
+ *             the photos and recordings as Blobs, the location, and the instance ID made when
+ *             the form was started (so sending the draft twice can never make two
+ *             observations);
+ *   outbox  — finished observations waiting to be sent, in the order they were saved, each
+ *             with the `owner` who saved it;
+ *   meta    — {key: "person", value: <key>}: who is signed in, as the last page said (the
+ *             service worker has no other way to know), cleared on log-out.
+ *
+ * Shared devices: a person is an opaque key the page gives (`data-person`, never the e-mail
+ * address; "anonymous" for visitors). Drafts and outbox items belong to the person who saved
+ * them and are only shown to and sent for that person; the submission and the file URLs
+ * also carry the key (`queued_by`), so the server refuses them from anyone else's session.
+ * Items saved before this was recorded have no owner: they are never sent automatically, and
+ * whoever is signed in may claim ("send as me") or discard them.
  *
  * CslabQueue.send() sends the outbox in order: the submission as JSON, then each file. 201
  * and 200 (already stored) count as sent; 409 keeps the item, marked for the person to look
@@ -14,8 +25,12 @@
 (function (root) {
   "use strict";
 
+  if (root.CslabQueue) {
+    return; // loaded twice on one page (the log-out script and the web form both need it)
+  }
+
   var DATABASE = "cslab-webform";
-  var VERSION = 1;
+  var VERSION = 2;
   var LOCK = "cslab-webform-outbox";
   var STALE_SENDING_MS = 2 * 60 * 1000;
 
@@ -44,6 +59,9 @@
           if (!database.objectStoreNames.contains("outbox")) {
             database.createObjectStore("outbox", { keyPath: "id", autoIncrement: true });
           }
+          if (!database.objectStoreNames.contains("meta")) {
+            database.createObjectStore("meta", { keyPath: "key" });
+          }
         };
         request.onsuccess = function () {
           resolve(request.result);
@@ -55,6 +73,14 @@
       });
     }
     return opened;
+  }
+
+  /* Tell the page's other scripts (the log-out question) that drafts or the outbox changed. */
+  function announceChange(value) {
+    if (root.document && typeof root.dispatchEvent === "function" && root.CustomEvent) {
+      root.dispatchEvent(new root.CustomEvent("cslab-webform-storage"));
+    }
+    return value;
   }
 
   function withStore(name, mode, action) {
@@ -89,12 +115,41 @@
   function draftPut(draft) {
     return withStore("drafts", "readwrite", function (store) {
       return promised(store.put(draft));
-    });
+    }).then(announceChange);
   }
 
   function draftDelete(key) {
     return withStore("drafts", "readwrite", function (store) {
       return promised(store.delete(key));
+    }).then(announceChange);
+  }
+
+  /* Every draft of one person. */
+  function draftsOf(owner) {
+    return withStore("drafts", "readonly", function (store) {
+      return promised(store.getAll());
+    }).then(function (drafts) {
+      return drafts.filter(function (draft) {
+        return draft.owner === owner;
+      });
+    });
+  }
+
+  /* --- who is signed in ----------------------------------------------------------------- */
+
+  function personGet() {
+    return withStore("meta", "readonly", function (store) {
+      return promised(store.get("person"));
+    }).then(function (record) {
+      return record ? record.value : null;
+    });
+  }
+
+  function personSet(person) {
+    return withStore("meta", "readwrite", function (store) {
+      return person
+        ? promised(store.put({ key: "person", value: person }))
+        : promised(store.delete("person"));
     });
   }
 
@@ -106,6 +161,23 @@
     }).then(function (items) {
       return items.sort(function (a, b) {
         return a.id - b.id;
+      });
+    });
+  }
+
+  /* The outbox items of one person (in order), and those saved before owners were recorded. */
+  function itemsOf(owner) {
+    return outboxAll().then(function (items) {
+      return items.filter(function (item) {
+        return item.owner === owner;
+      });
+    });
+  }
+
+  function unclaimed() {
+    return outboxAll().then(function (items) {
+      return items.filter(function (item) {
+        return !item.owner;
       });
     });
   }
@@ -132,7 +204,7 @@
           transaction.objectStore("drafts").delete(draftKey);
         }
         transaction.oncomplete = function () {
-          resolve(id);
+          resolve(announceChange(id));
         };
         transaction.onerror = function () {
           reject(transaction.error);
@@ -144,7 +216,7 @@
   function outboxDelete(id) {
     return withStore("outbox", "readwrite", function (store) {
       return promised(store.delete(id));
-    });
+    }).then(announceChange);
   }
 
   /* --- sending ------------------------------------------------------------------------ */
@@ -272,11 +344,16 @@
     );
   }
 
-  /* Send every waiting item in order. Resolves to a summary {sent, kept, waiting, stopped}. */
+  /* Send every waiting item of one person in order (`options.owner`; without it, the person
+   * the last page said is signed in, and nothing when nobody is). Resolves to a summary
+   * {sent, kept, waiting, stopped}. */
   function sendAll(options) {
     options = options || {};
     var summary = { sent: 0, kept: 0, waiting: 0, stopped: null };
-    return outboxAll().then(function (items) {
+    var owner = options.owner ? Promise.resolve(options.owner) : personGet();
+    return owner.then(function (person) {
+      return person ? itemsOf(person) : [];
+    }).then(function (items) {
       var chain = Promise.resolve();
       items.forEach(function (item) {
         chain = chain.then(function () {
@@ -331,6 +408,49 @@
     return outboxDelete(id);
   }
 
+  /* Forget everything one person left unsent on this device: outbox items and drafts. */
+  function discardAllOf(owner) {
+    return Promise.all([itemsOf(owner), draftsOf(owner)]).then(function (found) {
+      return Promise.all(
+        found[0].map(function (item) {
+          return outboxDelete(item.id);
+        }).concat(found[1].map(function (draft) {
+          return draftDelete(draft.key);
+        }))
+      );
+    });
+  }
+
+  /* How much one person left unsent here: {items, drafts}. */
+  function pendingOf(owner) {
+    return Promise.all([itemsOf(owner), draftsOf(owner)]).then(function (found) {
+      return { items: found[0].length, drafts: found[1].length };
+    });
+  }
+
+  /* The person signed in takes an item saved before owners were recorded, to send it. */
+  function claim(id, owner) {
+    return withStore("outbox", "readwrite", function (store) {
+      return promised(store.get(id)).then(function (item) {
+        if (item && !item.owner) {
+          item.owner = owner;
+          item.state = "waiting";
+          item.message = "";
+          item.payload = Object.assign({}, item.payload, { queued_by: owner });
+          item.mediaUrl = withQueuedBy(item.mediaUrl, owner);
+          return promised(store.put(item));
+        }
+        return null;
+      });
+    });
+  }
+
+  /* The file URL of an item, carrying the key of who saved it. */
+  function withQueuedBy(url, owner) {
+    var base = String(url || "").split("?")[0];
+    return base + "?queued_by=" + encodeURIComponent(owner);
+  }
+
   /* Put a refused or conflicting item back in line (after the person fixed the reason). */
   function retry(id) {
     return withStore("outbox", "readwrite", function (store) {
@@ -350,9 +470,18 @@
     draftPut: draftPut,
     draftDelete: draftDelete,
     enqueue: enqueue,
+    draftsOf: draftsOf,
     items: outboxAll,
+    itemsOf: itemsOf,
+    unclaimed: unclaimed,
+    personGet: personGet,
+    personSet: personSet,
+    pendingOf: pendingOf,
     send: send,
     discard: discard,
+    discardAllOf: discardAllOf,
+    claim: claim,
+    withQueuedBy: withQueuedBy,
     retry: retry,
     SYNC_TAG: "cslab-webform-outbox",
   };

@@ -1173,8 +1173,9 @@
     draftTimer = window.setTimeout(saveDraft, DRAFT_DELAY_MS);
   }
 
+  /* Drafts are kept per person (shared devices): another person never sees or sends one. */
   function draftKey() {
-    return config.project + "/" + config.formId;
+    return config.person + "/" + config.project + "/" + config.formId;
   }
 
   function saveDraft() {
@@ -1182,7 +1183,8 @@
     draftTimer = null;
     state.savedAt = new Date().toISOString();
     state.geoprivacy = chosenGeoprivacy();
-    return Q.draftPut(Object.assign({ key: draftKey() }, state)).then(function () {
+    var draft = Object.assign({}, state, { key: draftKey(), owner: config.person });
+    return Q.draftPut(draft).then(function () {
       var status = byId("webform-draft-status");
       if (status) {
         status.textContent = text("draft_saved", { time: new Date().toLocaleTimeString() });
@@ -1353,11 +1355,15 @@
         payload.location.accuracy = state.location.accuracy;
       }
     }
+    // Who saved it travels with it, to the server too: sent from another person's session,
+    // it is refused rather than stored as theirs.
+    payload.queued_by = config.person;
     var item = {
       instanceId: state.instanceId,
+      owner: config.person,
       title: model.title || config.formId,
       submitUrl: config.submitUrl,
-      mediaUrl: config.mediaUrl,
+      mediaUrl: Q.withQueuedBy(config.mediaUrl, config.person),
       observationsUrl: config.observationsUrl,
       csrfToken: config.csrfToken,
       payload: payload,
@@ -1399,7 +1405,7 @@
       return Promise.resolve();
     }
     sending = true;
-    return Q.send({ csrfToken: config.csrfToken }).then(function (summary) {
+    return Q.send({ csrfToken: config.csrfToken, owner: config.person }).then(function (summary) {
       sending = false;
       if (summary && summary.sent) {
         announce(text(summary.sent === 1 ? "sent_one" : "sent_other", { count: summary.sent }));
@@ -1414,8 +1420,16 @@
     });
   }
 
+  /* The signed-in person's items, then those saved before owners were recorded. */
+  function visibleItems() {
+    var own = config.person ? Q.itemsOf(config.person) : Promise.resolve([]);
+    return Promise.all([own, Q.unclaimed()]).then(function (found) {
+      return found[0].concat(found[1]);
+    });
+  }
+
   function showOutbox() {
-    return Q.items().then(function (items) {
+    return visibleItems().then(function (items) {
       var status = byId("webform-outbox-status");
       var list = byId("webform-outbox-list");
       var sendButton = byId("webform-send-now");
@@ -1423,7 +1437,7 @@
         return;
       }
       var waiting = items.filter(function (item) {
-        return item.state === "waiting";
+        return item.state === "waiting" && item.owner;
       });
       if (!items.length) {
         status.textContent = text("outbox_empty");
@@ -1441,7 +1455,26 @@
           element("span", { text: item.title + " · " +
             new Date(item.createdAt).toLocaleString() }),
         ]);
-        if (item.state !== "waiting") {
+        if (!item.owner) {
+          entry.appendChild(element("p", { className: "webform-error",
+                                           text: text("unclaimed_message") }));
+          var claim = element("button", { type: "button", className: "button-secondary",
+                                          text: text("send_as_me") });
+          claim.addEventListener("click", function () {
+            Q.claim(item.id, config.person).then(sendOutbox);
+          });
+          var drop = element("button", { type: "button", className: "button-secondary",
+                                         text: text("discard") });
+          drop.addEventListener("click", function () {
+            if (window.confirm(text("discard_confirm"))) {
+              Q.discard(item.id).then(showOutbox);
+            }
+          });
+          if (config.person) {
+            entry.appendChild(element("p", { className: "webform-outbox-actions" },
+                                      [claim, " ", drop]));
+          }
+        } else if (item.state !== "waiting") {
           entry.appendChild(element("p", { className: "webform-error",
             text: text(item.state === "conflict" ? "conflict_message" : "refused_message") +
               (item.message ? " " + item.message : "") }));
@@ -1570,6 +1603,7 @@
       if (draft && draft.instanceId) {
         state = draft;
         delete state.key;
+        delete state.owner;
         state.values = state.values || {};
         state.files = state.files || {};
         if (draft.language && picker) {
@@ -1606,6 +1640,9 @@
       mediaUrl: root.getAttribute("data-media-url"),
       observationsUrl: root.getAttribute("data-observations-url"),
       csrfToken: root.getAttribute("data-csrf-token"),
+      // The signed-in person's opaque key; absent on the offline page (a kept copy must not
+      // speak for whoever is signed in now), where the last page's word is used.
+      person: root.getAttribute("data-person"),
       defaultGeoprivacy: root.getAttribute("data-default-geoprivacy") || "open",
       language: root.getAttribute("data-language"),
       serviceWorkerUrl: root.getAttribute("data-service-worker-url"),
@@ -1635,8 +1672,14 @@
       }
     }, RETRY_MS);
     registerServiceWorker();
-    var started = model ? startForm() : Promise.resolve();
-    started.then(function () {
+    var known = config.person
+      ? Q.personSet(config.person).catch(function () { return null; })
+      : Q.personGet().then(function (person) {
+        config.person = person;
+      }, function () { return null; });
+    known.then(function () {
+      return model ? startForm() : null;
+    }).then(function () {
       return showOutbox();
     }).then(function () {
       if (navigator.onLine !== false) {
