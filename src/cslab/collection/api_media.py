@@ -39,10 +39,11 @@ class MediaOut(Schema):
     created_at: datetime
 
 
-def _media_out(media: Media, *, with_original: bool) -> dict[str, Any]:
-    url = reverse("observation_media", args=[media.observation_id, media.name])
+def _media_out(media: Media, *, with_original: bool, name: str | None = None) -> dict[str, Any]:
+    name = name or media.name
+    url = reverse("observation_media", args=[media.observation_id, name])
     return {
-        "name": media.name,
+        "name": name,
         "kind": media.kind,
         "content_type": media_selectors.public_content_type(media),
         "size": media.size,
@@ -116,6 +117,12 @@ def list_media(request: ApiRequest, slug: str, observation_id: int) -> Any:
     )
     with_original = selectors.can_see_true_location(request.auth, observation)
     return [
-        _media_out(media, with_original=with_original)
+        _media_out(
+            media,
+            with_original=with_original,
+            name=selectors.media_shown_name(
+                user=request.auth, observation=observation, media=media
+            ),
+        )
         for media in observation.media.order_by("name")
     ]
