@@ -16,11 +16,15 @@ time or answers for display. Who sees what:
   from the true point, not the point itself.
 * For a viewer who may not see the truth of an obscured or private observation: the public
   point (a random point in the fixed ~0.2° cell; none when private), the time coarsened to the
-  day, no location answers (geopoint, geotrace, geoshape), no answer to a question that a
-  sensitive category marks as sensitive as a whole, and numbers close to the true latitude or
-  longitude blanked out of the other answers. Filters are applied with the same limits: the box
-  uses the public columns, times are compared by whole days, and the hidden questions cannot be
-  filtered on.
+  day, and each answer as `SHOWN_BY_KIND` says for the kind of its question (the table in
+  docs/observations.md): choices and dates as sent, date-times as their day, location answers,
+  times of day and device metadata left out, free text and numbers left out when they could
+  spell the place or the moment, attachments under an opaque name (`public_media_name`, which
+  `media_get_by_shown_name` resolves for the media URL), and no answer to a question that a
+  sensitive category marks as sensitive as a whole. Filters are applied with the same limits:
+  the box uses the public columns, times are compared by whole days, location and wholly
+  sensitive questions cannot be filtered on, and a field filter matches such an observation
+  only on what the viewer is shown of the answer (`_shown_condition`).
 """
 
 import re
