@@ -91,8 +91,9 @@ def _keys(queryset: QuerySet[Any]) -> tuple[QuerySet[Any], list[_Key]]:
         # Only a column of the model's own table that the schema keeps NOT NULL is never NULL
         # (a column reached through a nullable relation is NULL when the relation is).
         target = getattr(resolved, "target", None)
-        own_column = target is not None and resolved.alias == queryset.query.base_table
-        nullable = not own_column or bool(target.null)
+        table = getattr(resolved, "alias", None)
+        never_null = target is not None and table == queryset.query.base_table and not target.null
+        nullable = not never_null
         keys.append(_Key(alias, descending, nullable, resolved.output_field))
     ordering = [
         F(key.alias).desc(nulls_last=True if key.nullable else None)
