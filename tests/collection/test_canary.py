@@ -168,6 +168,8 @@ def _plant() -> dict[str, Any]:
                 uploaded_file=SimpleUploadedFile(PHOTO, _jpeg()),
                 trusted=True,
             )
+            # ODK Collect sends the photo with the submission: it arrives at the same moment.
+            observation.media.update(created_at=OBSERVED_AT)
     # A rejected one and an accepted one, so status-dependent surfaces show something.
     Observation.objects.filter(pk=planted[1].pk).update(status="rejected")
     Observation.objects.filter(pk=planted[0].pk).update(status="accepted")

@@ -4,7 +4,7 @@ Register with `api.add_router("/", media_router)` after
 `from cslab.collection.api_media import router as media_router`.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from django.urls import reverse
@@ -22,7 +22,12 @@ router = Router(tags=["observation media"], auth=SIGNED_IN)
 
 
 class MediaOut(Schema):
-    name: str = Field(..., description="The file name the answers use.")
+    name: str = Field(
+        ...,
+        description="The file name the answers use; for an obscured or private observation "
+        "seen by someone who may not see its true location an opaque name "
+        "(`media-<id>.<extension>`), which the URLs use too.",
+    )
     kind: Media.Kind
     content_type: str = Field(..., description="The type found by checking the content.")
     size: int = Field(..., description="Size of the file as received, in bytes.")
@@ -36,14 +41,20 @@ class MediaOut(Schema):
         description="The file as received (may hold GPS); only for people who may see the "
         "observation's true location.",
     )
-    created_at: datetime
+    created_at: datetime | date = Field(
+        ...,
+        description="When the file arrived; only the day for an obscured or private "
+        "observation seen by someone who may not see its true location.",
+    )
 
 
-def _media_out(media: Media, *, with_original: bool, name: str | None = None) -> dict[str, Any]:
-    name = name or media.name
-    url = reverse("observation_media", args=[media.observation_id, name])
+def _media_out(
+    media: Media, *, with_original: bool, shown: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    shown = shown or {"name": media.name, "created_at": media.created_at}
+    url = reverse("observation_media", args=[media.observation_id, shown["name"]])
     return {
-        "name": name,
+        "name": shown["name"],
         "kind": media.kind,
         "content_type": media_selectors.public_content_type(media),
         "size": media.size,
@@ -53,7 +64,7 @@ def _media_out(media: Media, *, with_original: bool, name: str | None = None) ->
         "url": url,
         "thumbnail_url": f"{url}?size=thumb" if media.thumbnail else None,
         "original_url": f"{url}?size=original" if with_original else None,
-        "created_at": media.created_at,
+        "created_at": shown["created_at"],
     }
 
 
@@ -120,7 +131,7 @@ def list_media(request: ApiRequest, slug: str, observation_id: int) -> Any:
         _media_out(
             media,
             with_original=with_original,
-            name=selectors.media_shown_name(
+            shown=selectors.media_public_view(
                 user=request.auth, observation=observation, media=media
             ),
         )

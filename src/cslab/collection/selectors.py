@@ -766,17 +766,21 @@ def shows_answers_as_they_are(user: Any, observation: Observation) -> bool:
     return _is_open(observation) or can_see_true_location(user, observation)
 
 
-def media_shown_name(*, user: Any, observation: Observation, media: Media) -> str:
-    """The name this user is shown for one attachment: the name it was sent with, or for an
-    obscured or private observation seen without its truth an opaque one."""
+def media_public_view(*, user: Any, observation: Observation, media: Media) -> dict[str, Any]:
+    """The name and the time of arrival of one attachment as this user may see them: as
+    stored, or for an obscured or private observation seen without its truth an opaque name
+    (`public_media_name`) and the day only (a file arrives with its submission)."""
     if shows_answers_as_they_are(user, observation):
-        return media.name
-    return public_media_name(media.pk, media.name)
+        return {"name": media.name, "created_at": media.created_at}
+    return {
+        "name": public_media_name(media.pk, media.name),
+        "created_at": _local_day(media.created_at) if media.created_at else None,
+    }
 
 
 def media_get_by_shown_name(*, user: Any, observation: Observation, name: str) -> Media:
     """The attachment of an observation the user already may see, by the name the user was
-    shown (`media_shown_name`, or the opaque name, which works for everyone). NotFoundError
+    shown (`media_public_view`, or the opaque name, which works for everyone). NotFoundError
     for any other name, so the name a file was sent with (its moment, for ODK Collect)
     cannot be confirmed by guessing it."""
     if shows_answers_as_they_are(user, observation):
