@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from cslab.collection.answers import Location
 from cslab.collection.demo import workbook_bytes
 from cslab.collection.filters import ObservationFilters
 from cslab.collection.models import FormVersion, Observation
@@ -252,3 +253,41 @@ def test_filters_match_what_is_shown_kept_coarsened_or_never(
     ]:
         assert _found(stranger, project, **{hidden: value}) == set(), hidden
         assert _found(project.initiator, project, **{hidden: value}) == {"uuid:private"}, hidden
+
+
+def test_answers_inside_a_repeat_are_shown_by_the_same_table(project: Project) -> None:
+    form = {
+        "survey": [
+            {"type": "begin_repeat", "name": "sightings", "label": "Sightings"},
+            {"type": "text", "name": "what", "label": "What"},
+            {"type": "dateTime", "name": "when", "label": "When"},
+            {"type": "text", "name": "remark", "label": "Remark"},
+            {"type": "end_repeat"},
+        ],
+        "settings": [{"form_id": "repeats", "form_title": "Repeats", "version": "1"}],
+    }
+    version = form_publish_xlsform(
+        actor=None, project=project, file_name="repeats.xlsx", content=workbook_bytes(form)
+    )
+    sightings = [
+        {"what": "heron", "when": "2026-05-01T10:17:43+02:00", "remark": "52.0907 5.1214"},
+        {"what": "coot", "when": "2026-05-01T10:20:00+02:00", "remark": "by the bridge"},
+    ]
+    observation, _created = observation_submit(
+        actor=project.initiator,
+        form_version=version,
+        instance_id="uuid:repeat",
+        answers={"sightings": sightings},
+        observed_at=WHEN,
+        location=Location(LATITUDE, LONGITUDE),
+        geoprivacy="obscured",
+    )
+
+    answers = observation_public_view(UserFactory(), observation)["answers"]
+
+    assert answers == {
+        "sightings": [
+            {"what": "heron", "when": "2026-05-01"},
+            {"what": "coot", "when": "2026-05-01", "remark": "by the bridge"},
+        ]
+    }
