@@ -379,6 +379,8 @@ def test_the_public_fetches_an_attachment_by_the_name_it_is_shown() -> None:
     assert name != PHOTO and name.endswith(".jpg")
     assert [item["name"] for item in listed.json()] == [name]
     assert anonymous.get(f"/observations/{observation.pk}/media/{name}").status_code == 200
+    page = anonymous.get(f"/projects/{slug}/observations/{observation.pk}/")
+    assert f"/observations/{observation.pk}/media/{name}" in page.content.decode()
     assert anonymous.get(f"/observations/{observation.pk}/media/{PHOTO}").status_code == 404
     observer = Client()
     observer.force_login(world["observer"])
