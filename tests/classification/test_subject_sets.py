@@ -109,7 +109,7 @@ def test_only_the_projects_leads_upload() -> None:
         )
 
 
-def test_subjects_from_observation_photos_show_the_public_copy(
+def test_subjects_from_observation_photos_show_the_public_copy_under_an_opaque_name(
     settings: Any, tmp_path: Any
 ) -> None:
     from django.core.files.base import ContentFile
@@ -141,11 +141,11 @@ def test_subjects_from_observation_photos_show_the_public_copy(
         actor=owner,
         form_version=version,
         instance_id="uuid:1",
-        answers={"photo": "p.png", "count": 1},
+        answers={"photo": "1773480413000.png", "count": 1},
     )
     media = Media(
         observation=observation,
-        name="p.png",
+        name="1773480413000.png",
         kind="image",
         content_type="image/png",
         size=10,
@@ -163,6 +163,8 @@ def test_subjects_from_observation_photos_show_the_public_copy(
     )
     subject = subject_set.subjects.get()
     assert subject.kind == "observation" and subject.observation == observation
+    # Volunteers see the external ID; the name sent is the moment the photo was taken.
+    assert subject.external_id == f"observation-{observation.pk}-media-{media.pk}.png"
     assert subject.media_url == f"/subjects/{subject.pk}/media"
     assert subject.visible_metadata == {}
     assert WorkflowSubject.objects.filter(workflow=workflow, subject=subject).exists()
@@ -505,3 +507,48 @@ def test_the_upload_page_imports_a_good_archive(client: Any) -> None:
     )
     assert response.status_code == 302
     assert Subject.objects.get().content_type == "image/jpeg"
+
+
+def test_the_migration_renames_stored_observation_subjects_to_opaque_names(
+    settings: Any, tmp_path: Any
+) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    from cslab.classification.models import Subject, SubjectSet
+    from cslab.collection.models import Media
+    from tests.collection.test_media_attach import publish_media_form, submit_with_photo
+
+    migration = importlib.import_module(
+        "cslab.classification.migrations.0002_observation_subjects_opaque_names"
+    )
+    settings.MEDIA_ROOT = str(tmp_path)
+    workflow, _subjects, owner = make_workflow(subjects=0)
+    observation = submit_with_photo(owner, publish_media_form(workflow.project))
+    media = Media.objects.create(
+        observation=observation,
+        name="1714550000000.jpg",
+        kind="image",
+        content_type="image/jpeg",
+        size=10,
+        sha256="0" * 64,
+        original="observations/original/x.jpg",
+    )
+    old = f"observation-{observation.pk}-1714550000000.jpg"
+    subject = Subject.objects.create(
+        subject_set=SubjectSet.objects.create(project=workflow.project, name="Photos"),
+        external_id=old,
+        kind=Subject.Kind.OBSERVATION,
+        observation=observation,
+        observation_media=media,
+        content_type="image/jpeg",
+    )
+
+    migration.forwards(apps, None)
+    subject.refresh_from_db()
+    assert subject.external_id == f"observation-{observation.pk}-media-{media.pk}.jpg"
+
+    migration.backwards(apps, None)
+    subject.refresh_from_db()
+    assert subject.external_id == old

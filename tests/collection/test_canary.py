@@ -17,13 +17,16 @@ fails when any response contains the true coordinates in any of several spelling
 of the true point, or the exact observation or submission time.
 """
 
+import io
 import re
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from PIL import Image
 
 from cslab.api.api import api
 from cslab.collection import geoprivacy
@@ -34,6 +37,7 @@ from cslab.collection.services.collection_settings import (
     sensitive_category_set,
 )
 from cslab.collection.services.forms import form_publish_xlsform
+from cslab.collection.services.media import media_attach
 from cslab.collection.services.observations import observation_submit
 from cslab.core.roles import ProjectRole
 from cslab.projects.models import Project
@@ -44,6 +48,24 @@ pytestmark = pytest.mark.django_db
 
 LATITUDE, LONGITUDE = 51.123456, 4.654321
 OBSERVED_AT = datetime(2026, 3, 14, 9, 26, 53, tzinfo=UTC)
+EPOCH_MILLISECONDS = int(OBSERVED_AT.timestamp() * 1000)
+PHOTO = f"{EPOCH_MILLISECONDS}.jpg"
+# The answers that hold the true place or moment, each with the exact value a filter probe
+# would guess (issue 9, item 3: the filter confirmed a blanked value).
+SECRET_ANSWERS = {
+    "started": "2026-03-14T10:26:53.000+01:00",
+    "ended": "2026-03-14T10:31:07.000+01:00",
+    "seen_at": "2026-03-14T10:26:53+01:00",
+    "seen_time": "10:26:53.000+01:00",
+    "dms": "51°7'24.4\"N 4°39'15.6\"E",
+    "latitude_copy": "51.123456",
+    "longitude_copy": "4.654321",
+    "rd_x": "155123",
+    "tag": "N51 07.407 E004 39.259",
+    "stamp": "2026-03-14T10:26:53.123+01:00",
+    "device": "collect:canaryDevice",
+    "photo": PHOTO,
+}
 FORM = {
     "survey": [
         {"type": "select_one species", "name": "species", "label": "Species"},
@@ -51,6 +73,19 @@ FORM = {
         {"type": "text", "name": "remarks", "label": "Remarks"},
         {"type": "integer", "name": "count", "label": "How many?"},
         {"type": "geopoint", "name": "where", "label": "Where?"},
+        # Answers that hold the true place or moment in other ways (issue 9, item 3):
+        {"type": "start", "name": "started"},
+        {"type": "end", "name": "ended"},
+        {"type": "dateTime", "name": "seen_at", "label": "When exactly?"},
+        {"type": "time", "name": "seen_time", "label": "At what time?"},
+        {"type": "text", "name": "dms", "label": "Position as on the GPS"},
+        {"type": "decimal", "name": "latitude_copy", "label": "Latitude"},
+        {"type": "decimal", "name": "longitude_copy", "label": "Longitude"},
+        {"type": "integer", "name": "rd_x", "label": "RD x"},
+        {"type": "barcode", "name": "tag", "label": "Ring tag"},
+        {"type": "calculate", "name": "stamp", "calculation": "now()"},
+        {"type": "deviceid", "name": "device"},
+        {"type": "image", "name": "photo", "label": "Photo"},
     ],
     "choices": [
         {"list_name": "species", "name": "bittern", "label": "Bittern"},
@@ -59,7 +94,7 @@ FORM = {
     "settings": [{"form_id": "canary_birds", "form_title": "Canary birds", "version": "1"}],
 }
 # Path parameters of API routes and pages we know how to fill.
-FILLABLE = {"slug", "observation_id", "form_id", "user_id", "question", "version"}
+FILLABLE = {"slug", "observation_id", "form_id", "user_id", "question", "version", "name"}
 
 
 def _canaries(observations: list[Observation]) -> dict[str, re.Pattern[str]]:
@@ -69,6 +104,11 @@ def _canaries(observations: list[Observation]) -> dict[str, re.Pattern[str]]:
                "51,123456", "4,654321"]  # fmt: skip
     found = {number: re.compile(rf"(?<![\d.,]){re.escape(number)}") for number in numbers}
     found["geopoint answer"] = re.compile(re.escape(f"{LATITUDE} {LONGITUDE}"))
+    found["degrees, minutes, seconds"] = re.compile(r"51°\s*7|4°\s*39")
+    # The photo's name is the moment it was taken (ODK Collect), in milliseconds.
+    found["moment as epoch"] = re.compile(str(EPOCH_MILLISECONDS)[:8])
+    found["rijksdriehoek coordinate"] = re.compile(r"155123")
+    found["device id"] = re.compile(r"collect:canaryDevice")
     found["H3 res-9 cell of the true point"] = re.compile(re.escape(cell9))
     # The exact times, in UTC and in Amsterdam time (+01:00 in March).
     found["observation time"] = re.compile(r"09:26:53|10:26:53|09:26|10:26")
@@ -94,6 +134,7 @@ def _plant() -> dict[str, Any]:
         "remarks": f"GPS said {LATITUDE}, {LONGITUDE} (51.12346)",
         "count": 2,
         "where": f"{LATITUDE} {LONGITUDE} 1.0 4.0",
+        **SECRET_ANSWERS,
     }
     planted = []
     for instance_id, extra in [
@@ -118,6 +159,17 @@ def _plant() -> dict[str, Any]:
         Observation.objects.filter(pk=observation.pk).update(
             created_at=OBSERVED_AT.replace(hour=7, minute=41 + number, second=10 + number)
         )
+    for observation in planted:
+        if observation.answers.get("photo") == PHOTO:
+            media_attach(
+                actor=None,
+                observation=observation,
+                name=PHOTO,
+                uploaded_file=SimpleUploadedFile(PHOTO, _jpeg()),
+                trusted=True,
+            )
+            # ODK Collect sends the photo with the submission: it arrives at the same moment.
+            observation.media.update(created_at=OBSERVED_AT)
     # A rejected one and an accepted one, so status-dependent surfaces show something.
     Observation.objects.filter(pk=planted[1].pk).update(status="rejected")
     Observation.objects.filter(pk=planted[0].pk).update(status="accepted")
@@ -125,6 +177,12 @@ def _plant() -> dict[str, Any]:
         observation.refresh_from_db()
         assert observation.public_latitude != LATITUDE
     return {"project": project, "observer": observer, "observations": planted, "form": version}
+
+
+def _jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (20, 120, 40)).save(buffer, "JPEG")
+    return buffer.getvalue()
 
 
 def _api_urls(world: dict[str, Any]) -> list[str]:
@@ -152,6 +210,7 @@ def _values(world: dict[str, Any]) -> dict[str, list[str]]:
         "user_id": [str(world["observer"].pk)],
         "question": ["species", "nest_note"],
         "version": ["1"],
+        "name": [PHOTO],  # attachments (/observations/<id>/media/<name>) by the name sent
     }
 
 
@@ -208,14 +267,38 @@ def test_the_true_point_appears_nowhere_the_public_or_the_team_without_rights_ca
     urls = _api_urls(world) + _page_urls(world)
     leaks: list[str] = []
     served: dict[str, int] = {}
+    # The public points are public. Drawn at random in the cell, one may by chance begin like
+    # the true one (4.654317 for 4.654321): those spellings are not leaks.
+    public_spellings = sorted(
+        {
+            f"{value:.{decimals}f}"
+            for observation in world["observations"]
+            for value in (observation.public_latitude, observation.public_longitude)
+            if value is not None
+            for decimals in (6, 5, 4, 3)
+        }
+        | {
+            repr(value)
+            for observation in world["observations"]
+            for value in (observation.public_latitude, observation.public_longitude)
+            if value is not None
+        },
+        key=len,
+        reverse=True,
+    )
     for who, client in _viewers(world).items():
         for url in urls:
             response = client.get(url)
             if response.status_code == 200:
                 served[url] = served.get(url, 0) + 1
             body = b"".join(response.streaming_content) if response.streaming else response.content
-            text = body.decode("utf-8", errors="replace")
+            # Headers too: a Content-Disposition may carry a file name.
+            text = str(response.headers) + body.decode("utf-8", errors="replace")
             text = text.replace(world["project"].slug, "<slug>")
+            # The address asked for may be echoed back (a language form's "next"): not a leak.
+            text = text.replace(url.split("?")[0].replace(world["project"].slug, "<slug>"), "<url>")
+            for shown in public_spellings:
+                text = text.replace(shown, "<public point>")
             for what, pattern in canaries.items():
                 match = pattern.search(text)
                 if match:
@@ -247,3 +330,59 @@ def test_the_canary_is_seen_by_those_who_may_see_it() -> None:
 
     assert _canaries([])["51.123456"].search(text)
     assert _canaries([])["geopoint answer"].search(text)
+
+
+@pytest.mark.parametrize("question", sorted(SECRET_ANSWERS))
+def test_guessing_a_hidden_answer_exactly_in_a_filter_finds_nothing(question: str) -> None:
+    """A filter matches only what the viewer sees: guessing the exact hidden value (or a value
+    a hair away, 0.00001) must give the same answer, no observation."""
+    world = _plant()
+    slug = world["project"].slug
+    url = f"/api/v1/projects/{slug}/observations"
+    exact = SECRET_ANSWERS[question]
+    probes = [exact]
+    if question in ("latitude_copy", "longitude_copy"):
+        probes += [f"{float(exact) + 0.00001:.6f}", f"{float(exact) - 0.00001:.6f}"]
+
+    for who, client in _viewers(world).items():
+        for probe in probes:
+            response = client.get(url, {f"field.{question}": probe})
+            assert response.status_code == 200, (who, probe, response.content)
+            assert response.json()["items"] == [], (who, question, probe)
+    observer = Client()
+    observer.force_login(world["observer"])
+    found = observer.get(url, {f"field.{question}": exact}).json()["items"]
+    assert found, "the observer, who sees the truth, finds their observations by the value"
+
+
+def test_the_day_of_a_date_time_answer_is_what_the_public_can_filter_on() -> None:
+    world = _plant()
+    slug = world["project"].slug
+    url = f"/api/v1/projects/{slug}/observations"
+
+    items = Client().get(url, {"field.seen_at": "2026-03-14"}).json()["items"]
+
+    assert items and {item["answers"]["seen_at"] for item in items} == {"2026-03-14"}
+    assert Client().get(url, {"field.seen_at": "2026-03-15"}).json()["items"] == []
+
+
+def test_the_public_fetches_an_attachment_by_the_name_it_is_shown() -> None:
+    world = _plant()
+    slug = world["project"].slug
+    observation = world["observations"][0]
+    anonymous = Client()
+
+    shown = anonymous.get(f"/api/v1/projects/{slug}/observations/{observation.pk}").json()
+    name = shown["answers"]["photo"]
+    listed = anonymous.get(f"/api/v1/projects/{slug}/observations/{observation.pk}/media")
+
+    assert name != PHOTO and name.endswith(".jpg")
+    assert [item["name"] for item in listed.json()] == [name]
+    assert anonymous.get(f"/observations/{observation.pk}/media/{name}").status_code == 200
+    page = anonymous.get(f"/projects/{slug}/observations/{observation.pk}/")
+    assert f"/observations/{observation.pk}/media/{name}" in page.content.decode()
+    assert anonymous.get(f"/observations/{observation.pk}/media/{PHOTO}").status_code == 404
+    observer = Client()
+    observer.force_login(world["observer"])
+    assert observer.get(f"/observations/{observation.pk}/media/{PHOTO}").status_code == 200
+    assert observer.get(f"/observations/{observation.pk}/media/{name}").status_code == 200

@@ -7,10 +7,12 @@ while rows are added, and deep pages cost as little as the first.
 
 import base64
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q, QuerySet
+from django.db import DataError
+from django.db.models import F, OrderBy, Q, QuerySet
 from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase
@@ -41,29 +43,91 @@ def _invalid_cursor() -> InvalidInputError:
     return InvalidInputError("The cursor is not one this API gave out.", code="invalid_cursor")
 
 
-def _ordering(queryset: QuerySet[Any]) -> list[tuple[str, bool]]:
-    """Return (field, descending) pairs, ending with the primary key to make the order total."""
+@dataclass(frozen=True)
+class _Key:
+    """One part of the ordering: an alias annotated on the queryset for it, its direction, and
+    whether it can be NULL."""
+
+    alias: str
+    descending: bool
+    nullable: bool
+    field: Any  # the output field, which turns a cursor value back into a query value
+
+
+def _ordering_expressions(queryset: QuerySet[Any]) -> list[tuple[Any, bool]]:
+    """(expression, descending) of the queryset's ordering, ending with the primary key."""
     names = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
-    pairs = [(name.lstrip("-"), name.startswith("-")) for name in names if isinstance(name, str)]
-    pairs = [("pk" if name == "id" else name, descending) for name, descending in pairs]
-    if not any(name == "pk" for name, _ in pairs):
-        pairs.append(("pk", pairs[-1][1] if pairs else False))
-    return pairs
+    found: list[tuple[Any, bool]] = []
+    for item in names:
+        if isinstance(item, str):
+            if item == "?":
+                raise TypeError("A random order cannot be paged by a cursor.")
+            name = item.lstrip("-")
+            found.append((F("pk" if name == "id" else name), item.startswith("-")))
+        elif isinstance(item, OrderBy):
+            found.append((item.expression, item.descending))
+        else:
+            found.append((item, False))
+    if not any(isinstance(expression, F) and expression.name == "pk" for expression, _ in found):
+        found.append((F("pk"), found[-1][1] if found else False))
+    return found
 
 
-def _after(pairs: list[tuple[str, bool]], values: list[Any], queryset: QuerySet[Any]) -> Q:
-    """Build the filter for rows strictly after `values` in the ordering."""
-    model = queryset.model
-    parsed = []
-    for (name, _descending), value in zip(pairs, values, strict=True):
-        field = model._meta.pk if name == "pk" else model._meta.get_field(name)
-        parsed.append(field.to_python(value))
-    condition = Q()
-    for index, (name, descending) in enumerate(pairs):
-        step = Q(**{f"{name}__{'lt' if descending else 'gt'}": parsed[index]})
-        for earlier_index in range(index):
-            step &= Q(**{pairs[earlier_index][0]: parsed[earlier_index]})
-        condition |= step
+def _keys(queryset: QuerySet[Any]) -> tuple[QuerySet[Any], list[_Key]]:
+    """Annotate every part of the ordering under its own alias and order by those aliases.
+
+    Whatever the ordering names (a column, an annotation, a field of a relation, an
+    expression), the cursor then reads and compares the value the database sorted by, so a
+    cursor never needs a model field of that name. Nullable parts sort NULL as the smallest
+    value on every database (first going up, last going down)."""
+    expressions = _ordering_expressions(queryset)
+    aliases = [f"cursor_key_{index}" for index in range(len(expressions))]
+    queryset = queryset.annotate(
+        **{alias: expression for alias, (expression, _) in zip(aliases, expressions, strict=True)}
+    )
+    keys = []
+    for alias, (_expression, descending) in zip(aliases, expressions, strict=True):
+        resolved = queryset.query.annotations[alias]
+        # Only a column of the model's own table that the schema keeps NOT NULL is never NULL
+        # (a column reached through a nullable relation is NULL when the relation is).
+        target = getattr(resolved, "target", None)
+        table = getattr(resolved, "alias", None)
+        never_null = target is not None and table == queryset.query.base_table and not target.null
+        nullable = not never_null
+        keys.append(_Key(alias, descending, nullable, resolved.output_field))
+    ordering = [
+        F(key.alias).desc(nulls_last=True if key.nullable else None)
+        if key.descending
+        else F(key.alias).asc(nulls_first=True if key.nullable else None)
+        for key in keys
+    ]
+    return queryset.order_by(*ordering), keys
+
+
+def _after(keys: list[_Key], values: list[Any]) -> Q:
+    """Build the filter for rows strictly after `values` in the ordering (NULL smallest)."""
+    parsed = [
+        None if value is None else key.field.to_python(value)
+        for key, value in zip(keys, values, strict=True)
+    ]
+    for key, value in zip(keys, parsed, strict=True):
+        if value is None and not key.nullable:
+            raise ValueError("A cursor value is missing.")
+        if isinstance(value, (list, dict)):
+            raise ValueError("A cursor value is not a single value.")
+    condition = Q(pk__in=[])
+    equal_so_far = Q()
+    for key, value in zip(keys, parsed, strict=True):
+        if value is None:
+            later = Q(pk__in=[]) if key.descending else Q(**{f"{key.alias}__isnull": False})
+            same = Q(**{f"{key.alias}__isnull": True})
+        else:
+            later = Q(**{f"{key.alias}__{'lt' if key.descending else 'gt'}": value})
+            if key.descending and key.nullable:
+                later |= Q(**{f"{key.alias}__isnull": True})
+            same = Q(**{key.alias: value})
+        condition |= equal_so_far & later
+        equal_so_far &= same
     return condition
 
 
@@ -81,23 +145,24 @@ class CursorPagination(PaginationBase):
     def paginate_queryset(
         self, queryset: QuerySet[Any], pagination: Input, request: HttpRequest, **params: Any
     ) -> dict[str, Any]:
-        pairs = _ordering(queryset)
-        queryset = queryset.order_by(*[f"{'-' if d else ''}{n}" for n, d in pairs])
+        queryset, keys = _keys(queryset)
         if pagination.cursor:
-            values = decode_cursor(pagination.cursor, len(pairs))
+            values = decode_cursor(pagination.cursor, len(keys))
             try:
-                queryset = queryset.filter(_after(pairs, values, queryset))
-            except (DjangoValidationError, TypeError, ValueError):
+                queryset = queryset.filter(_after(keys, values))
+            except (DjangoValidationError, TypeError, ValueError, OverflowError):
                 raise _invalid_cursor() from None
-        page = list(queryset[: pagination.limit + 1])
+        try:
+            page = list(queryset[: pagination.limit + 1])
+        except (DataError, OverflowError):  # a value the column cannot hold, found by the database
+            raise _invalid_cursor() from None
         next_cursor = None
         if len(page) > pagination.limit:
             page = page[: pagination.limit]
             last = page[-1]
-            next_cursor = encode_cursor([_value(last, name) for name, _ in pairs])
+            next_cursor = encode_cursor([_value(getattr(last, key.alias)) for key in keys])
         return {"items": page, "next_cursor": next_cursor}
 
 
-def _value(instance: Any, name: str) -> Any:
-    value = instance.pk if name == "pk" else getattr(instance, name)
+def _value(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value

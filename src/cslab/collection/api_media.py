@@ -4,7 +4,7 @@ Register with `api.add_router("/", media_router)` after
 `from cslab.collection.api_media import router as media_router`.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from ninja import Router, Schema, Status, params
@@ -26,7 +26,12 @@ MediaKind = TypeAliasType("MediaKind", Annotated[Media.Kind, choices_json_schema
 
 
 class MediaOut(Schema):
-    name: str = Field(..., description="The file name the answers use.")
+    name: str = Field(
+        ...,
+        description="The file name the answers use; for an obscured or private observation "
+        "seen by someone who may not see its true location an opaque name "
+        "(`media-<id>.<extension>`), which the URLs use too.",
+    )
     kind: MediaKind
     content_type: str = Field(..., description="The type found by checking the content.")
     size: int = Field(..., description="Size of the file as received, in bytes.")
@@ -40,30 +45,36 @@ class MediaOut(Schema):
         description="The file as received (may hold GPS); only for people who may see the "
         "observation's true location.",
     )
-    created_at: datetime
+    created_at: datetime | date = Field(
+        ...,
+        description="When the file arrived; only the day for an obscured or private "
+        "observation seen by someone who may not see its true location.",
+    )
 
 
-def _media_out(media: Media, *, with_original: bool) -> dict[str, Any]:
+def _media_out(
+    media: Media, *, with_original: bool, shown: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    shown = shown or {"name": media.name, "created_at": media.created_at}
+
+    def url(size: str) -> str:
+        # The name the viewer was shown: the view finds the file by it.
+        return media_selectors.media_url_by_name(
+            observation_id=media.observation_id, name=shown["name"], size=size
+        )
+
     return {
-        "name": media.name,
+        "name": shown["name"],
         "kind": media.kind,
         "content_type": media_selectors.public_content_type(media),
         "size": media.size,
         "sha256": media.sha256,
         "width": media.width,
         "height": media.height,
-        "url": media_selectors.media_url(media),
-        "thumbnail_url": (
-            media_selectors.media_url(media, size=media_selectors.THUMBNAIL)
-            if media.thumbnail
-            else None
-        ),
-        "original_url": (
-            media_selectors.media_url(media, size=media_selectors.ORIGINAL)
-            if with_original
-            else None
-        ),
-        "created_at": media.created_at,
+        "url": url(media_selectors.PUBLIC),
+        "thumbnail_url": url(media_selectors.THUMBNAIL) if media.thumbnail else None,
+        "original_url": url(media_selectors.ORIGINAL) if with_original else None,
+        "created_at": shown["created_at"],
     }
 
 
@@ -138,6 +149,12 @@ def list_media(request: ApiRequest, slug: str, observation_id: int) -> Any:
     )
     with_original = selectors.can_see_true_location(request.auth, observation)
     return [
-        _media_out(media, with_original=with_original)
+        _media_out(
+            media,
+            with_original=with_original,
+            shown=selectors.media_public_view(
+                user=request.auth, observation=observation, media=media
+            ),
+        )
         for media in observation.media.order_by("name")
     ]

@@ -92,9 +92,9 @@ def media_get_for_serving(
     if size not in SIZES:
         raise NotFoundError()
     observation = observation_get_for_media(user=user, observation_id=observation_id)
-    media = observation.media.filter(name=name).first()
-    if media is None:
-        raise NotFoundError()
+    # The name the viewer was shown: the opaque one for an obscured or private observation
+    # seen without its truth (the name sent may be the moment the photo was taken).
+    media = selectors.media_get_by_shown_name(user=user, observation=observation, name=name)
     if size == ORIGINAL:
         permissions.require(user, "observation.view_true_location", observation)
         return ServedFile(
@@ -112,7 +112,7 @@ def media_get_for_serving(
     return ServedFile(
         file=file,
         content_type=public_content_type(media),
-        filename=safe_filename(media.name, _extension(file)),
+        filename=safe_filename(name, _extension(file)),
         inline=media.kind in INLINE_KINDS,
         private=False,
     )

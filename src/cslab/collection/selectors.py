@@ -16,17 +16,23 @@ time or answers for display. Who sees what:
   from the true point, not the point itself.
 * For a viewer who may not see the truth of an obscured or private observation: the public
   point (a random point in the fixed ~0.2° cell; none when private), the time coarsened to the
-  day, no location answers (geopoint, geotrace, geoshape), no answer to a question that a
-  sensitive category marks as sensitive as a whole, and numbers close to the true latitude or
-  longitude blanked out of the other answers. Filters are applied with the same limits: the box
-  uses the public columns, times are compared by whole days, and the hidden questions cannot be
-  filtered on.
+  day, and each answer as `SHOWN_BY_KIND` says for the kind of its question (the table in
+  docs/observations.md): choices and dates as sent, date-times as their day, location answers,
+  times of day and device metadata left out, free text and numbers left out when they could
+  spell the place or the moment, attachments under an opaque name (`public_media_name`, which
+  `media_get_by_shown_name` resolves for the media URL), and no answer to a question that a
+  sensitive category marks as sensitive as a whole. Filters are applied with the same limits:
+  the box uses the public columns, times are compared by whole days, location and wholly
+  sensitive questions cannot be filtered on, and a field filter matches such an observation
+  only on what the viewer is shown of the answer (`_shown_condition`).
 """
 
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from pathlib import PurePosixPath
 from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet, TextField
@@ -41,6 +47,7 @@ from cslab.collection.filters import ObservationFilters
 from cslab.collection.models import (
     Form,
     FormVersion,
+    Media,
     ModerationEvent,
     Observation,
     SensitiveCategory,
@@ -125,11 +132,67 @@ LOCATION_TYPES = frozenset(
 # list may hold (SQLite limits the number of query parameters).
 BBOX_RESOLUTIONS = (9, 7, 5, 3)
 BBOX_MAX_CELLS = 400
-# A number with at least two decimals, as text (also "51,123" with a decimal comma).
-_NUMBER = re.compile(r"-?\d{1,3}(?:[.,]\d{2,})")
-# Numbers within this many degrees of the true latitude or longitude are blanked.
+
+
+class Shown(StrEnum):
+    """What a viewer who may not see the truth of an obscured or private observation sees of
+    an answer, by the kind of its question (the table in docs/observations.md)."""
+
+    AS_IS = "as_is"  # a choice or a day: says no more than the public day and cell
+    DAY = "day"  # a date and time: only its day, as written ("2026-03-14")
+    NUMBER = "number"  # kept unless it could be a coordinate or a timestamp
+    TEXT = "text"  # kept unless it holds something that looks like a position or a moment
+    FILE = "file"  # an attachment: an opaque name instead of the name sent
+    HIDDEN = "hidden"  # never shown
+
+
+# Kinds are compared in lower case: XLSForm writes "dateTime", older code "datetime".
+SHOWN_BY_KIND: dict[str, Shown] = {
+    **dict.fromkeys(
+        ("select_one", "select_multiple", "rank", "date", "today", "acknowledge", "trigger"),
+        Shown.AS_IS,
+    ),
+    **dict.fromkeys(("datetime", "start", "end"), Shown.DAY),
+    **dict.fromkeys(("integer", "decimal", "range"), Shown.NUMBER),
+    **dict.fromkeys(("text", "barcode", "calculate", "hidden", "string"), Shown.TEXT),
+    **dict.fromkeys(("image", "audio", "video", "file", "background-audio"), Shown.FILE),
+    **dict.fromkeys(
+        (
+            *LOCATION_TYPES,
+            "time",  # the time of day is what coarsening to the day removes
+            "audit",  # a log of times (and locations) of every screen of the form
+            "deviceid",
+            "phonenumber",
+            "subscriberid",
+            "simserial",
+            "username",
+            "email",
+        ),
+        Shown.HIDDEN,
+    ),
+}
+# Answers of kinds not in the table (and answers the form does not name) are free text.
+UNKNOWN_KIND_SHOWN = Shown.TEXT
+# A number as text (also "51,123" with a decimal comma).
+_NUMBER = re.compile(r"-?\d+([.,]\d+)?")
+# Numbers within this many degrees of the true latitude or longitude could be the coordinate.
 _NEAR_DEGREES = 0.5
-HIDDEN_TEXT = "…"
+# Integer parts this long are metric coordinates (RD, UTM) or timestamps, not counts.
+_LONG_NUMBER_DIGITS = 6
+# Text that spells a position or a moment in a way no nearness check catches: degrees,
+# minutes and seconds (51°7'24"), hemispheres (N51 07.407), times of day, long digit runs
+# (timestamps such as 1773480413000, metric coordinates such as 155000 463000).
+_POSITION_OR_MOMENT = re.compile(
+    r"\d\s*[°º˚]"
+    r"|\d\s*['′’]\s*\d"
+    r"|\b[NSEWnsew]\s?\d{1,3}(?:[\s.,°]\d|\b)"
+    r"|\d{1,3}(?:[.,]\d+)?\s?[°º˚]?\s?[NSEW]\b"
+    r"|\d{1,2}:\d{2}"
+    rf"|\d{{{_LONG_NUMBER_DIGITS},}}"
+)
+_DAY_PREFIX = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]\d")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_SAFE_EXTENSION = re.compile(r"^\.[A-Za-z0-9]{1,8}$")
 
 
 def _sees_all_statuses(user: Any, project: Project) -> bool:
@@ -160,7 +223,8 @@ class _ViewContext:
     project_truth: dict[int, bool] = field(default_factory=dict)
     project_team: dict[int, bool] = field(default_factory=dict)
     sensitive_questions: dict[int, frozenset[str]] = field(default_factory=dict)
-    location_questions: dict[int, frozenset[str]] = field(default_factory=dict)
+    shown_by_question: dict[int, dict[str, Shown]] = field(default_factory=dict)
+    media_ids: dict[int, dict[str, int]] = field(default_factory=dict)
 
     def sees_truth(self, observation: Observation) -> bool:
         user = self.user
@@ -177,88 +241,174 @@ class _ViewContext:
             )
         return self.project_team[observation.project_id]
 
-    def hidden_questions(self, observation: Observation) -> frozenset[str]:
-        """Names of questions (any depth) whose answers are hidden with the location."""
+    def shown(self, observation: Observation) -> dict[str, Shown]:
+        """{question name (any depth): what is shown of its answers}, sensitive ones hidden."""
         if observation.project_id not in self.sensitive_questions:
-            self.sensitive_questions[observation.project_id] = frozenset(
-                question
-                for question, values in SensitiveCategory.objects.filter(
-                    project_id=observation.project_id
-                ).values_list("question", "values")
-                if not values
+            self.sensitive_questions[observation.project_id] = _wholly_sensitive_questions(
+                observation.project_id
             )
-        if observation.form_version_id not in self.location_questions:
+        if observation.form_version_id not in self.shown_by_question:
             source = (
                 FormVersion.objects.filter(pk=observation.form_version_id)
                 .values_list("source", flat=True)
                 .first()
             )
-            self.location_questions[observation.form_version_id] = frozenset(
-                _questions_of_types(source or {}, LOCATION_TYPES)
-            )
-        return (
-            self.sensitive_questions[observation.project_id]
-            | self.location_questions[observation.form_version_id]
+            self.shown_by_question[observation.form_version_id] = {
+                name: shown_of_kinds(kinds) for name, kinds in _question_kinds(source).items()
+            }
+        shown = dict(self.shown_by_question[observation.form_version_id])
+        shown.update(dict.fromkeys(self.sensitive_questions[observation.project_id], Shown.HIDDEN))
+        return shown
+
+    def media_id(self, observation: Observation, name: str) -> int | None:
+        if observation.pk not in self.media_ids:
+            self.load_media_ids([observation.pk])
+        return self.media_ids[observation.pk].get(name)
+
+    def load_media_ids(self, observation_ids: list[int]) -> None:
+        """Read the names and ids of the media of many observations in one query."""
+        for observation_id in observation_ids:
+            self.media_ids.setdefault(observation_id, {})
+        for observation_id, name, media_id in Media.objects.filter(
+            observation_id__in=observation_ids
+        ).values_list("observation_id", "name", "pk"):
+            self.media_ids[observation_id][name] = media_id
+
+
+def _wholly_sensitive_questions(project_id: int) -> frozenset[str]:
+    return frozenset(
+        question
+        for question, values in SensitiveCategory.objects.filter(project_id=project_id).values_list(
+            "question", "values"
         )
+        if not values
+    )
 
 
-def _questions_of_types(source: dict[str, Any], kinds: Iterable[str]) -> set[str]:
-    wanted = frozenset(kinds)
-    found: set[str] = set()
+def _question_kinds(source: dict[str, Any] | None) -> dict[str, set[str]]:
+    """{question name, at any depth: its kinds in lower case} of one form version's rows."""
+    kinds: dict[str, set[str]] = {}
 
     def walk(rows: list[dict[str, Any]]) -> None:
         for row, inner in survey_questions(rows):
             if inner:
                 walk(inner)
-            elif base_type(row)[0] in wanted:
-                found.add(str(row["name"]))
+            kinds.setdefault(str(row["name"]), set()).add(base_type(row)[0].lower())
 
-    walk(list(source.get("survey") or []))
-    return found
+    walk(list((source or {}).get("survey") or []))
+    return kinds
 
 
-def _blank_near_coordinates(value: Any, latitude: float, longitude: float) -> Any:
-    """Blank numbers that are within half a degree of the true latitude or longitude."""
+def shown_of_kinds(kinds: Iterable[str]) -> Shown:
+    """What is shown of a question's answers; a name used with kinds shown differently (in
+    different places or versions of a form) is hidden rather than guessed."""
+    found = {
+        Shown.AS_IS if kind == "begin_repeat" else SHOWN_BY_KIND.get(kind, UNKNOWN_KIND_SHOWN)
+        for kind in kinds
+    }
+    if len(found) == 1:
+        return found.pop()
+    return Shown.HIDDEN if found else UNKNOWN_KIND_SHOWN
 
-    def near(number: float) -> bool:
-        return abs(number - latitude) <= _NEAR_DEGREES or abs(number - longitude) <= _NEAR_DEGREES
 
+def _near(number: float, observation: Observation) -> bool:
+    """Could this number be the observation's true latitude or longitude, at any precision?"""
+    return any(
+        coordinate is not None and abs(number - coordinate) <= _NEAR_DEGREES
+        for coordinate in (observation.latitude, observation.longitude)
+    )
+
+
+def _as_number(value: Any) -> float | None:
     if isinstance(value, bool):
-        return value
+        return None
     if isinstance(value, (int, float)):
-        return None if isinstance(value, float) and near(value) else value
-    if isinstance(value, str):
-
-        def replace(match: re.Match[str]) -> str:
-            number = float(match.group(0).replace(",", "."))
-            return HIDDEN_TEXT if near(number) else match.group(0)
-
-        return _NUMBER.sub(replace, value)
-    if isinstance(value, list):
-        return [_blank_near_coordinates(item, latitude, longitude) for item in value]
-    if isinstance(value, dict):
-        return {
-            key: _blank_near_coordinates(item, latitude, longitude) for key, item in value.items()
-        }
-    return value
+        return float(value)
+    if isinstance(value, str) and _NUMBER.fullmatch(value.strip()):
+        return float(value.strip().replace(",", "."))
+    return None
 
 
-def _public_answers(answers: Any, hidden: frozenset[str], observation: Observation) -> Any:
-    """The answers without hidden questions (at any depth) and without true coordinates."""
+def _number_is_shown(value: Any, observation: Observation) -> bool:
+    """A number is shown unless it could be a coordinate: near the true latitude or longitude
+    with a fractional part, or with a long integer part (a metric coordinate, a timestamp)."""
+    number = _as_number(value)
+    if number is None:
+        return _text_is_shown(str(value), observation)
+    if len(str(int(abs(number)))) >= _LONG_NUMBER_DIGITS:
+        return False
+    # A whole number says no more than the whole degree, which is coarser than the cell.
+    written_whole = isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit())
+    return written_whole or not _near(number, observation)
+
+
+def _text_is_shown(text: str, observation: Observation) -> bool:
+    """Free text is shown unless it spells a position or a moment (see `_POSITION_OR_MOMENT`)
+    or holds a number with decimals near the true latitude or longitude ("51.1234, 4.6543")."""
+    if _POSITION_OR_MOMENT.search(text):
+        return False
+    return not any(
+        match.group(1) and _near(float(match.group(0).replace(",", ".")), observation)
+        for match in _NUMBER.finditer(text)
+    )
+
+
+def public_media_name(media_id: int, name: str) -> str:
+    """The name an attachment is shown and served under to viewers who may not see the name
+    it was sent with (ODK Collect names files by the time they were taken)."""
+    extension = PurePosixPath(name).suffix
+    return f"media-{media_id}{extension.lower() if _SAFE_EXTENSION.match(extension) else ''}"
+
+
+def _public_value(
+    shown: Shown, value: Any, observation: Observation, context: _ViewContext
+) -> tuple[bool, Any]:
+    """(is it shown, what is shown) of one answer that is not a repeat."""
+    if value is None or value == "":
+        return True, value
+    if shown is Shown.AS_IS:
+        return True, value
+    if shown is Shown.DAY:
+        found = _DAY_PREFIX.match(str(value))
+        return (True, found.group(1)) if found else (False, None)
+    if shown is Shown.NUMBER:
+        return _number_is_shown(value, observation), value
+    if shown is Shown.TEXT:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return _number_is_shown(value, observation), value
+        return _text_is_shown(str(value), observation), value
+    if shown is Shown.FILE:
+        media_id = context.media_id(observation, str(value))
+        if media_id is None:
+            return False, None
+        return True, public_media_name(media_id, str(value))
+    return False, None
+
+
+def _public_answers(
+    answers: Any, shown: dict[str, Shown], observation: Observation, context: _ViewContext
+) -> Any:
+    """The answers as the table of `Shown` says, at any depth (repeats are lists of objects)."""
     if isinstance(answers, list):
-        return [_public_answers(item, hidden, observation) for item in answers]
+        return [_public_answers(item, shown, observation, context) for item in answers]
     if not isinstance(answers, dict):
         return answers
     kept: dict[str, Any] = {}
     for name, value in answers.items():
-        if name in hidden or name == "meta":
+        how = shown.get(name, UNKNOWN_KIND_SHOWN)
+        if name == "meta" or how is Shown.HIDDEN:
             continue
         if isinstance(value, (list, dict)):
-            kept[name] = _public_answers(value, hidden, observation)
-        elif observation.latitude is not None and observation.longitude is not None:
-            kept[name] = _blank_near_coordinates(value, observation.latitude, observation.longitude)
-        else:
-            kept[name] = value
+            if how in (Shown.AS_IS, Shown.TEXT) and all(
+                isinstance(item, dict) for item in (value if isinstance(value, list) else [value])
+            ):
+                kept[name] = _public_answers(value, shown, observation, context)
+            elif how is Shown.AS_IS:  # a select_multiple sent as a list
+                kept[name] = value
+            continue
+        visible, public = _public_value(how, value, observation, context)
+        if visible:
+            kept[name] = public
     return kept
 
 
@@ -320,7 +470,7 @@ def observation_public_view(
         accuracy = max(grid.half_diagonal_m, observation.accuracy or 0.0)
     view.update(
         answers=_public_answers(
-            observation.answers or {}, context.hidden_questions(observation), observation
+            observation.answers or {}, context.shown(observation), observation, context
         ),
         latitude=observation.public_latitude,
         longitude=observation.public_longitude,
@@ -338,7 +488,11 @@ def observation_public_views(
     user: Any, observations: Iterable[Observation]
 ) -> list[dict[str, Any]]:
     """`observation_public_view` of many observations, deciding per project only once."""
+    observations = list(observations)
     context = _ViewContext(user=user)
+    context.load_media_ids(
+        [item.pk for item in observations if not (_is_open(item) or context.sees_truth(item))]
+    )
     return [observation_public_view(user, item, context=context) for item in observations]
 
 
@@ -445,9 +599,14 @@ def _time_condition(filters: ObservationFilters, truth: Q | None) -> Q:
 
     if truth is None:
         return exact()
-    open_rows = Q(geoprivacy=Observation.Geoprivacy.OPEN, geoprivacy_forced=False)
-    exact_rows = truth | open_rows
+    exact_rows = _rows_shown_as_they_are(truth)
     return (exact_rows & exact()) | (~exact_rows & by_day())
+
+
+def _rows_shown_as_they_are(truth: Q) -> Q:
+    """Rows whose truth the viewer sees, and open ones (the SQL side of the first branch of
+    `observation_public_view`)."""
+    return truth | Q(geoprivacy=Observation.Geoprivacy.OPEN, geoprivacy_forced=False)
 
 
 def _box_on(prefix: str, bbox: tuple[float, float, float, float]) -> Q:
@@ -483,22 +642,65 @@ def _bbox_condition(bbox: tuple[float, float, float, float], truth: Q | None) ->
     return (truth & _box_on("", bbox)) | (~truth & _box_on("public_", bbox))
 
 
-def _project_question_types(project: Project) -> dict[str, set[str]]:
-    """{question name: its types across the project's published form versions}."""
+def _project_question_kinds(project: Project) -> dict[str, set[str]]:
+    """{question name: its kinds (lower case) across the project's form versions}."""
     kinds: dict[str, set[str]] = {}
-
-    def walk(rows: list[dict[str, Any]]) -> None:
-        for row, inner in survey_questions(rows):
-            if inner:
-                walk(inner)
-            else:
-                kinds.setdefault(str(row["name"]), set()).add(base_type(row)[0])
-
     for source in FormVersion.objects.filter(form__project=project).values_list(
         "source", flat=True
     ):
-        walk(list((source or {}).get("survey") or []))
+        for name, found in _question_kinds(source).items():
+            kinds.setdefault(name, set()).update(found)
     return kinds
+
+
+_NOTHING = Q(pk__in=[])
+
+
+def _not_near(number: float) -> Q:
+    """Rows whose true latitude and longitude are both unknown or farther than `_NEAR_DEGREES`
+    from the number (the SQL side of `_near`)."""
+    condition = Q()
+    for column in ("latitude", "longitude"):
+        condition &= (
+            Q(**{f"{column}__isnull": True})
+            | Q(**{f"{column}__lt": number - _NEAR_DEGREES})
+            | Q(**{f"{column}__gt": number + _NEAR_DEGREES})
+        )
+    return condition
+
+
+def _text_shown_condition(value: str) -> Q:
+    """Rows on which a free-text answer equal to `value` is shown (`_text_is_shown`)."""
+    if _POSITION_OR_MOMENT.search(value):
+        return _NOTHING
+    condition = Q()
+    for match in _NUMBER.finditer(value):
+        if match.group(1):
+            condition &= _not_near(float(match.group(0).replace(",", ".")))
+    return condition
+
+
+def _shown_condition(shown: Shown, alias: str, value: str, plain: Q) -> Q:
+    """Rows of obscured and private observations whose answer, as `observation_public_view`
+    shows it to a viewer without the truth, matches the value: a hidden answer never matches,
+    a coarsened one only by what is shown of it."""
+    if shown is Shown.AS_IS:
+        return plain
+    if shown is Shown.DAY:
+        if not _DAY.match(value):
+            return _NOTHING
+        return Q(**{f"{alias}__startswith": f"{value}T"}) | Q(
+            **{f"{alias}__startswith": f"{value} "}
+        )
+    if shown is Shown.NUMBER and (number := _as_number(value)) is not None:
+        if len(str(int(abs(number)))) >= _LONG_NUMBER_DIGITS:
+            return _NOTHING
+        if value.strip().isdigit():
+            return plain
+        return plain & _not_near(number)
+    if shown in (Shown.NUMBER, Shown.TEXT):
+        return plain & _text_shown_condition(value)
+    return _NOTHING  # hidden answers, and attachments (shown under another name)
 
 
 def _answer_filters(
@@ -508,15 +710,9 @@ def _answer_filters(
     answers: dict[str, str],
     truth: Q | None,
 ) -> QuerySet[Observation]:
-    kinds = _project_question_types(project)
+    kinds = _project_question_kinds(project)
     if truth is not None:
-        sensitive = {
-            question
-            for question, values in SensitiveCategory.objects.filter(project=project).values_list(
-                "question", "values"
-            )
-            if not values
-        }
+        sensitive = _wholly_sensitive_questions(project.pk)
         refused = {
             f"field.{name}": [_("This question cannot be used as a filter.")]
             for name in answers
@@ -535,6 +731,12 @@ def _answer_filters(
         if "select_multiple" in kinds.get(name, set()):
             word = re.escape(value)
             condition |= Q(**{f"{alias}__regex": rf'(^|[\s",\[]){word}($|[\s",\]])'})
+        if truth is not None:
+            shown = shown_of_kinds(kinds[name]) if name in kinds else UNKNOWN_KIND_SHOWN
+            exact_rows = _rows_shown_as_they_are(truth)
+            condition = (exact_rows & condition) | (
+                ~exact_rows & _shown_condition(shown, alias, value, condition)
+            )
         queryset = queryset.filter(condition)
     return queryset
 
@@ -553,6 +755,44 @@ def observation_get_for_viewing(*, user: Any, project: Project, observation_id: 
     if found is None:
         raise NotFoundError()
     return found
+
+
+_PUBLIC_MEDIA_NAME = re.compile(r"^media-(\d{1,18})(\.[A-Za-z0-9]{1,8})?$")
+
+
+def shows_answers_as_they_are(user: Any, observation: Observation) -> bool:
+    """Does `observation_public_view` show this user the answers as sent (names of files
+    included), or as the table of `Shown` says?"""
+    return _is_open(observation) or can_see_true_location(user, observation)
+
+
+def media_public_view(*, user: Any, observation: Observation, media: Media) -> dict[str, Any]:
+    """The name and the time of arrival of one attachment as this user may see them: as
+    stored, or for an obscured or private observation seen without its truth an opaque name
+    (`public_media_name`) and the day only (a file arrives with its submission)."""
+    if shows_answers_as_they_are(user, observation):
+        return {"name": media.name, "created_at": media.created_at}
+    return {
+        "name": public_media_name(media.pk, media.name),
+        "created_at": _local_day(media.created_at) if media.created_at else None,
+    }
+
+
+def media_get_by_shown_name(*, user: Any, observation: Observation, name: str) -> Media:
+    """The attachment of an observation the user already may see, by the name the user was
+    shown (`media_public_view`, or the opaque name, which works for everyone). NotFoundError
+    for any other name, so the name a file was sent with (its moment, for ODK Collect)
+    cannot be confirmed by guessing it."""
+    if shows_answers_as_they_are(user, observation):
+        found = observation.media.filter(name=name).first()
+        if found is not None:
+            return found
+    opaque = _PUBLIC_MEDIA_NAME.match(name)
+    if opaque is not None:
+        found = observation.media.filter(pk=int(opaque.group(1))).first()
+        if found is not None and public_media_name(found.pk, found.name) == name:
+            return found
+    raise NotFoundError()
 
 
 def observation_list_mine(*, user: Any) -> QuerySet[Observation]:

@@ -625,7 +625,7 @@ def subject_set_from_observations(
     new = [
         Subject(
             subject_set=subject_set,
-            external_id=f"observation-{photo.observation_id}-{photo.name}"[:200],
+            external_id=_observation_subject_id(photo),
             kind=Subject.Kind.OBSERVATION,
             observation_id=photo.observation_id,
             observation_media=photo,
@@ -633,7 +633,7 @@ def subject_set_from_observations(
             metadata={"#observation": photo.observation_id},
         )
         for photo in photos
-        if f"observation-{photo.observation_id}-{photo.name}"[:200] not in existing
+        if _observation_subject_id(photo) not in existing
     ]
     Subject.objects.bulk_create(new, batch_size=1000)
     for workflow in workflows:
@@ -646,6 +646,14 @@ def subject_set_from_observations(
         details={"subjects": len(new)},
     )
     return subject_set
+
+
+def _observation_subject_id(photo: Any) -> str:
+    """The subject's external ID, which volunteers see: the photo's opaque public name, never
+    the name it was sent with (ODK Collect's names are the moment the photo was taken)."""
+    from cslab.collection.selectors import public_media_name
+
+    return f"observation-{photo.observation_id}-{public_media_name(photo.pk, photo.name)}"[:200]
 
 
 def _observations(*, actor: Any, project: Project, filters: Any) -> Any:
