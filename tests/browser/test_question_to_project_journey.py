@@ -60,9 +60,10 @@ def test_a_question_from_the_community_becomes_an_approved_project_its_proposer_
     volunteer = UserFactory()
     researcher = UserFactory(display_name="Dr Jansen", profile_public=True)
     staff = UserFactory(site_role=SiteRole.STAFF)
-    # The researcher leads a project already, which is what lets them take up Lab-wide questions.
+    # The researcher leads a project Lab staff approved, which is what lets them take up Lab-wide
+    # questions (leading an idea of one's own is not enough: issue 9 item 4).
     project_create(
-        actor=None, name="Bats of the Hortus", owner=researcher, status=Project.Status.INCUBATING
+        actor=None, name="Bats of the Hortus", owner=researcher, status=Project.Status.ACTIVE
     )
 
     # --- The organiser proposes a question on the Lab-wide board.
