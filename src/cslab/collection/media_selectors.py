@@ -25,7 +25,6 @@ __all__ = [
     "THUMBNAIL",
     "ServedFile",
     "media_get_for_serving",
-    "media_url",
     "media_url_by_name",
     "media_url_for_viewer",
     "public_content_type",
@@ -40,18 +39,14 @@ SIZES = (PUBLIC, THUMBNAIL, ORIGINAL)
 INLINE_KINDS = frozenset({Media.Kind.IMAGE, Media.Kind.AUDIO, Media.Kind.VIDEO})
 
 
-def media_url(media: Media, *, size: str = PUBLIC) -> str:
-    """Return the URL of one size of a media file: the view that checks who may have it.
-
-    This is the one place that builds such URLs (pages, the API, subjects): a storage path
-    or /media/ URL is never shown to anyone. Whether the viewer may have the file is decided
-    when it is asked for; `media_url_for_viewer` leaves out what a viewer may not have.
-    """
-    return media_url_by_name(observation_id=media.observation_id, name=media.name, size=size)
-
-
 def media_url_by_name(*, observation_id: int, name: str, size: str = PUBLIC) -> str:
-    """`media_url` for the file an answer names, without loading the media row."""
+    """Return the URL of one size of the file an observation's answers name, as the viewer
+    was shown that name: the view that checks who may have it.
+
+    This is the one place that builds such URLs (pages, the API): a storage path or /media/
+    URL is never shown to anyone. Whether the viewer may have the file is decided when it is
+    asked for; `media_url_for_viewer` leaves out what a viewer may not have.
+    """
     url = reverse("observation_media", args=[observation_id, name])
     return url if size == PUBLIC else f"{url}?size={size}"
 
@@ -67,7 +62,10 @@ def media_url_for_viewer(*, user: Any, media: Media, size: str = PUBLIC) -> str 
             return None
     elif (size == THUMBNAIL and not media.thumbnail) or size not in SIZES:
         return None
-    return media_url(media, size=size)
+    # The name this viewer is shown (opaque for an obscured or private observation seen
+    # without its truth): the view finds the file by it and refuses the name it was sent with.
+    shown = selectors.media_public_view(user=user, observation=media.observation, media=media)
+    return media_url_by_name(observation_id=media.observation_id, name=shown["name"], size=size)
 
 
 def observation_get_for_media(*, user: Any, observation_id: int) -> Observation:
