@@ -10,6 +10,8 @@ from cslab.collection.demo import FORMS
 from cslab.collection.models import Form, FormVersion
 from cslab.collection.services.forms import form_publish_workbook
 from cslab.core.errors import InvalidInputError
+from cslab.core.models import Job
+from cslab.core.services.jobs import job_run
 from cslab.projects.services.projects import project_create
 
 pytestmark = pytest.mark.django_db
@@ -261,3 +263,81 @@ def test_rows_over_the_limit_through_the_api_are_refused_naming_the_limit(
     [problem] = response.json()["errors"]
     assert problem["sheet"] == "survey" and "more than 5 rows" in problem["message"]
     assert not Form.objects.filter(project=project).exists()
+
+
+def _refuse_converting(monkeypatch: pytest.MonkeyPatch) -> None:
+    def convert(*_args: Any, **_kwargs: Any) -> Any:
+        raise AssertionError("the form was converted in the request")
+
+    monkeypatch.setattr("cslab.collection.xlsform.convert_workbook", convert)
+
+
+def test_a_large_form_through_the_api_answers_202_with_its_job_and_is_converted_by_the_job(
+    project: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.XLSFORM_INLINE_MAX_ROWS = 2
+    client = Client()
+    client.force_login(project.memberships.get(role="owner").user)
+    rows = {
+        "survey": [{"type": "integer", "name": f"bees_{number}", "label": "Bees"}
+                   for number in range(3)],
+        "settings": [{"form_id": "big_walk", "form_title": "Big walk", "version": "3"}],
+    }  # fmt: skip
+    with monkeypatch.context() as patched:
+        _refuse_converting(patched)
+        response = client.post(f"/api/v1/projects/{project.slug}/forms", rows,
+                               content_type="application/json")  # fmt: skip
+
+    assert response.status_code == 202
+    body = response.json()
+    assert body["kind"] == "collection.form_publish" and body["status"] == "queued"
+    assert body["url"] == f"/api/v1/jobs/{body['id']}"
+    assert not FormVersion.objects.exists()
+    job_run(job_id=body["id"])
+    followed = client.get(body["url"]).json()
+    assert followed["status"] == "succeeded"
+    assert followed["result"]["published"] is True
+    assert (followed["result"]["form_id"], followed["result"]["version"]) == ("big_walk", "3")
+    assert FormVersion.objects.get().form.form_id == "big_walk"
+
+
+def test_the_job_of_bad_large_rows_through_the_api_lists_each_problem_by_row(
+    project: Any, settings: Any
+) -> None:
+    settings.XLSFORM_INLINE_MAX_ROWS = 1
+    client = Client()
+    client.force_login(project.memberships.get(role="owner").user)
+    rows = {"survey": [{"type": "text", "name": "place", "label": "Place"},
+                       {"type": "select_one nowhere", "name": "plant", "label": "Plant"}],
+            "settings": [{"form_id": "broken", "version": "1"}]}  # fmt: skip
+
+    response = client.post(f"/api/v1/projects/{project.slug}/forms", rows,
+                           content_type="application/json")  # fmt: skip
+    job_run(job_id=response.json()["id"])
+    result = client.get(response.json()["url"]).json()["result"]
+
+    assert response.status_code == 202
+    assert (result["published"], result["status"], result["code"]) == (
+        False,
+        400,
+        "invalid_xlsform",
+    )
+    assert [(problem["sheet"], problem["row"]) for problem in result["errors"]] == [("survey", 3)]
+    assert not Form.objects.filter(project=project, form_id="broken").exists()
+
+
+def test_a_large_form_built_on_the_page_goes_to_its_job_page(
+    project: Any, owner_client: Client, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.XLSFORM_INLINE_MAX_ROWS = 2
+    with monkeypatch.context() as patched:
+        _refuse_converting(patched)
+        response = owner_client.post(f"/projects/{project.slug}/forms/new/",
+                                     _post_data(QUESTIONS, CHOICES))  # fmt: skip
+
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
+    job_run(job_id=job.pk)
+    page = owner_client.get(response["Location"])
+    assert f'href="/projects/{project.slug}/forms/"' in page.content.decode()
+    assert FormVersion.objects.get().form.form_id == "bee_walk"

@@ -11,20 +11,26 @@ from typing import Any
 
 import openpyxl
 import pytest
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from cslab.collection import selectors
 from cslab.collection.models import Form, FormVersion
-from cslab.collection.services.forms import form_publish_xlsform
+from cslab.collection.services.forms import (
+    form_publish_rows_start,
+    form_publish_upload_start,
+    form_publish_xlsform,
+)
 from cslab.core.errors import (
     ConflictError,
     InvalidInputError,
     NotFoundError,
     PermissionDeniedError,
 )
-from cslab.core.models import AuditEvent
+from cslab.core.models import AuditEvent, Job
 from cslab.core.roles import ProjectRole
+from cslab.core.services.jobs import job_run
 from cslab.projects.models import Project
 from tests.conftest import skip_or_fail
 from tests.projects.factories import MembershipFactory, ProjectFactory
@@ -543,3 +549,173 @@ def test_a_regex_that_could_backtrack_without_end_in_a_browser_is_refused_at_pub
     [problem] = raised.value.details
     assert (problem["sheet"], problem["row"]) == ("survey", 2)
     assert "(a+)+$" in problem["message"] and "nested repetition" in problem["message"]
+
+
+# --- large forms: converted by a background job, not in the web request -----------------------
+
+
+def refuse_converting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make pyxform's conversion fail the test if it is reached: it belongs in the job."""
+
+    def convert(*_args: Any, **_kwargs: Any) -> Any:
+        raise AssertionError("the form was converted in the request")
+
+    monkeypatch.setattr("cslab.collection.xlsform.convert_workbook", convert)
+
+
+def test_a_form_over_the_inline_threshold_is_published_by_a_job_not_in_the_request(
+    owner: Any, project: Project, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.XLSFORM_INLINE_MAX_ROWS = 5
+    with monkeypatch.context() as patched:
+        refuse_converting(patched)
+        job = form_publish_upload_start(
+            actor=owner, project=project, file_name="birds.xlsx", content=xlsx()
+        )
+
+    assert isinstance(job, Job) and job.status == Job.Status.QUEUED
+    assert job.started_by == owner and not FormVersion.objects.exists()
+    finished = job_run(job_id=job.pk)
+
+    assert finished is not None and finished.status == Job.Status.SUCCEEDED
+    version = FormVersion.objects.get()
+    assert finished.result == {
+        "published": True, "project": project.slug, "form_id": "bird_count", "version": "1",
+        "md5": version.md5, "url": f"/projects/{project.slug}/forms/",
+    }  # fmt: skip
+    assert version.created_by == owner and version.source_file_name == "birds.xlsx"
+
+
+def test_a_form_within_the_inline_threshold_is_published_at_once(
+    owner: Any, project: Project
+) -> None:
+    version = form_publish_upload_start(
+        actor=owner, project=project, file_name="birds.xlsx", content=xlsx()
+    )
+
+    assert isinstance(version, FormVersion) and version.version == "1"
+    assert not Job.objects.exists()
+
+
+def test_every_form_is_published_by_a_job_when_odk_validate_runs(
+    owner: Any, project: Project, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.XLSFORM_ODK_VALIDATE = True
+    refuse_converting(monkeypatch)
+
+    job = form_publish_rows_start(
+        actor=owner, project=project,
+        workbook={"survey": SURVEY[:1], "settings": [settings_row()]},
+    )  # fmt: skip
+
+    assert isinstance(job, Job) and job.kind == "collection.form_publish"
+
+
+def test_the_job_lists_the_problems_of_a_bad_large_form_row_by_row(
+    owner: Any, project: Project, settings: Any
+) -> None:
+    settings.XLSFORM_INLINE_MAX_ROWS = 2
+    survey = [
+        {"type": "text", "name": "observer", EN: "Name"},
+        {"type": "colour_picker", "name": "colour", EN: "Colour"},
+        {"type": "select_one trees", "name": "tree", EN: "Tree"},
+    ]
+    job = form_publish_upload_start(
+        actor=owner, project=project, file_name="bad.xlsx", content=xlsx(survey=survey)
+    )
+    assert isinstance(job, Job)
+
+    finished = job_run(job_id=job.pk)
+
+    assert finished is not None and finished.status == Job.Status.SUCCEEDED
+    result = finished.result
+    assert result["published"] is False
+    assert (result["status"], result["code"]) == (400, "invalid_xlsform")
+    assert result["detail"] == "The XLSForm has problems; nothing was published."
+    assert [(problem["sheet"], problem["row"]) for problem in result["errors"]] == [
+        ("survey", 3), ("survey", 4),
+    ]  # fmt: skip
+    assert "colour_picker" in result["errors"][0]["message"]
+    assert finished.message == "Not published: the form has problems"
+    assert not FormVersion.objects.exists()
+
+
+def test_a_large_form_over_the_limits_is_still_refused_in_the_request(
+    owner: Any, project: Project, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.XLSFORM_INLINE_MAX_ROWS = 5
+    refuse_reading(monkeypatch)
+
+    with pytest.raises(InvalidInputError):
+        form_publish_upload_start(
+            actor=owner, project=project, file_name="huge.xlsx", content=xlsx_with_rows(200_000)
+        )
+
+    assert not Job.objects.exists()
+
+
+def test_a_job_delivered_twice_publishes_one_version(
+    owner: Any, project: Project, settings: Any
+) -> None:
+    settings.XLSFORM_INLINE_MAX_ROWS = 1
+    workbook = {"survey": [{"type": "text", "name": "observer", "label": "Name"}] * 1
+                + [{"type": "integer", "name": "count", "label": "Count"}]}  # fmt: skip
+    job = form_publish_rows_start(actor=owner, project=project, workbook=workbook)
+    assert isinstance(job, Job)
+
+    first = job_run(job_id=job.pk)
+    second = job_run(job_id=job.pk)
+
+    assert first is not None and first.result["published"] is True
+    assert second is None
+    # Without a version in its settings the form got the time of the request as its version.
+    assert FormVersion.objects.get().version == job.arguments["default_version"]
+
+
+def test_publishing_the_same_large_form_twice_publishes_it_once(
+    owner: Any, project: Project, settings: Any
+) -> None:
+    settings.XLSFORM_INLINE_MAX_ROWS = 5
+    jobs = [
+        form_publish_upload_start(
+            actor=owner, project=project, file_name="birds.xlsx", content=xlsx()
+        )
+        for _ in range(2)
+    ]
+
+    results = [job_run(job_id=job.pk).result for job in jobs]  # type: ignore[union-attr]
+
+    assert results[0]["published"] is True
+    assert results[1]["published"] is False
+    assert (results[1]["status"], results[1]["code"]) == (409, "duplicate_form_version")
+    assert FormVersion.objects.count() == 1
+
+
+def test_the_kept_upload_is_deleted_once_the_job_has_run(
+    owner: Any, project: Project, settings: Any
+) -> None:
+    settings.XLSFORM_INLINE_MAX_ROWS = 5
+    job = form_publish_upload_start(
+        actor=owner, project=project, file_name="birds.xlsx", content=xlsx()
+    )
+    assert isinstance(job, Job)
+    stored = job.arguments["stored_file"]
+    assert default_storage.exists(stored)
+
+    job_run(job_id=job.pk)
+
+    assert not default_storage.exists(stored)
+
+
+def test_the_command_publishes_a_large_form_in_its_own_process_without_a_job(
+    project: Project, tmp_path: Path, settings: Any
+) -> None:
+    settings.XLSFORM_INLINE_MAX_ROWS = 5
+    path = tmp_path / "birds.xlsx"
+    path.write_bytes(xlsx())
+    out = io.StringIO()
+
+    call_command("form", "upload", project.slug, str(path), stdout=out)
+
+    assert out.getvalue().strip() == "bird_count 1"
+    assert FormVersion.objects.count() == 1 and not Job.objects.exists()

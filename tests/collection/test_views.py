@@ -7,7 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cslab.collection.models import FormVersion
 from cslab.collection.services.forms import form_publish_xlsform
+from cslab.core.models import Job
 from cslab.core.roles import ProjectRole
+from cslab.core.services.jobs import job_run
 from cslab.projects.models import Project
 from tests.collection.test_forms import EN, on_team, settings_row, xlsx
 from tests.projects.factories import ProjectFactory
@@ -125,9 +127,67 @@ def test_a_file_over_the_byte_limit_is_refused_on_the_page_by_its_size(
     def publish(**_kwargs: Any) -> Any:
         raise AssertionError("the upload was read and handed on")
 
-    monkeypatch.setattr("cslab.collection.views.form_publish_xlsform", publish)
+    monkeypatch.setattr("cslab.collection.views.form_publish_upload_start", publish)
     response = client.post(url(project), upload(xlsx()))
 
     assert response.status_code == 400
     assert "an XLSForm may be at most 1.0 KB" in response.content.decode()
     assert not FormVersion.objects.exists()
+
+
+def test_a_large_upload_goes_to_its_job_page_which_links_to_the_forms_when_done(
+    client: Any, project: Project, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.XLSFORM_INLINE_MAX_ROWS = 5
+    client.force_login(project.initiator)
+
+    def convert(*_args: Any, **_kwargs: Any) -> Any:
+        raise AssertionError("the form was converted in the request")
+
+    with monkeypatch.context() as patched:
+        patched.setattr("cslab.collection.xlsform.convert_workbook", convert)
+        response = client.post(url(project), upload(xlsx()))
+
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
+    assert not FormVersion.objects.exists()
+    waiting = client.get(response["Location"]).content.decode()
+    assert "Waiting for a worker" in waiting
+    job_run(job_id=job.pk)
+    done = client.get(response["Location"]).content.decode()
+    assert f'href="{url(project)}"' in done
+    assert FormVersion.objects.get().form.project == project
+
+
+def test_the_job_page_of_a_bad_large_upload_shows_the_problems_row_by_row(
+    client: Any, project: Project, settings: Any
+) -> None:
+    settings.XLSFORM_INLINE_MAX_ROWS = 1
+    client.force_login(project.initiator)
+    survey = [
+        {"type": "text", "name": "observer", EN: "Name"},
+        {"type": "colour_picker", "name": "colour", EN: "Colour"},
+    ]
+    response = client.post(url(project), upload(xlsx(survey=survey)))
+    job_run(job_id=Job.objects.get().pk)
+
+    html = client.get(response["Location"]).content.decode()
+
+    assert "The XLSForm has problems; nothing was published." in html
+    assert "Sheet “survey”, row 3:" in html and "colour_picker" in html
+    assert not FormVersion.objects.exists()
+
+
+def test_only_whoever_uploaded_sees_the_publishing_job(
+    client: Any, project: Project, settings: Any, make_user: Any
+) -> None:
+    settings.XLSFORM_INLINE_MAX_ROWS = 5
+    researcher = on_team(project, make_user(), ProjectRole.RESEARCHER)
+    client.force_login(project.initiator)
+    job_page = client.post(url(project), upload(xlsx()))["Location"]
+    job_run(job_id=Job.objects.get().pk)
+
+    client.force_login(researcher)
+
+    assert client.get(job_page).status_code == 404
+    assert client.get(f"{job_page}result.json").status_code == 404

@@ -6,12 +6,14 @@ Publishing takes the same structure an uploaded XLSForm becomes and the form bui
 
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from ninja import Field, Router, Schema, Status
 
 from cslab.api.auth import ANYONE, SIGNED_IN, ApiRequest
 from cslab.collection import selectors
-from cslab.collection.services.forms import form_publish_workbook
+from cslab.collection.services.forms import form_publish_rows_start
+from cslab.core.models import Job
 from cslab.projects.selectors import project_get_for_viewing
 
 router = Router(tags=["forms"])
@@ -39,6 +41,27 @@ class FormDetailOut(Schema):
     latest: dict[str, Any] = Field(
         ..., description="The XLSForm rows of the latest version: survey, choices, settings."
     )
+
+
+class FormPublishJobOut(Schema):
+    id: UUID
+    kind: str
+    title: str
+    status: str
+    progress: int
+    message: str
+    created_at: datetime
+    url: str = Field(
+        ...,
+        description="The job's status in the API (`GET /api/v1/jobs/{id}`); once it has "
+        "finished, its `result` is `published` true with `form_id`, `version` and `md5`, or "
+        "`published` false with the `status`, `code`, `detail` and `errors` that publishing "
+        "at once would have answered.",
+    )
+
+    @staticmethod
+    def resolve_url(job: Any) -> str:
+        return f"/api/v1/jobs/{job.id}"
 
 
 class FormRowsIn(Schema):
@@ -71,11 +94,20 @@ def get_form(request: ApiRequest, slug: str, form_id: str) -> Any:
     }
 
 
-@router.post("/projects/{slug}/forms", response={201: FormVersionOut}, auth=SIGNED_IN,
-             summary="Publish a form version from XLSForm rows")  # fmt: skip
+@router.post("/projects/{slug}/forms", response={201: FormVersionOut, 202: FormPublishJobOut},
+             auth=SIGNED_IN, summary="Publish a form version from XLSForm rows")  # fmt: skip
 def publish_form(request: ApiRequest, slug: str, payload: FormRowsIn) -> Any:
     """201 with the new version; 400 `invalid_xlsform` with `errors` listing each problem by
-    sheet and row; 409 `duplicate_form_version` when the version string was used before."""
+    sheet and row; 409 `duplicate_form_version` when the version string was used before.
+
+    A large form (more rows than XLSFORM_INLINE_MAX_ROWS, all sheets together) and every form
+    when the server checks forms with ODK Validate is converted in a background job: 202 with
+    the job; follow it at `url` until its `result` names the version or lists the problems
+    (only whoever published sees the result). Rows over the form limits are refused at once."""
     project = project_get_for_viewing(user=request.auth, slug=slug)
-    version = form_publish_workbook(actor=request.auth, project=project, workbook=payload.dict())
-    return Status(201, version)
+    published = form_publish_rows_start(
+        actor=request.auth, project=project, workbook=payload.dict()
+    )
+    if isinstance(published, Job):
+        return Status(202, published)
+    return Status(201, published)

@@ -10,6 +10,7 @@ class CollectionConfig(AppConfig):
 
     def ready(self) -> None:
         from cslab.collection import (  # noqa: F401  (the permission rules, the export section)
+            jobs,
             personal_data,
             rules,
         )

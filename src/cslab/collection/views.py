@@ -13,9 +13,10 @@ from django.views.decorators.http import require_http_methods
 
 from cslab.collection import selectors
 from cslab.collection.forms import XLSFormUploadForm
-from cslab.collection.services.forms import form_publish_xlsform
+from cslab.collection.services.forms import form_publish_upload_start
 from cslab.core import permissions
 from cslab.core.errors import ConflictError, InvalidInputError
+from cslab.core.models import Job
 from cslab.projects.selectors import project_get_for_viewing
 
 
@@ -32,7 +33,7 @@ def form_list_page(request: HttpRequest, slug: str) -> HttpResponse:
         if upload.is_valid():
             file = upload.cleaned_data["file"]
             try:
-                version = form_publish_xlsform(
+                published = form_publish_upload_start(
                     actor=request.user, project=project, file_name=file.name, content=file.read()
                 )
             except InvalidInputError as error:
@@ -43,10 +44,13 @@ def form_list_page(request: HttpRequest, slug: str) -> HttpResponse:
                 upload.add_error(None, error.message)
                 status = 409
             else:
+                if isinstance(published, Job):
+                    # A large form is converted by a job; its page follows it to the end.
+                    return redirect(published)
                 messages.success(
                     request,
                     _("Published version %(version)s of “%(title)s”.")
-                    % {"version": version.version, "title": version.form.title},
+                    % {"version": published.version, "title": published.form.title},
                 )
                 return redirect("form_list", slug=project.slug)
         else:

@@ -1,7 +1,8 @@
 """The form builder pages: make a form, or a new version of one, without a spreadsheet.
 
 Thin: the builder's formsets are turned into XLSForm rows (`form_builder`) and published by the
-same service as an upload (`form_publish_workbook`), so problems come back row by row in words.
+same service as the JSON API (`form_publish_rows_start`, which hands a large form to a job), so
+problems come back row by row in words.
 Works without JavaScript: "Add a question" and "Add a choice" post the page and come back with
 an empty row added.
 """
@@ -18,9 +19,10 @@ from django.views.decorators.http import require_http_methods
 
 from cslab.collection import form_builder, selectors
 from cslab.collection.forms import BuilderSettingsForm, ChoiceFormSet, QuestionFormSet
-from cslab.collection.services.forms import form_publish_workbook
+from cslab.collection.services.forms import form_publish_rows_start
 from cslab.core import permissions
 from cslab.core.errors import ConflictError, InvalidInputError
+from cslab.core.models import Job
 from cslab.projects.selectors import project_get_for_viewing
 
 NEW_FORM_QUESTIONS: list[dict[str, Any]] = [
@@ -48,7 +50,7 @@ def form_builder_page(request: HttpRequest, slug: str, form_id: str | None = Non
         elif settings_form.is_valid() and questions.is_valid() and choices.is_valid():
             workbook = _workbook(settings_form.cleaned_data, questions, choices, form)
             try:
-                version = form_publish_workbook(
+                published = form_publish_rows_start(
                     actor=request.user, project=project, workbook=workbook,
                     file_name=f"{workbook['settings'][0]['form_id']}.builder",
                 )  # fmt: skip
@@ -56,10 +58,13 @@ def form_builder_page(request: HttpRequest, slug: str, form_id: str | None = Non
                 problems = _problems(error)
                 status = 409 if isinstance(error, ConflictError) else 400
             else:
+                if isinstance(published, Job):
+                    # A large form is converted by a job; its page follows it to the end.
+                    return redirect(published)
                 messages.success(
                     request,
                     _("Published version %(version)s of “%(title)s”.")
-                    % {"version": version.version, "title": version.form.title},
+                    % {"version": published.version, "title": published.form.title},
                 )
                 return redirect("form_list", slug=project.slug)
         else:

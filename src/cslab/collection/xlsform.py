@@ -114,6 +114,36 @@ def max_expression_length() -> int:
     return min(int(getattr(settings, "XLSFORM_MAX_EXPRESSION_LENGTH", 5_000)), xpath.MAX_LENGTH)
 
 
+def inline_max_rows() -> int:
+    return int(getattr(settings, "XLSFORM_INLINE_MAX_ROWS", 1_000))
+
+
+def odk_validate_runs() -> bool:
+    """Whether publishing runs ODK Validate: XLSFORM_ODK_VALIDATE, or when unset, Java is there."""
+    validate = getattr(settings, "XLSFORM_ODK_VALIDATE", None)
+    if validate is None:
+        return shutil.which("java") is not None
+    return bool(validate)
+
+
+def publishes_in_background(rows: int | None) -> bool:
+    """Whether publishing a form of `rows` data rows belongs in a background job.
+
+    pyxform needs about 0.5 s per 1,000 rows and ODK Validate starts a Java VM, too long for
+    a web request; a form over XLSFORM_INLINE_MAX_ROWS rows (all sheets together), and every
+    form when ODK Validate runs, is published by a job. A file that could not be counted
+    (None) is damaged, and pyxform refuses it quickly, so it stays in the request.
+    """
+    if rows is None:
+        return False
+    return odk_validate_runs() or rows > inline_max_rows()
+
+
+def workbook_row_count(workbook: dict[str, Any]) -> int:
+    """The rows of a workbook dict's sheets together (survey, choices, settings)."""
+    return sum(len(workbook[sheet]) for sheet in SHEETS if isinstance(workbook.get(sheet), list))
+
+
 def too_large_problem(size: int) -> FormProblem | None:
     """The problem with a file of `size` bytes, or None when it is within XLSFORM_MAX_BYTES."""
     limit = max_bytes()
@@ -143,10 +173,7 @@ def read_workbook(*, file_name: str, content: bytes) -> dict[str, Any]:
     The size and the rows of each sheet are checked before pyxform reads the file.
     """
     file_type = file_type_of(file_name)
-    too_large = too_large_problem(len(content))
-    if too_large:
-        raise XLSFormError([too_large])
-    _check_row_counts(file_type, content)
+    count_rows(file_name=file_name, content=content)
     try:
         definition = get_xlsform(xlsform=content, file_type=file_type)
     except PyXFormError as error:
@@ -169,8 +196,24 @@ def read_workbook(*, file_name: str, content: bytes) -> dict[str, Any]:
     return workbook
 
 
-def _check_row_counts(file_type: str, content: bytes) -> None:
-    """Raise XLSFormError when a sheet of the raw file has more than XLSFORM_MAX_ROWS rows.
+def count_rows(*, file_name: str, content: bytes) -> int | None:
+    """Check an uploaded file's size and rows against the limits and return its data rows.
+
+    Raises XLSFormError for a file over XLSFORM_MAX_BYTES or with a sheet over XLSFORM_MAX_ROWS.
+    Returns the rows of all sheets together without their header rows (what decides whether
+    publishing runs in a background job), or None when the file cannot be counted (pyxform then
+    refuses it). Nothing here reads a cell, so it is cheap enough for a web request.
+    """
+    file_type = file_type_of(file_name)
+    too_large = too_large_problem(len(content))
+    if too_large:
+        raise XLSFormError([too_large])
+    return _check_row_counts(file_type, content)
+
+
+def _check_row_counts(file_type: str, content: bytes) -> int | None:
+    """Raise XLSFormError when a sheet of the raw file has more than XLSFORM_MAX_ROWS rows;
+    return the data rows of all sheets (None when the file cannot be counted).
 
     Counted in the file as it is, without reading cells, so that a hostile file is refused in
     milliseconds: lines of a .csv file, `<row>` elements of each .xlsx worksheet (streamed, and
@@ -179,10 +222,12 @@ def _check_row_counts(file_type: str, content: bytes) -> None:
     """
     limit = max_rows()
     if file_type == ".csv":
-        if content.count(b"\n") > limit:
+        lines = content.count(b"\n")
+        if lines > limit:
             raise XLSFormError([_too_many_rows(None)])
-        return
+        return lines
     if file_type == ".xlsx":
+        total = 0
         try:
             archive = zipfile.ZipFile(io.BytesIO(content))
             unpacked = sum(member.file_size for member in archive.infolist())
@@ -192,24 +237,31 @@ def _check_row_counts(file_type: str, content: bytes) -> None:
                     % {"size": _megabytes(unpacked), "limit": _megabytes(10 * max_bytes())}
                 )])  # fmt: skip
             for sheet, member in _xlsx_worksheets(archive):
-                if _xml_rows_over(archive, member, limit + 1):  # + the header row
+                rows = _xml_row_count(archive, member, limit + 1)  # + the header row
+                if rows > limit + 1:
                     raise XLSFormError([_too_many_rows(sheet)])
+                total += max(rows - 1, 0)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError):
-            return
-        return
+            return None
+        return total
     if file_type == ".xls":
+        total = 0
         try:
             import xlrd  # type: ignore[import-untyped]
 
             book = xlrd.open_workbook(file_contents=content, on_demand=True)
             for sheet in book.sheet_names():
-                if book.sheet_by_name(sheet).nrows > limit + 1:
+                rows = book.sheet_by_name(sheet).nrows
+                if rows > limit + 1:
                     raise XLSFormError([_too_many_rows(sheet)])
+                total += max(rows - 1, 0)
                 book.unload_sheet(sheet)
         except XLSFormError:
             raise
         except Exception:  # a damaged file: pyxform reports it
-            return
+            return None
+        return total
+    return None
 
 
 _RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -233,8 +285,8 @@ def _xlsx_worksheets(archive: zipfile.ZipFile) -> Iterator[tuple[str, str]]:
         yield sheet.get("name", ""), posixpath.normpath(member)
 
 
-def _xml_rows_over(archive: zipfile.ZipFile, member: str, limit: int) -> bool:
-    """Whether an .xlsx worksheet has more than `limit` rows, reading it in chunks."""
+def _xml_row_count(archive: zipfile.ZipFile, member: str, limit: int) -> int:
+    """The rows of an .xlsx worksheet, read in chunks; counting stops once over `limit`."""
     count = 0
     tail = b""
     with archive.open(member) as stream:
@@ -245,9 +297,8 @@ def _xml_rows_over(archive: zipfile.ZipFile, member: str, limit: int) -> bool:
             count += len(_XML_ROW.findall(text, 0, cut))
             tail = text[cut:]
             if count > limit:
-                return True
-    count += len(_XML_ROW.findall(tail))
-    return count > limit
+                return count
+    return count + len(_XML_ROW.findall(tail))
 
 
 SHEETS = ("survey", "choices", "settings")
@@ -407,9 +458,7 @@ def convert_workbook(workbook: dict[str, Any], *, validate: bool | None = None) 
     XLSFORM_ODK_VALIDATE (True, False, or None: when Java is installed).
     """
     if validate is None:
-        validate = getattr(settings, "XLSFORM_ODK_VALIDATE", None)
-    if validate is None:
-        validate = shutil.which("java") is not None
+        validate = odk_validate_runs()
     warnings: list[str] = []
     try:
         result = convert(dict(workbook), warnings=warnings, validate=validate)

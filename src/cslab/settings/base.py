@@ -24,6 +24,9 @@ XLSFORM_ODK_VALIDATE = env.bool("XLSFORM_ODK_VALIDATE", default=None)
 XLSFORM_MAX_BYTES = env.int("XLSFORM_MAX_BYTES", default=5 * 1024 * 1024)
 XLSFORM_MAX_ROWS = env.int("XLSFORM_MAX_ROWS", default=10_000)
 XLSFORM_MAX_EXPRESSION_LENGTH = env.int("XLSFORM_MAX_EXPRESSION_LENGTH", default=5_000)
+# A form with more rows than this (all sheets together), and every form when ODK Validate runs,
+# is converted and published by a background job rather than in the web request.
+XLSFORM_INLINE_MAX_ROWS = env.int("XLSFORM_INLINE_MAX_ROWS", default=1_000)
 HTTPS = env.bool("CSLAB_HTTPS", default=not (DEBUG or DEMO))
 
 SECRET_KEY = secret_key_from_environment(

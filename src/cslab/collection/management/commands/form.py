@@ -1,4 +1,8 @@
-"""`cslab form upload PROJECT_SLUG FILE`: publish an XLSForm as a new form version."""
+"""`cslab form upload PROJECT_SLUG FILE`: publish an XLSForm as a new form version.
+
+Whatever its size, the form is converted here, in the command's own process: a command is not
+a web worker, so the background job that large uploads get on the site is not needed.
+"""
 
 from argparse import ArgumentParser
 from pathlib import Path
