@@ -16,6 +16,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from cslab.core.errors import PermissionDeniedError
+from cslab.core.problems import ProblemCode
 
 ANONYMOUS_KEY = "anonymous"
 
@@ -39,5 +40,5 @@ def require_queued_by(*, user: Any, queued_by: str | None) -> None:
             "This was saved on this device by someone else. Sign in as that person to send "
             "it; nothing was stored."
         ),
-        code="queued_by_someone_else",
+        code=ProblemCode.QUEUED_BY_SOMEONE_ELSE,
     )

@@ -9,6 +9,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from cslab.accounts.services.api_tokens import api_token_authenticate
 from cslab.core.errors import NotAuthenticatedError, PermissionDeniedError
+from cslab.core.problems import ProblemCode
 
 
 class ApiRequest(HttpRequest):
@@ -28,7 +29,7 @@ class TokenAuth(HttpBearer):
         user = api_token_authenticate(secret=token)
         if user is None:
             raise NotAuthenticatedError(
-                "The API token is unknown or revoked.", code="invalid_token"
+                "The API token is unknown or revoked.", code=ProblemCode.INVALID_TOKEN
             )
         request.user = user
         return user
@@ -57,7 +58,7 @@ class SessionOnlyAuth(SessionAuth):
                     "An API token cannot do this. Sign in on the website and do it there "
                     "(your account page, API tokens)."
                 ),
-                code="session_required",
+                code=ProblemCode.SESSION_REQUIRED,
             )
         return super().__call__(request)
 

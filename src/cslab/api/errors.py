@@ -12,32 +12,28 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
-from cslab.core.errors import (
-    ConflictError,
-    DomainError,
-    InvalidInputError,
-    NotAuthenticatedError,
-    NotFoundError,
-    PermissionDeniedError,
-)
+from cslab.core.errors import DomainError
+from cslab.core.problems import ProblemCode
 
 logger = logging.getLogger(__name__)
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
-STATUS_BY_ERROR: list[tuple[type[DomainError], int]] = [
-    (NotFoundError, 404),
-    (NotAuthenticatedError, 401),
-    (PermissionDeniedError, 403),
-    (InvalidInputError, 400),
-    (ConflictError, 409),
-]
-
 
 def problem(
-    request: HttpRequest, *, status: int, code: str, detail: str, **extra: Any
+    request: HttpRequest,
+    *,
+    code: ProblemCode,
+    detail: str,
+    status: int | None = None,
+    **extra: Any,
 ) -> HttpResponse:
-    """Build a problem+json response; `code` is stable and documented, `detail` is for people."""
+    """Build a problem+json response; `code` is stable and documented, `detail` is for people.
+
+    The status is the code's in the one table (`cslab.core.problems`); only a code whose
+    status the web framework chooses (`http_error`) passes `status`.
+    """
+    status = int(status or code.status)
     body = {
         "type": f"urn:cslab:problem:{code}",
         "title": HTTPStatus(status).phrase,
@@ -54,10 +50,8 @@ def problem(
 
 
 def status_for(error: DomainError) -> int:
-    for error_class, status in STATUS_BY_ERROR:
-        if isinstance(error, error_class):
-            return status
-    return 400
+    """The HTTP status of the problem+json answer to `error`: its code's, from the one table."""
+    return int(error.code.status)
 
 
 def install(api: NinjaAPI) -> None:
@@ -67,7 +61,7 @@ def install(api: NinjaAPI) -> None:
     def domain_error(request: HttpRequest, error: DomainError) -> HttpResponse:
         extra = {"errors": error.details} if error.details else {}
         return problem(
-            request, status=status_for(error), code=error.code, detail=error.message, **extra
+            request, code=error.code, status=status_for(error), detail=error.message, **extra
         )
 
     @api.exception_handler(ValidationError)
@@ -81,8 +75,7 @@ def install(api: NinjaAPI) -> None:
         ]
         return problem(
             request,
-            status=422,
-            code="validation_error",
+            code=ProblemCode.VALIDATION_ERROR,
             detail="The request does not match the expected shape.",
             errors=errors,
         )
@@ -91,14 +84,13 @@ def install(api: NinjaAPI) -> None:
     def authentication_error(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
         return problem(
             request,
-            status=401,
-            code="not_authenticated",
+            code=ProblemCode.NOT_AUTHENTICATED,
             detail="Sign in, or send a personal API token as 'Authorization: Bearer <token>'.",
         )
 
     @api.exception_handler(Throttled)
     def throttled(request: HttpRequest, error: Throttled) -> HttpResponse:
-        response = problem(request, status=429, code="throttled", detail="Too many requests.")
+        response = problem(request, code=ProblemCode.THROTTLED, detail="Too many requests.")
         if error.wait:
             response["Retry-After"] = str(int(error.wait))
         return response
@@ -106,7 +98,10 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
         return problem(
-            request, status=error.status_code, code="http_error", detail=str(error.message)
+            request,
+            code=ProblemCode.HTTP_ERROR,
+            status=error.status_code,
+            detail=str(error.message),
         )
 
     @api.exception_handler(RequestDataTooBig)
@@ -115,8 +110,7 @@ def install(api: NinjaAPI) -> None:
         # client's doing, so it is a 413 and not the unexpected failure it would fall to.
         return problem(
             request,
-            status=413,
-            code="payload_too_large",
+            code=ProblemCode.PAYLOAD_TOO_LARGE,
             detail=_("The request body is larger than this server accepts."),
         )
 
@@ -129,14 +123,13 @@ def install(api: NinjaAPI) -> None:
         logger.warning("value out of range in %s %s", request.method, request.path, exc_info=error)
         return problem(
             request,
-            status=400,
-            code="value_out_of_range",
+            code=ProblemCode.VALUE_OUT_OF_RANGE,
             detail=_("A value in the request is larger than this server can store."),
         )
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, error: Http404) -> HttpResponse:
-        return problem(request, status=404, code="not_found", detail="Not found.")
+        return problem(request, code=ProblemCode.NOT_FOUND, detail="Not found.")
 
     @api.exception_handler(MultiPartParserError)
     @api.exception_handler(BadRequest)
@@ -150,15 +143,14 @@ def install(api: NinjaAPI) -> None:
             if isinstance(error, MultiPartParserError)
             else "The request could not be read."
         )
-        return problem(request, status=400, code="invalid_request_body", detail=detail)
+        return problem(request, code=ProblemCode.INVALID_REQUEST_BODY, detail=detail)
 
     @api.exception_handler(Exception)
     def unexpected(request: HttpRequest, error: Exception) -> HttpResponse:
         logger.exception("unexpected error in %s %s", request.method, request.path)
         return problem(
             request,
-            status=500,
-            code="internal_error",
+            code=ProblemCode.INTERNAL_ERROR,
             detail="Something went wrong on our side; it has been logged.",
         )
 
@@ -166,7 +158,7 @@ def install(api: NinjaAPI) -> None:
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """Answer unknown paths under /api/ as problem+json, and every other path with the 404 page."""
     if request.path.startswith("/api/"):
-        return problem(request, status=404, code="not_found", detail="No such API endpoint.")
+        return problem(request, code=ProblemCode.NOT_FOUND, detail="No such API endpoint.")
     from django.views import defaults
 
     return defaults.page_not_found(request, exception)
@@ -177,7 +169,7 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     parse while a middleware reads it) as problem+json under /api/, else the 400 page."""
     if request.path.startswith("/api/"):
         return problem(
-            request, status=400, code="invalid_request", detail="The request could not be read."
+            request, code=ProblemCode.INVALID_REQUEST, detail="The request could not be read."
         )
     from django.views import defaults
 
@@ -188,8 +180,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
         return problem(
             request,
-            status=500,
-            code="internal_error",
+            code=ProblemCode.INTERNAL_ERROR,
             detail="Something went wrong on our side; it has been logged.",
         )
     from django.views import defaults

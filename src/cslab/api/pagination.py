@@ -18,6 +18,7 @@ from ninja import Field, Schema
 from ninja.pagination import PaginationBase
 
 from cslab.core.errors import InvalidInputError
+from cslab.core.problems import ProblemCode
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -40,7 +41,9 @@ def decode_cursor(cursor: str, expected_length: int) -> list[Any]:
 
 
 def _invalid_cursor() -> InvalidInputError:
-    return InvalidInputError("The cursor is not one this API gave out.", code="invalid_cursor")
+    return InvalidInputError(
+        "The cursor is not one this API gave out.", code=ProblemCode.INVALID_CURSOR
+    )
 
 
 @dataclass(frozen=True)

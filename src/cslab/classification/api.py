@@ -46,6 +46,7 @@ from cslab.classification.services.subject_sets import (
 from cslab.classification.services.talk import subject_comment_post
 from cslab.classification.services.workflows import workflow_create, workflow_update
 from cslab.core.errors import PermissionDeniedError
+from cslab.core.problems import ProblemCode
 from cslab.projects.models import Project
 from cslab.projects.selectors import project_get_for_viewing
 
@@ -79,7 +80,7 @@ def _subject(request: ApiRequest, slug: str, subject_id: int) -> Subject:
 def _require_csrf_for_sessions(request: HttpRequest) -> None:
     """Anonymous writes ride on the session cookie: refuse them from other sites."""
     if check_csrf(request) is not None:
-        raise PermissionDeniedError("CSRF check failed.", code="csrf_failed")
+        raise PermissionDeniedError("CSRF check failed.", code=ProblemCode.CSRF_FAILED)
 
 
 @router.get(

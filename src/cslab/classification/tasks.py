@@ -27,6 +27,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from cslab.core.errors import InvalidInputError
+from cslab.core.problems import ProblemCode
 
 CHOICE_KINDS = ("single", "multiple", "survey")
 MARKING_KINDS = ("point", "rectangle")
@@ -95,11 +96,13 @@ def check_tasks(tasks: Any) -> list[Task]:
     """Return the task definitions if they are well formed; else raise InvalidInputError
     with the problems by task key (or position)."""
     if not isinstance(tasks, list) or not tasks:
-        raise InvalidInputError(_("A workflow needs at least one task."), code="invalid_tasks")
+        raise InvalidInputError(
+            _("A workflow needs at least one task."), code=ProblemCode.INVALID_TASKS
+        )
     if len(tasks) > MAX_TASKS:
         raise InvalidInputError(
             _("A workflow has at most %(count)d tasks.") % {"count": MAX_TASKS},
-            code="invalid_tasks",
+            code=ProblemCode.INVALID_TASKS,
         )
     problems: Problems = {}
     keys: set[str] = set()
@@ -116,7 +119,7 @@ def check_tasks(tasks: Any) -> list[Task]:
             problems[name] = task_problems
     if problems:
         raise InvalidInputError(
-            _("The tasks are not well formed."), code="invalid_tasks", details=problems
+            _("The tasks are not well formed."), code=ProblemCode.INVALID_TASKS, details=problems
         )
     return tasks
 
@@ -205,7 +208,9 @@ def clean_answers(tasks: list[Task], answers: Any) -> dict[str, Any]:
     """Return the answers checked against the tasks and normalised (lists sorted, text
     stripped, unknown keys dropped); raise InvalidInputError with problems by task key."""
     if not isinstance(answers, dict):
-        raise InvalidInputError(_("Answers are given by task key."), code="invalid_answers")
+        raise InvalidInputError(
+            _("Answers are given by task key."), code=ProblemCode.INVALID_ANSWERS
+        )
     cleaned: dict[str, Any] = {}
     problems: Problems = {}
     for task in tasks:
@@ -222,7 +227,9 @@ def clean_answers(tasks: list[Task], answers: Any) -> dict[str, Any]:
             cleaned[key] = value
     if problems:
         raise InvalidInputError(
-            _("Some answers are missing or not allowed."), code="invalid_answers", details=problems
+            _("Some answers are missing or not allowed."),
+            code=ProblemCode.INVALID_ANSWERS,
+            details=problems,
         )
     return cleaned
 

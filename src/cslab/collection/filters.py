@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from cslab.collection import geoprivacy
 from cslab.core.errors import InvalidInputError
+from cslab.core.problems import ProblemCode
 
 STATUSES = ("pending", "accepted", "flagged", "rejected")
 FIELD_PREFIX = "field."
@@ -178,7 +179,7 @@ def observation_filters_from_query(query: Mapping[str, Any]) -> ObservationFilte
 
     if problems:
         raise InvalidInputError(
-            _("Some filters are not valid."), code="invalid_filter", details=problems
+            _("Some filters are not valid."), code=ProblemCode.INVALID_FILTER, details=problems
         )
     return ObservationFilters(
         bbox=bbox,

@@ -54,6 +54,7 @@ from cslab.collection.models import (
 )
 from cslab.core import permissions
 from cslab.core.errors import InvalidInputError, NotFoundError
+from cslab.core.problems import ProblemCode
 from cslab.projects.models import Project
 
 
@@ -720,7 +721,7 @@ def _answer_filters(
         }
         if refused:
             raise InvalidInputError(
-                _("Some filters are not valid."), code="invalid_filter", details=refused
+                _("Some filters are not valid."), code=ProblemCode.INVALID_FILTER, details=refused
             )
     for position, (name, value) in enumerate(sorted(answers.items())):
         alias = f"answer_filter_{position}"

@@ -15,6 +15,7 @@ from cslab.consensus.services.aggregation import latest_run as latest_run
 from cslab.core import permissions
 from cslab.core.errors import InvalidInputError, NotFoundError
 from cslab.core.models import Job
+from cslab.core.problems import ProblemCode
 
 LISTS = ("all", "retired", "low-confidence", "disputed")
 
@@ -27,7 +28,9 @@ def result_list_for_workflow(
     permissions.require(user, "workflow.review", workflow)
     if which not in LISTS:
         raise InvalidInputError(
-            f"Choose one of: {', '.join(LISTS)}.", code="invalid_list", details={"list": which}
+            f"Choose one of: {', '.join(LISTS)}.",
+            code=ProblemCode.INVALID_LIST,
+            details={"list": which},
         )
     results = ConsensusResult.objects.filter(workflow=workflow).select_related("subject")
     if which == "retired":

@@ -32,6 +32,7 @@ from django.core.files.storage import Storage, default_storage
 from django.db import connections
 
 from cslab.core.errors import DomainError
+from cslab.core.problems import ProblemCode
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
 _POSTGRESQL_DUMP_HEADER = b"PGDMP"
@@ -56,13 +57,13 @@ _CHUNK = 1024 * 1024
 class BackupError(DomainError):
     """A backup or restore could not be made; the message says why in one line."""
 
-    code = "backup_failed"
+    code = ProblemCode.BACKUP_FAILED
 
 
 class BackupFileInvalidError(BackupError):
     """The file is not a backup this database can be restored from."""
 
-    code = "backup_file_invalid"
+    code = ProblemCode.BACKUP_FILE_INVALID
 
 
 def database_engine() -> str:

@@ -1,16 +1,28 @@
-"""Domain errors raised by services and selectors; only `cslab.api.errors` knows HTTP."""
+"""Domain errors raised by services and selectors: one class per problem kind.
 
-from typing import Any
+Each error carries a `ProblemCode` from `cslab.core.problems`, the one table of codes, their
+HTTP statuses and meanings; the class is the one whose `status` is the code's status (a test
+holds every raise site to that). Only the protocol edges (`cslab.api.errors`,
+`cslab.core.middleware`, `cslab.openrosa.views`) turn them into HTTP.
+"""
+
+from http import HTTPStatus
+from typing import Any, ClassVar
 
 from django.utils.translation import gettext as _
+
+from cslab.core.problems import ProblemCode
 
 
 class DomainError(Exception):
     """A failure a caller can act on, with a stable machine-readable code."""
 
-    code = "domain_error"
+    code: ProblemCode = ProblemCode.DOMAIN_ERROR
+    status: ClassVar[HTTPStatus] = HTTPStatus.BAD_REQUEST
 
-    def __init__(self, message: str, *, code: str | None = None, details: Any = None) -> None:
+    def __init__(
+        self, message: str, *, code: ProblemCode | None = None, details: Any = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         if code is not None:
@@ -32,7 +44,8 @@ class DomainError(Exception):
 class NotFoundError(DomainError):
     """The object does not exist or the user may not see it (the two are never told apart)."""
 
-    code = "not_found"
+    code = ProblemCode.NOT_FOUND
+    status = HTTPStatus.NOT_FOUND
 
     def __init__(self, message: str = "", **kwargs: Any) -> None:
         super().__init__(message or _("Not found."), **kwargs)
@@ -41,13 +54,15 @@ class NotFoundError(DomainError):
 class PermissionDeniedError(DomainError):
     """The user may see the object but not do this to it."""
 
-    code = "permission_denied"
+    code = ProblemCode.PERMISSION_DENIED
+    status = HTTPStatus.FORBIDDEN
 
 
 class NotAuthenticatedError(DomainError):
     """The action needs a signed-in user."""
 
-    code = "not_authenticated"
+    code = ProblemCode.NOT_AUTHENTICATED
+    status = HTTPStatus.UNAUTHORIZED
 
     def __init__(self, message: str = "", **kwargs: Any) -> None:
         super().__init__(message or _("Sign in to do this."), **kwargs)
@@ -56,16 +71,26 @@ class NotAuthenticatedError(DomainError):
 class InvalidInputError(DomainError):
     """The input breaks a rule; `details` may map field names to messages."""
 
-    code = "invalid_input"
+    code = ProblemCode.INVALID_INPUT
+    status = HTTPStatus.BAD_REQUEST
+
+
+class PayloadTooLargeError(InvalidInputError):
+    """The request is larger than the server accepts (still invalid input to any caller that
+    catches `InvalidInputError`)."""
+
+    code = ProblemCode.PAYLOAD_TOO_LARGE
+    status = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
 
 
 class ConflictError(DomainError):
     """The request clashes with what is stored (a duplicate, a stale state)."""
 
-    code = "conflict"
+    code = ProblemCode.CONFLICT
+    status = HTTPStatus.CONFLICT
 
 
 class InvalidTransitionError(ConflictError):
     """A status change that the object's lifecycle does not allow."""
 
-    code = "invalid_transition"
+    code = ProblemCode.INVALID_TRANSITION

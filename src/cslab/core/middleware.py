@@ -5,8 +5,13 @@ import re
 import time
 import uuid
 from collections.abc import Callable
+from http import HTTPStatus
 
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.views import defaults
+
+from cslab.core.errors import DomainError
 
 logger = logging.getLogger("cslab.request")
 
@@ -47,7 +52,10 @@ class RequestLogMiddleware:
 class DomainErrorMiddleware:
     """Turn domain errors raised in HTML views into the matching page.
 
-    The API maps the same errors to problem+json in `cslab.api.errors`.
+    The status comes from the error's code in the one table (`cslab.core.problems`), as it
+    does for problem+json in `cslab.api.errors` and for OpenRosa in `cslab.openrosa.views`:
+    404 is the not-found page, 401 the log-in redirect, 403 the permission-denied page. Other
+    errors are left to the view, which shows them on its form.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -57,19 +65,18 @@ class DomainErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        from django.contrib.auth.views import redirect_to_login
-        from django.views import defaults
-
-        from cslab.core.errors import (
-            NotAuthenticatedError,
-            NotFoundError,
-            PermissionDeniedError,
-        )
-
-        if isinstance(exception, NotFoundError):
+        if not isinstance(exception, DomainError):
+            return None
+        status = status_for(exception)
+        if status == HTTPStatus.NOT_FOUND:
             return defaults.page_not_found(request, exception)
-        if isinstance(exception, NotAuthenticatedError):
+        if status == HTTPStatus.UNAUTHORIZED:
             return redirect_to_login(request.get_full_path())
-        if isinstance(exception, PermissionDeniedError):
+        if status == HTTPStatus.FORBIDDEN:
             return defaults.permission_denied(request, exception)
         return None
+
+
+def status_for(error: DomainError) -> int:
+    """The HTTP status of the page answering `error`: its code's, from the one table."""
+    return int(error.code.status)

@@ -29,13 +29,12 @@ from django.views.decorators.http import require_POST
 
 from cslab.core import permissions
 from cslab.core.errors import (
-    ConflictError,
     DomainError,
     InvalidInputError,
-    NotAuthenticatedError,
-    NotFoundError,
+    PayloadTooLargeError,
     PermissionDeniedError,
 )
+from cslab.core.problems import ProblemCode
 from cslab.openrosa import auth, documents, selectors
 from cslab.openrosa.forms import DevicePasswordForm
 from cslab.openrosa.services import submissions
@@ -64,20 +63,11 @@ def _message(message: str, *, status: int) -> HttpResponse:
     return _xml(documents.openrosa_response(message, success=status < 300), status=status)
 
 
-ERROR_STATUS: list[tuple[type[DomainError], int]] = [
-    (NotFoundError, 404),
-    (NotAuthenticatedError, 401),
-    (PermissionDeniedError, 403),
-    (ConflictError, 409),
-    (InvalidInputError, 400),
-]
-TOO_LARGE_CODES = frozenset({"media_too_large", "submission_too_large"})
-
-
-def _status_of(error: DomainError) -> int:
-    if error.code in TOO_LARGE_CODES:
-        return 413
-    return next((status for kind, status in ERROR_STATUS if isinstance(error, kind)), 400)
+def status_for(error: DomainError) -> int:
+    """The HTTP status of an OpenRosa answer to `error`: the code's status in the one table,
+    or its OpenRosa status where the protocol differs (a file too large is 413 to ODK Collect)."""
+    code = error.code
+    return int(code.openrosa_status or code.status)
 
 
 @dataclass(frozen=True)
@@ -120,7 +110,7 @@ def openrosa_endpoint(handler: Handler) -> Handler:
                 return _sign_in_please(caller.challenge)
             return _finish(handler(request, caller, **kwargs))
         except DomainError as error:
-            return _message(error.one_line(), status=_status_of(error))
+            return _message(error.one_line(), status=status_for(error))
 
     return view
 
@@ -205,10 +195,10 @@ def submission(request: HttpRequest, caller: Caller) -> HttpResponse:
     return _message(message, status=201)
 
 
-def _too_large() -> InvalidInputError:
-    return InvalidInputError(
+def _too_large() -> PayloadTooLargeError:
+    return PayloadTooLargeError(
         _("The submission is larger than %(bytes)d bytes.") % {"bytes": ACCEPT_CONTENT_LENGTH},
-        code="submission_too_large",
+        code=ProblemCode.SUBMISSION_TOO_LARGE,
     )
 
 
@@ -225,11 +215,11 @@ def _submission_parts(request: HttpRequest) -> tuple[bytes, dict[str, Any]]:
         raise _too_large() from None
     except (MultiPartParserError, SuspiciousOperation):
         raise InvalidInputError(_("Send the submission as multipart/form-data."),
-                                code="invalid_submission") from None  # fmt: skip
+                                code=ProblemCode.INVALID_SUBMISSION) from None  # fmt: skip
     xml_file = files.get("xml_submission_file")
     if xml_file is None:
         raise InvalidInputError(
-            _("The request has no xml_submission_file part."), code="invalid_submission"
+            _("The request has no xml_submission_file part."), code=ProblemCode.INVALID_SUBMISSION
         )
     parts: dict[str, UploadedFile] = {}
     for field_name in files:

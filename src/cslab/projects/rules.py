@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from cslab.core import permissions
 from cslab.core.errors import PermissionDeniedError
 from cslab.core.permissions import Rule, register
+from cslab.core.problems import ProblemCode
 from cslab.core.roles import ProjectRole, SiteRole
 
 STAFF = frozenset({SiteRole.STAFF})
@@ -80,5 +81,5 @@ def require_add_directly(user: Any, project: Any) -> None:
                 "People join a team by accepting an invitation: invite them by e-mail "
                 "instead. Only Lab staff add people to a team directly."
             ),
-            code="invitation_required",
+            code=ProblemCode.INVITATION_REQUIRED,
         )

@@ -23,6 +23,7 @@ from cslab.core.errors import (
     NotFoundError,
     PermissionDeniedError,
 )
+from cslab.core.problems import ProblemCode
 from cslab.projects.models import Project
 from cslab.projects.selectors import project_get_for_viewing, project_list_visible
 from cslab.questions import forms, selectors
@@ -31,6 +32,10 @@ from cslab.questions.services import comments, states, supports
 from cslab.questions.services.questions import question_propose as propose
 
 PAGE_SIZE = 20
+# Refusals in general go to their own page (through DomainErrorMiddleware), not onto the form.
+SHOWN_AS_PAGES = frozenset(
+    {ProblemCode.NOT_FOUND, ProblemCode.PERMISSION_DENIED, ProblemCode.NOT_AUTHENTICATED}
+)
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -240,7 +245,7 @@ def question_comment_moderate(request: HttpRequest, comment_id: int) -> HttpResp
         else:
             comments.comment_restore(actor=request.user, comment=comment, reason=reason)
     except DomainError as error:
-        if error.code in ("not_found", "permission_denied", "not_authenticated"):
+        if error.code in SHOWN_AS_PAGES:
             raise
         messages.error(request, error.message)
     return redirect(f"{comment.question.get_absolute_url()}#comment-{comment.pk}")
@@ -280,7 +285,7 @@ def question_decide(request: HttpRequest, question_id: int, action: str) -> Http
         try:
             _decide(request, question, action, form)
         except DomainError as error:
-            if error.code in ("not_found", "permission_denied", "not_authenticated"):
+            if error.code in SHOWN_AS_PAGES:
                 raise
             _add_errors(form, error)
         else:

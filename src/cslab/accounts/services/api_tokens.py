@@ -12,6 +12,7 @@ from cslab.accounts.models import ApiToken, User
 from cslab.accounts.models.api_token import hash_token
 from cslab.core import permissions
 from cslab.core.errors import ConflictError, InvalidInputError
+from cslab.core.problems import ProblemCode
 from cslab.core.services.audit import audit_record
 
 TOKEN_PREFIX = "cslab_"  # noqa: S105  (a public marker, so leaked tokens are recognisable)
@@ -36,7 +37,7 @@ def api_token_create(*, actor: Any, user: User, name: str) -> tuple[ApiToken, st
     except IntegrityError:
         raise ConflictError(
             _("You already have an active token named “%(name)s”.") % {"name": name},
-            code="token_name_taken",
+            code=ProblemCode.TOKEN_NAME_TAKEN,
         ) from None
     return token, secret
 

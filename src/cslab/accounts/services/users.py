@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from cslab.accounts.models import User
 from cslab.core import permissions
 from cslab.core.errors import ConflictError, InvalidInputError
+from cslab.core.problems import ProblemCode
 from cslab.core.roles import SiteRole
 from cslab.core.services.audit import audit_record
 
@@ -54,7 +55,7 @@ def user_create(
 
 def _user_exists(email: str) -> ConflictError:
     return ConflictError(
-        f"A user with the e-mail address {email} already exists.", code="user_exists"
+        f"A user with the e-mail address {email} already exists.", code=ProblemCode.USER_EXISTS
     )
 
 

@@ -30,6 +30,7 @@ from cslab.classification.models import (
 from cslab.classification.tasks import answers_match, clean_answers
 from cslab.core import permissions
 from cslab.core.errors import ConflictError, InvalidInputError, NotFoundError
+from cslab.core.problems import ProblemCode
 from cslab.core.services.audit import audit_record
 
 UNDO_WINDOW = timedelta(minutes=2)
@@ -110,7 +111,7 @@ def classification_submit(
 def _same_or_conflict(stored: Classification, answers: dict[str, Any]) -> Classification:
     if stored.answers != answers:
         raise ConflictError(
-            _("You have already classified this subject."), code="already_classified"
+            _("You have already classified this subject."), code=ProblemCode.ALREADY_CLASSIFIED
         )
     return stored
 
@@ -158,7 +159,9 @@ def classification_undo(*, identity: Identity, workflow: Workflow) -> Classifica
     if last is None:
         raise NotFoundError(_("There is nothing to undo."))
     if timezone.now() - last.created_at > UNDO_WINDOW:
-        raise ConflictError(_("It is too late to undo this answer."), code="undo_too_late")
+        raise ConflictError(
+            _("It is too late to undo this answer."), code=ProblemCode.UNDO_TOO_LATE
+        )
     with transaction.atomic():
         state = _lock_state(workflow, last.subject)
         removed_id = last.pk
@@ -181,7 +184,9 @@ def subject_decide(
     cleaned = clean_answers(workflow.tasks, answers)
     state = _lock_state(workflow, subject)
     if ExpertDecision.objects.filter(workflow=workflow, subject=subject).exists():
-        raise ConflictError(_("An expert has already decided this subject."), code="decided")
+        raise ConflictError(
+            _("An expert has already decided this subject."), code=ProblemCode.DECIDED
+        )
     decision = ExpertDecision(
         workflow=workflow, subject=subject, decided_by=actor, answers=cleaned, note=note.strip()
     )

@@ -56,6 +56,7 @@ from cslab.collection.media_checks import ContentRefusedError, FileType
 from cslab.collection.services.media import max_image_pixels
 from cslab.core import permissions
 from cslab.core.errors import InvalidInputError
+from cslab.core.problems import ProblemCode
 from cslab.core.services.audit import audit_record
 from cslab.projects.models import Project
 
@@ -147,7 +148,7 @@ class Unpacker:
                 raise InvalidInputError(
                     _("“%(entry)s” in the archive is damaged (its data or checksum is wrong).")
                     % {"entry": info.filename},
-                    code="invalid_archive",
+                    code=ProblemCode.INVALID_ARCHIVE,
                     details={"entry": info.filename},
                 ) from error
             target.seek(0)
@@ -181,7 +182,7 @@ def _open_archive(archive: bytes | IO[bytes], limits: ArchiveLimits) -> zipfile.
         bundle = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as error:
         raise InvalidInputError(
-            _("The file is not a zip archive."), code="invalid_archive"
+            _("The file is not a zip archive."), code=ProblemCode.INVALID_ARCHIVE
         ) from error
     try:
         _check_central_directory(bundle, limits)
@@ -203,7 +204,7 @@ def _check_central_directory(bundle: zipfile.ZipFile, limits: ArchiveLimits) -> 
                     "supported; make the zip without a password and with ordinary compression."
                 )
                 % {"entry": entry.filename},
-                code="invalid_archive",
+                code=ProblemCode.INVALID_ARCHIVE,
                 details={"entry": entry.filename},
             )
         limit = MAX_MANIFEST_BYTES if _is_manifest(entry.filename) else limits.max_file_bytes
@@ -243,7 +244,7 @@ def _declared_entry_count(source: IO[bytes]) -> int:
 def _too_many_entries(limits: ArchiveLimits) -> InvalidInputError:
     return InvalidInputError(
         _("The archive holds more than %(count)d files.") % {"count": limits.max_entries},
-        code="archive_too_large",
+        code=ProblemCode.ARCHIVE_TOO_LARGE,
     )
 
 
@@ -255,7 +256,7 @@ def _file_too_large(entry: str, limit: int) -> InvalidInputError:
     return InvalidInputError(
         _("“%(entry)s” in the archive is too large: a file may be at most %(limit)s unpacked.")
         % {"entry": entry, "limit": _megabytes(limit)},
-        code="archive_too_large",
+        code=ProblemCode.ARCHIVE_TOO_LARGE,
         details={"entry": entry, "limit": limit},
     )
 
@@ -264,7 +265,7 @@ def _total_too_large(limit: int) -> InvalidInputError:
     return InvalidInputError(
         _("The archive is too large: its files may come to at most %(limit)s unpacked.")
         % {"limit": _megabytes(limit)},
-        code="archive_too_large",
+        code=ProblemCode.ARCHIVE_TOO_LARGE,
         details={"limit": limit},
     )
 
@@ -276,7 +277,7 @@ def _bomb(entry: str, limits: ArchiveLimits) -> InvalidInputError:
             "such archives are refused (zip bombs)."
         )
         % {"entry": entry, "ratio": limits.max_compression_ratio},
-        code="archive_too_large",
+        code=ProblemCode.ARCHIVE_TOO_LARGE,
         details={"entry": entry},
     )
 
@@ -292,27 +293,29 @@ def _is_manifest(entry_name: str) -> bool:
 def _read_manifest(unpacker: Unpacker) -> list[dict[str, str]]:
     manifests = [entry for entry in unpacker.bundle.infolist() if _is_manifest(entry.filename)]
     if not manifests:
-        raise InvalidInputError(_("The archive has no manifest.csv."), code="invalid_manifest")
+        raise InvalidInputError(
+            _("The archive has no manifest.csv."), code=ProblemCode.INVALID_MANIFEST
+        )
     with unpacker.open(manifests[-1], limit=MAX_MANIFEST_BYTES) as unpacked:
         raw = unpacked.read()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise InvalidInputError(
-            _("manifest.csv must be UTF-8 text."), code="invalid_manifest"
+            _("manifest.csv must be UTF-8 text."), code=ProblemCode.INVALID_MANIFEST
         ) from error
     reader = csv.DictReader(io.StringIO(text))
     headers = [header.strip() for header in reader.fieldnames or []]
     if "file" not in headers and "text" not in headers:
         raise InvalidInputError(
-            _("manifest.csv needs a “file” or a “text” column."), code="invalid_manifest"
+            _("manifest.csv needs a “file” or a “text” column."), code=ProblemCode.INVALID_MANIFEST
         )
     rows = [
         {str(key).strip(): (value or "").strip() for key, value in row.items() if key is not None}
         for row in reader
     ]
     if not rows:
-        raise InvalidInputError(_("manifest.csv has no rows."), code="invalid_manifest")
+        raise InvalidInputError(_("manifest.csv has no rows."), code=ProblemCode.INVALID_MANIFEST)
     return rows
 
 
@@ -494,7 +497,9 @@ def subject_set_upload(
     """
     permissions.require(actor, "workflow.manage", project)
     if not name.strip():
-        raise InvalidInputError(_("Give the subject set a name."), code="invalid_subject_set")
+        raise InvalidInputError(
+            _("Give the subject set a name."), code=ProblemCode.INVALID_SUBJECT_SET
+        )
     limits = ArchiveLimits.from_settings()
     with _open_archive(archive, limits) as bundle:
         unpacker = Unpacker(bundle, limits)
@@ -543,7 +548,7 @@ def _plan(unpacker: Unpacker, *, project: Project, name: str, workflows: Any) ->
     if problems:
         raise InvalidInputError(
             _("The manifest has problems; nothing was imported."),
-            code="invalid_manifest_rows",
+            code=ProblemCode.INVALID_MANIFEST_ROWS,
             details=sorted(problems, key=lambda problem: problem["row"]),
         )
     return plans

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from cslab.classification.models import Subject, SubjectComment, SubjectHashtag
 from cslab.core import permissions
 from cslab.core.errors import InvalidInputError
+from cslab.core.problems import ProblemCode
 
 HASHTAG = re.compile(r"(?<![\w#])#(\w{1,50})")
 MAX_COMMENT_LENGTH = 5000
@@ -28,9 +29,11 @@ def subject_comment_post(*, actor: Any, subject: Subject, text: str) -> SubjectC
     permissions.require(actor, "subject.talk", subject)
     text = text.strip()
     if not text:
-        raise InvalidInputError(_("Write a comment."), code="empty_comment")
+        raise InvalidInputError(_("Write a comment."), code=ProblemCode.EMPTY_COMMENT)
     if len(text) > MAX_COMMENT_LENGTH:
-        raise InvalidInputError(_("A comment has at most 5,000 characters."), code="too_long")
+        raise InvalidInputError(
+            _("A comment has at most 5,000 characters."), code=ProblemCode.TOO_LONG
+        )
     comment = SubjectComment(subject=subject, author=actor, text=text)
     comment.full_clean(exclude=["subject", "author"])
     comment.save()

@@ -17,6 +17,7 @@ from cslab.classification.tasks import check_tasks
 from cslab.core import permissions
 from cslab.core.errors import ConflictError, InvalidInputError
 from cslab.core.fields import nulls_as_empty
+from cslab.core.problems import ProblemCode
 from cslab.core.services.audit import audit_record
 from cslab.projects.models import Project
 
@@ -45,7 +46,7 @@ def _full_clean(workflow: Workflow) -> None:
     except ValidationError as error:
         raise InvalidInputError(
             _("The workflow settings are not valid."),
-            code="invalid_workflow",
+            code=ProblemCode.INVALID_WORKFLOW,
             details=error.message_dict,
         ) from error
 
@@ -95,7 +96,7 @@ def _check_consensus_rule(workflow: Workflow) -> None:
     if (workflow.consensus_agreeing is None) != (workflow.consensus_confidence is None):
         raise InvalidInputError(
             _("Early retirement needs both the number of agreeing answers and the confidence."),
-            code="invalid_workflow",
+            code=ProblemCode.INVALID_WORKFLOW,
         )
 
 
@@ -111,7 +112,7 @@ def workflow_update(*, actor: Any, workflow: Workflow, **changes: Any) -> Workfl
         if changes["tasks"] != workflow.tasks and workflow.classifications.exists():
             raise ConflictError(
                 _("The tasks cannot change once volunteers have classified; copy the workflow."),
-                code="workflow_has_classifications",
+                code=ProblemCode.WORKFLOW_HAS_CLASSIFICATIONS,
             )
         changes["tasks"] = check_tasks(changes["tasks"])
     for name, value in changes.items():

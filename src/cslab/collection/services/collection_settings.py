@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from cslab.collection.models import CollectionSettings, Observation, SensitiveCategory
 from cslab.core import permissions
 from cslab.core.errors import InvalidInputError, NotFoundError
+from cslab.core.problems import ProblemCode
 from cslab.core.services.audit import audit_record
 from cslab.projects.models import Project
 
@@ -60,7 +61,7 @@ def collection_settings_update(
         if default_geoprivacy not in Observation.Geoprivacy.values:
             raise InvalidInputError(
                 _("Choose open, obscured or private."),
-                code="invalid_geoprivacy",
+                code=ProblemCode.INVALID_GEOPRIVACY,
                 details={"default_geoprivacy": [_("Choose open, obscured or private.")]},
             )
         settings.default_geoprivacy = default_geoprivacy
@@ -93,14 +94,14 @@ def _clean_values(values: Iterable[Any]) -> list[str]:
     if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
         raise InvalidInputError(
             _("Give the sensitive answers as a list."),
-            code="invalid_sensitive_category",
+            code=ProblemCode.INVALID_SENSITIVE_CATEGORY,
             details={"values": [_("Give a list of answers (empty: any answer).")]},
         )
     cleaned = sorted({str(value).strip() for value in values if str(value).strip()})
     if len(cleaned) > MAX_SENSITIVE_VALUES or any(len(value) > 200 for value in cleaned):
         raise InvalidInputError(
             _("Give at most 1000 answers of at most 200 characters each."),
-            code="invalid_sensitive_category",
+            code=ProblemCode.INVALID_SENSITIVE_CATEGORY,
             details={"values": [_("Give at most 1000 answers of at most 200 characters each.")]},
         )
     return cleaned
@@ -118,7 +119,7 @@ def sensitive_category_set(
     if not question or len(question) > 100:
         raise InvalidInputError(
             _("Name the question."),
-            code="invalid_sensitive_category",
+            code=ProblemCode.INVALID_SENSITIVE_CATEGORY,
             details={"question": [_("Give a question name of 1 to 100 characters.")]},
         )
     cleaned = _clean_values(values)

@@ -26,6 +26,7 @@ from cslab.collection.models.form import FORM_ID_PATTERN
 from cslab.core import permissions
 from cslab.core.errors import ConflictError, InvalidInputError
 from cslab.core.models import Job
+from cslab.core.problems import ProblemCode
 from cslab.core.services.audit import audit_record
 from cslab.core.services.jobs import job_start
 from cslab.projects.models import Project
@@ -166,7 +167,7 @@ def publish_job_refusal(error: InvalidInputError | ConflictError) -> dict[str, A
     and `errors` listing each problem as {"row", "sheet", "message"}."""
     return {
         "published": False,
-        "status": 409 if isinstance(error, ConflictError) else 400,
+        "status": int(error.code.status),
         "code": error.code,
         "detail": error.message,
         "errors": error.details if isinstance(error.details, list) else [],
@@ -281,7 +282,7 @@ def form_publish_workbook(
             _("Version “%(version)s” of form “%(form_id)s” is already published; "
               "give the new version another version string in the settings sheet.")
             % {"version": version, "form_id": form_id},
-            code="duplicate_form_version",
+            code=ProblemCode.DUPLICATE_FORM_VERSION,
         ) from None  # fmt: skip
     return form_version
 
@@ -290,7 +291,7 @@ def _check_shape(workbook: Any) -> None:
     if not isinstance(workbook, dict) or not isinstance(workbook.get("survey"), list):
         raise InvalidInputError(
             _("Give the form's rows: a survey list, and choices and settings if any."),
-            code="invalid_xlsform",
+            code=ProblemCode.INVALID_XLSFORM,
             details=[],
         )
 
@@ -302,7 +303,7 @@ def _default_version() -> str:
 def _invalid(error: xlsform.XLSFormError) -> InvalidInputError:
     return InvalidInputError(
         _("The XLSForm has problems; nothing was published."),
-        code="invalid_xlsform",
+        code=ProblemCode.INVALID_XLSFORM,
         details=[problem.as_dict() for problem in error.problems],
     )
 
@@ -322,7 +323,7 @@ def _full_clean(instance: Any, exclude: list[str] | None = None) -> None:
     except ValidationError as error:
         raise InvalidInputError(
             _("The form could not be saved."),
-            code="invalid_xlsform",
+            code=ProblemCode.INVALID_XLSFORM,
             details=[
                 {"row": None, "sheet": "settings", "message": f"{field}: {' '.join(messages)}"}
                 for field, messages in error.message_dict.items()

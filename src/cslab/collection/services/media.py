@@ -28,6 +28,7 @@ from cslab.collection.media_checks import ContentRefusedError, FileType
 from cslab.collection.models import Media, Observation
 from cslab.core import permissions
 from cslab.core.errors import ConflictError, InvalidInputError
+from cslab.core.problems import ProblemCode
 
 MEGABYTE = 1024 * 1024
 # Defaults of the settings MEDIA_MAX_IMAGE_BYTES, ... (environment: see .env.example).
@@ -100,7 +101,7 @@ def media_attach(
         raise InvalidInputError(
             _("An observation may have at most %(count)d files.")
             % {"count": MAX_MEDIA_PER_OBSERVATION},
-            code="too_many_media",
+            code=ProblemCode.TOO_MANY_MEDIA,
         )
     source: IO[bytes] = uploaded_file
     file_type = _detect(source, name)
@@ -236,7 +237,7 @@ def _refused(name: str, error: ContentRefusedError) -> InvalidInputError:
     return InvalidInputError(
         _("“%(name)s” was refused: it is %(what)s, which is not accepted.")
         % {"name": name, "what": error.what},
-        code="media_refused",
+        code=ProblemCode.MEDIA_REFUSED,
         details={"file": [error.what], "reason": error.reason},
     )
 
@@ -254,7 +255,7 @@ def _too_large(name: str, limit: int, file_type: FileType | None = None) -> Inva
             "what": file_type.description,
             "limit": limit_text,
         }
-    return InvalidInputError(message, code="media_too_large", details={"limit": limit})
+    return InvalidInputError(message, code=ProblemCode.MEDIA_TOO_LARGE, details={"limit": limit})
 
 
 def _clean_name(name: Any) -> str:
@@ -262,7 +263,7 @@ def _clean_name(name: Any) -> str:
     if not text or len(text) > MAX_NAME_LENGTH or text in {".", ".."} or UNSAFE_NAME.search(text):
         raise InvalidInputError(
             _("Give the file a plain name of at most 255 characters, without folders."),
-            code="invalid_media_name",
+            code=ProblemCode.INVALID_MEDIA_NAME,
             details={"name": [_("Give a file name such as photo.jpg.")]},
         )
     return text
@@ -283,7 +284,7 @@ def _same_or_conflict(stored: Media, digest: str) -> Media:
     raise ConflictError(
         _("Another file named “%(name)s” is already attached to this observation.")
         % {"name": stored.name},
-        code="media_conflict",
+        code=ProblemCode.MEDIA_CONFLICT,
     )
 
 

@@ -20,6 +20,7 @@ from cslab.collection import selectors
 from cslab.collection.models import ModerationEvent, Observation, ObservationFlag
 from cslab.core import permissions
 from cslab.core.errors import ConflictError, InvalidInputError
+from cslab.core.problems import ProblemCode
 from cslab.core.services.audit import audit_record
 from cslab.notifications.services.notifications import notification_send
 
@@ -31,12 +32,14 @@ def _clean_reason(reason: Any, *, required: bool) -> str:
     text = str(reason or "").strip()
     if required and not text:
         raise InvalidInputError(
-            _("Give a reason."), code="reason_required", details={"reason": [_("Give a reason.")]}
+            _("Give a reason."),
+            code=ProblemCode.REASON_REQUIRED,
+            details={"reason": [_("Give a reason.")]},
         )
     if len(text) > MAX_REASON_LENGTH:
         raise InvalidInputError(
             _("A reason has at most 2000 characters."),
-            code="reason_too_long",
+            code=ProblemCode.REASON_TOO_LONG,
             details={"reason": [_("A reason has at most 2000 characters.")]},
         )
     return text
@@ -70,7 +73,7 @@ def observation_flag(*, actor: Any, observation: Observation, reason: str) -> Ob
             flag.save()
     except IntegrityError:
         raise ConflictError(
-            _("You have already flagged this observation."), code="already_flagged"
+            _("You have already flagged this observation."), code=ProblemCode.ALREADY_FLAGGED
         ) from None
     locked = Observation.objects.select_for_update().get(pk=observation.pk)
     if locked.status in (Observation.Status.PENDING, Observation.Status.ACCEPTED):
@@ -104,7 +107,7 @@ def observation_moderate(
     if status not in Observation.Status.values:
         raise InvalidInputError(
             _("Choose pending, accepted, flagged or rejected."),
-            code="invalid_status",
+            code=ProblemCode.INVALID_STATUS,
             details={"status": [_("Choose pending, accepted, flagged or rejected.")]},
         )
     text = _clean_reason(reason, required=status in REASON_REQUIRED)

@@ -54,6 +54,7 @@ from cslab.core.errors import (
     NotFoundError,
     PermissionDeniedError,
 )
+from cslab.core.problems import ProblemCode
 from cslab.core.services.audit import audit_record
 from cslab.projects.models import Project
 
@@ -155,24 +156,26 @@ def _submit_permitted(
         if deprecated_id == instance_id:
             raise InvalidInputError(
                 _("An edit needs an instance ID of its own."),
-                code="invalid_deprecated_id",
+                code=ProblemCode.INVALID_DEPRECATED_ID,
                 details={"deprecated_id": [_("It is the same as the instance ID.")]},
             )
     if not isinstance(answers, dict):
-        raise InvalidInputError(_("The answers must be an object."), code="invalid_answers")
+        raise InvalidInputError(
+            _("The answers must be an object."), code=ProblemCode.INVALID_ANSWERS
+        )
     settings_row = policy.settings
     if geoprivacy is None:
         geoprivacy = settings_row.default_geoprivacy
     if geoprivacy not in Observation.Geoprivacy.values:
         raise InvalidInputError(
             _("Choose open, obscured or private."),
-            code="invalid_geoprivacy",
+            code=ProblemCode.INVALID_GEOPRIVACY,
             details={"geoprivacy": [_("Choose open, obscured or private.")]},
         )
     if observed_at is not None and timezone.is_naive(observed_at):
         raise InvalidInputError(
             _("The observation time needs a timezone."),
-            code="invalid_answers",
+            code=ProblemCode.INVALID_ANSWERS,
             details={"observed_at": [_("Give a time with a timezone.")]},
         )
     # Rules that use today() are judged at the time of observation, not of arrival, so an
@@ -194,7 +197,7 @@ def _submit_permitted(
     if problems:
         raise InvalidInputError(
             _("Some answers are not valid; nothing was stored."),
-            code="invalid_answers",
+            code=ProblemCode.INVALID_ANSWERS,
             details=problems,
         )
     erased_keys = instance_hashes(instance_id, key=policy.tombstone_key)
@@ -371,7 +374,7 @@ def observation_geoprivacy_change(
     if geoprivacy not in Observation.Geoprivacy.values:
         raise InvalidInputError(
             _("Choose open, obscured or private."),
-            code="invalid_geoprivacy",
+            code=ProblemCode.INVALID_GEOPRIVACY,
             details={"geoprivacy": [_("Choose open, obscured or private.")]},
         )
     forced = answers_are_sensitive(
@@ -466,14 +469,14 @@ def _same_or_conflict(
         return stored
     raise ConflictError(
         _("A different submission with this instance ID is already stored; it was not changed."),
-        code="instance_conflict",
+        code=ProblemCode.INSTANCE_CONFLICT,
     )
 
 
 def _unknown_deprecated() -> InvalidInputError:
     return InvalidInputError(
         _("The submission this one edits is unknown."),
-        code="unknown_deprecated_id",
+        code=ProblemCode.UNKNOWN_DEPRECATED_ID,
         details={"deprecated_id": [_("No submission of this form has that ID.")]},
     )
 
@@ -490,13 +493,14 @@ def _require_may_edit(actor: Any, observation: Observation) -> None:
         raise _unknown_deprecated()
     raise PermissionDeniedError(
         _("Only the person or device that sent it and the project's leads may edit it."),
-        code="edit_not_permitted",
+        code=ProblemCode.EDIT_NOT_PERMITTED,
     )
 
 
 def _erased() -> ConflictError:
     return ConflictError(
-        _("This submission was erased and cannot be submitted again."), code="instance_erased"
+        _("This submission was erased and cannot be submitted again."),
+        code=ProblemCode.INSTANCE_ERASED,
     )
 
 
@@ -505,7 +509,7 @@ def _clean_instance_id(value: Any, *, field: str) -> str:
     if not text or len(text) > MAX_INSTANCE_ID_LENGTH:
         raise InvalidInputError(
             _("Give an instance ID such as uuid:… of at most 200 characters."),
-            code="invalid_instance_id",
+            code=ProblemCode.INVALID_INSTANCE_ID,
             details={field: [_("Give an instance ID of 1 to 200 characters.")]},
         )
     return text
@@ -578,7 +582,7 @@ def observation_submit_batch(
     if len(submissions) > MAX_BATCH:
         raise InvalidInputError(
             _("A batch may hold at most %(count)d submissions.") % {"count": MAX_BATCH},
-            code="batch_too_large",
+            code=ProblemCode.BATCH_TOO_LARGE,
         )
     versions = {
         version.version: version
@@ -593,8 +597,8 @@ def observation_submit_batch(
         if version is None:
             results.append(BatchResult(
                 index=index, instance_id=item.instance_id, status="invalid",
-                code="unknown_version", detail=_("The form has no published version “%(v)s”.")
-                % {"v": item.version},
+                code=ProblemCode.UNKNOWN_VERSION,
+                detail=_("The form has no published version “%(v)s”.") % {"v": item.version},
             ))  # fmt: skip
             continue
         version.form = form

@@ -57,6 +57,7 @@ from cslab.core import permissions
 from cslab.core.errors import ConflictError, InvalidInputError
 from cslab.core.fields import nulls_as_empty
 from cslab.core.models import Job
+from cslab.core.problems import ProblemCode
 from cslab.core.services.audit import audit_record
 from cslab.core.services.jobs import job_kind, job_start
 
@@ -87,7 +88,7 @@ def method_for(workflow: Workflow, task: Task, requested: str | None = None) -> 
         raise InvalidInputError(
             _("“%(method)s” cannot aggregate this task; use one of: %(methods)s.")
             % {"method": method, "methods": ", ".join(labelling.allowed_methods(task))},
-            code="invalid_method",
+            code=ProblemCode.INVALID_METHOD,
         )
     return method
 
@@ -112,7 +113,7 @@ def consensus_settings_update(
         task is None or changes["method"] not in labelling.allowed_methods(task)
     ):
         raise InvalidInputError(_("This method cannot aggregate the workflow's task."),
-                                code="invalid_method")  # fmt: skip
+                                code=ProblemCode.INVALID_METHOD)  # fmt: skip
     stored, _created = ConsensusSettings.objects.select_for_update().get_or_create(
         workflow=workflow
     )
@@ -122,7 +123,7 @@ def consensus_settings_update(
         stored.full_clean(exclude=["workflow"])
     except ValidationError as error:
         raise InvalidInputError(_("The consensus settings are not valid."),
-                                code="invalid_consensus_settings",
+                                code=ProblemCode.INVALID_CONSENSUS_SETTINGS,
                                 details=error.message_dict) from error  # fmt: skip
     stored.save()
     refresh_dispute_flags(workflow, stored)
@@ -168,7 +169,7 @@ def _aggregated_task(workflow: Workflow) -> Task:
     if task is None:
         raise ConflictError(
             _("This workflow has no choice or transcription task to aggregate."),
-            code="nothing_to_aggregate",
+            code=ProblemCode.NOTHING_TO_AGGREGATE,
         )
     return task
 

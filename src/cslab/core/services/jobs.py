@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from cslab.core.errors import InvalidInputError
 from cslab.core.models import Job
+from cslab.core.problems import ProblemCode
 from cslab.core.services.audit import audit_record
 
 logger = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ def job_kind(name: str) -> Callable[[JobFunction], JobFunction]:
 def job_start(*, actor: Any, kind: str, title: str, arguments: dict[str, Any] | None = None) -> Job:
     """Create a queued job and hand it to the task backend once the transaction commits."""
     if kind not in _kinds:
-        raise InvalidInputError(f"Unknown job kind {kind!r}.", code="unknown_job_kind")
+        raise InvalidInputError(f"Unknown job kind {kind!r}.", code=ProblemCode.UNKNOWN_JOB_KIND)
     job = Job(
         kind=kind,
         title=title,

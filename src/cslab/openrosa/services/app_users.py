@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from cslab.core import permissions
 from cslab.core.errors import ConflictError, InvalidInputError
+from cslab.core.problems import ProblemCode
 from cslab.core.services.audit import audit_record
 from cslab.openrosa.models import AppUser
 from cslab.projects.models import Project
@@ -36,7 +37,7 @@ def app_user_create(*, actor: Any, project: Project, name: str) -> AppUser:
     if not name:
         raise InvalidInputError(
             _("Give the app user a name, such as the phone it is for."),
-            code="invalid_app_user",
+            code=ProblemCode.INVALID_APP_USER,
             details={"name": [_("This field is required.")]},
         )
     token = secrets.token_urlsafe(TOKEN_BYTES)
@@ -66,7 +67,9 @@ def app_user_revoke(*, actor: Any, app_user: AppUser) -> AppUser:
         permissions.require(actor, "openrosa.app_user.manage", app_user.project)
     locked = AppUser.objects.select_for_update().get(pk=app_user.pk)
     if locked.revoked_at is not None:
-        raise ConflictError(_("This app user was already revoked."), code="app_user_revoked")
+        raise ConflictError(
+            _("This app user was already revoked."), code=ProblemCode.APP_USER_REVOKED
+        )
     locked.revoked_at = timezone.now()
     locked.save(update_fields=["revoked_at"])
     audit_record(

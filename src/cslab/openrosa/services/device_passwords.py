@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from cslab.core import permissions
 from cslab.core.errors import ConflictError, InvalidInputError
+from cslab.core.problems import ProblemCode
 from cslab.core.services.audit import audit_record
 from cslab.openrosa import digest
 from cslab.openrosa.models import DevicePassword
@@ -51,7 +52,7 @@ def device_password_create(*, actor: Any, name: str) -> tuple[DevicePassword, st
     except IntegrityError:
         raise ConflictError(
             _("You already have a device password named “%(name)s”.") % {"name": name},
-            code="device_password_name_taken",
+            code=ProblemCode.DEVICE_PASSWORD_NAME_TAKEN,
         ) from None
     return device_password, secret
 

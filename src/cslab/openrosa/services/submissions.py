@@ -12,6 +12,7 @@ from cslab.collection.services.media import media_attach
 from cslab.collection.services.observations import observation_submit
 from cslab.core import permissions
 from cslab.core.errors import InvalidInputError, PermissionDeniedError
+from cslab.core.problems import ProblemCode
 from cslab.openrosa import documents
 from cslab.openrosa.actors import AppUserActor
 from cslab.openrosa.models import AppUserSubmission
@@ -52,7 +53,7 @@ def openrosa_submission_receive(
     except documents.SubmissionXmlError as error:
         raise InvalidInputError(
             _("The submission is not a valid form instance: %(error)s") % {"error": error},
-            code="invalid_submission",
+            code=ProblemCode.INVALID_SUBMISSION,
         ) from None
     version = form_version_for_submission(
         user=actor, project=project, form_id=document.form_id, version=document.version
@@ -61,7 +62,7 @@ def openrosa_submission_receive(
         raise InvalidInputError(
             _("This project has no published form “%(form)s” in version “%(version)s”.")
             % {"form": document.form_id, "version": document.version or "?"},
-            code="unknown_form",
+            code=ProblemCode.UNKNOWN_FORM,
         )
     version.form.project = project  # the instance whose role cache the actor entered
     answers = documents.answers_from(document.root, version.source)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from cslab.core import permissions
 from cslab.core.errors import InvalidInputError, NotFoundError
+from cslab.core.problems import ProblemCode
 from cslab.core.roles import ProjectRole
 from cslab.projects.models import Invitation, JoinRequest, Membership, Project
 from cslab.projects.rules import require_add_directly
@@ -242,7 +243,9 @@ def _active_person(*, user_id: Any, email: str, field: str) -> Any:
             person = None
     if person is None:
         message = _("No active account has that e-mail address or id.")
-        raise InvalidInputError(message, code="person_not_found", details={field: [message]})
+        raise InvalidInputError(
+            message, code=ProblemCode.PERSON_NOT_FOUND, details={field: [message]}
+        )
     return person
 
 

@@ -33,6 +33,7 @@ from cslab.core.errors import (
     NotAuthenticatedError,
     PermissionDeniedError,
 )
+from cslab.core.problems import ProblemCode
 from cslab.core.roles import ProjectRole
 from cslab.core.services.audit import audit_record
 from cslab.core.tasks import send_email
@@ -67,7 +68,8 @@ def invitation_send(
         )
     if Membership.objects.filter(project=project, user__email__iexact=email).exists():
         raise ConflictError(
-            _("%(email)s is already on the team.") % {"email": email}, code="already_member"
+            _("%(email)s is already on the team.") % {"email": email},
+            code=ProblemCode.ALREADY_MEMBER,
         )
     now = timezone.now()
     token = secrets.token_urlsafe(32)
@@ -160,7 +162,8 @@ def invitation_revoke(*, actor: Any, invitation: Invitation) -> Invitation:
     invitation.refresh_from_db()
     if not revoked:
         raise ConflictError(
-            _("This invitation was already accepted or revoked."), code="invitation_closed"
+            _("This invitation was already accepted or revoked."),
+            code=ProblemCode.INVITATION_CLOSED,
         )
     audit_record(
         actor=actor,
@@ -178,15 +181,16 @@ def invitation_unusable_error(
     now = now or timezone.now()
     if invitation.accepted_at is not None:
         return ConflictError(
-            _("This invitation has already been accepted."), code="invitation_used"
+            _("This invitation has already been accepted."), code=ProblemCode.INVITATION_USED
         )
     if invitation.revoked_at is not None:
         return ConflictError(
-            _("This invitation was withdrawn by the team."), code="invitation_revoked"
+            _("This invitation was withdrawn by the team."), code=ProblemCode.INVITATION_REVOKED
         )
     if invitation.expires_at <= now:
         return ConflictError(
-            _("This invitation has expired. Ask the team for a new one."), code="invitation_expired"
+            _("This invitation has expired. Ask the team for a new one."),
+            code=ProblemCode.INVITATION_EXPIRED,
         )
     return None
 
@@ -207,7 +211,7 @@ def invitation_addressee_error(invitation: Invitation, user: Any) -> PermissionD
                 "(follow the link in the message we sent to it), then open the invitation again."
             )
             % {"email": invitation.masked_email},
-            code="invitation_address_unconfirmed",
+            code=ProblemCode.INVITATION_ADDRESS_UNCONFIRMED,
         )
     return PermissionDeniedError(
         _(
@@ -216,12 +220,14 @@ def invitation_addressee_error(invitation: Invitation, user: Any) -> PermissionD
             "account and confirm it), then open the invitation again."
         )
         % {"email": invitation.masked_email},
-        code="invitation_for_another_address",
+        code=ProblemCode.INVITATION_FOR_ANOTHER_ADDRESS,
     )
 
 
 def _unusable() -> ConflictError:
-    return ConflictError(_("This invitation can no longer be used."), code="invitation_unusable")
+    return ConflictError(
+        _("This invitation can no longer be used."), code=ProblemCode.INVITATION_UNUSABLE
+    )
 
 
 def email_people(

@@ -15,6 +15,7 @@ from cslab.core.errors import (
     NotFoundError,
     PermissionDeniedError,
 )
+from cslab.core.problems import ProblemCode
 from cslab.core.roles import ProjectRole
 from cslab.core.services.audit import audit_record
 from cslab.projects.models import JoinRequest, Membership, Project
@@ -36,7 +37,7 @@ def join_project(*, actor: Any, project: Project, message: str = "") -> Membersh
     if project.membership_policy == Project.MembershipPolicy.INVITE_ONLY:
         raise PermissionDeniedError(
             _("This team takes new people by invitation only. Ask an owner to invite you."),
-            code="project_invite_only",
+            code=ProblemCode.PROJECT_INVITE_ONLY,
         )
     if project.membership_policy == Project.MembershipPolicy.OPEN:
         with transaction.atomic():
@@ -55,7 +56,7 @@ def join_project(*, actor: Any, project: Project, message: str = "") -> Membersh
 
 def _join_request_create(*, actor: Any, project: Project, message: str) -> JoinRequest:
     if Membership.objects.filter(project=project, user_id=actor.pk).exists():
-        raise ConflictError(_("You are already on this team."), code="already_member")
+        raise ConflictError(_("You are already on this team."), code=ProblemCode.ALREADY_MEMBER)
     join_request = JoinRequest(project=project, user=actor, message=message.strip())
     try:
         join_request.full_clean(validate_constraints=False)
@@ -81,7 +82,7 @@ def _join_request_create(*, actor: Any, project: Project, message: str) -> JoinR
     except IntegrityError:
         raise ConflictError(
             _("You have already asked to join this team; the owners will answer."),
-            code="join_request_pending",
+            code=ProblemCode.JOIN_REQUEST_PENDING,
         ) from None
     return join_request
 
@@ -148,7 +149,8 @@ def _close(join_request: JoinRequest, *, status: str, decided_by: Any) -> None:
     ).update(status=status, decided_by=decided_by, decided_at=now)
     if not changed:
         raise ConflictError(
-            _("This request has already been answered or withdrawn."), code="join_request_closed"
+            _("This request has already been answered or withdrawn."),
+            code=ProblemCode.JOIN_REQUEST_CLOSED,
         )
     join_request.status, join_request.decided_by, join_request.decided_at = status, decided_by, now
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from cslab.core import permissions
 from cslab.core.errors import InvalidInputError, InvalidTransitionError
+from cslab.core.problems import ProblemCode
 from cslab.core.services.audit import audit_record
 from cslab.projects import lifecycle
 from cslab.projects.models import Project, ProjectStatusChange
@@ -54,7 +55,7 @@ def project_transition(
         if missing:
             raise InvalidInputError(
                 _("The checklist is not complete: %(missing)s.") % {"missing": ", ".join(missing)},
-                code="checklist_incomplete",
+                code=ProblemCode.CHECKLIST_INCOMPLETE,
                 details={"missing": missing},
             )
     source = locked.status

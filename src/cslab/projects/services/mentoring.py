@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from cslab.core import permissions
 from cslab.core.errors import ConflictError, InvalidInputError
+from cslab.core.problems import ProblemCode
 from cslab.core.roles import ProjectRole
 from cslab.core.services.audit import audit_record
 from cslab.projects.models import Membership, Project
@@ -34,7 +35,7 @@ def mentor_request(*, actor: Any, project: Project) -> Project:
     if project.initiator_type != InitiatorType.COMMUNITY_LED:
         raise ConflictError(
             _("Only community-led projects can ask the Lab for a mentor."),
-            code="mentoring_community_led_only",
+            code=ProblemCode.MENTORING_COMMUNITY_LED_ONLY,
         )
     now = timezone.now()
     changed = Project.objects.filter(
@@ -67,7 +68,7 @@ def mentor_match(*, actor: Any, project: Project, mentor: Any) -> Project:
         raise _already(locked)
     if locked.mentor_status != Project.MentorStatus.REQUESTED:
         raise ConflictError(
-            _("This project has not asked for a mentor."), code="mentor_not_requested"
+            _("This project has not asked for a mentor."), code=ProblemCode.MENTOR_NOT_REQUESTED
         )
     locked.mentor = mentor
     locked.mentor_status = Project.MentorStatus.MATCHED
@@ -94,7 +95,10 @@ def mentor_match(*, actor: Any, project: Project, mentor: Any) -> Project:
 
 def _already(project: Project) -> ConflictError:
     if project.mentor_status == Project.MentorStatus.MATCHED:
-        return ConflictError(_("This project already has a mentor."), code="mentor_already_matched")
+        return ConflictError(
+            _("This project already has a mentor."), code=ProblemCode.MENTOR_ALREADY_MATCHED
+        )
     return ConflictError(
-        _("A mentor has already been requested for this project."), code="mentor_already_requested"
+        _("A mentor has already been requested for this project."),
+        code=ProblemCode.MENTOR_ALREADY_REQUESTED,
     )

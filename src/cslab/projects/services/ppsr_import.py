@@ -50,6 +50,7 @@ from django.utils.translation import gettext_noop
 from cslab.core import permissions
 from cslab.core.errors import ConflictError, DomainError, InvalidInputError
 from cslab.core.models import Job
+from cslab.core.problems import ProblemCode
 from cslab.core.services.audit import audit_record
 from cslab.core.services.jobs import job_kind, job_start
 from cslab.projects import lifecycle, ppsr
@@ -188,7 +189,8 @@ def ppsr_catalogue_read(data: bytes) -> list[Any]:
             text = data.decode("cp1252")
         except UnicodeDecodeError:
             raise InvalidInputError(
-                _("The file is neither UTF-8 nor Windows-1252 text."), code="invalid_catalogue"
+                _("The file is neither UTF-8 nor Windows-1252 text."),
+                code=ProblemCode.INVALID_CATALOGUE,
             ) from None
     try:
         document = json.loads(text)
@@ -196,13 +198,13 @@ def ppsr_catalogue_read(data: bytes) -> list[Any]:
         raise InvalidInputError(
             _("The file is not JSON: %(error)s (line %(line)d).")
             % {"error": error.msg, "line": error.lineno},
-            code="invalid_catalogue",
+            code=ProblemCode.INVALID_CATALOGUE,
         ) from None
     records = document.get("Project") if isinstance(document, dict) else document
     if not isinstance(records, list):
         raise InvalidInputError(
             _('The file is not a PPSR Core catalogue: it needs a "Project" list.'),
-            code="invalid_catalogue",
+            code=ProblemCode.INVALID_CATALOGUE,
         )
     return records
 
@@ -228,7 +230,8 @@ def ppsr_catalogue_import(
     origin = origin.strip()
     if not origin or len(origin) > 200:
         raise InvalidInputError(
-            _("Name the origin of the catalogue (at most 200 characters)."), code="invalid_origin"
+            _("Name the origin of the catalogue (at most 200 characters)."),
+            code=ProblemCode.INVALID_ORIGIN,
         )
     records = ppsr_catalogue_read(data) if isinstance(data, bytes) else data
     report = PpsrImportReport(origin=origin, dry_run=dry_run)
@@ -262,13 +265,14 @@ def ppsr_import_start(*, actor: Any, content: bytes, file_name: str, origin: str
     origin = origin.strip()
     if not origin or len(origin) > 200:
         raise InvalidInputError(
-            _("Name the origin of the catalogue (at most 200 characters)."), code="invalid_origin"
+            _("Name the origin of the catalogue (at most 200 characters)."),
+            code=ProblemCode.INVALID_ORIGIN,
         )
     if len(content) > MAX_CATALOGUE_BYTES:
         raise InvalidInputError(
             _("The file is larger than %(megabytes)d MB.")
             % {"megabytes": MAX_CATALOGUE_BYTES // (1024 * 1024)},
-            code="invalid_catalogue",
+            code=ProblemCode.INVALID_CATALOGUE,
         )
     records = ppsr_catalogue_read(content)
     stored = default_storage.save(
@@ -299,12 +303,12 @@ def ppsr_import_confirm(*, actor: Any, preview: Job) -> Job:
         or preview.status != Job.Status.SUCCEEDED
     ):
         raise ConflictError(
-            _("Only a finished preview can be imported."), code="preview_not_finished"
+            _("Only a finished preview can be imported."), code=ProblemCode.PREVIEW_NOT_FINISHED
         )
     if not default_storage.exists(arguments["file_name"]):
         raise ConflictError(
             _("This file has been imported already; upload it again to import it once more."),
-            code="preview_already_imported",
+            code=ProblemCode.PREVIEW_ALREADY_IMPORTED,
         )
     return job_start(
         actor=actor,

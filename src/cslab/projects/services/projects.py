@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from cslab.core import permissions
 from cslab.core.errors import ConflictError, InvalidInputError
 from cslab.core.fields import nulls_as_empty
+from cslab.core.problems import ProblemCode
 from cslab.core.roles import ProjectRole
 from cslab.core.services.audit import audit_record
 from cslab.projects import geography, lifecycle
@@ -204,7 +205,7 @@ def _ensure_may_use_organisation(actor: Any, organisation: Organisation | None) 
     if not organisation.members.filter(user_id=actor.pk).exists():
         raise InvalidInputError(
             _("You can only choose an organisation you belong to."),
-            code="not_an_organisation_member",
+            code=ProblemCode.NOT_AN_ORGANISATION_MEMBER,
             details={"organisation": [_("You are not a member of this organisation.")]},
         )
 
@@ -241,7 +242,7 @@ def apply_geography(project: Project, document: Any) -> None:
         geometry = geography.normalise_geometry(document)
         extent = geography.extent_of(geometry)
     except geography.GeographyError as error:
-        raise InvalidInputError(str(error), code="invalid_area",
+        raise InvalidInputError(str(error), code=ProblemCode.INVALID_AREA,
                                 details={"geographic_extent": [str(error)]}) from None  # fmt: skip
     project.geographic_extent = geometry
     project.extent_west, project.extent_south = extent.west, extent.south

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from cslab.core import permissions
 from cslab.core.errors import ConflictError, InvalidInputError, NotFoundError
+from cslab.core.problems import ProblemCode
 from cslab.core.roles import ProjectRole
 from cslab.core.services.audit import audit_record
 from cslab.projects.models import Membership, Project
@@ -31,7 +32,7 @@ def membership_add(*, actor: Any, project: Project, user: Any, role: str) -> Mem
                          details={"user_id": user.pk, "role": role})  # fmt: skip
     except IntegrityError:
         raise ConflictError(_("%(person)s is already on the team.") % {"person": user},
-                            code="already_member") from None  # fmt: skip
+                            code=ProblemCode.ALREADY_MEMBER) from None  # fmt: skip
     project.__dict__.pop("_role_cache", None)
     return membership
 
@@ -89,7 +90,7 @@ def _lock_team(project: Project) -> Any:
 def _ensure_another_owner(team: Any, membership: Membership) -> None:
     if not team.filter(role=ProjectRole.OWNER).exclude(pk=membership.pk).exists():
         raise ConflictError(
-            _("A team needs an owner: make someone else owner first."), code="last_owner"
+            _("A team needs an owner: make someone else owner first."), code=ProblemCode.LAST_OWNER
         )
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_noop
 
 from cslab.core import permissions
 from cslab.core.errors import ConflictError, InvalidInputError
+from cslab.core.problems import ProblemCode
 from cslab.core.services.audit import audit_record
 from cslab.notifications.services.notifications import notification_send
 from cslab.questions.models import Comment, CommentFlag, Follow, Question
@@ -33,7 +34,7 @@ def comment_post(
     if question.status == Question.Status.MERGED:
         raise ConflictError(
             _("This question was merged into another one: discuss it there."),
-            code="question_merged",
+            code=ProblemCode.QUESTION_MERGED,
         )
     text = text.strip()
     if not text:
@@ -47,13 +48,14 @@ def comment_post(
     if parent is not None:
         if parent.question_id != question.pk:
             raise InvalidInputError(
-                _("You can only reply to a comment on the same question."), code="reply_elsewhere"
+                _("You can only reply to a comment on the same question."),
+                code=ProblemCode.REPLY_ELSEWHERE,
             )
         if parent.depth >= MAX_DEPTH:
             raise InvalidInputError(
                 _("Replies nest at most %(count)d levels deep: reply higher up the thread.")
                 % {"count": MAX_DEPTH + 1},
-                code="thread_too_deep",
+                code=ProblemCode.THREAD_TOO_DEEP,
             )
         depth = parent.depth + 1
     comment = Comment(question=question, author=actor, parent=parent, depth=depth, text=text)
@@ -84,7 +86,9 @@ def comment_flag(*, actor: Any, comment: Comment, reason: str = "") -> Comment:
     permissions.require(actor, "question.take_part")
     permissions.require(actor, "question.view", comment.question)
     if comment.author_id == actor.pk:
-        raise InvalidInputError(_("You cannot flag your own comment."), code="own_comment")
+        raise InvalidInputError(
+            _("You cannot flag your own comment."), code=ProblemCode.OWN_COMMENT
+        )
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -139,7 +143,7 @@ def comment_restore(*, actor: Any, comment: Comment, reason: str = "") -> Commen
     permissions.require(actor, "question.moderate", comment.question)
     locked = Comment.objects.select_for_update().get(pk=comment.pk)
     if locked.hidden_at is None:
-        raise ConflictError(_("This comment is not hidden."), code="comment_not_hidden")
+        raise ConflictError(_("This comment is not hidden."), code=ProblemCode.COMMENT_NOT_HIDDEN)
     flags = locked.flag_count
     CommentFlag.objects.filter(comment=locked).delete()
     locked.hidden_at = None

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_noop
 
 from cslab.core import permissions
 from cslab.core.errors import ConflictError, InvalidInputError
+from cslab.core.problems import ProblemCode
 from cslab.core.roles import ProjectRole
 from cslab.core.services.audit import audit_record
 from cslab.notifications.services.notifications import notification_send
@@ -46,7 +47,7 @@ def question_propose(
         if project.status == Project.Status.ARCHIVED:
             raise InvalidInputError(
                 _("This project is archived and no longer takes questions."),
-                code="board_closed",
+                code=ProblemCode.BOARD_CLOSED,
             )
     domain_values = _clean_domains(domains)
     question = Question(
@@ -79,7 +80,7 @@ def question_propose(
                 _tell_the_board(actor=actor, question=question, project=project)
     except IntegrityError:
         raise ConflictError(
-            _("You have already asked this question."), code="duplicate_question"
+            _("You have already asked this question."), code=ProblemCode.DUPLICATE_QUESTION
         ) from None
     return question
 
@@ -126,7 +127,7 @@ def _clean_area(document: Any) -> dict[str, Any] | None:
         return geography.normalise_geometry(document)
     except geography.GeographyError as error:
         raise InvalidInputError(
-            str(error), code="invalid_area", details={"area": [str(error)]}
+            str(error), code=ProblemCode.INVALID_AREA, details={"area": [str(error)]}
         ) from None
 
 

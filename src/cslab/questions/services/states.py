@@ -23,6 +23,7 @@ from cslab.core.errors import (
     InvalidTransitionError,
     PermissionDeniedError,
 )
+from cslab.core.problems import ProblemCode
 from cslab.core.services.audit import audit_record
 from cslab.notifications.services.notifications import notification_send
 from cslab.projects.models import Project
@@ -130,7 +131,8 @@ def question_adopt(
         permissions.require(actor, "project.edit", project)
         if project.status == Project.Status.ARCHIVED:
             raise InvalidInputError(
-                _("An archived project cannot take up a question."), code="project_archived"
+                _("An archived project cannot take up a question."),
+                code=ProblemCode.PROJECT_ARCHIVED,
             )
         if question.project_id is None and not permissions.has_permission(
             actor, "question.adopt_into", project
@@ -140,7 +142,7 @@ def question_adopt(
                     "A question from the Lab-wide board is taken up by a project Lab staff "
                     "approved. Choose one of your approved projects, or ask Lab staff."
                 ),
-                code="project_not_approved",
+                code=ProblemCode.PROJECT_NOT_APPROVED,
             )
     question_transition(
         actor=actor,
@@ -204,7 +206,7 @@ def question_merge(*, actor: Any, question: Question, into: Question, note: str 
     """
     if into.pk == question.pk:
         raise InvalidInputError(
-            _("A question cannot be merged into itself."), code="merge_into_itself"
+            _("A question cannot be merged into itself."), code=ProblemCode.MERGE_INTO_ITSELF
         )
     permissions.require(actor, "question.view", into)
     permissions.require(actor, "question.moderate", into)
@@ -213,7 +215,7 @@ def question_merge(*, actor: Any, question: Question, into: Question, note: str 
     if into.status == Question.Status.MERGED:
         raise ConflictError(
             _("That question was itself merged into another; merge into that one."),
-            code="merge_target_merged",
+            code=ProblemCode.MERGE_TARGET_MERGED,
         )
     question_transition(
         actor=actor,
@@ -268,7 +270,7 @@ def question_bulk_triage(
     """
     if action not in BULK_ACTIONS:
         raise InvalidInputError(
-            _("Choose what to do with the selected questions."), code="unknown_action"
+            _("Choose what to do with the selected questions."), code=ProblemCode.UNKNOWN_ACTION
         )
     if action == "decline" and not reason.strip():
         raise InvalidInputError(
@@ -341,7 +343,7 @@ def clean_links(links: Iterable[Any]) -> list[dict[str, str]]:
         except ValidationError:
             raise InvalidInputError(
                 _("“%(url)s” is not a web address.") % {"url": url},
-                code="invalid_link",
+                code=ProblemCode.INVALID_LINK,
                 details={"links": [_("Use http:// or https:// addresses.")]},
             ) from None
         cleaned.append({"title": (title or url)[:200], "url": url[:500]})

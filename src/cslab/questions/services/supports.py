@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from cslab.core import permissions
 from cslab.core.errors import ConflictError
+from cslab.core.problems import ProblemCode
 from cslab.questions.models import Follow, Question, Support
 
 
@@ -64,5 +65,5 @@ def _check_open(*, actor: Any, question: Question) -> None:
     if question.status == Question.Status.MERGED:
         raise ConflictError(
             _("This question was merged into another one: support that one instead."),
-            code="question_merged",
+            code=ProblemCode.QUESTION_MERGED,
         )
