@@ -20,7 +20,7 @@ from typing import Any
 
 from cslab.classification.models import Classification, Workflow
 from cslab.classification.selectors import SubjectResult
-from cslab.classification.tasks import export_columns, flatten_answers, marks_of
+from cslab.classification.task_definitions import export_columns, flatten_answers, marks_of
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

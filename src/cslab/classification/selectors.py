@@ -18,7 +18,7 @@ from cslab.classification.models import (
     Workflow,
     WorkflowSubject,
 )
-from cslab.classification.tasks import class_values, consensus_label, consensus_task
+from cslab.classification.task_definitions import class_values, consensus_label, consensus_task
 from cslab.core import permissions
 from cslab.core.errors import NotFoundError
 from cslab.projects.models import Project

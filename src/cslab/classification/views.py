@@ -36,7 +36,7 @@ from cslab.classification.services.workflows import (
     workflow_link_subject_set,
     workflow_update,
 )
-from cslab.classification.tasks import answer_label, consensus_task
+from cslab.classification.task_definitions import answer_label, consensus_task
 from cslab.core import permissions
 from cslab.core.errors import ConflictError, InvalidInputError, NotFoundError
 from cslab.projects.models import Project

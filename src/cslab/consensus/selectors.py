@@ -105,7 +105,7 @@ def subject_votes(workflow: Workflow, subject_id: int) -> retirement.Tally | Non
     estimate; `retirement.DEFAULT_ACCURACY` for volunteers without one): two queries on
     indexed rows, cheap enough for the classification's transaction. None: no choice task.
     """
-    from cslab.classification.tasks import class_values, consensus_task
+    from cslab.classification.task_definitions import class_values, consensus_task
 
     task = consensus_task(workflow.tasks)
     if task is None:

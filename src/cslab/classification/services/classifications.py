@@ -27,7 +27,7 @@ from cslab.classification.models import (
     Workflow,
     WorkflowSubject,
 )
-from cslab.classification.tasks import answers_match, clean_answers
+from cslab.classification.task_definitions import answers_match, clean_answers
 from cslab.core import permissions
 from cslab.core.errors import ConflictError, InvalidInputError, NotFoundError
 from cslab.core.services.audit import audit_record

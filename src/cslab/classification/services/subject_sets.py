@@ -438,7 +438,7 @@ def _delete_files(names: list[str]) -> None:
 
 
 def _check_gold(plans: list[RowPlan], workflows: list[Workflow]) -> dict[int, list[str]]:
-    from cslab.classification.tasks import clean_answers
+    from cslab.classification.task_definitions import clean_answers
 
     problems: dict[int, list[str]] = {}
     for plan in plans:

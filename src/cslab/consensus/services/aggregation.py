@@ -38,7 +38,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from cslab.classification.models import Classification, ExpertDecision, Subject, Workflow
-from cslab.classification.tasks import Task
+from cslab.classification.task_definitions import Task
 from cslab.consensus import labels as labelling
 from cslab.consensus.aggregation import (
     AggregationError,
