@@ -8,6 +8,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from cslab.core.errors import NotAuthenticatedError, NotFoundError, PermissionDeniedError
+
 logger = logging.getLogger("cslab.request")
 
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -59,12 +61,6 @@ class DomainErrorMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         from django.contrib.auth.views import redirect_to_login
         from django.views import defaults
-
-        from cslab.core.errors import (
-            NotAuthenticatedError,
-            NotFoundError,
-            PermissionDeniedError,
-        )
 
         if isinstance(exception, NotFoundError):
             return defaults.page_not_found(request, exception)
