@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from benchmarks.support import REPO_ROOT, Result
-from cslab.consensus.aggregation import (
+from cslab.aggregation import (
     AggregationResult,
     Answers,
     dawid_skene,

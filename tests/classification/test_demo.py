@@ -8,8 +8,8 @@ import pytest
 from cslab.accounts.demo import load_demo_people
 from cslab.classification.demo import load_demo_classification
 from cslab.classification.models import Classification, Workflow, WorkflowSubject
-from cslab.classification.selectors import disputed_subjects
 from cslab.consensus.models import AggregationRun, ConsensusResult
+from cslab.consensus.selectors import disputed_subjects
 from cslab.projects.demo import load_demo_projects
 
 pytestmark = pytest.mark.django_db

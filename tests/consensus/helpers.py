@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from cslab.consensus.aggregation import (
+from cslab.aggregation import (
     AggregationResult,
     Answers,
     dawid_skene,

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cslab.consensus.aggregation import (
+from cslab.aggregation import (
     AggregationResult,
     dawid_skene,
     mace,

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from cslab.consensus.aggregation import (
+from cslab.aggregation import (
     TIE_TOLERANCE,
     AggregationError,
     Answers,
@@ -122,7 +122,7 @@ def test_a_single_class_gives_every_item_that_class_for_certain(method: str) -> 
     rows = [(0, 0, 0), (1, 1, 0), (1, 0, 0)]
     answers = answers_from(rows)
     if method == "weighted":
-        from cslab.consensus.aggregation import weighted_majority_vote
+        from cslab.aggregation import weighted_majority_vote
 
         result = weighted_majority_vote(answers, gold_items=[0], gold_labels=[0])
     else:

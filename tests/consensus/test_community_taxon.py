@@ -8,7 +8,7 @@
 import numpy as np
 import pytest
 
-from cslab.consensus.aggregation import (
+from cslab.aggregation import (
     NO_TAXON,
     AggregationError,
     Answers,

@@ -7,7 +7,7 @@ import io
 import numpy as np
 import pytest
 
-from cslab.consensus.aggregation.posterior import one_coin_posterior
+from cslab.aggregation.posterior import one_coin_posterior
 from cslab.consensus.disputes import DisputeRule, disputed, top_two_margin
 from cslab.consensus.labels import transcription_vote
 
@@ -73,8 +73,8 @@ def test_transcriptions_differing_in_case_and_spaces_are_one_class_named_by_the_
 
 
 def test_result_exports_are_flat_for_transcriptions_too() -> None:
-    from cslab.classification.exports import probabilities_csv, results_csv
-    from cslab.classification.selectors import SubjectResult, Votes
+    from cslab.consensus.exports import probabilities_csv, results_csv
+    from cslab.consensus.selectors import SubjectResult, Votes
 
     class Workflow:
         tasks = [{"key": "T0", "kind": "text", "question": "Type it"}]

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy.special import logsumexp
 
-from cslab.consensus.aggregation import (
+from cslab.aggregation import (
     AggregationError,
     dawid_skene,
     mace,

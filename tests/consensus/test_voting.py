@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from cslab.consensus.aggregation import (
+from cslab.aggregation import (
     AggregationError,
     gold_accuracy,
     majority_vote,

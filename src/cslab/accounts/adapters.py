@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from cslab.accounts.language import remember_language
 from cslab.accounts.throttling import failure_key
 from cslab.core.services.audit import audit_record
+from cslab.core.tasks import send_email
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
@@ -22,8 +23,6 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         """Render the message now (in the visitor's language) and send it from a worker."""
         from allauth.core import context as allauth_context
         from django.contrib.sites.shortcuts import get_current_site
-
-        from cslab.core.tasks import send_email
 
         request = allauth_context.request
         context = {"request": request, "email": email,

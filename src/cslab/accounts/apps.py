@@ -1,12 +1,11 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from cslab.core import app_config
 
-class AccountsConfig(AppConfig):
+
+class AccountsConfig(app_config.CslabAppConfig):
     name = "cslab.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
-    default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self) -> None:
-        from cslab.accounts import jobs, rules  # noqa: F401  (registers rules and job kinds)
+    # Permission rules, export sections, job kinds, signal receivers.
+    registration_modules = ("jobs", "rules")

@@ -45,6 +45,8 @@ from cslab.classification.services.subject_sets import (
 )
 from cslab.classification.services.talk import subject_comment_post
 from cslab.classification.services.workflows import workflow_create, workflow_update
+from cslab.collection.filters import ObservationFilters
+from cslab.consensus.selectors import disputed_subjects, workflow_results
 from cslab.core.errors import PermissionDeniedError
 from cslab.core.problems import ProblemCode
 from cslab.projects.models import Project
@@ -227,9 +229,7 @@ def my_stats(request: ApiRequest, slug: str, workflow: str) -> Any:
     summary="Every subject's label and class probabilities (reviewers)",
 )
 def results(request: ApiRequest, slug: str, workflow: str) -> Any:
-    return selectors.workflow_results(
-        user=request.auth, workflow=_workflow(request, slug, workflow)
-    )
+    return workflow_results(user=request.auth, workflow=_workflow(request, slug, workflow))
 
 
 @router.get(
@@ -239,9 +239,7 @@ def results(request: ApiRequest, slug: str, workflow: str) -> Any:
     summary="The expert review queue: subjects volunteers disagree on (reviewers)",
 )
 def disputed(request: ApiRequest, slug: str, workflow: str) -> Any:
-    return selectors.disputed_subjects(
-        user=request.auth, workflow=_workflow(request, slug, workflow)
-    )
+    return disputed_subjects(user=request.auth, workflow=_workflow(request, slug, workflow))
 
 
 @router.post(
@@ -325,8 +323,6 @@ def upload_subject_set(
 def subject_set_from_observations_route(
     request: ApiRequest, slug: str, payload: FromObservationsIn
 ) -> Any:
-    from cslab.collection.filters import ObservationFilters
-
     project = project_get_for_viewing(user=request.auth, slug=slug)
     subject_set = subject_set_from_observations(
         actor=request.auth,

@@ -1,16 +1,11 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from cslab.core import app_config
 
-class ClassificationConfig(AppConfig):
+
+class ClassificationConfig(app_config.CslabAppConfig):
     name = "cslab.classification"
     label = "classification"
     verbose_name = _("Classification")
-    default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self) -> None:
-        from cslab.classification import (  # noqa: F401  (rules, sign-in receiver, export section)
-            personal_data,
-            receivers,
-            rules,
-        )
+    # Permission rules, export sections, job kinds, signal receivers.
+    registration_modules = ("personal_data", "receivers", "rules")

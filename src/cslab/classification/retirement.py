@@ -4,11 +4,12 @@ Pure: no ORM, no settings, no clock. A subject retires after `retirement_count` 
 classifications, or early when at least `min_agreeing` answers agree on one label of the
 consensus task and that label's posterior confidence is at least `min_confidence`.
 
-The posterior is the one-coin model of `cslab.consensus.aggregation.posterior`: each answer
+The posterior is the one-coin model of `cslab.aggregation.posterior`: each answer
 counts with its volunteer's accuracy (the skill stored by the last aggregation run, or
 `DEFAULT_ACCURACY` for a volunteer without one), from a uniform prior. It needs only the
 subject's own answers and one indexed read of the skills, so it runs inside the
-classification's transaction (`cslab.consensus.selectors.subject_votes` reads the rows).
+classification's transaction (`cslab.consensus.selectors.subject_votes` reads the rows; consensus
+registers it with `services.classifications.votes_reader_register`).
 With equal accuracies it ranks labels exactly as the vote counts do.
 
 Tie policy: when several labels share the highest posterior, the one listed first in the task
@@ -22,7 +23,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from cslab.consensus.aggregation.posterior import one_coin_posterior
+from cslab.aggregation.posterior import one_coin_posterior
 
 CLASSIFICATION_COUNT = "classification_count"
 CONSENSUS = "consensus"

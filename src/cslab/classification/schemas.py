@@ -8,7 +8,7 @@ from typing_extensions import TypeAliasType
 
 from cslab.api.schemas import choices_json_schema
 from cslab.classification.models import Classification, Subject, Workflow
-from cslab.classification.tasks import answer_label, consensus_task
+from cslab.classification.task_definitions import answer_label, consensus_task
 
 WorkflowStatus = TypeAliasType(
     "WorkflowStatus", Annotated[Workflow.Status, choices_json_schema(Workflow.Status)]

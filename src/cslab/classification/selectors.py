@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -12,13 +12,12 @@ from cslab.classification import retirement
 from cslab.classification.assignment import Identity, next_subject_ids
 from cslab.classification.models import (
     Classification,
-    ExpertDecision,
     Subject,
     SubjectComment,
     Workflow,
     WorkflowSubject,
 )
-from cslab.classification.tasks import class_values, consensus_label, consensus_task
+from cslab.classification.task_definitions import class_values, consensus_label, consensus_task
 from cslab.core import permissions
 from cslab.core.errors import NotFoundError
 from cslab.projects.models import Project
@@ -149,55 +148,6 @@ def comment_list_for_subject(*, user: Any, subject: Subject) -> QuerySet[Subject
 # Results ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Votes:
-    """The answers behind a stored result: how many, how many agree, every class's probability."""
-
-    agreeing: int
-    total: int
-    probabilities: dict[str, float]
-
-
-@dataclass
-class SubjectResult:
-    """A subject's stored aggregation result (`cslab.consensus`) with its state and any expert
-    decision made since. Without a result yet: no label, confidence 0, no probabilities."""
-
-    subject_id: int
-    external_id: str
-    classification_count: int
-    retired_at: Any
-    retirement_reason: str
-    is_gold: bool
-    votes: Votes
-    stored_label: str | None = None
-    stored_confidence: float = 0.0
-    stored_disputed: bool = False
-    method: str = ""
-    computed_at: Any = None
-    gold_label: str = ""
-    expert_label: str | None = None
-    expert_note: str = ""
-    metadata: dict[str, Any] = field(default_factory=dict)
-    subject: Subject | None = None
-
-    @property
-    def label(self) -> str | None:
-        return self.expert_label or self.stored_label or None
-
-    @property
-    def confidence(self) -> float:
-        return 1.0 if self.expert_label else self.stored_confidence
-
-    @property
-    def is_disputed(self) -> bool:
-        return self.stored_disputed and self.expert_label is None
-
-    @property
-    def has_result(self) -> bool:
-        return self.computed_at is not None
-
-
 def tallies_for_workflow(
     workflow: Workflow, subject_ids: list[int] | None = None
 ) -> dict[int, retirement.Tally]:
@@ -216,162 +166,13 @@ def tallies_for_workflow(
     return {subject_id: retirement.tally(values, classes) for subject_id, values in labels.items()}
 
 
-def _expert_labels(workflow: Workflow) -> dict[int, tuple[str | None, str]]:
-    from cslab.consensus.labels import aggregation_task, label_of
-
-    task = aggregation_task(workflow.tasks)
-    return {
-        subject_id: (label_of(task, answers.get(task["key"])) if task else None, note)
-        for subject_id, answers, note in ExpertDecision.objects.filter(
-            workflow=workflow
-        ).values_list("subject_id", "answers", "note")
-    }
-
-
-def _subject_result(state: WorkflowSubject, stored: Any, decision: Any) -> SubjectResult:
-    expert_label, expert_note = decision or (None, "")
-    return SubjectResult(
-        subject_id=state.subject_id,
-        external_id=state.subject.external_id,
-        classification_count=state.classification_count,
-        retired_at=state.retired_at,
-        retirement_reason=state.retirement_reason,
-        is_gold=state.subject.is_gold,
-        votes=Votes(
-            agreeing=stored.agreeing if stored else 0,
-            total=stored.answer_count if stored else 0,
-            probabilities=dict(stored.probabilities) if stored else {},
-        ),
-        stored_label=(stored.label or None) if stored else None,
-        stored_confidence=stored.confidence if stored else 0.0,
-        stored_disputed=stored.disputed if stored else False,
-        method=stored.method if stored else "",
-        computed_at=stored.computed_at if stored else None,
-        gold_label=stored.gold_label if stored else "",
-        expert_label=expert_label,
-        expert_note=expert_note,
-        metadata=state.subject.metadata,
-        subject=state.subject,
-    )
-
-
-def workflow_results(
-    *, user: Any, workflow: Workflow, limit: int | None = None
-) -> list[SubjectResult]:
-    """Return every subject's stored result in the workflow (reviewers), in subject order."""
-    from cslab.consensus.models import ConsensusResult
-
-    permissions.require(user, "workflow.review", workflow)
-    decisions = _expert_labels(workflow)
-    states = (
-        WorkflowSubject.objects.filter(workflow=workflow)
-        .select_related("subject")
-        .order_by("subject_id")
-    )
-    if limit is not None:
-        states = states[:limit]
-    results = []
-    for chunk in _chunked(states.iterator(chunk_size=2000), 2000):
-        stored = {
-            result.subject_id: result
-            for result in ConsensusResult.objects.filter(
-                workflow=workflow, subject_id__in=[state.subject_id for state in chunk]
-            )
-        }
-        results += [
-            _subject_result(state, stored.get(state.subject_id), decisions.get(state.subject_id))
-            for state in chunk
-        ]
-    return results
-
-
-def _chunked(rows: Any, size: int) -> Any:
-    chunk: list[Any] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-def disputed_subjects(*, user: Any, workflow: Workflow, limit: int = 500) -> list[SubjectResult]:
-    """Return the expert review queue from the stored results: disputed subjects that no
-    expert decided yet, most answered first; each carries its subject (with its photo)."""
-    from cslab.consensus.selectors import disputed_queue
-
-    queue = list(disputed_queue(user=user, workflow=workflow)[:limit])
-    states = {
-        state.subject_id: state
-        for state in WorkflowSubject.objects.filter(
-            workflow=workflow, subject_id__in=[result.subject_id for result in queue]
-        )
-    }
-    results = []
-    for stored in queue:
-        state = states.get(stored.subject_id)
-        if state is None:
-            continue
-        state.subject = stored.subject
-        results.append(_subject_result(state, stored, None))
-    return results
-
-
-@dataclass(frozen=True)
-class ResultsSummary:
-    """The figures at the top of the results page."""
-
-    subjects: int
-    retired: int
-    with_result: int
-    disputed: int
-    low_confidence: int
-    new_classifications: int
-    latest_run: Any
-    running_job: Any
-    method: str
-
-
-def _subjects_and_retired(workflow: Workflow) -> tuple[int, int]:
-    """How many subjects the workflow offers and how many of them retired (one query)."""
+def subjects_and_retired(workflow: Workflow) -> tuple[int, int]:
+    """How many subjects the workflow offers and how many of them retired (one query): no
+    permission check, for the caller's own checked reads."""
     counts = WorkflowSubject.objects.filter(workflow=workflow).aggregate(
         subjects=Count("pk"), retired=Count("pk", filter=Q(retired_at__isnull=False))
     )
     return counts["subjects"], counts["retired"]
-
-
-def results_summary(*, user: Any, workflow: Workflow) -> ResultsSummary:
-    """Counts of subjects, retired ones, stored results, disputed and low-confidence ones,
-    classifications since the last run; the last run and any job still running (reviewers)."""
-    from cslab.consensus import selectors as consensus
-    from cslab.consensus.labels import aggregation_task, default_method
-    from cslab.consensus.models import ConsensusResult
-    from cslab.consensus.services.aggregation import JOB_KIND, consensus_settings_for
-    from cslab.core.models import Job
-
-    permissions.require(user, "workflow.review", workflow)
-    subjects, retired = _subjects_and_retired(workflow)
-    latest = consensus.latest_run(workflow)
-    task = aggregation_task(workflow.tasks)
-    running = (
-        Job.objects.filter(kind=JOB_KIND, arguments__workflow_id=workflow.pk,
-                           status__in=[Job.Status.QUEUED, Job.Status.RUNNING])
-        .order_by("-created_at").first()
-    )  # fmt: skip
-    return ResultsSummary(
-        subjects=subjects,
-        retired=retired,
-        with_result=ConsensusResult.objects.filter(workflow=workflow).count(),
-        disputed=consensus.disputed_queue(user=user, workflow=workflow).count(),
-        low_confidence=consensus.result_list_for_workflow(
-            user=user, workflow=workflow, which="low-confidence"
-        ).count(),
-        new_classifications=consensus.classifications_since(workflow, latest),
-        latest_run=latest,
-        running_job=running,
-        method=consensus_settings_for(workflow).method or (default_method(task) if task else ""),
-    )
 
 
 @dataclass(frozen=True)
@@ -396,7 +197,7 @@ def volunteer_stats(*, identity: Identity, workflow: Workflow) -> VolunteerStats
     """Return the identity's count, gold results and agreement with consensus (over their
     latest answers on subjects that have a consensus), and the workflow's progress."""
     permissions.require(identity.user, "workflow.view", workflow)
-    subjects, retired = _subjects_and_retired(workflow)
+    subjects, retired = subjects_and_retired(workflow)
     if identity.is_anonymous and not identity.session_identity:
         return VolunteerStats(0, 0, 0, None, 0, retired, subjects)
     mine = Classification.objects.filter(workflow=workflow, **identity.classification_filter())

@@ -36,7 +36,17 @@ from cslab.classification.services.workflows import (
     workflow_link_subject_set,
     workflow_update,
 )
-from cslab.classification.tasks import answer_label, consensus_task
+from cslab.classification.task_definitions import answer_label, consensus_task
+from cslab.collection.filters import ObservationFilters
+from cslab.consensus.exports import probabilities_csv, results_csv, results_json
+from cslab.consensus.labels import aggregation_task, allowed_methods
+from cslab.consensus.models.results import Method
+from cslab.consensus.selectors import (
+    disputed_subjects,
+    result_list_for_workflow,
+    results_summary,
+    workflow_results,
+)
 from cslab.core import permissions
 from cslab.core.errors import ConflictError, InvalidInputError, NotFoundError
 from cslab.projects.models import Project
@@ -109,8 +119,6 @@ def workflow_create_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _create_from_form(request: HttpRequest, project: Project, form: WorkflowCreateForm) -> Workflow:
     from django.db import transaction
-
-    from cslab.collection.filters import ObservationFilters
 
     data = form.cleaned_data
     with transaction.atomic():
@@ -230,12 +238,9 @@ RESULT_LISTS = {
 @require_GET
 def workflow_results_page(request: HttpRequest, slug: str, workflow: str) -> HttpResponse:
     """The stored aggregation: figures, the start button, one list of results, the exports."""
-    from cslab.consensus.labels import aggregation_task, allowed_methods
-    from cslab.consensus.models.results import Method
-    from cslab.consensus.selectors import result_list_for_workflow
 
     found = _workflow(request, slug, workflow)
-    summary = selectors.results_summary(user=request.user, workflow=found)
+    summary = results_summary(user=request.user, workflow=found)
     which = request.GET.get("list", "all")
     which = which if which in RESULT_LISTS else "all"
     results = result_list_for_workflow(user=request.user, workflow=found, which=which)[:500]
@@ -284,7 +289,7 @@ def workflow_review_page(request: HttpRequest, slug: str, workflow: str) -> Http
                     },
                 )
                 return redirect("workflow_review", slug=slug, workflow=workflow)
-    queue = selectors.disputed_subjects(user=request.user, workflow=found, limit=50)
+    queue = disputed_subjects(user=request.user, workflow=found, limit=50)
     options = (
         (task.get("choices") if task and task["kind"] == "survey" else task.get("answers"))
         if task
@@ -322,13 +327,13 @@ def workflow_export(
         writer = exports.classifications_csv if name == "classifications.csv" else exports.marks_csv
         body = writer(found, rows.iterator(chunk_size=2000))
     else:
-        results = selectors.workflow_results(user=request.user, workflow=found)
+        results = workflow_results(user=request.user, workflow=found)
         if name == "results.json":
-            body = [exports.results_json(found, results)]
+            body = [results_json(found, results)]
         elif name == "results.csv":
-            body = exports.results_csv(found, results)
+            body = results_csv(found, results)
         else:
-            body = exports.probabilities_csv(found, results)
+            body = probabilities_csv(found, results)
     response = StreamingHttpResponse(body, content_type=f"{EXPORTS[name]}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{found.slug}-{name}"'
     return response

@@ -1,16 +1,11 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from cslab.core import app_config
 
-class CollectionConfig(AppConfig):
+
+class CollectionConfig(app_config.CslabAppConfig):
     name = "cslab.collection"
     label = "collection"
     verbose_name = _("Data collection")
-    default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self) -> None:
-        from cslab.collection import (  # noqa: F401  (the permission rules, the export section)
-            jobs,
-            personal_data,
-            rules,
-        )
+    # Permission rules, export sections, job kinds, signal receivers.
+    registration_modules = ("jobs", "personal_data", "rules")

@@ -28,6 +28,12 @@ from django.db import transaction
 from cslab.accounts.models import User
 from cslab.collection.answers import Location
 from cslab.collection.models import CollectionSettings, Form, Observation
+from cslab.collection.services.collection_settings import (
+    collection_settings_update,
+    sensitive_category_set,
+)
+from cslab.collection.services.media import media_attach
+from cslab.collection.services.observations import observation_submit
 from cslab.core.demo import DemoLogin
 
 logger = logging.getLogger(__name__)
@@ -57,10 +63,6 @@ PLAN: list[tuple[str, str, float, list[str], tuple[float, float, float, float]]]
 
 def load_demo_observations() -> list[DemoLogin]:
     """Submit whatever demo observations are missing; the settings of the three projects first."""
-    from cslab.collection.services.collection_settings import (
-        collection_settings_update,
-        sensitive_category_set,
-    )
 
     people = {user.email: user for user in User.objects.filter(email__in=OBSERVERS)}
     forms = {
@@ -109,8 +111,6 @@ def _submit_missing(
     bbox: tuple[float, float, float, float],
     generator: random.Random,
 ) -> None:
-    from cslab.collection.services.observations import observation_submit
-
     version = form.versions.filter(published_at__isnull=False).order_by("-published_at").first()
     if version is None:
         return
@@ -208,8 +208,6 @@ HEAT_STORIES = [
 
 
 def _attach_photo(observer: User, observation: Observation, number: int, generator: Any) -> None:
-    from cslab.collection.services.media import media_attach
-
     name = _photo_name(number)
     media_attach(
         actor=observer,

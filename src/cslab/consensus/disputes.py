@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cslab.consensus.aggregation.common import FloatArray, IntArray
+from cslab.aggregation.common import FloatArray, IntArray
 
 BoolArray = np.ndarray
 

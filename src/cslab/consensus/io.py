@@ -14,7 +14,7 @@ from typing import Literal, Protocol
 
 import numpy as np
 
-from cslab.consensus.aggregation import AggregationResult, Answers
+from cslab.aggregation import AggregationResult, Answers
 
 Duplicates = Literal["keep-all", "keep-last", "error"]
 DUPLICATE_POLICIES: tuple[Duplicates, ...] = ("keep-all", "keep-last", "error")

@@ -1,7 +1,7 @@
 """What a workflow's aggregation is about: its task, its classes, its volunteers' keys.
 
 Pure: no ORM, no settings, no clock. The aggregated task is the workflow's consensus task
-(`classification.tasks.consensus_task`: the first single-choice or survey task) or, in a
+(`classification.task_definitions.consensus_task`: the first single-choice or survey task) or, in a
 transcription workflow without one, its first free-text task.
 """
 
@@ -11,7 +11,12 @@ import hashlib
 from collections.abc import Iterable
 from typing import Any
 
-from cslab.classification.tasks import Task, class_values, consensus_label, consensus_task
+from cslab.classification.task_definitions import (
+    Task,
+    class_values,
+    consensus_label,
+    consensus_task,
+)
 
 MAJORITY = "majority"
 WEIGHTED = "weighted"

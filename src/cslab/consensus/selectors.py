@@ -1,13 +1,23 @@
-"""Reads of the consensus area: stored results, lists, runs, jobs and volunteers' accuracies."""
+"""Reads of the consensus area: stored results, lists, runs, jobs and volunteers' accuracies,
+and each subject's result with its state and any expert decision (results page, exports)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 
 from cslab.classification import retirement
-from cslab.classification.models import Classification, ExpertDecision, Workflow, WorkflowSubject
+from cslab.classification import selectors as classification_selectors
+from cslab.classification.models import (
+    Classification,
+    ExpertDecision,
+    Subject,
+    Workflow,
+    WorkflowSubject,
+)
+from cslab.classification.task_definitions import class_values, consensus_task
 from cslab.consensus import labels as labelling
 from cslab.consensus.models import AggregationRun, ConsensusResult, ConsensusSettings, WorkerSkill
 from cslab.consensus.services.aggregation import JOB_KIND, consensus_settings_for
@@ -108,7 +118,6 @@ def subject_votes(workflow: Workflow, subject_id: int) -> retirement.Tally | Non
     estimate; `retirement.DEFAULT_ACCURACY` for volunteers without one): two queries on
     indexed rows, cheap enough for the classification's transaction. None: no choice task.
     """
-    from cslab.classification.tasks import class_values, consensus_task
 
     task = consensus_task(workflow.tasks)
     if task is None:
@@ -124,4 +133,198 @@ def subject_votes(workflow: Workflow, subject_id: int) -> retirement.Tally | Non
         [labelling.label_of(task, answers.get(task["key"])) for _v, _s, answers in rows],
         class_values(task),
         accuracies=[known.get(key) for key in keys],
+    )
+
+
+# Results of a workflow, for its results page, review queue and exports -----------------
+
+
+@dataclass(frozen=True)
+class Votes:
+    """The answers behind a stored result: how many, how many agree, every class's probability."""
+
+    agreeing: int
+    total: int
+    probabilities: dict[str, float]
+
+
+@dataclass
+class SubjectResult:
+    """A subject's stored aggregation result (`cslab.consensus`) with its state and any expert
+    decision made since. Without a result yet: no label, confidence 0, no probabilities."""
+
+    subject_id: int
+    external_id: str
+    classification_count: int
+    retired_at: Any
+    retirement_reason: str
+    is_gold: bool
+    votes: Votes
+    stored_label: str | None = None
+    stored_confidence: float = 0.0
+    stored_disputed: bool = False
+    method: str = ""
+    computed_at: Any = None
+    gold_label: str = ""
+    expert_label: str | None = None
+    expert_note: str = ""
+    metadata: dict[str, Any] = field(default_factory=dict)
+    subject: Subject | None = None
+
+    @property
+    def label(self) -> str | None:
+        return self.expert_label or self.stored_label or None
+
+    @property
+    def confidence(self) -> float:
+        return 1.0 if self.expert_label else self.stored_confidence
+
+    @property
+    def is_disputed(self) -> bool:
+        return self.stored_disputed and self.expert_label is None
+
+    @property
+    def has_result(self) -> bool:
+        return self.computed_at is not None
+
+
+def _expert_labels(workflow: Workflow) -> dict[int, tuple[str | None, str]]:
+    task = labelling.aggregation_task(workflow.tasks)
+    return {
+        subject_id: (labelling.label_of(task, answers.get(task["key"])) if task else None, note)
+        for subject_id, answers, note in ExpertDecision.objects.filter(
+            workflow=workflow
+        ).values_list("subject_id", "answers", "note")
+    }
+
+
+def _subject_result(state: WorkflowSubject, stored: Any, decision: Any) -> SubjectResult:
+    expert_label, expert_note = decision or (None, "")
+    return SubjectResult(
+        subject_id=state.subject_id,
+        external_id=state.subject.external_id,
+        classification_count=state.classification_count,
+        retired_at=state.retired_at,
+        retirement_reason=state.retirement_reason,
+        is_gold=state.subject.is_gold,
+        votes=Votes(
+            agreeing=stored.agreeing if stored else 0,
+            total=stored.answer_count if stored else 0,
+            probabilities=dict(stored.probabilities) if stored else {},
+        ),
+        stored_label=(stored.label or None) if stored else None,
+        stored_confidence=stored.confidence if stored else 0.0,
+        stored_disputed=stored.disputed if stored else False,
+        method=stored.method if stored else "",
+        computed_at=stored.computed_at if stored else None,
+        gold_label=stored.gold_label if stored else "",
+        expert_label=expert_label,
+        expert_note=expert_note,
+        metadata=state.subject.metadata,
+        subject=state.subject,
+    )
+
+
+def workflow_results(
+    *, user: Any, workflow: Workflow, limit: int | None = None
+) -> list[SubjectResult]:
+    """Return every subject's stored result in the workflow (reviewers), in subject order."""
+
+    permissions.require(user, "workflow.review", workflow)
+    decisions = _expert_labels(workflow)
+    states = (
+        WorkflowSubject.objects.filter(workflow=workflow)
+        .select_related("subject")
+        .order_by("subject_id")
+    )
+    if limit is not None:
+        states = states[:limit]
+    results = []
+    for chunk in _chunked(states.iterator(chunk_size=2000), 2000):
+        stored = {
+            result.subject_id: result
+            for result in ConsensusResult.objects.filter(
+                workflow=workflow, subject_id__in=[state.subject_id for state in chunk]
+            )
+        }
+        results += [
+            _subject_result(state, stored.get(state.subject_id), decisions.get(state.subject_id))
+            for state in chunk
+        ]
+    return results
+
+
+def _chunked(rows: Any, size: int) -> Any:
+    chunk: list[Any] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def disputed_subjects(*, user: Any, workflow: Workflow, limit: int = 500) -> list[SubjectResult]:
+    """Return the expert review queue from the stored results: disputed subjects that no
+    expert decided yet, most answered first; each carries its subject (with its photo)."""
+
+    queue = list(disputed_queue(user=user, workflow=workflow)[:limit])
+    states = {
+        state.subject_id: state
+        for state in WorkflowSubject.objects.filter(
+            workflow=workflow, subject_id__in=[result.subject_id for result in queue]
+        )
+    }
+    results = []
+    for stored in queue:
+        state = states.get(stored.subject_id)
+        if state is None:
+            continue
+        state.subject = stored.subject
+        results.append(_subject_result(state, stored, None))
+    return results
+
+
+@dataclass(frozen=True)
+class ResultsSummary:
+    """The figures at the top of the results page."""
+
+    subjects: int
+    retired: int
+    with_result: int
+    disputed: int
+    low_confidence: int
+    new_classifications: int
+    latest_run: Any
+    running_job: Any
+    method: str
+
+
+def results_summary(*, user: Any, workflow: Workflow) -> ResultsSummary:
+    """Counts of subjects, retired ones, stored results, disputed and low-confidence ones,
+    classifications since the last run; the last run and any job still running (reviewers)."""
+
+    permissions.require(user, "workflow.review", workflow)
+    subjects, retired = classification_selectors.subjects_and_retired(workflow)
+    latest = latest_run(workflow)
+    task = labelling.aggregation_task(workflow.tasks)
+    running = (
+        Job.objects.filter(kind=JOB_KIND, arguments__workflow_id=workflow.pk,
+                           status__in=[Job.Status.QUEUED, Job.Status.RUNNING])
+        .order_by("-created_at").first()
+    )  # fmt: skip
+    return ResultsSummary(
+        subjects=subjects,
+        retired=retired,
+        with_result=ConsensusResult.objects.filter(workflow=workflow).count(),
+        disputed=disputed_queue(user=user, workflow=workflow).count(),
+        low_confidence=result_list_for_workflow(
+            user=user, workflow=workflow, which="low-confidence"
+        ).count(),
+        new_classifications=classifications_since(workflow, latest),
+        latest_run=latest,
+        running_job=running,
+        method=consensus_settings_for(workflow).method
+        or (labelling.default_method(task) if task else ""),
     )

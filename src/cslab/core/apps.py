@@ -1,17 +1,16 @@
-from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
+from cslab.core import app_config
+from cslab.core.site import site_sync_from_settings
 
-class CoreConfig(AppConfig):
+
+class CoreConfig(app_config.CslabAppConfig):
     name = "cslab.core"
     label = "core"
     verbose_name = _("Core")
-    default_auto_field = "django.db.models.BigAutoField"
+    registration_modules = ("rules",)
 
     def ready(self) -> None:
-        from django.db.models.signals import post_migrate
-
-        from cslab.core import rules  # noqa: F401  (registers the permission rules)
-        from cslab.core.site import site_sync_from_settings
-
+        super().ready()
         post_migrate.connect(site_sync_from_settings, sender=self)

@@ -7,6 +7,8 @@ protected by a unique constraint and create only what is missing.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.module_loading import import_string
+
 
 @dataclass(frozen=True)
 class DemoLogin:
@@ -18,19 +20,17 @@ class DemoLogin:
 DemoLoader = Callable[[], list[DemoLogin]]
 
 
-def demo_loaders() -> list[DemoLoader]:
-    from cslab.accounts.demo import load_demo_people
-    from cslab.classification.demo import load_demo_classification
-    from cslab.collection.demo import load_demo_forms
-    from cslab.collection.demo_observations import load_demo_observations
-    from cslab.projects.demo import load_demo_projects
-    from cslab.questions.demo import load_demo_questions
+# By dotted path, in the order they run (people before the projects they lead, forms before
+# observations): core sits below every area, so it names their loaders instead of importing them.
+DEMO_LOADERS = (
+    "cslab.accounts.demo.load_demo_people",
+    "cslab.projects.demo.load_demo_projects",
+    "cslab.questions.demo.load_demo_questions",
+    "cslab.collection.demo.load_demo_forms",
+    "cslab.collection.demo_observations.load_demo_observations",
+    "cslab.classification.demo.load_demo_classification",
+)
 
-    return [
-        load_demo_people,
-        load_demo_projects,
-        load_demo_questions,
-        load_demo_forms,
-        load_demo_observations,
-        load_demo_classification,
-    ]
+
+def demo_loaders() -> list[DemoLoader]:
+    return [import_string(path) for path in DEMO_LOADERS]

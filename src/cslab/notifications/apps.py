@@ -1,15 +1,11 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from cslab.core import app_config
 
-class NotificationsConfig(AppConfig):
+
+class NotificationsConfig(app_config.CslabAppConfig):
     name = "cslab.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
-    default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self) -> None:
-        from cslab.notifications import (  # noqa: F401  (register rules and the export section)
-            personal_data,
-            rules,
-        )
+    # Permission rules, export sections, job kinds, signal receivers.
+    registration_modules = ("personal_data", "rules")

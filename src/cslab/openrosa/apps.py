@@ -1,12 +1,11 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from cslab.core import app_config
 
-class OpenRosaConfig(AppConfig):
+
+class OpenRosaConfig(app_config.CslabAppConfig):
     name = "cslab.openrosa"
     label = "openrosa"
     verbose_name = _("OpenRosa server (ODK Collect, Enketo)")
-    default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self) -> None:
-        from cslab.openrosa import personal_data, rules  # noqa: F401  (export section; rules)
+    # Permission rules, export sections, job kinds, signal receivers.
+    registration_modules = ("personal_data", "rules")

@@ -1,16 +1,11 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from cslab.core import app_config
 
-class ProjectsConfig(AppConfig):
+
+class ProjectsConfig(app_config.CslabAppConfig):
     name = "cslab.projects"
     label = "projects"
     verbose_name = _("Projects")
-    default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self) -> None:
-        from cslab.projects import (  # noqa: F401  (register rules and the export section)
-            personal_data,
-            rules,
-        )
-        from cslab.projects.services import ppsr_import  # noqa: F401  (registers its job kind)
+    # Permission rules, export sections, job kinds, signal receivers.
+    registration_modules = ("personal_data", "rules", "services.ppsr_import")

@@ -16,6 +16,7 @@ from typing import Any
 from cslab.core import permissions
 from cslab.core.permissions import Rule, register
 from cslab.core.roles import ProjectRole, SiteRole
+from cslab.projects.models import Membership, Project
 
 STAFF = frozenset({SiteRole.STAFF})
 LEADS = frozenset({ProjectRole.OWNER, ProjectRole.RESEARCHER})
@@ -31,8 +32,6 @@ def _board_is_visible(user: Any, question: Any) -> bool:
 
 
 def _leads_a_project(user: Any, target: Any) -> bool:
-    from cslab.projects.models import Membership
-
     return bool(
         user.is_authenticated
         and Membership.objects.filter(user_id=user.pk, role__in=list(LEADS)).exists()
@@ -40,8 +39,6 @@ def _leads_a_project(user: Any, target: Any) -> bool:
 
 
 def _leads_an_approved_project(user: Any) -> bool:
-    from cslab.projects.models import Membership, Project
-
     return bool(
         user.is_authenticated
         and Membership.objects.filter(

@@ -48,7 +48,7 @@ class Workflow(models.Model):
         related_name="workflows",
         verbose_name=_("subject sets"),
     )
-    # The tasks: a list of task definitions (see cslab.classification.tasks).
+    # The tasks: a list of task definitions (see cslab.classification.task_definitions).
     tasks = models.JSONField(_("tasks"), default=list)
     tutorial = models.TextField(_("tutorial (Markdown)"), blank=True)
     field_guide = models.TextField(_("field guide (Markdown)"), blank=True)

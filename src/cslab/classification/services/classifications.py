@@ -10,9 +10,11 @@ the stored classification.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -27,7 +29,7 @@ from cslab.classification.models import (
     Workflow,
     WorkflowSubject,
 )
-from cslab.classification.tasks import answers_match, clean_answers
+from cslab.classification.task_definitions import answers_match, clean_answers
 from cslab.core import permissions
 from cslab.core.errors import ConflictError, InvalidInputError, NotFoundError
 from cslab.core.problems import ProblemCode
@@ -47,10 +49,22 @@ def _lock_state(workflow: Workflow, subject: Subject) -> WorkflowSubject:
     return state
 
 
-def _votes(workflow: Workflow, subject_id: int) -> retirement.Tally | None:
-    from cslab.consensus.selectors import subject_votes  # posterior with stored skills
+# Reads one subject's posterior tally for early retirement. The consensus area registers it (the
+# posterior weighs each answer with the skill its aggregation stored): consensus reads this
+# area's classifications, so this area names no consensus module.
+VotesReader = Callable[[Workflow, int], retirement.Tally | None]
+_votes_readers: list[VotesReader] = []
 
-    return subject_votes(workflow, subject_id)
+
+def votes_reader_register(reader: VotesReader) -> None:
+    """Set how early retirement reads a subject's votes (registered once, at start-up)."""
+    _votes_readers[:] = [reader]
+
+
+def _votes(workflow: Workflow, subject_id: int) -> retirement.Tally | None:
+    if not _votes_readers:
+        raise ImproperlyConfigured("Early retirement needs the consensus app's votes reader.")
+    return _votes_readers[0](workflow, subject_id)
 
 
 def _apply_retirement_rule(workflow: Workflow, state: WorkflowSubject, now: Any) -> None:

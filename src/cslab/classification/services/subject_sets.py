@@ -17,7 +17,6 @@ stored re-encoded (JPEG, or WebP with transparency) without any metadata, so a p
 (a JPEG that is also an HTML page) does not survive; recordings lose their metadata tags.
 
 Manifest (`manifest.csv` at the top of the zip, UTF-8, a header row):
-
 * ``file``: a file name in the zip (an image or an audio clip), or
 * ``text``: the text of a text subject;
 * ``id`` (optional): the subject's identifier in the set (default: the file name or row number);
@@ -51,8 +50,11 @@ from django.utils.translation import gettext as _
 
 from cslab.classification.models import Subject, SubjectSet, Workflow, WorkflowSubjectSet
 from cslab.classification.services.workflows import workflow_add_subjects
+from cslab.classification.task_definitions import clean_answers
 from cslab.collection import media_checks
 from cslab.collection.media_checks import ContentRefusedError, FileType
+from cslab.collection.models import Media
+from cslab.collection.selectors import observation_list_visible, public_media_name
 from cslab.collection.services.media import max_image_pixels
 from cslab.core import permissions
 from cslab.core.errors import InvalidInputError
@@ -441,8 +443,6 @@ def _delete_files(names: list[str]) -> None:
 
 
 def _check_gold(plans: list[RowPlan], workflows: list[Workflow]) -> dict[int, list[str]]:
-    from cslab.classification.tasks import clean_answers
-
     problems: dict[int, list[str]] = {}
     for plan in plans:
         if not plan.gold_answers:
@@ -611,7 +611,6 @@ def subject_set_from_observations(
     Only the photo's public copy is shown (re-encoded, without EXIF location); the subject's
     metadata names the observation in a hidden "#observation" key.
     """
-    from cslab.collection.models import Media
 
     permissions.require(actor, "workflow.manage", project)
     observations = _observations(actor=actor, project=project, filters=filters)
@@ -656,7 +655,6 @@ def subject_set_from_observations(
 def _observation_subject_id(photo: Any) -> str:
     """The subject's external ID, which volunteers see: the photo's opaque public name, never
     the name it was sent with (ODK Collect's names are the moment the photo was taken)."""
-    from cslab.collection.selectors import public_media_name
 
     return f"observation-{photo.observation_id}-{public_media_name(photo.pk, photo.name)}"[:200]
 
@@ -664,6 +662,5 @@ def _observation_subject_id(photo: Any) -> str:
 def _observations(*, actor: Any, project: Project, filters: Any) -> Any:
     """The observations the actor may see matching the filters (the collection app's rules:
     current versions only, hidden questions refused as filters)."""
-    from cslab.collection.selectors import observation_list_visible
 
     return observation_list_visible(user=actor, project=project, filters=filters)

@@ -13,7 +13,7 @@ from cslab.classification.models import (
     WorkflowSubject,
     WorkflowSubjectSet,
 )
-from cslab.classification.tasks import check_tasks
+from cslab.classification.task_definitions import check_tasks
 from cslab.core import permissions
 from cslab.core.errors import ConflictError, InvalidInputError
 from cslab.core.fields import nulls_as_empty

@@ -169,6 +169,7 @@ def _person(actor: Any) -> Any:
 def project_geoprivacy_recompute(*, project: Project) -> int:
     """Recompute which observations of the project are forced obscured and their public
     fields; return how many changed. Runs in the caller's transaction."""
+    # Here, not at the top: observations imports this module's settings readers (a cycle).
     from cslab.collection.services.observations import observation_apply_geoprivacy
 
     categories = sensitive_categories_of(project)

@@ -6,7 +6,7 @@
 1. loads the counted classifications' answers to the aggregated task (only the label is read
    from the JSON, in the database) and the gold answers: expert decisions first, then gold
    subjects' known answers;
-2. codes them as integers and calls the pure method of `cslab.consensus.aggregation`;
+2. codes them as integers and calls the pure method of `cslab.aggregation`;
 3. fixes every subject with a gold answer to it (probability 1), flags disputed subjects
    (`cslab.consensus.disputes`), and upserts one `ConsensusResult` per subject and, in a full
    run, one `WorkerSkill` per volunteer — in batches, each its own transaction, reporting
@@ -37,10 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from cslab.classification.models import Classification, ExpertDecision, Subject, Workflow
-from cslab.classification.tasks import Task
-from cslab.consensus import labels as labelling
-from cslab.consensus.aggregation import (
+from cslab.aggregation import (
     AggregationError,
     AggregationResult,
     Answers,
@@ -51,6 +48,9 @@ from cslab.consensus.aggregation import (
     pick_labels,
     weighted_majority_vote,
 )
+from cslab.classification.models import Classification, ExpertDecision, Subject, Workflow
+from cslab.classification.task_definitions import Task
+from cslab.consensus import labels as labelling
 from cslab.consensus.disputes import DisputeRule, disputed, top_two_margin
 from cslab.consensus.models import AggregationRun, ConsensusResult, ConsensusSettings, WorkerSkill
 from cslab.core import permissions

@@ -61,6 +61,7 @@ def job_start(*, actor: Any, kind: str, title: str, arguments: dict[str, Any] | 
         audit_record(actor=actor, action="job.started", target=job, details={"kind": kind})
 
         def enqueue() -> None:
+            # Here, not at the top: the task module runs jobs through this one (a cycle).
             from cslab.core.tasks import run_job
 
             run_job.enqueue(job_id=str(job.id))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from cslab.core import permissions
 from cslab.core.errors import InvalidInputError
+from cslab.core.tasks import send_email
 from cslab.notifications.models import Notification
 from cslab.notifications.models.notification import render_message
 
@@ -88,8 +89,6 @@ def notification_mark_all_read(*, actor: Any) -> int:
 def _send_emails(
     mails: list[tuple[str, str]], message: str, params: dict[str, Any], url: str
 ) -> None:
-    from cslab.core.tasks import send_email
-
     link = f"{settings.SITE_URL.rstrip('/')}{url}" if url.startswith("/") else url
     inbox = f"{settings.SITE_URL.rstrip('/')}/notifications/"
     for address, language in mails:

@@ -12,6 +12,7 @@ from cslab.core.problems import ProblemCode
 from cslab.core.services.audit import audit_record
 from cslab.projects import lifecycle
 from cslab.projects.models import Project, ProjectStatusChange
+from cslab.projects.signals import project_status_changed
 from cslab.projects.vocabulary import InitiatorType
 
 
@@ -77,7 +78,6 @@ def project_transition(
 
 def _notify_after_commit(project: Project, source: str) -> None:
     """Tell the areas that follow projects (questions adopted into it) about the change."""
-    from cslab.projects.signals import project_status_changed
 
     transaction.on_commit(
         lambda: project_status_changed.send(sender=Project, project=project, source=source)

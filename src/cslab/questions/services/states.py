@@ -27,6 +27,8 @@ from cslab.core.problems import ProblemCode
 from cslab.core.services.audit import audit_record
 from cslab.notifications.services.notifications import notification_send
 from cslab.projects.models import Project
+from cslab.projects.services.invitations import invitation_send
+from cslab.projects.services.projects import project_create
 from cslab.projects.vocabulary import InitiatorType
 from cslab.questions import selectors, states
 from cslab.questions.models import Follow, Question, QuestionStatusChange, Support
@@ -368,8 +370,6 @@ def _check_allowed(*, actor: Any, question: Question, to_status: str) -> None:
 
 
 def _project_from_question(*, actor: Any, question: Question, name: str) -> Project:
-    from cslab.projects.services.projects import project_create
-
     name = " ".join(name.split()) or question.text.rstrip("?")[:200]
     extent: Any = question.area
     if extent is None and question.latitude is not None:
@@ -396,7 +396,6 @@ def _invite_proposer(*, actor: Any, question: Question, project: Project) -> Non
     proposer = question.proposer
     if proposer is None or proposer.pk == getattr(actor, "pk", None) or not proposer.is_active:
         return
-    from cslab.projects.services.invitations import invitation_send
 
     try:
         invitation_send(actor=actor, project=project, email=proposer.email, role="member")

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cslab.consensus.aggregation import (
+from cslab.aggregation import (
     AggregationError,
     AggregationResult,
     dawid_skene,

@@ -15,7 +15,7 @@ orders the classes exactly as the vote counts do. Ties go to the lowest class in
 import numpy as np
 import numpy.typing as npt
 
-from cslab.consensus.aggregation.common import FloatArray, normalise_log_rows, pick_labels
+from cslab.aggregation.common import FloatArray, normalise_log_rows, pick_labels
 
 # Accuracies are kept inside [floor, 1 − floor]: one answer never makes a class certain.
 ACCURACY_FLOOR = 0.01

@@ -18,7 +18,7 @@ O(answers + items × classes + workers × classes): fine for thousands of classe
 
 import numpy as np
 
-from cslab.consensus.aggregation.common import (
+from cslab.aggregation.common import (
     AggregationResult,
     Answers,
     check_iteration_settings,
@@ -28,7 +28,7 @@ from cslab.consensus.aggregation.common import (
     single_class_result,
     vote_fractions,
 )
-from cslab.consensus.aggregation.dawid_skene import check_smoothing
+from cslab.aggregation.dawid_skene import check_smoothing
 
 
 def mace(

@@ -7,7 +7,7 @@ removes repeats first when it wants otherwise).
 import numpy as np
 import numpy.typing as npt
 
-from cslab.consensus.aggregation.common import (
+from cslab.aggregation.common import (
     AggregationError,
     AggregationResult,
     Answers,

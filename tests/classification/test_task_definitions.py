@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from cslab.classification import tasks
+from cslab.classification import task_definitions as tasks
 from cslab.core.errors import InvalidInputError
 
 SURVEY: dict[str, Any] = {

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from cslab.consensus.aggregation.common import AggregationError, Answers, FloatArray, IntArray
+from cslab.aggregation.common import AggregationError, Answers, FloatArray, IntArray
 
 NO_TAXON = -1
 

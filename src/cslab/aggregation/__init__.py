@@ -3,23 +3,23 @@
 No ORM, settings or clock here; see `common` for the input, the result and the tie policy.
 """
 
-from cslab.consensus.aggregation.common import (
+from cslab.aggregation.common import (
     TIE_TOLERANCE,
     AggregationError,
     AggregationResult,
     Answers,
     pick_labels,
 )
-from cslab.consensus.aggregation.dawid_skene import dawid_skene, one_coin_dawid_skene
-from cslab.consensus.aggregation.mace import mace
-from cslab.consensus.aggregation.taxon import (
+from cslab.aggregation.dawid_skene import dawid_skene, one_coin_dawid_skene
+from cslab.aggregation.mace import mace
+from cslab.aggregation.taxon import (
     NO_TAXON,
     CommunityTaxonResult,
     ancestor_table,
     community_taxon,
     parents_from_paths,
 )
-from cslab.consensus.aggregation.voting import gold_accuracy, majority_vote, weighted_majority_vote
+from cslab.aggregation.voting import gold_accuracy, majority_vote, weighted_majority_vote
 
 __all__ = [
     "NO_TAXON",

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse  # type: ignore[import-untyped]  # scipy ships no type hints
 
-from cslab.consensus.aggregation.common import (
+from cslab.aggregation.common import (
     AggregationError,
     AggregationResult,
     Answers,
