@@ -47,22 +47,27 @@ from tests.projects.factories import MembershipFactory, ProjectFactory
 pytestmark = pytest.mark.django_db
 
 LATITUDE, LONGITUDE = 51.123456, 4.654321
-OBSERVED_AT = datetime(2026, 3, 14, 9, 26, 53, tzinfo=UTC)
+# The minute is thirty from now, so the times of rows made by the test itself can never spell it.
+MINUTE = (datetime.now(tz=UTC).minute + 30) % 60
+OBSERVED_AT = datetime(2026, 3, 14, 9, MINUTE, 53, tzinfo=UTC)
+# The planted submission hour is twelve hours from now, so the times of rows made by the test
+# itself (projects, forms: shown in UTC or Amsterdam time) can never spell it.
+SUBMISSION_HOUR = (datetime.now(tz=UTC).hour + 12) % 24
 EPOCH_MILLISECONDS = int(OBSERVED_AT.timestamp() * 1000)
 PHOTO = f"{EPOCH_MILLISECONDS}.jpg"
 # The answers that hold the true place or moment, each with the exact value a filter probe
 # would guess (issue 9, item 3: the filter confirmed a blanked value).
 SECRET_ANSWERS = {
-    "started": "2026-03-14T10:26:53.000+01:00",
+    "started": f"2026-03-14T10:{MINUTE:02d}:53.000+01:00",
     "ended": "2026-03-14T10:31:07.000+01:00",
-    "seen_at": "2026-03-14T10:26:53+01:00",
-    "seen_time": "10:26:53.000+01:00",
+    "seen_at": f"2026-03-14T10:{MINUTE:02d}:53+01:00",
+    "seen_time": f"10:{MINUTE:02d}:53.000+01:00",
     "dms": "51°7'24.4\"N 4°39'15.6\"E",
     "latitude_copy": "51.123456",
     "longitude_copy": "4.654321",
     "rd_x": "155123",
     "tag": "N51 07.407 E004 39.259",
-    "stamp": "2026-03-14T10:26:53.123+01:00",
+    "stamp": f"2026-03-14T10:{MINUTE:02d}:53.123+01:00",
     "device": "collect:canaryDevice",
     "photo": PHOTO,
 }
@@ -111,8 +116,11 @@ def _canaries(observations: list[Observation]) -> dict[str, re.Pattern[str]]:
     found["device id"] = re.compile(r"collect:canaryDevice")
     found["H3 res-9 cell of the true point"] = re.compile(re.escape(cell9))
     # The exact times, in UTC and in Amsterdam time (+01:00 in March).
-    found["observation time"] = re.compile(r"09:26:53|10:26:53|09:26|10:26")
-    found["submission time"] = re.compile(r"07:4[0-9]:1[0-9]|08:4[0-9]:1[0-9]")
+    found["observation time"] = re.compile(rf"(?:09|10):{MINUTE:02d}")
+    hour = SUBMISSION_HOUR
+    found["submission time"] = re.compile(
+        rf"{hour:02d}:4[0-9]:1[0-9]|{(hour + 1) % 24:02d}:4[0-9]:1[0-9]"
+    )
     del observations
     return found
 
@@ -154,10 +162,12 @@ def _plant() -> dict[str, Any]:
             **extra,
         )
         planted.append(observation)
-    # Submitted at known moments (07:41:1x UTC), so the submission time can be looked for too.
+    # Submitted at known moments (hh:41:1x UTC), so the submission time can be looked for too.
     for number, observation in enumerate(planted):
         Observation.objects.filter(pk=observation.pk).update(
-            created_at=OBSERVED_AT.replace(hour=7, minute=41 + number, second=10 + number)
+            created_at=OBSERVED_AT.replace(
+                hour=SUBMISSION_HOUR, minute=41 + number, second=10 + number
+            )
         )
     for observation in planted:
         if observation.answers.get("photo") == PHOTO:
