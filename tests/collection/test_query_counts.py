@@ -7,18 +7,25 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 
-from cslab.collection.models import FormVersion, SensitiveCategory
+from cslab.collection.models import FormVersion, Observation, SensitiveCategory
+from cslab.collection.services.forms import form_publish_xlsform
+from cslab.collection.services.media import media_attach
 from cslab.collection.services.moderation import observation_flag
 from cslab.collection.services.observations import observation_submit
 from cslab.core.roles import ProjectRole
 from cslab.projects.models import Project
 from tests.collection.test_observation_views import observe, publish_birds
 from tests.factories import UserFactory
+from tests.openrosa.conftest import jpeg
 from tests.projects.factories import MembershipFactory, ProjectFactory
 from tests.query_counts import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
+
+PHOTO = "1714550000000.jpg"
+GEOPRIVACIES = [Observation.Geoprivacy.OPEN, Observation.Geoprivacy.OBSCURED, "private"]
 
 
 @pytest.fixture
@@ -34,16 +41,30 @@ def version(project: Project) -> FormVersion:
 
 @pytest.fixture
 def observations(project: Project, version: FormVersion) -> Callable[[int], None]:
-    """Add observations, each by a new member; every other one is flagged by someone else."""
+    """Add observations, each by a new member, open, obscured or private in turn; every other
+    one is flagged by someone else, and two in three have a photo."""
     made = iter(range(10_000))
 
     def make(count: int) -> None:
         for _ in range(count):
             number = next(made)
             observer = MembershipFactory(project=project, role=ProjectRole.MEMBER).user
-            observation, _created = observe(observer, version, f"uuid:{number}")
+            observation, _created = observe(
+                observer,
+                version,
+                f"uuid:{number}",
+                answers={"species": "robin", "count": number, "photo": PHOTO},
+                geoprivacy=GEOPRIVACIES[number % len(GEOPRIVACIES)],
+            )
             if number % 2:
                 observation_flag(actor=UserFactory(), observation=observation, reason="Odd.")
+            if number % 3:
+                media_attach(
+                    actor=observer,
+                    observation=observation,
+                    name=PHOTO,
+                    uploaded_file=SimpleUploadedFile("upload.jpg", jpeg(), "image/jpeg"),
+                )
 
     return make
 
@@ -266,3 +287,47 @@ def test_the_history_of_an_observation_costs_the_same_for_few_and_many_versions(
     path = api(project, f"observations/{first.pk}/history")
 
     assert_constant_queries(edit, lambda: client.get(path), shown=list_of)
+
+
+PHOTOS_FORM = (
+    "survey,type,name,label\n"
+    + "".join(f",image,photo_{number},Photo {number}\n" for number in range(12))
+    + "settings,form_id,form_title,version\n,photos,Photos,1\n"
+)
+
+
+def test_the_media_of_an_observation_cost_the_same_for_few_and_many_files(
+    client: Any, project: Project
+) -> None:
+    version = form_publish_xlsform(
+        actor=None, project=project, file_name="photos.csv", content=PHOTOS_FORM.encode()
+    )
+    observer = MembershipFactory(project=project, role=ProjectRole.MEMBER).user
+    names = [f"17145500000{number:02}.jpg" for number in range(12)]
+    observation, _created = observation_submit(
+        actor=observer,
+        form_version=version,
+        instance_id="uuid:photos",
+        answers={f"photo_{number}": name for number, name in enumerate(names)},
+    )
+    attached = iter(enumerate(names))
+
+    def attach(count: int) -> None:
+        for _ in range(count):
+            number, name = next(attached)
+            media_attach(
+                actor=observer,
+                observation=observation,
+                name=name,
+                uploaded_file=SimpleUploadedFile(
+                    "upload.jpg", jpeg("red", (32, 24 + number)), "image/jpeg"
+                ),
+            )
+
+    client.force_login(project.initiator)
+
+    assert_constant_queries(
+        attach,
+        lambda: client.get(api(project, f"observations/{observation.pk}/media")),
+        shown=list_of,
+    )
