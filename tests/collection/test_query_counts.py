@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from cslab.collection.models import FormVersion, Observation, SensitiveCategory
 from cslab.collection.services.forms import form_publish_xlsform
 from cslab.collection.services.media import media_attach
-from cslab.collection.services.moderation import observation_flag
+from cslab.collection.services.moderation import observation_flag, observation_moderate
 from cslab.collection.services.observations import observation_submit
 from cslab.core.roles import ProjectRole
 from cslab.projects.models import Project
@@ -331,3 +331,41 @@ def test_the_media_of_an_observation_cost_the_same_for_few_and_many_files(
         lambda: client.get(api(project, f"observations/{observation.pk}/media")),
         shown=list_of,
     )
+
+
+def test_an_observation_page_costs_the_same_for_few_and_many_versions_and_decisions(
+    client: Any, project: Project, version: FormVersion
+) -> None:
+    observer = MembershipFactory(project=project, role=ProjectRole.MEMBER).user
+    first, _created = observe(observer, version, "uuid:page-0")
+    edits = iter(range(1, 10_000))
+    newest = [first]
+
+    def edit_and_decide(count: int) -> None:
+        for _ in range(count):
+            number = next(edits)
+            edited, _created = observation_submit(
+                actor=observer,
+                form_version=version,
+                instance_id=f"uuid:page-{number}",
+                answers={"species": "wren", "count": number},
+                deprecated_id=f"uuid:page-{number - 1}",
+            )
+            moderator = MembershipFactory(project=project, role=ProjectRole.MODERATOR).user
+            observation_flag(actor=UserFactory(), observation=edited, reason="Odd.")
+            observation_moderate(
+                actor=moderator, observation=edited, status="accepted", reason=f"Fine {number}."
+            )
+            newest[0] = edited
+
+    client.force_login(project.initiator)
+
+    assert_constant_queries(
+        edit_and_decide,
+        lambda: ok(client.get(f"/projects/{project.slug}/observations/{newest[0].pk}/")),
+    )
+
+
+def ok(response: Any) -> Any:
+    assert response.status_code == 200, response.content[:500]
+    return response

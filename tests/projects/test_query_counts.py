@@ -7,12 +7,18 @@ from typing import Any
 
 import pytest
 
+from cslab.classification.models import Workflow
+from cslab.classification.services.workflows import workflow_create
 from cslab.core.roles import ProjectRole
+from cslab.openrosa.services.app_users import app_user_create
 from cslab.projects.models import Project, ProjectStatusChange
 from cslab.projects.services.invitations import invitation_send
 from cslab.projects.services.join_requests import join_project
 from cslab.projects.services.mentoring import mentor_request
 from cslab.projects.services.projects import project_create
+from cslab.questions.services.questions import question_propose
+from tests.classification.helpers import SPECIES_TASK
+from tests.collection.test_observation_views import publish_birds
 from tests.factories import UserFactory
 from tests.projects.factories import (
     MembershipFactory,
@@ -223,4 +229,36 @@ def test_mentor_requests_cost_the_same_for_few_and_many(client: Any, staff: Any)
     assert_constant_queries(times(ask), lambda: ok(client.get("/staff/mentoring/")))
     assert_constant_queries(
         times(ask), lambda: client.get("/api/v1/mentor-requests?limit=100"), shown=items_of
+    )
+
+
+def test_a_project_page_seen_by_its_owner_costs_the_same_for_few_and_many_things_on_it(
+    client: Any, project: Project
+) -> None:
+    """The page lists the team, forms, app users, workflows and the board's questions."""
+
+    def add(number: int) -> None:
+        MembershipFactory(project=project, role=ProjectRole.RESEARCHER)
+        publish_birds(project, form_id=f"birds_{number}", title=f"Birds {number}")
+        app_user_create(actor=project.initiator, project=project, name=f"Phone {number}")
+        workflow_create(
+            actor=project.initiator,
+            project=project,
+            name=f"Who visits {number}?",
+            tasks=[SPECIES_TASK],
+            status=Workflow.Status.ACTIVE,
+        )
+        question_propose(
+            actor=UserFactory(),
+            project=project,
+            text=f"Do hedgehogs cross garden number {number}?",
+            why_it_matters="I see them at night.",
+        )
+
+    client.force_login(project.initiator)
+
+    assert_constant_queries(
+        times(add),
+        lambda: client.get(f"/projects/{project.slug}/"),
+        shown=lambda response: ok(response).content.count(b"Phone "),
     )
