@@ -200,8 +200,16 @@ def test_the_observation_lists_of_the_api_cost_the_same_for_few_and_many_rows(
     assert_constant_queries(observations, lambda: client.get(api(project, path)), shown=shown)
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",  # hexagons over the whole project
+        "?zoom=14&bbox=5.0,52.0,5.3,52.2",  # zoomed in: single points
+        "?zoom=9&bbox=4.5,51.5,5.5,52.5",  # few observations in view: single points
+    ],
+)
 def test_the_map_layer_of_the_api_costs_the_same_for_few_and_many_rows(
-    client: Any, project: Project, observations: Callable[[int], None]
+    client: Any, project: Project, observations: Callable[[int], None], query: str
 ) -> None:
     client.force_login(project.initiator)
 
@@ -209,9 +217,13 @@ def test_the_map_layer_of_the_api_costs_the_same_for_few_and_many_rows(
         # The project's cell counts are cached until a new observation arrives: count both
         # sizes from a cold cache, else the small size would be read from the cache.
         cache.clear()
-        return client.get(api(project, "observations/map"))
+        return client.get(api(project, f"observations/map{query}"))
 
-    assert_constant_queries(observations, draw)
+    def points_of(response: Any) -> int:
+        features = ok(response).json()["features"]
+        return sum(feature["geometry"]["type"] == "Point" for feature in features)
+
+    assert_constant_queries(observations, draw, shown=points_of if query else None)
 
 
 def test_the_public_observation_list_of_the_api_costs_the_same_for_few_and_many_rows(
