@@ -36,6 +36,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet, TextField
+from django.db.models.expressions import RawSQL
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -808,25 +809,40 @@ def observation_list_mine(*, user: Any) -> QuerySet[Observation]:
     ).order_by("-id")
 
 
+_TABLE = Observation._meta.db_table
+_VERSION_CHAIN_SQL = f"""
+WITH RECURSIVE
+  earlier (id, deprecates_id) AS (
+    SELECT id, deprecates_id FROM {_TABLE} WHERE id = %s
+    UNION
+    SELECT version.id, version.deprecates_id
+    FROM {_TABLE} version JOIN earlier ON version.id = earlier.deprecates_id
+  ),
+  later (id) AS (
+    SELECT id FROM {_TABLE} WHERE id = %s
+    UNION
+    SELECT version.id FROM {_TABLE} version JOIN later ON version.deprecates_id = later.id
+  )
+SELECT id FROM earlier UNION SELECT id FROM later
+"""  # noqa: S608 (the table name is a constant; the ids are parameters)
+"""The ids of an observation's versions: the `deprecates` chain back to the first version and
+every version made from it since (UNION, not UNION ALL, so a cycle could not loop)."""
+
+
 def observation_history(*, user: Any, observation: Observation) -> list[Observation]:
     """Every version of the observation the user may see, oldest first (the `deprecates` chain
     back to the first version, then forward to the current one)."""
     observation_get_for_viewing(
         user=user, project=observation.project, observation_id=observation.pk
     )
-    seen: dict[int, Observation] = {observation.pk: observation}
-    current: Observation | None = observation
-    while current is not None and current.deprecates_id is not None:
-        if current.deprecates_id in seen:  # a cycle cannot be made, but never loop forever
-            break
-        current = _with_relations(Observation.objects.filter(pk=current.deprecates_id)).first()
-        if current is not None:
-            seen[current.pk] = current
-    frontier = [observation.pk]
-    while frontier:
-        later = list(_with_relations(Observation.objects.filter(deprecates_id__in=frontier)))
-        frontier = [item.pk for item in later if item.pk not in seen]
-        seen.update({item.pk: item for item in later})
+    # One recursive query walks the chain both ways, however many edits it holds.
+    found = _with_relations(
+        Observation.objects.filter(
+            pk__in=RawSQL(_VERSION_CHAIN_SQL, [observation.pk] * 2)  # noqa: S611 (ids are parameters)
+        )
+    )
+    seen: dict[int, Observation] = {item.pk: item for item in found}
+    seen[observation.pk] = observation
     versions = sorted(seen.values(), key=lambda item: (item.created_at, item.pk))
     if not _sees_all_statuses(user, observation.project):
         versions = [

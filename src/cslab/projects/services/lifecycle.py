@@ -22,7 +22,11 @@ def project_checklist(project: Project) -> list[lifecycle.ChecklistItem]:
         project.initiator_type == InitiatorType.COMMUNITY_LED
         and project.mentor_status == Project.MentorStatus.REQUESTED
     )
-    values = {field.name: getattr(project, field.name) for field in Project._meta.concrete_fields}
+    # By `attname`: a foreign key gives its id, so a list of projects does not load each
+    # project's initiator, organisation and mentor (the checklist reads only text fields).
+    values = {
+        field.attname: getattr(project, field.attname) for field in Project._meta.concrete_fields
+    }
     return lifecycle.checklist(values, has_mentor_or_not_needed=not mentor_needed)
 
 
