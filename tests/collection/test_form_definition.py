@@ -9,6 +9,7 @@ from django.apps import apps as django_apps
 from pyxform.question_type_dictionary import QUESTION_TYPE_DICT
 
 from cslab.collection import demo
+from cslab.collection.answers import validate_answers
 from cslab.collection.form_definition import (
     Choice,
     FormDefinition,
@@ -242,3 +243,22 @@ def test_background_geopoint_answers_are_left_out_of_the_answers_shown_like_othe
     rows = answer_rows(source, answers, "en")
 
     assert [(row.name, row.value) for row in rows] == [("notes", "Pond")]
+
+
+@pytest.mark.parametrize("spelling", ["gps", "location", "q location", "add location prompt"])
+def test_a_location_question_in_another_spelling_pyxform_accepts_is_a_location_too(
+    spelling: str,
+) -> None:
+    source = {"survey": [{"type": spelling, "name": "where", "label": "Where"}]}
+
+    rows = answer_rows(source, {"where": "52.1 5.1 0 5"}, "en")
+
+    assert rows == []
+
+
+def test_a_question_in_an_old_spelling_is_checked_like_the_type_it_means() -> None:
+    source = {"survey": [{"type": "q int", "name": "count", "label": "How many?"}]}
+
+    problems = validate_answers(source, {"count": "many"})
+
+    assert problems == {"count": ["Give a whole number."]}

@@ -126,15 +126,15 @@ class QuestionKind(StrEnum):
         known = _SPELLINGS.get(lowered) or _SPELLINGS.get(lowered.replace("_", " "))
         if known is not None:
             return (known, "")
-        for words, kind in _SELECT_SPELLINGS:
+        for words, select in _SELECT_SPELLINGS:
             if lowered == words or lowered.startswith(f"{words} "):
-                rest = text[len(words) :].split()
-                return (kind, rest[0] if rest else "")
-        first, _space, rest = text.partition(" ")
-        kind = _SPELLINGS.get(first.lower().removesuffix("_from_file"))
-        if kind is None:
+                after = text[len(words) :].split()
+                return (select, after[0] if after else "")
+        first, *others = text.split()
+        found = _SPELLINGS.get(first.lower().removesuffix("_from_file"))
+        if found is None:
             return (cls.UNKNOWN, "")
-        return (kind, rest.split()[0] if rest.split() else "")
+        return (found, others[0] if others else "")
 
 
 LOCATION_KINDS = frozenset(
@@ -196,7 +196,8 @@ NO_ANSWER_KINDS = frozenset(
 # collapsed), by its kind; `_` and spaces are interchangeable in the lookup.
 _SPELLINGS: dict[str, QuestionKind] = {
     **{kind.value: kind for kind in QuestionKind if kind is not QuestionKind.UNKNOWN},
-    **dict.fromkeys(("string", "q string", "add text prompt"), QuestionKind.TEXT),
+    # "phone number" asks for one (a text input that takes digits); "phonenumber" is the device's.
+    **dict.fromkeys(("string", "q string", "add text prompt", "phone number"), QuestionKind.TEXT),
     **dict.fromkeys(
         (
             "int",
@@ -243,9 +244,7 @@ _SPELLINGS: dict[str, QuestionKind] = {
         ("subscriber id", "get subscriber id", "uri:subscriberid"), QuestionKind.SUBSCRIBERID
     ),
     **dict.fromkeys(("sim id", "get sim id", "uri:simserial"), QuestionKind.SIMSERIAL),
-    **dict.fromkeys(
-        ("phone number", "get phone number", "uri:phonenumber"), QuestionKind.PHONENUMBER
-    ),
+    **dict.fromkeys(("get phone number", "uri:phonenumber"), QuestionKind.PHONENUMBER),
     "uri:username": QuestionKind.USERNAME,
     "uri:email": QuestionKind.EMAIL,
     **dict.fromkeys(("begin group", "begin_group"), QuestionKind.BEGIN_GROUP),
@@ -285,16 +284,20 @@ _SELECT_SPELLINGS: tuple[tuple[str, QuestionKind], ...] = tuple(
 
 # Column names pyxform accepts for one meaning, by the name used here.
 _COLUMN_ALIASES = {
+    "caption": "label",
     "relevance": "relevant",
     "jr:constraintmsg": "constraint_message",
     "constraining_message": "constraint_message",
     "jr:requiredmsg": "required_message",
     "requiredmsg": "required_message",
+    "calculate": "calculation",
     "readonly": "read_only",
-    "choice_filter": "choice_filter",
-    "repeat_count": "repeat_count",
+    "count": "repeat_count",
     "jr:count": "repeat_count",
-    "guidance_hint": "guidance_hint",
+    "command": "type",
+    "tag": "name",
+    "value": "name",
+    "list name": "list_name",
 }
 
 # {language as the XLSForm writes it, "" for a column without one: text}, in the sheet's order.
@@ -329,7 +332,7 @@ class Question:
 
     name: str
     kind: QuestionKind
-    type: str  # the `type` cell as written, e.g. "select_one species" or "dateTime"
+    type: str  # the `type` cell as written (trimmed), e.g. "select_one species" or "dateTime"
     list_name: str = ""  # the choice list (or file) of a select
     label: Texts = field(default_factory=dict)
     hint: Texts = field(default_factory=dict)
@@ -414,24 +417,20 @@ class FormDefinition:
         source = source or {}
         settings_rows = source.get("settings") or [{}]
         settings = {
-            str(key): str(value)
-            for key, value in (settings_rows[0] or {}).items()
-            if value is not None and str(value).strip() != ""
+            column: texts[""]
+            for column, texts in _columns(settings_rows[0] or {}).items()
+            if "" in texts
         }
         choices: dict[str, list[Choice]] = {}
         for row in source.get("choices") or []:
             columns = _columns(row)
-            list_name = str(row.get("list_name", ""))
+            list_name = columns.pop("list_name", {}).get("", "")
             choices.setdefault(list_name, []).append(
                 Choice(
                     list_name=list_name,
-                    name=str(row.get("name", "")),
+                    name=columns.pop("name", {}).get("", ""),
                     label=columns.pop("label", {}),
-                    other={
-                        column: texts
-                        for column, texts in columns.items()
-                        if column not in ("list_name", "name")
-                    },
+                    other=columns,
                 )
             )
         return cls(
@@ -494,26 +493,44 @@ def answered_questions(elements: tuple[Question, ...] | list[Question]) -> list[
     return found
 
 
+def _column_name(column: str) -> tuple[str, str]:
+    """Return (column, language) of a header: "Label :: English (en)" → ("label", "English
+    (en)"), "label:English (en)" too (one colon, for a translatable column), "bind::relevant"
+    → ("relevant", ""), "relevance" → ("relevant", "")."""
+    column = column.strip()
+    if column.lower().startswith("bind::"):
+        column = column[len("bind::") :]
+    if "::" in column:
+        base, language = column.split("::", 1)
+    elif ":" in column and _alias(column.split(":", 1)[0]) in _TEXT_COLUMNS:
+        base, language = column.split(":", 1)
+    else:
+        base, language = column, ""
+    return _alias(base), language.strip()
+
+
+def _alias(base: str) -> str:
+    base = base.strip().lower()
+    base = _COLUMN_ALIASES.get(base, base).replace(" ", "_")
+    return _COLUMN_ALIASES.get(base, base)
+
+
 def _columns(row: Mapping[str, Any]) -> dict[str, Texts]:
-    """Return {column: {language or "": text}} of a row's filled cells, pyxform's column
-    aliases and the `bind::` prefix undone."""
+    """Return {column: {language or "": text}} of a row's filled cells (trimmed), with
+    pyxform's other spellings of a column undone."""
     found: dict[str, Texts] = {}
     for key, value in row.items():
-        if value is None or str(value).strip() == "":
+        if value is None or isinstance(value, dict | list) or str(value).strip() == "":
             continue
-        column = str(key).strip()
-        if column.lower().startswith("bind::"):
-            column = column[len("bind::") :]
-        base, _separator, language = column.partition("::")
-        base = base.strip().lower().replace(" ", "_")
-        found.setdefault(_COLUMN_ALIASES.get(base, base), {})[language.strip()] = str(value)
+        column, language = _column_name(str(key))
+        found.setdefault(column, {})[language] = str(value).strip()
     return found
 
 
-def _question(row: Mapping[str, Any], children: tuple[Question, ...] = ()) -> Question:
-    kind, list_name = QuestionKind.of_type(str(row.get("type") or ""))
-    columns = _columns(row)
-    columns.pop("type", None)
+def _question(columns: dict[str, Texts], children: tuple[Question, ...] = ()) -> Question:
+    columns = dict(columns)
+    type_text = columns.pop("type", {}).get("", "")
+    kind, list_name = QuestionKind.of_type(type_text)
     name = columns.pop("name", {}).get("", "")
     texts = {column: columns.pop(column, {}) for column in _TEXT_COLUMNS}
     rules = Rules(
@@ -523,9 +540,9 @@ def _question(row: Mapping[str, Any], children: tuple[Question, ...] = ()) -> Qu
         }
     )
     return Question(
-        name=str(row.get("name") or name),
+        name=name,
         kind=kind,
-        type=" ".join(str(row.get("type") or "").split()),
+        type=type_text,
         list_name=list_name,
         rules=rules,
         other=columns,
@@ -537,21 +554,23 @@ def _question(row: Mapping[str, Any], children: tuple[Question, ...] = ()) -> Qu
 def _tree(rows: list[Mapping[str, Any]]) -> tuple[Question, ...]:
     """Read the survey rows into a tree: an end row closes the innermost open group or repeat
     (as pyxform does for the forms it accepts); rows without a type are skipped."""
-    # Each open level: its begin row (an empty one at the top) and the questions read inside it.
-    levels: list[tuple[Mapping[str, Any], list[Question]]] = [({}, [])]
+    # Each open level: its begin row's columns (none at the top) and the questions inside it.
+    levels: list[tuple[dict[str, Texts], list[Question]]] = [({}, [])]
     for row in rows:
-        kind, _list_name = QuestionKind.of_type(str(row.get("type") or ""))
-        if not str(row.get("type") or "").strip():
+        columns = _columns(row)
+        type_text = columns.get("type", {}).get("", "")
+        if not type_text:
             continue
+        kind, _list_name = QuestionKind.of_type(type_text)
         if kind in (QuestionKind.END_GROUP, QuestionKind.END_REPEAT):
             if len(levels) > 1:
                 begin, children = levels.pop()
                 levels[-1][1].append(_question(begin, tuple(children)))
             continue
         if kind in (QuestionKind.BEGIN_GROUP, QuestionKind.BEGIN_REPEAT):
-            levels.append((row, []))
+            levels.append((columns, []))
             continue
-        levels[-1][1].append(_question(row))
+        levels[-1][1].append(_question(columns))
     while len(levels) > 1:  # groups left open at the end of the sheet
         begin, children = levels.pop()
         levels[-1][1].append(_question(begin, tuple(children)))

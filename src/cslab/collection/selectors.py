@@ -42,8 +42,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cslab.collection import geoprivacy
-from cslab.collection.answers import base_type, survey_questions
 from cslab.collection.filters import ObservationFilters
+from cslab.collection.form_definition import LOCATION_KINDS, FormDefinition, QuestionKind
 from cslab.collection.models import (
     Form,
     FormVersion,
@@ -79,7 +79,7 @@ def form_get_for_viewing(*, user: Any, project: Project, form_id: str) -> Form:
 def form_version_list(*, user: Any, form: Form) -> QuerySet[FormVersion]:
     """Return the versions of a form, oldest first, without their XForm and XLSForm rows."""
     permissions.require(user, "form.view", form.project)
-    return form.versions.defer("xform", "source").order_by("created_at", "id")
+    return form.versions.defer("xform", "source", "definition").order_by("created_at", "id")
 
 
 def form_version_get_latest(*, user: Any, form: Form) -> FormVersion:
@@ -124,10 +124,6 @@ PUBLIC_STATUSES = (
     Observation.Status.ACCEPTED,
     Observation.Status.FLAGGED,
 )
-# Question types whose answer is a location; hidden with the location.
-LOCATION_TYPES = frozenset(
-    {"geopoint", "geotrace", "geoshape", "start-geopoint", "background-geopoint"}
-)
 # H3 resolutions tried for the bounding-box prefilter, finest first, and the most cells an IN
 # list may hold (SQLite limits the number of query parameters).
 BBOX_RESOLUTIONS = (9, 7, 5, 3)
@@ -146,7 +142,7 @@ class Shown(StrEnum):
     HIDDEN = "hidden"  # never shown
 
 
-# Kinds are compared in lower case: XLSForm writes "dateTime", older code "datetime".
+# By QuestionKind (one name for every spelling pyxform accepts: "dateTime" is "datetime").
 SHOWN_BY_KIND: dict[str, Shown] = {
     **dict.fromkeys(
         ("select_one", "select_multiple", "rank", "date", "today", "acknowledge", "trigger"),
@@ -158,7 +154,7 @@ SHOWN_BY_KIND: dict[str, Shown] = {
     **dict.fromkeys(("image", "audio", "video", "file", "background-audio"), Shown.FILE),
     **dict.fromkeys(
         (
-            *LOCATION_TYPES,
+            *LOCATION_KINDS,  # hidden with the location
             "time",  # the time of day is what coarsening to the day removes
             "audit",  # a log of times (and locations) of every screen of the form
             "deviceid",
@@ -248,13 +244,13 @@ class _ViewContext:
                 observation.project_id
             )
         if observation.form_version_id not in self.shown_by_question:
-            source = (
+            stored = (
                 FormVersion.objects.filter(pk=observation.form_version_id)
-                .values_list("source", flat=True)
+                .values_list("definition", flat=True)
                 .first()
             )
             self.shown_by_question[observation.form_version_id] = {
-                name: shown_of_kinds(kinds) for name, kinds in _question_kinds(source).items()
+                name: shown_of_kinds(kinds) for name, kinds in _question_kinds(stored).items()
             }
         shown = dict(self.shown_by_question[observation.form_version_id])
         shown.update(dict.fromkeys(self.sensitive_questions[observation.project_id], Shown.HIDDEN))
@@ -285,17 +281,14 @@ def _wholly_sensitive_questions(project_id: int) -> frozenset[str]:
     )
 
 
-def _question_kinds(source: dict[str, Any] | None) -> dict[str, set[str]]:
-    """{question name, at any depth: its kinds in lower case} of one form version's rows."""
-    kinds: dict[str, set[str]] = {}
-
-    def walk(rows: list[dict[str, Any]]) -> None:
-        for row, inner in survey_questions(rows):
-            if inner:
-                walk(inner)
-            kinds.setdefault(str(row["name"]), set()).add(base_type(row)[0].lower())
-
-    walk(list((source or {}).get("survey") or []))
+def _question_kinds(stored: dict[str, Any] | None) -> dict[str, set[QuestionKind]]:
+    """{question name, at any depth: its kinds} of one form version's stored definition."""
+    kinds: dict[str, set[QuestionKind]] = {}
+    if not stored:
+        return kinds
+    for question in FormDefinition.from_json(stored).walk():
+        if question.name and question.kind.has_answer:
+            kinds.setdefault(question.name, set()).add(question.kind)
     return kinds
 
 
@@ -508,7 +501,7 @@ def _observer_view(observation: Observation, *, show: bool) -> dict[str, Any] | 
 def _with_relations(queryset: QuerySet[Observation]) -> QuerySet[Observation]:
     return queryset.select_related(
         "project", "form", "form_version", "observer", "deprecates"
-    ).defer("form_version__xform", "form_version__source")
+    ).defer("form_version__xform", "form_version__source", "form_version__definition")
 
 
 def _truth_condition(user: Any, project: Project) -> Q | None:
@@ -642,13 +635,13 @@ def _bbox_condition(bbox: tuple[float, float, float, float], truth: Q | None) ->
     return (truth & _box_on("", bbox)) | (~truth & _box_on("public_", bbox))
 
 
-def _project_question_kinds(project: Project) -> dict[str, set[str]]:
-    """{question name: its kinds (lower case) across the project's form versions}."""
-    kinds: dict[str, set[str]] = {}
-    for source in FormVersion.objects.filter(form__project=project).values_list(
-        "source", flat=True
+def _project_question_kinds(project: Project) -> dict[str, set[QuestionKind]]:
+    """{question name: its kinds across the project's form versions}."""
+    kinds: dict[str, set[QuestionKind]] = {}
+    for stored in FormVersion.objects.filter(form__project=project).values_list(
+        "definition", flat=True
     ):
-        for name, found in _question_kinds(source).items():
+        for name, found in _question_kinds(stored).items():
             kinds.setdefault(name, set()).update(found)
     return kinds
 
@@ -716,7 +709,7 @@ def _answer_filters(
         refused = {
             f"field.{name}": [_("This question cannot be used as a filter.")]
             for name in answers
-            if name in sensitive or kinds.get(name, set()) & LOCATION_TYPES
+            if name in sensitive or any(kind.is_location for kind in kinds.get(name, set()))
         }
         if refused:
             raise InvalidInputError(

@@ -64,7 +64,7 @@ def openrosa_submission_receive(
             code="unknown_form",
         )
     version.form.project = project  # the instance whose role cache the actor entered
-    answers = documents.answers_from(document.root, version.source)
+    answers = documents.answers_from(document.root, version.form_definition)
     observation, created = observation_submit(
         actor=actor,
         form_version=version,
