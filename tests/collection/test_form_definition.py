@@ -8,7 +8,7 @@ import pytest
 from django.apps import apps as django_apps
 from pyxform.question_type_dictionary import QUESTION_TYPE_DICT
 
-from cslab.collection import demo
+from cslab.collection import demo, form_builder
 from cslab.collection.answers import validate_answers
 from cslab.collection.form_definition import (
     Choice,
@@ -262,3 +262,25 @@ def test_a_question_in_an_old_spelling_is_checked_like_the_type_it_means() -> No
     problems = validate_answers(source, {"count": "many"})
 
     assert problems == {"count": ["Give a whole number."]}
+
+
+def test_the_form_builder_shows_another_spelling_of_an_offered_type_as_that_type() -> None:
+    workbook = {
+        "survey": [
+            {"type": "dateTime", "name": "when"},
+            {"type": "int", "name": "count"},
+            {"type": "select_one_from_file trees.csv", "name": "tree"},
+            {"type": "begin group", "name": "site"},
+            {"type": "end group"},
+        ]
+    }
+
+    questions = form_builder.questions_from_workbook(workbook)
+
+    assert [(question.type, question.list_name) for question in questions] == [
+        ("datetime", ""),
+        ("integer", ""),
+        ("select_one_from_file", "trees.csv"),
+        ("begin_group", ""),
+        ("end_group", ""),
+    ]
