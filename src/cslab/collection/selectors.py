@@ -284,8 +284,10 @@ def _wholly_sensitive_questions(project_id: int) -> frozenset[str]:
 def _question_kinds(stored: dict[str, Any] | None) -> dict[str, set[QuestionKind]]:
     """{question name, at any depth: its kinds} of one form version's stored definition."""
     kinds: dict[str, set[QuestionKind]] = {}
-    if not stored:
+    if stored is None:  # no such version
         return kinds
+    # A version without a stored definition fails loudly here (from_json) rather than having
+    # its location answers shown as free text.
     for question in FormDefinition.from_json(stored).walk():
         if question.name and question.kind.has_answer:
             kinds.setdefault(question.name, set()).add(question.kind)
