@@ -43,7 +43,13 @@ from django.utils.translation import gettext as _
 
 from cslab.collection import geoprivacy
 from cslab.collection.filters import ObservationFilters
-from cslab.collection.form_definition import LOCATION_KINDS, FormDefinition, QuestionKind
+from cslab.collection.form_definition import (
+    LOCATION_KINDS,
+    MEDIA_KINDS,
+    NUMERIC_KINDS,
+    FormDefinition,
+    QuestionKind,
+)
 from cslab.collection.models import (
     Form,
     FormVersion,
@@ -142,27 +148,38 @@ class Shown(StrEnum):
     HIDDEN = "hidden"  # never shown
 
 
-# By QuestionKind (one name for every spelling pyxform accepts: "dateTime" is "datetime").
-SHOWN_BY_KIND: dict[str, Shown] = {
+# By QuestionKind (one name for every spelling pyxform accepts: "dateTime" is DATETIME).
+SHOWN_BY_KIND: dict[QuestionKind, Shown] = {
     **dict.fromkeys(
-        ("select_one", "select_multiple", "rank", "date", "today", "acknowledge", "trigger"),
+        (
+            QuestionKind.SELECT_ONE,
+            QuestionKind.SELECT_MULTIPLE,
+            QuestionKind.RANK,
+            QuestionKind.DATE,
+            QuestionKind.TODAY,
+            QuestionKind.ACKNOWLEDGE,
+            QuestionKind.TRIGGER,
+        ),
         Shown.AS_IS,
     ),
-    **dict.fromkeys(("datetime", "start", "end"), Shown.DAY),
-    **dict.fromkeys(("integer", "decimal", "range"), Shown.NUMBER),
-    **dict.fromkeys(("text", "barcode", "calculate", "hidden", "string"), Shown.TEXT),
-    **dict.fromkeys(("image", "audio", "video", "file", "background-audio"), Shown.FILE),
+    **dict.fromkeys((QuestionKind.DATETIME, QuestionKind.START, QuestionKind.END), Shown.DAY),
+    **dict.fromkeys(NUMERIC_KINDS, Shown.NUMBER),
+    **dict.fromkeys(
+        (QuestionKind.TEXT, QuestionKind.BARCODE, QuestionKind.CALCULATE, QuestionKind.HIDDEN),
+        Shown.TEXT,
+    ),
+    **dict.fromkeys(MEDIA_KINDS, Shown.FILE),
     **dict.fromkeys(
         (
             *LOCATION_KINDS,  # hidden with the location
-            "time",  # the time of day is what coarsening to the day removes
-            "audit",  # a log of times (and locations) of every screen of the form
-            "deviceid",
-            "phonenumber",
-            "subscriberid",
-            "simserial",
-            "username",
-            "email",
+            QuestionKind.TIME,  # the time of day is what coarsening to the day removes
+            QuestionKind.AUDIT,  # a log of times (and locations) of every screen of the form
+            QuestionKind.DEVICEID,
+            QuestionKind.PHONENUMBER,
+            QuestionKind.SUBSCRIBERID,
+            QuestionKind.SIMSERIAL,
+            QuestionKind.USERNAME,
+            QuestionKind.EMAIL,
         ),
         Shown.HIDDEN,
     ),
@@ -294,11 +311,13 @@ def _question_kinds(stored: dict[str, Any] | None) -> dict[str, set[QuestionKind
     return kinds
 
 
-def shown_of_kinds(kinds: Iterable[str]) -> Shown:
+def shown_of_kinds(kinds: Iterable[QuestionKind]) -> Shown:
     """What is shown of a question's answers; a name used with kinds shown differently (in
     different places or versions of a form) is hidden rather than guessed."""
     found = {
-        Shown.AS_IS if kind == "begin_repeat" else SHOWN_BY_KIND.get(kind, UNKNOWN_KIND_SHOWN)
+        Shown.AS_IS
+        if kind is QuestionKind.BEGIN_REPEAT
+        else SHOWN_BY_KIND.get(kind, UNKNOWN_KIND_SHOWN)
         for kind in kinds
     }
     if len(found) == 1:
