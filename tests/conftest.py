@@ -72,3 +72,22 @@ def _empty_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _every_form_definition_survives_storing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every form any test publishes (and every definition read from rows) loads back from its
+    stored JSON as the same typed definition (issue 10 item 2)."""
+    import json
+
+    from cslab.collection.form_definition import FormDefinition
+
+    read = FormDefinition.from_source.__func__  # type: ignore[attr-defined]
+
+    def checked(cls: type[FormDefinition], source: Any) -> FormDefinition:
+        definition: FormDefinition = read(cls, source)
+        stored = json.loads(json.dumps(definition.to_json()))
+        assert FormDefinition.from_json(stored) == definition
+        return definition
+
+    monkeypatch.setattr(FormDefinition, "from_source", classmethod(checked))

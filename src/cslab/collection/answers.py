@@ -1,6 +1,7 @@
-"""Checking a submission's answers against the XLSForm rows of its form version.
+"""Checking a submission's answers against the form definition of its form version.
 
-A form version's `source` (the XLSForm workbook dict) and the answers in, problems out; no ORM.
+A form version's :class:`~cslab.collection.form_definition.FormDefinition` (or XLSForm rows to
+read one from) and the answers in, problems out; no ORM.
 The form's own rules (`relevant`, `required`, `constraint`) are evaluated with
 :mod:`cslab.collection.xpath`, the same rules ODK Collect and the web form apply on the device,
 so that a submission from the JSON API, the web form or ODK Collect meets them all.
@@ -16,6 +17,7 @@ caller passes `now` (e.g. when the observation was made).
 
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from decimal import Decimal, InvalidOperation
@@ -27,13 +29,10 @@ from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
 from cslab.collection import geoprivacy, xpath
+from cslab.collection.form_definition import FormDefinition, Question, QuestionKind
 
 logger = logging.getLogger(__name__)
 
-# Question types that carry no answer of their own in a submission.
-NO_ANSWER_TYPES = frozenset({"note", "end_group", "end group", "end_repeat", "end repeat"})
-GROUP_TYPES = frozenset({"begin_group", "begin group"})
-REPEAT_TYPES = frozenset({"begin_repeat", "begin repeat"})
 TRUE_WORDS = frozenset({"yes", "true", "true()", "1"})
 
 
@@ -46,96 +45,22 @@ class Location:
     accuracy: float | None = None
 
 
-def _is_required(row: dict[str, Any]) -> bool:
-    return str(row.get("required") or "").strip().lower() in TRUE_WORDS
+Form = FormDefinition | Mapping[str, Any]
 
 
-# Spellings of one type that pyxform accepts (compared in lower case, spaces collapsed), by the
-# one name used everywhere here: XLSForm's own "dateTime" and its aliases are all "datetime".
-TYPE_ALIASES = {
-    "datetime": "datetime",
-    "date time": "datetime",
-    "q datetime": "datetime",
-    "q date time": "datetime",
-    "add datetime prompt": "datetime",
-    "add date time prompt": "datetime",
-    "q date": "date",
-    "add date prompt": "date",
-    "start time": "start",
-    "get start time": "start",
-    "end time": "end",
-    "get end time": "end",
-}
-
-
-def base_type(row: dict[str, Any]) -> tuple[str, str]:
-    """Return (type, choice list name) of a survey row: ("select_one", "species").
-
-    Spellings pyxform treats as one type give one name (`dateTime`, `date time` → "datetime"),
-    so every comparison with a type name sees the same word.
-    """
-    text = str(row.get("type") or "").strip()
-    alias = TYPE_ALIASES.get(" ".join(text.lower().split()))
-    if alias is not None:
-        return (alias, "")
-    parts = text.split()
-    if not parts:
-        return ("", "")
-    kind = parts[0]
-    if kind in ("select", "select1") or (len(parts) > 1 and parts[1] in ("one", "multiple")):
-        kind = f"select_{parts[1]}" if len(parts) > 1 else kind
-        parts = [kind, *parts[2:]]
-    if kind in ("begin", "end") and len(parts) > 1:
-        return (f"{kind}_{parts[1]}", "")
-    if kind.endswith("_from_file"):
-        kind = kind.removesuffix("_from_file")
-    return (kind, parts[1] if len(parts) > 1 else "")
-
-
-def _choices(source: dict[str, Any]) -> dict[str, set[str]]:
-    lists: dict[str, set[str]] = {}
-    for row in source.get("choices") or []:
-        lists.setdefault(str(row.get("list_name", "")), set()).add(str(row.get("name", "")))
-    return lists
-
-
-def survey_questions(
-    rows: list[dict[str, Any]],
-) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
-    """Return the answerable rows at this level, with the rows inside each repeat.
-
-    Groups are flattened (their questions are answered by name at the same level); a repeat is
-    answered as a list of objects holding the answers of its rows.
-    """
-    found: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
-    index = 0
-    while index < len(rows):
-        row = rows[index]
-        kind, _list = base_type(row)
-        index += 1
-        if kind in REPEAT_TYPES or kind == "begin_repeat":
-            depth, start = 1, index
-            while index < len(rows) and depth:
-                inner = base_type(rows[index])[0]
-                depth += inner == "begin_repeat"
-                depth -= inner == "end_repeat"
-                index += 1
-            found.append((row, rows[start : index - 1]))
-        elif kind in GROUP_TYPES or kind == "begin_group" or kind in NO_ANSWER_TYPES:
-            continue
-        elif kind and row.get("name"):
-            found.append((row, []))
-    return found
+def _definition(form: Form) -> FormDefinition:
+    """The definition itself, or one read from XLSForm rows (a workbook dict)."""
+    return form if isinstance(form, FormDefinition) else FormDefinition.from_source(form)
 
 
 def validate_answers(
-    source: dict[str, Any],
+    form: Form,
     answers: dict[str, Any],
     *,
     now: datetime | None = None,
     language: str | None = None,
 ) -> dict[str, list[str]]:
-    """Return {question name: [problems]} of answers checked against the XLSForm rows.
+    """Return {question name: [problems]} of answers checked against the form's questions.
 
     Checks names, types and choices, then the form's own rules as ODK Collect applies them:
     `relevant` (of the question and of its groups and repeats), `required` (only while relevant;
@@ -149,13 +74,13 @@ def validate_answers(
     evaluate (`pulldata()`, `instance()`, an unknown function) is skipped with a logged warning,
     so that it never blocks a submission that the device accepted.
     """
-    checker = _Checker(_Form(source), answers, now=now, language=language)
+    checker = _Checker(_Form(_definition(form)), answers, now=now, language=language)
     checker.check_level(checker.form.top, answers, where=(), prefix="")
     return checker.problems
 
 
 def relevant_answers(
-    source: dict[str, Any], answers: dict[str, Any], *, now: datetime | None = None
+    form: Form, answers: dict[str, Any], *, now: datetime | None = None
 ) -> dict[str, Any]:
     """Return a copy of the answers without those to questions that are not relevant.
 
@@ -163,20 +88,13 @@ def relevant_answers(
     or repeat around it) has no value in the submission, even if it was answered before it
     became hidden. Unknown names are left for :func:`validate_answers` to report.
     """
-    checker = _Checker(_Form(source), answers, now=now, language=None)
+    checker = _Checker(_Form(_definition(form)), answers, now=now, language=None)
     return checker.kept_level(checker.form.top, answers, where=())
 
 
 # Where a question is answered: the (repeat name, 0-based instance) pairs from the outside in.
 Where = tuple[tuple[str, int], ...]
 
-_COLUMN_ALIASES = {
-    "relevance": "relevant",
-    "jr:constraintmsg": "constraint_message",
-    "constraining_message": "constraint_message",
-    "jr:requiredmsg": "required_message",
-    "requiredmsg": "required_message",
-}
 FALSE_WORDS = frozenset({"", "no", "false", "false()", "0"})
 _warned_expressions: set[str] = set()
 
@@ -188,46 +106,39 @@ def _warn_once(expression: str, error: Exception) -> None:
     logger.warning("Form rule not checked on the server: %s (%s)", expression, error)
 
 
-def _columns(row: dict[str, Any]) -> dict[str, dict[str, str]]:
-    """Return {column: {language or "": text}} with pyxform's aliases and `bind::` undone."""
-    found: dict[str, dict[str, str]] = {}
-    for key, value in row.items():
-        if value is None or str(value).strip() == "":
-            continue
-        column = str(key).strip()
-        if column.lower().startswith("bind::"):
-            column = column[len("bind::") :]
-        base, _separator, language = column.partition("::")
-        base = base.strip().lower().replace(" ", "_")
-        found.setdefault(_COLUMN_ALIASES.get(base, base), {})[language.strip()] = str(value)
-    return found
-
-
 @dataclass
 class _Element:
-    """A question, group or repeat of the survey sheet, with what surrounds it."""
+    """A question, group or repeat of the form, with what surrounds it."""
 
-    row: dict[str, Any]
-    kind: str
+    question: Question | None  # None for the form itself
     parent: "_Element | None"
     repeats: tuple[str, ...]  # names of the surrounding repeats, and its own for a repeat
-    columns: dict[str, dict[str, str]]
     children: list["_Element"] = field(default_factory=list)
 
     @property
     def name(self) -> str:
-        return str(self.row.get("name") or "")
+        return self.question.name if self.question is not None else ""
+
+    @property
+    def kind(self) -> QuestionKind:
+        return self.question.kind if self.question is not None else QuestionKind.UNKNOWN
 
     @property
     def is_repeat(self) -> bool:
-        return self.kind == "begin_repeat"
+        return self.question is not None and self.question.is_repeat
 
     @property
     def is_group(self) -> bool:
-        return self.kind == "begin_group"
+        return self.question is not None and self.question.is_group
 
     def rule(self, column: str) -> str:
-        return self.columns.get(column, {}).get("", "").strip()
+        if self.question is None:
+            return ""
+        rule: str = getattr(self.question.rules, column)
+        return rule.strip()
+
+    def texts(self, column: str) -> dict[str, str]:
+        return self.question.texts(column) if self.question is not None else {}
 
     def answered_here(self) -> list["_Element"]:
         """The questions and repeats answered at this level: groups are see-through."""
@@ -241,36 +152,29 @@ class _Element:
 
 
 class _Form:
-    def __init__(self, source: dict[str, Any]) -> None:
-        self.top = _Element(row={}, kind="", parent=None, repeats=(), columns={})
+    def __init__(self, definition: FormDefinition) -> None:
+        self.top = _Element(question=None, parent=None, repeats=())
         self.by_name: dict[str, _Element] = {}
         self.elements: list[_Element] = []  # in the order of the survey sheet
-        self.choices = _choices(source)
-        settings = source.get("settings") or [{}]
-        self.default_language = str((settings[0] or {}).get("default_language") or "")
-        self._read(list(source.get("survey") or []))
+        self.choices = definition.choice_names()
+        self.default_language = definition.default_language
+        self._read(definition.questions, self.top)
 
-    def _read(self, rows: list[dict[str, Any]]) -> None:
-        parent = self.top
-        for row in rows:
-            kind = base_type(row)[0]
-            if kind in ("end_group", "end_repeat"):
-                if parent.parent is not None:
-                    parent = parent.parent
+    def _read(self, questions: tuple[Question, ...], parent: _Element) -> None:
+        for question in questions:
+            # Notes have no answer; an unnamed row other than a group cannot be answered.
+            if not question.kind.has_answer and not question.is_group:
                 continue
-            unnamed = not row.get("name") and kind != "begin_group"
-            if not kind or kind in NO_ANSWER_TYPES or unnamed:
+            if not question.name and not question.is_group:
                 continue
-            repeats = (
-                (*parent.repeats, str(row["name"])) if kind == "begin_repeat" else (parent.repeats)
-            )
-            element = _Element(row, kind, parent, repeats, _columns(row))
+            repeats = (*parent.repeats, question.name) if question.is_repeat else parent.repeats
+            element = _Element(question, parent, repeats)
             parent.children.append(element)
             self.elements.append(element)
             if element.name:
                 self.by_name.setdefault(element.name, element)
-            if kind in ("begin_group", "begin_repeat"):
-                parent = element
+            if question.is_group or question.is_repeat:
+                self._read(question.children, element)
 
     def relevance_order(self) -> list[_Element]:
         """The elements, each after those its relevance depends on (its group, the questions its
@@ -370,7 +274,9 @@ class _Checker:
                 message = self._message(element, "required_message")
                 self._add(key, message or _("This question needs an answer."))
             return
-        problem = _type_problem(element.row, value, self.form.choices)
+        if element.question is None:  # the form itself, which has no answer
+            return
+        problem = _type_problem(element.question, value, self.form.choices)
         if problem:
             self._add(key, problem)
             return
@@ -449,7 +355,7 @@ class _Checker:
             return otherwise
 
     def _message(self, element: _Element, column: str) -> str:
-        texts = element.columns.get(column) or {}
+        texts = element.texts(column)
         if not texts:
             return ""
         for label, text in texts.items():
@@ -576,32 +482,32 @@ def typed_value(kind: str, value: Any, *, zone: tzinfo | None = None) -> xpath.V
     return text
 
 
-def _type_problem(row: dict[str, Any], value: Any, choices: dict[str, set[str]]) -> str | None:
-    kind, list_name = base_type(row)
-    if kind == "integer":
+def _type_problem(question: Question, value: Any, choices: dict[str, set[str]]) -> str | None:
+    kind, list_name = question.kind, question.list_name
+    if kind is QuestionKind.INTEGER:
         if isinstance(value, bool) or not (
             isinstance(value, int) or (isinstance(value, str) and re.fullmatch(r"-?\d+", value))
         ):
             return _("Give a whole number.")
-    elif kind in ("decimal", "range"):
+    elif kind in (QuestionKind.DECIMAL, QuestionKind.RANGE):
         if isinstance(value, bool) or not _is_number(value):
             return _("Give a number.")
-    elif kind == "select_one":
+    elif kind is QuestionKind.SELECT_ONE:
         if not isinstance(value, str) or (list_name in choices and value not in choices[list_name]):
             return _("Choose one of the offered answers.")
-    elif kind == "select_multiple":
+    elif kind is QuestionKind.SELECT_MULTIPLE:
         picked = value.split() if isinstance(value, str) else value
         if not isinstance(picked, list) or not all(isinstance(item, str) for item in picked):
             return _("Choose answers from the offered ones.")
         if list_name in choices and not set(picked) <= choices[list_name]:
             return _("Choose answers from the offered ones.")
-    elif kind == "date":
+    elif kind is QuestionKind.DATE:
         if not isinstance(value, str) or not _parses(parse_date, value):
             return _("Give a date as YYYY-MM-DD.")
-    elif kind in ("datetime", "start", "end"):
+    elif kind.is_date_time:
         if not isinstance(value, str) or not _parses(parse_datetime, value):
             return _("Give a date and time as YYYY-MM-DDTHH:MM:SS with a timezone.")
-    elif kind == "geopoint":
+    elif kind is QuestionKind.GEOPOINT:
         if parse_geopoint(value) is None:
             return _("Give a location as “latitude longitude altitude accuracy”.")
     elif not isinstance(value, (str, int, float)) or isinstance(value, bool):
@@ -646,8 +552,9 @@ def parse_geopoint(value: Any) -> Location | None:
     return Location(latitude=latitude, longitude=longitude, accuracy=accuracy)
 
 
-def first_geopoint(source: dict[str, Any], answers: dict[str, Any]) -> Location | None:
-    for row, _inner in survey_questions(list(source.get("survey") or [])):
-        if base_type(row)[0] == "geopoint" and answers.get(str(row["name"])):
-            return parse_geopoint(answers[str(row["name"])])
+def first_geopoint(form: Form, answers: dict[str, Any]) -> Location | None:
+    """The answer to the first geopoint question answered at the top level, as a location."""
+    for question in _definition(form).answered():
+        if question.kind is QuestionKind.GEOPOINT and answers.get(question.name):
+            return parse_geopoint(answers[question.name])
     return None

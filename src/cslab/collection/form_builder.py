@@ -12,6 +12,8 @@ Pure: no ORM, no settings.
 from dataclasses import dataclass, field
 from typing import Any
 
+from cslab.collection.form_definition import QuestionKind
+
 ENGLISH = "English (en)"
 DUTCH = "Nederlands (nl)"
 LANGUAGES = (("en", ENGLISH), ("nl", DUTCH))
@@ -66,10 +68,19 @@ def _text(row: dict[str, Any], column: str, language_code: str, language: str) -
 
 
 def split_type(type_text: str) -> tuple[str, str]:
-    """("select_one", "plants") from "select_one plants"; spaces in group types become _."""
+    """("select_one", "plants") from "select_one plants"; spaces in group types become _.
+
+    Another spelling pyxform accepts of a type the builder offers gives that type's name
+    ("dateTime" → "datetime", "int" → "integer"), so the builder shows the question as that
+    type. Selects and types the builder does not offer keep their own words, so saving writes
+    them back as they were (`select_one_from_file trees.csv` stays one).
+    """
     parts = str(type_text or "").split()
     if not parts:
         return ("", "")
+    kind, _list_name = QuestionKind.of_type(str(type_text))
+    if kind.value in QUESTION_TYPES and kind.value not in SELECT_TYPES:
+        return (kind.value, "")
     if parts[0] in ("begin", "end") and len(parts) > 1:
         return (f"{parts[0]}_{parts[1]}", "")
     return (parts[0], parts[1] if len(parts) > 1 else "")

@@ -1,8 +1,9 @@
-"""The web form's *render model*: a form version's XLSForm rows as JSON for the browser.
+"""The web form's *render model*: a form version's definition as JSON for the browser.
 
-Pure: a workbook dict (`FormVersion.source`, the rows as pyxform reads them) in, a JSON-ready
-dict out. The browser's renderer (static/collection/webform/webform.js) draws the questions
-from it and its expression evaluator (expressions.js) checks the rules.
+Pure: a :class:`~cslab.collection.form_definition.FormDefinition` (`FormVersion.form_definition`,
+or a workbook dict to read one from) in, a JSON-ready dict out. The browser's renderer
+(static/collection/webform/webform.js) draws the questions from it and its expression
+evaluator (expressions.js) checks the rules.
 
 Expressions (`relevant`, `constraint`, `calculation`, `required` when not yes/no, dynamic
 defaults, `repeat_count`) stay in the XLSForm source syntax — `${name}` for another question,
@@ -27,52 +28,43 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pyxform.question_type_dictionary import QUESTION_TYPE_DICT
+from cslab.collection.form_definition import FormDefinition, Question, QuestionKind, Texts
 
 DEFAULT_LANGUAGE = "default"
 TRANSLATABLE_COLUMNS = ("label", "hint", "guidance_hint", "constraint_message", "required_message")
-# Column spellings pyxform accepts, by the name used here.
-COLUMN_ALIASES = {
-    "caption": "label",
-    "relevance": "relevant",
-    "constraining_message": "constraint_message",
-    "requiredmsg": "required_message",
-    "calculate": "calculation",
-    "read_only": "readonly",
-    "count": "repeat_count",
-    "jr:count": "repeat_count",
-    "command": "type",
-    "tag": "name",
-    "value": "name",
-    "list name": "list_name",
-}
 YES_WORDS = frozenset({"yes", "true", "true()", "1"})
 NO_WORDS = frozenset({"", "no", "false", "false()", "0"})
-SELECT_WORDS = {
-    "select_one": "select_one",
-    "select one": "select_one",
-    "select1": "select_one",
-    "select_multiple": "select_multiple",
-    "select multiple": "select_multiple",
-    "select all that apply": "select_multiple",
-}
-# Metadata the browser fills in itself; other metadata (device ID, user name …) becomes
-# "metadata", which the web form leaves out.
-PRELOADED = {"start": "start", "end": "end", "today": "today"}
-MEDIA_TYPES = {"image/*": "image", "audio/*": "audio", "video/*": "video"}
-BIND_TYPES = {
-    "int": "integer",
-    "decimal": "decimal",
-    "date": "date",
-    "time": "time",
-    "dateTime": "datetime",
-    "geopoint": "geopoint",
-    # Lines, shapes and barcodes are typed in as text in the web form.
-    "geotrace": "text",
-    "geoshape": "text",
-    "barcode": "text",
-}
 RANGE_DEFAULTS = {"start": 1.0, "end": 10.0, "step": 1.0}
+# What the web form draws for each kind: the browser fills in start, end and today itself;
+# other metadata (device ID, user name …) is "metadata", which the web form leaves out; lines,
+# shapes and barcodes are typed in as text; a kind missing here is "unsupported" (shown, never
+# answered).
+WEB_TYPES: dict[QuestionKind, str] = {
+    **{
+        kind: kind.value
+        for kind in (
+            QuestionKind.TEXT, QuestionKind.INTEGER, QuestionKind.DECIMAL, QuestionKind.RANGE,
+            QuestionKind.SELECT_ONE, QuestionKind.SELECT_MULTIPLE, QuestionKind.DATE,
+            QuestionKind.TIME, QuestionKind.DATETIME, QuestionKind.GEOPOINT, QuestionKind.IMAGE,
+            QuestionKind.AUDIO, QuestionKind.VIDEO, QuestionKind.FILE, QuestionKind.ACKNOWLEDGE,
+            QuestionKind.CALCULATE, QuestionKind.HIDDEN, QuestionKind.NOTE, QuestionKind.START,
+            QuestionKind.END, QuestionKind.TODAY, QuestionKind.BEGIN_GROUP,
+            QuestionKind.END_GROUP, QuestionKind.BEGIN_REPEAT, QuestionKind.END_REPEAT,
+        )
+    },
+    **dict.fromkeys(
+        (QuestionKind.GEOTRACE, QuestionKind.GEOSHAPE, QuestionKind.BARCODE), "text"
+    ),
+    QuestionKind.TRIGGER: "acknowledge",
+    QuestionKind.OSM: "file",
+    **dict.fromkeys(
+        (
+            QuestionKind.DEVICEID, QuestionKind.SUBSCRIBERID, QuestionKind.SIMSERIAL,
+            QuestionKind.PHONENUMBER, QuestionKind.USERNAME, QuestionKind.EMAIL,
+        ),
+        "metadata",
+    ),
+}  # fmt: skip
 # Types the web form renders; anything else becomes "unsupported" (shown, never answered).
 ANSWERED_TYPES = frozenset(
     {
@@ -102,26 +94,29 @@ class FormModelError(ValueError):
 
 
 def render_model(
-    source: dict[str, Any], *, form_id: str = "", version: str = "", title: str = ""
+    form: FormDefinition | dict[str, Any],
+    *,
+    form_id: str = "",
+    version: str = "",
+    title: str = "",
 ) -> dict[str, Any]:
-    """Return the render model of an XLSForm workbook dict (see the module docstring)."""
-    survey = [_normalised_row(row) for row in source.get("survey") or []]
-    if not any(row.get("type") for row in survey):
+    """Return the render model of a form definition, or of the XLSForm workbook dict it is
+    read from (see the module docstring)."""
+    definition = form if isinstance(form, FormDefinition) else FormDefinition.from_source(form)
+    if not definition.questions:
         raise FormModelError("The form has no questions.")
-    settings = _normalised_row((source.get("settings") or [{}])[0])
-    choices = _choice_lists([_normalised_row(row) for row in source.get("choices") or []])
-    languages = _languages(survey, source.get("choices") or [])
-    children, _end = _nodes(survey, 0, choices, closing=None)
-    default_language = str(settings.get("default_language") or "").strip()
+    settings = definition.settings
+    languages = _languages(definition)
+    default_language = settings.get("default_language", "")
     if default_language not in {language["key"] for language in languages}:
         default_language = languages[0]["key"]
     return {
-        "form_id": str(settings.get("form_id") or form_id),
-        "version": str(settings.get("version") or version),
-        "title": str(settings.get("form_title") or title),
+        "form_id": settings.get("form_id") or form_id,
+        "version": settings.get("version") or version,
+        "title": settings.get("form_title") or title,
         "languages": languages,
         "default_language": default_language,
-        "children": children,
+        "children": _nodes(definition.questions, _choice_lists(definition)),
     }
 
 
@@ -150,44 +145,12 @@ def questions(model: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
-# --- rows and columns ---------------------------------------------------------------------
+# --- texts and languages -----------------------------------------------------------------
 
 
-def _normalised_column(column: str) -> str:
-    """Return a column name as used here: "Label :: English (en)" → "label::English (en)"."""
-    if "::" in column:
-        name, language = column.split("::", 1)
-    elif ":" in column and column.split(":", 1)[0].strip().lower() in TRANSLATABLE_COLUMNS:
-        name, language = column.split(":", 1)
-    else:
-        name, language = column, ""
-    name = name.strip().lower()
-    name = COLUMN_ALIASES.get(name, name).replace(" ", "_")
-    name = COLUMN_ALIASES.get(name, name)
-    return f"{name}::{language.strip()}" if language.strip() else name
-
-
-def _normalised_row(row: dict[str, Any]) -> dict[str, Any]:
-    normal: dict[str, Any] = {}
-    for column, value in row.items():
-        if value is None or isinstance(value, (dict, list)):
-            continue
-        text = str(value).strip()
-        if text:
-            normal[_normalised_column(str(column))] = text
-    return normal
-
-
-def _translations(row: dict[str, Any], column: str) -> dict[str, str]:
-    """Return {language key: text} of a translatable column ({} when the row has none)."""
-    found: dict[str, str] = {}
-    if row.get(column):
-        found[DEFAULT_LANGUAGE] = str(row[column])
-    prefix = f"{column}::"
-    for key, value in row.items():
-        if key.startswith(prefix):
-            found[key[len(prefix) :]] = str(value)
-    return found
+def _translations(texts: Texts) -> dict[str, str]:
+    """{language key: text}; the text without a language under DEFAULT_LANGUAGE."""
+    return {language or DEFAULT_LANGUAGE: text for language, text in texts.items()}
 
 
 def language_code(name: str) -> str:
@@ -198,17 +161,15 @@ def language_code(name: str) -> str:
     return _KNOWN_LANGUAGE_NAMES.get(name.strip().lower(), "")
 
 
-def _languages(
-    survey: list[dict[str, Any]], raw_choices: list[dict[str, Any]]
-) -> list[dict[str, str]]:
+def _languages(definition: FormDefinition) -> list[dict[str, str]]:
     keys: list[str] = []
     plain = False
-    rows = [*survey, *(_normalised_row(row) for row in raw_choices)]
-    for row in rows:
-        for column in row:
-            name, _separator, language = column.partition("::")
-            if name not in TRANSLATABLE_COLUMNS:
-                continue
+    texts: list[Texts] = [
+        question.texts(column) for question in definition.walk() for column in TRANSLATABLE_COLUMNS
+    ]
+    texts += [choice.label for choices in definition.choices.values() for choice in choices]
+    for found in texts:
+        for language in found:
             if not language:
                 plain = True
             elif language not in keys:
@@ -223,17 +184,17 @@ def _languages(
     return languages
 
 
-def _choice_lists(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-    lists: dict[str, list[dict[str, Any]]] = {}
-    for row in rows:
-        list_name = str(row.get("list_name") or "")
-        if not list_name or "name" not in row:
-            continue
-        lists.setdefault(list_name, []).append(
-            {"name": str(row["name"]), "label": _translations(row, "label") or {
-                DEFAULT_LANGUAGE: str(row["name"])}}
-        )  # fmt: skip
-    return lists
+def _choice_lists(definition: FormDefinition) -> dict[str, list[dict[str, Any]]]:
+    return {
+        list_name: [
+            {"name": choice.name,
+             "label": _translations(choice.label) or {DEFAULT_LANGUAGE: choice.name}}
+            for choice in choices
+            if choice.name
+        ]
+        for list_name, choices in definition.choices.items()
+        if list_name
+    }  # fmt: skip
 
 
 # --- question types -----------------------------------------------------------------------
@@ -245,137 +206,90 @@ def question_type(type_text: str) -> tuple[str, str]:
     "select_one species" → ("select_one", "species"); "int" → ("integer", "");
     "begin repeat" → ("begin_repeat", ""); unknown types → ("unsupported", "").
     """
-    text = " ".join(type_text.split())
-    lowered = text.lower()
-    for prefix in ("begin", "end"):
-        for control in ("group", "repeat"):
-            if lowered in (f"{prefix} {control}", f"{prefix}_{control}"):
-                return (f"{prefix}_{control}", "")
-    for words, kind in sorted(SELECT_WORDS.items(), key=lambda item: -len(item[0])):
-        if lowered.startswith(words + " ") and "from_file" not in lowered.split()[0]:
-            rest = text[len(words) :].split()
-            if rest and rest[0] in ("using",):
-                rest = rest[1:]
-            if not rest or rest[-1] in ("external",) or "." in rest[0]:
-                return ("unsupported", "")
-            return (kind, rest[0])
-    return (_simple_type(text), "")
+    return web_type(*QuestionKind.of_type(type_text))
 
 
-def _simple_type(text: str) -> str:
-    if text in ("note", "calculate", "hidden", "range", "acknowledge"):
-        return text
-    entry = QUESTION_TYPE_DICT.get(text) or QUESTION_TYPE_DICT.get(text.replace("_", " "))
-    if entry is None:
-        return "unsupported"
-    bind = entry.get("bind", {})
-    control = entry.get("control", {})
-    preload = bind.get("jr:preloadParams")
-    if preload:
-        return PRELOADED.get(str(preload), "metadata")
-    tag = control.get("tag")
-    if bind.get("readonly") == "true()" and tag == "input":
-        return "note"
-    if tag == "trigger":
-        return "acknowledge"
-    if tag == "range":
-        return "range"
-    if tag == "upload":
-        return MEDIA_TYPES.get(str(control.get("mediatype")), "file")
-    if tag == "input" and bind.get("type") in BIND_TYPES:
-        return BIND_TYPES[str(bind["type"])]
-    if tag == "input" and bind.get("type") == "string":
-        return "text"
-    if not control and bind.get("type") == "string":
-        return "calculate"
-    return "unsupported"
+def web_type(kind: QuestionKind, list_name: str) -> tuple[str, str]:
+    """Return (web form type, choice list name) of a question kind and its list."""
+    if kind in (QuestionKind.SELECT_ONE, QuestionKind.SELECT_MULTIPLE):
+        # Choices from a file (`select_one_from_file birds.csv`) are not drawn.
+        if not list_name or "." in list_name:
+            return ("unsupported", "")
+        return (kind.value, list_name)
+    return (WEB_TYPES.get(kind, "unsupported"), "")
 
 
 # --- nodes --------------------------------------------------------------------------------
 
 
 def _nodes(
-    rows: list[dict[str, Any]],
-    start: int,
-    choices: dict[str, list[dict[str, Any]]],
-    *,
-    closing: str | None,
-) -> tuple[list[dict[str, Any]], int]:
-    """Read rows from `start` until the `closing` end row; return the nodes and the next row."""
+    questions: tuple[Question, ...], choices: dict[str, list[dict[str, Any]]]
+) -> list[dict[str, Any]]:
     nodes: list[dict[str, Any]] = []
-    index = start
-    while index < len(rows):
-        row = rows[index]
-        index += 1
-        if not row.get("type"):
+    for question in questions:
+        if question.is_group or question.is_repeat:
+            kind = "repeat" if question.is_repeat else "group"
+            nodes.append(_container(question, kind, _nodes(question.children, choices)))
             continue
-        kind, list_name = question_type(str(row["type"]))
-        if kind in ("end_group", "end_repeat"):
-            if closing is not None:
-                return nodes, index
-            continue  # a stray end row: pyxform refuses it; the web form skips it
-        if kind in ("begin_group", "begin_repeat"):
-            children, index = _nodes(rows, index, choices, closing=kind.replace("begin", "end"))
-            nodes.append(_container(row, kind.removeprefix("begin_"), children))
-            continue
-        node = _question(row, kind, choices.get(list_name, []) if list_name else [])
+        kind, list_name = web_type(question.kind, question.list_name)
+        node = _question(question, kind, choices.get(list_name, []) if list_name else [])
         if node is not None:
             nodes.append(node)
-    return nodes, index
+    return nodes
 
 
-def _container(row: dict[str, Any], kind: str, children: list[dict[str, Any]]) -> dict[str, Any]:
+def _container(question: Question, kind: str, children: list[dict[str, Any]]) -> dict[str, Any]:
     node: dict[str, Any] = {
         "kind": kind,
-        "name": str(row.get("name") or ""),
-        "label": _translations(row, "label"),
-        "hint": _translations(row, "hint"),
-        "relevant": row.get("relevant"),
-        "appearance": str(row.get("appearance") or ""),
+        "name": question.name,
+        "label": _translations(question.label),
+        "hint": _translations(question.hint),
+        "relevant": question.rules.relevant or None,
+        "appearance": question.rules.appearance,
         "children": children,
     }
     if kind == "repeat":
-        count = row.get("repeat_count")
-        node["repeat_count"] = count
+        node["repeat_count"] = question.rules.repeat_count or None
     return node
 
 
 def _question(
-    row: dict[str, Any], kind: str, choices: list[dict[str, Any]]
+    question: Question, kind: str, choices: list[dict[str, Any]]
 ) -> dict[str, Any] | None:
-    name = str(row.get("name") or "")
+    name = question.name
     if not name and kind != "note":
         return None
-    required, required_expression = _flag(row.get("required"))
-    readonly, readonly_expression = _flag(row.get("readonly"))
-    default = row.get("default")
+    rules = question.rules
+    required, required_expression = _flag(rules.required)
+    readonly, readonly_expression = _flag(rules.read_only)
+    default = rules.default or None
     dynamic_default = bool(default) and bool(_DYNAMIC.search(str(default)))
     node: dict[str, Any] = {
         "kind": "question",
         "type": kind,
         "name": name,
         "answered": kind in ANSWERED_TYPES,
-        "original_type": str(row.get("type")),
-        "label": _translations(row, "label"),
-        "hint": _translations(row, "hint"),
-        "guidance_hint": _translations(row, "guidance_hint"),
+        "original_type": question.type,
+        "label": _translations(question.label),
+        "hint": _translations(question.hint),
+        "guidance_hint": _translations(question.guidance_hint),
         "required": required,
         "required_expression": required_expression,
-        "required_message": _translations(row, "required_message"),
+        "required_message": _translations(question.required_message),
         "readonly": readonly or kind in ("note", "calculate"),
         "readonly_expression": readonly_expression,
-        "relevant": row.get("relevant"),
-        "constraint": row.get("constraint"),
-        "constraint_message": _translations(row, "constraint_message"),
-        "calculation": row.get("calculation"),
+        "relevant": rules.relevant or None,
+        "constraint": rules.constraint or None,
+        "constraint_message": _translations(question.constraint_message),
+        "calculation": rules.calculation or None,
         "default": None if dynamic_default else default,
         "default_expression": default if dynamic_default else None,
-        "appearance": str(row.get("appearance") or ""),
+        "appearance": rules.appearance,
     }
     if kind in ("select_one", "select_multiple"):
         node["choices"] = choices
     if kind == "range":
-        node["parameters"] = range_parameters(str(row.get("parameters") or ""))
+        node["parameters"] = range_parameters(rules.parameters)
     return node
 
 

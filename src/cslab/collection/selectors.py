@@ -43,8 +43,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cslab.collection import geoprivacy
-from cslab.collection.answers import base_type, survey_questions
 from cslab.collection.filters import ObservationFilters
+from cslab.collection.form_definition import (
+    LOCATION_KINDS,
+    MEDIA_KINDS,
+    NUMERIC_KINDS,
+    FormDefinition,
+    QuestionKind,
+)
 from cslab.collection.models import (
     Form,
     FormVersion,
@@ -81,7 +87,7 @@ def form_get_for_viewing(*, user: Any, project: Project, form_id: str) -> Form:
 def form_version_list(*, user: Any, form: Form) -> QuerySet[FormVersion]:
     """Return the versions of a form, oldest first, without their XForm and XLSForm rows."""
     permissions.require(user, "form.view", form.project)
-    return form.versions.defer("xform", "source").order_by("created_at", "id")
+    return form.versions.defer("xform", "source", "definition").order_by("created_at", "id")
 
 
 def form_version_get_latest(*, user: Any, form: Form) -> FormVersion:
@@ -126,10 +132,6 @@ PUBLIC_STATUSES = (
     Observation.Status.ACCEPTED,
     Observation.Status.FLAGGED,
 )
-# Question types whose answer is a location; hidden with the location.
-LOCATION_TYPES = frozenset(
-    {"geopoint", "geotrace", "geoshape", "start-geopoint", "background-geopoint"}
-)
 # H3 resolutions tried for the bounding-box prefilter, finest first, and the most cells an IN
 # list may hold (SQLite limits the number of query parameters).
 BBOX_RESOLUTIONS = (9, 7, 5, 3)
@@ -148,27 +150,38 @@ class Shown(StrEnum):
     HIDDEN = "hidden"  # never shown
 
 
-# Kinds are compared in lower case: XLSForm writes "dateTime", older code "datetime".
-SHOWN_BY_KIND: dict[str, Shown] = {
-    **dict.fromkeys(
-        ("select_one", "select_multiple", "rank", "date", "today", "acknowledge", "trigger"),
-        Shown.AS_IS,
-    ),
-    **dict.fromkeys(("datetime", "start", "end"), Shown.DAY),
-    **dict.fromkeys(("integer", "decimal", "range"), Shown.NUMBER),
-    **dict.fromkeys(("text", "barcode", "calculate", "hidden", "string"), Shown.TEXT),
-    **dict.fromkeys(("image", "audio", "video", "file", "background-audio"), Shown.FILE),
+# By QuestionKind (one name for every spelling pyxform accepts: "dateTime" is DATETIME).
+SHOWN_BY_KIND: dict[QuestionKind, Shown] = {
     **dict.fromkeys(
         (
-            *LOCATION_TYPES,
-            "time",  # the time of day is what coarsening to the day removes
-            "audit",  # a log of times (and locations) of every screen of the form
-            "deviceid",
-            "phonenumber",
-            "subscriberid",
-            "simserial",
-            "username",
-            "email",
+            QuestionKind.SELECT_ONE,
+            QuestionKind.SELECT_MULTIPLE,
+            QuestionKind.RANK,
+            QuestionKind.DATE,
+            QuestionKind.TODAY,
+            QuestionKind.ACKNOWLEDGE,
+            QuestionKind.TRIGGER,
+        ),
+        Shown.AS_IS,
+    ),
+    **dict.fromkeys((QuestionKind.DATETIME, QuestionKind.START, QuestionKind.END), Shown.DAY),
+    **dict.fromkeys(NUMERIC_KINDS, Shown.NUMBER),
+    **dict.fromkeys(
+        (QuestionKind.TEXT, QuestionKind.BARCODE, QuestionKind.CALCULATE, QuestionKind.HIDDEN),
+        Shown.TEXT,
+    ),
+    **dict.fromkeys(MEDIA_KINDS, Shown.FILE),
+    **dict.fromkeys(
+        (
+            *LOCATION_KINDS,  # hidden with the location
+            QuestionKind.TIME,  # the time of day is what coarsening to the day removes
+            QuestionKind.AUDIT,  # a log of times (and locations) of every screen of the form
+            QuestionKind.DEVICEID,
+            QuestionKind.PHONENUMBER,
+            QuestionKind.SUBSCRIBERID,
+            QuestionKind.SIMSERIAL,
+            QuestionKind.USERNAME,
+            QuestionKind.EMAIL,
         ),
         Shown.HIDDEN,
     ),
@@ -250,13 +263,13 @@ class _ViewContext:
                 observation.project_id
             )
         if observation.form_version_id not in self.shown_by_question:
-            source = (
+            stored = (
                 FormVersion.objects.filter(pk=observation.form_version_id)
-                .values_list("source", flat=True)
+                .values_list("definition", flat=True)
                 .first()
             )
             self.shown_by_question[observation.form_version_id] = {
-                name: shown_of_kinds(kinds) for name, kinds in _question_kinds(source).items()
+                name: shown_of_kinds(kinds) for name, kinds in _question_kinds(stored).items()
             }
         shown = dict(self.shown_by_question[observation.form_version_id])
         shown.update(dict.fromkeys(self.sensitive_questions[observation.project_id], Shown.HIDDEN))
@@ -287,25 +300,26 @@ def _wholly_sensitive_questions(project_id: int) -> frozenset[str]:
     )
 
 
-def _question_kinds(source: dict[str, Any] | None) -> dict[str, set[str]]:
-    """{question name, at any depth: its kinds in lower case} of one form version's rows."""
-    kinds: dict[str, set[str]] = {}
-
-    def walk(rows: list[dict[str, Any]]) -> None:
-        for row, inner in survey_questions(rows):
-            if inner:
-                walk(inner)
-            kinds.setdefault(str(row["name"]), set()).add(base_type(row)[0].lower())
-
-    walk(list((source or {}).get("survey") or []))
+def _question_kinds(stored: dict[str, Any] | None) -> dict[str, set[QuestionKind]]:
+    """{question name, at any depth: its kinds} of one form version's stored definition."""
+    kinds: dict[str, set[QuestionKind]] = {}
+    if stored is None:  # no such version
+        return kinds
+    # A version without a stored definition fails loudly here (from_json) rather than having
+    # its location answers shown as free text.
+    for question in FormDefinition.from_json(stored).walk():
+        if question.name and question.kind.has_answer:
+            kinds.setdefault(question.name, set()).add(question.kind)
     return kinds
 
 
-def shown_of_kinds(kinds: Iterable[str]) -> Shown:
+def shown_of_kinds(kinds: Iterable[QuestionKind]) -> Shown:
     """What is shown of a question's answers; a name used with kinds shown differently (in
     different places or versions of a form) is hidden rather than guessed."""
     found = {
-        Shown.AS_IS if kind == "begin_repeat" else SHOWN_BY_KIND.get(kind, UNKNOWN_KIND_SHOWN)
+        Shown.AS_IS
+        if kind is QuestionKind.BEGIN_REPEAT
+        else SHOWN_BY_KIND.get(kind, UNKNOWN_KIND_SHOWN)
         for kind in kinds
     }
     if len(found) == 1:
@@ -510,7 +524,7 @@ def _observer_view(observation: Observation, *, show: bool) -> dict[str, Any] | 
 def _with_relations(queryset: QuerySet[Observation]) -> QuerySet[Observation]:
     return queryset.select_related(
         "project", "form", "form_version", "observer", "deprecates"
-    ).defer("form_version__xform", "form_version__source")
+    ).defer("form_version__xform", "form_version__source", "form_version__definition")
 
 
 def _truth_condition(user: Any, project: Project) -> Q | None:
@@ -644,13 +658,13 @@ def _bbox_condition(bbox: tuple[float, float, float, float], truth: Q | None) ->
     return (truth & _box_on("", bbox)) | (~truth & _box_on("public_", bbox))
 
 
-def _project_question_kinds(project: Project) -> dict[str, set[str]]:
-    """{question name: its kinds (lower case) across the project's form versions}."""
-    kinds: dict[str, set[str]] = {}
-    for source in FormVersion.objects.filter(form__project=project).values_list(
-        "source", flat=True
+def _project_question_kinds(project: Project) -> dict[str, set[QuestionKind]]:
+    """{question name: its kinds across the project's form versions}."""
+    kinds: dict[str, set[QuestionKind]] = {}
+    for stored in FormVersion.objects.filter(form__project=project).values_list(
+        "definition", flat=True
     ):
-        for name, found in _question_kinds(source).items():
+        for name, found in _question_kinds(stored).items():
             kinds.setdefault(name, set()).update(found)
     return kinds
 
@@ -718,7 +732,7 @@ def _answer_filters(
         refused = {
             f"field.{name}": [_("This question cannot be used as a filter.")]
             for name in answers
-            if name in sensitive or kinds.get(name, set()) & LOCATION_TYPES
+            if name in sensitive or any(kind.is_location for kind in kinds.get(name, set()))
         }
         if refused:
             raise InvalidInputError(

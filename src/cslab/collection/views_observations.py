@@ -26,13 +26,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cslab.collection import media_selectors, selectors
-from cslab.collection.answers import base_type, survey_questions
 from cslab.collection.filters import (
     FIELD_PREFIX,
     STATUSES,
     ObservationFilters,
     observation_filters_from_query,
 )
+from cslab.collection.form_definition import FormDefinition, Question, QuestionKind, Texts
 from cslab.collection.models import Form, FormVersion, Observation
 from cslab.collection.services import collection_settings as settings_services
 from cslab.collection.services import moderation
@@ -42,11 +42,16 @@ from cslab.projects.models import Project
 from cslab.projects.selectors import project_get_for_viewing
 
 PAGE_SIZE = 50
-# Answer types whose value is a location: shown on the map section, never as text.
-LOCATION_TYPES = frozenset({"geopoint", "geotrace", "geoshape", "start-geopoint"})
-MEDIA_TYPES = frozenset({"image", "audio", "video", "file", "background-audio"})
-# Answer types a table filter can offer as a list of choices or a free value.
-FILTERABLE_TYPES = frozenset({"select_one", "select_multiple", "text", "integer", "decimal"})
+# Answer kinds a table filter can offer as a list of choices or a free value.
+FILTERABLE_KINDS = frozenset(
+    {
+        QuestionKind.SELECT_ONE,
+        QuestionKind.SELECT_MULTIPLE,
+        QuestionKind.TEXT,
+        QuestionKind.INTEGER,
+        QuestionKind.DECIMAL,
+    }
+)
 
 
 # --------------------------------------------------------------------------- labels
@@ -59,26 +64,31 @@ def _language_code(column: str) -> str | None:
     return None
 
 
-def label_of(row: Mapping[str, Any], language: str | None = None, *, column: str = "label") -> str:
-    """The row's label in the language (a code such as "nl"), else English, else any, else
-    its name."""
+def text_in(texts: Texts, language: str | None, fallback: str) -> str:
+    """A text in the language (a code such as "nl"), else the one without a language, else
+    English, else any, else `fallback`."""
     wanted = (language or "en").split("-")[0].lower()
+    for key, value in texts.items():
+        if _language_code(key) == wanted:
+            return value
+    if "" in texts:
+        return texts[""]
+    for key, value in texts.items():
+        if _language_code(key) == "en":
+            return value
+    if texts:
+        return next(iter(texts.values()))
+    return fallback
+
+
+def label_of(row: Mapping[str, Any], language: str | None = None, *, column: str = "label") -> str:
+    """A survey or choices row's label in the language (see :func:`text_in`), else its name."""
     labels = {
-        key: str(value)
+        str(key).partition("::")[2]: str(value)
         for key, value in row.items()
         if (key == column or str(key).startswith(f"{column}::")) and value
     }
-    for key, value in labels.items():
-        if _language_code(str(key)) == wanted:
-            return value
-    if column in labels:
-        return labels[column]
-    for key, value in labels.items():
-        if _language_code(str(key)) == "en":
-            return value
-    if labels:
-        return next(iter(labels.values()))
-    return str(row.get("name") or "")
+    return text_in(labels, language, str(row.get("name") or ""))
 
 
 @dataclass
@@ -93,54 +103,57 @@ class AnswerRow:
     items: list[list[AnswerRow]] = field(default_factory=list)
 
 
-def _choice_labels(source: Mapping[str, Any], language: str) -> dict[tuple[str, str], str]:
+def _choice_labels(definition: FormDefinition, language: str) -> dict[tuple[str, str], str]:
     return {
-        (str(row.get("list_name", "")), str(row.get("name", ""))): label_of(row, language)
-        for row in source.get("choices") or []
+        (choice.list_name, choice.name): text_in(choice.label, language, choice.name)
+        for choices in definition.choices.values()
+        for choice in choices
     }
 
 
-def _answer_text(row: Mapping[str, Any], value: Any, choices: dict[tuple[str, str], str]) -> str:
-    kind, list_name = base_type(dict(row))
-    if kind == "select_one":
+def _answer_text(question: Question, value: Any, choices: dict[tuple[str, str], str]) -> str:
+    list_name = question.list_name
+    if question.kind is QuestionKind.SELECT_ONE:
         return choices.get((list_name, str(value)), str(value))
-    if kind == "select_multiple":
+    if question.kind is QuestionKind.SELECT_MULTIPLE:
         picked = value.split() if isinstance(value, str) else list(value or [])
         return ", ".join(choices.get((list_name, str(item)), str(item)) for item in picked)
     return str(value)
 
 
 def answer_rows(
-    source: Mapping[str, Any], answers: Mapping[str, Any], language: str
+    form: FormDefinition | Mapping[str, Any], answers: Mapping[str, Any], language: str
 ) -> list[AnswerRow]:
-    """The answers in form order with their question labels; location answers left out."""
-    choices = _choice_labels(source, language)
-    questions = survey_questions(list(source.get("survey") or []))
-    return _rows_of_level(questions, answers, choices, language)
+    """The answers in form order with their question labels; location answers left out.
+
+    `form` is a version's definition, or XLSForm rows to read one from."""
+    definition = form if isinstance(form, FormDefinition) else FormDefinition.from_source(form)
+    choices = _choice_labels(definition, language)
+    return _rows_of_level(definition.answered(), answers, choices, language)
 
 
 def _rows_of_level(
-    questions: list[tuple[dict[str, Any], list[dict[str, Any]]]],
+    questions: list[Question],
     answers: Mapping[str, Any],
     choices: dict[tuple[str, str], str],
     language: str,
 ) -> list[AnswerRow]:
     rows: list[AnswerRow] = []
-    for row, inner in questions:
-        name = str(row["name"])
+    for question in questions:
+        name = question.name
         value = answers.get(name)
-        kind = base_type(row)[0]
-        if value is None or value == "" or value == [] or kind in LOCATION_TYPES:
+        kind = question.kind
+        if value is None or value == "" or value == [] or kind.is_location:
             continue
-        label = label_of(row, language)
-        if inner or kind == "begin_repeat":
+        label = text_in(question.label, language, name)
+        if question.is_repeat:
             items = [
-                _rows_of_level(survey_questions(inner), item, choices, language)
+                _rows_of_level(question.answered(), item, choices, language)
                 for item in value
                 if isinstance(item, Mapping)
             ]
             rows.append(AnswerRow(name=name, label=label, value="", kind="repeat", items=items))
-        elif kind in MEDIA_TYPES:
+        elif kind.is_media:
             rows.append(
                 AnswerRow(
                     name=name, label=label, value=str(value), media_name=str(value), kind=kind
@@ -149,7 +162,7 @@ def _rows_of_level(
         else:
             rows.append(
                 AnswerRow(
-                    name=name, label=label, value=_answer_text(row, value, choices), kind=kind
+                    name=name, label=label, value=_answer_text(question, value, choices), kind=kind
                 )
             )
     return rows
@@ -189,23 +202,24 @@ def _answer_fields(form: Form | None, query: QueryDict, language: str) -> list[d
     version = form.versions.filter(published_at__isnull=False).order_by("-published_at").first()
     if version is None:
         return []
-    source = version.source or {}
-    choices = _choice_labels(source, language)
+    definition = version.form_definition
+    choices = _choice_labels(definition, language)
     found: list[dict[str, Any]] = []
-    for row, inner in survey_questions(list(source.get("survey") or [])):
-        kind, list_name = base_type(row)
-        if inner or kind not in FILTERABLE_TYPES:
+    for question in definition.answered():
+        if question.kind not in FILTERABLE_KINDS:
             continue
-        name = str(row["name"])
+        name = question.name
         options = [
-            (value, label) for (list_key, value), label in choices.items() if list_key == list_name
+            (value, label)
+            for (list_key, value), label in choices.items()
+            if list_key == question.list_name
         ]
         found.append(
             {
                 "name": f"{FIELD_PREFIX}{name}",
                 "id": f"filter-field-{name}",
-                "label": label_of(row, language),
-                "options": options if kind.startswith("select") else [],
+                "label": text_in(question.label, language, name),
+                "options": options if question.kind.is_select else [],
                 "value": query.get(f"{FIELD_PREFIX}{name}", ""),
             }
         )
@@ -367,8 +381,8 @@ def observation_detail_page(request: HttpRequest, slug: str, observation_id: int
         user=request.user, project=project, observation_id=observation_id
     )
     view = selectors.observation_public_view(request.user, observation)
-    source = observation.form_version.source or {}
-    rows = answer_rows(source, view["answers"] or {}, get_language() or "en")
+    definition = observation.form_version.form_definition
+    rows = answer_rows(definition, view["answers"] or {}, get_language() or "en")
     media = [
         {
             "row": row,
@@ -503,10 +517,10 @@ def _question_choices(request: HttpRequest, project: Project) -> list[tuple[str,
     ):
         latest[version.form_id] = version
     for version in (latest[form.pk] for form in forms if form.pk in latest):
-        for row, _inner in survey_questions(list((version.source or {}).get("survey") or [])):
-            name = str(row["name"])
-            if base_type(row)[0] not in LOCATION_TYPES:
-                found.setdefault(name, f"{label_of(row, language)} ({name})")
+        for question in version.form_definition.answered():
+            if not question.kind.is_location:
+                name = question.name
+                found.setdefault(name, f"{text_in(question.label, language, name)} ({name})")
     return sorted(found.items(), key=lambda item: item[1].lower())
 
 

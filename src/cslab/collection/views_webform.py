@@ -67,7 +67,7 @@ def webform_fill_page(request: HttpRequest, slug: str, form_id: str) -> HttpResp
     version = selectors.form_version_get_latest(user=request.user, form=form)
     try:
         model = render_model(
-            version.source, form_id=form.form_id, version=version.version, title=form.title
+            version.form_definition, form_id=form.form_id, version=version.version, title=form.title
         )
     except FormModelError:
         raise NotFoundError(_("This form has no questions the web form can show.")) from None

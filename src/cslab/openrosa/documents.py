@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape
 from defusedxml import DefusedXmlException  # type: ignore[import-untyped]
 from defusedxml.ElementTree import fromstring  # type: ignore[import-untyped]
 
-from cslab.collection.answers import base_type, survey_questions
+from cslab.collection.form_definition import FormDefinition, Question, QuestionKind
 
 FORM_LIST_NAMESPACE = "http://openrosa.org/xforms/xformsList"
 MANIFEST_NAMESPACE = "http://openrosa.org/xforms/xformsManifest"
@@ -141,7 +141,7 @@ def submission_read(content: bytes) -> SubmissionDocument:
     )
 
 
-def answers_from(root: Element, source: dict[str, Any]) -> dict[str, Any]:
+def answers_from(root: Element, definition: FormDefinition) -> dict[str, Any]:
     """Turn a submission's elements into the answers dict of the JSON API.
 
     Groups are flattened (their questions answered by name), a repeat becomes a list of answer
@@ -149,43 +149,39 @@ def answers_from(root: Element, source: dict[str, Any]) -> dict[str, Any]:
     too; every other answer (select_multiple "a b", geopoint "lat lon alt acc", dates, file
     names) stays the text the form engine wrote. `meta` is left out.
     """
-    return _level(root, survey_questions(list(source.get("survey") or [])), top=True)
+    return _level(root, definition.answered(), top=True)
 
 
-def _level(
-    element: Element, questions: list[tuple[dict[str, Any], list[dict[str, Any]]]], *, top: bool
-) -> dict[str, Any]:
-    kinds = {str(row.get("name")): base_type(row)[0] for row, _inner in questions}
-    repeats = {
-        str(row.get("name")): inner
-        for row, inner in questions
-        if inner or base_type(row)[0] == "begin_repeat"
-    }
+def _level(element: Element, questions: list[Question], *, top: bool) -> dict[str, Any]:
+    kinds = {question.name: question.kind for question in questions}
+    repeats = {question.name: question for question in questions if question.is_repeat}
     answers: dict[str, Any] = {}
     for child in element:
         name = _local(child.tag)
         if top and name == "meta":
             continue
         if name in repeats:
-            item = _level(child, survey_questions(repeats[name]), top=False)
+            item = _level(child, repeats[name].answered(), top=False)
             answers.setdefault(name, []).append(item)
         elif len(child):
             answers.update(_level(child, questions, top=False))  # a group
         elif (child.text or "").strip():
-            answers[name] = _typed(kinds.get(name, ""), child.text or "")
+            answers[name] = _typed(kinds.get(name, QuestionKind.UNKNOWN), child.text or "")
     return answers
 
 
-def _typed(kind: str, text: str) -> Any:
-    if kind == "integer" and re.fullmatch(r"\s*-?\d+\s*", text):
+def _typed(kind: QuestionKind, text: str) -> Any:
+    if kind is QuestionKind.INTEGER and re.fullmatch(r"\s*-?\d+\s*", text):
         return int(text)
-    if kind in ("decimal", "range"):
+    if kind in (QuestionKind.DECIMAL, QuestionKind.RANGE):
         try:
             number = Decimal(text.strip())
         except InvalidOperation:
             return text
         if number.is_finite():
             return (
-                int(number) if kind == "range" and number == number.to_integral() else float(number)
+                int(number)
+                if kind is QuestionKind.RANGE and number == number.to_integral()
+                else float(number)
             )
     return text

@@ -79,7 +79,7 @@ def published_form_list(*, user: Any, project: Project) -> list[PublishedForm]:
     latest: dict[int, FormVersion] = {}
     for version in (
         FormVersion.objects.filter(form__project=project, published_at__isnull=False)
-        .defer("source")
+        .defer("source", "definition")
         .order_by("form_id", "published_at", "id")
     ):
         latest[version.form_id] = version

@@ -5,6 +5,7 @@ A form belongs to a project and is known by its `form_id` (the XLSForm `settings
 published version never changes, so submissions made against it stay readable and exportable.
 """
 
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cslab.collection.form_definition import FormDefinition
 from cslab.core.roles import ProjectRole
 
 FORM_ID_PATTERN = r"^[A-Za-z_][A-Za-z0-9_.-]*$"
@@ -75,6 +77,9 @@ class FormVersion(models.Model):
     # reads it (a "workbook dict"); pyxform converts it again without a spreadsheet, and the
     # form builder edits the same structure.
     source = models.JSONField(_("XLSForm rows"), default=dict)
+    # What the rows mean, typed (FormDefinition.to_json), read from `source` at publishing so
+    # that every reader sees the same question kinds, rules and texts.
+    definition = models.JSONField(_("form definition"), default=dict, blank=True)
     source_file_name = models.CharField(_("uploaded file name"), max_length=255, blank=True)
     # md5 of the UTF-8 bytes of `xform`, served as `md5:<hash>` in the OpenRosa formList.
     md5 = models.CharField(_("MD5 of the XForm"), max_length=32)
@@ -105,3 +110,8 @@ class FormVersion(models.Model):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
+
+    @cached_property
+    def form_definition(self) -> FormDefinition:
+        """The stored definition as typed values."""
+        return FormDefinition.from_json(self.definition)

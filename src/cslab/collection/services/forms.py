@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from cslab.collection import xlsform
+from cslab.collection.form_definition import FormDefinition
 from cslab.collection.models import Form, FormVersion
 from cslab.collection.models.form import FORM_ID_PATTERN
 from cslab.core import permissions
@@ -262,6 +263,7 @@ def form_publish_workbook(
                 version=version,
                 xform=conversion.xform,
                 source=workbook,
+                definition=FormDefinition.from_source(workbook).to_json(),
                 source_file_name=PurePath(file_name).name[:255] if file_name else "",
                 md5=xform_md5(conversion.xform),
                 languages=xlsform.languages_of(workbook),

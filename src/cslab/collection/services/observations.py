@@ -27,12 +27,11 @@ from cslab.collection import geoprivacy as geo
 from cslab.collection import plausibility
 from cslab.collection.answers import (
     Location,
-    base_type,
     first_geopoint,
     relevant_answers,
-    survey_questions,
     validate_answers,
 )
+from cslab.collection.form_definition import QuestionKind
 from cslab.collection.models import (
     CollectionSettings,
     FormVersion,
@@ -182,10 +181,11 @@ def _submit_permitted(
     # offline queue that sends days later is not refused; answers to questions the form hides
     # are dropped, as ODK does.
     rules_now = observed_at or timezone.now()
-    answers = relevant_answers(form_version.source, answers, now=rules_now)
-    problems = validate_answers(form_version.source, answers, now=rules_now)
+    definition = form_version.form_definition
+    answers = relevant_answers(definition, answers, now=rules_now)
+    problems = validate_answers(definition, answers, now=rules_now)
     if location is None:
-        location = first_geopoint(form_version.source, answers)
+        location = first_geopoint(definition, answers)
     else:
         try:
             geo.validate_location(location.latitude, location.longitude, location.accuracy)
@@ -394,16 +394,15 @@ def observation_geoprivacy_change(
 
 
 OUTLIER_HISTORY = 500
-NUMERIC_TYPES = frozenset({"integer", "decimal", "range"})
-DATE_TYPES = frozenset({"date", "datetime"})
+DATE_KINDS = frozenset({QuestionKind.DATE, QuestionKind.DATETIME})
 
 
 def _plausibility_warnings(observation: Observation, form_version: FormVersion) -> list[Any]:
     project = observation.project
     kinds = {
-        str(row["name"]): base_type(row)[0]
-        for row, inner in survey_questions(list(form_version.source.get("survey") or []))
-        if not inner
+        question.name: question.kind
+        for question in form_version.form_definition.answered()
+        if not question.is_repeat
     }
     numbers: dict[str, float] = {}
     moments: list[tuple[str | None, Any]] = []
@@ -411,10 +410,14 @@ def _plausibility_warnings(observation: Observation, form_version: FormVersion) 
         moments.append((None, observation.observed_at))
     for name, value in observation.answers.items():
         kind = kinds.get(name)
-        if kind in NUMERIC_TYPES and (number := plausibility.as_number(value)) is not None:
+        if kind is None:
+            continue
+        if kind.is_numeric and (number := plausibility.as_number(value)) is not None:
             numbers[name] = number
-        elif kind in DATE_TYPES and isinstance(value, str):
-            moment = parse_datetime(value) if kind == "datetime" else parse_date_safely(value)
+        elif kind in DATE_KINDS and isinstance(value, str):
+            moment = (
+                parse_datetime(value) if kind is QuestionKind.DATETIME else parse_date_safely(value)
+            )
             if moment is not None:
                 moments.append((name, moment))
     history: dict[str, list[float]] = {name: [] for name in numbers}

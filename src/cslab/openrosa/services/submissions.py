@@ -65,7 +65,7 @@ def openrosa_submission_receive(
             code=ProblemCode.UNKNOWN_FORM,
         )
     version.form.project = project  # the instance whose role cache the actor entered
-    answers = documents.answers_from(document.root, version.source)
+    answers = documents.answers_from(document.root, version.form_definition)
     observation, created = observation_submit(
         actor=actor,
         form_version=version,
