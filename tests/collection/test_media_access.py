@@ -24,10 +24,10 @@ from PIL import Image
 
 import cslab.urls
 from cslab.classification.models import Subject
-from cslab.collection.media_selectors import ORIGINAL, media_url_for_viewer
 from cslab.collection.models import Media, Observation
-from cslab.collection.services.media import media_attach
 from cslab.core.roles import ProjectRole
+from cslab.media.selectors import ORIGINAL, media_url_for_viewer
+from cslab.media.services import media_attach
 from cslab.projects.models import Project
 from tests.classification.helpers import make_workflow
 from tests.collection.test_media_attach import publish_media_form, submit_with_photo

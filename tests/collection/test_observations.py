@@ -16,23 +16,12 @@ from django.db import connections
 from django.test import override_settings
 
 import cslab
-from cslab.collection import geoprivacy, tombstones
-from cslab.collection.answers import Location
 from cslab.collection.models import (
     FormVersion,
     ModerationEvent,
     Observation,
     Tombstone,
     TombstoneKey,
-)
-from cslab.collection.services.forms import form_publish_xlsform
-from cslab.collection.services.observations import (
-    Submission,
-    content_hash,
-    instance_hash,
-    observation_erase,
-    observation_submit,
-    observation_submit_batch,
 )
 from cslab.core.errors import (
     ConflictError,
@@ -42,6 +31,17 @@ from cslab.core.errors import (
 )
 from cslab.core.models import AuditEvent
 from cslab.core.roles import ProjectRole
+from cslab.forms.answers import Location
+from cslab.forms.services import form_publish_xlsform
+from cslab.observations import geoprivacy, tombstones
+from cslab.observations.services.observations import (
+    Submission,
+    content_hash,
+    instance_hash,
+    observation_erase,
+    observation_submit,
+    observation_submit_batch,
+)
 from cslab.openrosa.models import AppUser, AppUserSubmission
 from cslab.openrosa.services.app_users import app_user_create
 from cslab.projects.models import Project
@@ -352,7 +352,7 @@ def test_filters_are_read_from_a_query_string() -> None:
 
     from django.http import QueryDict
 
-    from cslab.collection.filters import ObservationFilters, observation_filters_from_query
+    from cslab.observations.filters import ObservationFilters, observation_filters_from_query
 
     query = QueryDict(
         "bbox=4.7,52.0,5.2,52.4&from=2026-05-01&to=2026-05-02T10:00:00%2B02:00"
@@ -373,7 +373,7 @@ def test_filters_are_read_from_a_query_string() -> None:
 
 
 def test_bad_filters_are_reported_per_parameter() -> None:
-    from cslab.collection.filters import observation_filters_from_query
+    from cslab.observations.filters import observation_filters_from_query
 
     with pytest.raises(InvalidInputError) as raised:
         observation_filters_from_query({
@@ -392,7 +392,7 @@ def test_bad_filters_are_reported_per_parameter() -> None:
 
 
 def test_a_time_range_across_timezones_is_ordered_by_the_instant() -> None:
-    from cslab.collection.filters import observation_filters_from_query
+    from cslab.observations.filters import observation_filters_from_query
 
     # 10:00 at +02:00 is 08:00 UTC, an hour before 09:00 UTC: a valid range.
     found = observation_filters_from_query(

@@ -93,8 +93,8 @@ def test_demo_publishes_three_forms_once() -> None:
 def test_demo_observations_spread_over_three_projects_once_with_photos_and_obscured_ones() -> None:
     from django.conf import settings
 
-    from cslab.collection.demo_observations import demo_observation_count
     from cslab.collection.models import Media, Observation
+    from cslab.observations.demo import demo_observation_count
 
     _load()
     _load()

@@ -324,7 +324,7 @@ def upload_subject_set(
 def subject_set_from_observations_route(
     request: ApiRequest, slug: str, payload: FromObservationsIn
 ) -> Any:
-    from cslab.collection.filters import ObservationFilters
+    from cslab.observations.filters import ObservationFilters
 
     project = project_get_for_viewing(user=request.auth, slug=slug)
     subject_set = subject_set_from_observations(

@@ -110,7 +110,7 @@ def workflow_create_page(request: HttpRequest, slug: str) -> HttpResponse:
 def _create_from_form(request: HttpRequest, project: Project, form: WorkflowCreateForm) -> Workflow:
     from django.db import transaction
 
-    from cslab.collection.filters import ObservationFilters
+    from cslab.observations.filters import ObservationFilters
 
     data = form.cleaned_data
     with transaction.atomic():

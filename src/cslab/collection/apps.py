@@ -7,10 +7,3 @@ class CollectionConfig(AppConfig):
     label = "collection"
     verbose_name = _("Data collection")
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self) -> None:
-        from cslab.collection import (  # noqa: F401  (the permission rules, the export section)
-            jobs,
-            personal_data,
-            rules,
-        )

@@ -21,8 +21,8 @@ DemoLoader = Callable[[], list[DemoLogin]]
 def demo_loaders() -> list[DemoLoader]:
     from cslab.accounts.demo import load_demo_people
     from cslab.classification.demo import load_demo_classification
-    from cslab.collection.demo import load_demo_forms
-    from cslab.collection.demo_observations import load_demo_observations
+    from cslab.forms.demo import load_demo_forms
+    from cslab.observations.demo import load_demo_observations
     from cslab.projects.demo import load_demo_projects
     from cslab.questions.demo import load_demo_questions
 

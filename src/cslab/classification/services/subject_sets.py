@@ -11,7 +11,7 @@ temporary file while the real bytes are counted (the declared sizes can lie), re
 soon as a limit is passed. Only one file is unpacked at a time, so memory stays small
 whatever the archive holds. The limits are settings (`SUBJECT_SET_MAX_*`, see .env.example).
 
-Files are checked and cleaned like observation media (`cslab.collection.media_checks`): the
+Files are checked and cleaned like observation media (`cslab.media.checks`): the
 type is decided by content; images are decoded only after their pixel count is checked and
 stored re-encoded (JPEG, or WebP with transparency) without any metadata, so a polyglot
 (a JPEG that is also an HTML page) does not survive; recordings lose their metadata tags.
@@ -51,12 +51,12 @@ from django.utils.translation import gettext as _
 
 from cslab.classification.models import Subject, SubjectSet, Workflow, WorkflowSubjectSet
 from cslab.classification.services.workflows import workflow_add_subjects
-from cslab.collection import media_checks
-from cslab.collection.media_checks import ContentRefusedError, FileType
-from cslab.collection.services.media import max_image_pixels
 from cslab.core import permissions
 from cslab.core.errors import InvalidInputError
 from cslab.core.services.audit import audit_record
+from cslab.media import checks as media_checks
+from cslab.media.checks import ContentRefusedError, FileType
+from cslab.media.services import max_image_pixels
 from cslab.projects.models import Project
 
 MANIFEST_NAME = "manifest.csv"
@@ -601,7 +601,7 @@ def subject_set_from_observations(
     workflows: list[Workflow] | tuple[Workflow, ...] = (),
 ) -> SubjectSet:
     """Make a subject of every photo of the project's observations matching `filters`
-    (a `cslab.collection.filters.ObservationFilters`; None: all), rejected ones left out.
+    (a `cslab.observations.filters.ObservationFilters`; None: all), rejected ones left out.
 
     Only the photo's public copy is shown (re-encoded, without EXIF location); the subject's
     metadata names the observation in a hidden "#observation" key.
@@ -651,7 +651,7 @@ def subject_set_from_observations(
 def _observation_subject_id(photo: Any) -> str:
     """The subject's external ID, which volunteers see: the photo's opaque public name, never
     the name it was sent with (ODK Collect's names are the moment the photo was taken)."""
-    from cslab.collection.selectors import public_media_name
+    from cslab.observations.selectors import public_media_name
 
     return f"observation-{photo.observation_id}-{public_media_name(photo.pk, photo.name)}"[:200]
 
@@ -659,6 +659,6 @@ def _observation_subject_id(photo: Any) -> str:
 def _observations(*, actor: Any, project: Project, filters: Any) -> Any:
     """The observations the actor may see matching the filters (the collection app's rules:
     current versions only, hidden questions refused as filters)."""
-    from cslab.collection.selectors import observation_list_visible
+    from cslab.observations.selectors import observation_list_visible
 
     return observation_list_visible(user=actor, project=project, filters=filters)

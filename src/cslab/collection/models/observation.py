@@ -166,7 +166,7 @@ class Tombstone(models.Model):
     """What remains of an erased observation: a keyed hash of its instance ID, nothing else.
 
     The hash is HMAC-SHA256 keyed with the site's `TombstoneKey` (older tombstones: with the
-    SECRET_KEY of their time; see cslab.collection.tombstones), so the erased ID cannot be read
+    SECRET_KEY of their time; see cslab.observations.tombstones), so the erased ID cannot be read
     back from it, yet a stale offline queue resubmitting that ID is recognised and refused.
     """
 
@@ -200,7 +200,7 @@ class TombstoneKey(models.Model):
 
     key = models.CharField(_("key (hex)"), max_length=64)
     # [[inner, outer], ...]: HMAC-SHA256 states of the SECRET_KEYs that keyed the tombstones made
-    # before this key (cslab.collection.tombstones.hmac_states), not the secrets themselves.
+    # before this key (cslab.observations.tombstones.hmac_states), not the secrets themselves.
     legacy_states = models.JSONField(_("states of earlier keys"), default=list, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
