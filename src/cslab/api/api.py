@@ -19,19 +19,21 @@ from cslab.notifications.api import router as notifications_router
 from cslab.observations.api.map import router as map_router
 from cslab.observations.api.observations import router as collection_router
 from cslab.openrosa.api import router as openrosa_router
+from cslab.ppsr.api import router as ppsr_router
 from cslab.projects.api import router as projects_router
-from cslab.projects.api_ppsr import router as ppsr_router
 from cslab.projects.api_team import router as team_router
 from cslab.questions.api import router as questions_router
 
 # Operation ids are part of the published contract (clients generate method names from them), and
 # django-ninja derives them from the handler's module. These modules moved when `collection` was
-# split into forms/observations/media (issue 10); their operations keep the ids they had.
-OPERATION_ID_MODULES = {
-    "cslab.observations.api.observations": "cslab.collection.api",
-    "cslab.observations.api.map": "cslab.collection.api_map",
-    "cslab.forms.api": "cslab.collection.api_forms",
-    "cslab.media.api": "cslab.collection.api_media",
+# split into forms/observations/media and PPSR left projects (issue 10); their operations keep
+# the ids they had.
+OPERATION_ID_PREFIXES = {
+    "cslab.observations.api.observations": "cslab_collection_api",
+    "cslab.observations.api.map": "cslab_collection_api_map",
+    "cslab.forms.api": "cslab_collection_api_forms",
+    "cslab.media.api": "cslab_collection_api_media",
+    "cslab.ppsr.api": "cslab_projects_api_ppsr",
 }
 
 
@@ -46,8 +48,8 @@ class CachedSchemaNinjaAPI(NinjaAPI):
 
     def get_openapi_operation_id(self, operation: Operation) -> str:
         module = operation.view_func.__module__
-        module = OPERATION_ID_MODULES.get(module, module)
-        return f"{module}_{operation.view_func.__name__}".replace(".", "_")
+        prefix = OPERATION_ID_PREFIXES.get(module, module.replace(".", "_"))
+        return f"{prefix}_{operation.view_func.__name__}"
 
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None

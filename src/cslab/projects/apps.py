@@ -13,4 +13,3 @@ class ProjectsConfig(AppConfig):
             personal_data,
             rules,
         )
-        from cslab.projects.services import ppsr_import  # noqa: F401  (registers its job kind)

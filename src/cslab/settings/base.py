@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "cslab.core",
     "cslab.accounts",
     "cslab.projects",
+    "cslab.ppsr",
     "cslab.questions",
     "cslab.collection",
     "cslab.forms",

@@ -15,12 +15,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cslab.core.errors import DomainError
 from cslab.core.models import Job
-from cslab.projects.selectors.ppsr import (
+from cslab.ppsr.selectors import (
     ppsr_import_job_get,
     ppsr_import_job_list,
     ppsr_record_get_for_viewing,
 )
-from cslab.projects.services.ppsr_import import (
+from cslab.ppsr.services import (
     MAX_CATALOGUE_BYTES,
     PpsrImportReport,
     ppsr_import_confirm,

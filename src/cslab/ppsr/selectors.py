@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from cslab.core import permissions
 from cslab.core.errors import NotFoundError
 from cslab.core.models import Job
-from cslab.projects import ppsr
+from cslab.ppsr import records as ppsr
 from cslab.projects.models import Project
 from cslab.projects.selectors import project_get_for_viewing, project_list_listed
 from cslab.projects.vocabulary import TagKind

@@ -5,7 +5,7 @@ from typing import Any
 from ninja import Field, Router, Schema
 
 from cslab.api.auth import ANYONE, ApiRequest
-from cslab.projects.selectors.ppsr import ppsr_record_list_listed
+from cslab.ppsr.selectors import ppsr_record_list_listed
 
 router = Router(tags=["PPSR Core"])
 

@@ -52,7 +52,8 @@ from cslab.core.errors import ConflictError, DomainError, InvalidInputError
 from cslab.core.models import Job
 from cslab.core.services.audit import audit_record
 from cslab.core.services.jobs import job_kind, job_start
-from cslab.projects import lifecycle, ppsr
+from cslab.ppsr import records as ppsr
+from cslab.projects import lifecycle
 from cslab.projects.models import Organisation, Project, ProjectStatusChange
 from cslab.projects.services.projects import (
     apply_geography,

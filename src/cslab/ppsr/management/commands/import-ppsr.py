@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from cslab.core.errors import DomainError
-from cslab.projects.services.ppsr_import import ppsr_catalogue_import
+from cslab.ppsr.services import ppsr_catalogue_import
 
 EXIT_SOME_FAILED = 1
 EXIT_UNUSABLE_FILE = 2
