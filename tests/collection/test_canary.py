@@ -29,12 +29,12 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from PIL import Image
 
 from cslab.api.api import api
-from cslab.collection.models import Observation
 from cslab.core.roles import ProjectRole
 from cslab.forms.demo import workbook_bytes
 from cslab.forms.services import form_publish_xlsform
 from cslab.media.services import media_attach
 from cslab.observations import geoprivacy
+from cslab.observations.models import Observation
 from cslab.observations.services.collection_settings import (
     collection_settings_update,
     sensitive_category_set,

@@ -5,12 +5,12 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from cslab.collection.models import Form, FormVersion
 from cslab.core.errors import InvalidInputError
 from cslab.core.models import Job
 from cslab.core.services.jobs import job_run
 from cslab.forms import builder as form_builder
 from cslab.forms.demo import FORMS
+from cslab.forms.models import Form, FormVersion
 from cslab.forms.services import form_publish_workbook
 from cslab.projects.services.projects import project_create
 

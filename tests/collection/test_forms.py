@@ -15,7 +15,6 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from cslab.collection.models import Form, FormVersion
 from cslab.core.errors import (
     ConflictError,
     InvalidInputError,
@@ -25,6 +24,7 @@ from cslab.core.errors import (
 from cslab.core.models import AuditEvent, Job
 from cslab.core.roles import ProjectRole
 from cslab.core.services.jobs import job_run
+from cslab.forms.models import Form, FormVersion
 from cslab.forms.services import (
     form_publish_rows_start,
     form_publish_upload_start,

@@ -5,13 +5,14 @@ from typing import Any
 
 import pytest
 
-from cslab.collection.models import CollectionSettings, FormVersion, Observation
 from cslab.core.errors import InvalidInputError, PermissionDeniedError
 from cslab.core.models import AuditEvent
 from cslab.core.roles import ProjectRole
 from cslab.forms.answers import Location
+from cslab.forms.models import FormVersion
 from cslab.observations import geoprivacy
 from cslab.observations.filters import ObservationFilters
+from cslab.observations.models import CollectionSettings, Observation
 from cslab.observations.selectors import (
     can_see_true_location,
     observation_history,

@@ -6,9 +6,9 @@ from typing import Any
 import h3
 import pytest
 
-from cslab.collection.models import FormVersion, Observation
 from cslab.core.roles import ProjectRole
 from cslab.forms.answers import Location
+from cslab.forms.models import FormVersion
 from cslab.observations import map_layers
 from cslab.observations.map_layers import (
     hexagon_feature,
@@ -16,6 +16,7 @@ from cslab.observations.map_layers import (
     observation_map_layer,
     resolution_for_zoom,
 )
+from cslab.observations.models import Observation
 from cslab.projects.models import Project
 from tests.collection.test_observation_views import (
     CANARY,

@@ -4,7 +4,6 @@ from typing import Any
 
 import pytest
 
-from cslab.collection.models import FormVersion, ModerationEvent, Observation, ObservationFlag
 from cslab.core.errors import (
     ConflictError,
     InvalidInputError,
@@ -14,7 +13,9 @@ from cslab.core.errors import (
 )
 from cslab.core.models import AuditEvent
 from cslab.core.roles import ProjectRole
+from cslab.forms.models import FormVersion
 from cslab.notifications.models import Notification
+from cslab.observations.models import ModerationEvent, Observation, ObservationFlag
 from cslab.observations.selectors import (
     observation_history,
     observation_list_for_moderation,

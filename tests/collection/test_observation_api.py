@@ -10,9 +10,10 @@ from ninja import NinjaAPI
 
 from cslab.api import errors
 from cslab.api.api import api as site_api
-from cslab.collection.models import FormVersion, Observation
 from cslab.core.roles import ProjectRole
+from cslab.forms.models import FormVersion
 from cslab.observations.api.observations import router
+from cslab.observations.models import Observation
 from cslab.observations.services.observations import observation_erase
 from cslab.projects.models import Project
 from tests.collection.test_observations import ANSWERS, publish

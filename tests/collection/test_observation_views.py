@@ -9,16 +9,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from cslab.collection.models import (
+from cslab.core.roles import ProjectRole
+from cslab.forms.answers import Location
+from cslab.forms.models import FormVersion
+from cslab.forms.services import form_publish_xlsform
+from cslab.observations.models import (
     CollectionSettings,
-    FormVersion,
     Observation,
     ObservationFlag,
     SensitiveCategory,
 )
-from cslab.core.roles import ProjectRole
-from cslab.forms.answers import Location
-from cslab.forms.services import form_publish_xlsform
 from cslab.observations.services.observations import observation_submit
 from cslab.observations.views import observations as views_observations
 from cslab.observations.views.observations import answer_rows, label_of

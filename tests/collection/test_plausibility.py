@@ -5,8 +5,9 @@ from typing import Any
 
 import pytest
 
-from cslab.collection.models import FormVersion, Observation
+from cslab.forms.models import FormVersion
 from cslab.observations import plausibility
+from cslab.observations.models import Observation
 from cslab.observations.selectors import observation_list_for_moderation
 from cslab.observations.services.observations import observation_submit
 from cslab.projects.models import Project

@@ -5,10 +5,10 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from cslab.collection.models import FormVersion
 from cslab.core.models import Job
 from cslab.core.roles import ProjectRole
 from cslab.core.services.jobs import job_run
+from cslab.forms.models import FormVersion
 from cslab.forms.services import form_publish_xlsform
 from cslab.projects.models import Project
 from tests.collection.test_forms import EN, on_team, settings_row, xlsx

@@ -6,8 +6,8 @@ from io import BytesIO
 
 from openpyxl import Workbook
 
-from cslab.collection.models import Form
 from cslab.core.demo import DemoLogin
+from cslab.forms.models import Form
 from cslab.forms.services import form_publish_xlsform
 from cslab.projects.models import Project
 

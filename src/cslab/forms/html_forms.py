@@ -5,9 +5,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cslab.collection.models.form import FORM_ID_PATTERN
 from cslab.forms import xlsform
 from cslab.forms.builder import QUESTION_TYPES
+from cslab.forms.models import FORM_ID_PATTERN
 
 
 class XLSFormUploadForm(forms.Form):

@@ -20,14 +20,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from cslab.collection.models import Form, FormVersion
-from cslab.collection.models.form import FORM_ID_PATTERN
 from cslab.core import permissions
 from cslab.core.errors import ConflictError, InvalidInputError
 from cslab.core.models import Job
 from cslab.core.services.audit import audit_record
 from cslab.core.services.jobs import job_start
 from cslab.forms import xlsform
+from cslab.forms.models import FORM_ID_PATTERN, Form, FormVersion
 from cslab.projects.models import Project
 
 PUBLISH_JOB_KIND = "collection.form_publish"

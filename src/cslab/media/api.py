@@ -15,8 +15,8 @@ from typing_extensions import TypeAliasType
 from cslab.accounts.person_keys import require_queued_by
 from cslab.api.auth import ANYONE, SIGNED_IN, ApiRequest
 from cslab.api.schemas import choices_json_schema
-from cslab.collection.models import Media
 from cslab.media import selectors as media_selectors
+from cslab.media.models import Media
 from cslab.media.services import media_attach
 from cslab.observations import selectors
 from cslab.projects.selectors import project_get_for_viewing

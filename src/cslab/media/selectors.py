@@ -11,12 +11,13 @@ from typing import Any
 
 from django.urls import reverse
 
-from cslab.collection.models import Media, Observation
 from cslab.core import permissions
 from cslab.core.errors import NotFoundError
 from cslab.core.media_serving import ServedFile, safe_filename
 from cslab.core.media_serving import file_extension as _extension
+from cslab.media.models import Media
 from cslab.observations import selectors
+from cslab.observations.models import Observation
 
 __all__ = [
     "ORIGINAL",

@@ -23,11 +23,12 @@ from django.core.files.storage import Storage
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from cslab.collection.models import Media, Observation
 from cslab.core import permissions
 from cslab.core.errors import ConflictError, InvalidInputError
 from cslab.media import checks as media_checks
 from cslab.media.checks import ContentRefusedError, FileType
+from cslab.media.models import Media
+from cslab.observations.models import Observation
 
 MEGABYTE = 1024 * 1024
 # Defaults of the settings MEDIA_MAX_IMAGE_BYTES, ... (environment: see .env.example).

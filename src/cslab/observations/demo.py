@@ -26,9 +26,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from cslab.accounts.models import User
-from cslab.collection.models import CollectionSettings, Form, Observation
 from cslab.core.demo import DemoLogin
 from cslab.forms.answers import Location
+from cslab.forms.models import Form
+from cslab.observations.models import CollectionSettings, Observation
 
 logger = logging.getLogger(__name__)
 

@@ -35,10 +35,10 @@ from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 
-from cslab.collection.models import Observation
 from cslab.core import permissions
 from cslab.observations import geoprivacy, selectors
 from cslab.observations.filters import ObservationFilters
+from cslab.observations.models import Observation
 from cslab.projects.models import Project
 
 __all__ = [

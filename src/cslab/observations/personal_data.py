@@ -9,8 +9,9 @@ from typing import Any
 from django.db.models import Prefetch
 from django.utils.translation import gettext_noop
 
-from cslab.collection.models import Media, Observation
 from cslab.core.personal_data import register_section
+from cslab.media.models import Media
+from cslab.observations.models import Observation
 
 
 def _iso(value: Any) -> str | None:

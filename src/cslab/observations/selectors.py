@@ -41,19 +41,14 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cslab.collection.models import (
-    Form,
-    FormVersion,
-    Media,
-    ModerationEvent,
-    Observation,
-    SensitiveCategory,
-)
 from cslab.core import permissions
 from cslab.core.errors import InvalidInputError, NotFoundError
 from cslab.forms.answers import base_type, survey_questions
+from cslab.forms.models import Form, FormVersion
+from cslab.media.models import Media
 from cslab.observations import geoprivacy
 from cslab.observations.filters import ObservationFilters
+from cslab.observations.models import ModerationEvent, Observation, SensitiveCategory
 from cslab.projects.models import Project
 
 

@@ -21,7 +21,7 @@ from math import isqrt
 
 from django.db import IntegrityError, transaction
 
-from cslab.collection.models import TombstoneKey
+from cslab.observations.models import TombstoneKey
 
 MESSAGE_PREFIX = "observation-instance:v1:"
 BLOCK = 64

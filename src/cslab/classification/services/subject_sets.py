@@ -606,7 +606,7 @@ def subject_set_from_observations(
     Only the photo's public copy is shown (re-encoded, without EXIF location); the subject's
     metadata names the observation in a hidden "#observation" key.
     """
-    from cslab.collection.models import Media
+    from cslab.media.models import Media
 
     permissions.require(actor, "workflow.manage", project)
     observations = _observations(actor=actor, project=project, filters=filters)

@@ -32,11 +32,11 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from cslab.collection.models import CollectionSettings, Observation
 from cslab.core import permissions
 from cslab.core.errors import NotFoundError
 from cslab.forms.form_model import DEFAULT_LANGUAGE, FormModelError, language_for, render_model
 from cslab.observations import selectors
+from cslab.observations.models import CollectionSettings, Observation
 from cslab.projects.models import Project
 from cslab.projects.selectors import project_get_for_viewing
 

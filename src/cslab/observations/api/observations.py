@@ -19,10 +19,10 @@ from cslab.accounts.person_keys import require_queued_by
 from cslab.api.auth import ANYONE, SIGNED_IN, ApiRequest
 from cslab.api.pagination import CursorPagination
 from cslab.api.schemas import choices_json_schema
-from cslab.collection.models import Observation
 from cslab.forms.answers import Location
 from cslab.observations import selectors
 from cslab.observations.filters import observation_filters_from_query
+from cslab.observations.models import Observation
 from cslab.observations.services.collection_settings import (
     collection_settings_get,
     collection_settings_update,

@@ -13,10 +13,10 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cslab.collection.models import CollectionSettings, Observation, SensitiveCategory
 from cslab.core import permissions
 from cslab.core.errors import InvalidInputError, NotFoundError
 from cslab.core.services.audit import audit_record
+from cslab.observations.models import CollectionSettings, Observation, SensitiveCategory
 from cslab.projects.models import Project
 
 MAX_SENSITIVE_VALUES = 1000

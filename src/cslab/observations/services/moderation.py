@@ -16,12 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from cslab.collection.models import ModerationEvent, Observation, ObservationFlag
 from cslab.core import permissions
 from cslab.core.errors import ConflictError, InvalidInputError
 from cslab.core.services.audit import audit_record
 from cslab.notifications.services.notifications import notification_send
 from cslab.observations import selectors
+from cslab.observations.models import ModerationEvent, Observation, ObservationFlag
 
 MAX_REASON_LENGTH = 2000
 REASON_REQUIRED = frozenset({Observation.Status.REJECTED, Observation.Status.FLAGGED})

@@ -23,13 +23,6 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from cslab.accounts.models import User
-from cslab.collection.models import (
-    CollectionSettings,
-    FormVersion,
-    Observation,
-    Tombstone,
-    TombstoneKey,
-)
 from cslab.core import permissions
 from cslab.core.errors import (
     ConflictError,
@@ -46,9 +39,11 @@ from cslab.forms.answers import (
     survey_questions,
     validate_answers,
 )
+from cslab.forms.models import FormVersion
 from cslab.media.services import media_files_erase
 from cslab.observations import geoprivacy as geo
 from cslab.observations import plausibility
+from cslab.observations.models import CollectionSettings, Observation, Tombstone, TombstoneKey
 from cslab.observations.services.collection_settings import (
     answers_are_sensitive,
     collection_settings_of,

@@ -25,10 +25,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cslab.collection.models import Form, FormVersion, Observation
 from cslab.core import permissions
 from cslab.core.errors import InvalidInputError, NotAuthenticatedError
 from cslab.forms.answers import base_type, survey_questions
+from cslab.forms.models import Form, FormVersion
 from cslab.media import selectors as media_selectors
 from cslab.observations import selectors
 from cslab.observations.filters import (
@@ -37,6 +37,7 @@ from cslab.observations.filters import (
     ObservationFilters,
     observation_filters_from_query,
 )
+from cslab.observations.models import Observation
 from cslab.observations.services import collection_settings as settings_services
 from cslab.observations.services import moderation
 from cslab.projects.models import Project

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cslab.collection.models.observation import Observation
+from cslab.observations.models.observation import Observation
 
 
 class CollectionSettings(models.Model):
@@ -27,6 +27,7 @@ class CollectionSettings(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        db_table = "collection_collectionsettings"  # the table it had in `collection`
         verbose_name = _("collection settings")
         verbose_name_plural = _("collection settings")
         constraints = [
@@ -68,6 +69,7 @@ class SensitiveCategory(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        db_table = "collection_sensitivecategory"  # the table it had in `collection`
         verbose_name = _("sensitive category")
         verbose_name_plural = _("sensitive categories")
         ordering = ["project", "question"]

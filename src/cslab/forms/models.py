@@ -48,6 +48,7 @@ class Form(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        db_table = "collection_form"  # the table it had in `collection`
         verbose_name = _("form")
         verbose_name_plural = _("forms")
         ordering = ["project", "form_id"]
@@ -92,6 +93,7 @@ class FormVersion(models.Model):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
     class Meta:
+        db_table = "collection_formversion"  # the table it had in `collection`
         verbose_name = _("form version")
         verbose_name_plural = _("form versions")
         ordering = ["form", "created_at", "id"]

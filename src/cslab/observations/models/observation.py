@@ -13,8 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cslab.collection.models.form import Form, FormVersion
 from cslab.core.roles import ProjectRole
+from cslab.forms.models import Form, FormVersion
 
 
 class Observation(models.Model):
@@ -111,6 +111,7 @@ class Observation(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        db_table = "collection_observation"  # the table it had in `collection`
         verbose_name = _("observation")
         verbose_name_plural = _("observations")
         ordering = ["-created_at", "-id"]
@@ -177,6 +178,7 @@ class Tombstone(models.Model):
     erased_at = models.DateTimeField(_("erased at"), auto_now_add=True)
 
     class Meta:
+        db_table = "collection_tombstone"  # the table it had in `collection`
         verbose_name = _("tombstone")
         verbose_name_plural = _("tombstones")
         constraints = [
@@ -205,6 +207,7 @@ class TombstoneKey(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        db_table = "collection_tombstonekey"  # the table it had in `collection`
         verbose_name = _("tombstone key")
         verbose_name_plural = _("tombstone keys")
         constraints = [
@@ -232,6 +235,7 @@ class ObservationFlag(models.Model):
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
 
     class Meta:
+        db_table = "collection_observationflag"  # the table it had in `collection`
         verbose_name = _("observation flag")
         verbose_name_plural = _("observation flags")
         ordering = ["-created_at", "-id"]
@@ -270,6 +274,7 @@ class ModerationEvent(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        db_table = "collection_moderationevent"  # the table it had in `collection`
         verbose_name = _("moderation event")
         verbose_name_plural = _("moderation events")
         ordering = ["created_at", "id"]

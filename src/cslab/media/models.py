@@ -10,7 +10,7 @@ unique together, so a resubmission that carries the same file again stores nothi
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cslab.collection.models.observation import Observation
+from cslab.observations.models.observation import Observation
 
 
 class Media(models.Model):
@@ -41,6 +41,7 @@ class Media(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        db_table = "collection_media"  # the table it had in `collection`
         verbose_name = _("media file")
         verbose_name_plural = _("media files")
         ordering = ["observation", "name"]
