@@ -95,7 +95,7 @@ def run() -> list[Result]:
 
 def _rows(project_id: int, form_id: int, version_id: int, count: int) -> Any:
     """Yield observation rows as tuples in the column order of COLUMNS."""
-    from cslab.collection import geoprivacy
+    from cslab.observations import geoprivacy
 
     generator = random.Random(SEED)  # noqa: S311 - repeatable generated data, not secrets
     west, south, east, north = NETHERLANDS
@@ -178,9 +178,9 @@ def _child() -> None:
     from django.core.cache import cache
 
     from cslab.accounts.services.users import user_create
-    from cslab.collection.demo import workbook_bytes
-    from cslab.collection.map_layers import map_layer_geojson, observation_map_layer
-    from cslab.collection.services.forms import form_publish_xlsform
+    from cslab.forms.demo import workbook_bytes
+    from cslab.forms.services import form_publish_xlsform
+    from cslab.observations.map_layers import map_layer_geojson, observation_map_layer
     from cslab.projects.services.projects import project_create
 
     owner = user_create(actor=None, email="owner@example.org")

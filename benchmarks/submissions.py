@@ -272,10 +272,10 @@ def _setup() -> None:
 
     from cslab.accounts.services.api_tokens import api_token_create
     from cslab.accounts.services.users import user_create
-    from cslab.collection.demo import workbook_bytes
-    from cslab.collection.services.forms import form_publish_xlsform
-    from cslab.collection.services.observations import observation_submit
     from cslab.core.roles import SiteRole
+    from cslab.forms.demo import workbook_bytes
+    from cslab.forms.services import form_publish_xlsform
+    from cslab.observations.services.observations import observation_submit
     from cslab.openrosa.services.app_users import app_user_create
     from cslab.projects.services.projects import project_create
 

@@ -80,7 +80,7 @@ def _every_form_definition_survives_storing(monkeypatch: pytest.MonkeyPatch) -> 
     stored JSON as the same typed definition (issue 10 item 2)."""
     import json
 
-    from cslab.collection.form_definition import FormDefinition
+    from cslab.forms.form_definition import FormDefinition
 
     read = FormDefinition.from_source.__func__  # type: ignore[attr-defined]
 

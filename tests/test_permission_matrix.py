@@ -15,9 +15,9 @@ from django.utils import timezone
 from cslab import urls as site_urls
 from cslab.accounts.services.api_tokens import api_token_create
 from cslab.api.api import api
-from cslab.collection.demo import workbook_bytes
-from cslab.collection.services.forms import form_publish_xlsform
 from cslab.core.models import Job
+from cslab.forms.demo import workbook_bytes
+from cslab.forms.services import form_publish_xlsform
 from cslab.notifications.services.notifications import notification_send
 from cslab.projects.models import Invitation, JoinRequest, Membership, Project
 from cslab.projects.selectors.team import token_hash

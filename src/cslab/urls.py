@@ -49,8 +49,12 @@ urlpatterns = [
     path("jobs/<uuid:job_id>/", core_views.job_detail, name="job_detail"),
     path("jobs/<uuid:job_id>/result.json", core_views.job_result, name="job_result"),
     path("audit/", core_views.audit_log, name="audit_log"),
+    # Before projects: the URL order PPSR had inside projects (its paths match no other).
+    path("", include("cslab.ppsr.urls")),
     path("", include("cslab.projects.urls")),
-    path("", include("cslab.collection.urls")),
+    path("", include("cslab.forms.urls")),
+    path("", include("cslab.media.urls")),
+    path("", include("cslab.observations.urls")),
     path("", include("cslab.classification.urls")),
     path("", include("cslab.consensus.urls")),
     path("openrosa/", include("cslab.openrosa.urls")),

@@ -7,9 +7,9 @@ import pytest
 from cslab.accounts.jobs import DATA_EXPORT, export_personal_data
 from cslab.classification.assignment import Identity
 from cslab.classification.services.classifications import classification_submit
-from cslab.collection.services.observations import observation_submit
 from cslab.core.roles import ProjectRole
 from cslab.core.services.jobs import job_start
+from cslab.observations.services.observations import observation_submit
 from tests.classification.helpers import make_workflow
 from tests.collection.test_observations import ANSWERS, publish
 from tests.factories import UserFactory

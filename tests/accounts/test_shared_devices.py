@@ -8,9 +8,10 @@ from django.template import Context, Template
 from django.test import Client
 
 from cslab.accounts.person_keys import ANONYMOUS_KEY, person_key
-from cslab.collection.models import Media, Observation
-from cslab.collection.services.observations import observation_submit
 from cslab.core.roles import ProjectRole
+from cslab.media.models import Media
+from cslab.observations.models import Observation
+from cslab.observations.services.observations import observation_submit
 from cslab.projects.models import Project
 from tests.collection.test_observations import ANSWERS, publish
 from tests.factories import UserFactory

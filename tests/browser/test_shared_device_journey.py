@@ -10,8 +10,8 @@ import pytest
 from playwright.sync_api import expect
 
 from cslab.accounts.person_keys import person_key
-from cslab.collection.models import Observation
 from cslab.core.roles import ProjectRole
+from cslab.observations.models import Observation
 from cslab.projects.models import Membership, Project
 from tests.browser.conftest import PHONE
 from tests.browser.test_webform_journey import project  # noqa: F401  (the form's project)

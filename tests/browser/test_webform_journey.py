@@ -15,11 +15,12 @@ from django.test import Client
 from PIL import Image
 from playwright.sync_api import expect
 
-from cslab.collection.demo import workbook_bytes
-from cslab.collection.models import Media, Observation
-from cslab.collection.services.forms import form_publish_xlsform
-from cslab.collection.services.observations import observation_submit
 from cslab.core.roles import ProjectRole
+from cslab.forms.demo import workbook_bytes
+from cslab.forms.services import form_publish_xlsform
+from cslab.media.models import Media
+from cslab.observations.models import Observation
+from cslab.observations.services.observations import observation_submit
 from cslab.projects.models import Membership, Project
 from tests.browser.conftest import PHONE
 from tests.factories import UserFactory

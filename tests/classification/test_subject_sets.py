@@ -115,11 +115,11 @@ def test_subjects_from_observation_photos_show_the_public_copy_under_an_opaque_n
     from django.core.files.base import ContentFile
 
     from cslab.classification.services.subject_sets import subject_set_from_observations
-    from cslab.collection.demo import workbook_bytes
-    from cslab.collection.filters import ObservationFilters
-    from cslab.collection.models import Media
-    from cslab.collection.services.forms import form_publish_xlsform
-    from cslab.collection.services.observations import observation_submit
+    from cslab.forms.demo import workbook_bytes
+    from cslab.forms.services import form_publish_xlsform
+    from cslab.media.models import Media
+    from cslab.observations.filters import ObservationFilters
+    from cslab.observations.services.observations import observation_submit
 
     settings.MEDIA_ROOT = str(tmp_path)
     workflow, _subjects, owner = make_workflow(subjects=0)
@@ -517,7 +517,7 @@ def test_the_migration_renames_stored_observation_subjects_to_opaque_names(
     from django.apps import apps
 
     from cslab.classification.models import Subject, SubjectSet
-    from cslab.collection.models import Media
+    from cslab.media.models import Media
     from tests.collection.test_media_attach import publish_media_form, submit_with_photo
 
     migration = importlib.import_module(

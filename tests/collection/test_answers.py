@@ -17,14 +17,14 @@ from typing import Any
 import pytest
 from django.utils import translation
 
-from cslab.collection.answers import (
+from cslab.forms.answers import (
     Location,
     first_geopoint,
     relevant_answers,
     validate_answers,
 )
-from cslab.collection.demo import FORMS, workbook_bytes
-from cslab.collection.xlsform import convert_workbook, read_workbook
+from cslab.forms.demo import FORMS, workbook_bytes
+from cslab.forms.xlsform import convert_workbook, read_workbook
 from tests.conftest import skip_or_fail
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
@@ -352,7 +352,7 @@ def test_a_rule_the_server_cannot_evaluate_is_skipped_and_logged_once(
         {"type": "text", "name": "remark", "required": "yes",
          "relevant": "instance('species')/root/item[name = 'x']/label = 'Robin'"},
     )  # fmt: skip
-    with caplog.at_level(logging.WARNING, logger="cslab.collection.answers"):
+    with caplog.at_level(logging.WARNING, logger="cslab.forms.answers"):
         assert validate_answers(source, {"count": 5}) == {"remark": [NEEDS_ANSWER]}
         assert validate_answers(source, {"count": 6}) == {"remark": [NEEDS_ANSWER]}
     warned = [record.getMessage() for record in caplog.records if lookup in record.getMessage()]

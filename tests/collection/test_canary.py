@@ -29,17 +29,17 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from PIL import Image
 
 from cslab.api.api import api
-from cslab.collection import geoprivacy
-from cslab.collection.demo import workbook_bytes
-from cslab.collection.models import Observation
-from cslab.collection.services.collection_settings import (
+from cslab.core.roles import ProjectRole
+from cslab.forms.demo import workbook_bytes
+from cslab.forms.services import form_publish_xlsform
+from cslab.media.services import media_attach
+from cslab.observations import geoprivacy
+from cslab.observations.models import Observation
+from cslab.observations.services.collection_settings import (
     collection_settings_update,
     sensitive_category_set,
 )
-from cslab.collection.services.forms import form_publish_xlsform
-from cslab.collection.services.media import media_attach
-from cslab.collection.services.observations import observation_submit
-from cslab.core.roles import ProjectRole
+from cslab.observations.services.observations import observation_submit
 from cslab.projects.models import Project
 from tests.factories import UserFactory
 from tests.projects.factories import MembershipFactory, ProjectFactory

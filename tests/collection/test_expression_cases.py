@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from cslab.collection.answers import typed_value
-from cslab.collection.xpath import Context, Value, evaluate, to_string
+from cslab.forms.answers import typed_value
+from cslab.forms.xpath import Context, Value, evaluate, to_string
 from tests.collection.expression_cases import (
     Case,
     agrees,

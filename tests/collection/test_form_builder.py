@@ -5,13 +5,13 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from cslab.collection import form_builder
-from cslab.collection.demo import FORMS
-from cslab.collection.models import Form, FormVersion
-from cslab.collection.services.forms import form_publish_workbook
 from cslab.core.errors import InvalidInputError
 from cslab.core.models import Job
 from cslab.core.services.jobs import job_run
+from cslab.forms import builder as form_builder
+from cslab.forms.demo import FORMS
+from cslab.forms.models import Form, FormVersion
+from cslab.forms.services import form_publish_workbook
 from cslab.projects.services.projects import project_create
 
 pytestmark = pytest.mark.django_db
@@ -269,7 +269,7 @@ def _refuse_converting(monkeypatch: pytest.MonkeyPatch) -> None:
     def convert(*_args: Any, **_kwargs: Any) -> Any:
         raise AssertionError("the form was converted in the request")
 
-    monkeypatch.setattr("cslab.collection.xlsform.convert_workbook", convert)
+    monkeypatch.setattr("cslab.forms.xlsform.convert_workbook", convert)
 
 
 def test_a_large_form_through_the_api_answers_202_with_its_job_and_is_converted_by_the_job(

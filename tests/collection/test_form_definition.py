@@ -5,21 +5,22 @@ import json
 from typing import Any
 
 import pytest
-from django.apps import apps as django_apps
+from django.db.migrations.loader import MigrationLoader
 from pyxform.question_type_dictionary import QUESTION_TYPE_DICT
 
-from cslab.collection import demo, form_builder
-from cslab.collection.answers import validate_answers
-from cslab.collection.form_definition import (
+from cslab.forms import builder as form_builder
+from cslab.forms import demo
+from cslab.forms.answers import validate_answers
+from cslab.forms.form_definition import (
     Choice,
     FormDefinition,
     Question,
     QuestionKind,
     Rules,
 )
-from cslab.collection.models import FormVersion
-from cslab.collection.services.forms import form_publish_workbook
-from cslab.collection.views_observations import answer_rows
+from cslab.forms.models import FormVersion
+from cslab.forms.services import form_publish_workbook
+from cslab.observations.views.observations import answer_rows
 from cslab.projects.models import Project
 from tests.projects.factories import ProjectFactory
 
@@ -220,7 +221,11 @@ def test_the_migration_fills_the_definition_of_every_stored_version(project: Pro
     FormVersion.objects.update(definition={})
     sources_before = {version.pk: version.source for version in FormVersion.objects.all()}
 
-    MIGRATION.fill_definitions(django_apps, None)
+    # The models as `collection`'s migrations see them (they moved to `forms` in issue 10).
+    state = MigrationLoader(None, ignore_no_migrations=True).project_state(
+        ("collection", "0009_form_version_definition")
+    )
+    MIGRATION.fill_definitions(state.apps, None)
 
     for version in (first, second):
         stored = FormVersion.objects.get(pk=version.pk)

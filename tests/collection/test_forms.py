@@ -15,13 +15,6 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from cslab.collection import selectors
-from cslab.collection.models import Form, FormVersion
-from cslab.collection.services.forms import (
-    form_publish_rows_start,
-    form_publish_upload_start,
-    form_publish_xlsform,
-)
 from cslab.core.errors import (
     ConflictError,
     InvalidInputError,
@@ -31,6 +24,13 @@ from cslab.core.errors import (
 from cslab.core.models import AuditEvent, Job
 from cslab.core.roles import ProjectRole
 from cslab.core.services.jobs import job_run
+from cslab.forms.models import Form, FormVersion
+from cslab.forms.services import (
+    form_publish_rows_start,
+    form_publish_upload_start,
+    form_publish_xlsform,
+)
+from cslab.observations import selectors
 from cslab.projects.models import Project
 from tests.conftest import skip_or_fail
 from tests.projects.factories import MembershipFactory, ProjectFactory
@@ -395,7 +395,7 @@ def refuse_reading(monkeypatch: pytest.MonkeyPatch) -> None:
     def read(**_kwargs: Any) -> Any:
         raise AssertionError("pyxform read a file over the limits")
 
-    monkeypatch.setattr("cslab.collection.xlsform.get_xlsform", read)
+    monkeypatch.setattr("cslab.forms.xlsform.get_xlsform", read)
 
 
 def xlsx_with_rows(rows: int) -> bytes:
@@ -560,7 +560,7 @@ def refuse_converting(monkeypatch: pytest.MonkeyPatch) -> None:
     def convert(*_args: Any, **_kwargs: Any) -> Any:
         raise AssertionError("the form was converted in the request")
 
-    monkeypatch.setattr("cslab.collection.xlsform.convert_workbook", convert)
+    monkeypatch.setattr("cslab.forms.xlsform.convert_workbook", convert)
 
 
 def test_a_form_over_the_inline_threshold_is_published_by_a_job_not_in_the_request(

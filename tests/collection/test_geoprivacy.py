@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import h3
 import pytest
 
-from cslab.collection.geoprivacy import (
+from cslab.observations.geoprivacy import (
     INDEX_RESOLUTIONS,
     GeoprivacyLevel,
     GridCell,

@@ -7,14 +7,15 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from cslab.collection.answers import Location
-from cslab.collection.demo import workbook_bytes
-from cslab.collection.filters import ObservationFilters
-from cslab.collection.models import FormVersion, Observation
-from cslab.collection.selectors import observation_list_visible, observation_public_view
-from cslab.collection.services.forms import form_publish_xlsform
-from cslab.collection.services.media import media_attach
-from cslab.collection.services.observations import observation_submit
+from cslab.forms.answers import Location
+from cslab.forms.demo import workbook_bytes
+from cslab.forms.models import FormVersion
+from cslab.forms.services import form_publish_xlsform
+from cslab.media.services import media_attach
+from cslab.observations.filters import ObservationFilters
+from cslab.observations.models import Observation
+from cslab.observations.selectors import observation_list_visible, observation_public_view
+from cslab.observations.services.observations import observation_submit
 from cslab.projects.models import Project
 from tests.collection.test_media_checks import AMR, jpeg_with_gps
 from tests.factories import UserFactory

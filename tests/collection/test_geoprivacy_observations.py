@@ -5,28 +5,29 @@ from typing import Any
 
 import pytest
 
-from cslab.collection import geoprivacy
-from cslab.collection.answers import Location
-from cslab.collection.filters import ObservationFilters
-from cslab.collection.models import CollectionSettings, FormVersion, Observation
-from cslab.collection.selectors import (
+from cslab.core.errors import InvalidInputError, PermissionDeniedError
+from cslab.core.models import AuditEvent
+from cslab.core.roles import ProjectRole
+from cslab.forms.answers import Location
+from cslab.forms.models import FormVersion
+from cslab.observations import geoprivacy
+from cslab.observations.filters import ObservationFilters
+from cslab.observations.models import CollectionSettings, Observation
+from cslab.observations.selectors import (
     can_see_true_location,
     observation_history,
     observation_list_visible,
     observation_public_view,
 )
-from cslab.collection.services.collection_settings import (
+from cslab.observations.services.collection_settings import (
     collection_settings_update,
     sensitive_category_remove,
     sensitive_category_set,
 )
-from cslab.collection.services.observations import (
+from cslab.observations.services.observations import (
     observation_geoprivacy_change,
     observation_submit,
 )
-from cslab.core.errors import InvalidInputError, PermissionDeniedError
-from cslab.core.models import AuditEvent
-from cslab.core.roles import ProjectRole
 from cslab.projects.models import Project
 from tests.collection.test_observations import ANSWERS, publish
 from tests.factories import UserFactory

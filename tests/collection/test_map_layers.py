@@ -6,16 +6,17 @@ from typing import Any
 import h3
 import pytest
 
-from cslab.collection import map_layers
-from cslab.collection.answers import Location
-from cslab.collection.map_layers import (
+from cslab.core.roles import ProjectRole
+from cslab.forms.answers import Location
+from cslab.forms.models import FormVersion
+from cslab.observations import map_layers
+from cslab.observations.map_layers import (
     hexagon_feature,
     map_layer_geojson,
     observation_map_layer,
     resolution_for_zoom,
 )
-from cslab.collection.models import FormVersion, Observation
-from cslab.core.roles import ProjectRole
+from cslab.observations.models import Observation
 from cslab.projects.models import Project
 from tests.collection.test_observation_views import (
     CANARY,
@@ -210,7 +211,7 @@ def test_rejected_observations_are_not_on_the_public_map(
 def test_filters_narrow_the_map(
     project: Project, version: FormVersion, observer: Any, volunteer: Any
 ) -> None:
-    from cslab.collection.filters import ObservationFilters
+    from cslab.observations.filters import ObservationFilters
 
     observe(observer, version, "uuid:robin", answers={"species": "robin", "count": 1})
     observe(observer, version, "uuid:wren", answers={"species": "wren", "count": 1})

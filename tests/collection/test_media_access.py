@@ -6,6 +6,7 @@ served to whoever may see them, and the delivery (streaming, X-Accel-Redirect, X
 chosen by a setting.
 """
 
+import functools
 import importlib
 import io
 from collections.abc import Iterator
@@ -13,21 +14,22 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
-from django.apps import apps as django_apps
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.migrations.loader import MigrationLoader
 from django.test import Client
 from django.urls import clear_url_caches
 from PIL import Image
 
 import cslab.urls
 from cslab.classification.models import Subject
-from cslab.collection.media_selectors import ORIGINAL, media_url_for_viewer
-from cslab.collection.models import Media, Observation
-from cslab.collection.services.media import media_attach
 from cslab.core.roles import ProjectRole
+from cslab.media.models import Media
+from cslab.media.selectors import ORIGINAL, media_url_for_viewer
+from cslab.media.services import media_attach
+from cslab.observations.models import Observation
 from cslab.projects.models import Project
 from tests.classification.helpers import make_workflow
 from tests.collection.test_media_attach import publish_media_form, submit_with_photo
@@ -39,6 +41,16 @@ PHOTO = "1714550000000.jpg"
 MIGRATION = importlib.import_module(
     "cslab.collection.migrations.0006_media_original_unguessable_names"
 )
+
+
+@functools.cache
+def collection_migration_apps() -> Any:
+    """The models as `collection`'s migrations see them: those models moved to the forms,
+    observations and media apps in issue 10, so the live registry no longer has them there."""
+    state = MigrationLoader(None, ignore_no_migrations=True).project_state(
+        ("collection", "0008_tombstone_key")
+    )
+    return state.apps
 
 
 def _png(colour: tuple[int, int, int] = (10, 200, 30)) -> bytes:
@@ -158,8 +170,8 @@ def test_the_migration_renames_originals_that_share_a_name_with_their_public_cop
     Media.objects.filter(pk=media.pk).update(original=old_name)
     public_before = media.public_file.name
 
-    MIGRATION.rename_originals(django_apps, None)
-    MIGRATION.rename_originals(django_apps, None)
+    MIGRATION.rename_originals(collection_migration_apps(), None)
+    MIGRATION.rename_originals(collection_migration_apps(), None)
 
     media.refresh_from_db()
     new_name = media.original.name or ""
@@ -178,7 +190,7 @@ def test_the_migration_keeps_the_row_of_an_original_missing_from_storage(
     shared = f"observations/original/2026/01/{PurePosixPath(media.public_file.name or '').stem}.jpg"
     Media.objects.filter(pk=media.pk).update(original=shared)
 
-    MIGRATION.rename_originals(django_apps, None)
+    MIGRATION.rename_originals(collection_migration_apps(), None)
 
     media.refresh_from_db()
     assert media.original.name == shared

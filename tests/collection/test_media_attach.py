@@ -11,10 +11,6 @@ from django.db import connections
 from django.test import override_settings
 from PIL import Image
 
-from cslab.collection.models import FormVersion, Media, Observation
-from cslab.collection.services.forms import form_publish_xlsform
-from cslab.collection.services.media import media_attach, media_files_erase
-from cslab.collection.services.observations import observation_submit
 from cslab.core.errors import (
     ConflictError,
     InvalidInputError,
@@ -22,6 +18,12 @@ from cslab.core.errors import (
     PermissionDeniedError,
 )
 from cslab.core.roles import ProjectRole
+from cslab.forms.models import FormVersion
+from cslab.forms.services import form_publish_xlsform
+from cslab.media.models import Media
+from cslab.media.services import media_attach, media_files_erase
+from cslab.observations.models import Observation
+from cslab.observations.services.observations import observation_submit
 from cslab.projects.models import Membership, Project
 from tests.collection.test_media_checks import (
     AMR,

@@ -11,8 +11,8 @@ import zlib
 import pytest
 from PIL import ExifTags, Image
 
-from cslab.collection import media_checks
-from cslab.collection.media_checks import ContentRefusedError
+from cslab.media import checks as media_checks
+from cslab.media.checks import ContentRefusedError
 
 MAX_PIXELS = 50_000_000
 

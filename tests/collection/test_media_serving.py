@@ -8,9 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import ExifTags, Image
 
-from cslab.collection.models import Media, Observation
-from cslab.collection.services.media import media_attach
 from cslab.core.roles import ProjectRole
+from cslab.media.models import Media
+from cslab.media.services import media_attach
+from cslab.observations.models import Observation
 from cslab.projects.models import Project
 from tests.collection.test_media_attach import publish_media_form, submit_with_photo
 from tests.collection.test_media_checks import AMR, PDF, SVG, jpeg_with_gps, wav

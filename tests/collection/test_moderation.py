@@ -4,14 +4,6 @@ from typing import Any
 
 import pytest
 
-from cslab.collection.models import FormVersion, ModerationEvent, Observation, ObservationFlag
-from cslab.collection.selectors import (
-    observation_history,
-    observation_list_for_moderation,
-    observation_moderation_events,
-)
-from cslab.collection.services.moderation import observation_flag, observation_moderate
-from cslab.collection.services.observations import observation_submit
 from cslab.core.errors import (
     ConflictError,
     InvalidInputError,
@@ -21,7 +13,16 @@ from cslab.core.errors import (
 )
 from cslab.core.models import AuditEvent
 from cslab.core.roles import ProjectRole
+from cslab.forms.models import FormVersion
 from cslab.notifications.models import Notification
+from cslab.observations.models import ModerationEvent, Observation, ObservationFlag
+from cslab.observations.selectors import (
+    observation_history,
+    observation_list_for_moderation,
+    observation_moderation_events,
+)
+from cslab.observations.services.moderation import observation_flag, observation_moderate
+from cslab.observations.services.observations import observation_submit
 from cslab.projects.models import Project
 from tests.collection.test_observations import ANSWERS, publish
 from tests.factories import UserFactory

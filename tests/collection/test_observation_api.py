@@ -10,10 +10,11 @@ from ninja import NinjaAPI
 
 from cslab.api import errors
 from cslab.api.api import api as site_api
-from cslab.collection.api import router
-from cslab.collection.models import FormVersion, Observation
-from cslab.collection.services.observations import observation_erase
 from cslab.core.roles import ProjectRole
+from cslab.forms.models import FormVersion
+from cslab.observations.api.observations import router
+from cslab.observations.models import Observation
+from cslab.observations.services.observations import observation_erase
 from cslab.projects.models import Project
 from tests.collection.test_observations import ANSWERS, publish
 from tests.factories import UserFactory

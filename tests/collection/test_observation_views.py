@@ -9,19 +9,19 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from cslab.collection import views_observations
-from cslab.collection.answers import Location
-from cslab.collection.models import (
+from cslab.core.roles import ProjectRole
+from cslab.forms.answers import Location
+from cslab.forms.models import FormVersion
+from cslab.forms.services import form_publish_xlsform
+from cslab.observations.models import (
     CollectionSettings,
-    FormVersion,
     Observation,
     ObservationFlag,
     SensitiveCategory,
 )
-from cslab.collection.services.forms import form_publish_xlsform
-from cslab.collection.services.observations import observation_submit
-from cslab.collection.views_observations import answer_rows, label_of
-from cslab.core.roles import ProjectRole
+from cslab.observations.services.observations import observation_submit
+from cslab.observations.views import observations as views_observations
+from cslab.observations.views.observations import answer_rows, label_of
 from cslab.projects.models import Project
 from tests.projects.factories import MembershipFactory, ProjectFactory
 

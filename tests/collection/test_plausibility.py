@@ -5,10 +5,11 @@ from typing import Any
 
 import pytest
 
-from cslab.collection import plausibility
-from cslab.collection.models import FormVersion, Observation
-from cslab.collection.selectors import observation_list_for_moderation
-from cslab.collection.services.observations import observation_submit
+from cslab.forms.models import FormVersion
+from cslab.observations import plausibility
+from cslab.observations.models import Observation
+from cslab.observations.selectors import observation_list_for_moderation
+from cslab.observations.services.observations import observation_submit
 from cslab.projects.models import Project
 from tests.collection.test_observations import ANSWERS, publish
 from tests.projects.factories import ProjectFactory

@@ -9,12 +9,13 @@ import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from cslab.collection.models import FormVersion, Observation, SensitiveCategory
-from cslab.collection.services.forms import form_publish_xlsform
-from cslab.collection.services.media import media_attach
-from cslab.collection.services.moderation import observation_flag, observation_moderate
-from cslab.collection.services.observations import observation_submit
 from cslab.core.roles import ProjectRole
+from cslab.forms.models import FormVersion
+from cslab.forms.services import form_publish_xlsform
+from cslab.media.services import media_attach
+from cslab.observations.models import Observation, SensitiveCategory
+from cslab.observations.services.moderation import observation_flag, observation_moderate
+from cslab.observations.services.observations import observation_submit
 from cslab.projects.models import Project
 from tests.collection.test_observation_views import observe, publish_birds
 from tests.factories import UserFactory

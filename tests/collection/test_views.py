@@ -5,11 +5,11 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from cslab.collection.models import FormVersion
-from cslab.collection.services.forms import form_publish_xlsform
 from cslab.core.models import Job
 from cslab.core.roles import ProjectRole
 from cslab.core.services.jobs import job_run
+from cslab.forms.models import FormVersion
+from cslab.forms.services import form_publish_xlsform
 from cslab.projects.models import Project
 from tests.collection.test_forms import EN, on_team, settings_row, xlsx
 from tests.projects.factories import ProjectFactory
@@ -127,7 +127,7 @@ def test_a_file_over_the_byte_limit_is_refused_on_the_page_by_its_size(
     def publish(**_kwargs: Any) -> Any:
         raise AssertionError("the upload was read and handed on")
 
-    monkeypatch.setattr("cslab.collection.views.form_publish_upload_start", publish)
+    monkeypatch.setattr("cslab.forms.views.pages.form_publish_upload_start", publish)
     response = client.post(url(project), upload(xlsx()))
 
     assert response.status_code == 400
@@ -145,7 +145,7 @@ def test_a_large_upload_goes_to_its_job_page_which_links_to_the_forms_when_done(
         raise AssertionError("the form was converted in the request")
 
     with monkeypatch.context() as patched:
-        patched.setattr("cslab.collection.xlsform.convert_workbook", convert)
+        patched.setattr("cslab.forms.xlsform.convert_workbook", convert)
         response = client.post(url(project), upload(xlsx()))
 
     job = Job.objects.get()

@@ -5,8 +5,8 @@ from typing import Any
 
 import pytest
 
-from cslab.collection.demo import workbook_bytes
-from cslab.collection.form_model import (
+from cslab.forms.demo import workbook_bytes
+from cslab.forms.form_model import (
     FormModelError,
     language_code,
     language_for,
@@ -15,7 +15,7 @@ from cslab.collection.form_model import (
     range_parameters,
     render_model,
 )
-from cslab.collection.xlsform import read_workbook
+from cslab.forms.xlsform import read_workbook
 
 EN = "label::English (en)"
 NL = "label::Nederlands (nl)"

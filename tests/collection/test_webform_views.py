@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from django.contrib.staticfiles import finders
 
-from cslab.collection.models import CollectionSettings, Observation
-from cslab.collection.services.forms import form_publish_xlsform
-from cslab.collection.views_webform import OFFLINE_ASSETS, WORKER_SCRIPTS
 from cslab.core.roles import ProjectRole
+from cslab.forms.services import form_publish_xlsform
+from cslab.forms.views.webform import OFFLINE_ASSETS, WORKER_SCRIPTS
+from cslab.observations.models import CollectionSettings, Observation
 from cslab.projects.models import Membership, Project
 from tests.collection.test_forms import settings_row, xlsx
 from tests.projects.factories import ProjectFactory

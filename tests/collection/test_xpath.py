@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from cslab.collection.answers import validate_answers
-from cslab.collection.xpath import (
+from cslab.forms.answers import validate_answers
+from cslab.forms.xpath import (
     FUNCTIONS,
     MAX_DEPTH,
     Binary,

@@ -77,7 +77,7 @@ def test_demo_projects_walked_their_lifecycle_through_the_services() -> None:
 
 
 def test_demo_publishes_three_forms_once() -> None:
-    from cslab.collection.models import Form, FormVersion
+    from cslab.forms.models import Form, FormVersion
 
     _load()
     _load()
@@ -93,8 +93,9 @@ def test_demo_publishes_three_forms_once() -> None:
 def test_demo_observations_spread_over_three_projects_once_with_photos_and_obscured_ones() -> None:
     from django.conf import settings
 
-    from cslab.collection.demo_observations import demo_observation_count
-    from cslab.collection.models import Media, Observation
+    from cslab.media.models import Media
+    from cslab.observations.demo import demo_observation_count
+    from cslab.observations.models import Observation
 
     _load()
     _load()

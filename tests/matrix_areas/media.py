@@ -8,9 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cslab.classification.models import Subject, SubjectSet
 from cslab.classification.services.workflows import workflow_create, workflow_link_subject_set
-from cslab.collection.services.forms import form_publish_xlsform
-from cslab.collection.services.media import media_attach
-from cslab.collection.services.observations import observation_submit
+from cslab.forms.services import form_publish_xlsform
+from cslab.media.services import media_attach
+from cslab.observations.services.observations import observation_submit
 from tests.collection.test_media_checks import jpeg_with_gps
 from tests.permission_matrix import Row, World, every, leads_and_staff, team_and_staff
 

@@ -3,10 +3,10 @@ settings, my contributions) and of the map-layer API."""
 
 from typing import Any
 
-from cslab.collection.demo import workbook_bytes
-from cslab.collection.models import SensitiveCategory
-from cslab.collection.services.forms import form_publish_xlsform
-from cslab.collection.services.observations import observation_submit
+from cslab.forms.demo import workbook_bytes
+from cslab.forms.services import form_publish_xlsform
+from cslab.observations.models import SensitiveCategory
+from cslab.observations.services.observations import observation_submit
 from tests.permission_matrix import (
     ANONYMOUS,
     LOGIN_REDIRECT,

@@ -9,9 +9,9 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from cslab.collection.models import SensitiveCategory
-from cslab.collection.services.forms import form_publish_xlsform
-from cslab.collection.services.observations import observation_submit
+from cslab.forms.services import form_publish_xlsform
+from cslab.observations.models import SensitiveCategory
+from cslab.observations.services.observations import observation_submit
 from cslab.openrosa.services.app_users import app_user_create
 from tests.permission_matrix import Row, World, every, signed_in, team_and_staff
 

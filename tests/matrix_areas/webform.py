@@ -4,8 +4,8 @@
 `matrix_form` is shared by the whole matrix.
 """
 
-from cslab.collection.demo import workbook_bytes
-from cslab.collection.services.forms import form_publish_xlsform
+from cslab.forms.demo import workbook_bytes
+from cslab.forms.services import form_publish_xlsform
 from tests.permission_matrix import (
     ANONYMOUS,
     LOGIN_REDIRECT,

@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from cslab.collection.demo import workbook_bytes
-from cslab.collection.models import FormVersion
-from cslab.collection.services.forms import form_publish_xlsform
 from cslab.core.roles import ProjectRole
+from cslab.forms.demo import workbook_bytes
+from cslab.forms.models import FormVersion
+from cslab.forms.services import form_publish_xlsform
 from cslab.openrosa.models import AppUser
 from cslab.openrosa.services.app_users import app_user_create
 from cslab.projects.models import Project

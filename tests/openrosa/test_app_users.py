@@ -8,9 +8,9 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from cslab.collection.models import FormVersion
 from cslab.core.errors import ConflictError, PermissionDeniedError
 from cslab.core.models import AuditEvent
+from cslab.forms.models import FormVersion
 from cslab.openrosa.models import AppUser
 from cslab.openrosa.services.app_users import app_user_create, app_user_revoke
 from cslab.projects.models import Project

@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 from requests.auth import HTTPDigestAuth
 
-from cslab.collection.models import FormVersion, Media, Observation
+from cslab.forms.models import FormVersion
+from cslab.media.models import Media
+from cslab.observations.models import Observation
 from cslab.openrosa.models import AppUser
 from cslab.projects.models import Project
 from tests.conftest import skip_or_fail

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import Client
 from requests.auth import HTTPDigestAuth
 
-from cslab.collection.models import FormVersion
+from cslab.forms.models import FormVersion
 from cslab.openrosa import digest
 from cslab.openrosa.models import DevicePassword
 from cslab.openrosa.services.device_passwords import device_password_create, device_password_revoke

@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from cslab.collection.models import FormVersion, Observation
+from cslab.forms.models import FormVersion
+from cslab.observations.models import Observation
 from cslab.openrosa.models import AppUser, AppUserSubmission
 from cslab.openrosa.services.app_users import app_user_create
 from cslab.projects.models import Project

@@ -8,7 +8,9 @@ from defusedxml import ElementTree
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from cslab.collection.models import FormVersion, Media, Observation
+from cslab.forms.models import FormVersion
+from cslab.media.models import Media
+from cslab.observations.models import Observation
 from cslab.openrosa.models import AppUser, AppUserSubmission
 from cslab.openrosa.services.app_users import app_user_revoke
 from cslab.projects.models import Project

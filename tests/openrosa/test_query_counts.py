@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from cslab.collection.models import FormVersion
+from cslab.forms.models import FormVersion
 from cslab.openrosa.models import AppUser
 from cslab.openrosa.services.device_passwords import device_password_create
 from cslab.projects.models import Project

@@ -18,11 +18,11 @@ from ninja.testing import TestClient
 
 from cslab.core.errors import NotFoundError
 from cslab.core.roles import ProjectRole
-from cslab.projects import ppsr
-from cslab.projects.api_ppsr import router
+from cslab.ppsr import records as ppsr
+from cslab.ppsr.api import router
+from cslab.ppsr.selectors import ppsr_record_get_for_viewing, ppsr_record_list_listed
+from cslab.ppsr.services import ppsr_catalogue_import
 from cslab.projects.models import Project, ProjectTag
-from cslab.projects.selectors.ppsr import ppsr_record_get_for_viewing, ppsr_record_list_listed
-from cslab.projects.services.ppsr_import import ppsr_catalogue_import
 from cslab.projects.vocabulary import TagKind
 from tests.conftest import skip_or_fail
 from tests.projects.factories import MembershipFactory, OrganisationFactory, ProjectFactory

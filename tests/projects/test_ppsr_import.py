@@ -17,11 +17,11 @@ from django.core.management.base import CommandError
 
 from cslab.core.errors import InvalidInputError, NotFoundError
 from cslab.core.models import AuditEvent, Job
-from cslab.projects import ppsr
+from cslab.ppsr import records as ppsr
+from cslab.ppsr import services as ppsr_import
+from cslab.ppsr.services import ppsr_catalogue_import
 from cslab.projects.models import Project
 from cslab.projects.selectors import project_list_listed
-from cslab.projects.services import ppsr_import
-from cslab.projects.services.ppsr_import import ppsr_catalogue_import
 from cslab.projects.vocabulary import TagKind
 from tests.conftest import skip_or_fail
 from tests.projects.factories import OrganisationFactory

@@ -4,24 +4,37 @@ from typing import Any
 
 from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
+from ninja.operation import Operation
 
 from cslab.accounts.api import router as accounts_router
 from cslab.api import errors
 from cslab.api.openapi import CslabOpenAPISchema
 from cslab.api.shapes import require_requests_to_match_the_document
 from cslab.classification.api import router as classification_router
-from cslab.collection.api import router as collection_router
-from cslab.collection.api_forms import router as forms_router
-from cslab.collection.api_map import router as map_router
-from cslab.collection.api_media import router as media_router
 from cslab.consensus.api import router as consensus_router
 from cslab.core.api import router as core_router
+from cslab.forms.api import router as forms_router
+from cslab.media.api import router as media_router
 from cslab.notifications.api import router as notifications_router
+from cslab.observations.api.map import router as map_router
+from cslab.observations.api.observations import router as collection_router
 from cslab.openrosa.api import router as openrosa_router
+from cslab.ppsr.api import router as ppsr_router
 from cslab.projects.api import router as projects_router
-from cslab.projects.api_ppsr import router as ppsr_router
 from cslab.projects.api_team import router as team_router
 from cslab.questions.api import router as questions_router
+
+# Operation ids are part of the published contract (clients generate method names from them), and
+# django-ninja derives them from the handler's module. These modules moved when `collection` was
+# split into forms/observations/media and PPSR left projects (issue 10); their operations keep
+# the ids they had.
+OPERATION_ID_PREFIXES = {
+    "cslab.observations.api.observations": "cslab_collection_api",
+    "cslab.observations.api.map": "cslab_collection_api_map",
+    "cslab.forms.api": "cslab_collection_api_forms",
+    "cslab.media.api": "cslab_collection_api_media",
+    "cslab.ppsr.api": "cslab_projects_api_ppsr",
+}
 
 
 class CachedSchemaNinjaAPI(NinjaAPI):
@@ -32,6 +45,11 @@ class CachedSchemaNinjaAPI(NinjaAPI):
     area's routes that costs about half a second of CPU per request. The routes cannot change
     while a process runs, so the first document built is the document.
     """
+
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        module = operation.view_func.__module__
+        prefix = OPERATION_ID_PREFIXES.get(module, module.replace(".", "_"))
+        return f"{prefix}_{operation.view_func.__name__}"
 
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None

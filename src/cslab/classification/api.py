@@ -45,10 +45,10 @@ from cslab.classification.services.subject_sets import (
 )
 from cslab.classification.services.talk import subject_comment_post
 from cslab.classification.services.workflows import workflow_create, workflow_update
-from cslab.collection.filters import ObservationFilters
 from cslab.consensus.selectors import disputed_subjects, workflow_results
 from cslab.core.errors import PermissionDeniedError
 from cslab.core.problems import ProblemCode
+from cslab.observations.filters import ObservationFilters
 from cslab.projects.models import Project
 from cslab.projects.selectors import project_get_for_viewing
 
@@ -323,6 +323,7 @@ def upload_subject_set(
 def subject_set_from_observations_route(
     request: ApiRequest, slug: str, payload: FromObservationsIn
 ) -> Any:
+
     project = project_get_for_viewing(user=request.auth, slug=slug)
     subject_set = subject_set_from_observations(
         actor=request.auth,

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_safe
 
 from cslab.classification.models import Subject
 from cslab.classification.selectors import subject_get_for_media
-from cslab.collection.media_selectors import public_content_type
 from cslab.core.errors import NotFoundError
 from cslab.core.media_serving import (
     ServedFile,
@@ -20,6 +19,7 @@ from cslab.core.media_serving import (
     safe_filename,
     serve_file,
 )
+from cslab.media.selectors import public_content_type
 
 
 def subject_file_for_serving(subject: Subject) -> ServedFile:

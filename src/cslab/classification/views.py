@@ -37,7 +37,6 @@ from cslab.classification.services.workflows import (
     workflow_update,
 )
 from cslab.classification.task_definitions import answer_label, consensus_task
-from cslab.collection.filters import ObservationFilters
 from cslab.consensus.exports import probabilities_csv, results_csv, results_json
 from cslab.consensus.labels import aggregation_task, allowed_methods
 from cslab.consensus.models.results import Method
@@ -49,6 +48,7 @@ from cslab.consensus.selectors import (
 )
 from cslab.core import permissions
 from cslab.core.errors import ConflictError, InvalidInputError, NotFoundError
+from cslab.observations.filters import ObservationFilters
 from cslab.projects.models import Project
 from cslab.projects.selectors import project_get_for_viewing
 

@@ -7,5 +7,3 @@ class CollectionConfig(app_config.CslabAppConfig):
     name = "cslab.collection"
     label = "collection"
     verbose_name = _("Data collection")
-    # Permission rules, export sections, job kinds, signal receivers.
-    registration_modules = ("jobs", "personal_data", "rules")

@@ -26,8 +26,8 @@ DEMO_LOADERS = (
     "cslab.accounts.demo.load_demo_people",
     "cslab.projects.demo.load_demo_projects",
     "cslab.questions.demo.load_demo_questions",
-    "cslab.collection.demo.load_demo_forms",
-    "cslab.collection.demo_observations.load_demo_observations",
+    "cslab.forms.demo.load_demo_forms",
+    "cslab.observations.demo.load_demo_observations",
     "cslab.classification.demo.load_demo_classification",
 )
 

@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape
 from defusedxml import DefusedXmlException  # type: ignore[import-untyped]
 from defusedxml.ElementTree import fromstring  # type: ignore[import-untyped]
 
-from cslab.collection.form_definition import FormDefinition, Question, QuestionKind
+from cslab.forms.form_definition import FormDefinition, Question, QuestionKind
 
 FORM_LIST_NAMESPACE = "http://openrosa.org/xforms/xformsList"
 MANIFEST_NAMESPACE = "http://openrosa.org/xforms/xformsManifest"

@@ -6,9 +6,9 @@ from typing import Any
 
 from django.db.models import F, QuerySet
 
-from cslab.collection.models import Form, FormVersion
 from cslab.core import permissions
 from cslab.core.errors import NotFoundError
+from cslab.forms.models import Form, FormVersion
 from cslab.openrosa.models import AppUser, DevicePassword
 from cslab.openrosa.services.app_users import token_lookup
 from cslab.projects.models import Project

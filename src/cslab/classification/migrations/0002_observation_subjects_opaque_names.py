@@ -3,7 +3,7 @@
 Their external ID was "observation-<id>-<name as sent>", and ODK Collect names a photo by the
 moment it was taken, which volunteers could read off an obscured or private observation. They
 become "observation-<id>-media-<media id>.<extension>", the name
-`cslab.collection.selectors.public_media_name` gives (kept as a copy here: a migration must not
+`cslab.observations.selectors.public_media_name` gives (kept as a copy here: a migration must not
 change when that code does). Reversible: the old names are rebuilt from the media rows.
 """
 

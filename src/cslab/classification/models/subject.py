@@ -83,7 +83,7 @@ class Subject(models.Model):
     content_type = models.CharField(_("content type"), max_length=100, blank=True)
     text = models.TextField(_("text"), blank=True)
     observation = models.ForeignKey(
-        "collection.Observation",
+        "observations.Observation",
         null=True,
         blank=True,
         on_delete=models.CASCADE,
@@ -92,7 +92,7 @@ class Subject(models.Model):
     )
     # The observation photo shown (its public copy, without EXIF location).
     observation_media = models.ForeignKey(
-        "collection.Media",
+        "media.Media",
         null=True,
         blank=True,
         on_delete=models.CASCADE,

@@ -11,7 +11,7 @@ temporary file while the real bytes are counted (the declared sizes can lie), re
 soon as a limit is passed. Only one file is unpacked at a time, so memory stays small
 whatever the archive holds. The limits are settings (`SUBJECT_SET_MAX_*`, see .env.example).
 
-Files are checked and cleaned like observation media (`cslab.collection.media_checks`): the
+Files are checked and cleaned like observation media (`cslab.media.checks`): the
 type is decided by content; images are decoded only after their pixel count is checked and
 stored re-encoded (JPEG, or WebP with transparency) without any metadata, so a polyglot
 (a JPEG that is also an HTML page) does not survive; recordings lose their metadata tags.
@@ -51,15 +51,15 @@ from django.utils.translation import gettext as _
 from cslab.classification.models import Subject, SubjectSet, Workflow, WorkflowSubjectSet
 from cslab.classification.services.workflows import workflow_add_subjects
 from cslab.classification.task_definitions import clean_answers
-from cslab.collection import media_checks
-from cslab.collection.media_checks import ContentRefusedError, FileType
-from cslab.collection.models import Media
-from cslab.collection.selectors import observation_list_visible, public_media_name
-from cslab.collection.services.media import max_image_pixels
 from cslab.core import permissions
 from cslab.core.errors import InvalidInputError
 from cslab.core.problems import ProblemCode
 from cslab.core.services.audit import audit_record
+from cslab.media import checks as media_checks
+from cslab.media.checks import ContentRefusedError, FileType
+from cslab.media.models import Media
+from cslab.media.services import max_image_pixels
+from cslab.observations.selectors import observation_list_visible, public_media_name
 from cslab.projects.models import Project
 
 MANIFEST_NAME = "manifest.csv"
@@ -606,7 +606,7 @@ def subject_set_from_observations(
     workflows: list[Workflow] | tuple[Workflow, ...] = (),
 ) -> SubjectSet:
     """Make a subject of every photo of the project's observations matching `filters`
-    (a `cslab.collection.filters.ObservationFilters`; None: all), rejected ones left out.
+    (a `cslab.observations.filters.ObservationFilters`; None: all), rejected ones left out.
 
     Only the photo's public copy is shown (re-encoded, without EXIF location); the subject's
     metadata names the observation in a hidden "#observation" key.

@@ -3,7 +3,7 @@
 The key is made here, at random, once. Tombstones already stored were keyed with the SECRET_KEY
 in use (or, after a rotation, one of SECRET_KEY_FALLBACKS): their instance IDs are gone, so they
 cannot be re-keyed. Instead the key row keeps the HMAC states of those secrets
-(cslab.collection.tombstones.hmac_states), which compute the old hashes again but do not reveal
+(cslab.observations.tombstones.hmac_states), which compute the old hashes again but do not reveal
 the secrets, so an erasure made before this migration keeps blocking replays after it and after
 any later SECRET_KEY rotation. A site without tombstones keeps no states at all.
 """
@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db import migrations, models
 
-from cslab.collection.tombstones import hmac_states
+from cslab.observations.tombstones import hmac_states
 
 
 def create_tombstone_key(apps: Any, schema_editor: Any) -> None:

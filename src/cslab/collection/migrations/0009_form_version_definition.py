@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import migrations, models
 
-from cslab.collection.form_definition import FormDefinition
+from cslab.forms.form_definition import FormDefinition
 
 
 def fill_definitions(apps: Any, schema_editor: Any) -> None:

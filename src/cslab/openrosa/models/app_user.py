@@ -60,7 +60,7 @@ class AppUserSubmission(models.Model):
         AppUser, on_delete=models.CASCADE, related_name="submissions", verbose_name=_("app user")
     )
     observation = models.OneToOneField(
-        "collection.Observation",
+        "observations.Observation",
         on_delete=models.CASCADE,
         related_name="app_user_submission",
         verbose_name=_("observation"),

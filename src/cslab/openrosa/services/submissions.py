@@ -7,12 +7,12 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
-from cslab.collection.models import Observation
-from cslab.collection.services.media import media_attach
-from cslab.collection.services.observations import observation_submit
 from cslab.core import permissions
 from cslab.core.errors import InvalidInputError, PermissionDeniedError
 from cslab.core.problems import ProblemCode
+from cslab.media.services import media_attach
+from cslab.observations.models import Observation
+from cslab.observations.services.observations import observation_submit
 from cslab.openrosa import documents
 from cslab.openrosa.actors import AppUserActor
 from cslab.openrosa.models import AppUserSubmission

@@ -1,1 +1,1 @@
-"""Pages of the projects area, one module per part: directory, pages, team, ppsr."""
+"""Pages of the projects area, one module per part: directory, media, pages, team."""

@@ -1,0 +1,1 @@
+"""Media: the files attached to observations: checked, re-encoded and served."""

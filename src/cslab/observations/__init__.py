@@ -1,0 +1,2 @@
+"""Observations: submitting, seeing, filtering, mapping, moderating and erasing them, with
+geoprivacy and plausibility checks."""

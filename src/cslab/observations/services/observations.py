@@ -1,0 +1,635 @@
+"""Submitting and erasing observations: nothing lost, nothing doubled.
+
+A submission is keyed by (form, instance ID), with a unique constraint in the database deciding
+between concurrent submissions: the service inserts and, when the constraint refuses, reads the
+stored row and compares. An identical resubmission (same version, same answers) gives back the
+stored row; different content under the same instance ID is a conflict and leaves the stored row
+unchanged; an instance ID whose observation was erased is refused for good (a tombstone), so a
+stale offline queue cannot bring erased data back.
+"""
+
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models.fields.json import KT
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+
+from cslab.accounts.models import User
+from cslab.core import permissions
+from cslab.core.errors import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+)
+from cslab.core.problems import ProblemCode
+from cslab.core.services.audit import audit_record
+from cslab.forms.answers import (
+    Location,
+    first_geopoint,
+    relevant_answers,
+    validate_answers,
+)
+from cslab.forms.form_definition import QuestionKind
+from cslab.forms.models import FormVersion
+from cslab.media.services import media_files_erase
+from cslab.observations import geoprivacy as geo
+from cslab.observations import plausibility
+from cslab.observations.models import CollectionSettings, Observation, Tombstone, TombstoneKey
+from cslab.observations.services.collection_settings import (
+    answers_are_sensitive,
+    collection_settings_of,
+    sensitive_categories_of,
+)
+from cslab.observations.tombstones import instance_hash, instance_hashes, site_key
+from cslab.projects.models import Project
+
+MAX_INSTANCE_ID_LENGTH = 200
+MAX_ANSWERS_BYTES = 1024 * 1024
+
+
+def content_hash(answers: dict[str, Any]) -> str:
+    """Return the SHA-256 of the answers as canonical JSON (sorted keys, no whitespace)."""
+    canonical = json.dumps(answers, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def observation_submit(
+    *,
+    actor: Any,
+    form_version: FormVersion,
+    instance_id: str,
+    answers: dict[str, Any],
+    deprecated_id: str | None = None,
+    observed_at: datetime | None = None,
+    location: Location | None = None,
+    geoprivacy: str | None = None,
+) -> tuple[Observation, bool]:
+    """Store a submission once; return (observation, created).
+
+    Precondition: the caller must not hold an open transaction that already saw a failed
+    insert; the service needs its own savepoint to read the winning row after a lost race.
+
+    - The answers are checked against the version's survey rows (types, required, choices);
+      problems raise InvalidInputError `invalid_answers` with `details` {question: [messages]}.
+    - Identical content (same version and answers) under a stored (form, instance ID) returns
+      the stored row with created False; different content raises ConflictError
+      `instance_conflict` and changes nothing.
+    - An erased instance ID raises ConflictError `instance_erased`.
+    - `deprecated_id` (OpenRosa meta/deprecatedID) names the instance this one edits; the new
+      row points at it through `deprecates`. Only who may "observation.edit" it (the person or
+      app-user device that sent it, the project's leads, Lab staff) may; anyone else gets
+      PermissionDeniedError `edit_not_permitted` and nothing is stored or changed.
+    - The location is `location` if given, else the first geopoint answer.
+    - `geoprivacy` (open, obscured, private) is the observer's choice; None takes the project's
+      default. A sensitive category matching the answers forces obscured (private stays
+      private). The public location is computed once and stored; an edit makes earlier versions
+      at least as private as itself.
+    - The status starts pending (accepted when the project accepts without review), with the
+      plausibility warnings stored beside it.
+    """
+    project = form_version.form.project
+    permissions.require(actor, "project.view", project)
+    permissions.require(actor, "observation.submit", project)
+    return _submit_permitted(
+        actor=actor,
+        form_version=form_version,
+        instance_id=instance_id,
+        answers=answers,
+        deprecated_id=deprecated_id,
+        observed_at=observed_at,
+        location=location,
+        geoprivacy=geoprivacy,
+        policy=_policy_of(project),
+    )
+
+
+@dataclass(frozen=True)
+class _ProjectPolicy:
+    """What a submission needs of its project's settings: read once for a whole batch."""
+
+    settings: CollectionSettings
+    sensitive_categories: list[tuple[str, frozenset[str]]]
+    tombstone_key: TombstoneKey
+
+
+def _policy_of(project: Project) -> _ProjectPolicy:
+    return _ProjectPolicy(
+        collection_settings_of(project), sensitive_categories_of(project), site_key()
+    )
+
+
+def _submit_permitted(
+    *,
+    actor: Any,
+    form_version: FormVersion,
+    instance_id: str,
+    answers: dict[str, Any],
+    deprecated_id: str | None,
+    observed_at: datetime | None,
+    location: Location | None,
+    geoprivacy: str | None,
+    policy: _ProjectPolicy,
+) -> tuple[Observation, bool]:
+    """`observation_submit` once the actor may submit to the project."""
+    form = form_version.form
+    project = form.project
+    if form_version.published_at is None:
+        raise NotFoundError()
+    instance_id = _clean_instance_id(instance_id, field="instance_id")
+    if deprecated_id is not None:
+        deprecated_id = _clean_instance_id(deprecated_id, field="deprecated_id")
+        if deprecated_id == instance_id:
+            raise InvalidInputError(
+                _("An edit needs an instance ID of its own."),
+                code=ProblemCode.INVALID_DEPRECATED_ID,
+                details={"deprecated_id": [_("It is the same as the instance ID.")]},
+            )
+    if not isinstance(answers, dict):
+        raise InvalidInputError(
+            _("The answers must be an object."), code=ProblemCode.INVALID_ANSWERS
+        )
+    settings_row = policy.settings
+    if geoprivacy is None:
+        geoprivacy = settings_row.default_geoprivacy
+    if geoprivacy not in Observation.Geoprivacy.values:
+        raise InvalidInputError(
+            _("Choose open, obscured or private."),
+            code=ProblemCode.INVALID_GEOPRIVACY,
+            details={"geoprivacy": [_("Choose open, obscured or private.")]},
+        )
+    if observed_at is not None and timezone.is_naive(observed_at):
+        raise InvalidInputError(
+            _("The observation time needs a timezone."),
+            code=ProblemCode.INVALID_ANSWERS,
+            details={"observed_at": [_("Give a time with a timezone.")]},
+        )
+    # Rules that use today() are judged at the time of observation, not of arrival, so an
+    # offline queue that sends days later is not refused; answers to questions the form hides
+    # are dropped, as ODK does.
+    rules_now = observed_at or timezone.now()
+    definition = form_version.form_definition
+    answers = relevant_answers(definition, answers, now=rules_now)
+    problems = validate_answers(definition, answers, now=rules_now)
+    if location is None:
+        location = first_geopoint(definition, answers)
+    else:
+        try:
+            geo.validate_location(location.latitude, location.longitude, location.accuracy)
+        except ValueError as error:
+            problems.setdefault("location", []).append(str(error))
+    hashed = content_hash(answers)
+    if len(json.dumps(answers, default=str)) > MAX_ANSWERS_BYTES:
+        problems.setdefault("answers", []).append(_("The answers may be at most 1 MB."))
+    if problems:
+        raise InvalidInputError(
+            _("Some answers are not valid; nothing was stored."),
+            code=ProblemCode.INVALID_ANSWERS,
+            details=problems,
+        )
+    erased_keys = instance_hashes(instance_id, key=policy.tombstone_key)
+    if Tombstone.objects.filter(form=form, instance_hash__in=erased_keys).exists():
+        raise _erased()
+
+    deprecates = None
+    if deprecated_id is not None:
+        deprecates = Observation.objects.filter(form=form, instance_id=deprecated_id).first()
+        if deprecates is None:
+            if Tombstone.objects.filter(
+                form=form,
+                instance_hash__in=instance_hashes(deprecated_id, key=policy.tombstone_key),
+            ).exists():
+                raise _erased()
+            raise _unknown_deprecated()
+        deprecates.form, deprecates.project = form, project  # loaded already, roles cached
+        _require_may_edit(actor, deprecates)
+
+    observation = Observation(
+        project=project,
+        form=form,
+        form_version=form_version,
+        instance_id=instance_id,
+        # An app user (cslab.openrosa) acts for a device, not a person: it is no observer.
+        observer=actor if isinstance(actor, User) and actor.is_authenticated else None,
+        answers=answers,
+        content_hash=hashed,
+        observed_at=observed_at or timezone.now(),
+        deprecates=deprecates,
+        status=(
+            Observation.Status.ACCEPTED
+            if settings_row.accept_without_review
+            else Observation.Status.PENDING
+        ),
+    )
+    if location is not None:
+        observation.latitude = location.latitude
+        observation.longitude = location.longitude
+        observation.accuracy = location.accuracy
+        for resolution, cell in geo.location_indexes(location.latitude, location.longitude).items():
+            setattr(observation, f"h3_res{resolution}", cell)
+    observation_apply_geoprivacy(
+        observation,
+        level=geoprivacy,
+        forced=answers_are_sensitive(answers, policy.sensitive_categories),
+        save=False,
+    )
+    observation.warnings = _plausibility_warnings(observation, form_version)
+    observation.warning_count = len(observation.warnings)
+    # The related rows were loaded above; checking that they exist again costs a query each.
+    observation.full_clean(
+        exclude=["project", "form", "form_version", "observer", "deprecates"],
+        validate_constraints=False,
+    )
+    try:
+        with transaction.atomic():
+            observation.save()
+            if deprecates is not None:
+                _protect_earlier_versions(observation)
+            # An erasure that committed while this insert waited on the unique index left its
+            # tombstone; the check before the insert could not see it yet.
+            if Tombstone.objects.filter(form=form, instance_hash__in=erased_keys).exists():
+                raise _erased()
+    except IntegrityError:
+        stored = (
+            Observation.objects.select_related("observer", "deprecates")
+            .filter(form=form, instance_id=instance_id)
+            .first()
+        )
+        if stored is None:  # the constraint that failed was not ours
+            raise
+        return _same_or_conflict(stored, form_version=form_version, content_hash=hashed), False
+    return observation, True
+
+
+_RANK = {
+    geo.GeoprivacyLevel.OPEN: 0,
+    geo.GeoprivacyLevel.OBSCURED: 1,
+    geo.GeoprivacyLevel.PRIVATE: 2,
+}
+
+
+def _effective(observation: Observation) -> geo.GeoprivacyLevel:
+    return geo.effective_level(
+        observation.geoprivacy, forced_obscured=observation.geoprivacy_forced
+    )
+
+
+def public_point_seed(observation: Observation) -> bytes:
+    """The secret seed of the observation's public point: keyed with SECRET_KEY and taken from
+    the first version of the observation, so every version is published at the same point."""
+    root = observation
+    seen = {root.pk}
+    while root.deprecates_id is not None and root.deprecates_id not in seen:
+        earlier = root.deprecates
+        if earlier is None:
+            break
+        seen.add(earlier.pk)
+        root = earlier
+    key = settings.SECRET_KEY.encode("utf-8")
+    message = f"observation-public-point:v1:{root.form_id}:{root.instance_id}".encode()
+    return hmac.new(key, message, hashlib.sha256).digest()
+
+
+def observation_apply_geoprivacy(
+    observation: Observation, *, level: str, forced: bool, save: bool
+) -> bool:
+    """Set the geoprivacy and recompute the public location and its H3 cells from the true
+    point; return True when anything changed (and, with `save`, store it).
+
+    open → the true point; obscured → a point inside the fixed ~0.2° cell of the true point,
+    drawn from a secret per-observation seed (so it never depends on where in the cell the true
+    point is, and toggling back and forth always gives the same point); private → nothing.
+    """
+    before = (
+        observation.geoprivacy,
+        observation.geoprivacy_forced,
+        observation.public_latitude,
+        observation.public_longitude,
+    )
+    observation.geoprivacy = geo.effective_level(level).value
+    observation.geoprivacy_forced = bool(forced) and level != geo.GeoprivacyLevel.PRIVATE
+    public = None
+    if observation.latitude is not None and observation.longitude is not None:
+        public = geo.public_location(
+            observation.geoprivacy,
+            observation.latitude,
+            observation.longitude,
+            seed=public_point_seed(observation),
+            forced_obscured=observation.geoprivacy_forced,
+            accuracy_m=observation.accuracy,
+        )
+    indexes = geo.location_indexes(public.latitude, public.longitude) if public else {}
+    observation.public_latitude = public.latitude if public else None
+    observation.public_longitude = public.longitude if public else None
+    for resolution in geo.INDEX_RESOLUTIONS:
+        setattr(observation, f"public_h3_res{resolution}", indexes.get(resolution, ""))
+    after = (
+        observation.geoprivacy,
+        observation.geoprivacy_forced,
+        observation.public_latitude,
+        observation.public_longitude,
+    )
+    if save and before != after and observation.pk is not None:
+        fields = ["geoprivacy", "geoprivacy_forced", "public_latitude", "public_longitude"]
+        fields += [f"public_h3_res{resolution}" for resolution in geo.INDEX_RESOLUTIONS]
+        observation.save(update_fields=fields)
+    return before != after
+
+
+def _protect_earlier_versions(observation: Observation) -> None:
+    """Make every earlier version at least as private as the new one, so an edit that obscures
+    an observation cannot be undone by looking at its history."""
+    level = _effective(observation)
+    earlier = observation.deprecates
+    seen = {observation.pk}
+    while earlier is not None and earlier.pk not in seen:
+        seen.add(earlier.pk)
+        if _RANK[_effective(earlier)] < _RANK[level]:
+            observation_apply_geoprivacy(earlier, level=level.value, forced=False, save=True)
+        earlier = earlier.deprecates
+
+
+@transaction.atomic
+def observation_geoprivacy_change(
+    *, actor: Any, observation: Observation, geoprivacy: str
+) -> Observation:
+    """The observer changes the geoprivacy of their observation (and of its earlier versions
+    when the new level is stricter); a sensitive category still forces obscured."""
+    permissions.require(actor, "project.view", observation.project)
+    if not (getattr(actor, "is_authenticated", False) and observation.observer_id == actor.pk):
+        permissions.require(actor, "observation.moderate", observation)
+    if geoprivacy not in Observation.Geoprivacy.values:
+        raise InvalidInputError(
+            _("Choose open, obscured or private."),
+            code=ProblemCode.INVALID_GEOPRIVACY,
+            details={"geoprivacy": [_("Choose open, obscured or private.")]},
+        )
+    forced = answers_are_sensitive(
+        observation.answers, sensitive_categories_of(observation.project)
+    )
+    before = observation.geoprivacy
+    observation_apply_geoprivacy(observation, level=geoprivacy, forced=forced, save=True)
+    if observation.deprecates_id is not None:
+        _protect_earlier_versions(observation)
+    audit_record(
+        actor=actor,
+        action="observation.geoprivacy_changed",
+        target=observation,
+        details={"from": before, "to": observation.geoprivacy},
+    )
+    return observation
+
+
+OUTLIER_HISTORY = 500
+DATE_KINDS = frozenset({QuestionKind.DATE, QuestionKind.DATETIME})
+
+
+def _plausibility_warnings(observation: Observation, form_version: FormVersion) -> list[Any]:
+    project = observation.project
+    kinds = {
+        question.name: question.kind
+        for question in form_version.form_definition.answered()
+        if not question.is_repeat
+    }
+    numbers: dict[str, float] = {}
+    moments: list[tuple[str | None, Any]] = []
+    if observation.observed_at is not None:
+        moments.append((None, observation.observed_at))
+    for name, value in observation.answers.items():
+        kind = kinds.get(name)
+        if kind is None:
+            continue
+        if kind.is_numeric and (number := plausibility.as_number(value)) is not None:
+            numbers[name] = number
+        elif kind in DATE_KINDS and isinstance(value, str):
+            moment = (
+                parse_datetime(value) if kind is QuestionKind.DATETIME else parse_date_safely(value)
+            )
+            if moment is not None:
+                moments.append((name, moment))
+    history: dict[str, list[float]] = {name: [] for name in numbers}
+    if numbers:
+        names = list(numbers)
+        # The database extracts just these answers; reading whole answer documents into Python
+        # for every submission was the slowest step of submitting.
+        for stored in (
+            Observation.objects.filter(form=observation.form)
+            .exclude(
+                pk__in=Observation.objects.filter(
+                    form=observation.form, deprecates__isnull=False
+                ).values("deprecates_id")
+            )
+            .exclude(status=Observation.Status.REJECTED)
+            .order_by("-id")
+            .values_list(*[KT(f"answers__{name}") for name in names])[:OUTLIER_HISTORY]
+        ):
+            for name, value in zip(names, stored, strict=True):
+                number = plausibility.as_number(value)
+                if number is not None:
+                    history[name].append(number)
+    extent = (project.extent_west, project.extent_south, project.extent_east, project.extent_north)
+    return plausibility.plausibility_warnings(
+        latitude=observation.latitude,
+        longitude=observation.longitude,
+        area=project.geographic_extent,
+        bbox=None if None in extent else extent,  # type: ignore[arg-type]
+        moments=moments,
+        now=timezone.now(),
+        project_start=project.start_date,
+        numbers=numbers,
+        history=history,
+    )
+
+
+def parse_date_safely(value: str) -> Any:
+    try:
+        return parse_date(value)
+    except ValueError:
+        return None
+
+
+def _same_or_conflict(
+    stored: Observation, *, form_version: FormVersion, content_hash: str
+) -> Observation:
+    if stored.form_version_id == form_version.pk and stored.content_hash == content_hash:
+        # The caller loaded these already; showing the stored row should not load them again.
+        stored.form_version = form_version
+        stored.form = form_version.form
+        stored.project = form_version.form.project
+        return stored
+    raise ConflictError(
+        _("A different submission with this instance ID is already stored; it was not changed."),
+        code=ProblemCode.INSTANCE_CONFLICT,
+    )
+
+
+def _unknown_deprecated() -> InvalidInputError:
+    return InvalidInputError(
+        _("The submission this one edits is unknown."),
+        code=ProblemCode.UNKNOWN_DEPRECATED_ID,
+        details={"deprecated_id": [_("No submission of this form has that ID.")]},
+    )
+
+
+def _require_may_edit(actor: Any, observation: Observation) -> None:
+    """Refuse an edit of an observation the actor did not send (as a person or a device) and
+    does not lead the project of: before anything is stored or made more private."""
+    if permissions.has_permission(actor, "observation.edit", observation):
+        return
+    # A rejected observation is hidden from people outside the team: for them it is unknown.
+    if observation.status == Observation.Status.REJECTED and not permissions.has_permission(
+        actor, "observation.view_all", observation.project
+    ):
+        raise _unknown_deprecated()
+    raise PermissionDeniedError(
+        _("Only the person or device that sent it and the project's leads may edit it."),
+        code=ProblemCode.EDIT_NOT_PERMITTED,
+    )
+
+
+def _erased() -> ConflictError:
+    return ConflictError(
+        _("This submission was erased and cannot be submitted again."),
+        code=ProblemCode.INSTANCE_ERASED,
+    )
+
+
+def _clean_instance_id(value: Any, *, field: str) -> str:
+    text = value.strip() if isinstance(value, str) else ""
+    if not text or len(text) > MAX_INSTANCE_ID_LENGTH:
+        raise InvalidInputError(
+            _("Give an instance ID such as uuid:… of at most 200 characters."),
+            code=ProblemCode.INVALID_INSTANCE_ID,
+            details={field: [_("Give an instance ID of 1 to 200 characters.")]},
+        )
+    return text
+
+
+@transaction.atomic
+def observation_erase(*, actor: Any, observation: Observation) -> Tombstone:
+    """Delete an observation and leave a tombstone of its instance ID in its place.
+
+    Later submissions with that instance ID are refused (`instance_erased`). Edits of the
+    observation keep existing; their `deprecates` link is cleared by the database.
+    """
+    permissions.require(actor, "project.view", observation.form.project)
+    permissions.require(actor, "observation.erase", observation)
+    tombstone, _created = Tombstone.objects.get_or_create(
+        form=observation.form, instance_hash=instance_hash(observation.instance_id)
+    )
+    audit_record(
+        actor=actor,
+        action="observation.erased",
+        target=observation.form,
+        details={"observation_id": observation.pk, "tombstone_id": tombstone.pk},
+    )
+    media_files_erase(observation=observation)
+    observation.delete()
+    return tombstone
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One item of a batch: the arguments of observation_submit, with the version as a string."""
+
+    instance_id: str
+    version: str
+    answers: dict[str, Any]
+    deprecated_id: str | None = None
+    observed_at: datetime | None = None
+    location: Location | None = None
+    geoprivacy: str | None = None
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What happened to one batch item: created, duplicate, conflict or invalid."""
+
+    index: int
+    instance_id: str
+    status: str
+    observation: Observation | None = None
+    code: str = ""
+    detail: str = ""
+    errors: Any = None
+
+
+MAX_BATCH = 100
+
+
+def observation_submit_batch(
+    *, actor: Any, form: Any, submissions: list[Submission]
+) -> list[BatchResult]:
+    """Submit each item on its own (one failing item does not undo the others).
+
+    Every item gets a result: `created`, `duplicate` (identical resubmission), `conflict`
+    (`instance_conflict`, `instance_erased`), `invalid` (bad answers, unknown version) or
+    `refused` (`edit_not_permitted`: an edit of someone else's observation).
+    A refusal to submit to the project at all raises for the whole batch.
+    """
+    permissions.require(actor, "project.view", form.project)
+    permissions.require(actor, "observation.submit", form.project)
+    if len(submissions) > MAX_BATCH:
+        raise InvalidInputError(
+            _("A batch may hold at most %(count)d submissions.") % {"count": MAX_BATCH},
+            code=ProblemCode.BATCH_TOO_LARGE,
+        )
+    versions = {
+        version.version: version
+        for version in form.versions.filter(
+            version__in={item.version for item in submissions}, published_at__isnull=False
+        )
+    }
+    policy = _policy_of(form.project)
+    results: list[BatchResult] = []
+    for index, item in enumerate(submissions):
+        version = versions.get(item.version)
+        if version is None:
+            results.append(BatchResult(
+                index=index, instance_id=item.instance_id, status="invalid",
+                code=ProblemCode.UNKNOWN_VERSION,
+                detail=_("The form has no published version “%(v)s”.") % {"v": item.version},
+            ))  # fmt: skip
+            continue
+        version.form = form
+        try:
+            observation, created = _submit_permitted(
+                actor=actor,
+                form_version=version,
+                instance_id=item.instance_id,
+                answers=item.answers,
+                deprecated_id=item.deprecated_id,
+                observed_at=item.observed_at,
+                location=item.location,
+                geoprivacy=item.geoprivacy,
+                policy=policy,
+            )
+        except ConflictError as error:
+            results.append(BatchResult(
+                index=index, instance_id=item.instance_id, status="conflict",
+                code=error.code, detail=error.message,
+            ))  # fmt: skip
+        except InvalidInputError as error:
+            results.append(BatchResult(
+                index=index, instance_id=item.instance_id, status="invalid",
+                code=error.code, detail=error.message, errors=error.details,
+            ))  # fmt: skip
+        except PermissionDeniedError as error:
+            results.append(BatchResult(
+                index=index, instance_id=item.instance_id, status="refused",
+                code=error.code, detail=error.message,
+            ))  # fmt: skip
+        else:
+            results.append(BatchResult(
+                index=index, instance_id=item.instance_id,
+                status="created" if created else "duplicate", observation=observation,
+            ))  # fmt: skip
+    return results

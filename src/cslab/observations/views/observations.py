@@ -1,0 +1,649 @@
+"""Pages of a project's observations: map, table, one observation, moderation, settings, and
+"my contributions".
+
+Thin: read the query or form, call one selector or service, render. What an observation shows
+(its location, time and answers) comes only from `selectors.observation_public_view`, so the
+geoprivacy rules live in one place. Domain errors become the 404/403/log-in pages through
+`core.middleware.DomainErrorMiddleware`; invalid input is shown on the page with a 400.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cslab.core import permissions
+from cslab.core.errors import InvalidInputError, NotAuthenticatedError
+from cslab.forms.form_definition import FormDefinition, Question, QuestionKind, Texts
+from cslab.forms.models import Form, FormVersion
+from cslab.media import selectors as media_selectors
+from cslab.observations import selectors
+from cslab.observations.filters import (
+    FIELD_PREFIX,
+    STATUSES,
+    ObservationFilters,
+    observation_filters_from_query,
+)
+from cslab.observations.models import Observation
+from cslab.observations.services import collection_settings as settings_services
+from cslab.observations.services import moderation
+from cslab.projects.models import Project
+from cslab.projects.selectors import project_get_for_viewing
+
+PAGE_SIZE = 50
+# Answer kinds a table filter can offer as a list of choices or a free value.
+FILTERABLE_KINDS = frozenset(
+    {
+        QuestionKind.SELECT_ONE,
+        QuestionKind.SELECT_MULTIPLE,
+        QuestionKind.TEXT,
+        QuestionKind.INTEGER,
+        QuestionKind.DECIMAL,
+    }
+)
+
+
+# --------------------------------------------------------------------------- labels
+
+
+def _language_code(column: str) -> str | None:
+    """ "label::Nederlands (nl)" → "nl"; "label" → None."""
+    if "(" in column and column.endswith(")"):
+        return column[column.rindex("(") + 1 : -1].strip().lower()
+    return None
+
+
+def text_in(texts: Texts, language: str | None, fallback: str) -> str:
+    """A text in the language (a code such as "nl"), else the one without a language, else
+    English, else any, else `fallback`."""
+    wanted = (language or "en").split("-")[0].lower()
+    for key, value in texts.items():
+        if _language_code(key) == wanted:
+            return value
+    if "" in texts:
+        return texts[""]
+    for key, value in texts.items():
+        if _language_code(key) == "en":
+            return value
+    if texts:
+        return next(iter(texts.values()))
+    return fallback
+
+
+def label_of(row: Mapping[str, Any], language: str | None = None, *, column: str = "label") -> str:
+    """A survey or choices row's label in the language (see :func:`text_in`), else its name."""
+    labels = {
+        str(key).partition("::")[2]: str(value)
+        for key, value in row.items()
+        if (key == column or str(key).startswith(f"{column}::")) and value
+    }
+    return text_in(labels, language, str(row.get("name") or ""))
+
+
+@dataclass
+class AnswerRow:
+    """One answered question as the observation page shows it."""
+
+    name: str
+    label: str
+    value: str
+    media_name: str = ""
+    kind: str = ""
+    items: list[list[AnswerRow]] = field(default_factory=list)
+
+
+def _choice_labels(definition: FormDefinition, language: str) -> dict[tuple[str, str], str]:
+    return {
+        (choice.list_name, choice.name): text_in(choice.label, language, choice.name)
+        for choices in definition.choices.values()
+        for choice in choices
+    }
+
+
+def _answer_text(question: Question, value: Any, choices: dict[tuple[str, str], str]) -> str:
+    list_name = question.list_name
+    if question.kind is QuestionKind.SELECT_ONE:
+        return choices.get((list_name, str(value)), str(value))
+    if question.kind is QuestionKind.SELECT_MULTIPLE:
+        picked = value.split() if isinstance(value, str) else list(value or [])
+        return ", ".join(choices.get((list_name, str(item)), str(item)) for item in picked)
+    return str(value)
+
+
+def answer_rows(
+    form: FormDefinition | Mapping[str, Any], answers: Mapping[str, Any], language: str
+) -> list[AnswerRow]:
+    """The answers in form order with their question labels; location answers left out.
+
+    `form` is a version's definition, or XLSForm rows to read one from."""
+    definition = form if isinstance(form, FormDefinition) else FormDefinition.from_source(form)
+    choices = _choice_labels(definition, language)
+    return _rows_of_level(definition.answered(), answers, choices, language)
+
+
+def _rows_of_level(
+    questions: list[Question],
+    answers: Mapping[str, Any],
+    choices: dict[tuple[str, str], str],
+    language: str,
+) -> list[AnswerRow]:
+    rows: list[AnswerRow] = []
+    for question in questions:
+        name = question.name
+        value = answers.get(name)
+        kind = question.kind
+        if value is None or value == "" or value == [] or kind.is_location:
+            continue
+        label = text_in(question.label, language, name)
+        if question.is_repeat:
+            items = [
+                _rows_of_level(question.answered(), item, choices, language)
+                for item in value
+                if isinstance(item, Mapping)
+            ]
+            rows.append(AnswerRow(name=name, label=label, value="", kind="repeat", items=items))
+        elif kind.is_media:
+            rows.append(
+                AnswerRow(
+                    name=name, label=label, value=str(value), media_name=str(value), kind=kind
+                )
+            )
+        else:
+            rows.append(
+                AnswerRow(
+                    name=name, label=label, value=_answer_text(question, value, choices), kind=kind
+                )
+            )
+    return rows
+
+
+# --------------------------------------------------------------------------- filters
+
+
+@dataclass
+class FilterForm:
+    """The filter controls of the table and the map, filled from the query string."""
+
+    query: QueryDict
+    forms: list[Form]
+    answer_fields: list[dict[str, Any]]
+    errors: dict[str, list[str]]
+    statuses: list[tuple[str, str, bool]]
+
+    def value(self, name: str) -> str:
+        return str(self.query.get(name, ""))
+
+
+def _filters(request: HttpRequest) -> tuple[ObservationFilters, dict[str, list[str]]]:
+    """The filters of the query string, or no filters and the problems found."""
+    try:
+        return observation_filters_from_query(request.GET), {}
+    except InvalidInputError as error:
+        details = error.details if isinstance(error.details, dict) else {}
+        problems = {str(name): [str(text) for text in texts] for name, texts in details.items()}
+        return ObservationFilters(), problems or {"": [error.message]}
+
+
+def _answer_fields(form: Form | None, query: QueryDict, language: str) -> list[dict[str, Any]]:
+    """Filter inputs for the questions of the chosen form's latest version."""
+    if form is None:
+        return []
+    version = form.versions.filter(published_at__isnull=False).order_by("-published_at").first()
+    if version is None:
+        return []
+    definition = version.form_definition
+    choices = _choice_labels(definition, language)
+    found: list[dict[str, Any]] = []
+    for question in definition.answered():
+        if question.kind not in FILTERABLE_KINDS:
+            continue
+        name = question.name
+        options = [
+            (value, label)
+            for (list_key, value), label in choices.items()
+            if list_key == question.list_name
+        ]
+        found.append(
+            {
+                "name": f"{FIELD_PREFIX}{name}",
+                "id": f"filter-field-{name}",
+                "label": text_in(question.label, language, name),
+                "options": options if question.kind.is_select else [],
+                "value": query.get(f"{FIELD_PREFIX}{name}", ""),
+            }
+        )
+    return found
+
+
+def _filter_form(
+    request: HttpRequest,
+    project: Project,
+    filters: ObservationFilters,
+    errors: dict[str, list[str]],
+) -> FilterForm:
+    forms = list(selectors.form_list_for_project(user=request.user, project=project))
+    chosen = next((form for form in forms if form.form_id == filters.form_id), None)
+    return FilterForm(
+        query=request.GET,
+        forms=forms,
+        answer_fields=_answer_fields(chosen, request.GET, get_language() or "en"),
+        errors=errors,
+        statuses=[
+            (value, str(label), value in filters.status)
+            for value, label in Observation.Status.choices
+            if value in STATUSES
+        ],
+    )
+
+
+def _query_without(query: QueryDict, *names: str) -> str:
+    """The query string without the named parameters (for pagination links)."""
+    copy = query.copy()
+    for name in names:
+        copy.pop(name, None)
+    return copy.urlencode()
+
+
+# --------------------------------------------------------------------------- map and table
+
+
+@require_GET
+def observation_map_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """The project's observations on a map, with the table's filters."""
+    project = project_get_for_viewing(user=request.user, slug=slug)
+    filters, errors = _filters(request)
+    # Asked for the permission's sake: a viewer who may not see the list gets its 404.
+    selectors.observation_list_visible(user=request.user, project=project, filters=None)
+    return render(
+        request,
+        "collection/map.html",
+        {
+            "project": project,
+            "filter_form": _filter_form(request, project, filters, errors),
+            "layer_query": _query_without(request.GET, "bbox", "zoom", "before"),
+            "table_query": _query_without(request.GET, "zoom", "before"),
+            "extent": project.geographic_extent,
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _page_of(observations: Any, before: str | None) -> tuple[list[Observation], int | None]:
+    """One page, newest first, and the id to continue from (None on the last page)."""
+    # isascii: str.isdigit() also accepts digits such as "²" that int() refuses.
+    if before is not None and before.isascii() and before.isdigit():
+        observations = observations.filter(pk__lt=int(before))
+    rows = list(observations.order_by("-id")[: PAGE_SIZE + 1])
+    following = rows[PAGE_SIZE - 1].pk if len(rows) > PAGE_SIZE else None
+    return rows[:PAGE_SIZE], following
+
+
+def _is_day_only(moment: Any) -> bool:
+    """True when geoprivacy coarsened the time to a day (a date, not a datetime)."""
+    return isinstance(moment, date) and not isinstance(moment, datetime)
+
+
+@dataclass
+class TableRow:
+    observation: Observation
+    view: dict[str, Any]
+    url: str
+
+    @property
+    def day_only(self) -> bool:
+        return _is_day_only(self.view.get("observed_at"))
+
+
+def _table_rows(request: HttpRequest, observations: Iterable[Observation]) -> list[TableRow]:
+    """Each observation with what the viewer may see of it and its page's address."""
+    observations = list(observations)
+    views = selectors.observation_public_views(request.user, observations)
+    return [
+        TableRow(
+            observation=observation,
+            view=view,
+            url=reverse(
+                "observation_detail",
+                kwargs={"slug": observation.project.slug, "observation_id": observation.pk},
+            ),
+        )
+        for observation, view in zip(observations, views, strict=True)
+    ]
+
+
+@require_GET
+def observation_table_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """The project's observations as a filterable table (htmx updates it in place)."""
+    project = project_get_for_viewing(user=request.user, slug=slug)
+    filters, errors = _filters(request)
+    observations = selectors.observation_list_visible(
+        user=request.user, project=project, filters=filters
+    )
+    page, following = _page_of(observations, request.GET.get("before"))
+    context = {
+        "project": project,
+        "filter_form": _filter_form(request, project, filters, errors),
+        "rows": _table_rows(request, page),
+        "next_query": (
+            f"{_query_without(request.GET, 'before')}&{urlencode({'before': following})}".lstrip(
+                "&"
+            )
+            if following is not None
+            else ""
+        ),
+        "first_query": _query_without(request.GET, "before"),
+        "is_first_page": "before" not in request.GET,
+        "filtered": not filters.is_empty(),
+        "can_moderate": permissions.has_permission(request.user, "observation.moderate", project),
+        "can_configure": permissions.has_permission(request.user, "collection.configure", project),
+    }
+    template = (
+        "collection/observation_table_region.html"
+        if request.headers.get("HX-Request") == "true"
+        else "collection/observation_table.html"
+    )
+    return render(request, template, context, status=400 if errors else 200)
+
+
+# --------------------------------------------------------------------------- one observation
+
+
+def _media_url(observation: Observation, name: str, *, thumbnail: bool = False) -> str:
+    size = media_selectors.THUMBNAIL if thumbnail else media_selectors.PUBLIC
+    return media_selectors.media_url_by_name(observation_id=observation.pk, name=name, size=size)
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = str(request.POST.get("next") or "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+@require_GET
+def observation_detail_page(request: HttpRequest, slug: str, observation_id: int) -> HttpResponse:
+    """One observation: answers, media, location, status; flagging and moderation."""
+    project = project_get_for_viewing(user=request.user, slug=slug)
+    observation = selectors.observation_get_for_viewing(
+        user=request.user, project=project, observation_id=observation_id
+    )
+    view = selectors.observation_public_view(request.user, observation)
+    definition = observation.form_version.form_definition
+    rows = answer_rows(definition, view["answers"] or {}, get_language() or "en")
+    media = [
+        {
+            "row": row,
+            "url": _media_url(observation, row.media_name),
+            "thumbnail": _media_url(observation, row.media_name, thumbnail=True),
+        }
+        for row in rows
+        if row.media_name
+    ]
+    is_team = permissions.has_permission(request.user, "observation.view_all", project)
+    is_observer = bool(request.user.is_authenticated and observation.observer_id == request.user.pk)
+    return render(
+        request,
+        "collection/observation_detail.html",
+        {
+            "project": project,
+            "observation": observation,
+            "view": view,
+            "observed_day_only": _is_day_only(view.get("observed_at")),
+            "answers": rows,
+            "media": media,
+            "history": selectors.observation_history(user=request.user, observation=observation),
+            "moderation_events": (
+                list(
+                    selectors.observation_moderation_events(
+                        user=request.user, observation=observation
+                    )
+                )
+                if is_team or is_observer
+                else []
+            ),
+            "can_moderate": permissions.has_permission(
+                request.user, "observation.moderate", project
+            ),
+            "statuses": Observation.Status.choices,
+        },
+    )
+
+
+@require_POST
+def observation_flag_page(request: HttpRequest, slug: str, observation_id: int) -> HttpResponse:
+    """Flag an observation as looking wrong, with a reason."""
+    project = project_get_for_viewing(user=request.user, slug=slug)
+    observation = selectors.observation_get_for_viewing(
+        user=request.user, project=project, observation_id=observation_id
+    )
+    detail = reverse(
+        "observation_detail", kwargs={"slug": project.slug, "observation_id": observation.pk}
+    )
+    try:
+        moderation.observation_flag(
+            actor=request.user, observation=observation, reason=request.POST.get("reason", "")
+        )
+    except InvalidInputError as error:
+        messages.error(request, error.message)
+        return redirect(detail)
+    messages.success(request, _("Thank you: the project's moderators will look at it."))
+    return redirect(detail)
+
+
+@require_POST
+def observation_moderate_page(request: HttpRequest, slug: str, observation_id: int) -> HttpResponse:
+    """Set an observation's moderation status (accepted, flagged, rejected) with a reason."""
+    project = project_get_for_viewing(user=request.user, slug=slug)
+    observation = selectors.observation_get_for_viewing(
+        user=request.user, project=project, observation_id=observation_id
+    )
+    detail = reverse(
+        "observation_detail", kwargs={"slug": project.slug, "observation_id": observation.pk}
+    )
+    try:
+        moderation.observation_moderate(
+            actor=request.user,
+            observation=observation,
+            status=request.POST.get("status", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except InvalidInputError as error:
+        messages.error(request, error.message)
+        return redirect(_safe_next(request, detail))
+    messages.success(
+        request,
+        _("Observation %(number)s is now %(status)s.")
+        % {"number": observation.pk, "status": observation.get_status_display().lower()},
+    )
+    return redirect(_safe_next(request, detail))
+
+
+# --------------------------------------------------------------------------- moderation
+
+
+@require_GET
+def moderation_queue_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """The observations waiting for a moderator: pending and flagged, oldest first."""
+    project = project_get_for_viewing(user=request.user, slug=slug)
+    observations = selectors.observation_list_for_moderation(user=request.user, project=project)
+    page = list(observations[:PAGE_SIZE])
+    return render(
+        request,
+        "collection/moderation_queue.html",
+        {
+            "project": project,
+            "rows": _table_rows(request, page),
+            "more": observations.count() > PAGE_SIZE if len(page) == PAGE_SIZE else False,
+            "statuses": Observation.Status.choices,
+        },
+    )
+
+
+# --------------------------------------------------------------------------- settings
+
+
+def _settings_context(project: Project, request: HttpRequest) -> dict[str, Any]:
+    permissions.require(request.user, "collection.configure", project)
+    return {
+        "project": project,
+        "settings": settings_services.collection_settings_get(user=request.user, project=project),
+        "categories": settings_services.sensitive_category_list(user=request.user, project=project),
+        "geoprivacy_choices": Observation.Geoprivacy.choices,
+        "questions": _question_choices(request, project),
+    }
+
+
+def _question_choices(request: HttpRequest, project: Project) -> list[tuple[str, str]]:
+    """(name, label) of every answerable question of the project's forms' latest versions."""
+    language = get_language() or "en"
+    found: dict[str, str] = {}
+    forms = list(selectors.form_list_for_project(user=request.user, project=project))
+    latest: dict[int, FormVersion] = {}  # one query for all forms; the latest version wins
+    for version in FormVersion.objects.filter(form__in=forms, published_at__isnull=False).order_by(
+        "published_at", "id"
+    ):
+        latest[version.form_id] = version
+    for version in (latest[form.pk] for form in forms if form.pk in latest):
+        for question in version.form_definition.answered():
+            if not question.kind.is_location:
+                name = question.name
+                found.setdefault(name, f"{text_in(question.label, language, name)} ({name})")
+    return sorted(found.items(), key=lambda item: item[1].lower())
+
+
+@require_http_methods(["GET", "POST"])
+def collection_settings_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """A project's collection settings, for its leads: default geoprivacy, review, and
+    sensitive categories."""
+    project = project_get_for_viewing(user=request.user, slug=slug)
+    permissions.require(request.user, "collection.configure", project)
+    if request.method == "POST":
+        try:
+            settings_services.collection_settings_update(
+                actor=request.user,
+                project=project,
+                default_geoprivacy=request.POST.get("default_geoprivacy", ""),
+                accept_without_review=request.POST.get("accept_without_review") == "on",
+            )
+        except InvalidInputError as error:
+            context = _settings_context(project, request)
+            context["error"] = error
+            return render(request, "collection/collection_settings.html", context, status=400)
+        messages.success(request, _("The collection settings were saved."))
+        return redirect("collection_settings", slug=project.slug)
+    return render(
+        request, "collection/collection_settings.html", _settings_context(project, request)
+    )
+
+
+def _values_of(text: str) -> list[str]:
+    return [line.strip() for line in text.replace(",", "\n").splitlines() if line.strip()]
+
+
+@require_POST
+def sensitive_category_set_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """Mark a question's answers (or any answer to it) as sensitive: it forces obscuring."""
+    project = project_get_for_viewing(user=request.user, slug=slug)
+    try:
+        settings_services.sensitive_category_set(
+            actor=request.user,
+            project=project,
+            question=request.POST.get("question", "").strip(),
+            values=_values_of(request.POST.get("values", "")),
+            label=request.POST.get("label", "").strip(),
+        )
+    except InvalidInputError as error:
+        context = _settings_context(project, request)
+        context["category_error"] = error
+        return render(request, "collection/collection_settings.html", context, status=400)
+    messages.success(request, _("The sensitive category was saved."))
+    return redirect("collection_settings", slug=project.slug)
+
+
+@require_POST
+def sensitive_category_remove_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """Stop treating a question's answers as sensitive."""
+    project = project_get_for_viewing(user=request.user, slug=slug)
+    settings_services.sensitive_category_remove(
+        actor=request.user, project=project, question=request.POST.get("question", "").strip()
+    )
+    messages.success(request, _("The sensitive category was removed."))
+    return redirect("collection_settings", slug=project.slug)
+
+
+# --------------------------------------------------------------------------- mine
+
+
+@require_GET
+def my_contributions_page(request: HttpRequest) -> HttpResponse:
+    """The viewer's own observations in every project, with counts per status."""
+    if not request.user.is_authenticated:
+        raise NotAuthenticatedError()
+    observations = selectors.observation_list_mine(user=request.user)
+    page, following = _page_of(observations, request.GET.get("before"))
+    counts = dict.fromkeys(Observation.Status.values, 0)
+    counts.update(observations.order_by().values_list("status").annotate(number=Count("*")))
+    return render(
+        request,
+        "collection/my_contributions.html",
+        {
+            "rows": _table_rows(request, page),
+            "counts": [(label, counts[value]) for value, label in Observation.Status.choices],
+            "total": sum(counts.values()),
+            "next_query": urlencode({"before": following}) if following is not None else "",
+            "is_first_page": "before" not in request.GET,
+        },
+    )
+
+
+urlpatterns = [
+    path("projects/<slug:slug>/observations/", observation_table_page, name="observation_table"),
+    path("projects/<slug:slug>/observations/map/", observation_map_page, name="observation_map"),
+    path(
+        "projects/<slug:slug>/observations/<int:observation_id>/",
+        observation_detail_page,
+        name="observation_detail",
+    ),
+    path(
+        "projects/<slug:slug>/observations/<int:observation_id>/flag/",
+        observation_flag_page,
+        name="observation_flag",
+    ),
+    path(
+        "projects/<slug:slug>/observations/<int:observation_id>/moderate/",
+        observation_moderate_page,
+        name="observation_moderate",
+    ),
+    path("projects/<slug:slug>/moderation/", moderation_queue_page, name="moderation_queue"),
+    path(
+        "projects/<slug:slug>/collection-settings/",
+        collection_settings_page,
+        name="collection_settings",
+    ),
+    path(
+        "projects/<slug:slug>/collection-settings/sensitive/",
+        sensitive_category_set_page,
+        name="sensitive_category_set",
+    ),
+    path(
+        "projects/<slug:slug>/collection-settings/sensitive/remove/",
+        sensitive_category_remove_page,
+        name="sensitive_category_remove",
+    ),
+    path("accounts/me/observations/", my_contributions_page, name="my_contributions"),
+]
