@@ -38,6 +38,7 @@ from cslab.classification.services.workflows import (
 )
 from cslab.classification.tasks import answer_label, consensus_task
 from cslab.core import permissions
+from cslab.core.actors import Actor
 from cslab.core.errors import ConflictError, InvalidInputError, NotFoundError
 from cslab.projects.models import Project
 from cslab.projects.selectors import project_get_for_viewing
@@ -49,7 +50,7 @@ def _workflow(request: HttpRequest, slug: str, workflow: str) -> Workflow:
     )
 
 
-def _permissions(user: Any, target: Any) -> dict[str, bool]:
+def _permissions(user: Actor, target: Any) -> dict[str, bool]:
     return {
         "can_manage": permissions.has_permission(user, "workflow.manage", target),
         "can_review": permissions.has_permission(user, "workflow.review", target),

@@ -35,6 +35,7 @@ from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 
+from cslab.accounts.models import User
 from cslab.collection import geoprivacy, selectors
 from cslab.collection.filters import ObservationFilters
 from cslab.collection.models import Observation
@@ -181,7 +182,7 @@ class _CountSource:
 
 
 def _cache_key(
-    user: Any, project: Project, filters: ObservationFilters | None, true_locations: bool
+    user: User, project: Project, filters: ObservationFilters | None, true_locations: bool
 ) -> str:
     """A key for what this viewer sees of the project now (equal for viewers who see alike)."""
     sees_all = permissions.has_permission(user, "observation.view_all", project)

@@ -14,6 +14,7 @@ question is on that project's own board).
 from typing import Any
 
 from cslab.core import permissions
+from cslab.core.actors import Actor
 from cslab.core.permissions import Rule, register
 from cslab.core.roles import ProjectRole, SiteRole
 
@@ -22,7 +23,7 @@ LEADS = frozenset({ProjectRole.OWNER, ProjectRole.RESEARCHER})
 MODERATORS = frozenset({ProjectRole.OWNER, ProjectRole.RESEARCHER, ProjectRole.MODERATOR})
 
 
-def _board_is_visible(user: Any, question: Any) -> bool:
+def _board_is_visible(user: Actor, question: Any) -> bool:
     if question is None:
         return False
     if question.project_id is None:
@@ -58,7 +59,7 @@ def _takes_up_lab_question(user: Any, question: Any) -> bool:
     )
 
 
-def _adopts_lab_question_into(user: Any, project: Any) -> bool:
+def _adopts_lab_question_into(user: Actor, project: Any) -> bool:
     """An existing project takes up a Lab-wide question: approved, and led by the user."""
     return bool(
         project is not None
@@ -68,7 +69,7 @@ def _adopts_lab_question_into(user: Any, project: Any) -> bool:
     )
 
 
-def _leads_adopting_project(user: Any, question: Any) -> bool:
+def _leads_adopting_project(user: Actor, question: Any) -> bool:
     if question is None or question.adopted_project_id is None or not user.is_authenticated:
         return False
     adopting = question.adopted_project

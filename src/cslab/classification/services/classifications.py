@@ -29,6 +29,7 @@ from cslab.classification.models import (
 )
 from cslab.classification.tasks import answers_match, clean_answers
 from cslab.core import permissions
+from cslab.core.actors import person_or_none
 from cslab.core.errors import ConflictError, InvalidInputError, NotFoundError
 from cslab.core.services.audit import audit_record
 
@@ -126,7 +127,7 @@ def _record(
     classification = Classification(
         workflow=workflow,
         subject=subject,
-        volunteer=None if identity.is_anonymous else identity.user,
+        volunteer=person_or_none(identity.user),
         session_identity=identity.session_identity if identity.is_anonymous else "",
         answers=answers,
         counted=counted,

@@ -55,6 +55,7 @@ from cslab.collection import media_checks
 from cslab.collection.media_checks import ContentRefusedError, FileType
 from cslab.collection.services.media import max_image_pixels
 from cslab.core import permissions
+from cslab.core.actors import Actor
 from cslab.core.errors import InvalidInputError
 from cslab.core.services.audit import audit_record
 from cslab.projects.models import Project
@@ -475,7 +476,7 @@ def _gold_values(tasks: list[dict[str, Any]], given: dict[str, str]) -> dict[str
 
 def subject_set_upload(
     *,
-    actor: Any,
+    actor: Actor,
     project: Project,
     name: str,
     archive: bytes | IO[bytes],
@@ -551,7 +552,7 @@ def _plan(unpacker: Unpacker, *, project: Project, name: str, workflows: Any) ->
 
 @transaction.atomic
 def _import(
-    *, actor: Any, project: Project, name: str, plans: list[RowPlan], workflows: Any
+    *, actor: Actor, project: Project, name: str, plans: list[RowPlan], workflows: Any
 ) -> SubjectSet:
     subject_set, _created = SubjectSet.objects.get_or_create(
         project=project,
@@ -594,7 +595,7 @@ def _offer_in_linked_workflows(subject_set: SubjectSet) -> None:
 @transaction.atomic
 def subject_set_from_observations(
     *,
-    actor: Any,
+    actor: Actor,
     project: Project,
     name: str,
     filters: Any = None,
@@ -656,7 +657,7 @@ def _observation_subject_id(photo: Any) -> str:
     return f"observation-{photo.observation_id}-{public_media_name(photo.pk, photo.name)}"[:200]
 
 
-def _observations(*, actor: Any, project: Project, filters: Any) -> Any:
+def _observations(*, actor: Actor, project: Project, filters: Any) -> Any:
     """The observations the actor may see matching the filters (the collection app's rules:
     current versions only, hidden questions refused as filters)."""
     from cslab.collection.selectors import observation_list_visible

@@ -1,6 +1,8 @@
 """Creating and changing workflows, and linking subject sets to them."""
 
-from typing import Any
+from __future__ import annotations
+
+from typing import Any, TypedDict, Unpack
 
 from django.db import transaction
 from django.utils.text import slugify
@@ -37,6 +39,30 @@ SETTINGS_FIELDS = (
 )
 
 
+class WorkflowSettings(TypedDict, total=False):
+    """The settings a caller may give `workflow_create` as keyword arguments; a setting not
+    given keeps the model default. None for a text or choice setting means its empty value."""
+
+    status: str
+    tutorial: str | None
+    field_guide: str | None
+    retirement_count: int
+    consensus_agreeing: int | None
+    consensus_confidence: float | None
+    gold_rate_newcomer: float
+    gold_rate_experienced: float
+    gold_rate_experience: int
+    assignment_order: str | None
+    allow_anonymous: bool
+
+
+class WorkflowChanges(WorkflowSettings, total=False):
+    """What `workflow_update` may change: the settings, the name and the tasks."""
+
+    name: str
+    tasks: list[dict[str, Any]]
+
+
 def _full_clean(workflow: Workflow) -> None:
     from django.core.exceptions import ValidationError
 
@@ -67,7 +93,7 @@ def workflow_create(
     name: str,
     tasks: list[dict[str, Any]],
     subject_sets: list[SubjectSet] | tuple[SubjectSet, ...] = (),
-    **settings: Any,
+    **settings: Unpack[WorkflowSettings],
 ) -> Workflow:
     """Create a workflow (a draft unless `status` says otherwise) with its subject sets."""
     permissions.require(actor, "workflow.manage", project)
@@ -100,30 +126,32 @@ def _check_consensus_rule(workflow: Workflow) -> None:
 
 
 @transaction.atomic
-def workflow_update(*, actor: Any, workflow: Workflow, **changes: Any) -> Workflow:
+def workflow_update(
+    *, actor: Any, workflow: Workflow, **changes: Unpack[WorkflowChanges]
+) -> Workflow:
     """Change a workflow's settings; tasks can change only while nobody has classified."""
     permissions.require(actor, "workflow.manage", workflow)
     unknown = set(changes) - set(SETTINGS_FIELDS)
     if unknown:
         raise InvalidInputError(_("Unknown settings: %(names)s.") % {"names": ", ".join(unknown)})
-    changes = nulls_as_empty(Workflow, changes)
-    if "tasks" in changes:
-        if changes["tasks"] != workflow.tasks and workflow.classifications.exists():
+    values = nulls_as_empty(Workflow, changes)
+    if "tasks" in values:
+        if values["tasks"] != workflow.tasks and workflow.classifications.exists():
             raise ConflictError(
                 _("The tasks cannot change once volunteers have classified; copy the workflow."),
                 code="workflow_has_classifications",
             )
-        changes["tasks"] = check_tasks(changes["tasks"])
-    for name, value in changes.items():
+        values["tasks"] = check_tasks(values["tasks"])
+    for name, value in values.items():
         setattr(workflow, name, value)
     _check_consensus_rule(workflow)
     _full_clean(workflow)
-    workflow.save(update_fields=list(changes))
+    workflow.save(update_fields=list(values))
     audit_record(
         actor=actor,
         action="classification.workflow_update",
         target=workflow,
-        details={"fields": sorted(changes)},
+        details={"fields": sorted(values)},
     )
     return workflow
 

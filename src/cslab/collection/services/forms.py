@@ -5,6 +5,8 @@ upload with a version string already used for that form is refused (ConflictErro
 submission made against a version can always be read against the exact form it answered.
 """
 
+from __future__ import annotations
+
 import hashlib
 import re
 import uuid
@@ -24,6 +26,7 @@ from cslab.collection import xlsform
 from cslab.collection.models import Form, FormVersion
 from cslab.collection.models.form import FORM_ID_PATTERN
 from cslab.core import permissions
+from cslab.core.actors import Actor
 from cslab.core.errors import ConflictError, InvalidInputError
 from cslab.core.models import Job
 from cslab.core.services.audit import audit_record
@@ -36,7 +39,7 @@ UPLOAD_DIRECTORY = "form-uploads"
 
 
 def form_publish_upload_start(
-    *, actor: Any, project: Project, file_name: str, content: bytes
+    *, actor: Actor, project: Project, file_name: str, content: bytes
 ) -> FormVersion | Job:
     """Publish an uploaded XLSForm now when it is small, else start a job that publishes it.
 
@@ -66,7 +69,7 @@ def form_publish_upload_start(
 
 
 def form_publish_rows_start(
-    *, actor: Any, project: Project, workbook: dict[str, Any], file_name: str = ""
+    *, actor: Actor, project: Project, workbook: dict[str, Any], file_name: str = ""
 ) -> FormVersion | Job:
     """Publish XLSForm rows now when they are few, else start a job that publishes them.
 
@@ -93,7 +96,7 @@ def _row_count(workbook: Any) -> int | None:
 
 
 def _publish_job_start(
-    *, actor: Any, project: Project, file_name: str, arguments: dict[str, Any]
+    *, actor: Actor, project: Project, file_name: str, arguments: dict[str, Any]
 ) -> Job:
     return job_start(
         actor=actor,
@@ -113,7 +116,7 @@ def _publish_job_start(
 
 def form_publish_job_run(
     *,
-    actor: Any,
+    actor: Actor,
     project: Project,
     file_name: str,
     default_version: str,
@@ -174,7 +177,7 @@ def publish_job_refusal(error: InvalidInputError | ConflictError) -> dict[str, A
 
 
 def form_publish_xlsform(
-    *, actor: Any, project: Project, file_name: str, content: bytes
+    *, actor: Actor | None, project: Project, file_name: str, content: bytes
 ) -> FormVersion:
     """Convert an uploaded XLSForm (.xlsx, .xls, .csv) and publish it as a new form version.
 
@@ -312,7 +315,7 @@ def xform_md5(xform: str) -> str:
     return hashlib.md5(xform.encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
-def _user_or_none(actor: Any) -> Any:
+def _user_or_none(actor: Actor) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 

@@ -7,6 +7,8 @@ sending the same file again under the same name stores nothing twice (safe for a
 to retry), a different file under a name already used is a conflict.
 """
 
+from __future__ import annotations
+
 import hashlib
 import re
 import secrets

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_noop
 from cslab.collection import selectors
 from cslab.collection.models import ModerationEvent, Observation, ObservationFlag
 from cslab.core import permissions
+from cslab.core.actors import Actor
 from cslab.core.errors import ConflictError, InvalidInputError
 from cslab.core.services.audit import audit_record
 from cslab.notifications.services.notifications import notification_send
@@ -94,7 +95,7 @@ def observation_flag(*, actor: Any, observation: Observation, reason: str) -> Ob
 
 @transaction.atomic
 def observation_moderate(
-    *, actor: Any, observation: Observation, status: str, reason: str = ""
+    *, actor: Actor, observation: Observation, status: str, reason: str = ""
 ) -> Observation:
     """Set the moderation status (moderators, researchers and owners of the project, and Lab
     staff). A reason is required for rejected and flagged. Accepting or rejecting resolves the

@@ -1,5 +1,7 @@
 """Writing notifications: send to many people at once, mark as read."""
 
+from __future__ import annotations
+
 from collections.abc import Iterable
 from typing import Any
 
@@ -8,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from cslab.accounts.models import User
 from cslab.core import permissions
 from cslab.core.errors import InvalidInputError
 from cslab.notifications.models import Notification
@@ -66,7 +69,7 @@ def notification_send(
     return notifications
 
 
-def notification_mark_read(*, actor: Any, notification: Notification) -> Notification:
+def notification_mark_read(*, actor: User, notification: Notification) -> Notification:
     """Mark one of the actor's notifications as read; marking twice keeps the first time."""
     permissions.require(actor, "notification.manage", notification)
     if notification.read_at is None:
@@ -76,7 +79,7 @@ def notification_mark_read(*, actor: Any, notification: Notification) -> Notific
     return notification
 
 
-def notification_mark_all_read(*, actor: Any) -> int:
+def notification_mark_all_read(*, actor: User) -> int:
     """Mark every unread notification of the actor as read; return how many changed."""
     if not actor.is_authenticated:
         return 0

@@ -1,5 +1,7 @@
 """Creating and revoking app users (per-device, submit-only server URLs of a project)."""
 
+from __future__ import annotations
+
 import hashlib
 import secrets
 from typing import Any

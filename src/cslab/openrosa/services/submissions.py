@@ -2,7 +2,6 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from cslab.collection.models import Observation
 from cslab.collection.services.media import media_attach
 from cslab.collection.services.observations import observation_submit
 from cslab.core import permissions
+from cslab.core.actors import Actor
 from cslab.core.errors import InvalidInputError, PermissionDeniedError
 from cslab.openrosa import documents
 from cslab.openrosa.actors import AppUserActor
@@ -31,7 +31,7 @@ class SubmissionResult:
 
 def openrosa_submission_receive(
     *,
-    actor: Any,
+    actor: Actor,
     project: Project,
     xml: bytes,
     attachments: dict[str, UploadedFile],
@@ -84,7 +84,7 @@ def openrosa_submission_receive(
 
 
 def _attacher(
-    actor: Any, observation: Observation, *, created: bool
+    actor: Actor, observation: Observation, *, created: bool
 ) -> Callable[[str, UploadedFile], bool]:
     """Return a function storing one attachment of the observation for this actor (checked
     once for all the submission's attachments); True when it stored a new file."""

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cslab.accounts.models import User
 from cslab.core.roles import ProjectRole
 from cslab.projects.vocabulary import DataLicence, Difficulty, Faculty, InitiatorType, TagKind
 
@@ -227,7 +228,7 @@ class Project(models.Model):
     def is_approved(self) -> bool:
         return self.approved_at is not None
 
-    def project_role_for(self, user: Any) -> ProjectRole | None:
+    def project_role_for(self, user: User) -> ProjectRole | None:
         """Return the user's role in this project's team (cached on the instance per user)."""
         if not getattr(user, "is_authenticated", False):
             return None

@@ -9,7 +9,9 @@ from django.db.models import Case, IntegerField, Model, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cslab.accounts.models import User
 from cslab.core import permissions
+from cslab.core.actors import Actor
 from cslab.core.errors import InvalidInputError, NotFoundError
 from cslab.core.roles import ProjectRole
 from cslab.projects.models import Invitation, JoinRequest, Membership, Project
@@ -26,7 +28,7 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def membership_list_for_project(*, user: Any, project: Project) -> QuerySet[Membership]:
+def membership_list_for_project(*, user: Actor, project: Project) -> QuerySet[Membership]:
     """Return the team in the order people joined (team members and Lab staff only).
 
     The ordering is by plain fields, so the API's cursor pagination can page over it.
@@ -35,7 +37,7 @@ def membership_list_for_project(*, user: Any, project: Project) -> QuerySet[Memb
     return project.memberships.select_related("user").order_by("created_at", "pk")
 
 
-def membership_list_by_role(*, user: Any, project: Project) -> QuerySet[Membership]:
+def membership_list_by_role(*, user: Actor, project: Project) -> QuerySet[Membership]:
     """Return the team with owners first, then researchers, moderators, members, viewers."""
     rank = Case(
         *[When(role=role, then=Value(position)) for role, position in ROLE_RANK.items()],
@@ -48,7 +50,7 @@ def membership_list_by_role(*, user: Any, project: Project) -> QuerySet[Membersh
     )
 
 
-def membership_get_for_managing(*, user: Any, project: Project, membership_id: Any) -> Membership:
+def membership_get_for_managing(*, user: Actor, project: Project, membership_id: Any) -> Membership:
     """Return a membership of the project to a team manager; NotFoundError otherwise."""
     permissions.require(user, "team.manage", project)
     membership = _first(project.memberships.select_related("user"), membership_id)
@@ -56,7 +58,7 @@ def membership_get_for_managing(*, user: Any, project: Project, membership_id: A
     return membership
 
 
-def invitation_list_pending(*, user: Any, project: Project) -> QuerySet[Invitation]:
+def invitation_list_pending(*, user: Actor, project: Project) -> QuerySet[Invitation]:
     """Return the project's invitations that can still be accepted (team managers only)."""
     permissions.require(user, "team.manage", project)
     return (
@@ -68,7 +70,7 @@ def invitation_list_pending(*, user: Any, project: Project) -> QuerySet[Invitati
     )
 
 
-def invitation_get_for_managing(*, user: Any, project: Project, invitation_id: Any) -> Invitation:
+def invitation_get_for_managing(*, user: Actor, project: Project, invitation_id: Any) -> Invitation:
     """Return one of the project's invitations for a team manager; NotFoundError otherwise."""
     permissions.require(user, "team.manage", project)
     invitation = _first(project.invitations.all(), invitation_id)
@@ -92,7 +94,7 @@ def invitation_get_for_token(*, token: str) -> Invitation:
     return invitation
 
 
-def invitation_list_for_user(*, user: Any) -> QuerySet[Invitation]:
+def invitation_list_for_user(*, user: User) -> QuerySet[Invitation]:
     """Return the open invitations sent to the viewer's e-mail address, newest first."""
     if not user.is_authenticated:
         return Invitation.objects.none()
@@ -108,7 +110,7 @@ def invitation_list_for_user(*, user: Any) -> QuerySet[Invitation]:
     )
 
 
-def join_request_list_pending(*, user: Any, project: Project) -> QuerySet[JoinRequest]:
+def join_request_list_pending(*, user: Actor, project: Project) -> QuerySet[JoinRequest]:
     """Return the project's pending join requests, oldest first (team managers only)."""
     permissions.require(user, "team.manage", project)
     return (
@@ -119,7 +121,7 @@ def join_request_list_pending(*, user: Any, project: Project) -> QuerySet[JoinRe
 
 
 def join_request_get_for_deciding(
-    *, user: Any, project: Project, join_request_id: Any
+    *, user: Actor, project: Project, join_request_id: Any
 ) -> JoinRequest:
     """Return a join request to the project for a team manager; NotFoundError otherwise."""
     permissions.require(user, "team.manage", project)
@@ -146,7 +148,7 @@ def join_request_get_pending_for_user(*, user: Any, project: Project) -> JoinReq
     return project.join_requests.filter(user_id=user.pk, status=JoinRequest.Status.PENDING).first()
 
 
-def mentor_list_requests(*, user: Any) -> QuerySet[Project]:
+def mentor_list_requests(*, user: Actor) -> QuerySet[Project]:
     """Return the projects asking for a mentor, longest waiting first (Lab staff only)."""
     permissions.require(user, "mentor.match")
     return (
@@ -212,7 +214,7 @@ def join_status(*, user: Any, project: Project) -> JoinStatus:
     )
 
 
-def member_candidate_get(*, user: Any, project: Project, user_id: Any) -> Any:
+def member_candidate_get(*, user: Actor, project: Project, user_id: Any) -> Any:
     """Return the active person Lab staff want to add; InvalidInputError if there is none.
 
     Anyone else is refused first (`rules.require_add_directly`), so a refusal says nothing
@@ -222,7 +224,7 @@ def member_candidate_get(*, user: Any, project: Project, user_id: Any) -> Any:
     return _active_person(user_id=user_id, email="", field="user_id")
 
 
-def mentor_candidate_get(*, user: Any, mentor_id: Any = None, email: str = "") -> Any:
+def mentor_candidate_get(*, user: Actor, mentor_id: Any = None, email: str = "") -> Any:
     """Return the active person Lab staff want as a mentor, by id or e-mail address.
 
     Lab staff only; an unknown or inactive person raises InvalidInputError `person_not_found`.

@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from cslab.accounts.models import User
 from cslab.accounts.selectors import email_address_state
 from cslab.core import permissions
 from cslab.core.errors import (
@@ -110,7 +111,7 @@ def invitation_send(
 
 
 @transaction.atomic
-def invitation_accept(*, user: Any, token: str) -> Membership:
+def invitation_accept(*, user: User, token: str) -> Membership:
     """Put the signed-in `user` on the team with the invitation's role; the link is used up.
 
     The invitation is marked accepted with a conditional update, so two clicks at the same time
@@ -191,7 +192,7 @@ def invitation_unusable_error(
     return None
 
 
-def invitation_addressee_error(invitation: Invitation, user: Any) -> PermissionDeniedError | None:
+def invitation_addressee_error(invitation: Invitation, user: User) -> PermissionDeniedError | None:
     """Return the refusal when the signed-in `user` is not the person invited, else None.
 
     The invitation is theirs when the invited address is one of their verified addresses

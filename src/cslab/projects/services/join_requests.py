@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cslab.accounts.models import User
 from cslab.core import permissions
 from cslab.core.errors import (
     ConflictError,
@@ -22,7 +23,7 @@ from cslab.projects.services.invitations import email_people
 from cslab.projects.services.team import membership_add
 
 
-def join_project(*, actor: Any, project: Project, message: str = "") -> Membership | JoinRequest:
+def join_project(*, actor: User, project: Project, message: str = "") -> Membership | JoinRequest:
     """Join a team, or ask to, as the project's membership policy says.
 
     Open: the actor becomes a member at once (the Membership is returned). Approval required:
@@ -53,7 +54,7 @@ def join_project(*, actor: Any, project: Project, message: str = "") -> Membersh
     return _join_request_create(actor=actor, project=project, message=message)
 
 
-def _join_request_create(*, actor: Any, project: Project, message: str) -> JoinRequest:
+def _join_request_create(*, actor: User, project: Project, message: str) -> JoinRequest:
     if Membership.objects.filter(project=project, user_id=actor.pk).exists():
         raise ConflictError(_("You are already on this team."), code="already_member")
     join_request = JoinRequest(project=project, user=actor, message=message.strip())
@@ -135,7 +136,7 @@ def join_request_withdraw(*, actor: Any, join_request: JoinRequest) -> JoinReque
     return join_request
 
 
-def _decide(*, actor: Any, join_request: JoinRequest, status: str) -> None:
+def _decide(*, actor: User, join_request: JoinRequest, status: str) -> None:
     permissions.require(actor, "team.manage", join_request.project)
     _close(join_request, status=status, decided_by=actor)
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cslab.accounts.models import User
 from cslab.core import permissions
 from cslab.core.errors import ConflictError, InvalidInputError
 from cslab.core.roles import ProjectRole
@@ -24,7 +25,7 @@ BELOW_RESEARCHER = frozenset({ProjectRole.MODERATOR, ProjectRole.MEMBER, Project
 
 
 @transaction.atomic
-def mentor_request(*, actor: Any, project: Project) -> Project:
+def mentor_request(*, actor: User, project: Project) -> Project:
     """Ask Lab staff for a researcher mentor (owners of a community-led project).
 
     Raises ConflictError `mentoring_community_led_only` for other projects, and

@@ -1,10 +1,13 @@
 """Team memberships: add, change role, remove, leave; a team always keeps an owner."""
 
+from __future__ import annotations
+
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from cslab.accounts.models import User
 from cslab.core import permissions
 from cslab.core.errors import ConflictError, InvalidInputError, NotFoundError
 from cslab.core.roles import ProjectRole
@@ -13,7 +16,7 @@ from cslab.projects.models import Membership, Project
 from cslab.projects.rules import require_add_directly
 
 
-def membership_add(*, actor: Any, project: Project, user: Any, role: str) -> Membership:
+def membership_add(*, actor: User | None, project: Project, user: User, role: str) -> Membership:
     """Put a person on the team with `role`.
 
     With an actor, this is adding someone directly, which only Lab staff may do
@@ -61,7 +64,7 @@ def membership_remove(*, actor: Any, membership: Membership) -> None:
 
 
 @transaction.atomic
-def membership_leave(*, actor: Any, project: Project) -> None:
+def membership_leave(*, actor: User, project: Project) -> None:
     """Leave a team; the last owner must first hand ownership to someone else."""
     membership = Membership.objects.filter(project=project, user_id=actor.pk).first()
     if membership is None:
@@ -69,7 +72,7 @@ def membership_leave(*, actor: Any, project: Project) -> None:
     _remove(actor=actor, membership=membership, action="team.member_left")
 
 
-def _remove(*, actor: Any, membership: Membership, action: str) -> None:
+def _remove(*, actor: User, membership: Membership, action: str) -> None:
     locked = _lock_team(membership.project)
     membership = locked.get(pk=membership.pk)
     if membership.role == ProjectRole.OWNER:

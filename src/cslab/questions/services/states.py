@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from cslab.accounts.models import User
 from cslab.core import permissions
 from cslab.core.errors import (
     ConflictError,
@@ -36,7 +37,7 @@ MAX_ANSWER_LINKS = 10
 @transaction.atomic
 def question_transition(
     *,
-    actor: Any,
+    actor: User,
     question: Question,
     to_status: str,
     changes: dict[str, Any] | None = None,
@@ -255,7 +256,7 @@ BULK_ACTIONS = ("consider", "decline", "merge")
 
 def question_bulk_triage(
     *,
-    actor: Any,
+    actor: User,
     questions: Sequence[Question],
     action: str,
     reason: str = "",
@@ -353,7 +354,7 @@ def clean_links(links: Iterable[Any]) -> list[dict[str, str]]:
     return cleaned
 
 
-def _check_allowed(*, actor: Any, question: Question, to_status: str) -> None:
+def _check_allowed(*, actor: User, question: Question, to_status: str) -> None:
     """Refuse early, before side effects such as creating a project (rechecked under lock)."""
     permissions.require(actor, "question.view", question)
     transition = states.transition_between(question.status, to_status)
@@ -365,7 +366,7 @@ def _check_allowed(*, actor: Any, question: Question, to_status: str) -> None:
     permissions.require(actor, transition.permission, question)
 
 
-def _project_from_question(*, actor: Any, question: Question, name: str) -> Project:
+def _project_from_question(*, actor: User, question: Question, name: str) -> Project:
     from cslab.projects.services.projects import project_create
 
     name = " ".join(name.split()) or question.text.rstrip("?")[:200]
@@ -389,7 +390,7 @@ def _project_from_question(*, actor: Any, question: Question, name: str) -> Proj
     )
 
 
-def _invite_proposer(*, actor: Any, question: Question, project: Project) -> None:
+def _invite_proposer(*, actor: User, question: Question, project: Project) -> None:
     """Invite the proposer to the new project's team, and tell them so."""
     proposer = question.proposer
     if proposer is None or proposer.pk == getattr(actor, "pk", None) or not proposer.is_active:
