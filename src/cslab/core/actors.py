@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, TypeAlias
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 
+from cslab.core.errors import NotAuthenticatedError
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
@@ -38,3 +40,14 @@ class SignedInRequest(HttpRequest):
     """A request to a view behind `login_required`: its user is a person, never anonymous."""
 
     user: User
+
+
+def signed_in(actor: Actor) -> User:
+    """The person acting, for a service that records who acted (an author, a decision).
+
+    Called after the service's permission check, which has already refused an anonymous
+    visitor or a device; should one get here anyway, it is refused the same way.
+    """
+    if isinstance(actor, get_user_model()):
+        return actor
+    raise NotAuthenticatedError()

@@ -8,7 +8,7 @@ from django.db.models import F, QuerySet
 
 from cslab.collection.models import Form, FormVersion
 from cslab.core import permissions
-from cslab.core.actors import Actor
+from cslab.core.actors import Actor, person_or_none
 from cslab.core.errors import NotFoundError
 from cslab.openrosa.models import AppUser, DevicePassword
 from cslab.openrosa.services.app_users import token_lookup
@@ -47,11 +47,12 @@ def app_user_get_for_managing(*, user: Actor, project: Project, app_user_id: int
     return found
 
 
-def device_password_list_for_user(*, user: Any) -> QuerySet[DevicePassword]:
+def device_password_list_for_user(*, user: Actor) -> QuerySet[DevicePassword]:
     """Return the viewer's own device passwords, active first, newest first."""
-    if not user.is_authenticated:
+    person = person_or_none(user)
+    if person is None:
         return DevicePassword.objects.none()
-    return DevicePassword.objects.filter(user=user).order_by(
+    return DevicePassword.objects.filter(user=person).order_by(
         F("revoked_at").desc(nulls_first=True), "-created_at", "-id"
     )
 

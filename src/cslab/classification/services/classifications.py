@@ -29,7 +29,7 @@ from cslab.classification.models import (
 )
 from cslab.classification.tasks import answers_match, clean_answers
 from cslab.core import permissions
-from cslab.core.actors import person_or_none
+from cslab.core.actors import Actor, person_or_none, signed_in
 from cslab.core.errors import ConflictError, InvalidInputError, NotFoundError
 from cslab.core.services.audit import audit_record
 
@@ -174,11 +174,12 @@ def classification_undo(*, identity: Identity, workflow: Workflow) -> Classifica
 
 @transaction.atomic
 def subject_decide(
-    *, actor: Any, workflow: Workflow, subject: Subject, answers: Any, note: str = ""
+    *, actor: Actor, workflow: Workflow, subject: Subject, answers: Any, note: str = ""
 ) -> ExpertDecision:
     """Settle a subject by an expert's answers: retire it ("expert"), record and audit the
     decision, and keep the answers as the subject's gold answers."""
     permissions.require(actor, "workflow.review", workflow)
+    actor = signed_in(actor)
     cleaned = clean_answers(workflow.tasks, answers)
     state = _lock_state(workflow, subject)
     if ExpertDecision.objects.filter(workflow=workflow, subject=subject).exists():

@@ -17,6 +17,7 @@ from cslab.classification.models import (
 )
 from cslab.classification.tasks import check_tasks
 from cslab.core import permissions
+from cslab.core.actors import Actor, signed_in
 from cslab.core.errors import ConflictError, InvalidInputError
 from cslab.core.fields import nulls_as_empty
 from cslab.core.services.audit import audit_record
@@ -88,7 +89,7 @@ def _unique_slug(project: Project, name: str) -> str:
 @transaction.atomic
 def workflow_create(
     *,
-    actor: Any,
+    actor: Actor,
     project: Project,
     name: str,
     tasks: list[dict[str, Any]],
@@ -97,6 +98,7 @@ def workflow_create(
 ) -> Workflow:
     """Create a workflow (a draft unless `status` says otherwise) with its subject sets."""
     permissions.require(actor, "workflow.manage", project)
+    actor = signed_in(actor)
     unknown = set(settings) - set(SETTINGS_FIELDS)
     if unknown:
         raise InvalidInputError(_("Unknown settings: %(names)s.") % {"names": ", ".join(unknown)})
@@ -127,10 +129,11 @@ def _check_consensus_rule(workflow: Workflow) -> None:
 
 @transaction.atomic
 def workflow_update(
-    *, actor: Any, workflow: Workflow, **changes: Unpack[WorkflowChanges]
+    *, actor: Actor, workflow: Workflow, **changes: Unpack[WorkflowChanges]
 ) -> Workflow:
     """Change a workflow's settings; tasks can change only while nobody has classified."""
     permissions.require(actor, "workflow.manage", workflow)
+    actor = signed_in(actor)
     unknown = set(changes) - set(SETTINGS_FIELDS)
     if unknown:
         raise InvalidInputError(_("Unknown settings: %(names)s.") % {"names": ", ".join(unknown)})
@@ -156,9 +159,10 @@ def workflow_update(
     return workflow
 
 
-def workflow_link_subject_set(*, actor: Any, workflow: Workflow, subject_set: SubjectSet) -> int:
+def workflow_link_subject_set(*, actor: Actor, workflow: Workflow, subject_set: SubjectSet) -> int:
     """Offer the set's subjects in the workflow; return how many subjects were added."""
     permissions.require(actor, "workflow.manage", workflow)
+    actor = signed_in(actor)
     if subject_set.project_id != workflow.project_id:
         raise InvalidInputError(_("The subject set belongs to another project."))
     with transaction.atomic():

@@ -5,13 +5,12 @@ A form belongs to a project and is known by its `form_id` (the XLSForm `settings
 published version never changes, so submissions made against it stay readable and exportable.
 """
 
-from typing import Any
-
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cslab.core.actors import Actor
 from cslab.core.roles import ProjectRole
 
 FORM_ID_PATTERN = r"^[A-Za-z_][A-Za-z0-9_.-]*$"
@@ -58,7 +57,7 @@ class Form(models.Model):
     def __str__(self) -> str:
         return f"{self.title} ({self.form_id})"
 
-    def project_role_for(self, user: Any) -> ProjectRole | None:
+    def project_role_for(self, user: Actor) -> ProjectRole | None:
         """Let project-role rules apply to the form itself."""
         return self.project.project_role_for(user)
 

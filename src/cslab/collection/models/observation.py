@@ -7,13 +7,12 @@ from an offline queue land on the stored row instead of adding a second one. An 
 replaces through `deprecates`.
 """
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cslab.collection.models.form import Form, FormVersion
+from cslab.core.actors import Actor
 from cslab.core.roles import ProjectRole
 
 
@@ -157,7 +156,7 @@ class Observation(models.Model):
     def __str__(self) -> str:
         return f"{self.form_id}/{self.instance_id}"
 
-    def project_role_for(self, user: Any) -> ProjectRole | None:
+    def project_role_for(self, user: Actor) -> ProjectRole | None:
         """Let project-role rules apply to the observation itself."""
         return self.project.project_role_for(user)
 

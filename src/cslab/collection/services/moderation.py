@@ -19,7 +19,7 @@ from django.utils.translation import gettext_noop
 from cslab.collection import selectors
 from cslab.collection.models import ModerationEvent, Observation, ObservationFlag
 from cslab.core import permissions
-from cslab.core.actors import Actor
+from cslab.core.actors import Actor, signed_in
 from cslab.core.errors import ConflictError, InvalidInputError
 from cslab.core.services.audit import audit_record
 from cslab.notifications.services.notifications import notification_send
@@ -55,7 +55,7 @@ def observation_url(observation: Observation) -> str:
 
 
 @transaction.atomic
-def observation_flag(*, actor: Any, observation: Observation, reason: str) -> ObservationFlag:
+def observation_flag(*, actor: Actor, observation: Observation, reason: str) -> ObservationFlag:
     """Report that an observation looks wrong; the observation becomes flagged (a rejected one
     stays rejected). A second open flag by the same person is a ConflictError
     `already_flagged`."""
@@ -63,6 +63,7 @@ def observation_flag(*, actor: Any, observation: Observation, reason: str) -> Ob
         user=actor, project=observation.project, observation_id=observation.pk
     )
     permissions.require(actor, "observation.flag", observation)
+    actor = signed_in(actor)
     text = _clean_reason(reason, required=True)
     flag = ObservationFlag(observation=observation, flagged_by=actor, reason=text)
     flag.full_clean(validate_constraints=False)

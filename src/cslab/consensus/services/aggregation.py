@@ -216,7 +216,7 @@ def aggregation_start(
 @job_kind(JOB_KIND)
 def run_aggregation_job(
     job: Job, report_progress: Progress, *, workflow_id: int, method: str, full: bool = False,
-    **_details: Any,
+    **_details: object,
 ) -> dict[str, Any]:  # fmt: skip
     """The job: aggregate the workflow and return the run's figures."""
     workflow = Workflow.objects.select_related("project").get(pk=workflow_id)

@@ -1,12 +1,10 @@
 """Reads of the projects area, filtered by what the viewer may see."""
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 
 from cslab.accounts.models import User
 from cslab.core import permissions
-from cslab.core.actors import Actor
+from cslab.core.actors import Actor, person_or_none
 from cslab.core.errors import NotFoundError
 from cslab.projects import lifecycle
 from cslab.projects.models import Membership, Organisation, Project, ProjectStatusChange
@@ -49,7 +47,7 @@ def project_list_listed() -> QuerySet[Project]:
     )
 
 
-def project_list_visible(*, user: Any) -> QuerySet[Project]:
+def project_list_visible(*, user: Actor) -> QuerySet[Project]:
     """Return every project the viewer may open: listed ones, their teams', or all for staff.
 
     Unlisted projects are included only for their team: others need the link.
@@ -57,9 +55,10 @@ def project_list_visible(*, user: Any) -> QuerySet[Project]:
     if permissions.is_staff(user):
         return Project.objects.all()
     listed = Q(visibility=Project.Visibility.PUBLIC, approved_at__isnull=False)
-    if not user.is_authenticated:
+    person = person_or_none(user)
+    if person is None:
         return Project.objects.filter(listed)
-    team = Q(pk__in=Membership.objects.filter(user_id=user.pk).values("project_id"))
+    team = Q(pk__in=Membership.objects.filter(user_id=person.pk).values("project_id"))
     return Project.objects.filter(listed | team)
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from cslab.accounts.models import User
 from cslab.core import permissions
-from cslab.core.actors import Actor
+from cslab.core.actors import Actor, person_or_none
 from cslab.core.errors import InvalidInputError, NotFoundError
 from cslab.core.roles import ProjectRole
 from cslab.projects.models import Invitation, JoinRequest, Membership, Project
@@ -141,11 +141,14 @@ def join_request_get_for_withdrawing(
     return join_request
 
 
-def join_request_get_pending_for_user(*, user: Any, project: Project) -> JoinRequest | None:
+def join_request_get_pending_for_user(*, user: Actor, project: Project) -> JoinRequest | None:
     """Return the viewer's pending request to join the project, if there is one."""
-    if not user.is_authenticated:
+    person = person_or_none(user)
+    if person is None:
         return None
-    return project.join_requests.filter(user_id=user.pk, status=JoinRequest.Status.PENDING).first()
+    return project.join_requests.filter(
+        user_id=person.pk, status=JoinRequest.Status.PENDING
+    ).first()
 
 
 def mentor_list_requests(*, user: Actor) -> QuerySet[Project]:

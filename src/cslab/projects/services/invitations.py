@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from cslab.accounts.models import User
 from cslab.accounts.selectors import email_address_state
 from cslab.core import permissions
+from cslab.core.actors import Actor, signed_in
 from cslab.core.errors import (
     ConflictError,
     InvalidInputError,
@@ -47,7 +48,7 @@ INVITATION_LIFETIME = timedelta(days=7)
 @transaction.atomic
 def invitation_send(
     *,
-    actor: Any,
+    actor: Actor,
     project: Project,
     email: str,
     role: str,
@@ -60,6 +61,7 @@ def invitation_send(
     who is already on the team raises ConflictError.
     """
     permissions.require(actor, "team.manage", project)
+    actor = signed_in(actor)
     email = email.strip().lower()
     if role not in ProjectRole.values:
         raise InvalidInputError(
@@ -151,9 +153,10 @@ def invitation_accept(*, user: User, token: str) -> Membership:
 
 
 @transaction.atomic
-def invitation_revoke(*, actor: Any, invitation: Invitation) -> Invitation:
+def invitation_revoke(*, actor: Actor, invitation: Invitation) -> Invitation:
     """Make an open invitation's link stop working (team managers)."""
     permissions.require(actor, "team.manage", invitation.project)
+    actor = signed_in(actor)
     now = timezone.now()
     revoked = Invitation.objects.filter(
         pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True

@@ -324,7 +324,7 @@ def run_ppsr_import(
     file_name: str,
     origin: str,
     dry_run: bool,
-    **_details: Any,
+    **_details: object,
 ) -> dict[str, Any]:
     """Run a preview or an import of an uploaded catalogue; return the report as data.
 

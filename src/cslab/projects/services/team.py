@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from cslab.accounts.models import User
 from cslab.core import permissions
+from cslab.core.actors import Actor, signed_in
 from cslab.core.errors import ConflictError, InvalidInputError, NotFoundError
 from cslab.core.roles import ProjectRole
 from cslab.core.services.audit import audit_record
@@ -40,9 +41,10 @@ def membership_add(*, actor: User | None, project: Project, user: User, role: st
 
 
 @transaction.atomic
-def membership_change_role(*, actor: Any, membership: Membership, role: str) -> Membership:
+def membership_change_role(*, actor: Actor, membership: Membership, role: str) -> Membership:
     """Give a team member another role; the last owner cannot be demoted."""
     permissions.require(actor, "team.manage", membership.project)
+    actor = signed_in(actor)
     _ensure_role(role)
     locked = _lock_team(membership.project)
     membership = locked.get(pk=membership.pk)
@@ -57,9 +59,10 @@ def membership_change_role(*, actor: Any, membership: Membership, role: str) -> 
 
 
 @transaction.atomic
-def membership_remove(*, actor: Any, membership: Membership) -> None:
+def membership_remove(*, actor: Actor, membership: Membership) -> None:
     """Take a person off the team; the last owner cannot be removed."""
     permissions.require(actor, "team.manage", membership.project)
+    actor = signed_in(actor)
     _remove(actor=actor, membership=membership, action="team.member_removed")
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_noop
 
 from cslab.accounts.models import User
 from cslab.core import permissions
+from cslab.core.actors import Actor, signed_in
 from cslab.core.errors import (
     ConflictError,
     DomainError,
@@ -109,7 +110,7 @@ def question_consider(*, actor: Any, question: Question, note: str = "") -> Ques
 @transaction.atomic
 def question_adopt(
     *,
-    actor: Any,
+    actor: Actor,
     question: Question,
     project: Project | None = None,
     new_project_name: str = "",
@@ -124,6 +125,7 @@ def question_adopt(
     its team by e-mail.
     """
     _check_allowed(actor=actor, question=question, to_status=Question.Status.ADOPTED)
+    actor = signed_in(actor)
     created = project is None
     if project is None:
         project = _project_from_question(actor=actor, question=question, name=new_project_name)
@@ -195,7 +197,7 @@ def question_decline(*, actor: Any, question: Question, reason: str) -> Question
 
 
 @transaction.atomic
-def question_merge(*, actor: Any, question: Question, into: Question, note: str = "") -> Question:
+def question_merge(*, actor: Actor, question: Question, into: Question, note: str = "") -> Question:
     """Merge a duplicate into another question, carrying its people over.
 
     Its supporters support the other question and its proposer and followers follow it, each
@@ -209,6 +211,7 @@ def question_merge(*, actor: Any, question: Question, into: Question, note: str 
         )
     permissions.require(actor, "question.view", into)
     permissions.require(actor, "question.moderate", into)
+    actor = signed_in(actor)
     list(Question.objects.select_for_update().filter(pk__in=[question.pk, into.pk]).order_by("pk"))
     into.refresh_from_db(fields=["status", "merged_into"])
     if into.status == Question.Status.MERGED:
@@ -354,7 +357,7 @@ def clean_links(links: Iterable[Any]) -> list[dict[str, str]]:
     return cleaned
 
 
-def _check_allowed(*, actor: User, question: Question, to_status: str) -> None:
+def _check_allowed(*, actor: Actor, question: Question, to_status: str) -> None:
     """Refuse early, before side effects such as creating a project (rechecked under lock)."""
     permissions.require(actor, "question.view", question)
     transition = states.transition_between(question.status, to_status)
