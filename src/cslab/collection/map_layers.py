@@ -135,6 +135,8 @@ def resolution_for_zoom(zoom: int) -> int:
     return _FINEST_RESOLUTION
 
 
+# Any here: `_cache_key` reads the viewer as a person after an `is_authenticated`
+# check that mypy cannot follow; typing it needs that body narrowed.
 def observation_map_layer(
     *,
     user: Any,

@@ -107,6 +107,8 @@ def question_list_for_board(
     return _filtered(questions, status=status, domain=domain, sort=sort)
 
 
+# Any here: the body reads the viewer as a person (`.pk` in a lookup) after an
+# `is_authenticated` check that mypy cannot follow; typing it needs that body narrowed.
 def question_list_for_triage(
     *, user: Any, board: str = "", status: str = "open", domain: str = "", sort: str = ""
 ) -> QuerySet[Question]:
@@ -273,6 +275,8 @@ class QuestionPage:
     merge_candidates: list[SimilarQuestion] = field(default_factory=list)
 
 
+# Any here: the body reads the viewer as a person (`.pk` in a lookup) after an
+# `is_authenticated` check that mypy cannot follow; typing it needs that body narrowed.
 def question_page(*, user: Any, question_id: Any) -> QuestionPage:
     """Return the question page for the viewer: the thread, history and what they may do."""
     question = question_get_for_viewing(user=user, question_id=question_id)
@@ -304,6 +308,8 @@ def question_page(*, user: Any, question_id: Any) -> QuestionPage:
     return page
 
 
+# Any here: the body reads the viewer as a person (`.pk` in a lookup) after an
+# `is_authenticated` check that mypy cannot follow; typing it needs that body narrowed.
 def project_list_for_adoption(*, user: Any, question: Question) -> list[Project]:
     """Return the projects the viewer may adopt a question into: those they lead, not archived,
     with the question's own board first; for a Lab-wide question only those Lab staff

@@ -205,13 +205,14 @@ def subject_decide(
 
 
 @transaction.atomic
-def classification_merge_session(*, user: Any, session_identity: str) -> int:
+def classification_merge_session(*, user: Actor, session_identity: str) -> int:
     """Give a signed-in volunteer the classifications made anonymously in this session.
 
     Where they had already classified the same subject from their account, the anonymous
     one is removed (and uncounted), so "never twice" still holds. Returns how many moved.
     """
-    if not session_identity or not getattr(user, "is_authenticated", False):
+    person = person_or_none(user)
+    if not session_identity or person is None:
         return 0
     session_rows = Classification.objects.filter(
         volunteer__isnull=True, session_identity=session_identity
@@ -219,7 +220,7 @@ def classification_merge_session(*, user: Any, session_identity: str) -> int:
     anonymous = session_rows.select_for_update()
     held = set(
         Classification.objects.filter(
-            volunteer_id=user.pk, subject_id__in=session_rows.values("subject_id")
+            volunteer_id=person.pk, subject_id__in=session_rows.values("subject_id")
         ).values_list("workflow_id", "subject_id")
     )  # one query for every "already classified from the account", not one per classification
     moved = 0
@@ -231,7 +232,7 @@ def classification_merge_session(*, user: Any, session_identity: str) -> int:
                 ).update(classification_count=F("classification_count") - 1)
             classification.delete()
             continue
-        classification.volunteer, classification.session_identity = user, ""
+        classification.volunteer, classification.session_identity = person, ""
         classification.save(update_fields=["volunteer", "session_identity"])
         moved += 1
     return moved

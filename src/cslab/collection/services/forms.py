@@ -22,11 +22,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from cslab.accounts.models import User
 from cslab.collection import xlsform
 from cslab.collection.models import Form, FormVersion
 from cslab.collection.models.form import FORM_ID_PATTERN
 from cslab.core import permissions
-from cslab.core.actors import Actor
+from cslab.core.actors import Actor, person_or_none
 from cslab.core.errors import ConflictError, InvalidInputError
 from cslab.core.models import Job
 from cslab.core.services.audit import audit_record
@@ -204,7 +205,7 @@ def form_publish_xlsform(
 
 def form_publish_workbook(
     *,
-    actor: Any,
+    actor: Actor | None,
     project: Project,
     workbook: dict[str, Any],
     file_name: str = "",
@@ -315,8 +316,8 @@ def xform_md5(xform: str) -> str:
     return hashlib.md5(xform.encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
-def _user_or_none(actor: Actor) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
+def _user_or_none(actor: Actor | None) -> User | None:
+    return person_or_none(actor)
 
 
 def _full_clean(instance: Any, exclude: list[str] | None = None) -> None:

@@ -59,6 +59,7 @@ def max_image_pixels() -> int:
 
 def media_attach(
     *,
+    # Any: None only together with `trusted` (the OpenRosa path); no type ties the two.
     actor: Any,
     observation: Observation,
     name: str,

@@ -8,6 +8,8 @@ it was already rejected; one open flag per person, which the database's partial 
 constraint decides.
 """
 
+from __future__ import annotations
+
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -19,7 +21,7 @@ from django.utils.translation import gettext_noop
 from cslab.collection import selectors
 from cslab.collection.models import ModerationEvent, Observation, ObservationFlag
 from cslab.core import permissions
-from cslab.core.actors import Actor, signed_in
+from cslab.core.actors import Actor, person_or_none, signed_in
 from cslab.core.errors import ConflictError, InvalidInputError
 from cslab.core.services.audit import audit_record
 from cslab.notifications.services.notifications import notification_send
@@ -140,9 +142,9 @@ def observation_moderate(
 
 
 def _change_status(
-    *, actor: Any, observation: Observation, status: str, reason: str, by_moderator: bool
+    *, actor: Actor | None, observation: Observation, status: str, reason: str, by_moderator: bool
 ) -> None:
-    person = actor if getattr(actor, "is_authenticated", False) else None
+    person = person_or_none(actor)
     ModerationEvent.objects.create(
         observation=observation,
         actor=person,

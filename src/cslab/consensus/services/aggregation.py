@@ -55,6 +55,7 @@ from cslab.consensus.aggregation import (
 from cslab.consensus.disputes import DisputeRule, disputed, top_two_margin
 from cslab.consensus.models import AggregationRun, ConsensusResult, ConsensusSettings, WorkerSkill
 from cslab.core import permissions
+from cslab.core.actors import Actor
 from cslab.core.errors import ConflictError, InvalidInputError
 from cslab.core.fields import nulls_as_empty
 from cslab.core.models import Job
@@ -186,7 +187,7 @@ def _aggregated_task(workflow: Workflow) -> Task:
 
 
 def aggregation_start(
-    *, actor: Any, workflow: Workflow, method: str | None = None, full: bool = False
+    *, actor: Actor, workflow: Workflow, method: str | None = None, full: bool = False
 ) -> Job:
     """Queue an aggregation of the workflow and return its job.
 

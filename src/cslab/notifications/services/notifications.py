@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from cslab.accounts.models import User
 from cslab.core import permissions
+from cslab.core.actors import Actor, person_or_none
 from cslab.core.errors import InvalidInputError
 from cslab.notifications.models import Notification
 from cslab.notifications.models.notification import render_message
@@ -24,7 +25,7 @@ def notification_send(
     kind: str,
     message: str,
     url: str = "",
-    actor: Any = None,
+    actor: Actor | None = None,
     params: dict[str, Any] | None = None,
     email: bool = True,
 ) -> list[Notification]:
@@ -38,7 +39,8 @@ def notification_send(
     if not kind or not message:
         raise InvalidInputError("A notification needs a kind and a message.")
     params = {name: str(value) for name, value in (params or {}).items()}
-    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    acting_person = person_or_none(actor)
+    actor_id = acting_person.pk if acting_person is not None else None
     people: dict[Any, Any] = {}
     for person in recipients:
         if person is None or person.pk == actor_id or not getattr(person, "is_active", True):

@@ -131,12 +131,13 @@ def join_request_get_for_deciding(
 
 
 def join_request_get_for_withdrawing(
-    *, user: Any, project: Project, join_request_id: Any
+    *, user: Actor, project: Project, join_request_id: Any
 ) -> JoinRequest:
     """Return the viewer's own join request to the project; NotFoundError for anyone else's."""
-    if not user.is_authenticated:
+    person = person_or_none(user)
+    if person is None:
         raise NotFoundError()
-    join_request = _first(project.join_requests.filter(user_id=user.pk), join_request_id)
+    join_request = _first(project.join_requests.filter(user_id=person.pk), join_request_id)
     join_request.project = project
     return join_request
 
@@ -174,7 +175,7 @@ class TeamPage:
     can_request_mentor: bool
 
 
-def team_page(*, user: Any, project: Project) -> TeamPage:
+def team_page(*, user: Actor, project: Project) -> TeamPage:
     """Return the team and, for its managers, open invitations and join requests.
 
     Team members and Lab staff only (NotFoundError for others).
@@ -207,7 +208,7 @@ class JoinStatus:
     pending_request: JoinRequest | None
 
 
-def join_status(*, user: Any, project: Project) -> JoinStatus:
+def join_status(*, user: Actor, project: Project) -> JoinStatus:
     """Return the viewer's standing with the team of a project they may see."""
     permissions.require(user, "project.view", project)
     return JoinStatus(

@@ -210,7 +210,7 @@ def ppsr_catalogue_read(data: bytes) -> list[Any]:
 
 def ppsr_catalogue_import(
     *,
-    actor: Any,
+    actor: Actor | None,
     data: bytes | list[Any],
     origin: str,
     dry_run: bool = False,

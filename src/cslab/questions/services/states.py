@@ -38,7 +38,7 @@ MAX_ANSWER_LINKS = 10
 @transaction.atomic
 def question_transition(
     *,
-    actor: User,
+    actor: Actor,
     question: Question,
     to_status: str,
     changes: dict[str, Any] | None = None,
@@ -62,6 +62,7 @@ def question_transition(
             % {"source": locked.get_status_display(), "target": _status_label(to_status)}
         )
     permissions.require(actor, transition.permission, locked)
+    actor = signed_in(actor)
     source = locked.status
     values: dict[str, Any] = {"status": to_status, "status_changed_at": timezone.now()}
     if source == Question.Status.DECLINED:
@@ -100,7 +101,7 @@ def question_transition(
     return question
 
 
-def question_consider(*, actor: Any, question: Question, note: str = "") -> Question:
+def question_consider(*, actor: Actor, question: Question, note: str = "") -> Question:
     """Put a proposed (or earlier declined) question under consideration."""
     return question_transition(
         actor=actor, question=question, to_status=Question.Status.UNDER_CONSIDERATION, note=note
@@ -159,7 +160,7 @@ def question_adopt(
 
 
 def question_answer(
-    *, actor: Any, question: Question, answer: str, links: Iterable[Any] = (), note: str = ""
+    *, actor: Actor, question: Question, answer: str, links: Iterable[Any] = (), note: str = ""
 ) -> Question:
     """Record the answer to an adopted question, in plain language, with links to outputs.
 
@@ -179,7 +180,7 @@ def question_answer(
     )
 
 
-def question_decline(*, actor: Any, question: Question, reason: str) -> Question:
+def question_decline(*, actor: Actor, question: Question, reason: str) -> Question:
     """Decline a question with a public reason (required: people deserve to know why)."""
     reason = reason.strip()
     if not reason:
