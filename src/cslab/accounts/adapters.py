@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import get_language
 
 from cslab.accounts.language import remember_language
+from cslab.accounts.models import User
 from cslab.accounts.throttling import failure_key
 from cslab.core.services.audit import audit_record
 from cslab.core.tasks import send_email
@@ -42,14 +43,14 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
             )
         )
 
-    def save_user(self, request: Any, user: Any, form: Any, commit: bool = True) -> Any:
+    def save_user(self, request: Any, user: User, form: Any, commit: bool = True) -> Any:
         user.preferred_language = (get_language() or settings.LANGUAGE_CODE)[:2]
         saved = super().save_user(request, user, form, commit)
         if commit:
             audit_record(actor=saved, action="user.signed_up", target=saved)
         return saved
 
-    def post_login(self, request: Any, user: Any, **kwargs: Any) -> Any:
+    def post_login(self, request: Any, user: User, **kwargs: Any) -> Any:
         """Answer in the language the person chose in their profile from log-in on."""
         response = super().post_login(request, user, **kwargs)
         if getattr(user, "preferred_language", ""):
@@ -73,7 +74,7 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         login = credentials.get("email", credentials.get("username", ""))
         return failure_key(login=str(login or ""), request=request)
 
-    def set_password(self, user: Any, password: str) -> None:
+    def set_password(self, user: User, password: str) -> None:
         with transaction.atomic():
             super().set_password(user, password)
             audit_record(actor=user, action="user.password_changed", target=user)

@@ -10,25 +10,25 @@ again), meaningless to anyone reading the page, and not the e-mail address.
 """
 
 import hmac
-from typing import Any
 
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from cslab.core.actors import Actor
 from cslab.core.errors import PermissionDeniedError
 from cslab.core.problems import ProblemCode
 
 ANONYMOUS_KEY = "anonymous"
 
 
-def person_key(user: Any) -> str:
+def person_key(user: Actor) -> str:
     """Return the person's opaque key ("anonymous" for visitors who are not signed in)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return ANONYMOUS_KEY
     return "p-" + salted_hmac("cslab.accounts.person_key", str(user.pk)).hexdigest()[:32]
 
 
-def require_queued_by(*, user: Any, queued_by: str | None) -> None:
+def require_queued_by(*, user: Actor, queued_by: str | None) -> None:
     """Refuse work saved on a device by someone other than the signed-in person.
 
     Requests without the key (scripts, ODK clients, older pages) are not affected.

@@ -2,11 +2,12 @@
 
 from typing import Any
 
+from cslab.core.actors import Actor
 from cslab.core.permissions import Rule, register
 from cslab.core.roles import SiteRole
 
 
-def _profile_is_public(user: Any, target: Any) -> bool:
+def _profile_is_public(user: Actor, target: Any) -> bool:
     return bool(getattr(target, "profile_public", False) and getattr(target, "is_active", False))
 
 

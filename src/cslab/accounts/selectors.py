@@ -7,10 +7,11 @@ from django.db.models import F, QuerySet
 
 from cslab.accounts.models import ApiToken, User
 from cslab.core import permissions
+from cslab.core.actors import Actor
 from cslab.core.errors import NotFoundError
 
 
-def profile_get_for_viewing(*, user: Any, user_id: Any) -> User:
+def profile_get_for_viewing(*, user: Actor, user_id: Any) -> User:
     """Return a person's profile if the viewer may see it; raise NotFoundError otherwise."""
     try:
         person = User.objects.get(pk=user_id)
@@ -20,7 +21,7 @@ def profile_get_for_viewing(*, user: Any, user_id: Any) -> User:
     return person
 
 
-def api_token_list_for_user(*, user: Any) -> QuerySet[ApiToken]:
+def api_token_list_for_user(*, user: User) -> QuerySet[ApiToken]:
     """Return the viewer's own tokens, active first, newest first."""
     if not user.is_authenticated:
         return ApiToken.objects.none()
@@ -29,7 +30,7 @@ def api_token_list_for_user(*, user: Any) -> QuerySet[ApiToken]:
     )
 
 
-def api_token_get_for_managing(*, user: Any, token_id: Any) -> ApiToken:
+def api_token_get_for_managing(*, user: Actor, token_id: Any) -> ApiToken:
     """Return one of the viewer's tokens; anyone else's answers NotFoundError."""
     try:
         token = ApiToken.objects.get(pk=token_id)
@@ -39,7 +40,7 @@ def api_token_get_for_managing(*, user: Any, token_id: Any) -> ApiToken:
     return token
 
 
-def email_address_state(*, user: Any, email: str) -> Literal["verified", "unverified", "none"]:
+def email_address_state(*, user: Actor, email: str) -> Literal["verified", "unverified", "none"]:
     """Whether `email` (ignoring case) is one of the user's addresses, and confirmed."""
     if not getattr(user, "is_authenticated", False):
         return "none"

@@ -22,6 +22,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, QuerySet
 
 from cslab.classification.models import Classification, Workflow, WorkflowSubject
+from cslab.core.actors import Actor
 
 BATCH = 10
 
@@ -30,7 +31,7 @@ BATCH = 10
 class Identity:
     """Who classifies: a signed-in volunteer, or an anonymous session's random identity."""
 
-    user: Any
+    user: Actor
     session_identity: str = ""
 
     @property

@@ -5,18 +5,20 @@ session key: Django changes the key when someone signs in, the data survives, so
 `user_logged_in` receiver can hand the anonymous classifications to the account.
 """
 
+from __future__ import annotations
+
 import secrets
-from typing import Any
 
 from django.http import HttpRequest
 
 from cslab.classification.assignment import Identity
+from cslab.core.actors import Actor
 
 SESSION_KEY = "classification_identity"
 
 
 def identity_for_request(
-    request: HttpRequest, user: Any = None, *, create: bool = False
+    request: HttpRequest, user: Actor | None = None, *, create: bool = False
 ) -> Identity:
     """Return the request's identity; with `create`, give an anonymous session one first."""
     user = user if user is not None else request.user

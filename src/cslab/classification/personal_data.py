@@ -5,12 +5,13 @@ from typing import Any
 
 from django.utils.translation import gettext_noop
 
+from cslab.accounts.models import User
 from cslab.classification.models import Classification, SubjectComment
 from cslab.core.personal_data import register_section
 
 
 @register_section("classifications", gettext_noop("Your classifications"))
-def _classifications(user: Any) -> dict[str, Any]:
+def _classifications(user: User) -> dict[str, Any]:
     classifications = (
         Classification.objects.filter(volunteer=user)
         .select_related("workflow__project", "subject")

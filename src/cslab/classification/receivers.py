@@ -7,10 +7,11 @@ from django.dispatch import receiver
 
 from cslab.classification.identity import SESSION_KEY
 from cslab.classification.services.classifications import classification_merge_session
+from cslab.core.actors import Actor
 
 
 @receiver(user_logged_in, dispatch_uid="classification_merge_session")
-def merge_anonymous_classifications(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def merge_anonymous_classifications(sender: Any, request: Any, user: Actor, **kwargs: Any) -> None:
     session = getattr(request, "session", None)
     if session is None:
         return

@@ -15,6 +15,7 @@ Targets are workflows, subjects or projects; each answers `project_role_for` for
 from typing import Any
 
 from cslab.core import permissions
+from cslab.core.actors import Actor
 from cslab.core.permissions import Rule, register
 from cslab.core.roles import ProjectRole, SiteRole
 
@@ -30,19 +31,19 @@ def _project_of(target: Any) -> Any:
     return getattr(target, "project", target)
 
 
-def _project_is_visible(user: Any, target: Any) -> bool:
+def _project_is_visible(user: Actor, target: Any) -> bool:
     return target is not None and permissions.has_permission(
         user, "project.view", _project_of(target)
     )
 
 
-def _published_and_visible(user: Any, workflow: Any) -> bool:
+def _published_and_visible(user: Actor, workflow: Any) -> bool:
     return (
         workflow is not None and workflow.status != "draft" and _project_is_visible(user, workflow)
     )
 
 
-def _may_classify(user: Any, workflow: Any) -> bool:
+def _may_classify(user: Actor, workflow: Any) -> bool:
     return (
         workflow is not None
         and workflow.status == "active"
@@ -51,7 +52,7 @@ def _may_classify(user: Any, workflow: Any) -> bool:
     )
 
 
-def _signed_in_and_visible(user: Any, target: Any) -> bool:
+def _signed_in_and_visible(user: Actor, target: Any) -> bool:
     return bool(user.is_authenticated) and _project_is_visible(user, target)
 
 

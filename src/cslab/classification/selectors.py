@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
@@ -19,12 +18,13 @@ from cslab.classification.models import (
 )
 from cslab.classification.task_definitions import class_values, consensus_label, consensus_task
 from cslab.core import permissions
+from cslab.core.actors import Actor
 from cslab.core.errors import NotFoundError
 from cslab.projects.models import Project
 from cslab.projects.selectors import project_get_for_viewing
 
 
-def workflow_list_for_project(*, user: Any, project: Project) -> list[Workflow]:
+def workflow_list_for_project(*, user: Actor, project: Project) -> list[Workflow]:
     """Return the project's workflows the user may see (drafts only for the team and staff)."""
     permissions.require(user, "project.view", project)
     workflows = list(Workflow.objects.filter(project=project).order_by("name"))
@@ -37,14 +37,14 @@ def workflow_list_for_project(*, user: Any, project: Project) -> list[Workflow]:
     ]
 
 
-def workflow_get_by_slugs(*, user: Any, project_slug: str, workflow_slug: str) -> Workflow:
+def workflow_get_by_slugs(*, user: Actor, project_slug: str, workflow_slug: str) -> Workflow:
     """The workflow at /projects/<project_slug>/workflows/<workflow_slug>; NotFoundError if
     the project or the workflow is unknown or hidden from the user."""
     project = project_get_for_viewing(user=user, slug=project_slug)
     return workflow_get_for_viewing(user=user, project=project, slug=workflow_slug)
 
 
-def workflow_get_for_viewing(*, user: Any, project: Project, slug: str) -> Workflow:
+def workflow_get_for_viewing(*, user: Actor, project: Project, slug: str) -> Workflow:
     """Return one workflow of the project; NotFoundError when unknown or not visible."""
     permissions.require(user, "project.view", project)
     workflow = Workflow.objects.select_related("project").filter(project=project, slug=slug).first()
@@ -55,7 +55,7 @@ def workflow_get_for_viewing(*, user: Any, project: Project, slug: str) -> Workf
     return workflow
 
 
-def subject_get_in_workflow(*, user: Any, workflow: Workflow, subject_id: int) -> Subject:
+def subject_get_in_workflow(*, user: Actor, workflow: Workflow, subject_id: int) -> Subject:
     """Return a subject offered in the workflow; NotFoundError otherwise."""
     permissions.require(user, "workflow.view", workflow)
     subject = (
@@ -68,7 +68,7 @@ def subject_get_in_workflow(*, user: Any, workflow: Workflow, subject_id: int) -
     return subject
 
 
-def subject_get_for_viewing(*, user: Any, project: Project, subject_id: int) -> Subject:
+def subject_get_for_viewing(*, user: Actor, project: Project, subject_id: int) -> Subject:
     """Return a subject of the project that is offered in a workflow the user may see."""
     permissions.require(user, "project.view", project)
     subject = (
@@ -88,7 +88,7 @@ def subject_get_for_viewing(*, user: Any, project: Project, subject_id: int) -> 
     return subject
 
 
-def subject_get_for_media(*, user: Any, subject_id: int) -> Subject:
+def subject_get_for_media(*, user: Actor, subject_id: int) -> Subject:
     """Return a subject by its ID alone, for serving its file: NotFoundError unless the user
     may see it (`subject_get_for_viewing`: a workflow offering it, or managing the project)."""
     found = Subject.objects.select_related("subject_set__project").filter(pk=subject_id).first()
@@ -104,7 +104,7 @@ def _with_project(workflow: Workflow, project: Project) -> Workflow:
     return workflow
 
 
-def subject_list_for_workflow(*, user: Any, workflow: Workflow) -> QuerySet[WorkflowSubject]:
+def subject_list_for_workflow(*, user: Actor, workflow: Workflow) -> QuerySet[WorkflowSubject]:
     """Return the workflow's subjects with their state (reviewers), in id order."""
     permissions.require(user, "workflow.review", workflow)
     return (
@@ -126,7 +126,9 @@ def next_subjects(
     return [found[subject_id] for subject_id in ids if subject_id in found]
 
 
-def classification_list_for_workflow(*, user: Any, workflow: Workflow) -> QuerySet[Classification]:
+def classification_list_for_workflow(
+    *, user: Actor, workflow: Workflow
+) -> QuerySet[Classification]:
     """Return the workflow's classifications, oldest first (reviewers)."""
     permissions.require(user, "workflow.review", workflow)
     return (
@@ -136,7 +138,7 @@ def classification_list_for_workflow(*, user: Any, workflow: Workflow) -> QueryS
     )
 
 
-def comment_list_for_subject(*, user: Any, subject: Subject) -> QuerySet[SubjectComment]:
+def comment_list_for_subject(*, user: Actor, subject: Subject) -> QuerySet[SubjectComment]:
     """Return the subject's discussion, oldest first (the caller checked the subject)."""
     return (
         subject.comments.select_related("author")

@@ -47,6 +47,7 @@ from cslab.consensus.selectors import (
     workflow_results,
 )
 from cslab.core import permissions
+from cslab.core.actors import Actor
 from cslab.core.errors import ConflictError, InvalidInputError, NotFoundError
 from cslab.observations.filters import ObservationFilters
 from cslab.projects.models import Project
@@ -59,7 +60,7 @@ def _workflow(request: HttpRequest, slug: str, workflow: str) -> Workflow:
     )
 
 
-def _permissions(user: Any, target: Any) -> dict[str, bool]:
+def _permissions(user: Actor, target: Any) -> dict[str, bool]:
     return {
         "can_manage": permissions.has_permission(user, "workflow.manage", target),
         "can_review": permissions.has_permission(user, "workflow.review", target),

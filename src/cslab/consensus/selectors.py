@@ -23,6 +23,7 @@ from cslab.consensus.models import AggregationRun, ConsensusResult, ConsensusSet
 from cslab.consensus.services.aggregation import JOB_KIND, consensus_settings_for
 from cslab.consensus.services.aggregation import latest_run as latest_run
 from cslab.core import permissions
+from cslab.core.actors import Actor
 from cslab.core.errors import InvalidInputError, NotFoundError
 from cslab.core.models import Job
 from cslab.core.problems import ProblemCode
@@ -31,7 +32,7 @@ LISTS = ("all", "retired", "low-confidence", "disputed")
 
 
 def result_list_for_workflow(
-    *, user: Any, workflow: Workflow, which: str = "all"
+    *, user: Actor, workflow: Workflow, which: str = "all"
 ) -> QuerySet[ConsensusResult]:
     """The stored results (reviewers), in subject order: all of them, the retired subjects',
     the low-confidence ones (below the workflow's threshold, no gold) or the disputed ones."""
@@ -62,7 +63,7 @@ def _undecided(results: QuerySet[ConsensusResult], workflow: Workflow) -> QueryS
     return results.exclude(Exists(decided))
 
 
-def disputed_queue(*, user: Any, workflow: Workflow) -> QuerySet[ConsensusResult]:
+def disputed_queue(*, user: Actor, workflow: Workflow) -> QuerySet[ConsensusResult]:
     """The expert review queue: disputed, undecided subjects, most answered first."""
     permissions.require(user, "workflow.review", workflow)
     results = ConsensusResult.objects.filter(workflow=workflow, disputed=True)
@@ -73,7 +74,7 @@ def disputed_queue(*, user: Any, workflow: Workflow) -> QuerySet[ConsensusResult
     )
 
 
-def run_list_for_workflow(*, user: Any, workflow: Workflow) -> QuerySet[AggregationRun]:
+def run_list_for_workflow(*, user: Actor, workflow: Workflow) -> QuerySet[AggregationRun]:
     """The workflow's aggregation runs, newest first (reviewers)."""
     permissions.require(user, "workflow.review", workflow)
     return AggregationRun.objects.filter(workflow=workflow).order_by("-started_at", "-id")
@@ -87,7 +88,7 @@ def classifications_since(workflow: Workflow, run: AggregationRun | None) -> int
     return rows.count()
 
 
-def aggregation_job_get(*, user: Any, workflow: Workflow, job_id: Any) -> Job:
+def aggregation_job_get(*, user: Actor, workflow: Workflow, job_id: Any) -> Job:
     """One aggregation job of the workflow (reviewers); NotFoundError otherwise."""
     permissions.require(user, "workflow.review", workflow)
     job = Job.objects.filter(pk=job_id, kind=JOB_KIND, arguments__workflow_id=workflow.pk).first()
@@ -96,7 +97,7 @@ def aggregation_job_get(*, user: Any, workflow: Workflow, job_id: Any) -> Job:
     return job
 
 
-def consensus_settings_get(*, user: Any, workflow: Workflow) -> ConsensusSettings:
+def consensus_settings_get(*, user: Actor, workflow: Workflow) -> ConsensusSettings:
     permissions.require(user, "workflow.review", workflow)
     return consensus_settings_for(workflow)
 

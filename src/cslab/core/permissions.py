@@ -16,21 +16,9 @@ from typing import Any, Protocol, runtime_checkable
 
 from django.utils.translation import gettext as _
 
+from cslab.core.actors import Actor
 from cslab.core.errors import NotAuthenticatedError, NotFoundError, PermissionDeniedError
 from cslab.core.roles import ProjectRole, SiteRole
-
-
-class Actor(Protocol):
-    """What the module needs to know of a user (a real user or Django's AnonymousUser)."""
-
-    @property
-    def is_authenticated(self) -> bool: ...
-
-    @property
-    def is_superuser(self) -> bool: ...
-
-    @property
-    def pk(self) -> Any: ...
 
 
 @runtime_checkable

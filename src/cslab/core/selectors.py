@@ -5,14 +5,16 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from cslab.accounts.models import User
 from cslab.core import permissions
+from cslab.core.actors import Actor
 from cslab.core.errors import NotFoundError
 from cslab.core.models import AuditEvent, Job
 
 
 def audit_event_list(
     *,
-    user: Any,
+    user: Actor,
     action: str = "",
     actor_email: str = "",
     target_type: str = "",
@@ -38,13 +40,13 @@ def audit_event_list(
     return events.order_by("-created_at", "-id")
 
 
-def audit_action_names(*, user: Any) -> list[str]:
+def audit_action_names(*, user: Actor) -> list[str]:
     """Return the distinct action names in the log, for the filter menu."""
     permissions.require(user, "audit.browse")
     return list(AuditEvent.objects.order_by("action").values_list("action", flat=True).distinct())
 
 
-def job_get_for_viewing(*, user: Any, job_id: Any) -> Job:
+def job_get_for_viewing(*, user: Actor, job_id: Any) -> Job:
     """Return the job if the user started it (or is staff); raise NotFoundError otherwise.
 
     The returned job carries its `result` only for whoever may read it (`job.read_result`);
@@ -60,7 +62,7 @@ def job_get_for_viewing(*, user: Any, job_id: Any) -> Job:
     return job
 
 
-def job_get_result(*, user: Any, job_id: Any) -> Job:
+def job_get_result(*, user: Actor, job_id: Any) -> Job:
     """Return the job to download its result: only for whoever started it (NotFoundError)."""
     try:
         job = Job.objects.get(pk=job_id)
@@ -70,7 +72,7 @@ def job_get_result(*, user: Any, job_id: Any) -> Job:
     return job
 
 
-def job_list_for_user(*, user: Any) -> QuerySet[Job]:
+def job_list_for_user(*, user: User) -> QuerySet[Job]:
     """Return the jobs the user started, newest first."""
     if not user.is_authenticated:
         return Job.objects.none()

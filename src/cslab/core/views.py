@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from cslab.core import selectors
+from cslab.core.actors import SignedInRequest
 from cslab.core.health import check_all
 
 
@@ -66,7 +67,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def job_list(request: HttpRequest) -> HttpResponse:
+def job_list(request: SignedInRequest) -> HttpResponse:
     jobs = selectors.job_list_for_user(user=request.user)[:100]
     return render(request, "core/job_list.html", {"jobs": jobs})
 

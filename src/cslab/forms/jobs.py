@@ -25,7 +25,7 @@ def publish_form(
     default_version: str,
     stored_file: str = "",
     workbook: dict[str, Any] | None = None,
-    **_details: Any,
+    **_details: object,
 ) -> dict[str, Any]:
     """Read, convert (and validate) and publish a form for whoever started the job.
 

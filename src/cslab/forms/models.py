@@ -6,13 +6,13 @@ published version never changes, so submissions made against it stay readable an
 """
 
 from functools import cached_property
-from typing import Any
 
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cslab.core.actors import Actor
 from cslab.core.roles import ProjectRole
 from cslab.forms.form_definition import FormDefinition
 
@@ -61,7 +61,7 @@ class Form(models.Model):
     def __str__(self) -> str:
         return f"{self.title} ({self.form_id})"
 
-    def project_role_for(self, user: Any) -> ProjectRole | None:
+    def project_role_for(self, user: Actor) -> ProjectRole | None:
         """Let project-role rules apply to the form itself."""
         return self.project.project_role_for(user)
 

@@ -5,6 +5,8 @@ upload with a version string already used for that form is refused (ConflictErro
 submission made against a version can always be read against the exact form it answered.
 """
 
+from __future__ import annotations
+
 import hashlib
 import re
 import uuid
@@ -20,7 +22,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from cslab.accounts.models import User
 from cslab.core import permissions
+from cslab.core.actors import Actor, person_or_none
 from cslab.core.errors import ConflictError, InvalidInputError
 from cslab.core.models import Job
 from cslab.core.problems import ProblemCode
@@ -37,7 +41,7 @@ UPLOAD_DIRECTORY = "form-uploads"
 
 
 def form_publish_upload_start(
-    *, actor: Any, project: Project, file_name: str, content: bytes
+    *, actor: Actor, project: Project, file_name: str, content: bytes
 ) -> FormVersion | Job:
     """Publish an uploaded XLSForm now when it is small, else start a job that publishes it.
 
@@ -67,7 +71,7 @@ def form_publish_upload_start(
 
 
 def form_publish_rows_start(
-    *, actor: Any, project: Project, workbook: dict[str, Any], file_name: str = ""
+    *, actor: Actor, project: Project, workbook: dict[str, Any], file_name: str = ""
 ) -> FormVersion | Job:
     """Publish XLSForm rows now when they are few, else start a job that publishes them.
 
@@ -94,7 +98,7 @@ def _row_count(workbook: Any) -> int | None:
 
 
 def _publish_job_start(
-    *, actor: Any, project: Project, file_name: str, arguments: dict[str, Any]
+    *, actor: Actor, project: Project, file_name: str, arguments: dict[str, Any]
 ) -> Job:
     return job_start(
         actor=actor,
@@ -114,7 +118,7 @@ def _publish_job_start(
 
 def form_publish_job_run(
     *,
-    actor: Any,
+    actor: Actor,
     project: Project,
     file_name: str,
     default_version: str,
@@ -175,7 +179,7 @@ def publish_job_refusal(error: InvalidInputError | ConflictError) -> dict[str, A
 
 
 def form_publish_xlsform(
-    *, actor: Any, project: Project, file_name: str, content: bytes
+    *, actor: Actor | None, project: Project, file_name: str, content: bytes
 ) -> FormVersion:
     """Convert an uploaded XLSForm (.xlsx, .xls, .csv) and publish it as a new form version.
 
@@ -202,7 +206,7 @@ def form_publish_xlsform(
 
 def form_publish_workbook(
     *,
-    actor: Any,
+    actor: Actor | None,
     project: Project,
     workbook: dict[str, Any],
     file_name: str = "",
@@ -314,8 +318,8 @@ def xform_md5(xform: str) -> str:
     return hashlib.md5(xform.encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
-def _user_or_none(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
+def _user_or_none(actor: Actor | None) -> User | None:
+    return person_or_none(actor)
 
 
 def _full_clean(instance: Any, exclude: list[str] | None = None) -> None:

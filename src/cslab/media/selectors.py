@@ -7,11 +7,10 @@ in EXIF GPS, goes only to people allowed to see the true location
 ("observation.view_true_location").
 """
 
-from typing import Any
-
 from django.urls import reverse
 
 from cslab.core import permissions
+from cslab.core.actors import Actor
 from cslab.core.errors import NotFoundError
 from cslab.core.media_serving import ServedFile, safe_filename
 from cslab.core.media_serving import file_extension as _extension
@@ -52,7 +51,7 @@ def media_url_by_name(*, observation_id: int, name: str, size: str = PUBLIC) -> 
     return url if size == PUBLIC else f"{url}?size={size}"
 
 
-def media_url_for_viewer(*, user: Any, media: Media, size: str = PUBLIC) -> str | None:
+def media_url_for_viewer(*, user: Actor, media: Media, size: str = PUBLIC) -> str | None:
     """Return the URL of one size of a media file for this viewer, or None when there is no
     such file or the viewer may not have it (the original without the right to the true
     location, the thumbnail of a file that has none). The caller has checked that the viewer
@@ -69,7 +68,7 @@ def media_url_for_viewer(*, user: Any, media: Media, size: str = PUBLIC) -> str 
     return media_url_by_name(observation_id=media.observation_id, name=shown["name"], size=size)
 
 
-def observation_get_for_media(*, user: Any, observation_id: int) -> Observation:
+def observation_get_for_media(*, user: Actor, observation_id: int) -> Observation:
     """Return an observation by its ID alone; NotFoundError if unknown or not visible."""
     found = Observation.objects.select_related("project").filter(pk=observation_id).first()
     if found is None:
@@ -80,7 +79,7 @@ def observation_get_for_media(*, user: Any, observation_id: int) -> Observation:
 
 
 def media_get_for_serving(
-    *, user: Any, observation_id: int, name: str, size: str = PUBLIC
+    *, user: Actor, observation_id: int, name: str, size: str = PUBLIC
 ) -> ServedFile:
     """Return the file to serve for one media of an observation in one size.
 

@@ -7,6 +7,8 @@ sending the same file again under the same name stores nothing twice (safe for a
 to retry), a different file under a name already used is a conflict.
 """
 
+from __future__ import annotations
+
 import hashlib
 import re
 import secrets
@@ -59,6 +61,7 @@ def max_image_pixels() -> int:
 
 def media_attach(
     *,
+    # Any: None only together with `trusted` (the OpenRosa path); no type ties the two.
     actor: Any,
     observation: Observation,
     name: str,

@@ -4,12 +4,14 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from cslab.accounts.models import User
 from cslab.core import permissions
+from cslab.core.actors import Actor
 from cslab.core.errors import NotFoundError
 from cslab.notifications.models import Notification
 
 
-def notification_list_for_user(*, user: Any, unread_only: bool = False) -> QuerySet[Notification]:
+def notification_list_for_user(*, user: User, unread_only: bool = False) -> QuerySet[Notification]:
     """Return the viewer's notifications, newest first (none for an anonymous visitor)."""
     if not user.is_authenticated:
         return Notification.objects.none()
@@ -19,14 +21,14 @@ def notification_list_for_user(*, user: Any, unread_only: bool = False) -> Query
     return notifications.order_by("-created_at", "-id")
 
 
-def notification_unread_count(*, user: Any) -> int:
+def notification_unread_count(*, user: User) -> int:
     """Return how many of the viewer's notifications are unread."""
     if not user.is_authenticated:
         return 0
     return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
 
 
-def notification_get_for_managing(*, user: Any, notification_id: Any) -> Notification:
+def notification_get_for_managing(*, user: Actor, notification_id: Any) -> Notification:
     """Return one of the viewer's notifications; anyone else's answers NotFoundError."""
     try:
         notification = Notification.objects.get(pk=notification_id)

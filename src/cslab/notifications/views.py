@@ -2,10 +2,11 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from cslab.core.actors import SignedInRequest
 from cslab.notifications import selectors
 from cslab.notifications.services.notifications import (
     notification_mark_all_read,
@@ -16,7 +17,7 @@ PAGE_SIZE = 30
 
 
 @login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: SignedInRequest) -> HttpResponse:
     unread_only = request.GET.get("show") == "unread"
     notifications = selectors.notification_list_for_user(user=request.user, unread_only=unread_only)
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -33,7 +34,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def notification_read(request: HttpRequest, notification_id: int) -> HttpResponse:
+def notification_read(request: SignedInRequest, notification_id: int) -> HttpResponse:
     notification = selectors.notification_get_for_managing(
         user=request.user, notification_id=notification_id
     )
@@ -53,6 +54,6 @@ def notification_read(request: HttpRequest, notification_id: int) -> HttpRespons
 
 @login_required
 @require_POST
-def notification_read_all(request: HttpRequest) -> HttpResponse:
+def notification_read_all(request: SignedInRequest) -> HttpResponse:
     notification_mark_all_read(actor=request.user)
     return redirect("notification_list")

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Prefetch
 from django.utils.translation import gettext_noop
 
+from cslab.accounts.models import User
 from cslab.core.personal_data import register_section
 from cslab.media.models import Media
 from cslab.observations.models import Observation
@@ -19,7 +20,7 @@ def _iso(value: Any) -> str | None:
 
 
 @register_section("observations", gettext_noop("Your observations"))
-def _observations(user: Any) -> list[dict[str, Any]]:
+def _observations(user: User) -> list[dict[str, Any]]:
     observations = (
         Observation.objects.filter(observer=user)
         .select_related("project", "form", "form_version")

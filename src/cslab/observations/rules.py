@@ -8,6 +8,7 @@ project's roles).
 from typing import Any
 
 from cslab.core import permissions
+from cslab.core.actors import Actor
 from cslab.core.permissions import Rule, register
 from cslab.core.roles import ProjectRole, SiteRole
 
@@ -19,7 +20,7 @@ def _project_of(target: Any) -> Any:
     return getattr(target, "project", target)
 
 
-def _project_is_visible(user: Any, target: Any) -> bool:
+def _project_is_visible(user: Actor, target: Any) -> bool:
     return target is not None and permissions.has_permission(
         user, "project.view", _project_of(target)
     )
@@ -42,7 +43,7 @@ register(
 TEAM = frozenset(ProjectRole)
 
 
-def _open_to_signed_in(user: Any, target: Any) -> bool:
+def _open_to_signed_in(user: Actor, target: Any) -> bool:
     """An approved, active project with an open membership policy takes anyone's submissions."""
     project = _project_of(target)
     return bool(
@@ -129,7 +130,7 @@ register(
 )
 
 
-def _observer_who_may_submit(user: Any, target: Any) -> bool:
+def _observer_who_may_submit(user: Actor, target: Any) -> bool:
     """The observation's own observer, while still allowed to submit to its project."""
     return bool(
         user.is_authenticated
@@ -153,7 +154,7 @@ register(
 )
 
 
-def _sent(user: Any, observation: Any) -> bool:
+def _sent(user: Actor, observation: Any) -> bool:
     """Whether the actor sent this version: its observer, or the app-user device that sent it
     (an app user acts for a device and has no account; its actor answers `has_sent`)."""
     observer_id = getattr(observation, "observer_id", None)
@@ -163,7 +164,7 @@ def _sent(user: Any, observation: Any) -> bool:
     return callable(has_sent) and bool(has_sent(observation))
 
 
-def _original_submitter(user: Any, target: Any) -> bool:
+def _original_submitter(user: Actor, target: Any) -> bool:
     """The person or device that sent the observation, or sent the first version of it (a lead's
     edit in between does not take the observation away from its observer)."""
     if not user.is_authenticated or target is None or getattr(target, "pk", None) is None:

@@ -42,7 +42,9 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cslab.accounts.models import User
 from cslab.core import permissions
+from cslab.core.actors import Actor
 from cslab.core.errors import InvalidInputError, NotFoundError
 from cslab.core.problems import ProblemCode
 from cslab.forms.form_definition import (
@@ -60,7 +62,7 @@ from cslab.observations.models import ModerationEvent, Observation, SensitiveCat
 from cslab.projects.models import Project
 
 
-def form_list_for_project(*, user: Any, project: Project) -> QuerySet[Form]:
+def form_list_for_project(*, user: Actor, project: Project) -> QuerySet[Form]:
     """Return the project's forms with their version count and last publication time."""
     permissions.require(user, "form.view", project)
     return (
@@ -70,7 +72,7 @@ def form_list_for_project(*, user: Any, project: Project) -> QuerySet[Form]:
     )
 
 
-def form_get_for_viewing(*, user: Any, project: Project, form_id: str) -> Form:
+def form_get_for_viewing(*, user: Actor, project: Project, form_id: str) -> Form:
     """Return one form of the project; NotFoundError if it does not exist or is hidden."""
     permissions.require(user, "form.view", project)
     form = Form.objects.select_related("project").filter(project=project, form_id=form_id).first()
@@ -79,13 +81,13 @@ def form_get_for_viewing(*, user: Any, project: Project, form_id: str) -> Form:
     return form
 
 
-def form_version_list(*, user: Any, form: Form) -> QuerySet[FormVersion]:
+def form_version_list(*, user: Actor, form: Form) -> QuerySet[FormVersion]:
     """Return the versions of a form, oldest first, without their XForm and XLSForm rows."""
     permissions.require(user, "form.view", form.project)
     return form.versions.defer("xform", "source", "definition").order_by("created_at", "id")
 
 
-def form_version_get_latest(*, user: Any, form: Form) -> FormVersion:
+def form_version_get_latest(*, user: Actor, form: Form) -> FormVersion:
     """Return the most recently published version of a form."""
     permissions.require(user, "form.view", form.project)
     version = (
@@ -96,7 +98,9 @@ def form_version_get_latest(*, user: Any, form: Form) -> FormVersion:
     return version
 
 
-def form_version_for_submitting(*, user: Any, slug: str, form_id: str, version: str) -> FormVersion:
+def form_version_for_submitting(
+    *, user: Actor, slug: str, form_id: str, version: str
+) -> FormVersion:
     """Return a published version to submit to, with its form and project, in one query.
 
     NotFoundError when the project, the form or the published version is unknown, or the
@@ -205,16 +209,16 @@ _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SAFE_EXTENSION = re.compile(r"^\.[A-Za-z0-9]{1,8}$")
 
 
-def _sees_all_statuses(user: Any, project: Project) -> bool:
+def _sees_all_statuses(user: Actor, project: Project) -> bool:
     return permissions.has_permission(user, "observation.view_all", project)
 
 
-def sees_true_locations_of_project(user: Any, project: Project) -> bool:
+def sees_true_locations_of_project(user: Actor, project: Project) -> bool:
     """True for viewers who see every observation's true location in the project."""
     return permissions.has_permission(user, "observation.view_true_location", project)
 
 
-def can_see_true_location(user: Any, observation: Observation) -> bool:
+def can_see_true_location(user: Actor, observation: Observation) -> bool:
     """May this user see the observation's true location, time and location answers?"""
     return permissions.has_permission(user, "observation.view_true_location", observation)
 
@@ -229,7 +233,7 @@ def _is_open(observation: Observation) -> bool:
 class _ViewContext:
     """What is the same for every observation of one project shown to one viewer."""
 
-    user: Any
+    user: Actor
     project_truth: dict[int, bool] = field(default_factory=dict)
     project_team: dict[int, bool] = field(default_factory=dict)
     sensitive_questions: dict[int, frozenset[str]] = field(default_factory=dict)
@@ -428,7 +432,7 @@ def _local_day(moment: datetime) -> date:
 
 
 def observation_public_view(
-    user: Any, observation: Observation, *, context: _ViewContext | None = None
+    user: Actor, observation: Observation, *, context: _ViewContext | None = None
 ) -> dict[str, Any]:
     """What this user may be shown of the observation: the ONE place deciding it.
 
@@ -496,7 +500,7 @@ def observation_public_view(
 
 
 def observation_public_views(
-    user: Any, observations: Iterable[Observation]
+    user: Actor, observations: Iterable[Observation]
 ) -> list[dict[str, Any]]:
     """`observation_public_view` of many observations, deciding per project only once."""
     observations = list(observations)
@@ -522,7 +526,7 @@ def _with_relations(queryset: QuerySet[Observation]) -> QuerySet[Observation]:
     ).defer("form_version__xform", "form_version__source", "form_version__definition")
 
 
-def _truth_condition(user: Any, project: Project) -> Q | None:
+def _truth_condition(user: Actor, project: Project) -> Q | None:
     """Rows whose truth the viewer sees: None means all of them."""
     if sees_true_locations_of_project(user, project):
         return None
@@ -532,7 +536,7 @@ def _truth_condition(user: Any, project: Project) -> Q | None:
 
 
 def observation_list_visible(
-    *, user: Any, project: Project, filters: ObservationFilters | None = None
+    *, user: Actor, project: Project, filters: ObservationFilters | None = None
 ) -> QuerySet[Observation]:
     """The current version of each observation of the project this user may see, filtered,
     newest first (by id, so that no cursor carries a submission time).
@@ -553,6 +557,8 @@ def observation_list_visible(
     return _with_relations(queryset).order_by("-id")
 
 
+# Any here: the body reads the viewer as a person (`.pk` in a lookup) after an
+# `is_authenticated` check that mypy cannot follow; typing it needs that body narrowed.
 def _apply_filters(
     queryset: QuerySet[Observation], *, user: Any, project: Project, filters: ObservationFilters
 ) -> QuerySet[Observation]:
@@ -752,7 +758,9 @@ def _answer_filters(
     return queryset
 
 
-def observation_get_for_viewing(*, user: Any, project: Project, observation_id: int) -> Observation:
+def observation_get_for_viewing(
+    *, user: Actor, project: Project, observation_id: int
+) -> Observation:
     """One observation of the project (any version of it); NotFoundError if unknown or not
     visible to this user."""
     permissions.require(user, "project.view", project)
@@ -771,13 +779,13 @@ def observation_get_for_viewing(*, user: Any, project: Project, observation_id: 
 _PUBLIC_MEDIA_NAME = re.compile(r"^media-(\d{1,18})(\.[A-Za-z0-9]{1,8})?$")
 
 
-def shows_answers_as_they_are(user: Any, observation: Observation) -> bool:
+def shows_answers_as_they_are(user: Actor, observation: Observation) -> bool:
     """Does `observation_public_view` show this user the answers as sent (names of files
     included), or as the table of `Shown` says?"""
     return _is_open(observation) or can_see_true_location(user, observation)
 
 
-def media_public_view(*, user: Any, observation: Observation, media: Media) -> dict[str, Any]:
+def media_public_view(*, user: Actor, observation: Observation, media: Media) -> dict[str, Any]:
     """The name and the time of arrival of one attachment as this user may see them: as
     stored, or for an obscured or private observation seen without its truth an opaque name
     (`public_media_name`) and the day only (a file arrives with its submission)."""
@@ -789,7 +797,7 @@ def media_public_view(*, user: Any, observation: Observation, media: Media) -> d
     }
 
 
-def media_get_by_shown_name(*, user: Any, observation: Observation, name: str) -> Media:
+def media_get_by_shown_name(*, user: Actor, observation: Observation, name: str) -> Media:
     """The attachment of an observation the user already may see, by the name the user was
     shown (`media_public_view`, or the opaque name, which works for everyone). NotFoundError
     for any other name, so the name a file was sent with (its moment, for ODK Collect)
@@ -806,7 +814,7 @@ def media_get_by_shown_name(*, user: Any, observation: Observation, name: str) -
     raise NotFoundError()
 
 
-def observation_list_mine(*, user: Any) -> QuerySet[Observation]:
+def observation_list_mine(*, user: User) -> QuerySet[Observation]:
     """The current version of each of the user's own observations, across projects, newest
     first; empty for an anonymous visitor."""
     if not user.is_authenticated:
@@ -838,7 +846,7 @@ SELECT id FROM earlier UNION SELECT id FROM later
 every version made from it since (UNION, not UNION ALL, so a cycle could not loop)."""
 
 
-def observation_history(*, user: Any, observation: Observation) -> list[Observation]:
+def observation_history(*, user: Actor, observation: Observation) -> list[Observation]:
     """Every version of the observation the user may see, oldest first (the `deprecates` chain
     back to the first version, then forward to the current one)."""
     observation_get_for_viewing(
@@ -863,7 +871,7 @@ def observation_history(*, user: Any, observation: Observation) -> list[Observat
     return versions
 
 
-def observation_list_for_moderation(*, user: Any, project: Project) -> QuerySet[Observation]:
+def observation_list_for_moderation(*, user: Actor, project: Project) -> QuerySet[Observation]:
     """The moderation queue: the current version of each pending or flagged observation,
     flagged first, then those with the most plausibility warnings, then oldest first; for the
     project's moderators, researchers and owners and Lab staff."""
@@ -879,7 +887,7 @@ def observation_list_for_moderation(*, user: Any, project: Project) -> QuerySet[
 
 
 def observation_moderation_events(
-    *, user: Any, observation: Observation
+    *, user: Actor, observation: Observation
 ) -> QuerySet[ModerationEvent]:
     """The moderation history of an observation (its team and Lab staff, and its observer)."""
     observation_get_for_viewing(

@@ -4,12 +4,13 @@ from typing import Any
 
 from django.utils.translation import gettext_noop
 
+from cslab.accounts.models import User
 from cslab.core.personal_data import register_section
 from cslab.openrosa.models import DevicePassword
 
 
 @register_section("device_passwords", gettext_noop("Device passwords (ODK Collect)"))
-def _device_passwords(user: Any) -> list[dict[str, Any]]:
+def _device_passwords(user: User) -> list[dict[str, Any]]:
     return [
         {"name": device_password.name, "username": device_password.username,
          "created_at": device_password.created_at.isoformat(),

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import F, QuerySet
 
 from cslab.core import permissions
+from cslab.core.actors import Actor, person_or_none
 from cslab.core.errors import NotFoundError
 from cslab.forms.models import Form, FormVersion
 from cslab.openrosa.models import AppUser, DevicePassword
@@ -31,14 +32,14 @@ def app_user_get_by_token(*, token: str, slug: str) -> AppUser:
     return app_user
 
 
-def app_user_list_for_project(*, user: Any, project: Project) -> QuerySet[AppUser]:
+def app_user_list_for_project(*, user: Actor, project: Project) -> QuerySet[AppUser]:
     """Return the project's app users, active ones first (its leads and Lab staff only)."""
     permissions.require(user, "project.view", project)
     permissions.require(user, "openrosa.app_user.manage", project)
     return AppUser.objects.filter(project=project).order_by("revoked_at", "name", "id")
 
 
-def app_user_get_for_managing(*, user: Any, project: Project, app_user_id: int) -> AppUser:
+def app_user_get_for_managing(*, user: Actor, project: Project, app_user_id: int) -> AppUser:
     """Return one app user of the project for its leads; NotFoundError if unknown."""
     found = app_user_list_for_project(user=user, project=project).filter(pk=app_user_id).first()
     if found is None:
@@ -46,16 +47,17 @@ def app_user_get_for_managing(*, user: Any, project: Project, app_user_id: int) 
     return found
 
 
-def device_password_list_for_user(*, user: Any) -> QuerySet[DevicePassword]:
+def device_password_list_for_user(*, user: Actor) -> QuerySet[DevicePassword]:
     """Return the viewer's own device passwords, active first, newest first."""
-    if not user.is_authenticated:
+    person = person_or_none(user)
+    if person is None:
         return DevicePassword.objects.none()
-    return DevicePassword.objects.filter(user=user).order_by(
+    return DevicePassword.objects.filter(user=person).order_by(
         F("revoked_at").desc(nulls_first=True), "-created_at", "-id"
     )
 
 
-def device_password_get_for_managing(*, user: Any, device_password_id: Any) -> DevicePassword:
+def device_password_get_for_managing(*, user: Actor, device_password_id: Any) -> DevicePassword:
     """Return one of the viewer's device passwords; anyone else's answers NotFoundError."""
     try:
         found = device_password_list_for_user(user=user).filter(pk=int(device_password_id)).first()
@@ -72,7 +74,7 @@ class PublishedForm:
     version: FormVersion
 
 
-def published_form_list(*, user: Any, project: Project) -> list[PublishedForm]:
+def published_form_list(*, user: Actor, project: Project) -> list[PublishedForm]:
     """Return the project's forms that have a published version, with their latest one."""
     permissions.require(user, "form.view", project)
     forms = Form.objects.filter(project=project).order_by("form_id")
@@ -86,7 +88,7 @@ def published_form_list(*, user: Any, project: Project) -> list[PublishedForm]:
     return [PublishedForm(form, latest[form.pk]) for form in forms if form.pk in latest]
 
 
-def published_form_get(*, user: Any, project: Project, form_id: str) -> PublishedForm:
+def published_form_get(*, user: Actor, project: Project, form_id: str) -> PublishedForm:
     """Return one form of the project with its latest published version; NotFoundError if none."""
     permissions.require(user, "form.view", project)
     form = Form.objects.filter(project=project, form_id=form_id).first()
@@ -101,7 +103,7 @@ def published_form_get(*, user: Any, project: Project, form_id: str) -> Publishe
 
 
 def form_version_for_submission(
-    *, user: Any, project: Project, form_id: str, version: str | None
+    *, user: Actor, project: Project, form_id: str, version: str | None
 ) -> FormVersion | None:
     """Return the published version a submission names (its latest when it names none), or
     None when the project has no such form or version."""

@@ -28,6 +28,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from cslab.core import permissions
+from cslab.core.actors import Actor, SignedInRequest
 from cslab.core.errors import (
     DomainError,
     InvalidInputError,
@@ -74,7 +75,7 @@ def status_for(error: DomainError) -> int:
 class Caller:
     """Who asks, for which project, through which URL family."""
 
-    actor: Any
+    actor: Actor
     project: Project
     token: str | None
 
@@ -117,7 +118,7 @@ def openrosa_endpoint(handler: Handler) -> Handler:
 
 def _caller(request: HttpRequest, *, slug: str, token: str | None) -> Caller | auth.DigestRefusal:
     if token is not None:
-        actor: Any = auth.actor_for_token(token=token, slug=slug)
+        actor = auth.actor_for_token(token=token, slug=slug)
         project = actor.app_user.project
         return Caller(actor=actor, project=project, token=token)
     if request.user.is_authenticated:
@@ -126,7 +127,7 @@ def _caller(request: HttpRequest, *, slug: str, token: str | None) -> Caller | a
         # session cookies as a second wall) although these views are exempt from CSRF tokens.
         if request.method == "POST" and "X-OpenRosa-Version" not in request.headers:
             raise PermissionDeniedError(_("Send the X-OpenRosa-Version header."))
-        user: Any = request.user
+        user: Actor = request.user
     else:
         found = auth.user_from_digest(request)
         if isinstance(found, auth.DigestRefusal):
@@ -272,7 +273,7 @@ def app_user_revoke_page(request: HttpRequest, slug: str, app_user_id: int) -> H
 
 
 @login_required
-def device_passwords_page(request: HttpRequest) -> HttpResponse:
+def device_passwords_page(request: SignedInRequest) -> HttpResponse:
     """List one's device passwords; POST creates one and shows it this once."""
     form = DevicePasswordForm(request.POST or None)
     new_password = None
@@ -295,7 +296,7 @@ def device_passwords_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def device_password_revoke_page(request: HttpRequest, device_password_id: int) -> HttpResponse:
+def device_password_revoke_page(request: SignedInRequest, device_password_id: int) -> HttpResponse:
     """Revoke one of one's device passwords and go back to the list."""
     device_password = selectors.device_password_get_for_managing(
         user=request.user, device_password_id=device_password_id

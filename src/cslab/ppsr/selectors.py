@@ -13,6 +13,7 @@ from django.contrib.sites.models import Site
 from django.db.models import QuerySet
 
 from cslab.core import permissions
+from cslab.core.actors import Actor
 from cslab.core.errors import NotFoundError
 from cslab.core.models import Job
 from cslab.ppsr import records as ppsr
@@ -42,7 +43,7 @@ class _Site:
                    email=email)  # fmt: skip
 
 
-def ppsr_record_get_for_viewing(*, user: Any, slug: str) -> dict[str, Any]:
+def ppsr_record_get_for_viewing(*, user: Actor, slug: str) -> dict[str, Any]:
     """Return the PPSR Core record of a project the viewer may see; NotFoundError otherwise."""
     project = project_get_for_viewing(user=user, slug=slug)
     return ppsr.project_record(_project_data(project, _Site.current()))
@@ -61,7 +62,7 @@ def ppsr_record_list_listed() -> list[dict[str, Any]]:
     return [ppsr.project_record(_project_data(project, site)) for project in projects]
 
 
-def ppsr_import_job_list(*, user: Any) -> QuerySet[Job]:
+def ppsr_import_job_list(*, user: Actor) -> QuerySet[Job]:
     """Return the PPSR Core import jobs (previews and imports), newest first; Lab staff only."""
     permissions.require(user, "ppsr.import")
     return (
@@ -72,7 +73,7 @@ def ppsr_import_job_list(*, user: Any) -> QuerySet[Job]:
     )
 
 
-def ppsr_import_job_get(*, user: Any, job_id: Any) -> Job:
+def ppsr_import_job_get(*, user: Actor, job_id: Any) -> Job:
     """Return one PPSR Core import job; NotFoundError for anyone but Lab staff."""
     permissions.require(user, "ppsr.import")
     job = Job.objects.filter(pk=job_id, kind=ppsr.IMPORT_JOB_KIND).first()

@@ -48,6 +48,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from cslab.core import permissions
+from cslab.core.actors import Actor
 from cslab.core.errors import ConflictError, DomainError, InvalidInputError
 from cslab.core.models import Job
 from cslab.core.problems import ProblemCode
@@ -212,7 +213,7 @@ def ppsr_catalogue_read(data: bytes) -> list[Any]:
 
 def ppsr_catalogue_import(
     *,
-    actor: Any,
+    actor: Actor | None,
     data: bytes | list[Any],
     origin: str,
     dry_run: bool = False,
@@ -256,7 +257,7 @@ def ppsr_catalogue_import(
     return report
 
 
-def ppsr_import_start(*, actor: Any, content: bytes, file_name: str, origin: str) -> Job:
+def ppsr_import_start(*, actor: Actor, content: bytes, file_name: str, origin: str) -> Job:
     """Keep an uploaded catalogue and start a background dry run of its import (a preview).
 
     The file is checked to be a catalogue before it is kept; `ppsr_import_confirm` then imports
@@ -294,7 +295,7 @@ def ppsr_import_start(*, actor: Any, content: bytes, file_name: str, origin: str
     )
 
 
-def ppsr_import_confirm(*, actor: Any, preview: Job) -> Job:
+def ppsr_import_confirm(*, actor: Actor, preview: Job) -> Job:
     """Start the import of a catalogue whose preview (dry run) has finished."""
     permissions.require(actor, "ppsr.import")
     arguments = preview.arguments
@@ -328,7 +329,7 @@ def run_ppsr_import(
     file_name: str,
     origin: str,
     dry_run: bool,
-    **_details: Any,
+    **_details: object,
 ) -> dict[str, Any]:
     """Run a preview or an import of an uploaded catalogue; return the report as data.
 

@@ -15,6 +15,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from cslab.core.actors import Actor
 from cslab.projects.models import Organisation, Project
 from cslab.projects.vocabulary import (
     SUSTAINABLE_DEVELOPMENT_GOALS,
@@ -80,7 +81,9 @@ def tag_label(kind: str, value: str) -> str:
     return value
 
 
-def organisations_for(user: Any, *, current: Organisation | None = None) -> QuerySet[Organisation]:
+def organisations_for(
+    user: Actor, *, current: Organisation | None = None
+) -> QuerySet[Organisation]:
     """Return the organisations a person may attach a project to: their own (and the current)."""
     condition = Q(members__user_id=user.pk)
     if current is not None:
@@ -128,7 +131,7 @@ class ProjectCreateForm(forms.Form):
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 6})
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations_for(user)  # type: ignore[attr-defined]
 
@@ -273,7 +276,7 @@ class ProjectEditForm(forms.Form):
         "languages": TagKind.LANGUAGE,
     }
 
-    def __init__(self, *args: Any, user: Any, project: Project, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, project: Project, **kwargs: Any) -> None:
         kwargs.setdefault("initial", self.initial_for(project))
         super().__init__(*args, **kwargs)
         self.project = project

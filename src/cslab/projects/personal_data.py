@@ -4,12 +4,13 @@ from typing import Any
 
 from django.utils.translation import gettext_noop
 
+from cslab.accounts.models import User
 from cslab.core.personal_data import register_section
 from cslab.projects.models import Invitation, JoinRequest, Membership, OrganisationMember
 
 
 @register_section("projects", gettext_noop("Your projects and organisations"))
-def _projects(user: Any) -> dict[str, Any]:
+def _projects(user: User) -> dict[str, Any]:
     return {
         "team_memberships": [
             {"project": m.project.name, "slug": m.project.slug, "role": m.role,

@@ -5,6 +5,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from cslab.core import permissions
+from cslab.core.actors import Actor
 from cslab.core.errors import PermissionDeniedError
 from cslab.core.permissions import Rule, register
 from cslab.core.problems import ProblemCode
@@ -15,7 +16,7 @@ TEAM = frozenset(ProjectRole)
 LEADS = frozenset({ProjectRole.OWNER, ProjectRole.RESEARCHER})
 
 
-def _visible_to_everyone(user: Any, project: Any) -> bool:
+def _visible_to_everyone(user: Actor, project: Any) -> bool:
     """Approved projects that are public or unlisted can be opened by anyone with the link."""
     return bool(
         project is not None
@@ -67,7 +68,7 @@ register(
 register("ppsr.import", Rule(site_roles=STAFF, description="Import a PPSR Core catalogue"))
 
 
-def require_add_directly(user: Any, project: Any) -> None:
+def require_add_directly(user: Actor, project: Any) -> None:
     """Raise unless the user may put people on the team directly (Lab staff).
 
     Someone who cannot manage the team gets NotFoundError; a team owner gets

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models.functions import Lower
 
 from cslab.accounts.models import User
+from cslab.core.actors import Actor
 from cslab.core.demo import DemoLogin
 from cslab.projects.models import Project
 from cslab.projects.services.projects import project_create
@@ -345,7 +346,7 @@ def _discuss(question: Question, demo: Comment, parent: Any, people: dict[str, A
 def _step(
     question: Question,
     action: str,
-    actor: Any,
+    actor: Actor,
     arguments: dict[str, Any],
     projects: dict[str, Project],
     made: dict[str, Question],

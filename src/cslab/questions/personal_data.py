@@ -4,12 +4,13 @@ from typing import Any
 
 from django.utils.translation import gettext_noop
 
+from cslab.accounts.models import User
 from cslab.core.personal_data import register_section
 from cslab.questions.models import Comment, Follow, Question, Support
 
 
 @register_section("questions", gettext_noop("Your questions and comments"))
-def _questions(user: Any) -> dict[str, Any]:
+def _questions(user: User) -> dict[str, Any]:
     return {
         "proposed": [
             {"question": q.text, "why_it_matters": q.why_it_matters, "status": q.status,

@@ -14,6 +14,7 @@ question is on that project's own board).
 from typing import Any
 
 from cslab.core import permissions
+from cslab.core.actors import Actor, person_or_none
 from cslab.core.permissions import Rule, register
 from cslab.core.roles import ProjectRole, SiteRole
 from cslab.projects.models import Membership, Project
@@ -23,7 +24,7 @@ LEADS = frozenset({ProjectRole.OWNER, ProjectRole.RESEARCHER})
 MODERATORS = frozenset({ProjectRole.OWNER, ProjectRole.RESEARCHER, ProjectRole.MODERATOR})
 
 
-def _board_is_visible(user: Any, question: Any) -> bool:
+def _board_is_visible(user: Actor, question: Any) -> bool:
     if question is None:
         return False
     if question.project_id is None:
@@ -31,31 +32,33 @@ def _board_is_visible(user: Any, question: Any) -> bool:
     return permissions.has_permission(user, "project.view", question.project)
 
 
-def _leads_a_project(user: Any, target: Any) -> bool:
+def _leads_a_project(user: Actor, target: Any) -> bool:
+    person = person_or_none(user)
     return bool(
-        user.is_authenticated
-        and Membership.objects.filter(user_id=user.pk, role__in=list(LEADS)).exists()
+        person is not None
+        and Membership.objects.filter(user_id=person.pk, role__in=list(LEADS)).exists()
     )
 
 
-def _leads_an_approved_project(user: Any) -> bool:
+def _leads_an_approved_project(user: Actor) -> bool:
+    person = person_or_none(user)
     return bool(
-        user.is_authenticated
+        person is not None
         and Membership.objects.filter(
-            user_id=user.pk, role__in=list(LEADS), project__approved_at__isnull=False
+            user_id=person.pk, role__in=list(LEADS), project__approved_at__isnull=False
         )
         .exclude(project__status=Project.Status.ARCHIVED)
         .exists()
     )
 
 
-def _takes_up_lab_question(user: Any, question: Any) -> bool:
+def _takes_up_lab_question(user: Actor, question: Any) -> bool:
     return bool(question is not None and question.project_id is None) and (
         _leads_an_approved_project(user)
     )
 
 
-def _adopts_lab_question_into(user: Any, project: Any) -> bool:
+def _adopts_lab_question_into(user: Actor, project: Any) -> bool:
     """An existing project takes up a Lab-wide question: approved, and led by the user."""
     return bool(
         project is not None
@@ -65,7 +68,7 @@ def _adopts_lab_question_into(user: Any, project: Any) -> bool:
     )
 
 
-def _leads_adopting_project(user: Any, question: Any) -> bool:
+def _leads_adopting_project(user: Actor, question: Any) -> bool:
     if question is None or question.adopted_project_id is None or not user.is_authenticated:
         return False
     adopting = question.adopted_project

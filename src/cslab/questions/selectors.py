@@ -11,7 +11,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Case, CharField, F, Min, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Coalesce
 
+from cslab.accounts.models import User
 from cslab.core import permissions
+from cslab.core.actors import Actor
 from cslab.core.errors import NotFoundError
 from cslab.core.roles import ProjectRole
 from cslab.projects.models import Membership, Project
@@ -38,7 +40,7 @@ def _questions() -> QuerySet[Question]:
     ).prefetch_related("domains")
 
 
-def question_get_for_viewing(*, user: Any, question_id: Any) -> Question:
+def question_get_for_viewing(*, user: Actor, question_id: Any) -> Question:
     """Return the question if the viewer may see its board; raise NotFoundError otherwise."""
     try:
         question = _questions().get(pk=question_id)
@@ -48,7 +50,7 @@ def question_get_for_viewing(*, user: Any, question_id: Any) -> Question:
     return question
 
 
-def question_list_visible(*, user: Any) -> QuerySet[Question]:
+def question_list_visible(*, user: Actor) -> QuerySet[Question]:
     """Return every question the viewer may find: the Lab board and their visible projects'."""
     if permissions.is_staff(user):
         return _questions()
@@ -77,7 +79,7 @@ def _filtered(
 
 
 def question_list(
-    *, user: Any, board: str = "", status: str = "", domain: str = "", sort: str = ""
+    *, user: Actor, board: str = "", status: str = "", domain: str = "", sort: str = ""
 ) -> QuerySet[Question]:
     """Return the questions the viewer may find, filtered.
 
@@ -94,7 +96,7 @@ def question_list(
 
 
 def question_list_for_board(
-    *, user: Any, project: Project | None, status: str = "", domain: str = "", sort: str = ""
+    *, user: Actor, project: Project | None, status: str = "", domain: str = "", sort: str = ""
 ) -> QuerySet[Question]:
     """Return the questions of one board: the Lab-wide one (`project` None) or a project's."""
     if project is None:
@@ -105,6 +107,8 @@ def question_list_for_board(
     return _filtered(questions, status=status, domain=domain, sort=sort)
 
 
+# Any here: the body reads the viewer as a person (`.pk` in a lookup) after an
+# `is_authenticated` check that mypy cannot follow; typing it needs that body narrowed.
 def question_list_for_triage(
     *, user: Any, board: str = "", status: str = "open", domain: str = "", sort: str = ""
 ) -> QuerySet[Question]:
@@ -125,12 +129,12 @@ def question_list_for_triage(
     return _filtered(questions, status=status, domain=domain, sort=sort)
 
 
-def question_can_triage(*, user: Any) -> bool:
+def question_can_triage(*, user: Actor) -> bool:
     """Return True if the viewer may open the triage view (Lab staff, project leads)."""
     return permissions.has_permission(user, "question.triage")
 
 
-def triage_boards(*, user: Any) -> list[Project]:
+def triage_boards(*, user: User) -> list[Project]:
     """Return the project boards the viewer triages (Lab staff: every board with questions)."""
     permissions.require(user, "question.triage")
     projects = Project.objects.filter(questions__isnull=False).distinct()
@@ -139,7 +143,7 @@ def triage_boards(*, user: Any) -> list[Project]:
     return list(projects.order_by("name"))
 
 
-def question_list_for_person(*, user: Any) -> dict[str, list[Question]]:
+def question_list_for_person(*, user: User) -> dict[str, list[Question]]:
     """Return the viewer's questions: proposed, supported and followed, newest first.
 
     Proposed questions come with their history ("what happened to my question").
@@ -175,7 +179,7 @@ class SimilarQuestion:
 
 
 def question_list_similar(
-    *, user: Any, text: str, exclude_id: int | None = None, limit: int = 5
+    *, user: Actor, text: str, exclude_id: int | None = None, limit: int = 5
 ) -> list[SimilarQuestion]:
     """Return visible questions that read like `text`, most alike first.
 
@@ -214,7 +218,7 @@ def question_audience(*, question: Question) -> QuerySet[Any]:
     return get_user_model().objects.filter(people, is_active=True).distinct().order_by("pk")
 
 
-def comment_get_for_viewing(*, user: Any, comment_id: Any) -> Comment:
+def comment_get_for_viewing(*, user: Actor, comment_id: Any) -> Comment:
     """Return a comment if the viewer may see its question; NotFoundError otherwise."""
     try:
         comment = Comment.objects.select_related("question__project", "author").get(pk=comment_id)
@@ -224,7 +228,7 @@ def comment_get_for_viewing(*, user: Any, comment_id: Any) -> Comment:
     return comment
 
 
-def comment_list(*, user: Any, question: Question) -> QuerySet[Comment]:
+def comment_list(*, user: Actor, question: Question) -> QuerySet[Comment]:
     """Return a question's comments oldest first; `shown_text` is empty for hidden comments,
     except for the board's moderators."""
     permissions.require(user, "question.view", question)
@@ -241,7 +245,7 @@ def comment_list(*, user: Any, question: Question) -> QuerySet[Comment]:
     return comments.annotate(shown_text=shown).order_by("created_at", "id")
 
 
-def question_adopted_project_visible(*, user: Any, question: Question) -> bool:
+def question_adopted_project_visible(*, user: Actor, question: Question) -> bool:
     """Return True if the viewer may see the project that took the question up.
 
     A project that is not public yet (a new incubating one) is named only to its team and
@@ -271,6 +275,8 @@ class QuestionPage:
     merge_candidates: list[SimilarQuestion] = field(default_factory=list)
 
 
+# Any here: the body reads the viewer as a person (`.pk` in a lookup) after an
+# `is_authenticated` check that mypy cannot follow; typing it needs that body narrowed.
 def question_page(*, user: Any, question_id: Any) -> QuestionPage:
     """Return the question page for the viewer: the thread, history and what they may do."""
     question = question_get_for_viewing(user=user, question_id=question_id)
@@ -302,6 +308,8 @@ def question_page(*, user: Any, question_id: Any) -> QuestionPage:
     return page
 
 
+# Any here: the body reads the viewer as a person (`.pk` in a lookup) after an
+# `is_authenticated` check that mypy cannot follow; typing it needs that body narrowed.
 def project_list_for_adoption(*, user: Any, question: Question) -> list[Project]:
     """Return the projects the viewer may adopt a question into: those they lead, not archived,
     with the question's own board first; for a Lab-wide question only those Lab staff
@@ -330,6 +338,6 @@ def project_list_for_adoption(*, user: Any, question: Question) -> list[Project]
     return projects
 
 
-def question_get_for_triage_bulk(*, user: Any, question_ids: list[int]) -> list[Question]:
+def question_get_for_triage_bulk(*, user: Actor, question_ids: list[int]) -> list[Question]:
     """Return the chosen questions among those the viewer triages (others are left out)."""
     return list(question_list_for_triage(user=user, status="all").filter(pk__in=question_ids))

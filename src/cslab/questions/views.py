@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from cslab.core.actors import Actor, SignedInRequest
 from cslab.core.errors import (
     ConflictError,
     DomainError,
@@ -78,7 +79,7 @@ def project_question_board(request: HttpRequest, slug: str) -> HttpResponse:
     return _board(request, project_get_for_viewing(user=request.user, slug=slug))
 
 
-def _boards_for(user: Any, slug: str) -> list[tuple[str, str]]:
+def _boards_for(user: Actor, slug: str) -> list[tuple[str, str]]:
     """Return the boards to offer: listed or own projects, plus the one the person came from
     (an unlisted project's board is reached by its link)."""
     projects = project_list_visible(user=user).exclude(status=Project.Status.ARCHIVED)
@@ -90,7 +91,7 @@ def _boards_for(user: Any, slug: str) -> list[tuple[str, str]]:
 
 
 @login_required
-def question_propose(request: HttpRequest) -> HttpResponse:
+def question_propose(request: SignedInRequest) -> HttpResponse:
     """Propose a question. Similar questions are shown while typing (htmx) and, without
     JavaScript, on a preview step before the question is put on the board."""
     slug = request.POST.get("board") or request.GET.get("project", "")
@@ -158,7 +159,7 @@ def question_detail(request: HttpRequest, question_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def question_support(request: HttpRequest, question_id: int) -> HttpResponse:
+def question_support(request: SignedInRequest, question_id: int) -> HttpResponse:
     question = selectors.question_get_for_viewing(user=request.user, question_id=question_id)
     supporting = request.POST.get("action") != "withdraw"
     try:
@@ -178,7 +179,7 @@ def question_support(request: HttpRequest, question_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def question_follow(request: HttpRequest, question_id: int) -> HttpResponse:
+def question_follow(request: SignedInRequest, question_id: int) -> HttpResponse:
     question = selectors.question_get_for_viewing(user=request.user, question_id=question_id)
     following = request.POST.get("action") != "unfollow"
     if following:
@@ -194,7 +195,7 @@ def question_follow(request: HttpRequest, question_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def question_comment(request: HttpRequest, question_id: int) -> HttpResponse:
+def question_comment(request: SignedInRequest, question_id: int) -> HttpResponse:
     question = selectors.question_get_for_viewing(user=request.user, question_id=question_id)
     form = forms.CommentForm(request.POST)
     if not form.is_valid():
@@ -217,7 +218,7 @@ def question_comment(request: HttpRequest, question_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def question_comment_flag(request: HttpRequest, comment_id: int) -> HttpResponse:
+def question_comment_flag(request: SignedInRequest, comment_id: int) -> HttpResponse:
     comment = selectors.comment_get_for_viewing(user=request.user, comment_id=comment_id)
     form = forms.FlagForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
@@ -232,7 +233,7 @@ def question_comment_flag(request: HttpRequest, comment_id: int) -> HttpResponse
 
 @login_required
 @require_POST
-def question_comment_moderate(request: HttpRequest, comment_id: int) -> HttpResponse:
+def question_comment_moderate(request: SignedInRequest, comment_id: int) -> HttpResponse:
     comment = selectors.comment_get_for_viewing(user=request.user, comment_id=comment_id)
     form = forms.ModerateForm(request.POST)
     if not form.is_valid():
@@ -261,7 +262,7 @@ DECIDE_FORMS: dict[str, type[django_forms.Form]] = {
 
 
 @login_required
-def question_decide(request: HttpRequest, question_id: int, action: str) -> HttpResponse:
+def question_decide(request: SignedInRequest, question_id: int, action: str) -> HttpResponse:
     """Consider, adopt, answer, decline or merge a question: one form per action."""
     page = selectors.question_page(user=request.user, question_id=question_id)
     question = page.question
@@ -336,7 +337,7 @@ def _decide(request: HttpRequest, question: Any, action: str, form: Any) -> None
         states.question_merge(actor=actor, question=question, into=into, note=data["note"])
 
 
-def _merge_target(user: Any, question_id: int) -> Any:
+def _merge_target(user: Actor, question_id: int) -> Any:
     """Return the question to merge into; an unknown (or hidden) number is an input error."""
     try:
         return selectors.question_get_for_viewing(user=user, question_id=question_id)
@@ -348,7 +349,7 @@ def _merge_target(user: Any, question_id: int) -> Any:
 
 
 @login_required
-def question_triage(request: HttpRequest) -> HttpResponse:
+def question_triage(request: SignedInRequest) -> HttpResponse:
     """Triage for Lab staff and project researchers: filter, sort, act on many at once."""
     boards = [(p.slug, p.name) for p in selectors.triage_boards(user=request.user)]
     filters = forms.TriageFilterForm(request.GET or None, boards=boards)
@@ -403,7 +404,7 @@ def question_triage(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def question_list_mine(request: HttpRequest) -> HttpResponse:
+def question_list_mine(request: SignedInRequest) -> HttpResponse:
     mine = selectors.question_list_for_person(user=request.user)
     return render(request, "questions/mine.html", mine)
 

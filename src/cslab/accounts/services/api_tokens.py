@@ -1,8 +1,9 @@
 """Personal API tokens: create (shown once), revoke, authenticate."""
 
+from __future__ import annotations
+
 import secrets
 from datetime import timedelta
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -20,7 +21,7 @@ TOKEN_PREFIX = "cslab_"  # noqa: S105  (a public marker, so leaked tokens are re
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
-def api_token_create(*, actor: Any, user: User, name: str) -> tuple[ApiToken, str]:
+def api_token_create(*, actor: User, user: User, name: str) -> tuple[ApiToken, str]:
     """Create a named token for `user`; return it and the token text, which is never stored."""
     permissions.require(actor, "profile.edit", user)
     name = name.strip()
@@ -42,7 +43,7 @@ def api_token_create(*, actor: Any, user: User, name: str) -> tuple[ApiToken, st
     return token, secret
 
 
-def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
+def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     """Revoke a token at once; revoking twice changes nothing."""
     permissions.require(actor, "token.manage", token)
     if token.revoked_at is not None:

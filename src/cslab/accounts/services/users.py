@@ -1,6 +1,8 @@
 """Writes on users and profiles."""
 
-from typing import Any
+from __future__ import annotations
+
+from typing import Any, TypedDict, Unpack
 
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
@@ -18,7 +20,7 @@ PROFILE_FIELDS = ("display_name", "preferred_language", "bio", "profile_public")
 
 def user_create(
     *,
-    actor: Any,
+    actor: User | None,
     email: str,
     password: str | None = None,
     site_role: SiteRole = SiteRole.VOLUNTEER,
@@ -59,15 +61,26 @@ def _user_exists(email: str) -> ConflictError:
     )
 
 
-def profile_update(*, actor: Any, user: User, **changes: Any) -> User:
+class ProfileChanges(TypedDict, total=False):
+    """The profile fields `profile_update` may change, each a keyword argument; a field not
+    given is left alone."""
+
+    display_name: str
+    preferred_language: str
+    bio: str
+    profile_public: bool
+
+
+def profile_update(*, actor: User, user: User, **changes: Unpack[ProfileChanges]) -> User:
     """Change profile fields (display name, language, bio, public or private)."""
     permissions.require(actor, "profile.edit", user)
     unknown = set(changes) - set(PROFILE_FIELDS)
     if unknown:
         raise InvalidInputError(f"Unknown profile fields: {', '.join(sorted(unknown))}.")
-    changed = [name for name, value in changes.items() if getattr(user, name) != value]
+    values: dict[str, Any] = dict(changes)
+    changed = [name for name, value in values.items() if getattr(user, name) != value]
     for name in changed:
-        setattr(user, name, changes[name])
+        setattr(user, name, values[name])
     if not changed:
         return user
     _full_clean(user)
@@ -79,7 +92,7 @@ def profile_update(*, actor: Any, user: User, **changes: Any) -> User:
     return user
 
 
-def user_set_site_role(*, actor: Any, user: User, site_role: SiteRole) -> User:
+def user_set_site_role(*, actor: User, user: User, site_role: SiteRole) -> User:
     """Give a person another site role (volunteer, trainer, Lab staff)."""
     permissions.require(actor, "user.manage", user)
     previous = user.site_role

@@ -5,13 +5,12 @@ volunteer (known by a random identity kept in the session) too. Both are unique 
 so two requests racing each other cannot both store a classification.
 """
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cslab.core.actors import Actor
 from cslab.core.roles import ProjectRole
 
 
@@ -135,7 +134,7 @@ class SubjectComment(models.Model):
     def __str__(self) -> str:
         return f"{self.subject_id}#{self.pk}"
 
-    def project_role_for(self, user: Any) -> ProjectRole | None:
+    def project_role_for(self, user: Actor) -> ProjectRole | None:
         return self.subject.project_role_for(user)
 
 

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cslab.core.actors import Actor
 from cslab.core.roles import ProjectRole
 
 HIDDEN_METADATA_PREFIXES = ("#", "!")
@@ -60,7 +61,7 @@ class SubjectSet(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def project_role_for(self, user: Any) -> ProjectRole | None:
+    def project_role_for(self, user: Actor) -> ProjectRole | None:
         return self.project.project_role_for(user)
 
 
@@ -126,7 +127,7 @@ class Subject(models.Model):
     def __str__(self) -> str:
         return f"{self.subject_set.name}/{self.external_id}"
 
-    def project_role_for(self, user: Any) -> ProjectRole | None:
+    def project_role_for(self, user: Actor) -> ProjectRole | None:
         return self.subject_set.project.project_role_for(user)
 
     @property

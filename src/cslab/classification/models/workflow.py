@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cslab.core.actors import Actor
 from cslab.core.roles import ProjectRole
 
 
@@ -127,7 +128,7 @@ class Workflow(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def project_role_for(self, user: Any) -> ProjectRole | None:
+    def project_role_for(self, user: Actor) -> ProjectRole | None:
         return self.project.project_role_for(user)
 
     @property

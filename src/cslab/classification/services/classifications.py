@@ -31,6 +31,7 @@ from cslab.classification.models import (
 )
 from cslab.classification.task_definitions import answers_match, clean_answers
 from cslab.core import permissions
+from cslab.core.actors import Actor, person_or_none, signed_in
 from cslab.core.errors import ConflictError, InvalidInputError, NotFoundError
 from cslab.core.problems import ProblemCode
 from cslab.core.services.audit import audit_record
@@ -141,7 +142,7 @@ def _record(
     classification = Classification(
         workflow=workflow,
         subject=subject,
-        volunteer=None if identity.is_anonymous else identity.user,
+        volunteer=person_or_none(identity.user),
         session_identity=identity.session_identity if identity.is_anonymous else "",
         answers=answers,
         counted=counted,
@@ -190,11 +191,12 @@ def classification_undo(*, identity: Identity, workflow: Workflow) -> Classifica
 
 @transaction.atomic
 def subject_decide(
-    *, actor: Any, workflow: Workflow, subject: Subject, answers: Any, note: str = ""
+    *, actor: Actor, workflow: Workflow, subject: Subject, answers: Any, note: str = ""
 ) -> ExpertDecision:
     """Settle a subject by an expert's answers: retire it ("expert"), record and audit the
     decision, and keep the answers as the subject's gold answers."""
     permissions.require(actor, "workflow.review", workflow)
+    actor = signed_in(actor)
     cleaned = clean_answers(workflow.tasks, answers)
     state = _lock_state(workflow, subject)
     if ExpertDecision.objects.filter(workflow=workflow, subject=subject).exists():
@@ -222,13 +224,14 @@ def subject_decide(
 
 
 @transaction.atomic
-def classification_merge_session(*, user: Any, session_identity: str) -> int:
+def classification_merge_session(*, user: Actor, session_identity: str) -> int:
     """Give a signed-in volunteer the classifications made anonymously in this session.
 
     Where they had already classified the same subject from their account, the anonymous
     one is removed (and uncounted), so "never twice" still holds. Returns how many moved.
     """
-    if not session_identity or not getattr(user, "is_authenticated", False):
+    person = person_or_none(user)
+    if not session_identity or person is None:
         return 0
     session_rows = Classification.objects.filter(
         volunteer__isnull=True, session_identity=session_identity
@@ -236,7 +239,7 @@ def classification_merge_session(*, user: Any, session_identity: str) -> int:
     anonymous = session_rows.select_for_update()
     held = set(
         Classification.objects.filter(
-            volunteer_id=user.pk, subject_id__in=session_rows.values("subject_id")
+            volunteer_id=person.pk, subject_id__in=session_rows.values("subject_id")
         ).values_list("workflow_id", "subject_id")
     )  # one query for every "already classified from the account", not one per classification
     moved = 0
@@ -248,7 +251,7 @@ def classification_merge_session(*, user: Any, session_identity: str) -> int:
                 ).update(classification_count=F("classification_count") - 1)
             classification.delete()
             continue
-        classification.volunteer, classification.session_identity = user, ""
+        classification.volunteer, classification.session_identity = person, ""
         classification.save(update_fields=["volunteer", "session_identity"])
         moved += 1
     return moved

@@ -52,6 +52,7 @@ from cslab.classification.models import Subject, SubjectSet, Workflow, WorkflowS
 from cslab.classification.services.workflows import workflow_add_subjects
 from cslab.classification.task_definitions import clean_answers
 from cslab.core import permissions
+from cslab.core.actors import Actor
 from cslab.core.errors import InvalidInputError
 from cslab.core.problems import ProblemCode
 from cslab.core.services.audit import audit_record
@@ -478,7 +479,7 @@ def _gold_values(tasks: list[dict[str, Any]], given: dict[str, str]) -> dict[str
 
 def subject_set_upload(
     *,
-    actor: Any,
+    actor: Actor,
     project: Project,
     name: str,
     archive: bytes | IO[bytes],
@@ -556,7 +557,7 @@ def _plan(unpacker: Unpacker, *, project: Project, name: str, workflows: Any) ->
 
 @transaction.atomic
 def _import(
-    *, actor: Any, project: Project, name: str, plans: list[RowPlan], workflows: Any
+    *, actor: Actor, project: Project, name: str, plans: list[RowPlan], workflows: Any
 ) -> SubjectSet:
     subject_set, _created = SubjectSet.objects.get_or_create(
         project=project,
@@ -599,7 +600,7 @@ def _offer_in_linked_workflows(subject_set: SubjectSet) -> None:
 @transaction.atomic
 def subject_set_from_observations(
     *,
-    actor: Any,
+    actor: Actor,
     project: Project,
     name: str,
     filters: Any = None,
@@ -659,7 +660,7 @@ def _observation_subject_id(photo: Any) -> str:
     return f"observation-{photo.observation_id}-{public_media_name(photo.pk, photo.name)}"[:200]
 
 
-def _observations(*, actor: Any, project: Project, filters: Any) -> Any:
+def _observations(*, actor: Actor, project: Project, filters: Any) -> Any:
     """The observations the actor may see matching the filters (the collection app's rules:
     current versions only, hidden questions refused as filters)."""
 

@@ -1,13 +1,13 @@
 """Talk: each subject's discussion, with #hashtags indexed for finding subjects by tag."""
 
 import re
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cslab.classification.models import Subject, SubjectComment, SubjectHashtag
 from cslab.core import permissions
+from cslab.core.actors import Actor, signed_in
 from cslab.core.errors import InvalidInputError
 from cslab.core.problems import ProblemCode
 
@@ -24,9 +24,10 @@ def hashtags_in(text: str) -> list[str]:
 
 
 @transaction.atomic
-def subject_comment_post(*, actor: Any, subject: Subject, text: str) -> SubjectComment:
+def subject_comment_post(*, actor: Actor, subject: Subject, text: str) -> SubjectComment:
     """Add a comment to a subject's discussion and index its hashtags."""
     permissions.require(actor, "subject.talk", subject)
+    actor = signed_in(actor)
     text = text.strip()
     if not text:
         raise InvalidInputError(_("Write a comment."), code=ProblemCode.EMPTY_COMMENT)

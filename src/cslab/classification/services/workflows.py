@@ -1,6 +1,8 @@
 """Creating and changing workflows, and linking subject sets to them."""
 
-from typing import Any
+from __future__ import annotations
+
+from typing import Any, TypedDict, Unpack
 
 from django.db import transaction
 from django.utils.text import slugify
@@ -15,6 +17,7 @@ from cslab.classification.models import (
 )
 from cslab.classification.task_definitions import check_tasks
 from cslab.core import permissions
+from cslab.core.actors import Actor, signed_in
 from cslab.core.errors import ConflictError, InvalidInputError
 from cslab.core.fields import nulls_as_empty
 from cslab.core.problems import ProblemCode
@@ -36,6 +39,30 @@ SETTINGS_FIELDS = (
     "assignment_order",
     "allow_anonymous",
 )
+
+
+class WorkflowSettings(TypedDict, total=False):
+    """The settings a caller may give `workflow_create` as keyword arguments; a setting not
+    given keeps the model default. None for a text or choice setting means its empty value."""
+
+    status: str
+    tutorial: str | None
+    field_guide: str | None
+    retirement_count: int
+    consensus_agreeing: int | None
+    consensus_confidence: float | None
+    gold_rate_newcomer: float
+    gold_rate_experienced: float
+    gold_rate_experience: int
+    assignment_order: str | None
+    allow_anonymous: bool
+
+
+class WorkflowChanges(WorkflowSettings, total=False):
+    """What `workflow_update` may change: the settings, the name and the tasks."""
+
+    name: str
+    tasks: list[dict[str, Any]]
 
 
 def _full_clean(workflow: Workflow) -> None:
@@ -63,15 +90,16 @@ def _unique_slug(project: Project, name: str) -> str:
 @transaction.atomic
 def workflow_create(
     *,
-    actor: Any,
+    actor: Actor,
     project: Project,
     name: str,
     tasks: list[dict[str, Any]],
     subject_sets: list[SubjectSet] | tuple[SubjectSet, ...] = (),
-    **settings: Any,
+    **settings: Unpack[WorkflowSettings],
 ) -> Workflow:
     """Create a workflow (a draft unless `status` says otherwise) with its subject sets."""
     permissions.require(actor, "workflow.manage", project)
+    actor = signed_in(actor)
     unknown = set(settings) - set(SETTINGS_FIELDS)
     if unknown:
         raise InvalidInputError(_("Unknown settings: %(names)s.") % {"names": ", ".join(unknown)})
@@ -101,37 +129,41 @@ def _check_consensus_rule(workflow: Workflow) -> None:
 
 
 @transaction.atomic
-def workflow_update(*, actor: Any, workflow: Workflow, **changes: Any) -> Workflow:
+def workflow_update(
+    *, actor: Actor, workflow: Workflow, **changes: Unpack[WorkflowChanges]
+) -> Workflow:
     """Change a workflow's settings; tasks can change only while nobody has classified."""
     permissions.require(actor, "workflow.manage", workflow)
+    actor = signed_in(actor)
     unknown = set(changes) - set(SETTINGS_FIELDS)
     if unknown:
         raise InvalidInputError(_("Unknown settings: %(names)s.") % {"names": ", ".join(unknown)})
-    changes = nulls_as_empty(Workflow, changes)
-    if "tasks" in changes:
-        if changes["tasks"] != workflow.tasks and workflow.classifications.exists():
+    values = nulls_as_empty(Workflow, changes)
+    if "tasks" in values:
+        if values["tasks"] != workflow.tasks and workflow.classifications.exists():
             raise ConflictError(
                 _("The tasks cannot change once volunteers have classified; copy the workflow."),
                 code=ProblemCode.WORKFLOW_HAS_CLASSIFICATIONS,
             )
-        changes["tasks"] = check_tasks(changes["tasks"])
-    for name, value in changes.items():
+        values["tasks"] = check_tasks(values["tasks"])
+    for name, value in values.items():
         setattr(workflow, name, value)
     _check_consensus_rule(workflow)
     _full_clean(workflow)
-    workflow.save(update_fields=list(changes))
+    workflow.save(update_fields=list(values))
     audit_record(
         actor=actor,
         action="classification.workflow_update",
         target=workflow,
-        details={"fields": sorted(changes)},
+        details={"fields": sorted(values)},
     )
     return workflow
 
 
-def workflow_link_subject_set(*, actor: Any, workflow: Workflow, subject_set: SubjectSet) -> int:
+def workflow_link_subject_set(*, actor: Actor, workflow: Workflow, subject_set: SubjectSet) -> int:
     """Offer the set's subjects in the workflow; return how many subjects were added."""
     permissions.require(actor, "workflow.manage", workflow)
+    actor = signed_in(actor)
     if subject_set.project_id != workflow.project_id:
         raise InvalidInputError(_("The subject set belongs to another project."))
     with transaction.atomic():

@@ -6,14 +6,13 @@ upserted on their unique (workflow, subject) and (workflow, worker) keys, so a r
 repeated, or two runs that overlap, leave one row each.
 """
 
-from typing import Any
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cslab.core.actors import Actor
 from cslab.core.roles import ProjectRole
 
 
@@ -148,7 +147,7 @@ class AggregationRun(models.Model):
     def __str__(self) -> str:
         return f"{self.workflow_id}:{self.method}@{self.started_at:%Y-%m-%d %H:%M}"
 
-    def project_role_for(self, user: Any) -> ProjectRole | None:
+    def project_role_for(self, user: Actor) -> ProjectRole | None:
         return self.workflow.project_role_for(user)
 
 

@@ -27,7 +27,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import numpy as np
 from django.db import transaction
@@ -37,6 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from cslab.accounts.models import User
 from cslab.aggregation import (
     AggregationError,
     AggregationResult,
@@ -54,6 +55,7 @@ from cslab.consensus import labels as labelling
 from cslab.consensus.disputes import DisputeRule, disputed, top_two_margin
 from cslab.consensus.models import AggregationRun, ConsensusResult, ConsensusSettings, WorkerSkill
 from cslab.core import permissions
+from cslab.core.actors import Actor
 from cslab.core.errors import ConflictError, InvalidInputError
 from cslab.core.fields import nulls_as_empty
 from cslab.core.models import Job
@@ -93,9 +95,20 @@ def method_for(workflow: Workflow, task: Task, requested: str | None = None) -> 
     return method
 
 
+class ConsensusSettingsChanges(TypedDict, total=False):
+    """What `consensus_settings_update` may change, each a keyword argument; a setting not
+    given is left alone. None for the method means its empty value (the default method)."""
+
+    method: str | None
+    low_confidence: float | None
+    dispute_margin: float | None
+    dispute_min_answers: int | None
+    dispute_agreement: float | None
+
+
 @transaction.atomic
 def consensus_settings_update(
-    *, actor: Any, workflow: Workflow, **changes: Any
+    *, actor: User, workflow: Workflow, **changes: Unpack[ConsensusSettingsChanges]
 ) -> ConsensusSettings:
     """Change how a workflow is aggregated; the dispute flags follow the new thresholds."""
     from django.core.exceptions import ValidationError
@@ -107,17 +120,17 @@ def consensus_settings_update(
     if set(changes) - allowed:
         raise InvalidInputError(_("Unknown settings: %(names)s.")
                                 % {"names": ", ".join(sorted(set(changes) - allowed))})  # fmt: skip
-    changes = nulls_as_empty(ConsensusSettings, changes)
+    values = nulls_as_empty(ConsensusSettings, changes)
     task = labelling.aggregation_task(workflow.tasks)
-    if changes.get("method") and (
-        task is None or changes["method"] not in labelling.allowed_methods(task)
+    if values.get("method") and (
+        task is None or values["method"] not in labelling.allowed_methods(task)
     ):
         raise InvalidInputError(_("This method cannot aggregate the workflow's task."),
                                 code=ProblemCode.INVALID_METHOD)  # fmt: skip
     stored, _created = ConsensusSettings.objects.select_for_update().get_or_create(
         workflow=workflow
     )
-    for name, value in changes.items():
+    for name, value in values.items():
         setattr(stored, name, value)
     try:
         stored.full_clean(exclude=["workflow"])
@@ -128,7 +141,7 @@ def consensus_settings_update(
     stored.save()
     refresh_dispute_flags(workflow, stored)
     audit_record(actor=actor, action="consensus.settings_changed", target=workflow,
-                 details={name: value for name, value in changes.items()})  # fmt: skip
+                 details={name: value for name, value in values.items()})  # fmt: skip
     return stored
 
 
@@ -175,7 +188,7 @@ def _aggregated_task(workflow: Workflow) -> Task:
 
 
 def aggregation_start(
-    *, actor: Any, workflow: Workflow, method: str | None = None, full: bool = False
+    *, actor: Actor, workflow: Workflow, method: str | None = None, full: bool = False
 ) -> Job:
     """Queue an aggregation of the workflow and return its job.
 
@@ -205,7 +218,7 @@ def aggregation_start(
 @job_kind(JOB_KIND)
 def run_aggregation_job(
     job: Job, report_progress: Progress, *, workflow_id: int, method: str, full: bool = False,
-    **_details: Any,
+    **_details: object,
 ) -> dict[str, Any]:  # fmt: skip
     """The job: aggregate the workflow and return the run's figures."""
     workflow = Workflow.objects.select_related("project").get(pk=workflow_id)
@@ -228,7 +241,7 @@ def run_summary(run: AggregationRun) -> dict[str, Any]:
 
 
 def aggregation_run(
-    *, actor: Any, workflow: Workflow, method: str | None = None, full: bool = False,
+    *, actor: User, workflow: Workflow, method: str | None = None, full: bool = False,
     progress: Progress | None = None,
 ) -> AggregationRun:  # fmt: skip
     """Aggregate the workflow now, in this process (the job calls the same code)."""
@@ -256,7 +269,7 @@ class LoadedAnswers:
 
 
 def _aggregate(
-    *, workflow: Workflow, method: str, full: bool, actor: Any, job: Job | None,
+    *, workflow: Workflow, method: str, full: bool, actor: User | None, job: Job | None,
     progress: Progress,
 ) -> AggregationRun:  # fmt: skip
     task = labelling.aggregation_task(workflow.tasks)

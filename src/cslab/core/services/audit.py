@@ -1,16 +1,19 @@
 """Writing the audit log."""
 
+from __future__ import annotations
+
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from cslab.core.actors import Actor, person_or_none
 from cslab.core.models import AuditEvent
 
 
 def audit_record(
     *,
-    actor: Any,
+    actor: Actor | None,
     action: str,
     target: models.Model | None = None,
     details: dict[str, Any] | None = None,
@@ -21,7 +24,7 @@ def audit_record(
     `actor` may be None (the system) or an anonymous user (stored as None).
     """
     event = AuditEvent(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=person_or_none(actor),
         action=action,
         details=details or {},
     )

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from cslab.core.actors import Actor, person_or_none
 from cslab.core.errors import InvalidInputError
 from cslab.core.models import Job
 from cslab.core.problems import ProblemCode
@@ -45,14 +46,16 @@ def job_kind(name: str) -> Callable[[JobFunction], JobFunction]:
     return decorate
 
 
-def job_start(*, actor: Any, kind: str, title: str, arguments: dict[str, Any] | None = None) -> Job:
+def job_start(
+    *, actor: Actor | None, kind: str, title: str, arguments: dict[str, Any] | None = None
+) -> Job:
     """Create a queued job and hand it to the task backend once the transaction commits."""
     if kind not in _kinds:
         raise InvalidInputError(f"Unknown job kind {kind!r}.", code=ProblemCode.UNKNOWN_JOB_KIND)
     job = Job(
         kind=kind,
         title=title,
-        started_by=actor if getattr(actor, "is_authenticated", False) else None,
+        started_by=person_or_none(actor),
         arguments=arguments or {},
     )
     job.full_clean()

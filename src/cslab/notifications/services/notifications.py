@@ -1,5 +1,7 @@
 """Writing notifications: send to many people at once, mark as read."""
 
+from __future__ import annotations
+
 from collections.abc import Iterable
 from typing import Any
 
@@ -8,7 +10,9 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from cslab.accounts.models import User
 from cslab.core import permissions
+from cslab.core.actors import Actor, person_or_none
 from cslab.core.errors import InvalidInputError
 from cslab.core.tasks import send_email
 from cslab.notifications.models import Notification
@@ -22,7 +26,7 @@ def notification_send(
     kind: str,
     message: str,
     url: str = "",
-    actor: Any = None,
+    actor: Actor | None = None,
     params: dict[str, Any] | None = None,
     email: bool = True,
 ) -> list[Notification]:
@@ -36,7 +40,8 @@ def notification_send(
     if not kind or not message:
         raise InvalidInputError("A notification needs a kind and a message.")
     params = {name: str(value) for name, value in (params or {}).items()}
-    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    acting_person = person_or_none(actor)
+    actor_id = acting_person.pk if acting_person is not None else None
     people: dict[Any, Any] = {}
     for person in recipients:
         if person is None or person.pk == actor_id or not getattr(person, "is_active", True):
@@ -67,7 +72,7 @@ def notification_send(
     return notifications
 
 
-def notification_mark_read(*, actor: Any, notification: Notification) -> Notification:
+def notification_mark_read(*, actor: User, notification: Notification) -> Notification:
     """Mark one of the actor's notifications as read; marking twice keeps the first time."""
     permissions.require(actor, "notification.manage", notification)
     if notification.read_at is None:
@@ -77,7 +82,7 @@ def notification_mark_read(*, actor: Any, notification: Notification) -> Notific
     return notification
 
 
-def notification_mark_all_read(*, actor: Any) -> int:
+def notification_mark_all_read(*, actor: User) -> int:
     """Mark every unread notification of the actor as read; return how many changed."""
     if not actor.is_authenticated:
         return 0

@@ -7,12 +7,11 @@ from an offline queue land on the stored row instead of adding a second one. An 
 replaces through `deprecates`.
 """
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cslab.core.actors import Actor
 from cslab.core.roles import ProjectRole
 from cslab.forms.models import Form, FormVersion
 
@@ -158,7 +157,7 @@ class Observation(models.Model):
     def __str__(self) -> str:
         return f"{self.form_id}/{self.instance_id}"
 
-    def project_role_for(self, user: Any) -> ProjectRole | None:
+    def project_role_for(self, user: Actor) -> ProjectRole | None:
         """Let project-role rules apply to the observation itself."""
         return self.project.project_role_for(user)
 

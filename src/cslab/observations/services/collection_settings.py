@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cslab.core import permissions
+from cslab.core.actors import Actor
 from cslab.core.errors import InvalidInputError, NotFoundError
 from cslab.core.problems import ProblemCode
 from cslab.core.services.audit import audit_record
@@ -30,7 +31,7 @@ def collection_settings_of(project: Project) -> CollectionSettings:
     return found if found is not None else CollectionSettings(project=project)
 
 
-def collection_settings_get(*, user: Any, project: Project) -> CollectionSettings:
+def collection_settings_get(*, user: Actor, project: Project) -> CollectionSettings:
     """The settings, for whoever may see the project."""
     permissions.require(user, "project.view", project)
     return collection_settings_of(project)
@@ -39,7 +40,7 @@ def collection_settings_get(*, user: Any, project: Project) -> CollectionSetting
 @transaction.atomic
 def collection_settings_update(
     *,
-    actor: Any,
+    actor: Actor,
     project: Project,
     default_geoprivacy: str = UNSET,
     accept_without_review: bool = UNSET,
@@ -82,7 +83,7 @@ def collection_settings_update(
     return settings
 
 
-def sensitive_category_list(*, user: Any, project: Project) -> list[SensitiveCategory]:
+def sensitive_category_list(*, user: Actor, project: Project) -> list[SensitiveCategory]:
     """The project's sensitive categories, for its team and Lab staff (they say what is
     protected, which is itself a hint for finding it)."""
     permissions.require(user, "project.view", project)
@@ -109,7 +110,7 @@ def _clean_values(values: Iterable[Any]) -> list[str]:
 
 @transaction.atomic
 def sensitive_category_set(
-    *, actor: Any, project: Project, question: str, values: Iterable[Any], label: str = ""
+    *, actor: Actor, project: Project, question: str, values: Iterable[Any], label: str = ""
 ) -> SensitiveCategory:
     """Mark answers of a question as sensitive (empty `values`: any answer to it), and obscure
     the stored observations that now match."""
@@ -144,7 +145,7 @@ def sensitive_category_set(
 
 
 @transaction.atomic
-def sensitive_category_remove(*, actor: Any, project: Project, question: str) -> None:
+def sensitive_category_remove(*, actor: Actor, project: Project, question: str) -> None:
     """Stop treating a question's answers as sensitive; observations the category forced to be
     obscured go back to what their observer chose."""
     permissions.require(actor, "project.view", project)
@@ -162,7 +163,7 @@ def sensitive_category_remove(*, actor: Any, project: Project, question: str) ->
     )
 
 
-def _person(actor: Any) -> Any:
+def _person(actor: Actor) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 

@@ -8,6 +8,8 @@ it was already rejected; one open flag per person, which the database's partial 
 constraint decides.
 """
 
+from __future__ import annotations
+
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -17,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from cslab.core import permissions
+from cslab.core.actors import Actor, person_or_none, signed_in
 from cslab.core.errors import ConflictError, InvalidInputError
 from cslab.core.problems import ProblemCode
 from cslab.core.services.audit import audit_record
@@ -57,7 +60,7 @@ def observation_url(observation: Observation) -> str:
 
 
 @transaction.atomic
-def observation_flag(*, actor: Any, observation: Observation, reason: str) -> ObservationFlag:
+def observation_flag(*, actor: Actor, observation: Observation, reason: str) -> ObservationFlag:
     """Report that an observation looks wrong; the observation becomes flagged (a rejected one
     stays rejected). A second open flag by the same person is a ConflictError
     `already_flagged`."""
@@ -65,6 +68,7 @@ def observation_flag(*, actor: Any, observation: Observation, reason: str) -> Ob
         user=actor, project=observation.project, observation_id=observation.pk
     )
     permissions.require(actor, "observation.flag", observation)
+    actor = signed_in(actor)
     text = _clean_reason(reason, required=True)
     flag = ObservationFlag(observation=observation, flagged_by=actor, reason=text)
     flag.full_clean(validate_constraints=False)
@@ -97,7 +101,7 @@ def observation_flag(*, actor: Any, observation: Observation, reason: str) -> Ob
 
 @transaction.atomic
 def observation_moderate(
-    *, actor: Any, observation: Observation, status: str, reason: str = ""
+    *, actor: Actor, observation: Observation, status: str, reason: str = ""
 ) -> Observation:
     """Set the moderation status (moderators, researchers and owners of the project, and Lab
     staff). A reason is required for rejected and flagged. Accepting or rejecting resolves the
@@ -141,9 +145,9 @@ def observation_moderate(
 
 
 def _change_status(
-    *, actor: Any, observation: Observation, status: str, reason: str, by_moderator: bool
+    *, actor: Actor | None, observation: Observation, status: str, reason: str, by_moderator: bool
 ) -> None:
-    person = actor if getattr(actor, "is_authenticated", False) else None
+    person = person_or_none(actor)
     ModerationEvent.objects.create(
         observation=observation,
         actor=person,

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from cslab.accounts.models import User
 from cslab.core import permissions
+from cslab.core.actors import Actor
 from cslab.core.errors import (
     ConflictError,
     InvalidInputError,
@@ -64,7 +65,7 @@ def content_hash(answers: dict[str, Any]) -> str:
 
 def observation_submit(
     *,
-    actor: Any,
+    actor: Actor,
     form_version: FormVersion,
     instance_id: str,
     answers: dict[str, Any],
@@ -129,7 +130,7 @@ def _policy_of(project: Project) -> _ProjectPolicy:
 
 def _submit_permitted(
     *,
-    actor: Any,
+    actor: Actor,
     form_version: FormVersion,
     instance_id: str,
     answers: dict[str, Any],
@@ -359,7 +360,7 @@ def _protect_earlier_versions(observation: Observation) -> None:
 
 @transaction.atomic
 def observation_geoprivacy_change(
-    *, actor: Any, observation: Observation, geoprivacy: str
+    *, actor: Actor, observation: Observation, geoprivacy: str
 ) -> Observation:
     """The observer changes the geoprivacy of their observation (and of its earlier versions
     when the new level is stricter); a sensitive category still forces obscured."""
@@ -479,7 +480,7 @@ def _unknown_deprecated() -> InvalidInputError:
     )
 
 
-def _require_may_edit(actor: Any, observation: Observation) -> None:
+def _require_may_edit(actor: Actor, observation: Observation) -> None:
     """Refuse an edit of an observation the actor did not send (as a person or a device) and
     does not lead the project of: before anything is stored or made more private."""
     if permissions.has_permission(actor, "observation.edit", observation):
@@ -514,7 +515,7 @@ def _clean_instance_id(value: Any, *, field: str) -> str:
 
 
 @transaction.atomic
-def observation_erase(*, actor: Any, observation: Observation) -> Tombstone:
+def observation_erase(*, actor: Actor, observation: Observation) -> Tombstone:
     """Delete an observation and leave a tombstone of its instance ID in its place.
 
     Later submissions with that instance ID are refused (`instance_erased`). Edits of the
@@ -566,7 +567,7 @@ MAX_BATCH = 100
 
 
 def observation_submit_batch(
-    *, actor: Any, form: Any, submissions: list[Submission]
+    *, actor: Actor, form: Any, submissions: list[Submission]
 ) -> list[BatchResult]:
     """Submit each item on its own (one failing item does not undo the others).
 

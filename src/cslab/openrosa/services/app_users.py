@@ -1,14 +1,16 @@
 """Creating and revoking app users (per-device, submit-only server URLs of a project)."""
 
+from __future__ import annotations
+
 import hashlib
 import secrets
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cslab.core import permissions
+from cslab.core.actors import Actor, signed_in
 from cslab.core.errors import ConflictError, InvalidInputError
 from cslab.core.problems import ProblemCode
 from cslab.core.services.audit import audit_record
@@ -24,7 +26,7 @@ def token_lookup(token: str) -> str:
 
 
 @transaction.atomic
-def app_user_create(*, actor: Any, project: Project, name: str) -> AppUser:
+def app_user_create(*, actor: Actor | None, project: Project, name: str) -> AppUser:
     """Create an app user of the project with a new token.
 
     `actor` None is the system (the `cslab appuser` command); anyone else needs
@@ -33,6 +35,7 @@ def app_user_create(*, actor: Any, project: Project, name: str) -> AppUser:
     if actor is not None:
         permissions.require(actor, "project.view", project)
         permissions.require(actor, "openrosa.app_user.manage", project)
+        actor = signed_in(actor)
     name = name.strip()
     if not name:
         raise InvalidInputError(
@@ -60,11 +63,12 @@ def app_user_create(*, actor: Any, project: Project, name: str) -> AppUser:
 
 
 @transaction.atomic
-def app_user_revoke(*, actor: Any, app_user: AppUser) -> AppUser:
+def app_user_revoke(*, actor: Actor, app_user: AppUser) -> AppUser:
     """Revoke an app user: its server URL stops working at once, for good."""
     if actor is not None:
         permissions.require(actor, "project.view", app_user.project)
         permissions.require(actor, "openrosa.app_user.manage", app_user.project)
+        actor = signed_in(actor)
     locked = AppUser.objects.select_for_update().get(pk=app_user.pk)
     if locked.revoked_at is not None:
         raise ConflictError(

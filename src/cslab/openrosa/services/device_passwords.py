@@ -1,13 +1,13 @@
 """Device passwords (see `models.DevicePassword`): create (shown once), revoke, check."""
 
 from datetime import timedelta
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
+from cslab.accounts.models import User
 from cslab.core import permissions
 from cslab.core.errors import ConflictError, InvalidInputError
 from cslab.core.problems import ProblemCode
@@ -28,7 +28,7 @@ def _generate_secret() -> str:
     return "-".join(get_random_string(GROUP_LENGTH, ALPHABET) for _group in range(GROUPS))
 
 
-def device_password_create(*, actor: Any, name: str) -> tuple[DevicePassword, str]:
+def device_password_create(*, actor: User, name: str) -> tuple[DevicePassword, str]:
     """Create a device password for the signed-in `actor`; return it and the password, which
     is shown this once and never stored (only its HA1 is)."""
     permissions.require(actor, "profile.edit", actor)
@@ -57,7 +57,7 @@ def device_password_create(*, actor: Any, name: str) -> tuple[DevicePassword, st
     return device_password, secret
 
 
-def device_password_revoke(*, actor: Any, device_password: DevicePassword) -> DevicePassword:
+def device_password_revoke(*, actor: User, device_password: DevicePassword) -> DevicePassword:
     """Revoke a device password at once; revoking twice changes nothing."""
     permissions.require(actor, "openrosa.device_password.manage", device_password)
     if device_password.revoked_at is not None:

@@ -2,12 +2,12 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
 from cslab.core import permissions
+from cslab.core.actors import Actor
 from cslab.core.errors import InvalidInputError, PermissionDeniedError
 from cslab.core.problems import ProblemCode
 from cslab.media.services import media_attach
@@ -32,7 +32,7 @@ class SubmissionResult:
 
 def openrosa_submission_receive(
     *,
-    actor: Any,
+    actor: Actor,
     project: Project,
     xml: bytes,
     attachments: dict[str, UploadedFile],
@@ -85,7 +85,7 @@ def openrosa_submission_receive(
 
 
 def _attacher(
-    actor: Any, observation: Observation, *, created: bool
+    actor: Actor, observation: Observation, *, created: bool
 ) -> Callable[[str, UploadedFile], bool]:
     """Return a function storing one attachment of the observation for this actor (checked
     once for all the submission's attachments); True when it stored a new file."""

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cslab.core.actors import Actor, person_or_none
 from cslab.core.roles import ProjectRole
 from cslab.projects.vocabulary import DataLicence, Difficulty, Faculty, InitiatorType, TagKind
 
@@ -227,7 +228,7 @@ class Project(models.Model):
     def is_approved(self) -> bool:
         return self.approved_at is not None
 
-    def project_role_for(self, user: Any) -> ProjectRole | None:
+    def project_role_for(self, user: Actor) -> ProjectRole | None:
         """Return the user's role in this project's team (cached on the instance per user)."""
         if not getattr(user, "is_authenticated", False):
             return None
@@ -236,11 +237,14 @@ class Project(models.Model):
         if role_in_project is not None:
             own_role: ProjectRole | None = role_in_project(self)
             return own_role
+        person = person_or_none(user)
+        if person is None:
+            return None
         cache: dict[Any, ProjectRole | None] = self.__dict__.setdefault("_role_cache", {})
-        if user.pk not in cache:
-            role = self.memberships.filter(user_id=user.pk).values_list("role", flat=True).first()
-            cache[user.pk] = ProjectRole(role) if role else None
-        return cache[user.pk]
+        if person.pk not in cache:
+            role = self.memberships.filter(user_id=person.pk).values_list("role", flat=True).first()
+            cache[person.pk] = ProjectRole(role) if role else None
+        return cache[person.pk]
 
     def tags_of(self, kind: TagKind) -> list[str]:
         """Return the values of one multi-valued field (uses prefetched tags when present)."""

@@ -9,7 +9,9 @@ from django.db.models import Case, IntegerField, Model, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cslab.accounts.models import User
 from cslab.core import permissions
+from cslab.core.actors import Actor, person_or_none
 from cslab.core.errors import InvalidInputError, NotFoundError
 from cslab.core.problems import ProblemCode
 from cslab.core.roles import ProjectRole
@@ -27,7 +29,7 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def membership_list_for_project(*, user: Any, project: Project) -> QuerySet[Membership]:
+def membership_list_for_project(*, user: Actor, project: Project) -> QuerySet[Membership]:
     """Return the team in the order people joined (team members and Lab staff only).
 
     The ordering is by plain fields, so the API's cursor pagination can page over it.
@@ -36,7 +38,7 @@ def membership_list_for_project(*, user: Any, project: Project) -> QuerySet[Memb
     return project.memberships.select_related("user").order_by("created_at", "pk")
 
 
-def membership_list_by_role(*, user: Any, project: Project) -> QuerySet[Membership]:
+def membership_list_by_role(*, user: Actor, project: Project) -> QuerySet[Membership]:
     """Return the team with owners first, then researchers, moderators, members, viewers."""
     rank = Case(
         *[When(role=role, then=Value(position)) for role, position in ROLE_RANK.items()],
@@ -49,7 +51,7 @@ def membership_list_by_role(*, user: Any, project: Project) -> QuerySet[Membersh
     )
 
 
-def membership_get_for_managing(*, user: Any, project: Project, membership_id: Any) -> Membership:
+def membership_get_for_managing(*, user: Actor, project: Project, membership_id: Any) -> Membership:
     """Return a membership of the project to a team manager; NotFoundError otherwise."""
     permissions.require(user, "team.manage", project)
     membership = _first(project.memberships.select_related("user"), membership_id)
@@ -57,7 +59,7 @@ def membership_get_for_managing(*, user: Any, project: Project, membership_id: A
     return membership
 
 
-def invitation_list_pending(*, user: Any, project: Project) -> QuerySet[Invitation]:
+def invitation_list_pending(*, user: Actor, project: Project) -> QuerySet[Invitation]:
     """Return the project's invitations that can still be accepted (team managers only)."""
     permissions.require(user, "team.manage", project)
     return (
@@ -69,7 +71,7 @@ def invitation_list_pending(*, user: Any, project: Project) -> QuerySet[Invitati
     )
 
 
-def invitation_get_for_managing(*, user: Any, project: Project, invitation_id: Any) -> Invitation:
+def invitation_get_for_managing(*, user: Actor, project: Project, invitation_id: Any) -> Invitation:
     """Return one of the project's invitations for a team manager; NotFoundError otherwise."""
     permissions.require(user, "team.manage", project)
     invitation = _first(project.invitations.all(), invitation_id)
@@ -93,7 +95,7 @@ def invitation_get_for_token(*, token: str) -> Invitation:
     return invitation
 
 
-def invitation_list_for_user(*, user: Any) -> QuerySet[Invitation]:
+def invitation_list_for_user(*, user: User) -> QuerySet[Invitation]:
     """Return the open invitations sent to the viewer's e-mail address, newest first."""
     if not user.is_authenticated:
         return Invitation.objects.none()
@@ -109,7 +111,7 @@ def invitation_list_for_user(*, user: Any) -> QuerySet[Invitation]:
     )
 
 
-def join_request_list_pending(*, user: Any, project: Project) -> QuerySet[JoinRequest]:
+def join_request_list_pending(*, user: Actor, project: Project) -> QuerySet[JoinRequest]:
     """Return the project's pending join requests, oldest first (team managers only)."""
     permissions.require(user, "team.manage", project)
     return (
@@ -120,7 +122,7 @@ def join_request_list_pending(*, user: Any, project: Project) -> QuerySet[JoinRe
 
 
 def join_request_get_for_deciding(
-    *, user: Any, project: Project, join_request_id: Any
+    *, user: Actor, project: Project, join_request_id: Any
 ) -> JoinRequest:
     """Return a join request to the project for a team manager; NotFoundError otherwise."""
     permissions.require(user, "team.manage", project)
@@ -130,24 +132,28 @@ def join_request_get_for_deciding(
 
 
 def join_request_get_for_withdrawing(
-    *, user: Any, project: Project, join_request_id: Any
+    *, user: Actor, project: Project, join_request_id: Any
 ) -> JoinRequest:
     """Return the viewer's own join request to the project; NotFoundError for anyone else's."""
-    if not user.is_authenticated:
+    person = person_or_none(user)
+    if person is None:
         raise NotFoundError()
-    join_request = _first(project.join_requests.filter(user_id=user.pk), join_request_id)
+    join_request = _first(project.join_requests.filter(user_id=person.pk), join_request_id)
     join_request.project = project
     return join_request
 
 
-def join_request_get_pending_for_user(*, user: Any, project: Project) -> JoinRequest | None:
+def join_request_get_pending_for_user(*, user: Actor, project: Project) -> JoinRequest | None:
     """Return the viewer's pending request to join the project, if there is one."""
-    if not user.is_authenticated:
+    person = person_or_none(user)
+    if person is None:
         return None
-    return project.join_requests.filter(user_id=user.pk, status=JoinRequest.Status.PENDING).first()
+    return project.join_requests.filter(
+        user_id=person.pk, status=JoinRequest.Status.PENDING
+    ).first()
 
 
-def mentor_list_requests(*, user: Any) -> QuerySet[Project]:
+def mentor_list_requests(*, user: Actor) -> QuerySet[Project]:
     """Return the projects asking for a mentor, longest waiting first (Lab staff only)."""
     permissions.require(user, "mentor.match")
     return (
@@ -170,7 +176,7 @@ class TeamPage:
     can_request_mentor: bool
 
 
-def team_page(*, user: Any, project: Project) -> TeamPage:
+def team_page(*, user: Actor, project: Project) -> TeamPage:
     """Return the team and, for its managers, open invitations and join requests.
 
     Team members and Lab staff only (NotFoundError for others).
@@ -203,7 +209,7 @@ class JoinStatus:
     pending_request: JoinRequest | None
 
 
-def join_status(*, user: Any, project: Project) -> JoinStatus:
+def join_status(*, user: Actor, project: Project) -> JoinStatus:
     """Return the viewer's standing with the team of a project they may see."""
     permissions.require(user, "project.view", project)
     return JoinStatus(
@@ -213,7 +219,7 @@ def join_status(*, user: Any, project: Project) -> JoinStatus:
     )
 
 
-def member_candidate_get(*, user: Any, project: Project, user_id: Any) -> Any:
+def member_candidate_get(*, user: Actor, project: Project, user_id: Any) -> Any:
     """Return the active person Lab staff want to add; InvalidInputError if there is none.
 
     Anyone else is refused first (`rules.require_add_directly`), so a refusal says nothing
@@ -223,7 +229,7 @@ def member_candidate_get(*, user: Any, project: Project, user_id: Any) -> Any:
     return _active_person(user_id=user_id, email="", field="user_id")
 
 
-def mentor_candidate_get(*, user: Any, mentor_id: Any = None, email: str = "") -> Any:
+def mentor_candidate_get(*, user: Actor, mentor_id: Any = None, email: str = "") -> Any:
     """Return the active person Lab staff want as a mentor, by id or e-mail address.
 
     Lab staff only; an unknown or inactive person raises InvalidInputError `person_not_found`.

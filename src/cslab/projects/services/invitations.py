@@ -25,8 +25,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from cslab.accounts.models import User
 from cslab.accounts.selectors import email_address_state
 from cslab.core import permissions
+from cslab.core.actors import Actor, signed_in
 from cslab.core.errors import (
     ConflictError,
     InvalidInputError,
@@ -47,7 +49,7 @@ INVITATION_LIFETIME = timedelta(days=7)
 @transaction.atomic
 def invitation_send(
     *,
-    actor: Any,
+    actor: Actor,
     project: Project,
     email: str,
     role: str,
@@ -60,6 +62,7 @@ def invitation_send(
     who is already on the team raises ConflictError.
     """
     permissions.require(actor, "team.manage", project)
+    actor = signed_in(actor)
     email = email.strip().lower()
     if role not in ProjectRole.values:
         raise InvalidInputError(
@@ -112,7 +115,7 @@ def invitation_send(
 
 
 @transaction.atomic
-def invitation_accept(*, user: Any, token: str) -> Membership:
+def invitation_accept(*, user: User, token: str) -> Membership:
     """Put the signed-in `user` on the team with the invitation's role; the link is used up.
 
     The invitation is marked accepted with a conditional update, so two clicks at the same time
@@ -152,9 +155,10 @@ def invitation_accept(*, user: Any, token: str) -> Membership:
 
 
 @transaction.atomic
-def invitation_revoke(*, actor: Any, invitation: Invitation) -> Invitation:
+def invitation_revoke(*, actor: Actor, invitation: Invitation) -> Invitation:
     """Make an open invitation's link stop working (team managers)."""
     permissions.require(actor, "team.manage", invitation.project)
+    actor = signed_in(actor)
     now = timezone.now()
     revoked = Invitation.objects.filter(
         pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True
@@ -195,7 +199,7 @@ def invitation_unusable_error(
     return None
 
 
-def invitation_addressee_error(invitation: Invitation, user: Any) -> PermissionDeniedError | None:
+def invitation_addressee_error(invitation: Invitation, user: User) -> PermissionDeniedError | None:
     """Return the refusal when the signed-in `user` is not the person invited, else None.
 
     The invitation is theirs when the invited address is one of their verified addresses

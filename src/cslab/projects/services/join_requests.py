@@ -7,7 +7,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cslab.accounts.models import User
 from cslab.core import permissions
+from cslab.core.actors import Actor, signed_in
 from cslab.core.errors import (
     ConflictError,
     InvalidInputError,
@@ -23,7 +25,7 @@ from cslab.projects.services.invitations import email_people
 from cslab.projects.services.team import membership_add
 
 
-def join_project(*, actor: Any, project: Project, message: str = "") -> Membership | JoinRequest:
+def join_project(*, actor: User, project: Project, message: str = "") -> Membership | JoinRequest:
     """Join a team, or ask to, as the project's membership policy says.
 
     Open: the actor becomes a member at once (the Membership is returned). Approval required:
@@ -54,7 +56,7 @@ def join_project(*, actor: Any, project: Project, message: str = "") -> Membersh
     return _join_request_create(actor=actor, project=project, message=message)
 
 
-def _join_request_create(*, actor: Any, project: Project, message: str) -> JoinRequest:
+def _join_request_create(*, actor: User, project: Project, message: str) -> JoinRequest:
     if Membership.objects.filter(project=project, user_id=actor.pk).exists():
         raise ConflictError(_("You are already on this team."), code=ProblemCode.ALREADY_MEMBER)
     join_request = JoinRequest(project=project, user=actor, message=message.strip())
@@ -89,7 +91,7 @@ def _join_request_create(*, actor: Any, project: Project, message: str) -> JoinR
 
 @transaction.atomic
 def join_request_approve(
-    *, actor: Any, join_request: JoinRequest, role: str = ProjectRole.MEMBER
+    *, actor: Actor, join_request: JoinRequest, role: str = ProjectRole.MEMBER
 ) -> Membership:
     """Accept a pending request: the requester joins the team as `role` and is e-mailed."""
     _decide(actor=actor, join_request=join_request, status=JoinRequest.Status.APPROVED)
@@ -108,7 +110,7 @@ def join_request_approve(
 
 
 @transaction.atomic
-def join_request_decline(*, actor: Any, join_request: JoinRequest) -> JoinRequest:
+def join_request_decline(*, actor: Actor, join_request: JoinRequest) -> JoinRequest:
     """Turn down a pending request; the requester is e-mailed and may ask again later."""
     _decide(actor=actor, join_request=join_request, status=JoinRequest.Status.DECLINED)
     audit_record(
@@ -122,7 +124,7 @@ def join_request_decline(*, actor: Any, join_request: JoinRequest) -> JoinReques
 
 
 @transaction.atomic
-def join_request_withdraw(*, actor: Any, join_request: JoinRequest) -> JoinRequest:
+def join_request_withdraw(*, actor: Actor, join_request: JoinRequest) -> JoinRequest:
     """Withdraw one's own pending request."""
     if not getattr(actor, "is_authenticated", False) or join_request.user_id != actor.pk:
         raise NotFoundError()
@@ -136,8 +138,9 @@ def join_request_withdraw(*, actor: Any, join_request: JoinRequest) -> JoinReque
     return join_request
 
 
-def _decide(*, actor: Any, join_request: JoinRequest, status: str) -> None:
+def _decide(*, actor: Actor, join_request: JoinRequest, status: str) -> None:
     permissions.require(actor, "team.manage", join_request.project)
+    actor = signed_in(actor)
     _close(join_request, status=status, decided_by=actor)
 
 

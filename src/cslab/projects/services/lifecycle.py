@@ -1,11 +1,10 @@
 """The one service that moves a project along its lifecycle."""
 
-from typing import Any
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cslab.accounts.models import User
 from cslab.core import permissions
 from cslab.core.errors import InvalidInputError, InvalidTransitionError
 from cslab.core.problems import ProblemCode
@@ -32,7 +31,7 @@ def project_checklist(project: Project) -> list[lifecycle.ChecklistItem]:
 
 @transaction.atomic
 def project_transition(
-    *, actor: Any, project: Project, to_status: str, comment: str = ""
+    *, actor: User, project: Project, to_status: str, comment: str = ""
 ) -> Project:
     """Move a project to `to_status` if the lifecycle allows it and the actor may.
 

@@ -10,7 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cslab.accounts.models import User
 from cslab.core import permissions
+from cslab.core.actors import Actor, signed_in
 from cslab.core.errors import ConflictError, InvalidInputError
 from cslab.core.problems import ProblemCode
 from cslab.core.roles import ProjectRole
@@ -25,7 +27,7 @@ BELOW_RESEARCHER = frozenset({ProjectRole.MODERATOR, ProjectRole.MEMBER, Project
 
 
 @transaction.atomic
-def mentor_request(*, actor: Any, project: Project) -> Project:
+def mentor_request(*, actor: User, project: Project) -> Project:
     """Ask Lab staff for a researcher mentor (owners of a community-led project).
 
     Raises ConflictError `mentoring_community_led_only` for other projects, and
@@ -50,7 +52,7 @@ def mentor_request(*, actor: Any, project: Project) -> Project:
 
 
 @transaction.atomic
-def mentor_match(*, actor: Any, project: Project, mentor: Any) -> Project:
+def mentor_match(*, actor: Actor, project: Project, mentor: Any) -> Project:
     """Make `mentor` the mentor of a project that asked for one (Lab staff).
 
     The mentor joins the team as a researcher, or is raised to researcher from a lower role;
@@ -58,6 +60,7 @@ def mentor_match(*, actor: Any, project: Project, mentor: Any) -> Project:
     two staff matching at once cannot both succeed.
     """
     permissions.require(actor, "mentor.match", project)
+    actor = signed_in(actor)
     if not getattr(mentor, "is_active", False):
         raise InvalidInputError(
             _("Choose an active account as mentor."),

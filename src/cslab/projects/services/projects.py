@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from datetime import date
+from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from cslab.accounts.models import User
 from cslab.core import permissions
 from cslab.core.errors import ConflictError, InvalidInputError
 from cslab.core.fields import nulls_as_empty
@@ -39,6 +41,54 @@ PROFILE_FIELDS = frozenset(
         "recruitment_plan",
     }
 )  # fmt: skip
+
+
+class ProjectProfile(TypedDict, total=False):
+    """The profile fields a caller may set, each a keyword argument of `project_create`.
+
+    A field not given is left alone (create: the model default; update: unchanged). None for
+    a text or choice field means its empty value (see `nulls_as_empty`).
+    """
+
+    aim: str | None
+    description: str | None
+    how_to_take_part: str | None
+    faculty: str | None
+    department: str | None
+    start_date: date | None
+    end_date: date | None
+    time_commitment: str | None
+    difficulty: str | None
+    equipment: str | None
+    contact_name: str | None
+    contact_email: str | None
+    funding: str | None
+    website: str | None
+    # An uploaded file, a stored name, or False when a form's "clear" box is ticked.
+    image: Any
+    image_alt_text: str | None
+    image_credit: str | None
+    data_licence: str | None
+    locality: str | None
+    initiator_type: str | None
+    visibility: str | None
+    membership_policy: str | None
+    organisation: Organisation | None
+    research_questions: str | None
+    protocol: str | None
+    data_management_plan: str | None
+    ethics_approval_reference: str | None
+    ethics_not_needed_reason: str | None
+    consent_text: str | None
+    recruitment_plan: str | None
+
+
+class ProjectChanges(ProjectProfile, total=False):
+    """The fields `project_update` may change: the profile and the name."""
+
+    name: str
+
+
 # Addresses under /projects/ and /organisations/ that pages already use.
 RESERVED_SLUGS = frozenset({"new", "mine", "feed", "map"})
 SEARCHED_FIELDS = ("name", "aim", "description", "how_to_take_part", "locality", "department")
@@ -46,15 +96,15 @@ SEARCHED_FIELDS = ("name", "aim", "description", "how_to_take_part", "locality",
 
 def project_create(
     *,
-    actor: Any,
+    actor: User | None,
     name: str,
-    owner: Any | None = None,
+    owner: User | None = None,
     status: str = Project.Status.IDEA,
     tags: Mapping[str, Iterable[str]] | None = None,
     geographic_extent: Any = None,
     origin: str = "",
     external_id: str = "",
-    **profile: Any,
+    **profile: Unpack[ProjectProfile],
 ) -> Project:
     """Create a project with `owner` (default: the actor) as its first owner.
 
@@ -70,11 +120,11 @@ def project_create(
     unknown = set(profile) - PROFILE_FIELDS
     if unknown:
         raise InvalidInputError(f"Unknown project fields: {', '.join(sorted(unknown))}.")
-    profile = nulls_as_empty(Project, profile)
+    values = nulls_as_empty(Project, profile)
     if status not in Project.Status.values:
         raise InvalidInputError(_("Unknown status “%(status)s”.") % {"status": status})
     project = Project(name=name.strip(), status=status, initiator=owner, origin=origin,
-                      external_id=external_id, **profile)  # fmt: skip
+                      external_id=external_id, **values)  # fmt: skip
     if status not in lifecycle.UNAPPROVED:
         project.approved_at = timezone.now()
     apply_geography(project, geographic_extent)
@@ -95,11 +145,11 @@ def project_create(
 
 def project_update(
     *,
-    actor: Any,
+    actor: User,
     project: Project,
     tags: Mapping[str, Iterable[str]] | None = None,
     geographic_extent: Any = ...,
-    **changes: Any,
+    **changes: Unpack[ProjectChanges],
 ) -> Project:
     """Change profile fields, tags or the area of a project.
 
@@ -110,12 +160,12 @@ def project_update(
     unknown = set(changes) - PROFILE_FIELDS
     if unknown:
         raise InvalidInputError(f"Unknown project fields: {', '.join(sorted(unknown))}.")
-    changes = nulls_as_empty(Project, changes)
-    if changes.get("organisation") not in (None, project.organisation):
-        _ensure_may_use_organisation(actor, changes["organisation"])
-    changed = [name for name, value in changes.items() if getattr(project, name) != value]
+    values = nulls_as_empty(Project, changes)
+    if values.get("organisation") not in (None, project.organisation):
+        _ensure_may_use_organisation(actor, values["organisation"])
+    changed = [name for name, value in values.items() if getattr(project, name) != value]
     for name in changed:
-        setattr(project, name, changes[name])
+        setattr(project, name, values[name])
     if geographic_extent is not ...:
         apply_geography(project, geographic_extent)
         changed += ["geographic_extent", "extent_west", "extent_south", "extent_east",
@@ -144,7 +194,7 @@ def project_update(
     return project
 
 
-def project_acknowledge_edits(*, actor: Any, project: Project) -> Project:
+def project_acknowledge_edits(*, actor: User, project: Project) -> Project:
     """Clear the significant-edit flag once Lab staff have looked at the changes."""
     permissions.require(actor, "project.review", project)
     if project.edits_flagged_at is None:
@@ -160,7 +210,7 @@ def project_acknowledge_edits(*, actor: Any, project: Project) -> Project:
 
 
 def organisation_create(
-    *, actor: Any, name: str, kind: str, description: str = "", website: str = ""
+    *, actor: User, name: str, kind: str, description: str = "", website: str = ""
 ) -> Organisation:
     """Create an organisation with the actor as its administrator."""
     if actor is not None:
@@ -183,7 +233,7 @@ def organisation_create(
 
 
 def organisation_add_member(
-    *, actor: Any, organisation: Organisation, user: Any, role: str = "member"
+    *, actor: User | None, organisation: Organisation, user: User, role: str = "member"
 ) -> OrganisationMember:
     """Add a person to an organisation (idempotent: an existing member keeps their row)."""
     if actor is not None:
@@ -198,7 +248,7 @@ def organisation_add_member(
     return member
 
 
-def _ensure_may_use_organisation(actor: Any, organisation: Organisation | None) -> None:
+def _ensure_may_use_organisation(actor: User, organisation: Organisation | None) -> None:
     """Only an organisation's members (or Lab staff) may run a project in its name."""
     if organisation is None or permissions.is_staff(actor):
         return

@@ -1,11 +1,15 @@
 """Team memberships: add, change role, remove, leave; a team always keeps an owner."""
 
+from __future__ import annotations
+
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from cslab.accounts.models import User
 from cslab.core import permissions
+from cslab.core.actors import Actor, signed_in
 from cslab.core.errors import ConflictError, InvalidInputError, NotFoundError
 from cslab.core.problems import ProblemCode
 from cslab.core.roles import ProjectRole
@@ -14,7 +18,7 @@ from cslab.projects.models import Membership, Project
 from cslab.projects.rules import require_add_directly
 
 
-def membership_add(*, actor: Any, project: Project, user: Any, role: str) -> Membership:
+def membership_add(*, actor: User | None, project: Project, user: User, role: str) -> Membership:
     """Put a person on the team with `role`.
 
     With an actor, this is adding someone directly, which only Lab staff may do
@@ -38,9 +42,10 @@ def membership_add(*, actor: Any, project: Project, user: Any, role: str) -> Mem
 
 
 @transaction.atomic
-def membership_change_role(*, actor: Any, membership: Membership, role: str) -> Membership:
+def membership_change_role(*, actor: Actor, membership: Membership, role: str) -> Membership:
     """Give a team member another role; the last owner cannot be demoted."""
     permissions.require(actor, "team.manage", membership.project)
+    actor = signed_in(actor)
     _ensure_role(role)
     locked = _lock_team(membership.project)
     membership = locked.get(pk=membership.pk)
@@ -55,14 +60,15 @@ def membership_change_role(*, actor: Any, membership: Membership, role: str) -> 
 
 
 @transaction.atomic
-def membership_remove(*, actor: Any, membership: Membership) -> None:
+def membership_remove(*, actor: Actor, membership: Membership) -> None:
     """Take a person off the team; the last owner cannot be removed."""
     permissions.require(actor, "team.manage", membership.project)
+    actor = signed_in(actor)
     _remove(actor=actor, membership=membership, action="team.member_removed")
 
 
 @transaction.atomic
-def membership_leave(*, actor: Any, project: Project) -> None:
+def membership_leave(*, actor: User, project: Project) -> None:
     """Leave a team; the last owner must first hand ownership to someone else."""
     membership = Membership.objects.filter(project=project, user_id=actor.pk).first()
     if membership is None:
@@ -70,7 +76,7 @@ def membership_leave(*, actor: Any, project: Project) -> None:
     _remove(actor=actor, membership=membership, action="team.member_left")
 
 
-def _remove(*, actor: Any, membership: Membership, action: str) -> None:
+def _remove(*, actor: User, membership: Membership, action: str) -> None:
     locked = _lock_team(membership.project)
     membership = locked.get(pk=membership.pk)
     if membership.role == ProjectRole.OWNER:

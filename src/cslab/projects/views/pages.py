@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cslab.core import permissions
+from cslab.core.actors import Actor, SignedInRequest
 from cslab.core.errors import ConflictError, InvalidInputError
 from cslab.core.roles import ProjectRole
 from cslab.projects import lifecycle, selectors
@@ -83,7 +84,7 @@ def _checklist(project: Project) -> dict[str, Any]:
     return {"items": items, "done": sum(item["done"] for item in items), "total": len(items)}
 
 
-def _actions(user: Any, project: Project) -> list[dict[str, Any]]:
+def _actions(user: Actor, project: Project) -> list[dict[str, Any]]:
     """Return the lifecycle moves this person may make now, as buttons."""
     actions = []
     for transition in lifecycle.next_statuses(project.status):
@@ -134,7 +135,7 @@ def _safe_next(request: HttpRequest) -> str | None:
 
 
 @login_required
-def project_create_page(request: HttpRequest) -> HttpResponse:
+def project_create_page(request: SignedInRequest) -> HttpResponse:
     form = ProjectCreateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -182,7 +183,7 @@ def project_detail_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def project_edit_page(request: HttpRequest, slug: str) -> HttpResponse:
+def project_edit_page(request: SignedInRequest, slug: str) -> HttpResponse:
     project = selectors.project_get_for_editing(user=request.user, slug=slug)
     bound = request.method == "POST"
     form = ProjectEditForm(
@@ -211,7 +212,7 @@ def project_edit_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def project_checklist_page(request: HttpRequest, slug: str) -> HttpResponse:
+def project_checklist_page(request: SignedInRequest, slug: str) -> HttpResponse:
     project = selectors.project_get_for_editing(user=request.user, slug=slug)
     form = ChecklistForm(request.POST or None, initial=ChecklistForm.initial_for(project))
     if request.method == "POST" and form.is_valid():
@@ -235,7 +236,7 @@ def project_checklist_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def project_transition_page(request: HttpRequest, slug: str) -> HttpResponse:
+def project_transition_page(request: SignedInRequest, slug: str) -> HttpResponse:
     project = selectors.project_get_for_viewing(user=request.user, slug=slug)
     form = TransitionForm(request.POST)
     target = _safe_next(request) or project.get_absolute_url()
@@ -275,7 +276,7 @@ def review_queue_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def project_acknowledge_edits_page(request: HttpRequest, slug: str) -> HttpResponse:
+def project_acknowledge_edits_page(request: SignedInRequest, slug: str) -> HttpResponse:
     project = selectors.project_get_for_viewing(user=request.user, slug=slug)
     project_acknowledge_edits(actor=request.user, project=project)
     messages.success(
@@ -285,7 +286,7 @@ def project_acknowledge_edits_page(request: HttpRequest, slug: str) -> HttpRespo
 
 
 @login_required
-def my_projects_page(request: HttpRequest) -> HttpResponse:
+def my_projects_page(request: SignedInRequest) -> HttpResponse:
     # Filtering on the person's memberships first makes the role annotation use that same row.
     projects = selectors.project_list_for_member(user=request.user).annotate(
         my_role=F("memberships__role")
@@ -321,7 +322,7 @@ def organisation_detail_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def organisation_create_page(request: HttpRequest) -> HttpResponse:
+def organisation_create_page(request: SignedInRequest) -> HttpResponse:
     form = OrganisationCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cslab.core.actors import SignedInRequest
 from cslab.core.errors import ConflictError, DomainError, InvalidInputError, PermissionDeniedError
 from cslab.core.roles import ProjectRole
 from cslab.projects.models import JoinRequest, Project
@@ -200,7 +201,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def project_join(request: HttpRequest, slug: str) -> HttpResponse:
+def project_join(request: SignedInRequest, slug: str) -> HttpResponse:
     project = project_get_for_viewing(user=request.user, slug=slug)
     form = JoinForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
@@ -249,7 +250,7 @@ def _render_join(
 
 @login_required
 @require_POST
-def project_leave(request: HttpRequest, slug: str) -> HttpResponse:
+def project_leave(request: SignedInRequest, slug: str) -> HttpResponse:
     project = project_get_for_viewing(user=request.user, slug=slug)
     try:
         team.membership_leave(actor=request.user, project=project)
@@ -262,7 +263,7 @@ def project_leave(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def project_mentor_request(request: HttpRequest, slug: str) -> HttpResponse:
+def project_mentor_request(request: SignedInRequest, slug: str) -> HttpResponse:
     project = project_get_for_viewing(user=request.user, slug=slug)
     try:
         mentoring.mentor_request(actor=request.user, project=project)

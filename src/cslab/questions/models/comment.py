@@ -1,10 +1,9 @@
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cslab.core.actors import Actor
 from cslab.core.roles import ProjectRole
 
 # Replies nest at most this deep (0 is a comment on the question itself), so threads stay
@@ -73,7 +72,7 @@ class Comment(models.Model):
     def takes_replies(self) -> bool:
         return self.depth < MAX_DEPTH
 
-    def project_role_for(self, user: Any) -> ProjectRole | None:
+    def project_role_for(self, user: Actor) -> ProjectRole | None:
         """Return the user's role in the team of the question's board, for moderation rules."""
         role: ProjectRole | None = self.question.project_role_for(user)
         return role

@@ -1,5 +1,3 @@
-from typing import Any
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -8,6 +6,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cslab.core.actors import Actor
 from cslab.core.roles import ProjectRole
 from cslab.projects.vocabulary import ResearchDomain
 
@@ -157,7 +156,7 @@ class Question(models.Model):
         """Return True while people can still support it and move it on."""
         return self.status in (self.Status.PROPOSED, self.Status.UNDER_CONSIDERATION)
 
-    def project_role_for(self, user: Any) -> ProjectRole | None:
+    def project_role_for(self, user: Actor) -> ProjectRole | None:
         """Return the user's role in the team of the board's project (None on the Lab board)."""
         if self.project_id is None or self.project is None:
             return None

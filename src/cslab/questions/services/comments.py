@@ -1,13 +1,12 @@
 """Discussion of questions: threaded comments, flags, and moderation (hide and restore)."""
 
-from typing import Any
-
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from cslab.accounts.models import User
 from cslab.core import permissions
 from cslab.core.errors import ConflictError, InvalidInputError
 from cslab.core.problems import ProblemCode
@@ -23,7 +22,7 @@ MAX_COMMENT_LENGTH = 5000
 
 @transaction.atomic
 def comment_post(
-    *, actor: Any, question: Question, text: str, parent: Comment | None = None
+    *, actor: User, question: Question, text: str, parent: Comment | None = None
 ) -> Comment:
     """Add a comment, or a reply to `parent` (at most MAX_DEPTH levels deep).
 
@@ -78,7 +77,7 @@ def comment_post(
     return comment
 
 
-def comment_flag(*, actor: Any, comment: Comment, reason: str = "") -> Comment:
+def comment_flag(*, actor: User, comment: Comment, reason: str = "") -> Comment:
     """Report a comment to the moderators; each person flags a comment at most once.
 
     The FLAGS_TO_HIDE-th flag hides the comment until a moderator looks at it.
@@ -112,7 +111,7 @@ def comment_flag(*, actor: Any, comment: Comment, reason: str = "") -> Comment:
 
 
 @transaction.atomic
-def comment_hide(*, actor: Any, comment: Comment, reason: str) -> Comment:
+def comment_hide(*, actor: User, comment: Comment, reason: str) -> Comment:
     """Hide a comment with a public reason (moderators of the question's board)."""
     permissions.require(actor, "question.view", comment.question)
     permissions.require(actor, "question.moderate", comment.question)
@@ -137,7 +136,7 @@ def comment_hide(*, actor: Any, comment: Comment, reason: str) -> Comment:
 
 
 @transaction.atomic
-def comment_restore(*, actor: Any, comment: Comment, reason: str = "") -> Comment:
+def comment_restore(*, actor: User, comment: Comment, reason: str = "") -> Comment:
     """Show a hidden comment again; its flags count as looked at and are cleared."""
     permissions.require(actor, "question.view", comment.question)
     permissions.require(actor, "question.moderate", comment.question)

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from cslab.accounts.models import User
 from cslab.core import permissions
 from cslab.core.errors import ConflictError, InvalidInputError
 from cslab.core.problems import ProblemCode
@@ -24,7 +25,7 @@ MAX_DOMAINS = 5
 
 def question_propose(
     *,
-    actor: Any,
+    actor: User,
     text: str,
     why_it_matters: str,
     project: Project | None = None,
@@ -85,7 +86,7 @@ def question_propose(
     return question
 
 
-def _tell_the_board(*, actor: Any, question: Question, project: Project) -> None:
+def _tell_the_board(*, actor: User, question: Question, project: Project) -> None:
     leads = [
         membership.user
         for membership in project.memberships.select_related("user").filter(

@@ -15,7 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from cslab.accounts.models import User
 from cslab.core import permissions
+from cslab.core.actors import Actor, signed_in
 from cslab.core.errors import (
     ConflictError,
     DomainError,
@@ -39,7 +41,7 @@ MAX_ANSWER_LINKS = 10
 @transaction.atomic
 def question_transition(
     *,
-    actor: Any,
+    actor: Actor,
     question: Question,
     to_status: str,
     changes: dict[str, Any] | None = None,
@@ -63,6 +65,7 @@ def question_transition(
             % {"source": locked.get_status_display(), "target": _status_label(to_status)}
         )
     permissions.require(actor, transition.permission, locked)
+    actor = signed_in(actor)
     source = locked.status
     values: dict[str, Any] = {"status": to_status, "status_changed_at": timezone.now()}
     if source == Question.Status.DECLINED:
@@ -101,7 +104,7 @@ def question_transition(
     return question
 
 
-def question_consider(*, actor: Any, question: Question, note: str = "") -> Question:
+def question_consider(*, actor: Actor, question: Question, note: str = "") -> Question:
     """Put a proposed (or earlier declined) question under consideration."""
     return question_transition(
         actor=actor, question=question, to_status=Question.Status.UNDER_CONSIDERATION, note=note
@@ -111,7 +114,7 @@ def question_consider(*, actor: Any, question: Question, note: str = "") -> Ques
 @transaction.atomic
 def question_adopt(
     *,
-    actor: Any,
+    actor: Actor,
     question: Question,
     project: Project | None = None,
     new_project_name: str = "",
@@ -126,6 +129,7 @@ def question_adopt(
     its team by e-mail.
     """
     _check_allowed(actor=actor, question=question, to_status=Question.Status.ADOPTED)
+    actor = signed_in(actor)
     created = project is None
     if project is None:
         project = _project_from_question(actor=actor, question=question, name=new_project_name)
@@ -160,7 +164,7 @@ def question_adopt(
 
 
 def question_answer(
-    *, actor: Any, question: Question, answer: str, links: Iterable[Any] = (), note: str = ""
+    *, actor: Actor, question: Question, answer: str, links: Iterable[Any] = (), note: str = ""
 ) -> Question:
     """Record the answer to an adopted question, in plain language, with links to outputs.
 
@@ -180,7 +184,7 @@ def question_answer(
     )
 
 
-def question_decline(*, actor: Any, question: Question, reason: str) -> Question:
+def question_decline(*, actor: Actor, question: Question, reason: str) -> Question:
     """Decline a question with a public reason (required: people deserve to know why)."""
     reason = reason.strip()
     if not reason:
@@ -198,7 +202,7 @@ def question_decline(*, actor: Any, question: Question, reason: str) -> Question
 
 
 @transaction.atomic
-def question_merge(*, actor: Any, question: Question, into: Question, note: str = "") -> Question:
+def question_merge(*, actor: Actor, question: Question, into: Question, note: str = "") -> Question:
     """Merge a duplicate into another question, carrying its people over.
 
     Its supporters support the other question and its proposer and followers follow it, each
@@ -212,6 +216,7 @@ def question_merge(*, actor: Any, question: Question, into: Question, note: str 
         )
     permissions.require(actor, "question.view", into)
     permissions.require(actor, "question.moderate", into)
+    actor = signed_in(actor)
     list(Question.objects.select_for_update().filter(pk__in=[question.pk, into.pk]).order_by("pk"))
     into.refresh_from_db(fields=["status", "merged_into"])
     if into.status == Question.Status.MERGED:
@@ -259,7 +264,7 @@ BULK_ACTIONS = ("consider", "decline", "merge")
 
 def question_bulk_triage(
     *,
-    actor: Any,
+    actor: User,
     questions: Sequence[Question],
     action: str,
     reason: str = "",
@@ -357,7 +362,7 @@ def clean_links(links: Iterable[Any]) -> list[dict[str, str]]:
     return cleaned
 
 
-def _check_allowed(*, actor: Any, question: Question, to_status: str) -> None:
+def _check_allowed(*, actor: Actor, question: Question, to_status: str) -> None:
     """Refuse early, before side effects such as creating a project (rechecked under lock)."""
     permissions.require(actor, "question.view", question)
     transition = states.transition_between(question.status, to_status)
@@ -369,7 +374,8 @@ def _check_allowed(*, actor: Any, question: Question, to_status: str) -> None:
     permissions.require(actor, transition.permission, question)
 
 
-def _project_from_question(*, actor: Any, question: Question, name: str) -> Project:
+def _project_from_question(*, actor: User, question: Question, name: str) -> Project:
+
     name = " ".join(name.split()) or question.text.rstrip("?")[:200]
     extent: Any = question.area
     if extent is None and question.latitude is not None:
@@ -391,7 +397,7 @@ def _project_from_question(*, actor: Any, question: Question, name: str) -> Proj
     )
 
 
-def _invite_proposer(*, actor: Any, question: Question, project: Project) -> None:
+def _invite_proposer(*, actor: User, question: Question, project: Project) -> None:
     """Invite the proposer to the new project's team, and tell them so."""
     proposer = question.proposer
     if proposer is None or proposer.pk == getattr(actor, "pk", None) or not proposer.is_active:

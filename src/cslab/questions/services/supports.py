@@ -5,19 +5,18 @@ the same transaction as the row, so concurrent supports, withdrawals and double 
 miscount.
 """
 
-from typing import Any
-
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from cslab.accounts.models import User
 from cslab.core import permissions
 from cslab.core.errors import ConflictError
 from cslab.core.problems import ProblemCode
 from cslab.questions.models import Follow, Question, Support
 
 
-def question_support(*, actor: Any, question: Question) -> Question:
+def question_support(*, actor: User, question: Question) -> Question:
     """Add the actor's support (supporting twice changes nothing); return the fresh count."""
     _check_open(actor=actor, question=question)
     with transaction.atomic():
@@ -32,7 +31,7 @@ def question_support(*, actor: Any, question: Question) -> Question:
     return question
 
 
-def question_support_withdraw(*, actor: Any, question: Question) -> Question:
+def question_support_withdraw(*, actor: User, question: Question) -> Question:
     """Withdraw the actor's support, if any; return the fresh count."""
     permissions.require(actor, "question.take_part")
     permissions.require(actor, "question.view", question)
@@ -44,7 +43,7 @@ def question_support_withdraw(*, actor: Any, question: Question) -> Question:
     return question
 
 
-def question_follow(*, actor: Any, question: Question) -> Follow:
+def question_follow(*, actor: User, question: Question) -> Follow:
     """Follow what happens to a question (following twice changes nothing)."""
     permissions.require(actor, "question.take_part")
     permissions.require(actor, "question.view", question)
@@ -52,14 +51,14 @@ def question_follow(*, actor: Any, question: Question) -> Follow:
     return follow
 
 
-def question_unfollow(*, actor: Any, question: Question) -> None:
+def question_unfollow(*, actor: User, question: Question) -> None:
     """Stop following a question, if followed."""
     permissions.require(actor, "question.take_part")
     permissions.require(actor, "question.view", question)
     Follow.objects.filter(question=question, user_id=actor.pk).delete()
 
 
-def _check_open(*, actor: Any, question: Question) -> None:
+def _check_open(*, actor: User, question: Question) -> None:
     permissions.require(actor, "question.take_part")
     permissions.require(actor, "question.view", question)
     if question.status == Question.Status.MERGED:
