@@ -164,22 +164,52 @@ def _measure(port: int, path: str, seconds: float, server: dict[str, object]) ->
         "server": server,
     }
     return [
-        Result(BENCHMARK, f"GET {path} throughput", scale, ok / elapsed, "req/s", "higher",
-               details=details),
-        Result(BENCHMARK, f"GET {path} latency p50", scale, percentile(latencies, 0.50), "ms",
-               "lower", details=details),
-        Result(BENCHMARK, f"GET {path} latency p95", scale, percentile(latencies, 0.95), "ms",
-               "lower", details=details),
-        Result(BENCHMARK, f"GET {path} errors", scale, float(errors), "responses", "lower",
-               details=details),
-    ]  # fmt: skip
+        Result(
+            BENCHMARK,
+            f"GET {path} throughput",
+            scale,
+            ok / elapsed,
+            "req/s",
+            "higher",
+            details=details,
+        ),
+        Result(
+            BENCHMARK,
+            f"GET {path} latency p50",
+            scale,
+            percentile(latencies, 0.50),
+            "ms",
+            "lower",
+            details=details,
+        ),
+        Result(
+            BENCHMARK,
+            f"GET {path} latency p95",
+            scale,
+            percentile(latencies, 0.95),
+            "ms",
+            "lower",
+            details=details,
+        ),
+        Result(
+            BENCHMARK,
+            f"GET {path} errors",
+            scale,
+            float(errors),
+            "responses",
+            "lower",
+            details=details,
+        ),
+    ]
 
 
 def _cslab(*arguments: str) -> None:
     run_checked(
-        [str(cslab_executable()), *arguments], cslab_environment(),
-        f"cslab {' '.join(arguments)}", timeout=600,
-    )  # fmt: skip
+        [str(cslab_executable()), *arguments],
+        cslab_environment(),
+        f"cslab {' '.join(arguments)}",
+        timeout=600,
+    )
 
 
 def run() -> list[Result]:

@@ -56,24 +56,52 @@ def _measure_engine(engine: str, database_url: str) -> list[Result]:
     environment = scratch_environment(database_url, SCRATCH_VAR_DIR)
     cslab_migrate(environment, f"{engine}: migrate")
     output = run_checked(
-        [sys.executable, "-m", "benchmarks.map_aggregation", "--child"], environment,
+        [sys.executable, "-m", "benchmarks.map_aggregation", "--child"],
+        environment,
         f"{engine}: load {OBSERVATIONS:,} observations and time {RUNS} map views",
         timeout=3600,
-    )  # fmt: skip
+    )
     report = json.loads(output.strip().splitlines()[-1])
     scale = f"{report['observations']:,} observations, {report['runs']} views"
     verdict = "meets" if report["p95_ms"] < TARGET_P95_MS else "MISSES"
-    logger.info("%s: map layer p50 %.1f ms, p95 %.1f ms: %s the target p95 < %.0f ms", engine,
-                report["p50_ms"], report["p95_ms"], verdict, TARGET_P95_MS)  # fmt: skip
+    logger.info(
+        "%s: map layer p50 %.1f ms, p95 %.1f ms: %s the target p95 < %.0f ms",
+        engine,
+        report["p50_ms"],
+        report["p95_ms"],
+        verdict,
+        TARGET_P95_MS,
+    )
     details = {**report, "engine": engine, "target_p95_ms": TARGET_P95_MS, "views": VIEWS}
     return [
-        Result(BENCHMARK, f"{engine}: map layer p50", scale, report["p50_ms"], "ms", "lower",
-               details=details),
-        Result(BENCHMARK, f"{engine}: map layer p95", scale, report["p95_ms"], "ms", "lower",
-               details=details),
-        Result(BENCHMARK, f"{engine}: load {report['observations']:,} observations", scale,
-               report["load_seconds"], "s", "lower", details=details),
-    ]  # fmt: skip
+        Result(
+            BENCHMARK,
+            f"{engine}: map layer p50",
+            scale,
+            report["p50_ms"],
+            "ms",
+            "lower",
+            details=details,
+        ),
+        Result(
+            BENCHMARK,
+            f"{engine}: map layer p95",
+            scale,
+            report["p95_ms"],
+            "ms",
+            "lower",
+            details=details,
+        ),
+        Result(
+            BENCHMARK,
+            f"{engine}: load {report['observations']:,} observations",
+            scale,
+            report["load_seconds"],
+            "s",
+            "lower",
+            details=details,
+        ),
+    ]
 
 
 def run() -> list[Result]:
@@ -120,13 +148,34 @@ def _rows(project_id: int, form_id: int, version_id: int, count: int) -> Any:
         )
         observed_at = start + timedelta(minutes=generator.randint(0, 525_600))
         yield (
-            project_id, form_id, version_id, f"uuid:{uuid.UUID(int=number)}",
-            json.dumps({"bees": generator.randint(0, 30)}), "0" * 64, latitude, longitude, 10.0,
-            true_cells[3], true_cells[5], true_cells[7], true_cells[9], observed_at, level, False,
-            public.latitude if public else None, public.longitude if public else None,
-            public_cells[3], public_cells[5], public_cells[7], public_cells[9],
-            "accepted", "", "[]", 0, observed_at,
-        )  # fmt: skip
+            project_id,
+            form_id,
+            version_id,
+            f"uuid:{uuid.UUID(int=number)}",
+            json.dumps({"bees": generator.randint(0, 30)}),
+            "0" * 64,
+            latitude,
+            longitude,
+            10.0,
+            true_cells[3],
+            true_cells[5],
+            true_cells[7],
+            true_cells[9],
+            observed_at,
+            level,
+            False,
+            public.latitude if public else None,
+            public.longitude if public else None,
+            public_cells[3],
+            public_cells[5],
+            public_cells[7],
+            public_cells[9],
+            "accepted",
+            "",
+            "[]",
+            0,
+            observed_at,
+        )
 
 
 COLUMNS = (
@@ -184,15 +233,24 @@ def _child() -> None:
     from cslab.projects.services.projects import project_create
 
     owner = user_create(actor=None, email="owner@example.org")
-    project = project_create(actor=None, owner=owner, name="Bees of the Netherlands",
-                             status="active", visibility="public")  # fmt: skip
+    project = project_create(
+        actor=None,
+        owner=owner,
+        name="Bees of the Netherlands",
+        status="active",
+        visibility="public",
+    )
     version = form_publish_xlsform(
-        actor=None, project=project, file_name="bees.xlsx",
-        content=workbook_bytes({
-            "survey": [{"type": "integer", "name": "bees", "label": "Bees"}],
-            "settings": [{"form_id": "bees", "form_title": "Bees", "version": "1"}],
-        }),
-    )  # fmt: skip
+        actor=None,
+        project=project,
+        file_name="bees.xlsx",
+        content=workbook_bytes(
+            {
+                "survey": [{"type": "integer", "name": "bees", "label": "Bees"}],
+                "settings": [{"form_id": "bees", "form_title": "Bees", "version": "1"}],
+            }
+        ),
+    )
     load_seconds = _load(project.pk, version.form_id, version.pk)
     viewers = [("public", AnonymousUser()), ("owner", owner)]
     latencies: list[float] = []
@@ -213,16 +271,25 @@ def _child() -> None:
         per_view.setdefault(key, []).append(elapsed)
         features[key] = len(document["features"])
     latencies.sort()
-    print(json.dumps({
-        "observations": OBSERVATIONS, "runs": RUNS, "load_seconds": round(load_seconds, 1),
-        "p50_ms": round(percentile(latencies, 0.5), 2),
-        "p95_ms": round(percentile(latencies, 0.95), 2),
-        "per_view": {
-            key: {"p50_ms": round(percentile(sorted(values), 0.5), 2),
-                  "p95_ms": round(percentile(sorted(values), 0.95), 2), "features": features[key]}
-            for key, values in per_view.items()
-        },
-    }))  # fmt: skip
+    print(
+        json.dumps(
+            {
+                "observations": OBSERVATIONS,
+                "runs": RUNS,
+                "load_seconds": round(load_seconds, 1),
+                "p50_ms": round(percentile(latencies, 0.5), 2),
+                "p95_ms": round(percentile(latencies, 0.95), 2),
+                "per_view": {
+                    key: {
+                        "p50_ms": round(percentile(sorted(values), 0.5), 2),
+                        "p95_ms": round(percentile(sorted(values), 0.95), 2),
+                        "features": features[key],
+                    }
+                    for key, values in per_view.items()
+                },
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -50,26 +50,44 @@ def _measure(database_url: str) -> list[Result]:
     environment = scratch_environment(database_url, SCRATCH_VAR_DIR)
     cslab_migrate(environment, "PostgreSQL: migrate")
     output = run_checked(
-        [sys.executable, "-m", "benchmarks.next_subject", "--child"], environment,
+        [sys.executable, "-m", "benchmarks.next_subject", "--child"],
+        environment,
         f"PostgreSQL: generate {SUBJECTS:,} subjects and their classifications, "
         f"time {RUNS} next-subject requests per order",
-    )  # fmt: skip
+    )
     report = json.loads(output.strip().splitlines()[-1])
     scale = f"{report['subjects']:,} subjects, {report['classifications']:,} classifications"
     results = []
     for order in ("closest", "random"):
         p50, p95 = report[order]["p50_ms"], report[order]["p95_ms"]
         verdict = "meets" if p95 < TARGET_P95_MS else "MISSES"
-        logger.info("next subject (%s): p50 %.2f ms, p95 %.2f ms: %s the target p95 < %.0f ms",
-                    order, p50, p95, verdict, TARGET_P95_MS)  # fmt: skip
-        details = {**report, "order": order, "target_p95_ms": TARGET_P95_MS,
-                   "meets_target": p95 < TARGET_P95_MS}  # fmt: skip
+        logger.info(
+            "next subject (%s): p50 %.2f ms, p95 %.2f ms: %s the target p95 < %.0f ms",
+            order,
+            p50,
+            p95,
+            verdict,
+            TARGET_P95_MS,
+        )
+        details = {
+            **report,
+            "order": order,
+            "target_p95_ms": TARGET_P95_MS,
+            "meets_target": p95 < TARGET_P95_MS,
+        }
         name = f"PostgreSQL: next subject, {order} order"
         results += [
             Result(BENCHMARK, f"{name} p50", scale, p50, "ms", "lower", details=details),
-            Result(BENCHMARK, f"{name} p95 (target < {TARGET_P95_MS:.0f} ms)", scale, p95, "ms",
-                   "lower", details=details),
-        ]  # fmt: skip
+            Result(
+                BENCHMARK,
+                f"{name} p95 (target < {TARGET_P95_MS:.0f} ms)",
+                scale,
+                p95,
+                "ms",
+                "lower",
+                details=details,
+            ),
+        ]
     return results
 
 
@@ -89,11 +107,17 @@ def _without_indexes(cursor: Any, table: str, load: Any) -> None:
     rebuild the indexes (unique constraints come back as the unique indexes behind them).
 
     Foreign keys are not restored: the scratch database is dropped after the run."""
-    cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s "
-                   "AND indexname NOT LIKE '%%_pkey'", [table])  # fmt: skip
+    cursor.execute(
+        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s "
+        "AND indexname NOT LIKE '%%_pkey'",
+        [table],
+    )
     definitions = cursor.fetchall()
-    cursor.execute("SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass "
-                   "AND contype IN ('f', 'u', 'c')", [table])  # fmt: skip
+    cursor.execute(
+        "SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass "
+        "AND contype IN ('f', 'u', 'c')",
+        [table],
+    )
     for (name,) in cursor.fetchall():
         cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
     for name, _definition in definitions:
@@ -116,20 +140,33 @@ def _generate() -> dict[str, float]:
     project = Project.objects.create(name="Bench", slug="bench", initiator=owner)
     subject_set = SubjectSet.objects.create(project=project, name="Bench subjects")
     workflow = Workflow.objects.create(
-        project=project, slug="bench", name="Bench", status="active",
+        project=project,
+        slug="bench",
+        name="Bench",
+        status="active",
         retirement_count=RETIREMENT_COUNT,
-        tasks=[{"key": "T0", "kind": "single", "question": "?",
-                "answers": [{"value": "bee", "label": "Bee"}, {"value": "fly", "label": "Fly"}]}],
-    )  # fmt: skip
+        tasks=[
+            {
+                "key": "T0",
+                "kind": "single",
+                "question": "?",
+                "answers": [{"value": "bee", "label": "Bee"}, {"value": "fly", "label": "Fly"}],
+            }
+        ],
+    )
     with connection.cursor() as cursor:
         cursor.execute("SET maintenance_work_mem = '256MB'")
         cursor.execute("SET synchronous_commit = off")
         cursor.execute("SELECT setseed(0.25)")
-        cursor.execute("SELECT column_name FROM information_schema.columns "
-                       "WHERE table_name = 'accounts_user' AND column_name <> 'id'")  # fmt: skip
+        cursor.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_name = 'accounts_user' AND column_name <> 'id'"
+        )
         columns = [row[0] for row in cursor.fetchall()]
-        values = ["'volunteer' || g || '@bench.test'" if name == "email" else f"u.{name}"
-                  for name in columns]  # fmt: skip
+        values = [
+            "'volunteer' || g || '@bench.test'" if name == "email" else f"u.{name}"
+            for name in columns
+        ]
         # The column names come from the database's own catalogue, not from input.
         copy_users = (
             f"INSERT INTO accounts_user ({', '.join(columns)}) SELECT {', '.join(values)} "  # noqa: S608
@@ -148,7 +185,7 @@ def _generate() -> dict[str, float]:
                 "CASE WHEN g <= %s THEN '{\"T0\": \"bee\"}'::jsonb ELSE '{}'::jsonb END, '', now() "
                 "FROM generate_series(1, %s) g",
                 [subject_set.pk, GOLD, GOLD, SUBJECTS],
-            )  # fmt: skip
+            )
 
         _without_indexes(cursor, "classification_subject", subjects)
         timings["subjects_s"] = time.perf_counter() - started
@@ -163,9 +200,15 @@ def _generate() -> dict[str, float]:
                 "CASE WHEN NOT s.is_gold AND (s.id - %s + 1) %% 21 >= %s THEN now() END, "
                 "CASE WHEN NOT s.is_gold AND (s.id - %s + 1) %% 21 >= %s "
                 "THEN 'classification_count' ELSE '' END FROM classification_subject s",
-                [workflow.pk, first_subject, first_subject, RETIREMENT_COUNT, first_subject,
-                 RETIREMENT_COUNT],
-            )  # fmt: skip
+                [
+                    workflow.pk,
+                    first_subject,
+                    first_subject,
+                    RETIREMENT_COUNT,
+                    first_subject,
+                    RETIREMENT_COUNT,
+                ],
+            )
 
         _without_indexes(cursor, "classification_workflowsubject", states)
 
@@ -175,11 +218,17 @@ def _generate() -> dict[str, float]:
                 "INSERT INTO classification_classification (workflow_id, subject_id, "
                 "volunteer_id, session_identity, answers, counted, created_at) "
                 "SELECT %s, %s + s - 1, %s + (7 * s + 1009 * k) %% %s, '', "
-                "'{\"T0\": \"bee\"}'::jsonb, true, now() "
+                '\'{"T0": "bee"}\'::jsonb, true, now() '
                 "FROM generate_series(1, %s) s, generate_series(1, %s) k WHERE k <= s %% 21",
-                [workflow.pk, first_subject, first_volunteer, VOLUNTEERS, SUBJECTS,
-                 MAX_PER_SUBJECT],
-            )  # fmt: skip
+                [
+                    workflow.pk,
+                    first_subject,
+                    first_volunteer,
+                    VOLUNTEERS,
+                    SUBJECTS,
+                    MAX_PER_SUBJECT,
+                ],
+            )
 
         _without_indexes(cursor, "classification_classification", classifications)
     with connection.cursor() as cursor:  # VACUUM cannot run inside the load's transaction

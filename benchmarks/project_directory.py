@@ -73,8 +73,12 @@ def _measure_engine(engine: str, database_url: str) -> list[Result]:
     verdict = "meets" if p95 < TARGET_P95_MS else "MISSES"
     logger.info(
         "%s: p50 %.1f ms, p95 %.1f ms: %s the target p95 < %.0f ms",
-        engine, p50, p95, verdict, TARGET_P95_MS,
-    )  # fmt: skip
+        engine,
+        p50,
+        p95,
+        verdict,
+        TARGET_P95_MS,
+    )
     details = {
         **report,
         "engine": engine,
@@ -86,9 +90,16 @@ def _measure_engine(engine: str, database_url: str) -> list[Result]:
     name = f"{engine}: search + facets + first page"
     return [
         Result(BENCHMARK, f"{name} p50", scale, p50, "ms", "lower", details=details),
-        Result(BENCHMARK, f"{name} p95 (target < {TARGET_P95_MS:.0f} ms)", scale, p95, "ms",
-               "lower", details=details),
-    ]  # fmt: skip
+        Result(
+            BENCHMARK,
+            f"{name} p95 (target < {TARGET_P95_MS:.0f} ms)",
+            scale,
+            p95,
+            "ms",
+            "lower",
+            details=details,
+        ),
+    ]
 
 
 def _sqlite() -> list[Result]:
@@ -112,50 +123,172 @@ def run() -> list[Result]:
 # The child: runs with Django set up on the scratch database -------------------------------------
 
 ADJECTIVES = [
-    "Urban", "Coastal", "Rural", "Nightly", "Hidden", "Shared", "Local", "Green", "Living",
-    "Silent", "Changing", "Historic", "Community", "Citizen", "Open", "Young", "Wild", "Clean",
-]  # fmt: skip
+    "Urban",
+    "Coastal",
+    "Rural",
+    "Nightly",
+    "Hidden",
+    "Shared",
+    "Local",
+    "Green",
+    "Living",
+    "Silent",
+    "Changing",
+    "Historic",
+    "Community",
+    "Citizen",
+    "Open",
+    "Young",
+    "Wild",
+    "Clean",
+]
 TOPICS = {
     "water": ["water", "ditches", "nitrate", "rivers", "canals", "rainfall", "drought"],
-    "biodiversity": ["bees", "pollinators", "birds", "butterflies", "hedgehogs", "otters",
-                     "lichens", "moths", "bats", "frogs", "wildflowers"],
-    "environment": ["air", "quality", "noise", "microplastics", "beach", "litter", "soil",
-                    "particulate", "pollution"],
+    "biodiversity": [
+        "bees",
+        "pollinators",
+        "birds",
+        "butterflies",
+        "hedgehogs",
+        "otters",
+        "lichens",
+        "moths",
+        "bats",
+        "frogs",
+        "wildflowers",
+    ],
+    "environment": [
+        "air",
+        "quality",
+        "noise",
+        "microplastics",
+        "beach",
+        "litter",
+        "soil",
+        "particulate",
+        "pollution",
+    ],
     "health": ["sleep", "asthma", "wellbeing", "loneliness", "exercise", "diet", "allergies"],
     "climate": ["heat", "trees", "shade", "flooding", "emissions", "weather"],
-    "heritage": ["heritage", "archives", "letters", "monuments", "dialects", "maps",
-                 "photographs", "shipwrecks"],
+    "heritage": [
+        "heritage",
+        "archives",
+        "letters",
+        "monuments",
+        "dialects",
+        "maps",
+        "photographs",
+        "shipwrecks",
+    ],
     "social": ["neighbourhoods", "trust", "volunteering", "migration", "inequality"],
     "astronomy": ["stars", "galaxies", "meteors", "light", "planets", "satellites"],
     "language": ["dialects", "words", "stories", "songs", "names"],
     "urban": ["traffic", "cycling", "streets", "parking", "transport", "noise"],
     "education": ["schools", "pupils", "teachers", "learning", "classrooms"],
     "technology": ["sensors", "apps", "smartphones", "radio", "drones"],
-}  # fmt: skip
-NOUNS = ["survey", "watch", "count", "atlas", "lab", "network", "diary", "monitor", "map",
-         "archive", "challenge", "study"]  # fmt: skip
+}
+NOUNS = [
+    "survey",
+    "watch",
+    "count",
+    "atlas",
+    "lab",
+    "network",
+    "diary",
+    "monitor",
+    "map",
+    "archive",
+    "challenge",
+    "study",
+]
 FILLER = [
-    "citizens", "volunteers", "researchers", "together", "measure", "record", "observe",
-    "collect", "share", "analyse", "data", "every", "week", "month", "season", "across", "the",
-    "city", "region", "gardens", "parks", "streets", "schools", "homes", "with", "simple",
-    "tools", "smartphone", "app", "kit", "and", "discuss", "results", "in", "open", "meetings",
-]  # fmt: skip
-PLACES = [("Leiden", 52.16, 4.49), ("Delft", 52.01, 4.36), ("The Hague", 52.08, 4.30),
-          ("Amsterdam", 52.37, 4.90), ("Utrecht", 52.09, 5.12), ("Rotterdam", 51.92, 4.48),
-          ("Antwerp", 51.22, 4.40), ("Ghent", 51.05, 3.72), ("Cologne", 50.94, 6.96),
-          ("Lille", 50.63, 3.06), ("London", 51.51, -0.13), ("Groningen", 53.22, 6.57),
-          ("Maastricht", 50.85, 5.69), ("Katwijk", 52.20, 4.40),
-          ("Haarlem", 52.38, 4.64)]  # fmt: skip
+    "citizens",
+    "volunteers",
+    "researchers",
+    "together",
+    "measure",
+    "record",
+    "observe",
+    "collect",
+    "share",
+    "analyse",
+    "data",
+    "every",
+    "week",
+    "month",
+    "season",
+    "across",
+    "the",
+    "city",
+    "region",
+    "gardens",
+    "parks",
+    "streets",
+    "schools",
+    "homes",
+    "with",
+    "simple",
+    "tools",
+    "smartphone",
+    "app",
+    "kit",
+    "and",
+    "discuss",
+    "results",
+    "in",
+    "open",
+    "meetings",
+]
+PLACES = [
+    ("Leiden", 52.16, 4.49),
+    ("Delft", 52.01, 4.36),
+    ("The Hague", 52.08, 4.30),
+    ("Amsterdam", 52.37, 4.90),
+    ("Utrecht", 52.09, 5.12),
+    ("Rotterdam", 51.92, 4.48),
+    ("Antwerp", 51.22, 4.40),
+    ("Ghent", 51.05, 3.72),
+    ("Cologne", 50.94, 6.96),
+    ("Lille", 50.63, 3.06),
+    ("London", 51.51, -0.13),
+    ("Groningen", 53.22, 6.57),
+    ("Maastricht", 50.85, 5.69),
+    ("Katwijk", 52.20, 4.40),
+    ("Haarlem", 52.38, 4.64),
+]
 COUNTRIES = ["NL"] * 8 + ["BE"] * 3 + ["DE", "DE", "FR", "GB", "ES", "IT", "PL", "SE", "DK"]
 LANGUAGES = ["nl"] * 6 + ["en"] * 4 + ["fr", "de", "es", "pl"]
-FACULTIES = ["science", "medicine", "social_sciences", "humanities", "law", "archaeology",
-             "governance", "engineering", "other"]  # fmt: skip
-STATUSES = ["active"] * 6 + ["paused", "analysing", "analysing", "completed", "completed",
-                             "archived"]  # fmt: skip
+FACULTIES = [
+    "science",
+    "medicine",
+    "social_sciences",
+    "humanities",
+    "law",
+    "archaeology",
+    "governance",
+    "engineering",
+    "other",
+]
+STATUSES = ["active"] * 6 + [
+    "paused",
+    "analysing",
+    "analysing",
+    "completed",
+    "completed",
+    "archived",
+]
 INITIATORS = ["researcher_led"] * 3 + ["community_led"] * 2 + ["co_created"]
-TASKS = ["asking_questions", "designing_study", "collecting_data", "collecting_data",
-         "analysing_data", "interpreting_results", "sharing_results", "transcribing",
-         "classifying"]  # fmt: skip
+TASKS = [
+    "asking_questions",
+    "designing_study",
+    "collecting_data",
+    "collecting_data",
+    "analysing_data",
+    "interpreting_results",
+    "sharing_results",
+    "transcribing",
+    "classifying",
+]
 
 
 def _sentence(random: Any, words: list[str], length: int) -> str:
@@ -176,11 +309,14 @@ def _generate(count: int) -> dict[str, float]:
     started = time.perf_counter()
     organisations = Organisation.objects.bulk_create(
         [
-            Organisation(slug=f"organisation-{number}", kind="ngo",
-                         name=f"{random.choice(ADJECTIVES)} {random.choice(NOUNS)} foundation")
+            Organisation(
+                slug=f"organisation-{number}",
+                kind="ngo",
+                name=f"{random.choice(ADJECTIVES)} {random.choice(NOUNS)} foundation",
+            )
             for number in range(50)
         ]
-    )  # fmt: skip
+    )
     now = timezone.now()
     projects: list[Any] = []
     tags_by_project: list[dict[str, set[str]]] = []
@@ -207,8 +343,12 @@ def _generate(count: int) -> dict[str, float]:
             half = random.uniform(0.02, 0.2)
             west, south = longitude - half, latitude - half
             east, north = longitude + half, latitude + half
-            extent = {"type": "Polygon", "coordinates": [[[west, south], [east, south],
-                      [east, north], [west, north], [west, south]]]}  # fmt: skip
+            extent = {
+                "type": "Polygon",
+                "coordinates": [
+                    [[west, south], [east, south], [east, north], [west, north], [west, south]]
+                ],
+            }
         else:
             west = east = longitude
             south = north = latitude
@@ -219,16 +359,28 @@ def _generate(count: int) -> dict[str, float]:
         approved = now - timedelta(days=random.randint(0, 2000))
         projects.append(
             Project(
-                slug=f"project-{number}", name=name, aim=aim, description=description,
-                how_to_take_part=how, locality=place, status=random.choice(STATUSES),
-                visibility="public", approved_at=approved,
-                initiator_type=random.choice(INITIATORS), faculty=random.choice(FACULTIES),
-                organisation=organisation, geographic_extent=extent, extent_west=west,
-                extent_south=south, extent_east=east, extent_north=north,
-                centre_latitude=(south + north) / 2, centre_longitude=(west + east) / 2,
+                slug=f"project-{number}",
+                name=name,
+                aim=aim,
+                description=description,
+                how_to_take_part=how,
+                locality=place,
+                status=random.choice(STATUSES),
+                visibility="public",
+                approved_at=approved,
+                initiator_type=random.choice(INITIATORS),
+                faculty=random.choice(FACULTIES),
+                organisation=organisation,
+                geographic_extent=extent,
+                extent_west=west,
+                extent_south=south,
+                extent_east=east,
+                extent_north=north,
+                centre_latitude=(south + north) / 2,
+                centre_longitude=(west + east) / 2,
                 search_document=" ".join(document_parts).lower(),
             )
-        )  # fmt: skip
+        )
         tags_by_project.append(tags)
     generated = time.perf_counter()
     with transaction.atomic():

@@ -116,9 +116,14 @@ def running_server(environment: dict[str, str], log_path: Path) -> Iterator[int]
     logger.info("starting cslab serve on http://%s:%d/ (log: %s)", HOST, port, log_path)
     with log_path.open("wb") as log:
         process = subprocess.Popen(  # our own command
-            command, env=environment, cwd=BENCH_DIR, stdin=subprocess.DEVNULL, stdout=log,
-            stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
+            command,
+            env=environment,
+            cwd=BENCH_DIR,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         try:
             _wait_until_healthy(process, port, log_path)
             yield port

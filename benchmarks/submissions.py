@@ -50,8 +50,12 @@ SURVEY = [
     {"type": "geopoint", "name": "location", "label": "Where"},
     {"type": "text", "name": "note", "label": "Note"},
 ]
-ANSWERS = {"bees": 3, "plant": "lavender", "location": "52.16 4.49 0 10",
-           "note": "Sunny, light wind."}  # fmt: skip
+ANSWERS = {
+    "bees": 3,
+    "plant": "lavender",
+    "location": "52.16 4.49 0 10",
+    "note": "Sunny, light wind.",
+}
 CHOICES = [
     {"list_name": "plant", "name": "lavender", "label": "Lavender"},
     {"list_name": "plant", "name": "borage", "label": "Borage"},
@@ -113,9 +117,14 @@ def _drive(
 
 
 def _results(
-    name: str, tallies: list[_Tally], elapsed: float, success: str, details: dict[str, Any],
-    peer: float | None = None, peer_label: str = "",
-) -> tuple[list[Result], int]:  # fmt: skip
+    name: str,
+    tallies: list[_Tally],
+    elapsed: float,
+    success: str,
+    details: dict[str, Any],
+    peer: float | None = None,
+    peer_label: str = "",
+) -> tuple[list[Result], int]:
     latencies = sorted(latency for tally in tallies for latency in tally.latencies_ms)
     statuses: Counter[str] = Counter()
     for tally in tallies:
@@ -124,15 +133,45 @@ def _results(
     scale = f"{CLIENTS} clients, {details['seconds']:g} s, PostgreSQL"
     details = {**details, "statuses": dict(statuses), "ok": ok, "elapsed_seconds": elapsed}
     return [
-        Result(BENCHMARK, f"{name} throughput", scale, ok / elapsed, "submissions/s", "higher",
-               peer=peer, peer_label=peer_label, details=details),
-        Result(BENCHMARK, f"{name} latency p50", scale, percentile(latencies, 0.5), "ms", "lower",
-               details=details),
-        Result(BENCHMARK, f"{name} latency p95", scale, percentile(latencies, 0.95), "ms", "lower",
-               details=details),
-        Result(BENCHMARK, f"{name} errors", scale, float(sum(statuses.values()) - ok), "responses",
-               "lower", details=details),
-    ], ok  # fmt: skip
+        Result(
+            BENCHMARK,
+            f"{name} throughput",
+            scale,
+            ok / elapsed,
+            "submissions/s",
+            "higher",
+            peer=peer,
+            peer_label=peer_label,
+            details=details,
+        ),
+        Result(
+            BENCHMARK,
+            f"{name} latency p50",
+            scale,
+            percentile(latencies, 0.5),
+            "ms",
+            "lower",
+            details=details,
+        ),
+        Result(
+            BENCHMARK,
+            f"{name} latency p95",
+            scale,
+            percentile(latencies, 0.95),
+            "ms",
+            "lower",
+            details=details,
+        ),
+        Result(
+            BENCHMARK,
+            f"{name} errors",
+            scale,
+            float(sum(statuses.values()) - ok),
+            "responses",
+            "lower",
+            details=details,
+        ),
+    ], ok
 
 
 def _json_sender(port: int, setup: dict[str, Any]) -> Sender:
@@ -140,10 +179,13 @@ def _json_sender(port: int, setup: dict[str, Any]) -> Sender:
     headers = {"Authorization": f"Bearer {setup['token']}", "Content-Type": "application/json"}
 
     def send(connection: http.client.HTTPConnection) -> str:
-        body = json.dumps({
-            "instance_id": f"uuid:{uuid.uuid4()}", "version": setup["version"],
-            "answers": ANSWERS,
-        })  # fmt: skip
+        body = json.dumps(
+            {
+                "instance_id": f"uuid:{uuid.uuid4()}",
+                "version": setup["version"],
+                "answers": ANSWERS,
+            }
+        )
         connection.request("POST", path, body=body, headers=headers)
         response = connection.getresponse()
         response.read()
@@ -212,9 +254,14 @@ def _count_rows(database_url: str) -> int:
 
 
 def _measure(
-    name: str, sender: tuple[Callable[[Any], str], Callable[[], Any]], success: str,
-    seconds: float, database_url: str, peer: float | None = None, peer_label: str = "",
-) -> tuple[list[Result], float]:  # fmt: skip
+    name: str,
+    sender: tuple[Callable[[Any], str], Callable[[], Any]],
+    success: str,
+    seconds: float,
+    database_url: str,
+    peer: float | None = None,
+    peer_label: str = "",
+) -> tuple[list[Result], float]:
     send, connect = sender
     logger.info("%s: warming up for %.0f s", name, WARMUP_SECONDS)
     _drive(send, connect, min(WARMUP_SECONDS, seconds))
@@ -238,27 +285,45 @@ def run() -> list[Result]:
             return []
         environment = scratch_environment(database_url, SCRATCH_VAR_DIR, SITE_URL=f"http://{HOST}")
         cslab_migrate(environment)
-        setup = json.loads(run_checked(
-            [sys.executable, "-m", "benchmarks.submissions", "--setup"], environment,
-            "create a project, a form, an API token and an app user",
-        ).strip().splitlines()[-1])  # fmt: skip
+        setup = json.loads(
+            run_checked(
+                [sys.executable, "-m", "benchmarks.submissions", "--setup"],
+                environment,
+                "create a project, a form, an API token and an app user",
+            )
+            .strip()
+            .splitlines()[-1]
+        )
         ceiling_results, ceiling = _measure(
-            "psycopg INSERT ceiling", _ceiling_sender(database_url, setup), "inserted", seconds,
+            "psycopg INSERT ceiling",
+            _ceiling_sender(database_url, setup),
+            "inserted",
+            seconds,
             database_url,
-        )  # fmt: skip
+        )
         results = list(ceiling_results)
         label = f"psycopg single-row INSERTs, {CLIENTS} connections"
         with running_server(environment, SERVER_LOG) as port:
             time.sleep(1)
             json_results, _rate = _measure(
-                "POST JSON submission", _json_sender(port, setup), "201", seconds, database_url,
-                peer=ceiling, peer_label=label,
-            )  # fmt: skip
+                "POST JSON submission",
+                _json_sender(port, setup),
+                "201",
+                seconds,
+                database_url,
+                peer=ceiling,
+                peer_label=label,
+            )
             results += json_results
             openrosa_results, _rate = _measure(
-                "POST OpenRosa submission", _openrosa_sender(port, setup), "201", seconds,
-                database_url, peer=ceiling, peer_label=label,
-            )  # fmt: skip
+                "POST OpenRosa submission",
+                _openrosa_sender(port, setup),
+                "201",
+                seconds,
+                database_url,
+                peer=ceiling,
+                peer_label=label,
+            )
             results += openrosa_results
     return results
 
@@ -280,13 +345,21 @@ def _setup() -> None:
     from cslab.projects.services.projects import project_create
 
     user = user_create(actor=None, email="bench@example.org", site_role=SiteRole.STAFF)
-    project = project_create(actor=None, owner=user, name="Bench bees", status="active",
-                             visibility="public")  # fmt: skip
+    project = project_create(
+        actor=None, owner=user, name="Bench bees", status="active", visibility="public"
+    )
     version = form_publish_xlsform(
-        actor=None, project=project, file_name="bench.xlsx",
-        content=workbook_bytes({"survey": SURVEY, "choices": CHOICES, "settings": [
-            {"form_id": "bench_bees", "form_title": "Bench bees", "version": "1"}]}),
-    )  # fmt: skip
+        actor=None,
+        project=project,
+        file_name="bench.xlsx",
+        content=workbook_bytes(
+            {
+                "survey": SURVEY,
+                "choices": CHOICES,
+                "settings": [{"form_id": "bench_bees", "form_title": "Bench bees", "version": "1"}],
+            }
+        ),
+    )
     _token, secret = api_token_create(actor=user, user=user, name="bench")
     app_user = app_user_create(actor=user, project=project, name="bench phone")
     observation, _created = observation_submit(
@@ -297,16 +370,27 @@ def _setup() -> None:
         names = [column.name for column in cursor.description]
         row = cursor.fetchone()
     stored_row = {
-        name: (json.dumps(value) if isinstance(value, (dict, list)) else
-               value.isoformat() if hasattr(value, "isoformat") else value)
+        name: (
+            json.dumps(value)
+            if isinstance(value, (dict, list))
+            else value.isoformat()
+            if hasattr(value, "isoformat")
+            else value
+        )
         for name, value in zip(names, row, strict=True)
-    }  # fmt: skip
-    print(json.dumps({
-        "slug": project.slug, "form_id": "bench_bees", "version": version.version,
-        "token": secret,
-        "openrosa_base": f"/openrosa/key/{app_user.token}/{project.slug}",
-        "stored_row": stored_row,
-    }))  # fmt: skip
+    }
+    print(
+        json.dumps(
+            {
+                "slug": project.slug,
+                "form_id": "bench_bees",
+                "version": version.version,
+                "token": secret,
+                "openrosa_base": f"/openrosa/key/{app_user.token}/{project.slug}",
+                "stored_row": stored_row,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -178,9 +178,14 @@ def run_checked(
     """Run a command to completion; return its stdout; raise with its output when it fails."""
     logging.getLogger("benchmarks").info("%s", what)
     completed = subprocess.run(
-        command, env=environment, cwd=REPO_ROOT, capture_output=True, text=True,
-        timeout=timeout, check=False,
-    )  # fmt: skip
+        command,
+        env=environment,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
     if completed.returncode != 0:
         output = (completed.stdout + completed.stderr).strip()[-4000:]
         raise RuntimeError(f"{what} failed ({completed.returncode}):\n{output}")

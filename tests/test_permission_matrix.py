@@ -59,29 +59,42 @@ def build_world() -> World:
     )
 
     def project(name: str, status: str, visibility: str) -> Project:
-        return project_create(actor=None, owner=other_user, name=name, status=status,
-                              visibility=visibility)  # fmt: skip
+        return project_create(
+            actor=None, owner=other_user, name=name, status=status, visibility=visibility
+        )
 
     team_project = project("Private water study", "active", "private")
     in_a_week = timezone.now() + timedelta(days=7)
 
     def invitation(project: Project, token: str) -> Invitation:
-        return Invitation.objects.create(project=project, email="guest@example.org",
-                                         role="member", token_hash=token_hash(token),
-                                         invited_by=other_user, expires_at=in_a_week)  # fmt: skip
+        return Invitation.objects.create(
+            project=project,
+            email="guest@example.org",
+            role="member",
+            token_hash=token_hash(token),
+            invited_by=other_user,
+            expires_at=in_a_week,
+        )
 
     public_project = project("Public bee count", "active", "public")
     invitation(public_project, PUBLIC_INVITATION_TOKEN)
     staff_member = UserFactory(site_role="staff")
     form_publish_xlsform(
-        actor=None, project=team_project, file_name="matrix_form.xlsx",
-        content=workbook_bytes({
-            "survey": [{"type": "integer", "name": "count", "label": "Count"}],
-            "settings": [{"form_id": "matrix_form", "form_title": "Matrix", "version": "1"}],
-        }),
-    )  # fmt: skip
-    lab_question = question_propose(actor=other_user, text="Which garden plants feed bees?",
-                                    why_it_matters="I want to help bees.")  # fmt: skip
+        actor=None,
+        project=team_project,
+        file_name="matrix_form.xlsx",
+        content=workbook_bytes(
+            {
+                "survey": [{"type": "integer", "name": "count", "label": "Count"}],
+                "settings": [{"form_id": "matrix_form", "form_title": "Matrix", "version": "1"}],
+            }
+        ),
+    )
+    lab_question = question_propose(
+        actor=other_user,
+        text="Which garden plants feed bees?",
+        why_it_matters="I want to help bees.",
+    )
     return World(
         other_user=other_user,
         other_private_user=other_private_user,

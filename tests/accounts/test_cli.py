@@ -29,8 +29,15 @@ def _run(*arguments: str, stdin: str = "") -> str:
 
 
 def test_user_create_reads_the_password_from_standard_input() -> None:
-    _run("user", "create", "--email", "ingrid@example.org", "--password-stdin", "--staff",
-         stdin="sunflower-fields-2026\n")  # fmt: skip
+    _run(
+        "user",
+        "create",
+        "--email",
+        "ingrid@example.org",
+        "--password-stdin",
+        "--staff",
+        stdin="sunflower-fields-2026\n",
+    )
     user = User.objects.get(email="ingrid@example.org")
     assert user.check_password("sunflower-fields-2026")
     assert user.site_role == SiteRole.STAFF and user.is_staff
@@ -71,9 +78,13 @@ def test_commands_honour_database_url_so_scripts_can_use_a_scratch_database(
 
     def cslab_run(*arguments: str) -> str:
         completed = subprocess.run(
-            [cslab, *arguments], env=environment, capture_output=True, text=True, check=True,
+            [cslab, *arguments],
+            env=environment,
+            capture_output=True,
+            text=True,
+            check=True,
             timeout=120,
-        )  # fmt: skip
+        )
         return completed.stdout
 
     cslab_run("migrate", "--noinput", "-v", "0")

@@ -19,8 +19,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _export(person: Any) -> dict[str, Any]:
-    job = job_start(actor=person, kind=DATA_EXPORT, title="Export",
-                    arguments={"user_id": person.pk})  # fmt: skip
+    job = job_start(
+        actor=person, kind=DATA_EXPORT, title="Export", arguments={"user_id": person.pk}
+    )
     return export_personal_data(job, lambda percent, message: None, user_id=person.pk)
 
 
@@ -30,10 +31,16 @@ def test_the_export_holds_the_persons_observations_with_answers_and_true_locatio
     for observer in (person, other):
         MembershipFactory(project=project, user=observer, role=ProjectRole.MEMBER)
     version = publish(project)
-    observation_submit(actor=person, form_version=version, instance_id="uuid:mine",
-                       answers=ANSWERS, geoprivacy="obscured")  # fmt: skip
-    observation_submit(actor=other, form_version=version, instance_id="uuid:theirs",
-                       answers=ANSWERS)  # fmt: skip
+    observation_submit(
+        actor=person,
+        form_version=version,
+        instance_id="uuid:mine",
+        answers=ANSWERS,
+        geoprivacy="obscured",
+    )
+    observation_submit(
+        actor=other, form_version=version, instance_id="uuid:theirs", answers=ANSWERS
+    )
 
     observations = _export(person)["observations"]
 
@@ -47,10 +54,18 @@ def test_the_export_holds_the_persons_observations_with_answers_and_true_locatio
 def test_the_export_holds_the_persons_classifications() -> None:
     person = UserFactory()
     workflow, subjects, _owner = make_workflow(subjects=2, retirement_count=10)
-    classification_submit(identity=Identity(user=person), workflow=workflow,
-                          subject=subjects[0], answers={"T0": "bee"})  # fmt: skip
-    classification_submit(identity=Identity(user=UserFactory()), workflow=workflow,
-                          subject=subjects[1], answers={"T0": "hoverfly"})  # fmt: skip
+    classification_submit(
+        identity=Identity(user=person),
+        workflow=workflow,
+        subject=subjects[0],
+        answers={"T0": "bee"},
+    )
+    classification_submit(
+        identity=Identity(user=UserFactory()),
+        workflow=workflow,
+        subject=subjects[1],
+        answers={"T0": "hoverfly"},
+    )
 
     classifications = _export(person)["classifications"]["classifications"]
 

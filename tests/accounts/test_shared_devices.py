@@ -34,8 +34,11 @@ def _member(project: Project) -> Any:
 
 def _submit(client: Client, project: Project, **extra: Any) -> Any:
     payload = {"instance_id": "uuid:shared-1", "version": "1", "answers": ANSWERS, **extra}
-    return client.post(f"/api/v1/projects/{project.slug}/forms/birds/submissions", payload,
-                       content_type="application/json")  # fmt: skip
+    return client.post(
+        f"/api/v1/projects/{project.slug}/forms/birds/submissions",
+        payload,
+        content_type="application/json",
+    )
 
 
 def test_a_person_key_is_opaque_stable_and_distinct() -> None:
@@ -76,12 +79,19 @@ def test_a_batch_with_someone_elses_saved_work_is_refused_whole(
     client.force_login(next_person)
     items = [
         {"instance_id": "uuid:b-1", "version": "1", "answers": ANSWERS},
-        {"instance_id": "uuid:b-2", "version": "1", "answers": ANSWERS,
-         "queued_by": person_key(author)},
-    ]  # fmt: skip
+        {
+            "instance_id": "uuid:b-2",
+            "version": "1",
+            "answers": ANSWERS,
+            "queued_by": person_key(author),
+        },
+    ]
 
-    response = client.post(f"/api/v1/projects/{project.slug}/forms/birds/submissions/batch",
-                           items, content_type="application/json")  # fmt: skip
+    response = client.post(
+        f"/api/v1/projects/{project.slug}/forms/birds/submissions/batch",
+        items,
+        content_type="application/json",
+    )
 
     assert response.status_code == 403
     assert not Observation.objects.exists()
@@ -101,8 +111,9 @@ def test_the_authors_own_key_and_no_key_are_accepted(client: Client, project: Pr
 def test_a_file_saved_by_someone_else_is_refused(client: Client, project: Project) -> None:
     author = _member(project)
     version = project.forms.get().versions.get()
-    observation, _created = observation_submit(actor=author, form_version=version,
-                                               instance_id="uuid:m-1", answers=ANSWERS)  # fmt: skip
+    observation, _created = observation_submit(
+        actor=author, form_version=version, instance_id="uuid:m-1", answers=ANSWERS
+    )
     client.force_login(author)
     media_url = f"/api/v1/projects/{project.slug}/observations/{observation.pk}/media"
     upload = {"file": _photo(), "name": "photo.jpg"}

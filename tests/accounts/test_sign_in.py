@@ -169,14 +169,23 @@ def test_failed_log_ins_from_one_address_do_not_lock_the_account_elsewhere(
     client: Any, volunteer: Any
 ) -> None:
     for _attempt in range(10):
-        client.post("/accounts/login/", {"login": volunteer.email, "password": "wrong"},
-                    REMOTE_ADDR=ADDRESS_A)  # fmt: skip
+        client.post(
+            "/accounts/login/",
+            {"login": volunteer.email, "password": "wrong"},
+            REMOTE_ADDR=ADDRESS_A,
+        )
 
-    from_a = client.post("/accounts/login/", {"login": volunteer.email, "password": TEST_PASSWORD},
-                         REMOTE_ADDR=ADDRESS_A)  # fmt: skip
+    from_a = client.post(
+        "/accounts/login/",
+        {"login": volunteer.email, "password": TEST_PASSWORD},
+        REMOTE_ADDR=ADDRESS_A,
+    )
     assert b"Too many failed login attempts" in from_a.content
-    from_b = client.post("/accounts/login/", {"login": volunteer.email, "password": TEST_PASSWORD},
-                         REMOTE_ADDR=ADDRESS_B)  # fmt: skip
+    from_b = client.post(
+        "/accounts/login/",
+        {"login": volunteer.email, "password": TEST_PASSWORD},
+        REMOTE_ADDR=ADDRESS_B,
+    )
     assert from_b.status_code == 302
     assert client.get("/api/v1/me").json()["email"] == volunteer.email
 
@@ -187,10 +196,18 @@ def test_behind_a_trusted_proxy_failures_count_by_the_forwarded_address(
 ) -> None:
     proxy = "10.0.0.1"  # every request arrives from the proxy
     for _attempt in range(10):
-        client.post("/accounts/login/", {"login": volunteer.email, "password": "wrong"},
-                    REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=ADDRESS_A)  # fmt: skip
+        client.post(
+            "/accounts/login/",
+            {"login": volunteer.email, "password": "wrong"},
+            REMOTE_ADDR=proxy,
+            HTTP_X_FORWARDED_FOR=ADDRESS_A,
+        )
 
-    from_b = client.post("/accounts/login/", {"login": volunteer.email, "password": TEST_PASSWORD},
-                         REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=ADDRESS_B)  # fmt: skip
+    from_b = client.post(
+        "/accounts/login/",
+        {"login": volunteer.email, "password": TEST_PASSWORD},
+        REMOTE_ADDR=proxy,
+        HTTP_X_FORWARDED_FOR=ADDRESS_B,
+    )
 
     assert from_b.status_code == 302

@@ -41,8 +41,12 @@ def test_a_workflow_from_creation_to_expert_decision_and_export(
         MembershipFactory(project=project, user=researcher, role=ProjectRole.OWNER)
     subject_set = SubjectSet.objects.create(project=project, name="Letters")
     for number in range(2):
-        Subject.objects.create(subject_set=subject_set, external_id=f"letter-{number}",
-                               kind="text", text=f"Dear sir, letter {number}")  # fmt: skip
+        Subject.objects.create(
+            subject_set=subject_set,
+            external_id=f"letter-{number}",
+            kind="text",
+            text=f"Dear sir, letter {number}",
+        )
     volunteers = [UserFactory(), UserFactory()]
 
     # The researcher creates the workflow.

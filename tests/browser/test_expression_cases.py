@@ -14,8 +14,14 @@ pytestmark = pytest.mark.browser
 
 EXPRESSIONS_JS = (
     Path(__file__).resolve().parents[2]
-    / "src" / "cslab" / "collection" / "static" / "collection" / "webform" / "expressions.js"
-)  # fmt: skip
+    / "src"
+    / "cslab"
+    / "collection"
+    / "static"
+    / "collection"
+    / "webform"
+    / "expressions.js"
+)
 # Each result as [kind, value]: the kind the evaluator's value has, and its text (numbers as
 # numbers, with NaN and the infinities as text).
 EVALUATE_ALL = """

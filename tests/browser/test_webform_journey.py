@@ -38,19 +38,40 @@ NL = "label::Nederlands (nl)"
 JOURNEY_FORM = {
     "survey": [
         {"type": "text", "name": "place", EN: "Place", NL: "Plek", "required": "yes"},
-        {"type": "integer", "name": "count", EN: "How many?", NL: "Hoeveel?", "required": "yes",
-         "constraint": ". > 0", "constraint_message::English (en)": "Count at least one bird.",
-         "constraint_message::Nederlands (nl)": "Tel minstens één vogel."},
+        {
+            "type": "integer",
+            "name": "count",
+            EN: "How many?",
+            NL: "Hoeveel?",
+            "required": "yes",
+            "constraint": ". > 0",
+            "constraint_message::English (en)": "Count at least one bird.",
+            "constraint_message::Nederlands (nl)": "Tel minstens één vogel.",
+        },
         {"type": "select_one species", "name": "species", EN: "Species", NL: "Soort"},
-        {"type": "text", "name": "other", EN: "Which other species?", NL: "Welke andere soort?",
-         "relevant": "${species} = 'other'"},
+        {
+            "type": "text",
+            "name": "other",
+            EN: "Which other species?",
+            NL: "Welke andere soort?",
+            "relevant": "${species} = 'other'",
+        },
         {"type": "geopoint", "name": "location", EN: "Where did you see them?", NL: "Waar?"},
         {"type": "image", "name": "photo", EN: "Photo", NL: "Foto"},
-        {"type": "text", "name": "story", EN: "What happened?", NL: "Wat gebeurde er?",
-         "appearance": "multiline"},
+        {
+            "type": "text",
+            "name": "story",
+            EN: "What happened?",
+            NL: "Wat gebeurde er?",
+            "appearance": "multiline",
+        },
         {"type": "audio", "name": "voice", EN: "Tell it (optional)", NL: "Vertel het (mag)"},
-        {"type": "note", "name": "tally", EN: "You counted ${count} birds.",
-         NL: "U telde ${count} vogels."},
+        {
+            "type": "note",
+            "name": "tally",
+            EN: "You counted ${count} birds.",
+            NL: "U telde ${count} vogels.",
+        },
         {"type": "begin_repeat", "name": "nests", EN: "Nests", NL: "Nesten"},
         {"type": "integer", "name": "eggs", EN: "Eggs in the nest", NL: "Eieren in het nest"},
         {"type": "end_repeat"},
@@ -59,9 +80,15 @@ JOURNEY_FORM = {
         {"list_name": "species", "name": "robin", EN: "Robin", NL: "Roodborst"},
         {"list_name": "species", "name": "other", EN: "Other", NL: "Andere"},
     ],
-    "settings": [{"form_id": "garden_birds", "form_title": "Garden birds", "version": "1",
-                  "default_language": "English (en)"}],
-}  # fmt: skip
+    "settings": [
+        {
+            "form_id": "garden_birds",
+            "form_title": "Garden birds",
+            "version": "1",
+            "default_language": "English (en)",
+        }
+    ],
+}
 
 
 def journey_form_bytes() -> bytes:
@@ -271,8 +298,12 @@ def test_the_web_form_checks_rules_keeps_a_draft_and_reports_a_conflict(
 
     # Someone else's observation already holds this ID: the outbox says so and keeps it.
     version = project.forms.get().versions.get()
-    observation_submit(actor=volunteer, form_version=version, instance_id=draft["instanceId"],
-                       answers={"place": "Elsewhere", "count": 1})  # fmt: skip
+    observation_submit(
+        actor=volunteer,
+        form_version=version,
+        instance_id=draft["instanceId"],
+        answers={"place": "Elsewhere", "count": 1},
+    )
     page.get_by_role("button", name="Save and send").click()
     expect(page.locator("#webform")).to_have_attribute("data-outbox-kept", "1")
     expect(page.locator("#webform-outbox-list")).to_contain_text("different observation")
@@ -288,19 +319,29 @@ def test_the_web_form_checks_rules_keeps_a_draft_and_reports_a_conflict(
 def test_a_repeat_count_answer_sets_the_number_of_repeats(
     new_page: Callable[..., Any], live_server: Any, project: Project
 ) -> None:
-    form_publish_xlsform(actor=None, project=project, file_name="hives.xlsx",
-                         content=workbook_bytes({
-        "survey": [
-            {"type": "integer", "name": "hives", "label": "How many hives?"},
-            {"type": "begin_repeat", "name": "hive", "label": "Hive",
-             "repeat_count": "${hives}"},
-            {"type": "integer", "name": "frames", "label": "Frames with brood"},
-            {"type": "end_repeat"},
-            {"type": "calculate", "name": "double", "calculation": "${hives} * 2"},
-            {"type": "note", "name": "echo", "label": "Twice: ${double}"},
-        ],
-        "settings": [{"form_id": "hives", "version": "1"}],
-    }))  # fmt: skip
+    form_publish_xlsform(
+        actor=None,
+        project=project,
+        file_name="hives.xlsx",
+        content=workbook_bytes(
+            {
+                "survey": [
+                    {"type": "integer", "name": "hives", "label": "How many hives?"},
+                    {
+                        "type": "begin_repeat",
+                        "name": "hive",
+                        "label": "Hive",
+                        "repeat_count": "${hives}",
+                    },
+                    {"type": "integer", "name": "frames", "label": "Frames with brood"},
+                    {"type": "end_repeat"},
+                    {"type": "calculate", "name": "double", "calculation": "${hives} * 2"},
+                    {"type": "note", "name": "echo", "label": "Twice: ${double}"},
+                ],
+                "settings": [{"form_id": "hives", "version": "1"}],
+            }
+        ),
+    )
     volunteer = UserFactory()
     Membership.objects.create(project=project, user=volunteer, role=ProjectRole.MEMBER)
     page = signed_in_page(new_page, live_server, volunteer)

@@ -55,10 +55,18 @@ def test_equal_accuracies_rank_labels_as_the_vote_counts_do() -> None:
 
 
 def test_retirement_after_n_classifications() -> None:
-    assert retirement_reason(count=5, retirement_count=5, votes=None, min_agreeing=None,
-                             min_confidence=None) == "classification_count"  # fmt: skip
-    assert retirement_reason(count=4, retirement_count=5, votes=None, min_agreeing=None,
-                             min_confidence=None) is None  # fmt: skip
+    assert (
+        retirement_reason(
+            count=5, retirement_count=5, votes=None, min_agreeing=None, min_confidence=None
+        )
+        == "classification_count"
+    )
+    assert (
+        retirement_reason(
+            count=4, retirement_count=5, votes=None, min_agreeing=None, min_confidence=None
+        )
+        is None
+    )
 
 
 @pytest.mark.parametrize(
@@ -74,9 +82,12 @@ def test_early_retirement_needs_k_agreeing_and_confidence_p(
     labels: list[str], expected: str | None
 ) -> None:
     reason = retirement_reason(
-        count=len(labels), retirement_count=20, votes=tally(labels, CLASSES),
-        min_agreeing=3, min_confidence=0.9,
-    )  # fmt: skip
+        count=len(labels),
+        retirement_count=20,
+        votes=tally(labels, CLASSES),
+        min_agreeing=3,
+        min_confidence=0.9,
+    )
     assert reason == expected
 
 

@@ -230,9 +230,11 @@ def _peak_memory_of(function: Any) -> tuple[int, BaseException | None]:
 def test_a_zip_bomb_is_refused_from_its_directory_before_anything_is_unpacked() -> None:
     bomb = _padded_png(25 * MEGABYTE)
     archive = _zip(
-        {"manifest.csv": "file\n" + "".join(f"bomb-{n}.png\n" for n in range(4)),
-         **{f"bomb-{n}.png": bomb for n in range(4)}}
-    )  # fmt: skip
+        {
+            "manifest.csv": "file\n" + "".join(f"bomb-{n}.png\n" for n in range(4)),
+            **{f"bomb-{n}.png": bomb for n in range(4)},
+        }
+    )
     del bomb
     workflow, _subjects, owner = make_workflow(subjects=0)
     peak, raised = _peak_memory_of(
@@ -260,10 +262,14 @@ def test_large_files_are_unpacked_in_chunks_not_held_in_memory(
     }
     recording = _wav(20 * MEGABYTE)
     archive = _zip(
-        {"manifest.csv": "file\none.wav\ntwo.wav\nthree.wav\n", "one.wav": recording,
-         "two.wav": recording, "three.wav": recording},
+        {
+            "manifest.csv": "file\none.wav\ntwo.wav\nthree.wav\n",
+            "one.wav": recording,
+            "two.wav": recording,
+            "three.wav": recording,
+        },
         method=zipfile.ZIP_STORED,
-    )  # fmt: skip
+    )
     del recording
     workflow, _subjects, owner = make_workflow(subjects=0)
     peak, raised = _peak_memory_of(
@@ -318,9 +324,11 @@ def test_unpacking_counts_the_real_bytes_and_stops_at_the_limit() -> None:
     from cslab.classification.services.subject_sets import ArchiveLimits, Unpacker
 
     limits = ArchiveLimits(
-        max_entries=10, max_file_bytes=MEGABYTE, max_total_bytes=10 * MEGABYTE,
+        max_entries=10,
+        max_file_bytes=MEGABYTE,
+        max_total_bytes=10 * MEGABYTE,
         max_compression_ratio=100,
-    )  # fmt: skip
+    )
     # An entry whose directory says 10 bytes: only the bytes that come out count.
     info = zipfile.ZipInfo("liar.png")
     info.file_size = info.compress_size = 10
@@ -462,15 +470,23 @@ def _post_archive(client: Any, archive: bytes) -> Any:
 @pytest.mark.parametrize(
     ("archive", "code"),
     [
-        (lambda: _with_bad_crc(_zip({"manifest.csv": "text\nhello\n"}), "manifest.csv"),
-         "invalid_archive"),
-        (lambda: _zip({"manifest.csv": "file\nh.png\n", "h.png": _png_header_only(20000, 20000)}),
-         "invalid_manifest_rows"),
-        (lambda: _zip({"manifest.csv": "file\nb.png\n", "b.png": _padded_png(5 * MEGABYTE)}),
-         "archive_too_large"),
+        (
+            lambda: _with_bad_crc(_zip({"manifest.csv": "text\nhello\n"}), "manifest.csv"),
+            "invalid_archive",
+        ),
+        (
+            lambda: _zip(
+                {"manifest.csv": "file\nh.png\n", "h.png": _png_header_only(20000, 20000)}
+            ),
+            "invalid_manifest_rows",
+        ),
+        (
+            lambda: _zip({"manifest.csv": "file\nb.png\n", "b.png": _padded_png(5 * MEGABYTE)}),
+            "archive_too_large",
+        ),
         (lambda: b"PK\x03\x04 not really a zip", "invalid_archive"),
     ],
-)  # fmt: skip
+)
 def test_a_hostile_archive_through_the_api_answers_400(
     client: Any, archive: Any, code: str
 ) -> None:

@@ -16,25 +16,51 @@ SURVEY: dict[str, Any] = {
         {"value": "apis", "label": "Honeybee"},
     ],
     "questions": [
-        {"key": "count", "question": "How many?",
-         "answers": [{"value": "1", "label": "One"}, {"value": "2+", "label": "Two or more"}]},
-        {"key": "doing", "question": "Doing what?", "multiple": True,
-         "answers": [{"value": "feeding", "label": "Feeding"},
-                     {"value": "resting", "label": "Resting"}]},
+        {
+            "key": "count",
+            "question": "How many?",
+            "answers": [{"value": "1", "label": "One"}, {"value": "2+", "label": "Two or more"}],
+        },
+        {
+            "key": "doing",
+            "question": "Doing what?",
+            "multiple": True,
+            "answers": [
+                {"value": "feeding", "label": "Feeding"},
+                {"value": "resting", "label": "Resting"},
+            ],
+        },
     ],
-}  # fmt: skip
+}
 ALL_TASKS: list[dict[str, Any]] = [
-    {"key": "T0", "kind": "single", "question": "Is there an insect?",
-     "answers": [{"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"}]},
-    {"key": "T1", "kind": "multiple", "question": "Which colours?", "required": False,
-     "answers": [{"value": "red", "label": "Red"}, {"value": "blue", "label": "Blue"}]},
+    {
+        "key": "T0",
+        "kind": "single",
+        "question": "Is there an insect?",
+        "answers": [{"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"}],
+    },
+    {
+        "key": "T1",
+        "kind": "multiple",
+        "question": "Which colours?",
+        "required": False,
+        "answers": [{"value": "red", "label": "Red"}, {"value": "blue", "label": "Blue"}],
+    },
     SURVEY,
     {"key": "T3", "kind": "text", "question": "Transcribe the label", "max_length": 20},
-    {"key": "T4", "kind": "point", "question": "Mark each flower",
-     "tools": [{"value": "flower", "label": "Flower"}]},
-    {"key": "T5", "kind": "rectangle", "question": "Box each insect",
-     "tools": [{"value": "insect", "label": "Insect"}]},
-]  # fmt: skip
+    {
+        "key": "T4",
+        "kind": "point",
+        "question": "Mark each flower",
+        "tools": [{"value": "flower", "label": "Flower"}],
+    },
+    {
+        "key": "T5",
+        "kind": "rectangle",
+        "question": "Box each insect",
+        "tools": [{"value": "insect", "label": "Insect"}],
+    },
+]
 GOOD_ANSWERS: dict[str, Any] = {
     "T0": "yes",
     "T1": ["blue", "red", "red"],
@@ -55,11 +81,16 @@ def test_every_task_kind_is_accepted_when_well_formed() -> None:
         ([{"key": "T0", "kind": "dance", "question": "?"}], "T0"),
         ([{"key": "T0", "kind": "single", "question": "?", "answers": []}], "T0"),
         ([{"key": "0bad", "kind": "text", "question": "?"}], "0bad"),
-        ([{"key": "T0", "kind": "text", "question": "?"},
-          {"key": "T0", "kind": "text", "question": "?"}], "T0"),
+        (
+            [
+                {"key": "T0", "kind": "text", "question": "?"},
+                {"key": "T0", "kind": "text", "question": "?"},
+            ],
+            "T0",
+        ),
         ([{"key": "T0", "kind": "point", "question": "?", "tools": [{"value": "a b"}]}], "T0"),
     ],
-)  # fmt: skip
+)
 def test_malformed_tasks_are_refused_with_the_task_named(
     definition: list[dict[str, Any]], problem_key: str
 ) -> None:

@@ -25,9 +25,13 @@ TABLE = Path(__file__).with_name("expression_cases.json")
 EVALUATE_EXPRESSIONS = Path(__file__).with_name("javarosa") / "EvaluateExpressions.java"
 # XLSForm type → XForm bind type, as pyxform writes them.
 BIND_TYPES = {
-    "text": "string", "integer": "int", "decimal": "decimal", "date": "date",
-    "select_one": "string", "select_multiple": "string",
-}  # fmt: skip
+    "text": "string",
+    "integer": "int",
+    "decimal": "decimal",
+    "date": "date",
+    "select_one": "string",
+    "select_multiple": "string",
+}
 _REFERENCE = re.compile(r"\$\{\s*([A-Za-z_][\w.\-]*)\s*\}")
 
 

@@ -57,8 +57,14 @@ HABITATS = [
     ],
 )
 def test_a_violated_constraint_gives_its_message(answer: Any, problems: dict[str, Any]) -> None:
-    source = form({"type": "integer", "name": "bees", "constraint": ". >= 0 and . <= 500",
-                   "constraint_message": "A count cannot be negative."})  # fmt: skip
+    source = form(
+        {
+            "type": "integer",
+            "name": "bees",
+            "constraint": ". >= 0 and . <= 500",
+            "constraint_message": "A count cannot be negative.",
+        }
+    )
     assert validate_answers(source, {"bees": answer}) == problems
 
 
@@ -89,8 +95,9 @@ def test_a_wrong_type_is_reported_once_without_the_constraint_as_well() -> None:
 
 
 def test_dates_in_constraints_compare_as_dates() -> None:
-    source = form({"type": "date", "name": "day",
-                   "constraint": ". <= today() and . >= date('2020-01-01')"})  # fmt: skip
+    source = form(
+        {"type": "date", "name": "day", "constraint": ". <= today() and . >= date('2020-01-01')"}
+    )
     now = datetime(2026, 5, 1, 12, tzinfo=UTC)
     assert validate_answers(source, {"day": "2026-05-01"}, now=now) == {}
     assert validate_answers(source, {"day": "2026-05-02"}, now=now) == {"day": [NOT_ALLOWED]}
@@ -136,10 +143,16 @@ def test_date_aliases_of_pyxform_are_dates() -> None:
 
 NEST_FORM = form(
     {"type": "select_one yes_no", "name": "nest_found"},
-    {"type": "integer", "name": "eggs", "required": "yes", "relevant": "${nest_found} = 'yes'",
-     "constraint": ". <= 20", "required_message": "How many eggs were in the nest?"},
+    {
+        "type": "integer",
+        "name": "eggs",
+        "required": "yes",
+        "relevant": "${nest_found} = 'yes'",
+        "constraint": ". <= 20",
+        "required_message": "How many eggs were in the nest?",
+    },
     choices=[{"list_name": "yes_no", "name": "yes"}, {"list_name": "yes_no", "name": "no"}],
-)  # fmt: skip
+)
 
 
 def test_a_hidden_required_question_needs_no_answer() -> None:
@@ -179,10 +192,14 @@ def test_an_answer_to_a_shown_question_is_checked_and_kept() -> None:
 def test_relevance_can_depend_on_a_select_multiple_with_selected(habitat: Any, shown: bool) -> None:
     source = form(
         {"type": "select_multiple habitat", "name": "habitat"},
-        {"type": "decimal", "name": "depth", "required": "yes",
-         "relevant": "selected(${habitat}, 'water')"},
+        {
+            "type": "decimal",
+            "name": "depth",
+            "required": "yes",
+            "relevant": "selected(${habitat}, 'water')",
+        },
         choices=HABITATS,
-    )  # fmt: skip
+    )
     problems = validate_answers(source, {"habitat": habitat})
     assert problems == ({"depth": [NEEDS_ANSWER]} if shown else {})
 
@@ -243,13 +260,17 @@ PLANTS_FORM = form(
     {"type": "integer", "name": "total"},
     {"type": "begin_repeat", "name": "plants"},
     {"type": "text", "name": "plant"},
-    {"type": "integer", "name": "visits", "constraint": ". <= ${total}",
-     "constraint_message": "More visits than in total."},
+    {
+        "type": "integer",
+        "name": "visits",
+        "constraint": ". <= ${total}",
+        "constraint_message": "More visits than in total.",
+    },
     {"type": "text", "name": "why_none", "required": "yes", "relevant": "${visits} = 0"},
     {"type": "end_repeat"},
     {"type": "integer", "name": "plant_count", "constraint": ". = count(${plants})"},
     {"type": "integer", "name": "visit_sum", "constraint": ". = sum(${visits})"},
-)  # fmt: skip
+)
 
 
 def test_a_constraint_inside_a_repeat_is_checked_per_instance_with_its_sibling_answers() -> None:
@@ -269,8 +290,12 @@ def test_a_constraint_inside_a_repeat_is_checked_per_instance_with_its_sibling_a
 
 
 def test_a_question_outside_a_repeat_sees_the_list_of_its_answers() -> None:
-    answers = {"total": 10, "plants": [{"visits": 4}, {"visits": 5}],
-               "plant_count": 2, "visit_sum": 9}  # fmt: skip
+    answers = {
+        "total": 10,
+        "plants": [{"visits": 4}, {"visits": 5}],
+        "plant_count": 2,
+        "visit_sum": 9,
+    }
     assert validate_answers(PLANTS_FORM, answers) == {}
     assert validate_answers(PLANTS_FORM, {**answers, "plant_count": 3, "visit_sum": 8}) == {
         "plant_count": [NOT_ALLOWED],
@@ -304,12 +329,17 @@ def test_hidden_answers_inside_repeats_are_dropped_per_instance() -> None:
 # --- messages in the user's language -----------------------------------------------------------
 
 BILINGUAL = form(
-    {"type": "integer", "name": "bees", "constraint": ". >= 0",
-     "constraint_message::English (en)": "A count cannot be negative.",
-     "constraint_message::Dutch (nl)": "Een aantal kan niet negatief zijn.",
-     "required": "yes", "required_message::English (en)": "Count the bees.",
-     "required_message::Dutch (nl)": "Tel de bijen."},
-)  # fmt: skip
+    {
+        "type": "integer",
+        "name": "bees",
+        "constraint": ". >= 0",
+        "constraint_message::English (en)": "A count cannot be negative.",
+        "constraint_message::Dutch (nl)": "Een aantal kan niet negatief zijn.",
+        "required": "yes",
+        "required_message::English (en)": "Count the bees.",
+        "required_message::Dutch (nl)": "Tel de bijen.",
+    },
+)
 
 
 def test_the_constraint_message_is_in_the_active_language() -> None:
@@ -326,9 +356,15 @@ def test_the_constraint_message_is_in_the_active_language() -> None:
 
 @pytest.mark.parametrize("column", ["Nederlands", "Dutch", "nl", "Dutch (nl-NL)"])
 def test_a_language_column_is_recognised_by_its_name_or_code(column: str) -> None:
-    source = form({"type": "integer", "name": "bees", "constraint": ". >= 0",
-                   "constraint_message::English": "Not negative.",
-                   f"constraint_message::{column}": "Niet negatief."})  # fmt: skip
+    source = form(
+        {
+            "type": "integer",
+            "name": "bees",
+            "constraint": ". >= 0",
+            "constraint_message::English": "Not negative.",
+            f"constraint_message::{column}": "Niet negatief.",
+        }
+    )
     assert validate_answers(source, {"bees": -1}, language="nl") == {"bees": ["Niet negatief."]}
     assert validate_answers(source, {"bees": -1}, language="en") == {"bees": ["Not negative."]}
 
@@ -349,9 +385,13 @@ def test_a_rule_the_server_cannot_evaluate_is_skipped_and_logged_once(
     lookup = f"pulldata('limits', 'max', 'species', '{uuid.uuid4().hex}')"
     source = form(
         {"type": "integer", "name": "count", "constraint": f". <= {lookup}", "required": "yes"},
-        {"type": "text", "name": "remark", "required": "yes",
-         "relevant": "instance('species')/root/item[name = 'x']/label = 'Robin'"},
-    )  # fmt: skip
+        {
+            "type": "text",
+            "name": "remark",
+            "required": "yes",
+            "relevant": "instance('species')/root/item[name = 'x']/label = 'Robin'",
+        },
+    )
     with caplog.at_level(logging.WARNING, logger="cslab.forms.answers"):
         assert validate_answers(source, {"count": 5}) == {"remark": [NEEDS_ANSWER]}
         assert validate_answers(source, {"count": 6}) == {"remark": [NEEDS_ANSWER]}
@@ -372,38 +412,80 @@ def test_the_names_other_modules_import_still_work() -> None:
 
 SURVEY = [
     {"type": "integer", "name": "age", "label": "Age", "constraint": ". >= 0 and . <= 120"},
-    {"type": "text", "name": "postcode", "label": "Postcode",
-     "constraint": "regex(., '[1-9][0-9]{3} ?[A-Z]{2}')"},
+    {
+        "type": "text",
+        "name": "postcode",
+        "label": "Postcode",
+        "constraint": "regex(., '[1-9][0-9]{3} ?[A-Z]{2}')",
+    },
     {"type": "select_multiple habitat", "name": "habitat", "label": "Habitat"},
-    {"type": "decimal", "name": "depth", "label": "Depth (m)",
-     "relevant": "selected(${habitat}, 'water')", "constraint": ". > 0 and . <= 30"},
+    {
+        "type": "decimal",
+        "name": "depth",
+        "label": "Depth (m)",
+        "relevant": "selected(${habitat}, 'water')",
+        "constraint": ". > 0 and . <= 30",
+    },
     {"type": "decimal", "name": "ratio", "label": "Ratio", "constraint": ". div 2 < 10 or . = 100"},
-    {"type": "date", "name": "seen", "label": "Seen",
-     # `. > '2000-01-01'` is never true: < and > do not read text as a date, in JavaRosa either.
-     "constraint": ". <= date('2026-01-01') and (. > date('2000-01-01') or . > '2000-01-01')"},
-    {"type": "text", "name": "code", "label": "Code",
-     "constraint": "string-length(.) = 4 and starts-with(., 'N') and not(contains(., 'X'))"},
+    {
+        "type": "date",
+        "name": "seen",
+        "label": "Seen",
+        # `. > '2000-01-01'` is never true: < and > do not read text as a date, in JavaRosa either.
+        "constraint": ". <= date('2026-01-01') and (. > date('2000-01-01') or . > '2000-01-01')",
+    },
+    {
+        "type": "text",
+        "name": "code",
+        "label": "Code",
+        "constraint": "string-length(.) = 4 and starts-with(., 'N') and not(contains(., 'X'))",
+    },
     {"type": "integer", "name": "older", "label": "Older", "constraint": ". >= ${age}"},
-    {"type": "text", "name": "memory", "label": "Memory", "relevant": "${age} > 60",
-     "constraint": "string-length(normalize-space(.)) > 3"},
-    {"type": "integer", "name": "parity", "label": "Parity",
-     "constraint": "if(${age} mod 2 = 0, . = 0, . = 1)"},
-    {"type": "select_multiple habitat", "name": "visited", "label": "Visited",
-     "constraint": "count-selected(.) <= 2 and not(selected(., 'water') and selected(., 'park'))"},
-    {"type": "decimal", "name": "length", "label": "Length (cm)",
-     "constraint": "int(. * 10) = . * 10 and round(., 0) < 50"},
-    {"type": "text", "name": "initials", "label": "Initials",
-     "constraint": "concat(substr(., 0, 1), '.') = 'N.' and translate(., 'abc', 'ABC') = ."},
-]  # fmt: skip
+    {
+        "type": "text",
+        "name": "memory",
+        "label": "Memory",
+        "relevant": "${age} > 60",
+        "constraint": "string-length(normalize-space(.)) > 3",
+    },
+    {
+        "type": "integer",
+        "name": "parity",
+        "label": "Parity",
+        "constraint": "if(${age} mod 2 = 0, . = 0, . = 1)",
+    },
+    {
+        "type": "select_multiple habitat",
+        "name": "visited",
+        "label": "Visited",
+        "constraint": (
+            "count-selected(.) <= 2 and not(selected(., 'water') and selected(., 'park'))"
+        ),
+    },
+    {
+        "type": "decimal",
+        "name": "length",
+        "label": "Length (cm)",
+        "constraint": "int(. * 10) = . * 10 and round(., 0) < 50",
+    },
+    {
+        "type": "text",
+        "name": "initials",
+        "label": "Initials",
+        "constraint": "concat(substr(., 0, 1), '.') = 'N.' and translate(., 'abc', 'ABC') = .",
+    },
+]
 
 
 def published_source() -> tuple[dict[str, Any], str]:
     """The workbook dict stored in FormVersion.source and the XForm pyxform makes from it."""
-    content = workbook_bytes({
-        "survey": SURVEY,
-        "choices": HABITATS,
-        "settings": [{"form_id": "agreement", "form_title": "Agreement", "version": "1"}],
-    })  # fmt: skip
+    content = workbook_bytes(
+        {
+            "survey": SURVEY,
+            "choices": HABITATS,
+            "settings": [{"form_id": "agreement", "form_title": "Agreement", "version": "1"}],
+        }
+    )
     source = read_workbook(file_name="agreement.xlsx", content=content)
     return source, convert_workbook(source, validate=False).xform
 
@@ -457,8 +539,9 @@ def test_a_real_xlsform_is_checked_through_the_stored_source() -> None:
 
 def test_the_demo_form_gives_its_dutch_message() -> None:
     _key, form_id, survey, choices = FORMS[0]
-    content = workbook_bytes({"survey": survey, "choices": choices,
-                              "settings": [{"form_id": form_id}]})  # fmt: skip
+    content = workbook_bytes(
+        {"survey": survey, "choices": choices, "settings": [{"form_id": form_id}]}
+    )
     source = read_workbook(file_name="demo.xlsx", content=content)
     answers = {"day": "2026-05-01", "plant": "borage", "bees": -2, "hoverflies": -1}
     with translation.override("nl"):

@@ -105,8 +105,17 @@ FILLABLE = {"slug", "observation_id", "form_id", "user_id", "question", "version
 def _canaries(observations: list[Observation]) -> dict[str, re.Pattern[str]]:
     """What must not appear, each as a pattern that is not part of a longer number."""
     cell9 = geoprivacy.location_indexes(LATITUDE, LONGITUDE)[9]
-    numbers = ["51.123456", "51.12346", "51.1235", "51.123", "4.654321", "4.65432", "4.6543",
-               "51,123456", "4,654321"]  # fmt: skip
+    numbers = [
+        "51.123456",
+        "51.12346",
+        "51.1235",
+        "51.123",
+        "4.654321",
+        "4.65432",
+        "4.6543",
+        "51,123456",
+        "4,654321",
+    ]
     found = {number: re.compile(rf"(?<![\d.,]){re.escape(number)}") for number in numbers}
     found["geopoint answer"] = re.compile(re.escape(f"{LATITUDE} {LONGITUDE}"))
     found["degrees, minutes, seconds"] = re.compile(r"51°\s*7|4°\s*39")
@@ -149,10 +158,12 @@ def _plant() -> dict[str, Any]:
         ("uuid:canary-default", {}),  # the project default: obscured
         ("uuid:canary-private", {"geoprivacy": "private"}),
         ("uuid:canary-forced", {"geoprivacy": "open"}),  # sensitive: forced obscured
-        ("uuid:canary-edit-1", {"geoprivacy": "open", "answers": {**answers, "species": "mallard",
-                                "nest_note": ""}}),  # open at first...
+        (
+            "uuid:canary-edit-1",
+            {"geoprivacy": "open", "answers": {**answers, "species": "mallard", "nest_note": ""}},
+        ),  # open at first...
         ("uuid:canary-edit-2", {"geoprivacy": "obscured", "deprecated_id": "uuid:canary-edit-1"}),
-    ]:  # fmt: skip
+    ]:
         observation, _created = observation_submit(
             actor=observer,
             form_version=version,

@@ -18,16 +18,24 @@ pytestmark = pytest.mark.django_db
 
 
 def _management(prefix: str, total: int) -> dict[str, str]:
-    return {f"{prefix}-TOTAL_FORMS": str(total), f"{prefix}-INITIAL_FORMS": "0",
-            f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"}  # fmt: skip
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
 
 
-def _post_data(questions: list[dict[str, Any]], choices: list[dict[str, str]],
-               **settings: str) -> dict[str, str]:  # fmt: skip
-    data = {"settings-form_id": settings.get("form_id", "bee_walk"),
-            "settings-title": settings.get("title", "Bee walk"), "publish": "1",
-            **_management("question", len(questions)),
-            **_management("choice", len(choices))}  # fmt: skip
+def _post_data(
+    questions: list[dict[str, Any]], choices: list[dict[str, str]], **settings: str
+) -> dict[str, str]:
+    data = {
+        "settings-form_id": settings.get("form_id", "bee_walk"),
+        "settings-title": settings.get("title", "Bee walk"),
+        "publish": "1",
+        **_management("question", len(questions)),
+        **_management("choice", len(choices)),
+    }
     for index, question in enumerate(questions):
         data[f"question-{index}-ORDER"] = str(index + 1)
         for key, value in question.items():
@@ -44,8 +52,9 @@ def _post_data(questions: list[dict[str, Any]], choices: list[dict[str, str]],
 @pytest.fixture
 def project(make_user: Any) -> Any:
     owner = make_user()
-    return project_create(actor=None, owner=owner, name="Bee walks", status="active",
-                          visibility="public")  # fmt: skip
+    return project_create(
+        actor=None, owner=owner, name="Bee walks", status="active", visibility="public"
+    )
 
 
 @pytest.fixture
@@ -56,14 +65,31 @@ def owner_client(project: Any) -> Client:
 
 
 QUESTIONS = [
-    {"type": "select_one", "name": "plant", "list_name": "plants", "label_en": "Plant",
-     "label_nl": "Plant", "required": True},
-    {"type": "text", "name": "other_plant", "label_en": "Which plant?",
-     "label_nl": "Welke plant?", "relevant": "${plant} = 'other'"},
-    {"type": "integer", "name": "bees", "label_en": "Bees", "label_nl": "Bijen",
-     "constraint": ". >= 0", "constraint_message_en": "Not negative.",
-     "constraint_message_nl": "Niet negatief."},
-]  # fmt: skip
+    {
+        "type": "select_one",
+        "name": "plant",
+        "list_name": "plants",
+        "label_en": "Plant",
+        "label_nl": "Plant",
+        "required": True,
+    },
+    {
+        "type": "text",
+        "name": "other_plant",
+        "label_en": "Which plant?",
+        "label_nl": "Welke plant?",
+        "relevant": "${plant} = 'other'",
+    },
+    {
+        "type": "integer",
+        "name": "bees",
+        "label_en": "Bees",
+        "label_nl": "Bijen",
+        "constraint": ". >= 0",
+        "constraint_message_en": "Not negative.",
+        "constraint_message_nl": "Niet negatief.",
+    },
+]
 CHOICES = [
     {"list_name": "plants", "name": "lavender", "label_en": "Lavender", "label_nl": "Lavendel"},
     {"list_name": "plants", "name": "other", "label_en": "Other", "label_nl": "Anders"},
@@ -73,8 +99,9 @@ CHOICES = [
 def test_a_form_built_on_the_page_is_published_as_xlsform_rows_with_both_languages(
     project: Any, owner_client: Client
 ) -> None:
-    response = owner_client.post(f"/projects/{project.slug}/forms/new/",
-                                 _post_data(QUESTIONS, CHOICES))  # fmt: skip
+    response = owner_client.post(
+        f"/projects/{project.slug}/forms/new/", _post_data(QUESTIONS, CHOICES)
+    )
 
     assert response.status_code == 302
     version = FormVersion.objects.get(form__project=project, form__form_id="bee_walk")
@@ -97,8 +124,10 @@ def test_the_builder_shows_an_existing_form_and_publishing_adds_a_version(
     first = FormVersion.objects.get(form__form_id="bee_walk")
 
     changed = [*QUESTIONS, {"type": "decimal", "name": "minutes", "label_en": "Minutes"}]
-    response = owner_client.post(f"/projects/{project.slug}/forms/bee_walk/builder/",
-                                 _post_data(changed, CHOICES, form_id="ignored"))  # fmt: skip
+    response = owner_client.post(
+        f"/projects/{project.slug}/forms/bee_walk/builder/",
+        _post_data(changed, CHOICES, form_id="ignored"),
+    )
 
     assert response.status_code == 302
     versions = list(FormVersion.objects.filter(form__form_id="bee_walk").order_by("id"))
@@ -148,9 +177,12 @@ def test_the_demo_forms_survive_a_round_trip_through_the_builder(form: Any, proj
     workbook = {"survey": survey, "choices": choices}
     questions = form_builder.questions_from_workbook(workbook)
     rebuilt = form_builder.workbook_from_builder(
-        form_id=form_id, title="Round trip", version="2",
-        questions=questions, choices=form_builder.choices_from_workbook(workbook),
-    )  # fmt: skip
+        form_id=form_id,
+        title="Round trip",
+        version="2",
+        questions=questions,
+        choices=form_builder.choices_from_workbook(workbook),
+    )
 
     assert rebuilt["survey"] == survey
     assert rebuilt.get("choices", []) == choices
@@ -171,10 +203,12 @@ def test_a_script_publishes_xlsform_rows_through_the_api_and_reads_them_back(
         "settings": [{"form_id": "scripted", "form_title": "Scripted", "version": "7"}],
     }
 
-    created = client.post(f"/api/v1/projects/{project.slug}/forms", rows,
-                          content_type="application/json")  # fmt: skip
-    again = client.post(f"/api/v1/projects/{project.slug}/forms", rows,
-                        content_type="application/json")  # fmt: skip
+    created = client.post(
+        f"/api/v1/projects/{project.slug}/forms", rows, content_type="application/json"
+    )
+    again = client.post(
+        f"/api/v1/projects/{project.slug}/forms", rows, content_type="application/json"
+    )
     read = client.get(f"/api/v1/projects/{project.slug}/forms/scripted")
 
     assert created.status_code == 201
@@ -188,11 +222,14 @@ def test_a_script_publishes_xlsform_rows_through_the_api_and_reads_them_back(
 def test_bad_rows_through_the_api_answer_each_problem_by_row(project: Any) -> None:
     client = Client()
     client.force_login(project.memberships.get(role="owner").user)
-    rows = {"survey": [{"type": "select_one nowhere", "name": "plant", "label": "Plant"}],
-            "settings": [{"form_id": "broken", "version": "1"}]}  # fmt: skip
+    rows = {
+        "survey": [{"type": "select_one nowhere", "name": "plant", "label": "Plant"}],
+        "settings": [{"form_id": "broken", "version": "1"}],
+    }
 
-    response = client.post(f"/api/v1/projects/{project.slug}/forms", rows,
-                           content_type="application/json")  # fmt: skip
+    response = client.post(
+        f"/api/v1/projects/{project.slug}/forms", rows, content_type="application/json"
+    )
 
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_xlsform"
@@ -203,22 +240,27 @@ def test_bad_rows_through_the_api_answer_each_problem_by_row(project: Any) -> No
 @pytest.mark.parametrize(
     ("rows", "refusal"),
     [
-        ({"survey": [{"type": "integer", "name": "bees", "label": ["Bees"]}]},
-         (400, "invalid_xlsform")),
+        (
+            {"survey": [{"type": "integer", "name": "bees", "label": ["Bees"]}]},
+            (400, "invalid_xlsform"),
+        ),
         ({"survey": ["integer bees"]}, (422, "validation_error")),
-        ({"survey": [{"type": "integer", "name": "bees", "label": "Bees"}], "choices": "none"},
-         (422, "validation_error")),
+        (
+            {"survey": [{"type": "integer", "name": "bees", "label": "Bees"}], "choices": "none"},
+            (422, "validation_error"),
+        ),
     ],
     ids=["a list in a cell", "a row that is not an object", "a sheet that is not a list"],
-)  # fmt: skip
+)
 def test_rows_of_the_wrong_shape_are_refused_with_a_clear_error(
     project: Any, rows: Any, refusal: tuple[int, str]
 ) -> None:
     client = Client()
     client.force_login(project.memberships.get(role="owner").user)
 
-    response = client.post(f"/api/v1/projects/{project.slug}/forms", rows,
-                           content_type="application/json")  # fmt: skip
+    response = client.post(
+        f"/api/v1/projects/{project.slug}/forms", rows, content_type="application/json"
+    )
 
     assert (response.status_code, response.json()["code"]) == refusal
     assert not Form.objects.filter(project=project).exists()
@@ -237,8 +279,12 @@ def test_numbers_and_booleans_in_cells_are_read_as_a_spreadsheet_would(project: 
 
 
 def test_a_cell_that_is_a_list_is_named_by_sheet_and_row(project: Any) -> None:
-    rows = {"survey": [{"type": "integer", "name": "bees", "label": "Bees"},
-                       {"type": "text", "name": "note", "label": ["Note"]}]}  # fmt: skip
+    rows = {
+        "survey": [
+            {"type": "integer", "name": "bees", "label": "Bees"},
+            {"type": "text", "name": "note", "label": ["Note"]},
+        ]
+    }
 
     with pytest.raises(InvalidInputError) as raised:
         form_publish_workbook(actor=None, project=project, workbook=rows)
@@ -252,11 +298,14 @@ def test_rows_over_the_limit_through_the_api_are_refused_naming_the_limit(
     settings.XLSFORM_MAX_ROWS = 5
     client = Client()
     client.force_login(project.memberships.get(role="owner").user)
-    rows = {"survey": [{"type": "text", "name": f"q{number}", "label": "Q"} for number in range(6)],
-            "settings": [{"form_id": "many", "version": "1"}]}  # fmt: skip
+    rows = {
+        "survey": [{"type": "text", "name": f"q{number}", "label": "Q"} for number in range(6)],
+        "settings": [{"form_id": "many", "version": "1"}],
+    }
 
-    response = client.post(f"/api/v1/projects/{project.slug}/forms", rows,
-                           content_type="application/json")  # fmt: skip
+    response = client.post(
+        f"/api/v1/projects/{project.slug}/forms", rows, content_type="application/json"
+    )
 
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_xlsform"
@@ -279,14 +328,16 @@ def test_a_large_form_through_the_api_answers_202_with_its_job_and_is_converted_
     client = Client()
     client.force_login(project.memberships.get(role="owner").user)
     rows = {
-        "survey": [{"type": "integer", "name": f"bees_{number}", "label": "Bees"}
-                   for number in range(3)],
+        "survey": [
+            {"type": "integer", "name": f"bees_{number}", "label": "Bees"} for number in range(3)
+        ],
         "settings": [{"form_id": "big_walk", "form_title": "Big walk", "version": "3"}],
-    }  # fmt: skip
+    }
     with monkeypatch.context() as patched:
         _refuse_converting(patched)
-        response = client.post(f"/api/v1/projects/{project.slug}/forms", rows,
-                               content_type="application/json")  # fmt: skip
+        response = client.post(
+            f"/api/v1/projects/{project.slug}/forms", rows, content_type="application/json"
+        )
 
     assert response.status_code == 202
     body = response.json()
@@ -307,12 +358,17 @@ def test_the_job_of_bad_large_rows_through_the_api_lists_each_problem_by_row(
     settings.XLSFORM_INLINE_MAX_ROWS = 1
     client = Client()
     client.force_login(project.memberships.get(role="owner").user)
-    rows = {"survey": [{"type": "text", "name": "place", "label": "Place"},
-                       {"type": "select_one nowhere", "name": "plant", "label": "Plant"}],
-            "settings": [{"form_id": "broken", "version": "1"}]}  # fmt: skip
+    rows = {
+        "survey": [
+            {"type": "text", "name": "place", "label": "Place"},
+            {"type": "select_one nowhere", "name": "plant", "label": "Plant"},
+        ],
+        "settings": [{"form_id": "broken", "version": "1"}],
+    }
 
-    response = client.post(f"/api/v1/projects/{project.slug}/forms", rows,
-                           content_type="application/json")  # fmt: skip
+    response = client.post(
+        f"/api/v1/projects/{project.slug}/forms", rows, content_type="application/json"
+    )
     job_run(job_id=response.json()["id"])
     result = client.get(response.json()["url"]).json()["result"]
 
@@ -332,8 +388,9 @@ def test_a_large_form_built_on_the_page_goes_to_its_job_page(
     settings.XLSFORM_INLINE_MAX_ROWS = 2
     with monkeypatch.context() as patched:
         _refuse_converting(patched)
-        response = owner_client.post(f"/projects/{project.slug}/forms/new/",
-                                     _post_data(QUESTIONS, CHOICES))  # fmt: skip
+        response = owner_client.post(
+            f"/projects/{project.slug}/forms/new/", _post_data(QUESTIONS, CHOICES)
+        )
 
     job = Job.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"

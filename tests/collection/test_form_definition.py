@@ -29,28 +29,53 @@ MIGRATION = importlib.import_module("cslab.collection.migrations.0009_form_versi
 WORKBOOK: dict[str, Any] = {
     "survey": [
         {"type": "start", "name": "started"},
-        {"type": "begin group", "name": "site", "label::English (en)": "Site",
-         "relevance": "${count} > 0"},
-        {"type": "select_one species", "name": "species", "label::English (en)": "Species",
-         "label::Nederlands (nl)": "Soort", "required": "yes", "choice_filter": "habitat='pond'"},
+        {
+            "type": "begin group",
+            "name": "site",
+            "label::English (en)": "Site",
+            "relevance": "${count} > 0",
+        },
+        {
+            "type": "select_one species",
+            "name": "species",
+            "label::English (en)": "Species",
+            "label::Nederlands (nl)": "Soort",
+            "required": "yes",
+            "choice_filter": "habitat='pond'",
+        },
         {"type": "end group"},
-        {"type": "integer", "name": "count", "label::English (en)": "How many?",
-         "hint::English (en)": "Adults only", "constraint": ". < 100",
-         "jr:constraintMsg::English (en)": "Fewer than 100", "bind::jr:requiredMsg": "Count!"},
+        {
+            "type": "integer",
+            "name": "count",
+            "label::English (en)": "How many?",
+            "hint::English (en)": "Adults only",
+            "constraint": ". < 100",
+            "jr:constraintMsg::English (en)": "Fewer than 100",
+            "bind::jr:requiredMsg": "Count!",
+        },
         {"type": "begin_repeat", "name": "visits", "label::English (en)": "Visits"},
-        {"type": "dateTime", "name": "when", "label::English (en)": "When",
-         "body::accuracyThreshold": "5"},
+        {
+            "type": "dateTime",
+            "name": "when",
+            "label::English (en)": "When",
+            "body::accuracyThreshold": "5",
+        },
         {"type": "end_repeat"},
         {"type": "note", "name": "thanks", "label::English (en)": "Thank you"},
         {"type": "background-geopoint", "name": "track", "trigger": "${count}"},
     ],
     "choices": [
-        {"list_name": "species", "name": "robin", "label::English (en)": "Robin",
-         "label::Nederlands (nl)": "Roodborst", "habitat": "pond"},
+        {
+            "list_name": "species",
+            "name": "robin",
+            "label::English (en)": "Robin",
+            "label::Nederlands (nl)": "Roodborst",
+            "habitat": "pond",
+        },
         {"list_name": "species", "name": "wren", "label::English (en)": "Wren"},
     ],
     "settings": [{"form_id": "birds", "version": "1", "default_language": "English (en)"}],
-}  # fmt: skip
+}
 
 
 def _uniform(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -61,22 +86,26 @@ def _uniform(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 # A form pyxform publishes: every label in one language, with a group, a repeat and a note.
 PUBLISHABLE: dict[str, Any] = {
-    "survey": _uniform([
-        {"type": "begin group", "name": "site", "label": "Site"},
-        {"type": "select_one species", "name": "species", "label": "Species"},
-        {"type": "end group"},
-        {"type": "integer", "name": "count", "label": "How many?", "constraint": ". < 100"},
-        {"type": "begin_repeat", "name": "visits", "label": "Visits"},
-        {"type": "dateTime", "name": "when", "label": "When"},
-        {"type": "end_repeat"},
-        {"type": "note", "name": "thanks", "label": "Thank you"},
-    ]),
-    "choices": _uniform([
-        {"list_name": "species", "name": "robin", "label": "Robin"},
-        {"list_name": "species", "name": "wren", "label": "Wren"},
-    ]),
+    "survey": _uniform(
+        [
+            {"type": "begin group", "name": "site", "label": "Site"},
+            {"type": "select_one species", "name": "species", "label": "Species"},
+            {"type": "end group"},
+            {"type": "integer", "name": "count", "label": "How many?", "constraint": ". < 100"},
+            {"type": "begin_repeat", "name": "visits", "label": "Visits"},
+            {"type": "dateTime", "name": "when", "label": "When"},
+            {"type": "end_repeat"},
+            {"type": "note", "name": "thanks", "label": "Thank you"},
+        ]
+    ),
+    "choices": _uniform(
+        [
+            {"list_name": "species", "name": "robin", "label": "Robin"},
+            {"list_name": "species", "name": "wren", "label": "Wren"},
+        ]
+    ),
     "settings": [{"form_id": "birds", "version": "1"}],
-}  # fmt: skip
+}
 
 
 def test_every_type_spelling_pyxform_accepts_gives_a_known_kind() -> None:

@@ -40,26 +40,60 @@ pytestmark = pytest.mark.django_db
 EN = "label::English (en)"
 NL = "label::Nederlands (nl)"
 SURVEY_COLUMNS = [
-    "type", "name", EN, NL, "hint::English (en)", "hint::Nederlands (nl)", "required",
-    "constraint", "constraint_message::English (en)", "relevant", "default", "calculation",
-    "parameters", "repeat_count",
-]  # fmt: skip
+    "type",
+    "name",
+    EN,
+    NL,
+    "hint::English (en)",
+    "hint::Nederlands (nl)",
+    "required",
+    "constraint",
+    "constraint_message::English (en)",
+    "relevant",
+    "default",
+    "calculation",
+    "parameters",
+    "repeat_count",
+]
 # A row: type, name, English label, Dutch label, then any other column by name.
 SURVEY: list[dict[str, str]] = [
-    {"type": "text", "name": "observer", EN: "Your name", NL: "Uw naam", "required": "yes",
-     "hint::English (en)": "As you want it shown", "hint::Nederlands (nl)": "Zoals getoond"},
+    {
+        "type": "text",
+        "name": "observer",
+        EN: "Your name",
+        NL: "Uw naam",
+        "required": "yes",
+        "hint::English (en)": "As you want it shown",
+        "hint::Nederlands (nl)": "Zoals getoond",
+    },
     {"type": "date", "name": "seen_on", EN: "Date", NL: "Datum", "default": "today()"},
     {"type": "geopoint", "name": "location", EN: "Location", NL: "Locatie"},
     {"type": "select_one species", "name": "species", EN: "Species", NL: "Soort"},
-    {"type": "text", "name": "other_species", EN: "Which species?", NL: "Welke soort?",
-     "relevant": "${species} = 'other'"},
-    {"type": "integer", "name": "count", EN: "How many?", NL: "Hoeveel?", "required": "yes",
-     "constraint": ". > 0 and . < 1000",
-     "constraint_message::English (en)": "Between 1 and 999"},
+    {
+        "type": "text",
+        "name": "other_species",
+        EN: "Which species?",
+        NL: "Welke soort?",
+        "relevant": "${species} = 'other'",
+    },
+    {
+        "type": "integer",
+        "name": "count",
+        EN: "How many?",
+        NL: "Hoeveel?",
+        "required": "yes",
+        "constraint": ". > 0 and . < 1000",
+        "constraint_message::English (en)": "Between 1 and 999",
+    },
     {"type": "decimal", "name": "temperature", EN: "Temperature (°C)", NL: "Temperatuur (°C)"},
     {"type": "select_multiple behaviour", "name": "behaviour", EN: "Behaviour", NL: "Gedrag"},
-    {"type": "range", "name": "cloud", EN: "Cloud cover", NL: "Bewolking",
-     "parameters": "start=0 end=8 step=1"},
+    {
+        "type": "range",
+        "name": "cloud",
+        EN: "Cloud cover",
+        NL: "Bewolking",
+        "parameters": "start=0 end=8 step=1",
+    },
     {"type": "image", "name": "photo", EN: "Photo", NL: "Foto"},
     {"type": "calculate", "name": "double_count", "calculation": "${count} * 2"},
     {"type": "note", "name": "thanks", EN: "Thank you!", NL: "Dank u!"},
@@ -69,7 +103,7 @@ SURVEY: list[dict[str, str]] = [
     {"type": "begin_repeat", "name": "nests", EN: "Nests", NL: "Nesten"},
     {"type": "integer", "name": "eggs", EN: "Eggs", NL: "Eieren"},
     {"type": "end_repeat", "name": ""},
-]  # fmt: skip
+]
 CHOICES: list[dict[str, str]] = [
     {"list_name": "species", "name": "robin", EN: "Robin", NL: "Roodborst"},
     {"list_name": "species", "name": "other", EN: "Other", NL: "Andere"},
@@ -155,8 +189,10 @@ def test_a_full_xlsform_converts_and_is_stored_with_its_md5_and_languages(
 
     version.refresh_from_db()
     assert (version.form.form_id, version.form.title, version.version) == (
-        "bird_count", "Bird count", "1",
-    )  # fmt: skip
+        "bird_count",
+        "Bird count",
+        "1",
+    )
     assert version.form.project == project and version.published_at is not None
     assert version.md5 == hashlib.md5(version.xform.encode("utf-8")).hexdigest()  # noqa: S324
     assert version.languages == ["English (en)", "Nederlands (nl)"]
@@ -537,9 +573,13 @@ def test_a_regex_that_could_backtrack_without_end_in_a_browser_is_refused_at_pub
 ) -> None:
     survey = [
         {"type": "text", "name": "code", EN: "Code", "constraint": "regex(., '(a+)+$')"},
-        {"type": "text", "name": "postcode", EN: "Postcode",
-         "constraint": "regex(., '^[0-9]{4} ?[A-Z]{2}$')"},
-    ]  # fmt: skip
+        {
+            "type": "text",
+            "name": "postcode",
+            EN: "Postcode",
+            "constraint": "regex(., '^[0-9]{4} ?[A-Z]{2}$')",
+        },
+    ]
 
     with pytest.raises(InvalidInputError) as raised:
         form_publish_xlsform(
@@ -580,9 +620,13 @@ def test_a_form_over_the_inline_threshold_is_published_by_a_job_not_in_the_reque
     assert finished is not None and finished.status == Job.Status.SUCCEEDED
     version = FormVersion.objects.get()
     assert finished.result == {
-        "published": True, "project": project.slug, "form_id": "bird_count", "version": "1",
-        "md5": version.md5, "url": f"/projects/{project.slug}/forms/",
-    }  # fmt: skip
+        "published": True,
+        "project": project.slug,
+        "form_id": "bird_count",
+        "version": "1",
+        "md5": version.md5,
+        "url": f"/projects/{project.slug}/forms/",
+    }
     assert version.created_by == owner and version.source_file_name == "birds.xlsx"
 
 
@@ -604,9 +648,10 @@ def test_every_form_is_published_by_a_job_when_odk_validate_runs(
     refuse_converting(monkeypatch)
 
     job = form_publish_rows_start(
-        actor=owner, project=project,
+        actor=owner,
+        project=project,
         workbook={"survey": SURVEY[:1], "settings": [settings_row()]},
-    )  # fmt: skip
+    )
 
     assert isinstance(job, Job) and job.kind == "collection.form_publish"
 
@@ -633,8 +678,9 @@ def test_the_job_lists_the_problems_of_a_bad_large_form_row_by_row(
     assert (result["status"], result["code"]) == (400, "invalid_xlsform")
     assert result["detail"] == "The XLSForm has problems; nothing was published."
     assert [(problem["sheet"], problem["row"]) for problem in result["errors"]] == [
-        ("survey", 3), ("survey", 4),
-    ]  # fmt: skip
+        ("survey", 3),
+        ("survey", 4),
+    ]
     assert "colour_picker" in result["errors"][0]["message"]
     assert finished.message == "Not published: the form has problems"
     assert not FormVersion.objects.exists()
@@ -658,8 +704,10 @@ def test_a_job_delivered_twice_publishes_one_version(
     owner: Any, project: Project, settings: Any
 ) -> None:
     settings.XLSFORM_INLINE_MAX_ROWS = 1
-    workbook = {"survey": [{"type": "text", "name": "observer", "label": "Name"}] * 1
-                + [{"type": "integer", "name": "count", "label": "Count"}]}  # fmt: skip
+    workbook = {
+        "survey": [{"type": "text", "name": "observer", "label": "Name"}] * 1
+        + [{"type": "integer", "name": "count", "label": "Count"}]
+    }
     job = form_publish_rows_start(actor=owner, project=project, workbook=workbook)
     assert isinstance(job, Job)
 

@@ -313,8 +313,12 @@ def test_the_box_filter_uses_public_points_for_the_public_and_true_ones_for_lead
     owner: Any, version: FormVersion, project: Project
 ) -> None:
     observation = submit(owner, version, geoprivacy="obscured")
-    around_truth = (TRUE_LONGITUDE - 0.001, TRUE_LATITUDE - 0.001, TRUE_LONGITUDE + 0.001,
-                    TRUE_LATITUDE + 0.001)  # fmt: skip
+    around_truth = (
+        TRUE_LONGITUDE - 0.001,
+        TRUE_LATITUDE - 0.001,
+        TRUE_LONGITUDE + 0.001,
+        TRUE_LATITUDE + 0.001,
+    )
     public_lat, public_lon = observation.public_latitude, observation.public_longitude
     around_public = (public_lon - 0.001, public_lat - 0.001, public_lon + 0.001, public_lat + 0.001)
     stranger = UserFactory()

@@ -55,8 +55,15 @@ def layer_for(user: Any, project: Project, zoom: int, bbox: Any = None) -> Any:
 
 def test_the_zoom_chooses_coarse_hexagons_far_away_and_fine_ones_close_by() -> None:
     assert [resolution_for_zoom(zoom) for zoom in (0, 4, 5, 7, 8, 11, 12, 18)] == [
-        3, 3, 5, 5, 7, 7, 9, 9,
-    ]  # fmt: skip
+        3,
+        3,
+        5,
+        5,
+        7,
+        7,
+        9,
+        9,
+    ]
 
 
 def test_hexagons_at_low_zoom_count_the_observations_per_cell(
@@ -217,9 +224,11 @@ def test_filters_narrow_the_map(
     observe(observer, version, "uuid:wren", answers={"species": "wren", "count": 1})
 
     filtered = observation_map_layer(
-        user=volunteer, project=project, zoom=3,
+        user=volunteer,
+        project=project,
+        zoom=3,
         filters=ObservationFilters(answers={"species": "wren"}),
-    )  # fmt: skip
+    )
 
     assert filtered.total == 1
 
@@ -280,8 +289,11 @@ def test_the_api_answers_a_geojson_feature_collection_of_hexagons(
     body = response.json()
     assert body["type"] == "FeatureCollection"
     assert body["properties"] == {
-        "mode": "hexagons", "resolution": 3, "total": 1, "true_locations": False,
-    }  # fmt: skip
+        "mode": "hexagons",
+        "resolution": 3,
+        "total": 1,
+        "true_locations": False,
+    }
     assert body["features"][0]["properties"]["count"] == 1
     assert body["features"][0]["geometry"]["type"] == "Polygon"
 

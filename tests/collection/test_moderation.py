@@ -140,8 +140,9 @@ def test_staff_moderate_and_outsiders_may_not(observation: Observation) -> None:
         actor=UserFactory(site_role="staff"), observation=observation, status="accepted"
     )
     with pytest.raises(PermissionDeniedError):
-        observation_moderate(actor=UserFactory(), observation=observation, status="rejected",
-                             reason="No.")  # fmt: skip
+        observation_moderate(
+            actor=UserFactory(), observation=observation, status="rejected", reason="No."
+        )
 
 
 def test_rejecting_or_flagging_needs_a_reason(observation: Observation, project: Project) -> None:
@@ -210,13 +211,19 @@ def test_edits_are_kept_as_versions(observer: Any, version: FormVersion) -> None
         actor=observer, form_version=version, instance_id="uuid:1", answers=ANSWERS
     )
     second, _ = observation_submit(
-        actor=observer, form_version=version, instance_id="uuid:2",
-        answers={**ANSWERS, "count": 4}, deprecated_id="uuid:1",
-    )  # fmt: skip
+        actor=observer,
+        form_version=version,
+        instance_id="uuid:2",
+        answers={**ANSWERS, "count": 4},
+        deprecated_id="uuid:1",
+    )
     third, _ = observation_submit(
-        actor=observer, form_version=version, instance_id="uuid:3",
-        answers={**ANSWERS, "count": 5}, deprecated_id="uuid:2",
-    )  # fmt: skip
+        actor=observer,
+        form_version=version,
+        instance_id="uuid:3",
+        answers={**ANSWERS, "count": 5},
+        deprecated_id="uuid:2",
+    )
 
     for start in (first, second, third):
         history = observation_history(user=observer, observation=start)

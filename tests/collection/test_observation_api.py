@@ -199,8 +199,10 @@ def test_the_list_pages_with_a_cursor_newest_first(
     ).json()
 
     assert [item["instance_id"] for item in first["items"] + second["items"]] == [
-        "uuid:2", "uuid:1", "uuid:0",
-    ]  # fmt: skip
+        "uuid:2",
+        "uuid:1",
+        "uuid:0",
+    ]
     assert second["next_cursor"] is None
 
 
@@ -428,10 +430,12 @@ def test_collection_settings_and_sensitive_categories_through_the_api(
     client.force_login(public_project.initiator)
     post(client, url(public_project), body())
 
-    changed = client.put(settings_url, {"default_geoprivacy": "obscured"},
-                         content_type="application/json")  # fmt: skip
-    made = client.put(category_url, {"values": ["robin"], "label": "Threatened"},
-                      content_type="application/json")  # fmt: skip
+    changed = client.put(
+        settings_url, {"default_geoprivacy": "obscured"}, content_type="application/json"
+    )
+    made = client.put(
+        category_url, {"values": ["robin"], "label": "Threatened"}, content_type="application/json"
+    )
     listed = client.get(list_url(public_project, "sensitive-categories")).json()
     client.logout()
     public = client.get(list_url(public_project)).json()["items"][0]

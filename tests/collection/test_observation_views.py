@@ -178,10 +178,16 @@ def test_an_htmx_request_gets_only_the_filters_and_the_table(
 def test_filters_narrow_the_table(
     client: Any, project: Project, version: FormVersion, observer: Any
 ) -> None:
-    robin, _ = observe(observer, version, "uuid:robin",
-                       observed_at=datetime(2026, 3, 1, 10, tzinfo=AMSTERDAM))  # fmt: skip
-    wren, _ = observe(observer, version, "uuid:wren", answers={"species": "wren"},
-                      observed_at=datetime(2026, 5, 1, 10, tzinfo=AMSTERDAM))  # fmt: skip
+    robin, _ = observe(
+        observer, version, "uuid:robin", observed_at=datetime(2026, 3, 1, 10, tzinfo=AMSTERDAM)
+    )
+    wren, _ = observe(
+        observer,
+        version,
+        "uuid:wren",
+        answers={"species": "wren"},
+        observed_at=datetime(2026, 5, 1, 10, tzinfo=AMSTERDAM),
+    )
     Observation.objects.filter(pk=wren.pk).update(status="accepted")
     other_form = publish_birds(project, form_id="bats", title="Bats")
     bat, _ = observe(observer, other_form, "uuid:bat", location=Location(10.0, 10.0))
@@ -251,8 +257,13 @@ def test_a_cursor_that_is_no_observation_id_shows_the_first_page(
 def test_the_public_table_shows_an_obscured_time_as_a_day(
     client: Any, project: Project, version: FormVersion, observer: Any
 ) -> None:
-    observe(observer, version, "uuid:1", geoprivacy="obscured",
-            observed_at=datetime(2026, 5, 1, 7, 42, tzinfo=AMSTERDAM))  # fmt: skip
+    observe(
+        observer,
+        version,
+        "uuid:1",
+        geoprivacy="obscured",
+        observed_at=datetime(2026, 5, 1, 7, 42, tzinfo=AMSTERDAM),
+    )
 
     html = client.get(table(project)).content.decode()
 
@@ -282,9 +293,11 @@ def test_the_observation_page_shows_answers_with_labels_in_the_language(
     client: Any, project: Project, version: FormVersion, observer: Any
 ) -> None:
     observation, _ = observe(
-        observer, version, "uuid:1",
+        observer,
+        version,
+        "uuid:1",
         answers={"species": "wren", "count": 3, "notes": "By the pond", "photo": "p1.jpg"},
-    )  # fmt: skip
+    )
 
     english = client.get(detail(observation)).content.decode()
     dutch = client.get(detail(observation), headers={"Accept-Language": "nl"}).content.decode()
@@ -382,9 +395,12 @@ def test_the_observation_page_lists_its_edit_history(
 ) -> None:
     first, _ = observe(observer, version, "uuid:1")
     second, _ = observation_submit(
-        actor=observer, form_version=version, instance_id="uuid:2",
-        answers={"species": "wren"}, deprecated_id="uuid:1",
-    )  # fmt: skip
+        actor=observer,
+        form_version=version,
+        instance_id="uuid:2",
+        answers={"species": "wren"},
+        deprecated_id="uuid:1",
+    )
 
     html = client.get(detail(second)).content.decode()
 

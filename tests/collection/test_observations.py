@@ -129,12 +129,17 @@ def test_a_submission_is_stored_with_its_location_hash_and_h3_indexes(
     assert observation.observer == owner and observation.answers == ANSWERS
     assert observation.content_hash == content_hash(ANSWERS)
     assert (observation.latitude, observation.longitude, observation.accuracy) == (
-        52.0907, 5.1214, 8.5,
-    )  # fmt: skip
+        52.0907,
+        5.1214,
+        8.5,
+    )
     expected = geoprivacy.location_indexes(52.0907, 5.1214)
     assert [observation.h3_res3, observation.h3_res5, observation.h3_res7, observation.h3_res9] == [
-        expected[3], expected[5], expected[7], expected[9],
-    ]  # fmt: skip
+        expected[3],
+        expected[5],
+        expected[7],
+        expected[9],
+    ]
     assert observation.status == "pending" and observation.geoprivacy == "open"
 
 
@@ -144,8 +149,10 @@ def test_an_explicit_location_wins_over_the_geopoint_answer(
 ) -> None:
     observation, _ = submit(owner, version, location=Location(10.5, -20.25, None))
     assert (observation.latitude, observation.longitude, observation.accuracy) == (
-        10.5, -20.25, None,
-    )  # fmt: skip
+        10.5,
+        -20.25,
+        None,
+    )
 
 
 @pytest.mark.django_db
@@ -234,9 +241,12 @@ def test_a_deprecated_id_makes_a_new_version_pointing_at_the_old_one(
     original, _ = submit(owner, version)
 
     edit, created = submit(
-        owner, version, instance_id="uuid:2", deprecated_id="uuid:1",
+        owner,
+        version,
+        instance_id="uuid:2",
+        deprecated_id="uuid:1",
         answers={**ANSWERS, "count": 5},
-    )  # fmt: skip
+    )
 
     assert created is True and edit.pk != original.pk
     assert edit.deprecates == original
@@ -270,8 +280,15 @@ def test_invalid_answers_are_reported_per_question_and_nothing_is_stored(
 
     assert raised.value.code == "invalid_answers"
     assert set(raised.value.details) == {
-        "site", "count", "temperature", "species", "behaviour", "seen_on", "location", "colour",
-    }  # fmt: skip
+        "site",
+        "count",
+        "temperature",
+        "species",
+        "behaviour",
+        "seen_on",
+        "location",
+        "colour",
+    }
     assert raised.value.details["site"] == ["This question needs an answer."]
     assert not Observation.objects.exists()
 
@@ -383,16 +400,29 @@ def test_bad_filters_are_reported_per_parameter() -> None:
     from cslab.observations.filters import observation_filters_from_query
 
     with pytest.raises(InvalidInputError) as raised:
-        observation_filters_from_query({
-            "bbox": "5,53,4,52", "from": "2026-05-03", "to": "2026-05-01",
-            "status": "lost", "observer": "me", "mine": "maybe",
-            "field.a__b": "x", "field.ok": "y" * 600,
-        })  # fmt: skip
+        observation_filters_from_query(
+            {
+                "bbox": "5,53,4,52",
+                "from": "2026-05-03",
+                "to": "2026-05-01",
+                "status": "lost",
+                "observer": "me",
+                "mine": "maybe",
+                "field.a__b": "x",
+                "field.ok": "y" * 600,
+            }
+        )
 
     assert raised.value.code == "invalid_filter"
     assert set(raised.value.details) == {
-        "bbox", "to", "status", "observer", "mine", "field.a__b", "field.ok",
-    }  # fmt: skip
+        "bbox",
+        "to",
+        "status",
+        "observer",
+        "mine",
+        "field.a__b",
+        "field.ok",
+    }
     with pytest.raises(InvalidInputError) as naive:
         observation_filters_from_query({"from": "2026-05-01T10:00:00"})
     assert set(naive.value.details) == {"from"}
@@ -475,9 +505,13 @@ def test_a_volunteer_cannot_edit_another_volunteers_observation_and_nothing_chan
 
     with pytest.raises(PermissionDeniedError) as raised:
         submit(
-            attacker, version, instance_id="uuid:2", deprecated_id="uuid:1",
-            answers={**ANSWERS, "count": 99}, geoprivacy="private",
-        )  # fmt: skip
+            attacker,
+            version,
+            instance_id="uuid:2",
+            deprecated_id="uuid:1",
+            answers={**ANSWERS, "count": 99},
+            geoprivacy="private",
+        )
 
     assert raised.value.code == "edit_not_permitted"
     original.refresh_from_db()
@@ -624,8 +658,11 @@ def test_the_migration_unlinks_and_flags_edits_of_someone_elses_observation_only
     assert other.status_reason == "Checked." and not other.deprecated_by.exists()
     chain = [own_edit, lead_edit, staff_edit, back_to_observer]
     assert [Observation.objects.get(pk=edit.pk).deprecates_id for edit in chain] == [
-        original.pk, own_edit.pk, lead_edit.pk, staff_edit.pk,
-    ]  # fmt: skip
+        original.pk,
+        own_edit.pk,
+        lead_edit.pk,
+        staff_edit.pk,
+    ]
     assert undo_migration.undo_edits_by_others(collection_migration_apps(), None) == []
 
 
@@ -737,8 +774,12 @@ def test_a_backup_carries_the_tombstone_key(tmp_path: Path) -> None:
 
     before = key()
     backup = Path(cslab_ok(environment, "backup").strip())
-    cslab_ok(environment, "shell", "--command",
-             "from cslab.observations.models import TombstoneKey; "
-             "TombstoneKey.objects.update(key='00' * 32)")  # fmt: skip
+    cslab_ok(
+        environment,
+        "shell",
+        "--command",
+        "from cslab.observations.models import TombstoneKey; "
+        "TombstoneKey.objects.update(key='00' * 32)",
+    )
     cslab_ok(environment, "restore", str(backup), "--yes")
     assert key() == before

@@ -44,10 +44,13 @@ def test_a_feature_collection_and_multipolygon_count_every_polygon() -> None:
         "type": "FeatureCollection",
         "features": [
             {"type": "Feature", "geometry": UTRECHT, "properties": {}},
-            {"type": "Feature", "geometry": {"type": "MultiPolygon", "coordinates": [
-                other["coordinates"]]}, "properties": {}},
+            {
+                "type": "Feature",
+                "geometry": {"type": "MultiPolygon", "coordinates": [other["coordinates"]]},
+                "properties": {},
+            },
         ],
-    }  # fmt: skip
+    }
     assert plausibility.in_area(52.1, 5.1, area=area) is True
     assert plausibility.in_area(20.2, 20.8, area=area) is True
     assert plausibility.in_area(40.0, 40.0, area=area) is False
@@ -114,9 +117,12 @@ def project(db: Any) -> Project:
     project: Project = ProjectFactory(
         status=Project.Status.ACTIVE,
         geographic_extent=UTRECHT,
-        extent_west=5.0, extent_south=52.0, extent_east=5.2, extent_north=52.2,
+        extent_west=5.0,
+        extent_south=52.0,
+        extent_east=5.2,
+        extent_north=52.2,
         start_date=date(2026, 1, 1),
-    )  # fmt: skip
+    )
     return project
 
 

@@ -24,19 +24,47 @@ SURVEY: list[dict[str, str]] = [
     {"type": "start", "name": "started"},
     {"type": "today", "name": "day"},
     {"type": "deviceid", "name": "device"},
-    {"type": "text", "name": "place", EN: "Place", NL: "Plek", "required": "yes",
-     "hint::English (en)": "Street or park", "hint::Nederlands (nl)": "Straat of park"},
-    {"type": "integer", "name": "count", EN: "How many?", NL: "Hoeveel?",
-     "constraint": ". > 0 and . < 1000",
-     "constraint_message::English (en)": "Between 1 and 999",
-     "constraint_message::Nederlands (nl)": "Tussen 1 en 999"},
-    {"type": "decimal", "name": "temperature", EN: "Temperature", NL: "Temperatuur",
-     "default": "18.5"},
-    {"type": "select_one species", "name": "species", EN: "Species", NL: "Soort",
-     "appearance": "minimal"},
-    {"type": "text", "name": "other_species", EN: "Which?", NL: "Welke?",
-     "relevant": "${species} = 'other'", "required": "yes",
-     "required_message::English (en)": "Name the species"},
+    {
+        "type": "text",
+        "name": "place",
+        EN: "Place",
+        NL: "Plek",
+        "required": "yes",
+        "hint::English (en)": "Street or park",
+        "hint::Nederlands (nl)": "Straat of park",
+    },
+    {
+        "type": "integer",
+        "name": "count",
+        EN: "How many?",
+        NL: "Hoeveel?",
+        "constraint": ". > 0 and . < 1000",
+        "constraint_message::English (en)": "Between 1 and 999",
+        "constraint_message::Nederlands (nl)": "Tussen 1 en 999",
+    },
+    {
+        "type": "decimal",
+        "name": "temperature",
+        EN: "Temperature",
+        NL: "Temperatuur",
+        "default": "18.5",
+    },
+    {
+        "type": "select_one species",
+        "name": "species",
+        EN: "Species",
+        NL: "Soort",
+        "appearance": "minimal",
+    },
+    {
+        "type": "text",
+        "name": "other_species",
+        EN: "Which?",
+        NL: "Welke?",
+        "relevant": "${species} = 'other'",
+        "required": "yes",
+        "required_message::English (en)": "Name the species",
+    },
     {"type": "select_multiple behaviour", "name": "behaviour", EN: "Behaviour", NL: "Gedrag"},
     {"type": "date", "name": "seen_on", EN: "Date", NL: "Datum", "default": "today()"},
     {"type": "time", "name": "seen_at", EN: "Time", NL: "Tijd"},
@@ -45,32 +73,51 @@ SURVEY: list[dict[str, str]] = [
     {"type": "image", "name": "photo", EN: "Photo", NL: "Foto"},
     {"type": "audio", "name": "voice", EN: "Tell it", NL: "Vertel het"},
     {"type": "note", "name": "thanks", EN: "You counted ${count}", NL: "U telde ${count}"},
-    {"type": "range", "name": "cloud", EN: "Cloud cover", NL: "Bewolking",
-     "parameters": "start=0 end=8 step=0.5"},
+    {
+        "type": "range",
+        "name": "cloud",
+        EN: "Cloud cover",
+        NL: "Bewolking",
+        "parameters": "start=0 end=8 step=0.5",
+    },
     {"type": "acknowledge", "name": "consent", EN: "I agree", NL: "Akkoord"},
     {"type": "calculate", "name": "double", "calculation": "${count} * 2"},
-    {"type": "begin_group", "name": "site", EN: "The site", NL: "De plek",
-     "relevant": "${count} > 2"},
-    {"type": "text", "name": "habitat", EN: "Habitat", NL: "Leefgebied",
-     "appearance": "multiline"},
+    {
+        "type": "begin_group",
+        "name": "site",
+        EN: "The site",
+        NL: "De plek",
+        "relevant": "${count} > 2",
+    },
+    {"type": "text", "name": "habitat", EN: "Habitat", NL: "Leefgebied", "appearance": "multiline"},
     {"type": "end_group"},
-    {"type": "begin_repeat", "name": "nests", EN: "Nests", NL: "Nesten",
-     "repeat_count": "${count}"},
-    {"type": "integer", "name": "eggs", EN: "Eggs", NL: "Eieren",
-     "required": "${count} > 5"},
+    {
+        "type": "begin_repeat",
+        "name": "nests",
+        EN: "Nests",
+        NL: "Nesten",
+        "repeat_count": "${count}",
+    },
+    {"type": "integer", "name": "eggs", EN: "Eggs", NL: "Eieren", "required": "${count} > 5"},
     {"type": "begin_group", "name": "nest_site", EN: "Nest site", NL: "Nestplek"},
     {"type": "text", "name": "tree", EN: "Tree", NL: "Boom", "readonly": "yes"},
     {"type": "end_group"},
     {"type": "end_repeat"},
-]  # fmt: skip
+]
 CHOICES: list[dict[str, str]] = [
     {"list_name": "species", "name": "robin", EN: "Robin", NL: "Roodborst"},
     {"list_name": "species", "name": "other", EN: "Other", NL: "Andere"},
     {"list_name": "behaviour", "name": "feeding", EN: "Feeding", NL: "Eten"},
     {"list_name": "behaviour", "name": "singing", EN: "Singing", NL: "Zingen"},
 ]
-SETTINGS = [{"form_id": "birds", "form_title": "Bird count", "version": "7",
-             "default_language": "Nederlands (nl)"}]  # fmt: skip
+SETTINGS = [
+    {
+        "form_id": "birds",
+        "form_title": "Bird count",
+        "version": "7",
+        "default_language": "Nederlands (nl)",
+    }
+]
 
 
 def workbook(
@@ -100,13 +147,29 @@ def test_every_supported_type_gets_its_web_form_type(model: dict[str, Any]) -> N
     types = {name: node["type"] for name, node in by_name(model).items()}
 
     assert types == {
-        "started": "start", "day": "today", "device": "metadata", "place": "text",
-        "count": "integer", "temperature": "decimal", "species": "select_one",
-        "other_species": "text", "behaviour": "select_multiple", "seen_on": "date",
-        "seen_at": "time", "sampled": "datetime", "location": "geopoint", "photo": "image",
-        "voice": "audio", "thanks": "note", "cloud": "range", "consent": "acknowledge",
-        "double": "calculate", "habitat": "text", "eggs": "integer", "tree": "text",
-    }  # fmt: skip
+        "started": "start",
+        "day": "today",
+        "device": "metadata",
+        "place": "text",
+        "count": "integer",
+        "temperature": "decimal",
+        "species": "select_one",
+        "other_species": "text",
+        "behaviour": "select_multiple",
+        "seen_on": "date",
+        "seen_at": "time",
+        "sampled": "datetime",
+        "location": "geopoint",
+        "photo": "image",
+        "voice": "audio",
+        "thanks": "note",
+        "cloud": "range",
+        "consent": "acknowledge",
+        "double": "calculate",
+        "habitat": "text",
+        "eggs": "integer",
+        "tree": "text",
+    }
     assert by_name(model)["device"]["answered"] is False
     assert by_name(model)["place"]["answered"] is True
 
@@ -159,8 +222,9 @@ def test_choices_carry_their_names_and_labels(model: dict[str, Any]) -> None:
         {"name": "other", "label": {"English (en)": "Other", "Nederlands (nl)": "Andere"}},
     ]
     assert [choice["name"] for choice in by_name(model)["behaviour"]["choices"]] == [
-        "feeding", "singing",
-    ]  # fmt: skip
+        "feeding",
+        "singing",
+    ]
 
 
 def test_expressions_stay_in_the_xlsform_source_syntax(model: dict[str, Any]) -> None:
@@ -178,8 +242,9 @@ def test_required_and_read_only_are_yes_no_or_an_expression(model: dict[str, Any
     assert (nodes["place"]["required"], nodes["place"]["required_expression"]) == (True, None)
     assert (nodes["count"]["required"], nodes["count"]["required_expression"]) == (False, None)
     assert (nodes["eggs"]["required"], nodes["eggs"]["required_expression"]) == (
-        False, "${count} > 5",
-    )  # fmt: skip
+        False,
+        "${count} > 5",
+    )
     assert nodes["tree"]["readonly"] is True
 
 
@@ -187,11 +252,13 @@ def test_a_default_is_a_value_or_an_expression_to_evaluate(model: dict[str, Any]
     nodes = by_name(model)
 
     assert (nodes["temperature"]["default"], nodes["temperature"]["default_expression"]) == (
-        "18.5", None,
-    )  # fmt: skip
+        "18.5",
+        None,
+    )
     assert (nodes["seen_on"]["default"], nodes["seen_on"]["default_expression"]) == (
-        None, "today()",
-    )  # fmt: skip
+        None,
+        "today()",
+    )
 
 
 def test_a_range_has_its_start_end_and_step(model: dict[str, Any]) -> None:
@@ -254,10 +321,16 @@ def test_type_cells_are_read_like_pyxform_reads_them(cell: str, expected: tuple[
 def test_column_spellings_pyxform_accepts_are_understood() -> None:
     source = {
         "survey": [
-            {"type": "text", "name": "a", "Label:English (en)": "A", "relevance": "1 = 1",
-             "constraint message": "No", "Caption": "Plain"},
+            {
+                "type": "text",
+                "name": "a",
+                "Label:English (en)": "A",
+                "relevance": "1 = 1",
+                "constraint message": "No",
+                "Caption": "Plain",
+            },
         ],
-    }  # fmt: skip
+    }
 
     node = questions(render_model(source))[0]
 

@@ -39,8 +39,9 @@ def member_of(project: Project, make_user: Any, role: str = ProjectRole.MEMBER) 
 
 
 def json_script(html: str, element_id: str) -> Any:
-    match = re.search(rf'<script id="{element_id}" type="application/json">(.*?)</script>', html,
-                      re.S)  # fmt: skip
+    match = re.search(
+        rf'<script id="{element_id}" type="application/json">(.*?)</script>', html, re.S
+    )
     assert match, element_id
     return json.loads(match.group(1))
 
@@ -100,8 +101,12 @@ def test_the_projects_default_geoprivacy_is_preselected(
 def test_the_page_shows_the_latest_published_version(
     client: Any, project: Project, make_user: Any
 ) -> None:
-    form_publish_xlsform(actor=project.initiator, project=project, file_name="b.xlsx",
-                         content=xlsx(settings=settings_row(version="2")))  # fmt: skip
+    form_publish_xlsform(
+        actor=project.initiator,
+        project=project,
+        file_name="b.xlsx",
+        content=xlsx(settings=settings_row(version="2")),
+    )
     client.force_login(member_of(project, make_user))
 
     model = json_script(client.get(fill_url(project)).content.decode(), "webform-model")
@@ -111,8 +116,7 @@ def test_the_page_shows_the_latest_published_version(
 
 def test_someone_signed_out_is_sent_to_log_in_for_a_public_project(client: Any) -> None:
     public: Project = ProjectFactory(public=True)
-    form_publish_xlsform(actor=public.initiator, project=public, file_name="b.xlsx",
-                         content=xlsx())  # fmt: skip
+    form_publish_xlsform(actor=public.initiator, project=public, file_name="b.xlsx", content=xlsx())
 
     page = client.get(fill_url(public))
 

@@ -236,36 +236,56 @@ def test_every_listed_function_is_exercised_by_a_row() -> None:
 @pytest.mark.parametrize(
     ("expression", "error", "words"),
     [
-        pytest.param("pulldata('fruits', 'name', 'key', 'x')", UnsupportedExpressionError,
-                     "pulldata", id="pulldata-needs-an-attached-file"),
-        pytest.param("instance('species')/root/item[name = 'x']/label", UnsupportedExpressionError,
-                     "not supported", id="instance-lookups-need-an-attached-file"),
-        pytest.param("/data/group/name = 'x'", UnsupportedExpressionError, "Absolute paths",
-                     id="absolute-paths-are-not-used-in-xlsform-rows"),
-        pytest.param("jr:choice-name(${name}, '${name}')", UnsupportedExpressionError,
-                     "jr:choice-name", id="unknown-function-names-itself"),
-        pytest.param("frobnicate(1)", UnsupportedExpressionError, "frobnicate()",
-                     id="unknown-function"),
+        pytest.param(
+            "pulldata('fruits', 'name', 'key', 'x')",
+            UnsupportedExpressionError,
+            "pulldata",
+            id="pulldata-needs-an-attached-file",
+        ),
+        pytest.param(
+            "instance('species')/root/item[name = 'x']/label",
+            UnsupportedExpressionError,
+            "not supported",
+            id="instance-lookups-need-an-attached-file",
+        ),
+        pytest.param(
+            "/data/group/name = 'x'",
+            UnsupportedExpressionError,
+            "Absolute paths",
+            id="absolute-paths-are-not-used-in-xlsform-rows",
+        ),
+        pytest.param(
+            "jr:choice-name(${name}, '${name}')",
+            UnsupportedExpressionError,
+            "jr:choice-name",
+            id="unknown-function-names-itself",
+        ),
+        pytest.param(
+            "frobnicate(1)", UnsupportedExpressionError, "frobnicate()", id="unknown-function"
+        ),
         pytest.param("1 +", XPathError, "ends too early", id="incomplete"),
         pytest.param("(1 + 2", XPathError, "Expected “)”", id="unclosed-bracket"),
         pytest.param("'open", XPathError, "no closing quote", id="unclosed-quote"),
         pytest.param("1 # 2", XPathError, "“#” at character 3", id="stray-character"),
         pytest.param("", XPathError, "empty", id="empty"),
-        pytest.param("selected('a')", XPathError, "takes 2 arguments, not 1",
-                     id="too-few-arguments"),
-        pytest.param("not(1, 2)", XPathError, "takes 1 arguments, not 2",
-                     id="too-many-arguments"),
+        pytest.param(
+            "selected('a')", XPathError, "takes 2 arguments, not 1", id="too-few-arguments"
+        ),
+        pytest.param("not(1, 2)", XPathError, "takes 1 arguments, not 2", id="too-many-arguments"),
         pytest.param("regex('a', '(')", XPathError, "pattern is not valid", id="bad-regex"),
         pytest.param("date('soon')", XPathError, "not a date", id="bad-date"),
         pytest.param("round(1.5, 400)", XPathError, "out of range", id="round-overflow"),
         pytest.param("round(1.5, -400)", XPathError, "out of range", id="round-underflow"),
-        pytest.param("substr('abc', 1 div 0)", XPathError, "out of range",
-                     id="infinite-position"),
+        pytest.param("substr('abc', 1 div 0)", XPathError, "out of range", id="infinite-position"),
         pytest.param("${missing} = 1", XPathError, "missing", id="unknown-question"),
-        pytest.param("position(${count})", UnsupportedExpressionError, "position(..)",
-                     id="position-of-something-else"),
+        pytest.param(
+            "position(${count})",
+            UnsupportedExpressionError,
+            "position(..)",
+            id="position-of-something-else",
+        ),
     ],
-)  # fmt: skip
+)
 def test_expressions_the_server_cannot_evaluate_raise_a_clear_error(
     expression: str, error: type[XPathError], words: str
 ) -> None:

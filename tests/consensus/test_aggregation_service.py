@@ -106,11 +106,13 @@ def test_a_subject_with_an_unanswered_classification_counts_as_unchanged_when_no
     optional = {**task, "required": False}
     workflow, subjects, owner = make_workflow(subjects=2, tasks=[optional], retirement_count=10)
     _classify(workflow, subjects[0], "bee")
-    classification_submit(identity=Identity(user=UserFactory()), workflow=workflow,
-                          subject=subjects[0], answers={})  # fmt: skip
+    classification_submit(
+        identity=Identity(user=UserFactory()), workflow=workflow, subject=subjects[0], answers={}
+    )
     # A subject answered only by someone who left the task empty has no result at all.
-    classification_submit(identity=Identity(user=UserFactory()), workflow=workflow,
-                          subject=subjects[1], answers={})  # fmt: skip
+    classification_submit(
+        identity=Identity(user=UserFactory()), workflow=workflow, subject=subjects[1], answers={}
+    )
     first = aggregation_run(actor=owner, workflow=workflow, method="majority")
     assert first.subjects_aggregated == 1 and _results(workflow)["s0"].answer_count == 1
     second = aggregation_run(actor=owner, workflow=workflow, method="majority")
@@ -176,8 +178,10 @@ def test_an_expert_decision_becomes_gold_and_changes_the_next_run() -> None:
     run = aggregation_run(actor=owner, workflow=workflow, method="weighted")
     results = _results(workflow)
     assert (results["s0"].label, results["s0"].confidence, results["s0"].gold_label) == (
-        "bee", 1.0, "bee",
-    )  # fmt: skip
+        "bee",
+        1.0,
+        "bee",
+    )
     assert not results["s0"].disputed
     assert results["s1"].label == "hoverfly"  # the careful volunteer now weighs more
     assert run.gold == 1
@@ -194,15 +198,24 @@ def test_gold_subjects_are_fixed_to_their_answer_whatever_the_volunteers_say() -
 
 def test_early_retirement_weighs_answers_by_the_stored_skills() -> None:
     workflow, subjects, _owner = make_workflow(
-        subjects=1, retirement_count=10, consensus_agreeing=2, consensus_confidence=0.95,
-        gold_rate_newcomer=0, gold_rate_experienced=0,
-    )  # fmt: skip
+        subjects=1,
+        retirement_count=10,
+        consensus_agreeing=2,
+        consensus_confidence=0.95,
+        gold_rate_newcomer=0,
+        gold_rate_experienced=0,
+    )
     experts, novice = [UserFactory(), UserFactory()], UserFactory()
     for person, skill in ((experts[0], 0.97), (experts[1], 0.97), (novice, 0.34)):
         WorkerSkill.objects.create(
-            workflow=workflow, worker=worker_key(person.pk, ""), volunteer=person,
-            method="dawid-skene", answers=20, skill=skill, computed_at="2026-01-01T00:00:00Z",
-        )  # fmt: skip
+            workflow=workflow,
+            worker=worker_key(person.pk, ""),
+            volunteer=person,
+            method="dawid-skene",
+            answers=20,
+            skill=skill,
+            computed_at="2026-01-01T00:00:00Z",
+        )
     _classify(workflow, subjects[0], "hoverfly", novice)
     _classify(workflow, subjects[0], "bee", experts[0])
     state = WorkflowSubject.objects.get(workflow=workflow, subject=subjects[0])
@@ -239,8 +252,9 @@ def test_a_result_without_answers_any_more_is_removed() -> None:
 
 def test_starting_while_a_job_waits_returns_that_job() -> None:
     workflow, _subjects, owner = make_workflow(subjects=1)
-    waiting = Job.objects.create(kind=JOB_KIND, title="waiting",
-                                 arguments={"workflow_id": workflow.pk})  # fmt: skip
+    waiting = Job.objects.create(
+        kind=JOB_KIND, title="waiting", arguments={"workflow_id": workflow.pk}
+    )
     assert aggregation_start(actor=owner, workflow=workflow) == waiting
 
 
@@ -264,8 +278,9 @@ def test_the_api_starts_a_run_and_pages_through_results_and_lists(
     client = Client()
     client.force_login(owner)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(_api(workflow), json.dumps({"method": "majority"}),
-                               content_type="application/json")  # fmt: skip
+        response = client.post(
+            _api(workflow), json.dumps({"method": "majority"}), content_type="application/json"
+        )
     assert response.status_code == 202, response.content
     assert response.json()["url"] == f"/api/v1/jobs/{response.json()['id']}"
     first = client.get(f"{_api(workflow)}/results?limit=1").json()

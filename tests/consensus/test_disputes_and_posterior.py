@@ -17,11 +17,14 @@ def _disputed(
 ) -> bool:
     return bool(
         disputed(
-            confidence=np.array([confidence]), margin=np.array([margin]),
-            answer_count=np.array([answers]), agreeing=np.array([agreeing]),
-            settled=np.array([settled]), rule=DisputeRule(),
+            confidence=np.array([confidence]),
+            margin=np.array([margin]),
+            answer_count=np.array([answers]),
+            agreeing=np.array([agreeing]),
+            settled=np.array([settled]),
+            rule=DisputeRule(),
         )[0]
-    )  # fmt: skip
+    )
 
 
 def test_a_tie_is_disputed_but_not_when_an_expert_settled_it() -> None:
@@ -81,15 +84,23 @@ def test_result_exports_are_flat_for_transcriptions_too() -> None:
         slug = "w"
 
     result = SubjectResult(
-        subject_id=1, external_id="s1", classification_count=2, retired_at=None,
-        retirement_reason="", is_gold=False,
+        subject_id=1,
+        external_id="s1",
+        classification_count=2,
+        retired_at=None,
+        retirement_reason="",
+        is_gold=False,
         votes=Votes(agreeing=1, total=2, probabilities={"A, b": 0.5, '{"x": 1}': 0.5}),
-        stored_label="A, b", stored_confidence=0.5, stored_disputed=True, method="majority",
+        stored_label="A, b",
+        stored_confidence=0.5,
+        stored_disputed=True,
+        method="majority",
         computed_at=None,
-    )  # fmt: skip
+    )
     header = next(csv.reader(io.StringIO("".join(results_csv(Workflow(), [result])))))  # type: ignore[arg-type]
     assert not any(column.startswith("p_") for column in header)
     rows = list(csv.DictReader(io.StringIO("".join(probabilities_csv(Workflow(), [result])))))  # type: ignore[arg-type]
     assert [(row["class"], row["probability"], row["chosen"]) for row in rows] == [
-        ("A, b", "0.500000", "1"), ('{"x": 1}', "0.500000", "0"),
-    ]  # fmt: skip
+        ("A, b", "0.500000", "1"),
+        ('{"x": 1}', "0.500000", "0"),
+    ]

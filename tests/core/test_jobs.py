@@ -136,8 +136,9 @@ def test_data_export_has_a_section_from_every_area_with_the_persons_own_data(
     question_propose(actor=volunteer, text="Why do bees like lavender?", why_it_matters="Curious.")
     other = make_user()
     question_propose(actor=other, text="Someone else's question?", why_it_matters="Theirs.")
-    job = job_start(actor=volunteer, kind=DATA_EXPORT, title="Export",
-                    arguments={"user_id": volunteer.pk})  # fmt: skip
+    job = job_start(
+        actor=volunteer, kind=DATA_EXPORT, title="Export", arguments={"user_id": volunteer.pk}
+    )
 
     document = export_personal_data(job, lambda percent, message: None, user_id=volunteer.pk)
 
@@ -151,8 +152,9 @@ def test_data_export_has_a_section_from_every_area_with_the_persons_own_data(
 def test_staff_get_404_on_someone_elses_job_result(
     client: Any, volunteer: Any, make_user: Any
 ) -> None:
-    job = job_start(actor=volunteer, kind=DATA_EXPORT, title="Export",
-                    arguments={"user_id": volunteer.pk})  # fmt: skip
+    job = job_start(
+        actor=volunteer, kind=DATA_EXPORT, title="Export", arguments={"user_id": volunteer.pk}
+    )
     job_run(job_id=job.pk)
     client.force_login(make_user(site_role="staff"))
 

@@ -18,9 +18,10 @@ def test_a_null_tutorial_empties_it(client: Any) -> None:
     workflow, _subjects, owner = make_workflow(subjects=0, tutorial="Look closely.")
     client.force_login(owner)
     response = client.patch(
-        _workflow_url(workflow), {"tutorial": None, "field_guide": None},
+        _workflow_url(workflow),
+        {"tutorial": None, "field_guide": None},
         content_type="application/json",
-    )  # fmt: skip
+    )
     assert response.status_code == 200, response.content
     workflow.refresh_from_db()
     assert (workflow.tutorial, workflow.field_guide) == ("", "")
@@ -41,9 +42,10 @@ def test_a_null_consensus_method_means_the_tasks_default(client: Any) -> None:
     workflow, _subjects, owner = make_workflow(subjects=0)
     client.force_login(owner)
     response = client.patch(
-        f"{_workflow_url(workflow)}/aggregation/settings", {"method": None},
+        f"{_workflow_url(workflow)}/aggregation/settings",
+        {"method": None},
         content_type="application/json",
-    )  # fmt: skip
+    )
     assert response.status_code == 200, response.content
     assert response.json()["method"] == ""
 

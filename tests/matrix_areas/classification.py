@@ -22,21 +22,35 @@ from tests.permission_matrix import (
     team_and_staff,
 )
 
-TASKS = [{"key": "T0", "kind": "single", "question": "Which insect?",
-          "answers": [{"value": "bee", "label": "Bee"},
-                      {"value": "fly", "label": "Fly"}]}]  # fmt: skip
+TASKS = [
+    {
+        "key": "T0",
+        "kind": "single",
+        "question": "Which insect?",
+        "answers": [{"value": "bee", "label": "Bee"}, {"value": "fly", "label": "Fly"}],
+    }
+]
 
 
 def _workflow(world: World, project: Any, slug: str, allow_anonymous: bool) -> None:
     subject_set = SubjectSet.objects.create(project=project, name=f"{slug} subjects")
     subjects = [
-        Subject.objects.create(subject_set=subject_set, external_id=f"{slug}-{number}",
-                               kind=Subject.Kind.TEXT, text=f"Text {number}")
+        Subject.objects.create(
+            subject_set=subject_set,
+            external_id=f"{slug}-{number}",
+            kind=Subject.Kind.TEXT,
+            text=f"Text {number}",
+        )
         for number in range(3)
-    ]  # fmt: skip
-    workflow = workflow_create(actor=world.other_user, project=project,
-                               name=slug, tasks=TASKS, status="active",
-                               allow_anonymous=allow_anonymous)  # fmt: skip
+    ]
+    workflow = workflow_create(
+        actor=world.other_user,
+        project=project,
+        name=slug,
+        tasks=TASKS,
+        status="active",
+        allow_anonymous=allow_anonymous,
+    )
     workflow_link_subject_set(actor=world.other_user, workflow=workflow, subject_set=subject_set)
     world.extra[slug] = workflow
     world.extra[f"{slug}-subject"] = subjects[0]
@@ -73,12 +87,15 @@ def _subject(world: World, slug: str) -> int:
     return int(world.extra[f"{slug}-subject"].pk)
 
 
-LEADS_ONLY = team_and_staff(403, 404, anonymous=401, staff=201, superuser=201, owner=201,
-                            researcher=201)  # fmt: skip
-REVIEWERS_API = team_and_staff(403, 404, anonymous=401, staff=200, superuser=200, owner=200,
-                               researcher=200, moderator=200)  # fmt: skip
-REVIEWERS_PAGE = team_and_staff(403, 404, staff=200, superuser=200, owner=200, researcher=200,
-                                moderator=200)  # fmt: skip
+LEADS_ONLY = team_and_staff(
+    403, 404, anonymous=401, staff=201, superuser=201, owner=201, researcher=201
+)
+REVIEWERS_API = team_and_staff(
+    403, 404, anonymous=401, staff=200, superuser=200, owner=200, researcher=200, moderator=200
+)
+REVIEWERS_PAGE = team_and_staff(
+    403, 404, staff=200, superuser=200, owner=200, researcher=200, moderator=200
+)
 LEADS_PAGE = team_and_staff(403, 404, staff=200, superuser=200, owner=200, researcher=200)
 WORKFLOW_ROUTE = "/api/v1/projects/{slug}/workflows/{workflow}"
 

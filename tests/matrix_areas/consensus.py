@@ -17,9 +17,13 @@ from tests.permission_matrix import Row, World, team_and_staff
 def build(world: World) -> None:
     workflow = Workflow.objects.get(project=world.team_project, slug="matrix-workflow")
     world.extra["aggregation-job"] = Job.objects.create(
-        kind=JOB_KIND, title="Aggregation", arguments={"workflow_id": workflow.pk},
-        status=Job.Status.SUCCEEDED, progress=100, finished_at="2026-01-01T00:00:00Z",
-    )  # fmt: skip
+        kind=JOB_KIND,
+        title="Aggregation",
+        arguments={"workflow_id": workflow.pk},
+        status=Job.Status.SUCCEEDED,
+        progress=100,
+        finished_at="2026-01-01T00:00:00Z",
+    )
 
 
 def _api(world: World) -> str:
@@ -35,16 +39,21 @@ def _job(world: World) -> Any:
 
 
 ROUTE = "/api/v1/projects/{slug}/workflows/{workflow}/aggregation"
-REVIEWERS_API = team_and_staff(403, 404, anonymous=401, staff=200, superuser=200, owner=200,
-                               researcher=200, moderator=200)  # fmt: skip
-REVIEWERS_START = team_and_staff(403, 404, anonymous=401, staff=202, superuser=202, owner=202,
-                                 researcher=202, moderator=202)  # fmt: skip
-LEADS_API = team_and_staff(403, 404, anonymous=401, staff=200, superuser=200, owner=200,
-                           researcher=200)  # fmt: skip
-REVIEWERS_PAGE = team_and_staff(403, 404, staff=200, superuser=200, owner=200, researcher=200,
-                                moderator=200)  # fmt: skip
-REVIEWERS_POST = team_and_staff(403, 404, staff=302, superuser=302, owner=302, researcher=302,
-                                moderator=302)  # fmt: skip
+REVIEWERS_API = team_and_staff(
+    403, 404, anonymous=401, staff=200, superuser=200, owner=200, researcher=200, moderator=200
+)
+REVIEWERS_START = team_and_staff(
+    403, 404, anonymous=401, staff=202, superuser=202, owner=202, researcher=202, moderator=202
+)
+LEADS_API = team_and_staff(
+    403, 404, anonymous=401, staff=200, superuser=200, owner=200, researcher=200
+)
+REVIEWERS_PAGE = team_and_staff(
+    403, 404, staff=200, superuser=200, owner=200, researcher=200, moderator=200
+)
+REVIEWERS_POST = team_and_staff(
+    403, 404, staff=302, superuser=302, owner=302, researcher=302, moderator=302
+)
 
 # fmt: off
 ROWS: list[Row] = [

@@ -21,9 +21,13 @@ def _own_invitation(world: World, project: Any, kind: str) -> str:
     token = f"matrix-{kind}-{world.viewer.pk}"
     Invitation.objects.get_or_create(
         token_hash=token_hash(token),
-        defaults={"project": project, "email": world.viewer.email.upper(), "role": "member",
-                  "expires_at": timezone.now() + timedelta(days=7)},
-    )  # fmt: skip
+        defaults={
+            "project": project,
+            "email": world.viewer.email.upper(),
+            "role": "member",
+            "expires_at": timezone.now() + timedelta(days=7),
+        },
+    )
     return token
 
 

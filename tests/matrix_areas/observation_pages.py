@@ -33,20 +33,30 @@ def build(world: World) -> None:
     team_form = world.team_project.forms.get(form_id="matrix_form")
     team_version = team_form.versions.get(version="1")
     world.extra["team_observation"], _ = observation_submit(
-        actor=world.other_user, form_version=team_version, instance_id="uuid:matrix-page-1",
+        actor=world.other_user,
+        form_version=team_version,
+        instance_id="uuid:matrix-page-1",
         answers={"count": 2},
-    )  # fmt: skip
+    )
     public_version = form_publish_xlsform(
-        actor=None, project=world.public_project, file_name="public_matrix_form.xlsx",
-        content=workbook_bytes({
-            "survey": [{"type": "integer", "name": "count", "label": "Count"}],
-            "settings": [{"form_id": "public_matrix_form", "form_title": "Bees", "version": "1"}],
-        }),
-    )  # fmt: skip
+        actor=None,
+        project=world.public_project,
+        file_name="public_matrix_form.xlsx",
+        content=workbook_bytes(
+            {
+                "survey": [{"type": "integer", "name": "count", "label": "Count"}],
+                "settings": [
+                    {"form_id": "public_matrix_form", "form_title": "Bees", "version": "1"}
+                ],
+            }
+        ),
+    )
     world.extra["public_observation"], _ = observation_submit(
-        actor=world.other_user, form_version=public_version, instance_id="uuid:matrix-page-2",
+        actor=world.other_user,
+        form_version=public_version,
+        instance_id="uuid:matrix-page-2",
         answers={"count": 5},
-    )  # fmt: skip
+    )
     SensitiveCategory.objects.create(project=world.team_project, question="count", values=[])
 
 
@@ -70,10 +80,17 @@ def on_private_project(leads: int, moderators: int, others_on_team: int) -> dict
     """A private project: leads (owner, researcher, staff), then moderators, then the rest of
     the team; everyone else does not know the project exists (404)."""
     return {
-        ANONYMOUS: 404, VOLUNTEER: 404, TRAINER: 404,
-        STAFF: leads, SUPERUSER: leads, OWNER: leads, RESEARCHER: leads,
-        MODERATOR: moderators, MEMBER: others_on_team, VIEWER: others_on_team,
-    }  # fmt: skip
+        ANONYMOUS: 404,
+        VOLUNTEER: 404,
+        TRAINER: 404,
+        STAFF: leads,
+        SUPERUSER: leads,
+        OWNER: leads,
+        RESEARCHER: leads,
+        MODERATOR: moderators,
+        MEMBER: others_on_team,
+        VIEWER: others_on_team,
+    }
 
 
 def on_public_project(staff: int, others: int) -> dict[str, int]:

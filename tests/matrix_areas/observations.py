@@ -27,18 +27,24 @@ PUBLIC_FORM = (
 def build(world: World) -> None:
     team_version = world.team_project.forms.get(form_id="matrix_form").versions.get()
     world.extra["team_observation"], _created = observation_submit(
-        actor=world.other_user, form_version=team_version,
-        instance_id="uuid:matrix-observation-team", answers={"count": 2},
-    )  # fmt: skip
+        actor=world.other_user,
+        form_version=team_version,
+        instance_id="uuid:matrix-observation-team",
+        answers={"count": 2},
+    )
     public_version = form_publish_xlsform(
-        actor=None, project=world.public_project, file_name="public.csv",
+        actor=None,
+        project=world.public_project,
+        file_name="public.csv",
         content=PUBLIC_FORM.encode(),
-    )  # fmt: skip
+    )
     world.extra["public_observation"], _created = observation_submit(
-        actor=world.other_user, form_version=public_version,
+        actor=world.other_user,
+        form_version=public_version,
         instance_id="uuid:matrix-observation-public",
-        answers={"count": 5, "where": "52.1 5.1"}, geoprivacy="obscured",
-    )  # fmt: skip
+        answers={"count": 5, "where": "52.1 5.1"},
+        geoprivacy="obscured",
+    )
     SensitiveCategory.objects.create(project=world.team_project, question="nest_site", values=[])
     world.extra["editing_phone"] = app_user_create(
         actor=None, project=world.team_project, name="Matrix editing phone"

@@ -23,11 +23,15 @@ def build(world: World) -> None:
         actor=None,
         project=world.public_project,
         file_name="webform_matrix.xlsx",
-        content=workbook_bytes({
-            "survey": [{"type": "integer", "name": "count", "label": "Count"}],
-            "settings": [{"form_id": "webform_matrix", "form_title": "Web form", "version": "1"}],
-        }),
-    )  # fmt: skip
+        content=workbook_bytes(
+            {
+                "survey": [{"type": "integer", "name": "count", "label": "Count"}],
+                "settings": [
+                    {"form_id": "webform_matrix", "form_title": "Web form", "version": "1"}
+                ],
+            }
+        ),
+    )
 
 
 def _submitters_of_a_public_project() -> dict[str, int]:
@@ -39,14 +43,36 @@ def _submitters_of_a_public_project() -> dict[str, int]:
 
 
 ROWS: list[Row] = [
-    Row("fill in a private project's form", "GET",
+    Row(
+        "fill in a private project's form",
+        "GET",
         lambda w: f"/projects/{w.team_project.slug}/forms/matrix_form/fill/",
-        team_and_staff(200, 404), api=False, route="webform_fill"),
-    Row("fill in a public project's form", "GET",
+        team_and_staff(200, 404),
+        api=False,
+        route="webform_fill",
+    ),
+    Row(
+        "fill in a public project's form",
+        "GET",
         lambda w: f"/projects/{w.public_project.slug}/forms/webform_matrix/fill/",
-        _submitters_of_a_public_project(), api=False, route="webform_fill"),
-    Row("the web form's offline page", "GET", lambda w: "/collect/offline/", every(200),
-        api=False, route="webform_offline"),
-    Row("the web form's service worker", "GET", lambda w: "/collect-sw.js", every(200),
-        api=False, route="webform_service_worker"),
-]  # fmt: skip
+        _submitters_of_a_public_project(),
+        api=False,
+        route="webform_fill",
+    ),
+    Row(
+        "the web form's offline page",
+        "GET",
+        lambda w: "/collect/offline/",
+        every(200),
+        api=False,
+        route="webform_offline",
+    ),
+    Row(
+        "the web form's service worker",
+        "GET",
+        lambda w: "/collect-sw.js",
+        every(200),
+        api=False,
+        route="webform_service_worker",
+    ),
+]

@@ -144,8 +144,10 @@ def javarosa(tmp_path: Path) -> Any:
         arguments = [f"{name}={value}" for name, value in answers.items()]
         result = subprocess.run(
             ["java", "-cp", f"{jar}{os.pathsep}{classes}", "FillForm", str(form_path), *arguments],
-            check=True, capture_output=True, timeout=120,
-        )  # fmt: skip
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
         return result.stdout
 
     def validate(form_xml: bytes) -> subprocess.CompletedProcess[bytes]:
@@ -153,8 +155,9 @@ def javarosa(tmp_path: Path) -> Any:
         form_path.write_bytes(form_xml)
         return subprocess.run(
             ["java", "-Djava.awt.headless=true", "-jar", str(jar), str(form_path)],
-            capture_output=True, timeout=120,
-        )  # fmt: skip
+            capture_output=True,
+            timeout=120,
+        )
 
     fill.validate = validate  # type: ignore[attr-defined]
     return fill

@@ -60,8 +60,9 @@ def test_the_api_creates_lists_and_revokes_device_passwords_with_a_session(
     person = UserFactory()
     client.force_login(person)
 
-    created = client.post("/api/v1/me/device-passwords", {"name": "Tablet"},
-                          content_type="application/json")  # fmt: skip
+    created = client.post(
+        "/api/v1/me/device-passwords", {"name": "Tablet"}, content_type="application/json"
+    )
     listed = client.get("/api/v1/me/device-passwords")
     revoked = client.delete(f"/api/v1/me/device-passwords/{created.json()['id']}")
 
@@ -77,9 +78,12 @@ def test_an_api_token_cannot_create_a_device_password(client: Client) -> None:
     person = UserFactory()
     _token, secret = api_token_create(actor=person, user=person, name="script")
 
-    response = client.post("/api/v1/me/device-passwords", {"name": "Tablet"},
-                           content_type="application/json",
-                           headers={"Authorization": f"Bearer {secret}"})  # fmt: skip
+    response = client.post(
+        "/api/v1/me/device-passwords",
+        {"name": "Tablet"},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {secret}"},
+    )
 
     assert response.status_code == 401
     assert not DevicePassword.objects.exists()

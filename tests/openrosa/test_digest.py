@@ -24,8 +24,11 @@ def _client_header(*, username: str, password: str, uri: str, method: str, nonce
     auth = HTTPDigestAuth(username, password)
     auth.init_per_thread_state()
     auth._thread_local.chal = {
-        "realm": digest.REALM, "nonce": nonce, "qop": "auth", "algorithm": "MD5",
-    }  # fmt: skip
+        "realm": digest.REALM,
+        "nonce": nonce,
+        "qop": "auth",
+        "algorithm": "MD5",
+    }
     header = auth.build_digest_header(method, f"http://testserver{uri}")
     assert header is not None
     return header
@@ -33,10 +36,12 @@ def _client_header(*, username: str, password: str, uri: str, method: str, nonce
 
 def test_a_response_computed_by_requests_is_accepted_and_a_wrong_password_is_not() -> None:
     nonce = digest.nonce_make(secret=SECRET, now=1000)
-    good = _client_header(username="a@example.org", password="pw", uri="/x", method="GET",
-                          nonce=nonce)  # fmt: skip
-    bad = _client_header(username="a@example.org", password="no", uri="/x", method="GET",
-                         nonce=nonce)  # fmt: skip
+    good = _client_header(
+        username="a@example.org", password="pw", uri="/x", method="GET", nonce=nonce
+    )
+    bad = _client_header(
+        username="a@example.org", password="no", uri="/x", method="GET", nonce=nonce
+    )
     ha1 = digest.ha1("a@example.org", "pw")
 
     parsed_good, parsed_bad = digest.parse_authorization(good), digest.parse_authorization(bad)
@@ -90,8 +95,9 @@ def test_the_web_password_does_not_sign_in_by_digest(
     client.logout()
     uri = f"/openrosa/{project.slug}/formList"
     nonce = digest.nonce_make(secret=settings.SECRET_KEY, now=time.time())
-    header = _client_header(username=member.email, password=TEST_PASSWORD, uri=uri,
-                            method="GET", nonce=nonce)  # fmt: skip
+    header = _client_header(
+        username=member.email, password=TEST_PASSWORD, uri=uri, method="GET", nonce=nonce
+    )
 
     response = client.get(uri, headers={"Authorization": header})
 
@@ -107,8 +113,9 @@ def test_a_device_password_signs_in_until_it_is_revoked(
 
     def attempt() -> int:
         nonce = digest.nonce_make(secret=settings.SECRET_KEY, now=time.time())
-        header = _client_header(username=member.email, password=secret, uri=uri, method="GET",
-                                nonce=nonce)  # fmt: skip
+        header = _client_header(
+            username=member.email, password=secret, uri=uri, method="GET", nonce=nonce
+        )
         return int(client.get(uri, headers={"Authorization": header}).status_code)
 
     assert attempt() == 200
@@ -132,8 +139,9 @@ def test_each_phone_has_its_own_device_password(
 
     def attempt(password: str) -> int:
         nonce = digest.nonce_make(secret=settings.SECRET_KEY, now=time.time())
-        header = _client_header(username=member.email, password=password, uri=uri,
-                                method="GET", nonce=nonce)  # fmt: skip
+        header = _client_header(
+            username=member.email, password=password, uri=uri, method="GET", nonce=nonce
+        )
         return int(client.get(uri, headers={"Authorization": header}).status_code)
 
     assert first_secret != second_secret
@@ -152,8 +160,9 @@ def test_a_device_password_made_for_an_old_address_no_longer_signs_in(
 
     def attempt(username: str) -> int:
         nonce = digest.nonce_make(secret=settings.SECRET_KEY, now=time.time())
-        header = _client_header(username=username, password=secret, uri=uri, method="GET",
-                                nonce=nonce)  # fmt: skip
+        header = _client_header(
+            username=username, password=secret, uri=uri, method="GET", nonce=nonce
+        )
         return int(client.get(uri, headers={"Authorization": header}).status_code)
 
     assert [attempt(old_address), attempt("renamed@example.org")] == [401, 401]
@@ -161,16 +170,21 @@ def test_a_device_password_made_for_an_old_address_no_longer_signs_in(
 
 @pytest.mark.django_db
 def test_repeated_digest_failures_lock_the_username_for_a_while(
-    client: Client, settings: Any, project: Project, version: FormVersion, member: Any,
+    client: Client,
+    settings: Any,
+    project: Project,
+    version: FormVersion,
+    member: Any,
     device_password: str,
-) -> None:  # fmt: skip
+) -> None:
     settings.LOGIN_FAILURE_LIMIT = 2
     uri = f"/openrosa/{project.slug}/formList"
 
     def attempt(password: str) -> int:
         nonce = digest.nonce_make(secret=settings.SECRET_KEY, now=time.time())
-        header = _client_header(username=member.email, password=password, uri=uri, method="GET",
-                                nonce=nonce)  # fmt: skip
+        header = _client_header(
+            username=member.email, password=password, uri=uri, method="GET", nonce=nonce
+        )
         return int(client.get(uri, headers={"Authorization": header}).status_code)
 
     assert attempt(device_password) == 200
@@ -180,13 +194,18 @@ def test_repeated_digest_failures_lock_the_username_for_a_while(
 
 @pytest.mark.django_db
 def test_an_expired_nonce_gets_a_stale_challenge(
-    client: Client, settings: Any, project: Project, version: FormVersion, member: Any,
+    client: Client,
+    settings: Any,
+    project: Project,
+    version: FormVersion,
+    member: Any,
     device_password: str,
-) -> None:  # fmt: skip
+) -> None:
     uri = f"/openrosa/{project.slug}/formList"
     old = digest.nonce_make(secret=settings.SECRET_KEY, now=1000)
-    header = _client_header(username=member.email, password=device_password, uri=uri,
-                            method="GET", nonce=old)  # fmt: skip
+    header = _client_header(
+        username=member.email, password=device_password, uri=uri, method="GET", nonce=old
+    )
 
     response = client.get(uri, headers={"Authorization": header})
 
@@ -200,15 +219,19 @@ def _openrosa_get(url: str, **kwargs: Any) -> requests.Response:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_captured_digest_header_sent_again_is_refused(
-    live_server: Any, project: Project, version: FormVersion, member: Any,
+    live_server: Any,
+    project: Project,
+    version: FormVersion,
+    member: Any,
     device_password: str,
-) -> None:  # fmt: skip
+) -> None:
     url = f"{live_server.url}/openrosa/{project.slug}/formList"
     first = _openrosa_get(url, auth=HTTPDigestAuth(member.email, device_password))
     captured = first.request.headers["Authorization"]
 
-    replayed = requests.get(url, headers={"X-OpenRosa-Version": "1.0", "Authorization": captured},
-                            timeout=30)  # fmt: skip
+    replayed = requests.get(
+        url, headers={"X-OpenRosa-Version": "1.0", "Authorization": captured}, timeout=30
+    )
 
     assert first.status_code == 200
     assert replayed.status_code == 401
@@ -216,9 +239,12 @@ def test_a_captured_digest_header_sent_again_is_refused(
 
 @pytest.mark.django_db(transaction=True)
 def test_a_client_raising_its_nonce_count_is_accepted_without_a_new_challenge(
-    live_server: Any, project: Project, version: FormVersion, member: Any,
+    live_server: Any,
+    project: Project,
+    version: FormVersion,
+    member: Any,
     device_password: str,
-) -> None:  # fmt: skip
+) -> None:
     url = f"{live_server.url}/openrosa/{project.slug}/formList"
     session = requests.Session()
     session.auth = HTTPDigestAuth(member.email, device_password)
@@ -234,13 +260,22 @@ def test_a_client_raising_its_nonce_count_is_accepted_without_a_new_challenge(
 
 @pytest.mark.django_db
 def test_a_header_signed_for_another_query_string_is_refused(
-    client: Client, settings: Any, project: Project, version: FormVersion, member: Any,
+    client: Client,
+    settings: Any,
+    project: Project,
+    version: FormVersion,
+    member: Any,
     device_password: str,
-) -> None:  # fmt: skip
+) -> None:
     nonce = digest.nonce_make(secret=settings.SECRET_KEY, now=time.time())
     path = f"/openrosa/{project.slug}/formList"
-    header = _client_header(username=member.email, password=device_password,
-                            uri=f"{path}?formID=birds", method="GET", nonce=nonce)  # fmt: skip
+    header = _client_header(
+        username=member.email,
+        password=device_password,
+        uri=f"{path}?formID=birds",
+        method="GET",
+        nonce=nonce,
+    )
 
     response = client.get(f"{path}?formID=other", headers={"Authorization": header})
 
@@ -249,13 +284,18 @@ def test_a_header_signed_for_another_query_string_is_refused(
 
 @pytest.mark.django_db
 def test_a_header_signed_for_the_same_query_string_is_accepted(
-    client: Client, settings: Any, project: Project, version: FormVersion, member: Any,
+    client: Client,
+    settings: Any,
+    project: Project,
+    version: FormVersion,
+    member: Any,
     device_password: str,
-) -> None:  # fmt: skip
+) -> None:
     nonce = digest.nonce_make(secret=settings.SECRET_KEY, now=time.time())
     uri = f"/openrosa/{project.slug}/formList?formID=birds"
-    header = _client_header(username=member.email, password=device_password, uri=uri,
-                            method="GET", nonce=nonce)  # fmt: skip
+    header = _client_header(
+        username=member.email, password=device_password, uri=uri, method="GET", nonce=nonce
+    )
 
     response = client.get(uri, headers={"Authorization": header})
 
@@ -264,15 +304,21 @@ def test_a_header_signed_for_the_same_query_string_is_accepted(
 
 @pytest.mark.django_db
 def test_a_response_without_qop_is_refused(
-    client: Client, settings: Any, project: Project, version: FormVersion, member: Any,
+    client: Client,
+    settings: Any,
+    project: Project,
+    version: FormVersion,
+    member: Any,
     device_password: str,
-) -> None:  # fmt: skip
+) -> None:
     nonce = digest.nonce_make(secret=settings.SECRET_KEY, now=time.time())
     uri = f"/openrosa/{project.slug}/formList"
     ha2 = digest.md5_hex(f"GET:{uri}")
     answer = digest.md5_hex(f"{digest.ha1(member.email, device_password)}:{nonce}:{ha2}")
-    header = (f'Digest username="{member.email}", realm="{digest.REALM}", nonce="{nonce}", '
-              f'uri="{uri}", response="{answer}", algorithm=MD5')  # fmt: skip
+    header = (
+        f'Digest username="{member.email}", realm="{digest.REALM}", nonce="{nonce}", '
+        f'uri="{uri}", response="{answer}", algorithm=MD5'
+    )
 
     response = client.get(uri, headers={"Authorization": header})
 
@@ -299,16 +345,21 @@ def test_a_nonce_count_is_recorded_once_and_old_ones_are_forgotten() -> None:
 
 @pytest.mark.django_db
 def test_digest_failures_from_one_address_do_not_lock_the_account_elsewhere(
-    client: Client, settings: Any, project: Project, version: FormVersion, member: Any,
+    client: Client,
+    settings: Any,
+    project: Project,
+    version: FormVersion,
+    member: Any,
     device_password: str,
-) -> None:  # fmt: skip
+) -> None:
     settings.LOGIN_FAILURE_LIMIT = 2
     uri = f"/openrosa/{project.slug}/formList"
 
     def attempt(password: str, address: str) -> int:
         nonce = digest.nonce_make(secret=settings.SECRET_KEY, now=time.time())
-        header = _client_header(username=member.email, password=password, uri=uri, method="GET",
-                                nonce=nonce)  # fmt: skip
+        header = _client_header(
+            username=member.email, password=password, uri=uri, method="GET", nonce=nonce
+        )
         response = client.get(uri, headers={"Authorization": header}, REMOTE_ADDR=address)
         return int(response.status_code)
 

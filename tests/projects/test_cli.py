@@ -30,8 +30,16 @@ def test_project_create_with_a_running_status_is_approved_and_gets_its_own_slug(
     volunteer: Any,
 ) -> None:
     _create("--name", "Bee count", "--owner", volunteer.email)
-    printed = _create("--name", "Bee count", "--owner", volunteer.email,
-                      "--visibility", "public", "--status", "active")  # fmt: skip
+    printed = _create(
+        "--name",
+        "Bee count",
+        "--owner",
+        volunteer.email,
+        "--visibility",
+        "public",
+        "--status",
+        "active",
+    )
     project = Project.objects.get(slug=printed.strip())
     assert project.slug == "bee-count-2"
     assert project.approved_at is not None and project.visibility == "public"

@@ -64,13 +64,28 @@ def _counts(page: DirectoryPage, facet: str) -> dict[str, int]:
 def test_only_approved_public_projects_are_listed_searched_counted_and_mapped() -> None:
     area = _point(*LEIDEN)
     _project("Listed otters", aim="otters", geographic_extent=area, faculty="science")
-    _project("Unlisted otters", aim="otters", visibility="unlisted", geographic_extent=area,
-             faculty="science")  # fmt: skip
-    _project("Private otters", aim="otters", visibility="private", geographic_extent=area,
-             faculty="science")  # fmt: skip
+    _project(
+        "Unlisted otters",
+        aim="otters",
+        visibility="unlisted",
+        geographic_extent=area,
+        faculty="science",
+    )
+    _project(
+        "Private otters",
+        aim="otters",
+        visibility="private",
+        geographic_extent=area,
+        faculty="science",
+    )
     for status in ("idea", "incubating", "in_review", "changes_requested"):
-        _project(f"Unapproved otters {status}", aim="otters", status=status,
-                 geographic_extent=area, faculty="science")  # fmt: skip
+        _project(
+            f"Unapproved otters {status}",
+            aim="otters",
+            status=status,
+            geographic_extent=area,
+            faculty="science",
+        )
 
     for query_string in ("", "q=otters", "faculty=science", f"near={LEIDEN[0]},{LEIDEN[1]}"):
         page = _directory(query_string)
@@ -93,11 +108,14 @@ def test_values_of_one_facet_combine_with_or_and_facets_with_and() -> None:
     _project("Health law", faculty="law", tags={"domain": ["health"]})
 
     assert _names(_directory("domain=health&domain=climate")) == [
-        "Climate science", "Health law", "Health science",
-    ]  # fmt: skip
+        "Climate science",
+        "Health law",
+        "Health science",
+    ]
     assert _names(_directory("domain=health&domain=climate&faculty=science")) == [
-        "Climate science", "Health science",
-    ]  # fmt: skip
+        "Climate science",
+        "Health science",
+    ]
     assert _names(_directory("faculty=law&faculty=science&domain=water")) == ["Water law"]
 
 
@@ -116,9 +134,18 @@ def test_each_facet_counts_ignore_its_own_selection_but_apply_the_others() -> No
 
 
 def test_every_facet_is_counted() -> None:
-    _project("Everything", faculty="medicine", initiator_type="community_led",
-             status="completed", tags={"domain": ["health"], "participation_task":
-             ["collecting_data"], "country": ["NL"], "language": ["nl"]})  # fmt: skip
+    _project(
+        "Everything",
+        faculty="medicine",
+        initiator_type="community_led",
+        status="completed",
+        tags={
+            "domain": ["health"],
+            "participation_task": ["collecting_data"],
+            "country": ["NL"],
+            "language": ["nl"],
+        },
+    )
 
     page = _directory()
 
@@ -132,12 +159,16 @@ def test_every_facet_is_counted() -> None:
 
 
 def test_facets_filter_on_participation_task_initiator_type_country_and_language() -> None:
-    _project("Dutch data", initiator_type="community_led",
-             tags={"participation_task": ["collecting_data"], "country": ["NL"],
-                   "language": ["nl"]})  # fmt: skip
-    _project("Belgian analysis", initiator_type="researcher_led",
-             tags={"participation_task": ["analysing_data"], "country": ["BE"],
-                   "language": ["fr"]})  # fmt: skip
+    _project(
+        "Dutch data",
+        initiator_type="community_led",
+        tags={"participation_task": ["collecting_data"], "country": ["NL"], "language": ["nl"]},
+    )
+    _project(
+        "Belgian analysis",
+        initiator_type="researcher_led",
+        tags={"participation_task": ["analysing_data"], "country": ["BE"], "language": ["fr"]},
+    )
 
     assert _names(_directory("task=collecting_data")) == ["Dutch data"]
     assert _names(_directory("initiator=researcher_led")) == ["Belgian analysis"]
@@ -274,19 +305,33 @@ def test_pages_hold_twenty_projects_and_a_page_beyond_the_last_shows_the_last() 
 
 def test_page_range_leaves_out_distant_pages() -> None:
     page = DirectoryPage(
-        query=directory_query_from_params(QueryDict("")), entries=[], total=400, number=10,
-        facets=[], sort="name", sort_options=[], sort_selected="",
-    )  # fmt: skip
+        query=directory_query_from_params(QueryDict("")),
+        entries=[],
+        total=400,
+        number=10,
+        facets=[],
+        sort="name",
+        sort_options=[],
+        sort_selected="",
+    )
 
     assert page.page_range == [1, None, 8, 9, 10, 11, 12, None, 20]
 
 
 def test_a_page_costs_a_fixed_number_of_queries(django_assert_max_num_queries: Any) -> None:
     for number in range(30):
-        _project(f"Bees {number}", aim="bees", faculty="science",
-                 geographic_extent=_point(LEIDEN[0] + number / 1000, LEIDEN[1]),
-                 tags={"domain": ["health", "climate"], "country": ["NL"],
-                       "participation_task": ["collecting_data"], "language": ["nl"]})  # fmt: skip
+        _project(
+            f"Bees {number}",
+            aim="bees",
+            faculty="science",
+            geographic_extent=_point(LEIDEN[0] + number / 1000, LEIDEN[1]),
+            tags={
+                "domain": ["health", "climate"],
+                "country": ["NL"],
+                "participation_task": ["collecting_data"],
+                "language": ["nl"],
+            },
+        )
     query_strings = [
         "",
         "q=bees&domain=health&faculty=science&country=NL",
@@ -349,8 +394,13 @@ def test_a_bounding_box_is_west_south_east_north() -> None:
 
 
 def test_the_directory_page_works_without_javascript(client: Client) -> None:
-    _project("Otter watch", aim="Count otters along the Rhine", faculty="science",
-             tags={"domain": ["biodiversity"]}, locality="Leiden")  # fmt: skip
+    _project(
+        "Otter watch",
+        aim="Count otters along the Rhine",
+        faculty="science",
+        tags={"domain": ["biodiversity"]},
+        locality="Leiden",
+    )
     _project("Heron watch", aim="Herons", faculty="law")
 
     response = client.get(reverse("project_directory"), {"faculty": "science"})
@@ -450,14 +500,19 @@ def test_the_home_page_links_to_the_directory(client: Client) -> None:
 
 def _clockwise_square(west: float, south: float, size: float) -> list[list[float]]:
     return [
-        [west, south], [west, south + size], [west + size, south + size],
-        [west + size, south], [west, south],
-    ]  # fmt: skip
+        [west, south],
+        [west, south + size],
+        [west + size, south + size],
+        [west + size, south],
+        [west, south],
+    ]
 
 
 def test_the_map_data_is_an_rfc_7946_feature_collection(client: Client) -> None:
-    _project("Polder area", geographic_extent={
-        "type": "Polygon", "coordinates": [_clockwise_square(4.4, 52.1, 0.2)]})  # fmt: skip
+    _project(
+        "Polder area",
+        geographic_extent={"type": "Polygon", "coordinates": [_clockwise_square(4.4, 52.1, 0.2)]},
+    )
     _project("Leiden point", geographic_extent=_point(*LEIDEN))
     _project("Nowhere")
     _project("Hidden", visibility="unlisted", geographic_extent=_point(*LEIDEN))

@@ -12,8 +12,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def projects(volunteer: Any) -> dict[str, Any]:
     def make(name: str, status: str, visibility: str) -> Any:
-        return project_create(actor=None, owner=volunteer, name=name, status=status,
-                              visibility=visibility)  # fmt: skip
+        return project_create(
+            actor=None, owner=volunteer, name=name, status=status, visibility=visibility
+        )
 
     return {
         "listed": make("Listed bees", "active", "public"),

@@ -164,10 +164,18 @@ def test_the_project_page_carries_json_ld_that_expands_with_schema_org_terms() -
     assert shape[f"{SCHEMA}box"] == [{"@value": "52.1 4.4 52.2 4.6"}]
     assert country[f"{SCHEMA}identifier"] == [{"@value": "NL"}]
     assert {value["@value"] for value in node[f"{SCHEMA}keywords"]} == {
-        "pollinators", "Biodiversity"
-    }  # fmt: skip
-    for term in ("foundingDate", "dissolutionDate", "funder", "parentOrganization",
-                 "knowsLanguage", "contactPoint", "description"):  # fmt: skip
+        "pollinators",
+        "Biodiversity",
+    }
+    for term in (
+        "foundingDate",
+        "dissolutionDate",
+        "funder",
+        "parentOrganization",
+        "knowsLanguage",
+        "contactPoint",
+        "description",
+    ):
         assert f"{SCHEMA}{term}" in node, term
 
 

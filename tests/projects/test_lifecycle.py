@@ -56,20 +56,26 @@ def test_every_allowed_transition_moves_the_project_and_records_it(
     project = project_in(transition.source)
     actor = actor_for(transition, project, staff)
 
-    project_transition(actor=actor, project=project, to_status=transition.target,
-                       comment="Looks good to us.")  # fmt: skip
+    project_transition(
+        actor=actor, project=project, to_status=transition.target, comment="Looks good to us."
+    )
 
     project.refresh_from_db()
     assert project.status == transition.target
     step = ProjectStatusChange.objects.get(project=project)
     assert (step.from_status, step.to_status, step.actor, step.comment) == (
-        transition.source, transition.target, actor, "Looks good to us."
-    )  # fmt: skip
+        transition.source,
+        transition.target,
+        actor,
+        "Looks good to us.",
+    )
     event = AuditEvent.objects.get(action="project.status_changed", target_id=str(project.pk))
     assert event.actor == actor
     assert event.details == {
-        "from": transition.source, "to": transition.target, "comment": "Looks good to us."
-    }  # fmt: skip
+        "from": transition.source,
+        "to": transition.target,
+        "comment": "Looks good to us.",
+    }
 
 
 @pytest.mark.parametrize(("source", "target"), REFUSED, ids=lambda value: str(value))
@@ -142,8 +148,12 @@ def test_an_outsider_cannot_move_a_private_idea(volunteer: Any) -> None:
 def test_the_team_cannot_review_its_own_project(target: str) -> None:
     project = project_in(Status.IN_REVIEW)
     with pytest.raises(NotFoundError):
-        project_transition(actor=project.initiator, project=project, to_status=target,
-                           comment="We approve ourselves.")  # fmt: skip
+        project_transition(
+            actor=project.initiator,
+            project=project,
+            to_status=target,
+            comment="We approve ourselves.",
+        )
     project.refresh_from_db()
     assert project.status == Status.IN_REVIEW
     assert project.approved_at is None
@@ -202,17 +212,23 @@ def test_checklist_lists_each_item_with_whether_it_is_done() -> None:
     project = project_in(Status.INCUBATING, consent_text="")
     items = {item.field: item.done for item in project_checklist(project)}
     assert items == {
-        "research_questions": True, "protocol": True, "data_management_plan": True,
-        "ethics": True, "consent_text": False, "recruitment_plan": True, "mentor": True,
-    }  # fmt: skip
+        "research_questions": True,
+        "protocol": True,
+        "data_management_plan": True,
+        "ethics": True,
+        "consent_text": False,
+        "recruitment_plan": True,
+        "mentor": True,
+    }
 
 
 @pytest.mark.parametrize("comment", ["", "   \n "])
 def test_requesting_changes_needs_a_comment(comment: str, staff: Any) -> None:
     project = project_in(Status.IN_REVIEW)
     with pytest.raises(InvalidInputError) as raised:
-        project_transition(actor=staff, project=project, to_status=Status.CHANGES_REQUESTED,
-                           comment=comment)  # fmt: skip
+        project_transition(
+            actor=staff, project=project, to_status=Status.CHANGES_REQUESTED, comment=comment
+        )
     assert "comment" in raised.value.details
     project.refresh_from_db()
     assert project.status == Status.IN_REVIEW
@@ -233,8 +249,12 @@ def test_approval_sets_approved_at_once(staff: Any) -> None:
 
 def test_requesting_changes_does_not_approve(staff: Any) -> None:
     project = project_in(Status.IN_REVIEW)
-    project_transition(actor=staff, project=project, to_status=Status.CHANGES_REQUESTED,
-                       comment="Add a consent text in Dutch.")  # fmt: skip
+    project_transition(
+        actor=staff,
+        project=project,
+        to_status=Status.CHANGES_REQUESTED,
+        comment="Add a consent text in Dutch.",
+    )
     project.refresh_from_db()
     assert project.approved_at is None
 
@@ -288,8 +308,12 @@ def test_only_lab_staff_acknowledge_edits() -> None:
 
 def test_other_edits_after_approval_are_not_flagged() -> None:
     project = project_in(Status.ACTIVE)
-    project_update(actor=project.initiator, project=project,
-                   time_commitment="An hour a month", locality="Leiden")  # fmt: skip
+    project_update(
+        actor=project.initiator,
+        project=project,
+        time_commitment="An hour a month",
+        locality="Leiden",
+    )
     project.refresh_from_db()
     assert project.edits_flagged_at is None
 
@@ -313,10 +337,15 @@ def test_the_timeline_lists_every_move_with_its_comment_in_order(staff: Any) -> 
     project = project_in(Status.INCUBATING, visibility=Project.Visibility.PUBLIC)
     owner = project.initiator
     project_transition(actor=owner, project=project, to_status=Status.IN_REVIEW)
-    project_transition(actor=staff, project=project, to_status=Status.CHANGES_REQUESTED,
-                       comment="Say how long data are kept.")  # fmt: skip
-    project_transition(actor=owner, project=project, to_status=Status.IN_REVIEW,
-                       comment="Added: five years.")  # fmt: skip
+    project_transition(
+        actor=staff,
+        project=project,
+        to_status=Status.CHANGES_REQUESTED,
+        comment="Say how long data are kept.",
+    )
+    project_transition(
+        actor=owner, project=project, to_status=Status.IN_REVIEW, comment="Added: five years."
+    )
     project_transition(actor=staff, project=project, to_status=Status.ACTIVE)
 
     steps = list(selectors.project_timeline(user=_anonymous(), project=project))

@@ -99,8 +99,10 @@ def test_a_volunteer_starts_a_project_and_lands_on_its_page(volunteer: Any) -> N
     assert response.status_code == 302
     assert response["Location"] == project.get_absolute_url()
     assert (project.status, project.initiator_type, project.organisation) == (
-        "incubating", "community_led", organisation
-    )  # fmt: skip
+        "incubating",
+        "community_led",
+        organisation,
+    )
     assert Membership.objects.get(project=project).user == volunteer
 
 
@@ -108,9 +110,13 @@ def test_a_project_cannot_be_put_in_someone_elses_organisation(volunteer: Any) -
     stranger_organisation = OrganisationFactory()
     response = client_for(volunteer).post(
         reverse("project_create"),
-        {"name": "Bee count", "initiator_type": "community_led", "status": "idea",
-         "organisation": stranger_organisation.pk},
-    )  # fmt: skip
+        {
+            "name": "Bee count",
+            "initiator_type": "community_led",
+            "status": "idea",
+            "organisation": stranger_organisation.pk,
+        },
+    )
     assert response.status_code == 200
     assert "organisation" in response.context["form"].errors
     assert not Project.objects.exists()
@@ -202,13 +208,30 @@ def test_a_public_profile_shows_every_filled_field_and_leaves_out_empty_ones() -
 
     assert response.status_code == 200
     for text in (
-        "Count solitary bees.", "We walk through gardens.", "Walk a route once a fortnight.",
-        "Faculty of Science", "Institute of Biology", "An hour a fortnight", "Easy", "A phone",
-        "Anna Smit", "mailto:anna@example.org", "https://bees.example.org", "Leiden",
-        "CC0 1.0", "Leiden Garden Club", "Biodiversity", "Collecting data", "pollinators",
-        "15. Life on land", "Netherlands", "Dutch", "Researcher-led", "Active",
+        "Count solitary bees.",
+        "We walk through gardens.",
+        "Walk a route once a fortnight.",
+        "Faculty of Science",
+        "Institute of Biology",
+        "An hour a fortnight",
+        "Easy",
+        "A phone",
+        "Anna Smit",
+        "mailto:anna@example.org",
+        "https://bees.example.org",
+        "Leiden",
+        "CC0 1.0",
+        "Leiden Garden Club",
+        "Biodiversity",
+        "Collecting data",
+        "pollinators",
+        "15. Life on land",
+        "Netherlands",
+        "Dutch",
+        "Researcher-led",
+        "Active",
         "between latitudes 52.1000 and 52.2000",
-    ):  # fmt: skip
+    ):
         assert text in html, text
     assert "Funding" not in html
     assert "End date" not in html
@@ -226,8 +249,12 @@ def test_the_image_is_shown_with_its_alt_text() -> None:
 
 def test_the_public_timeline_shows_status_changes_with_comments(staff: Any) -> None:
     project = ProjectFactory(status="in_review", visibility="public", **COMPLETE_CHECKLIST)
-    project_transition(actor=staff, project=project, to_status="changes_requested",
-                       comment="Add a consent text in Dutch.")  # fmt: skip
+    project_transition(
+        actor=staff,
+        project=project,
+        to_status="changes_requested",
+        comment="Add a consent text in Dutch.",
+    )
     project_transition(actor=project.initiator, project=project, to_status="in_review")
     project_transition(actor=staff, project=project, to_status="active", comment="Welcome!")
 
@@ -246,8 +273,9 @@ def test_the_team_sees_the_checklist_and_the_moves_it_may_make(make_user: Any) -
     assert response.context["checklist"]["done"] == 2  # the question, and no mentor needed
     assert "Incubation checklist" in html
     assert [action["to_status"] for action in response.context["actions"]] == [
-        "in_review", "archived"
-    ]  # fmt: skip
+        "in_review",
+        "archived",
+    ]
     assert reverse("project_edit", args=[project.slug]) in html
 
     member = make_user()
@@ -452,8 +480,7 @@ def test_saving_an_approved_project_unchanged_flags_nothing_and_an_aim_change_is
 
 def test_imported_tag_values_outside_the_vocabulary_survive_an_edit() -> None:
     project = ProjectFactory()
-    project_update(actor=project.initiator, project=project,
-                   tags={TagKind.DOMAIN: ["Ornithology"]})  # fmt: skip
+    project_update(actor=project.initiator, project=project, tags={TagKind.DOMAIN: ["Ornithology"]})
     client = client_for(project.initiator)
     url = reverse("project_edit", args=[project.slug])
     page = client.get(url)
@@ -644,8 +671,9 @@ def test_an_organisation_page_shows_only_public_approved_projects_and_public_mem
     organisation = OrganisationFactory()
     ProjectFactory(public=True, organisation=organisation, name="Public project")
     ProjectFactory(organisation=organisation, name="Private idea")
-    ProjectFactory(status="active", visibility="unlisted", organisation=organisation,
-                   name="Unlisted project")  # fmt: skip
+    ProjectFactory(
+        status="active", visibility="unlisted", organisation=organisation, name="Unlisted project"
+    )
     public_person = make_user(display_name="Anna Smit", profile_public=True)
     private_person = make_user(display_name="Hidden Person")
     OrganisationMemberFactory(organisation=organisation, user=public_person)

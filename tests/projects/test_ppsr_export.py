@@ -71,11 +71,15 @@ def rich_project(db: Any) -> Project:
         locality="Leiden",
         organisation=OrganisationFactory(name="Leiden Bird Club"),
         geographic_extent=square,
-        extent_west=4, extent_south=52, extent_east=5, extent_north=53,
-        centre_latitude=52.5, centre_longitude=4.5,
+        extent_west=4,
+        extent_south=52,
+        extent_east=5,
+        extent_north=53,
+        centre_latitude=52.5,
+        centre_longitude=4.5,
         image="projects/heron.jpg",
         image_credit="Photo: A. Example",
-    )  # fmt: skip
+    )
     tag(project, TagKind.SCIENCE_TYPE, "Biological Sciences - Zoology")
     tag(project, TagKind.DOMAIN, "biodiversity")
     tag(project, TagKind.KEYWORD, "herons", "nests")
@@ -191,9 +195,13 @@ def test_the_512_imported_inventory_projects_export_as_a_valid_catalogue(
 def test_every_lifecycle_status_maps_to_a_ppsr_status(status: str, expected: str) -> None:
     moment = datetime(2024, 1, 1, tzinfo=UTC)
     data = ppsr.ProjectData(
-        project_id="x", page_url="https://lab.example.org/projects/x/", name="X",
-        status=status, created_at=moment, updated_at=moment,
-    )  # fmt: skip
+        project_id="x",
+        page_url="https://lab.example.org/projects/x/",
+        name="X",
+        status=status,
+        created_at=moment,
+        updated_at=moment,
+    )
 
     assert ppsr.project_record(data)["projectStatus"] == expected
 
@@ -211,17 +219,24 @@ def test_the_science_type_falls_back_to_domain_then_faculty(
 ) -> None:
     moment = datetime(2024, 1, 1, tzinfo=UTC)
     data = ppsr.ProjectData(
-        project_id="x", page_url="https://lab.example.org/projects/x/", name="X",
-        status="active", created_at=moment, updated_at=moment, domains=domains, faculty=faculty,
-    )  # fmt: skip
+        project_id="x",
+        page_url="https://lab.example.org/projects/x/",
+        name="X",
+        status="active",
+        created_at=moment,
+        updated_at=moment,
+        domains=domains,
+        faculty=faculty,
+    )
 
     assert ppsr.science_type_of(data) == expected
 
 
 @pytest.mark.django_db
 def test_an_imported_project_keeps_a_global_identifier_from_its_origin() -> None:
-    ProjectFactory(public=True, slug="far", origin="elsewhere",
-                   external_id="https://elsewhere.example.org/p/9")  # fmt: skip
+    ProjectFactory(
+        public=True, slug="far", origin="elsewhere", external_id="https://elsewhere.example.org/p/9"
+    )
     ProjectFactory(public=True, slug="near", origin="elsewhere", external_id="9")
 
     ids = {record["projectName"]: record["projectId"] for record in ppsr_record_list_listed()}

@@ -110,10 +110,14 @@ def test_reimport_updates_fields_tags_and_status_instead_of_duplicating() -> Non
 
     report = run(
         catalogue(
-            record("a", projectName="Hedgehog Street", keyword="hedgehogs; night",
-                   projectStatus="Completed")
+            record(
+                "a",
+                projectName="Hedgehog Street",
+                keyword="hedgehogs; night",
+                projectStatus="Completed",
+            )
         )
-    )  # fmt: skip
+    )
 
     assert (report.created, report.updated) == (0, 1)
     project = Project.objects.get()
@@ -207,8 +211,13 @@ def test_one_audit_event_is_recorded_per_import_run_with_the_counts(staff: Any) 
     event = AuditEvent.objects.get(action="ppsr.imported")
     assert event.actor == staff
     assert event.details == {
-        "origin": "elsewhere", "total": 2, "created": 1, "updated": 0, "unchanged": 0, "failed": 1,
-    }  # fmt: skip
+        "origin": "elsewhere",
+        "total": 2,
+        "created": 1,
+        "updated": 0,
+        "unchanged": 0,
+        "failed": 1,
+    }
 
 
 @pytest.mark.django_db
@@ -223,8 +232,9 @@ def test_a_volunteer_may_not_import(volunteer: Any) -> None:
 
 @pytest.mark.django_db
 def test_a_windows_1252_file_is_read() -> None:
-    data = json.dumps({"Project": [record("a", projectName="Café – terrasses")]},
-                      ensure_ascii=False).encode("cp1252")  # fmt: skip
+    data = json.dumps(
+        {"Project": [record("a", projectName="Café – terrasses")]}, ensure_ascii=False
+    ).encode("cp1252")
 
     report = run(data)
 
@@ -273,14 +283,16 @@ def test_the_fields_and_tags_of_a_record_are_imported() -> None:
                 hasTag=["Suitable for children", "Participate from home"],
                 difficultyLevel="Easy",
                 language="English, nl, UTF-8",
-                projectCountry=["Netherlands (the)", "United Kingdom of Great Britain and "
-                                "Northern Ireland (the)"],
+                projectCountry=[
+                    "Netherlands (the)",
+                    "United Kingdom of Great Britain and Northern Ireland (the)",
+                ],
                 projectUrl="https://hedgehogs.example.org/",
                 projectEndDate="2021",
                 projectLocality="Leiden",
             )
         )
-    )  # fmt: skip
+    )
 
     project = Project.objects.get()
     assert project.tags_of(TagKind.KEYWORD) == ["gardens", "hedgehogs", "mammals", "night"]
@@ -292,8 +304,9 @@ def test_the_fields_and_tags_of_a_record_are_imported() -> None:
     assert (project.start_date, project.end_date) == (date(2019, 3, 1), date(2021, 1, 1))
     assert (project.difficulty, project.locality) == ("easy", "Leiden")
     assert (project.contact_name, project.contact_email) == (
-        "Ann Example", "info@hedgehogs.example.org",
-    )  # fmt: skip
+        "Ann Example",
+        "info@hedgehogs.example.org",
+    )
     assert project.website == "https://hedgehogs.example.org/"
     assert (project.origin, project.external_id, project.initiator) == ("elsewhere", "a", None)
 
@@ -390,8 +403,12 @@ def test_dates_are_read_leniently(value: str, expected: date | None) -> None:
 
 
 def test_a_contact_that_is_an_address_gives_way_to_the_responsible_party() -> None:
-    contact = {"contactName": "info@x.example.org", "contactDetails": "info@x.example.org",
-               "meansOfContact": "Email", "contactPointType": ""}  # fmt: skip
+    contact = {
+        "contactName": "info@x.example.org",
+        "contactDetails": "info@x.example.org",
+        "meansOfContact": "Email",
+        "contactPointType": "",
+    }
 
     imported = ppsr.imported_project(
         record("a", contactPoint=contact, projectResponsiblePartyContactEmail="Unknown")
@@ -403,9 +420,15 @@ def test_a_contact_that_is_an_address_gives_way_to_the_responsible_party() -> No
 
 @pytest.mark.parametrize(
     ("name", "code"),
-    [("Netherlands (the)", "NL"), ("Germany", "DE"), ("UK", "GB"), ("FRA", "FR"),
-     ("Duitsland", "DE"), ("Atlantis", "")],
-)  # fmt: skip
+    [
+        ("Netherlands (the)", "NL"),
+        ("Germany", "DE"),
+        ("UK", "GB"),
+        ("FRA", "FR"),
+        ("Duitsland", "DE"),
+        ("Atlantis", ""),
+    ],
+)
 def test_country_names_map_to_iso_codes(name: str, code: str) -> None:
     assert ppsr.country_code(name) == code
 

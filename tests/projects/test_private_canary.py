@@ -47,16 +47,28 @@ def hidden_words(make_user: Any) -> list[str]:
         ("zqxideacanary", "idea", "public"),
     ]:
         project = project_create(
-            actor=None, owner=owner, name=f"Project {word}", status=status,
-            visibility=visibility, aim=f"Aim {word}", geographic_extent=AREA,
+            actor=None,
+            owner=owner,
+            name=f"Project {word}",
+            status=status,
+            visibility=visibility,
+            aim=f"Aim {word}",
+            geographic_extent=AREA,
             tags={"keyword": [word], "domain": ["biodiversity"]},
-        )  # fmt: skip
-        question_propose(actor=owner, text=f"Question {word}?", why_it_matters=word,
-                         project=project)  # fmt: skip
+        )
+        question_propose(
+            actor=owner, text=f"Question {word}?", why_it_matters=word, project=project
+        )
         words.append(word)
     # An unlisted project may be opened by link, but is never listed.
-    project_create(actor=None, owner=owner, name="Project zqxunlistedcanary", status="active",
-                   visibility="unlisted", tags={"keyword": ["zqxunlistedcanary"]})  # fmt: skip
+    project_create(
+        actor=None,
+        owner=owner,
+        name="Project zqxunlistedcanary",
+        status="active",
+        visibility="unlisted",
+        tags={"keyword": ["zqxunlistedcanary"]},
+    )
     words.append("zqxunlistedcanary")
     return words
 
@@ -80,9 +92,16 @@ def test_the_same_surfaces_do_show_a_public_project(client: Any, make_user: Any)
     """The control: without it, a surface that shows nothing at all would pass the canary."""
     owner = make_user()
     word = "zqxpubliccanary"
-    project = project_create(actor=None, owner=owner, name=f"Project {word}", status="active",
-                             visibility="public", aim=f"Aim {word}", geographic_extent=AREA,
-                             tags={"keyword": [word], "domain": ["biodiversity"]})  # fmt: skip
+    project = project_create(
+        actor=None,
+        owner=owner,
+        name=f"Project {word}",
+        status="active",
+        visibility="public",
+        aim=f"Aim {word}",
+        geographic_extent=AREA,
+        tags={"keyword": [word], "domain": ["biodiversity"]},
+    )
     question_propose(actor=owner, text=f"Question {word}?", why_it_matters=word, project=project)
     shown = {
         url: word in client.get(url).content.decode()

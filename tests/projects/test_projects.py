@@ -71,8 +71,9 @@ def test_unknown_fields_are_refused(volunteer: Any) -> None:
 
 def test_invalid_values_are_refused_per_field(volunteer: Any) -> None:
     with pytest.raises(InvalidInputError) as raised:
-        project_create(actor=volunteer, name="Bee count", contact_email="not an address",
-                       faculty="astrology")  # fmt: skip
+        project_create(
+            actor=volunteer, name="Bee count", contact_email="not an address", faculty="astrology"
+        )
     assert set(raised.value.details) == {"contact_email", "faculty"}
     assert not Project.objects.exists()
 
@@ -256,8 +257,9 @@ def test_the_search_document_holds_the_searchable_text_in_lower_case(volunteer: 
 
 def test_the_search_document_follows_edits_and_tag_changes(volunteer: Any) -> None:
     project = project_create(actor=volunteer, name="Bee count", tags={TagKind.KEYWORD: ["bees"]})
-    project_update(actor=volunteer, project=project, name="Moth count",
-                   tags={TagKind.KEYWORD: ["moths"]})  # fmt: skip
+    project_update(
+        actor=volunteer, project=project, name="Moth count", tags={TagKind.KEYWORD: ["moths"]}
+    )
     project.refresh_from_db()
     assert "moth count" in project.search_document
     assert "moths" in project.search_document

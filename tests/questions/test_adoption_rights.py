@@ -56,10 +56,16 @@ def test_the_adopt_form_offers_only_approved_projects_for_a_lab_question(
     idea = project_create(actor=researcher, name="Unreviewed idea", visibility="private")
     client.force_login(researcher)
 
-    choices = dict(client.get(f"/questions/{question.pk}/decide/adopt/").context["form"]
-                   .fields["project"].choices)  # fmt: skip
-    posted = client.post(f"/questions/{question.pk}/decide/adopt/",
-                         {"project": str(idea.pk), "new_project_name": "", "note": ""})  # fmt: skip
+    choices = dict(
+        client.get(f"/questions/{question.pk}/decide/adopt/")
+        .context["form"]
+        .fields["project"]
+        .choices
+    )
+    posted = client.post(
+        f"/questions/{question.pk}/decide/adopt/",
+        {"project": str(idea.pk), "new_project_name": "", "note": ""},
+    )
 
     assert str(public_project.pk) in choices and str(idea.pk) not in choices
     assert posted.status_code == 200  # the form again: not a choice
@@ -78,8 +84,12 @@ def test_only_leads_of_an_approved_adopting_project_publish_the_answer(
     assert new_project is not None and new_project.approved_at is None
 
     with pytest.raises(PermissionDeniedError):
-        question_answer(actor=researcher, question=question, answer="Trust me.",
-                        links=[{"title": "Proof", "url": "https://example.org/fake"}])  # fmt: skip
+        question_answer(
+            actor=researcher,
+            question=question,
+            answer="Trust me.",
+            links=[{"title": "Proof", "url": "https://example.org/fake"}],
+        )
     question.refresh_from_db()
     assert question.status == S.ADOPTED and question.answer == ""
     # Lab staff may still record it, and the team may once their project is approved.

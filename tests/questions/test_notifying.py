@@ -61,9 +61,11 @@ def test_proposer_supporters_and_followers_are_told_once_not_the_actor(
 
 
 def test_the_answer_reaches_everyone_with_the_message_filled_in(
-    audience: dict[str, Any], staff: Any, mailoutbox: list[Any],
+    audience: dict[str, Any],
+    staff: Any,
+    mailoutbox: list[Any],
     django_capture_on_commit_callbacks: Any,
-) -> None:  # fmt: skip
+) -> None:
     question = audience["question"]
     question_adopt(actor=staff, question=question)
     with django_capture_on_commit_callbacks(execute=True):

@@ -99,8 +99,11 @@ def test_similar_questions_come_from_what_the_viewer_may_see(
     propose: Callable[..., Question], private_project: Project, make_user: Any
 ) -> None:
     visible = propose(text="Is the river water safe to swim in?")
-    propose(text="Is the water of the river safe for swimming?", actor=private_project.initiator,
-            project=private_project)  # fmt: skip
+    propose(
+        text="Is the water of the river safe for swimming?",
+        actor=private_project.initiator,
+        project=private_project,
+    )
     propose(text="When do swifts arrive in spring?")
     similar = selectors.question_list_similar(user=make_user(), text="Can I swim in the river?")
     assert [match.question for match in similar] == [visible]

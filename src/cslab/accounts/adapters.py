@@ -26,8 +26,12 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         from django.contrib.sites.shortcuts import get_current_site
 
         request = allauth_context.request
-        context = {"request": request, "email": email,
-                   "current_site": get_current_site(request), **context}  # fmt: skip
+        context = {
+            "request": request,
+            "email": email,
+            "current_site": get_current_site(request),
+            **context,
+        }
         message = self.render_mail(template_prefix, email, context)
         html_body = None
         for body, mimetype in getattr(message, "alternatives", []):

@@ -38,18 +38,36 @@ SPECIES = [
     ("none", "Nothing on the flower", None),
 ]
 SURVEY_TASK = {
-    "key": "T0", "kind": "survey", "question": "What is visiting the flower?",
+    "key": "T0",
+    "kind": "survey",
+    "question": "What is visiting the flower?",
     "choices": [{"value": value, "label": label} for value, label, _colour in SPECIES],
-    "questions": [{"key": "count", "question": "How many?",
-                   "answers": [{"value": "1", "label": "One"},
-                               {"value": "2+", "label": "Two or more"}]}],
-}  # fmt: skip
-MARK_TASK = {"key": "T1", "kind": "point", "question": "Click each visitor (optional)",
-             "required": False, "tools": [{"value": "visitor", "label": "Visitor"}]}  # fmt: skip
+    "questions": [
+        {
+            "key": "count",
+            "question": "How many?",
+            "answers": [{"value": "1", "label": "One"}, {"value": "2+", "label": "Two or more"}],
+        }
+    ],
+}
+MARK_TASK = {
+    "key": "T1",
+    "kind": "point",
+    "question": "Click each visitor (optional)",
+    "required": False,
+    "tools": [{"value": "visitor", "label": "Visitor"}],
+}
 TRANSCRIBE_TASK = {"key": "T0", "kind": "text", "question": "Type the plant name on the label"}
-PACKETS = ["Borago officinalis", "Lavandula angustifolia", "Echium vulgare", "Origanum vulgare",
-           "Phacelia tanacetifolia", "Centaurea cyanus", "Salvia pratensis",
-           "Knautia arvensis"]  # fmt: skip
+PACKETS = [
+    "Borago officinalis",
+    "Lavandula angustifolia",
+    "Echium vulgare",
+    "Origanum vulgare",
+    "Phacelia tanacetifolia",
+    "Centaurea cyanus",
+    "Salvia pratensis",
+    "Knautia arvensis",
+]
 TUTORIAL = """## How to classify
 
 1. Look at the flower in the middle of the picture.
@@ -91,8 +109,9 @@ def _volunteers() -> list[User]:
         email = f"classifier-{number:02d}@demo.cslab.test"
         person = User.objects.filter(email=email).first()
         if person is None:
-            person = User.objects.create_user(email=email, password=None,
-                                              display_name=f"Classifier {number:02d}")  # fmt: skip
+            person = User.objects.create_user(
+                email=email, password=None, display_name=f"Classifier {number:02d}"
+            )
         people.append(person)
     return people
 
@@ -105,22 +124,34 @@ def _survey(project: Project, owner: User, chance: random.Random) -> tuple[Workf
     for number in range(60):
         value, _label, colour = SPECIES[number % len(SPECIES)]
         count = 1 + (number % 3 == 0)
-        subject = Subject(subject_set=subject_set, external_id=f"flower-{number:03d}",
-                          kind=Subject.Kind.IMAGE, content_type="image/png",
-                          metadata={"garden": f"Garden {number % 7 + 1}", "#truth": value},
-                          is_gold=number < 8,
-                          gold_answers={"T0": {"choice": value}} if number < 8 else {},
-                          gold_explanation="Look at the size and colour of the visitor."
-                          if number < 8 else "")  # fmt: skip
-        subject.media.save(f"flower-{number:03d}.png", ContentFile(_picture(colour, count, chance)),
-                           save=False)  # fmt: skip
+        subject = Subject(
+            subject_set=subject_set,
+            external_id=f"flower-{number:03d}",
+            kind=Subject.Kind.IMAGE,
+            content_type="image/png",
+            metadata={"garden": f"Garden {number % 7 + 1}", "#truth": value},
+            is_gold=number < 8,
+            gold_answers={"T0": {"choice": value}} if number < 8 else {},
+            gold_explanation="Look at the size and colour of the visitor." if number < 8 else "",
+        )
+        subject.media.save(
+            f"flower-{number:03d}.png", ContentFile(_picture(colour, count, chance)), save=False
+        )
         subject.save()
         truths.append(value)
     workflow = workflow_create(
-        actor=owner, project=project, name="Who visits the flower?", tasks=[SURVEY_TASK, MARK_TASK],
-        status="active", tutorial=TUTORIAL, field_guide=FIELD_GUIDE, retirement_count=8,
-        consensus_agreeing=4, consensus_confidence=0.8, allow_anonymous=True,
-    )  # fmt: skip
+        actor=owner,
+        project=project,
+        name="Who visits the flower?",
+        tasks=[SURVEY_TASK, MARK_TASK],
+        status="active",
+        tutorial=TUTORIAL,
+        field_guide=FIELD_GUIDE,
+        retirement_count=8,
+        consensus_agreeing=4,
+        consensus_confidence=0.8,
+        allow_anonymous=True,
+    )
     workflow_link_subject_set(actor=owner, workflow=workflow, subject_set=subject_set)
     return workflow, truths
 
@@ -129,20 +160,29 @@ def _transcription(project: Project, owner: User) -> Workflow:
     subject_set, _created = SubjectSet.objects.get_or_create(project=project, name="Seed packets")
     for number, name in enumerate(PACKETS):
         Subject.objects.get_or_create(
-            subject_set=subject_set, external_id=f"packet-{number:02d}",
-            defaults={"kind": Subject.Kind.TEXT, "text": f"Seed packet no. {number + 1}: {name}",
-                      "metadata": {"year": str(1950 + number * 3)}},
-        )  # fmt: skip
+            subject_set=subject_set,
+            external_id=f"packet-{number:02d}",
+            defaults={
+                "kind": Subject.Kind.TEXT,
+                "text": f"Seed packet no. {number + 1}: {name}",
+                "metadata": {"year": str(1950 + number * 3)},
+            },
+        )
     workflow = workflow_create(
-        actor=owner, project=project, name="Transcribe the seed-packet labels",
-        tasks=[TRANSCRIBE_TASK], status="active", retirement_count=3,
-    )  # fmt: skip
+        actor=owner,
+        project=project,
+        name="Transcribe the seed-packet labels",
+        tasks=[TRANSCRIBE_TASK],
+        status="active",
+        retirement_count=3,
+    )
     workflow_link_subject_set(actor=owner, workflow=workflow, subject_set=subject_set)
     return workflow
 
 
-def _classify_survey(workflow: Workflow, truths: list[str], volunteers: list[User],
-                     chance: random.Random) -> None:  # fmt: skip
+def _classify_survey(
+    workflow: Workflow, truths: list[str], volunteers: list[User], chance: random.Random
+) -> None:
     values = [value for value, _label, _colour in SPECIES]
     subjects = list(workflow.subject_states.select_related("subject").order_by("subject_id"))
     # Pictures nobody can be sure about: answers go round three look-alike visitors, so the
@@ -158,9 +198,12 @@ def _classify_survey(workflow: Workflow, truths: list[str], volunteers: list[Use
             if number in blurred:
                 label = look_alikes[blurred[number] % len(look_alikes)]
                 blurred[number] += 1
-            classification_submit(identity=Identity(user=person), workflow=workflow,
-                                  subject=state.subject,
-                                  answers={"T0": {"choice": label, "answers": {}}})  # fmt: skip
+            classification_submit(
+                identity=Identity(user=person),
+                workflow=workflow,
+                subject=state.subject,
+                answers={"T0": {"choice": label, "answers": {}}},
+            )
 
 
 def load_demo_classification() -> list[DemoLogin]:
@@ -194,5 +237,9 @@ def _load_workflows(project: Project, owner: User) -> None:
         for state in transcription.subject_states.select_related("subject")[:5]:
             text = state.subject.text.split(": ", 1)[1]
             typed = text if chance.random() < 0.8 else text.lower()
-            classification_submit(identity=Identity(user=person), workflow=transcription,
-                                  subject=state.subject, answers={"T0": typed})  # fmt: skip
+            classification_submit(
+                identity=Identity(user=person),
+                workflow=transcription,
+                subject=state.subject,
+                answers={"T0": typed},
+            )

@@ -59,9 +59,15 @@ def _who(classification: Classification) -> tuple[str, str]:
 
 
 CLASSIFICATION_COLUMNS = [
-    "classification_id", "subject_id", "subject_external_id", "volunteer_id", "anonymous_session",
-    "created_at", "counted", "gold_matched",
-]  # fmt: skip
+    "classification_id",
+    "subject_id",
+    "subject_external_id",
+    "volunteer_id",
+    "anonymous_session",
+    "created_at",
+    "counted",
+    "gold_matched",
+]
 
 
 def classifications_csv(
@@ -76,10 +82,16 @@ def classifications_csv(
             flat = flatten_answers(workflow.tasks, classification.answers)
             gold = "" if classification.gold_matched is None else int(classification.gold_matched)
             yield [
-                classification.pk, classification.subject_id, classification.subject.external_id,
-                volunteer, session, classification.created_at.isoformat(),
-                int(classification.counted), gold, *(flat.get(column, "") for column in columns),
-            ]  # fmt: skip
+                classification.pk,
+                classification.subject_id,
+                classification.subject.external_id,
+                volunteer,
+                session,
+                classification.created_at.isoformat(),
+                int(classification.counted),
+                gold,
+                *(flat.get(column, "") for column in columns),
+            ]
 
     return csv_lines(CLASSIFICATION_COLUMNS + columns, rows())
 
@@ -91,11 +103,26 @@ def marks_csv(workflow: Workflow, classifications: Iterable[Classification]) -> 
         for classification in classifications:
             for mark in marks_of(workflow.tasks, classification.answers):
                 yield [
-                    classification.pk, classification.subject_id, mark["task"], mark["index"],
-                    mark["tool"], mark["x"], mark["y"], mark.get("width", ""),
+                    classification.pk,
+                    classification.subject_id,
+                    mark["task"],
+                    mark["index"],
+                    mark["tool"],
+                    mark["x"],
+                    mark["y"],
+                    mark.get("width", ""),
                     mark.get("height", ""),
-                ]  # fmt: skip
+                ]
 
-    header = ["classification_id", "subject_id", "task", "mark", "tool", "x", "y", "width",
-              "height"]  # fmt: skip
+    header = [
+        "classification_id",
+        "subject_id",
+        "task",
+        "mark",
+        "tool",
+        "x",
+        "y",
+        "width",
+        "height",
+    ]
     return csv_lines(header, rows())

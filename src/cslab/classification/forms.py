@@ -25,9 +25,11 @@ class WorkflowCreateForm(forms.Form):
     )
     source = forms.ChoiceField(label=_("Subjects"), choices=[])
     retirement_count = forms.IntegerField(
-        label=_("Retire a subject after this many classifications"), min_value=1, max_value=1000,
+        label=_("Retire a subject after this many classifications"),
+        min_value=1,
+        max_value=1000,
         initial=5,
-    )  # fmt: skip
+    )
     allow_anonymous = forms.BooleanField(
         label=_("Volunteers may classify without an account"), required=False
     )
@@ -51,18 +53,33 @@ class WorkflowCreateForm(forms.Form):
                 continue
             seen.add(value)
             answers.append({"value": value, "label": label})
-        return [{"key": "T0", "kind": self.cleaned_data["kind"],
-                 "question": self.cleaned_data["question"], "answers": answers}]  # fmt: skip
+        return [
+            {
+                "key": "T0",
+                "kind": self.cleaned_data["kind"],
+                "question": self.cleaned_data["question"],
+                "answers": answers,
+            }
+        ]
 
 
 class WorkflowSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Workflow
         fields = [
-            "name", "status", "retirement_count", "consensus_agreeing", "consensus_confidence",
-            "gold_rate_newcomer", "gold_rate_experienced", "gold_rate_experience",
-            "assignment_order", "allow_anonymous", "tutorial", "field_guide",
-        ]  # fmt: skip
+            "name",
+            "status",
+            "retirement_count",
+            "consensus_agreeing",
+            "consensus_confidence",
+            "gold_rate_newcomer",
+            "gold_rate_experienced",
+            "gold_rate_experience",
+            "assignment_order",
+            "allow_anonymous",
+            "tutorial",
+            "field_guide",
+        ]
         widgets = {
             "tutorial": forms.Textarea(attrs={"rows": 6}),
             "field_guide": forms.Textarea(attrs={"rows": 6}),
@@ -73,9 +90,11 @@ class SubjectSetUploadForm(forms.Form):
     name = forms.CharField(label=_("Name of the subject set"), max_length=200)
     archive = forms.FileField(
         label=_("Zip of media files with manifest.csv"),
-        help_text=_("manifest.csv: a “file” or “text” column, optional “id”, metadata columns "
-                    "(those starting with # or ! are hidden from volunteers)."),
-    )  # fmt: skip
+        help_text=_(
+            "manifest.csv: a “file” or “text” column, optional “id”, metadata columns "
+            "(those starting with # or ! are hidden from volunteers)."
+        ),
+    )
     workflow = forms.ChoiceField(label=_("Offer in workflow"), required=False, choices=[])
 
     def __init__(self, *args: Any, workflows: list[tuple[str, str]], **kwargs: Any) -> None:
@@ -88,12 +107,15 @@ class SubjectSetUploadForm(forms.Form):
 class DecisionForm(forms.Form):
     subject_id = forms.IntegerField(widget=forms.HiddenInput)
     label = forms.CharField(label=_("Answer"), max_length=100)
-    note = forms.CharField(label=_("Why"), required=False, max_length=2000,
-                           widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+    note = forms.CharField(
+        label=_("Why"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class CommentForm(forms.Form):
     text = forms.CharField(
-        label=_("Your comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Your comment"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Use #hashtags so others can find subjects like this one."),
-    )  # fmt: skip
+    )

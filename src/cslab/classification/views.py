@@ -124,17 +124,23 @@ def _create_from_form(request: HttpRequest, project: Project, form: WorkflowCrea
     data = form.cleaned_data
     with transaction.atomic():
         workflow = workflow_create(
-            actor=request.user, project=project, name=data["name"], tasks=form.tasks(),
-            retirement_count=data["retirement_count"], allow_anonymous=data["allow_anonymous"],
+            actor=request.user,
+            project=project,
+            name=data["name"],
+            tasks=form.tasks(),
+            retirement_count=data["retirement_count"],
+            allow_anonymous=data["allow_anonymous"],
             status=Workflow.Status.ACTIVE if data["activate"] else Workflow.Status.DRAFT,
-        )  # fmt: skip
+        )
         kind, _separator, key = str(data["source"]).partition(":")
         if kind == "form":
             subject_set_from_observations(
-                actor=request.user, project=project,
+                actor=request.user,
+                project=project,
                 name=_("Photos for %(name)s") % {"name": workflow.name},
-                filters=ObservationFilters(form_id=key), workflows=[workflow],
-            )  # fmt: skip
+                filters=ObservationFilters(form_id=key),
+                workflows=[workflow],
+            )
         else:
             subject_set = project.subject_sets.filter(pk=int(key or 0)).first()
             if subject_set is None:
@@ -160,9 +166,12 @@ def subject_set_upload_page(request: HttpRequest, slug: str) -> HttpResponse:
             workflows = list(project.workflows.filter(slug=form.cleaned_data["workflow"]))
             try:
                 subject_set = subject_set_upload(
-                    actor=request.user, project=project, name=form.cleaned_data["name"],
-                    archive=form.cleaned_data["archive"], workflows=workflows,
-                )  # fmt: skip
+                    actor=request.user,
+                    project=project,
+                    name=form.cleaned_data["name"],
+                    archive=form.cleaned_data["archive"],
+                    workflows=workflows,
+                )
             except InvalidInputError as error:
                 form.add_error(None, error.message)
                 problems = error.details if isinstance(error.details, list) else []
@@ -246,16 +255,26 @@ def workflow_results_page(request: HttpRequest, slug: str, workflow: str) -> Htt
     which = which if which in RESULT_LISTS else "all"
     results = result_list_for_workflow(user=request.user, workflow=found, which=which)[:500]
     task = aggregation_task(found.tasks)
-    methods = [(value, label) for value, label in Method.choices
-               if task is not None and value in allowed_methods(task)]  # fmt: skip
+    methods = [
+        (value, label)
+        for value, label in Method.choices
+        if task is not None and value in allowed_methods(task)
+    ]
     return render(
         request,
         "classification/workflow_results.html",
-        {"project": found.project, "workflow": found, "summary": summary, "results": results,
-         "lists": list(RESULT_LISTS.items()), "which": which, "which_name": RESULT_LISTS[which],
-         "methods": methods,
-         "can_run": permissions.has_permission(request.user, "consensus.run", found)},
-    )  # fmt: skip
+        {
+            "project": found.project,
+            "workflow": found,
+            "summary": summary,
+            "results": results,
+            "lists": list(RESULT_LISTS.items()),
+            "which": which,
+            "which_name": RESULT_LISTS[which],
+            "methods": methods,
+            "can_run": permissions.has_permission(request.user, "consensus.run", found),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -275,9 +294,13 @@ def workflow_review_page(request: HttpRequest, slug: str, workflow: str) -> Http
             answer: Any = form.cleaned_data["label"]
             answer = {"choice": answer} if task["kind"] == "survey" else answer
             try:
-                subject_decide(actor=request.user, workflow=found, subject=subject,
-                               answers={task["key"]: answer},
-                               note=form.cleaned_data["note"])  # fmt: skip
+                subject_decide(
+                    actor=request.user,
+                    workflow=found,
+                    subject=subject,
+                    answers={task["key"]: answer},
+                    note=form.cleaned_data["note"],
+                )
             except (InvalidInputError, ConflictError) as error:
                 messages.error(request, error.message)
             else:
@@ -299,10 +322,15 @@ def workflow_review_page(request: HttpRequest, slug: str, workflow: str) -> Http
     return render(
         request,
         "classification/workflow_review.html",
-        {"project": found.project, "workflow": found, "task": task, "options": options or [],
-         "queue": [(item, item.subject) for item in queue]},
+        {
+            "project": found.project,
+            "workflow": found,
+            "task": task,
+            "options": options or [],
+            "queue": [(item, item.subject) for item in queue],
+        },
         status=status,
-    )  # fmt: skip
+    )
 
 
 EXPORTS = {
@@ -364,12 +392,15 @@ def subject_talk_page(request: HttpRequest, slug: str, subject_id: int) -> HttpR
     return render(
         request,
         "classification/subject_talk.html",
-        {"project": project, "subject": subject,
-         "comments": selectors.comment_list_for_subject(user=request.user, subject=subject),
-         "form": form,
-         "can_talk": permissions.has_permission(request.user, "subject.talk", subject)},
+        {
+            "project": project,
+            "subject": subject,
+            "comments": selectors.comment_list_for_subject(user=request.user, subject=subject),
+            "form": form,
+            "can_talk": permissions.has_permission(request.user, "subject.talk", subject),
+        },
         status=status,
-    )  # fmt: skip
+    )
 
 
 WORKFLOW = "projects/<slug:slug>/workflows/<slug:workflow>/"

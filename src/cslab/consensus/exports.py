@@ -34,20 +34,38 @@ def _method(results: list[SubjectResult]) -> str:
 
 
 RESULT_COLUMNS = [
-    "subject_id", "subject_external_id", "label", "confidence", "answers", "agreeing",
-    "retired_at", "retirement_reason", "gold_label", "expert_label", "disputed", "method",
+    "subject_id",
+    "subject_external_id",
+    "label",
+    "confidence",
+    "answers",
+    "agreeing",
+    "retired_at",
+    "retirement_reason",
+    "gold_label",
+    "expert_label",
+    "disputed",
+    "method",
     "computed_at",
-]  # fmt: skip
+]
 
 
 def _result_cells(result: SubjectResult) -> list[Any]:
     return [
-        result.subject_id, result.external_id, result.label or "", f"{result.confidence:.6f}",
-        result.votes.total, result.votes.agreeing,
-        result.retired_at.isoformat() if result.retired_at else "", result.retirement_reason,
-        result.gold_label, result.expert_label or "", int(result.is_disputed), result.method,
+        result.subject_id,
+        result.external_id,
+        result.label or "",
+        f"{result.confidence:.6f}",
+        result.votes.total,
+        result.votes.agreeing,
+        result.retired_at.isoformat() if result.retired_at else "",
+        result.retirement_reason,
+        result.gold_label,
+        result.expert_label or "",
+        int(result.is_disputed),
+        result.method,
         result.computed_at.isoformat() if result.computed_at else "",
-    ]  # fmt: skip
+    ]
 
 
 def results_csv(workflow: Workflow, results: list[SubjectResult]) -> Iterator[str]:
@@ -60,9 +78,11 @@ def results_csv(workflow: Workflow, results: list[SubjectResult]) -> Iterator[st
             probabilities = result.votes.probabilities
             yield [
                 *_result_cells(result),
-                *(f"{probabilities.get(label, 0.0):.6f}" if result.has_result else ""
-                  for label in classes),
-            ]  # fmt: skip
+                *(
+                    f"{probabilities.get(label, 0.0):.6f}" if result.has_result else ""
+                    for label in classes
+                ),
+            ]
 
     return csv_lines(RESULT_COLUMNS + [f"p_{label}" for label in classes], rows())
 
@@ -74,8 +94,13 @@ def probabilities_csv(workflow: Workflow, results: list[SubjectResult]) -> Itera
     def rows() -> Iterator[list[Any]]:
         for result in results:
             for label, probability in result.votes.probabilities.items():
-                yield [result.subject_id, result.external_id, label, f"{probability:.6f}",
-                       int(label == result.label)]  # fmt: skip
+                yield [
+                    result.subject_id,
+                    result.external_id,
+                    label,
+                    f"{probability:.6f}",
+                    int(label == result.label),
+                ]
 
     header = ["subject_id", "subject_external_id", "class", "probability", "chosen"]
     return csv_lines(header, rows())

@@ -227,7 +227,7 @@ def _subject_result(state: WorkflowSubject, stored: Any, decision: Any) -> Subje
 
 
 def workflow_results(
-    *, user: Any, workflow: Workflow, limit: int | None = None
+    *, user: Actor, workflow: Workflow, limit: int | None = None
 ) -> list[SubjectResult]:
     """Return every subject's stored result in the workflow (reviewers), in subject order."""
 
@@ -266,7 +266,7 @@ def _chunked(rows: Any, size: int) -> Any:
         yield chunk
 
 
-def disputed_subjects(*, user: Any, workflow: Workflow, limit: int = 500) -> list[SubjectResult]:
+def disputed_subjects(*, user: Actor, workflow: Workflow, limit: int = 500) -> list[SubjectResult]:
     """Return the expert review queue from the stored results: disputed subjects that no
     expert decided yet, most answered first; each carries its subject (with its photo)."""
 
@@ -302,7 +302,7 @@ class ResultsSummary:
     method: str
 
 
-def results_summary(*, user: Any, workflow: Workflow) -> ResultsSummary:
+def results_summary(*, user: Actor, workflow: Workflow) -> ResultsSummary:
     """Counts of subjects, retired ones, stored results, disputed and low-confidence ones,
     classifications since the last run; the last run and any job still running (reviewers)."""
 
@@ -311,10 +311,14 @@ def results_summary(*, user: Any, workflow: Workflow) -> ResultsSummary:
     latest = latest_run(workflow)
     task = labelling.aggregation_task(workflow.tasks)
     running = (
-        Job.objects.filter(kind=JOB_KIND, arguments__workflow_id=workflow.pk,
-                           status__in=[Job.Status.QUEUED, Job.Status.RUNNING])
-        .order_by("-created_at").first()
-    )  # fmt: skip
+        Job.objects.filter(
+            kind=JOB_KIND,
+            arguments__workflow_id=workflow.pk,
+            status__in=[Job.Status.QUEUED, Job.Status.RUNNING],
+        )
+        .order_by("-created_at")
+        .first()
+    )
     return ResultsSummary(
         subjects=subjects,
         retired=retired,

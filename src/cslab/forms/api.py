@@ -73,15 +73,20 @@ class FormRowsIn(Schema):
     )
 
 
-@router.get("/projects/{slug}/forms", response=list[FormOut], auth=ANYONE,
-            summary="A project's forms")  # fmt: skip
+@router.get(
+    "/projects/{slug}/forms", response=list[FormOut], auth=ANYONE, summary="A project's forms"
+)
 def list_forms(request: ApiRequest, slug: str) -> Any:
     project = project_get_for_viewing(user=request.auth, slug=slug)
     return list(selectors.form_list_for_project(user=request.auth, project=project))
 
 
-@router.get("/projects/{slug}/forms/{form_id}", response=FormDetailOut, auth=ANYONE,
-            summary="A form, its versions and the rows of the latest one")  # fmt: skip
+@router.get(
+    "/projects/{slug}/forms/{form_id}",
+    response=FormDetailOut,
+    auth=ANYONE,
+    summary="A form, its versions and the rows of the latest one",
+)
 def get_form(request: ApiRequest, slug: str, form_id: str) -> Any:
     project = project_get_for_viewing(user=request.auth, slug=slug)
     form = selectors.form_get_for_viewing(user=request.auth, project=project, form_id=form_id)
@@ -94,8 +99,12 @@ def get_form(request: ApiRequest, slug: str, form_id: str) -> Any:
     }
 
 
-@router.post("/projects/{slug}/forms", response={201: FormVersionOut, 202: FormPublishJobOut},
-             auth=SIGNED_IN, summary="Publish a form version from XLSForm rows")  # fmt: skip
+@router.post(
+    "/projects/{slug}/forms",
+    response={201: FormVersionOut, 202: FormPublishJobOut},
+    auth=SIGNED_IN,
+    summary="Publish a form version from XLSForm rows",
+)
 def publish_form(request: ApiRequest, slug: str, payload: FormRowsIn) -> Any:
     """201 with the new version; 400 `invalid_xlsform` with `errors` listing each problem by
     sheet and row; 409 `duplicate_form_version` when the version string was used before.

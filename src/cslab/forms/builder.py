@@ -19,10 +19,26 @@ DUTCH = "Nederlands (nl)"
 LANGUAGES = (("en", ENGLISH), ("nl", DUTCH))
 # The question types the builder offers (XLSForm names); select types also name a choice list.
 QUESTION_TYPES: tuple[str, ...] = (
-    "text", "integer", "decimal", "select_one", "select_multiple", "date", "time", "datetime",
-    "geopoint", "image", "audio", "note", "range", "acknowledge", "calculate",
-    "begin_group", "end_group", "begin_repeat", "end_repeat",
-)  # fmt: skip
+    "text",
+    "integer",
+    "decimal",
+    "select_one",
+    "select_multiple",
+    "date",
+    "time",
+    "datetime",
+    "geopoint",
+    "image",
+    "audio",
+    "note",
+    "range",
+    "acknowledge",
+    "calculate",
+    "begin_group",
+    "end_group",
+    "begin_repeat",
+    "end_repeat",
+)
 SELECT_TYPES = frozenset({"select_one", "select_multiple"})
 # Translated columns: the builder field prefix → the XLSForm column.
 TRANSLATED = (("label", "label"), ("hint", "hint"), ("constraint_message", "constraint_message"))
@@ -154,8 +170,12 @@ def workbook_from_builder(
             if label:
                 choice_row[f"label::{language}"] = label
         choice_rows.append(choice_row)
-    settings = {"form_id": form_id, "form_title": title, "version": version,
-                "default_language": ENGLISH}  # fmt: skip
+    settings = {
+        "form_id": form_id,
+        "form_title": title,
+        "version": version,
+        "default_language": ENGLISH,
+    }
     workbook: dict[str, Any] = {"survey": survey, "settings": [settings]}
     if choice_rows:
         workbook["choices"] = choice_rows

@@ -43,36 +43,73 @@ WEB_TYPES: dict[QuestionKind, str] = {
     **{
         kind: kind.value
         for kind in (
-            QuestionKind.TEXT, QuestionKind.INTEGER, QuestionKind.DECIMAL, QuestionKind.RANGE,
-            QuestionKind.SELECT_ONE, QuestionKind.SELECT_MULTIPLE, QuestionKind.DATE,
-            QuestionKind.TIME, QuestionKind.DATETIME, QuestionKind.GEOPOINT, QuestionKind.IMAGE,
-            QuestionKind.AUDIO, QuestionKind.VIDEO, QuestionKind.FILE, QuestionKind.ACKNOWLEDGE,
-            QuestionKind.CALCULATE, QuestionKind.HIDDEN, QuestionKind.NOTE, QuestionKind.START,
-            QuestionKind.END, QuestionKind.TODAY, QuestionKind.BEGIN_GROUP,
-            QuestionKind.END_GROUP, QuestionKind.BEGIN_REPEAT, QuestionKind.END_REPEAT,
+            QuestionKind.TEXT,
+            QuestionKind.INTEGER,
+            QuestionKind.DECIMAL,
+            QuestionKind.RANGE,
+            QuestionKind.SELECT_ONE,
+            QuestionKind.SELECT_MULTIPLE,
+            QuestionKind.DATE,
+            QuestionKind.TIME,
+            QuestionKind.DATETIME,
+            QuestionKind.GEOPOINT,
+            QuestionKind.IMAGE,
+            QuestionKind.AUDIO,
+            QuestionKind.VIDEO,
+            QuestionKind.FILE,
+            QuestionKind.ACKNOWLEDGE,
+            QuestionKind.CALCULATE,
+            QuestionKind.HIDDEN,
+            QuestionKind.NOTE,
+            QuestionKind.START,
+            QuestionKind.END,
+            QuestionKind.TODAY,
+            QuestionKind.BEGIN_GROUP,
+            QuestionKind.END_GROUP,
+            QuestionKind.BEGIN_REPEAT,
+            QuestionKind.END_REPEAT,
         )
     },
-    **dict.fromkeys(
-        (QuestionKind.GEOTRACE, QuestionKind.GEOSHAPE, QuestionKind.BARCODE), "text"
-    ),
+    **dict.fromkeys((QuestionKind.GEOTRACE, QuestionKind.GEOSHAPE, QuestionKind.BARCODE), "text"),
     QuestionKind.TRIGGER: "acknowledge",
     QuestionKind.OSM: "file",
     **dict.fromkeys(
         (
-            QuestionKind.DEVICEID, QuestionKind.SUBSCRIBERID, QuestionKind.SIMSERIAL,
-            QuestionKind.PHONENUMBER, QuestionKind.USERNAME, QuestionKind.EMAIL,
+            QuestionKind.DEVICEID,
+            QuestionKind.SUBSCRIBERID,
+            QuestionKind.SIMSERIAL,
+            QuestionKind.PHONENUMBER,
+            QuestionKind.USERNAME,
+            QuestionKind.EMAIL,
         ),
         "metadata",
     ),
-}  # fmt: skip
+}
 # Types the web form renders; anything else becomes "unsupported" (shown, never answered).
 ANSWERED_TYPES = frozenset(
     {
-        "text", "integer", "decimal", "select_one", "select_multiple", "date", "time",
-        "datetime", "geopoint", "image", "audio", "video", "file", "range", "acknowledge",
-        "calculate", "hidden", "start", "end", "today",
+        "text",
+        "integer",
+        "decimal",
+        "select_one",
+        "select_multiple",
+        "date",
+        "time",
+        "datetime",
+        "geopoint",
+        "image",
+        "audio",
+        "video",
+        "file",
+        "range",
+        "acknowledge",
+        "calculate",
+        "hidden",
+        "start",
+        "end",
+        "today",
     }
-)  # fmt: skip
+)
 _LANGUAGE_CODE = re.compile(r"\(([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)*)\)\s*$")
 _KNOWN_LANGUAGE_NAMES = {
     "english": "en",
@@ -187,14 +224,16 @@ def _languages(definition: FormDefinition) -> list[dict[str, str]]:
 def _choice_lists(definition: FormDefinition) -> dict[str, list[dict[str, Any]]]:
     return {
         list_name: [
-            {"name": choice.name,
-             "label": _translations(choice.label) or {DEFAULT_LANGUAGE: choice.name}}
+            {
+                "name": choice.name,
+                "label": _translations(choice.label) or {DEFAULT_LANGUAGE: choice.name},
+            }
             for choice in choices
             if choice.name
         ]
         for list_name, choices in definition.choices.items()
         if list_name
-    }  # fmt: skip
+    }
 
 
 # --- question types -----------------------------------------------------------------------

@@ -75,18 +75,22 @@ class BuilderQuestionForm(forms.Form):
         help_text=_("The answer's column name, e.g. bee_count."),
     )
     list_name = forms.CharField(
-        label=_("Choice list"), max_length=100, required=False,
+        label=_("Choice list"),
+        max_length=100,
+        required=False,
         help_text=_("For choose-one and choose-several: the list's name below."),
-    )  # fmt: skip
+    )
     label_en = forms.CharField(label=_("Question (English)"), max_length=1000, required=False)
     label_nl = forms.CharField(label=_("Question (Dutch)"), max_length=1000, required=False)
     hint_en = forms.CharField(label=_("Hint (English)"), max_length=1000, required=False)
     hint_nl = forms.CharField(label=_("Hint (Dutch)"), max_length=1000, required=False)
     required = forms.BooleanField(label=_("An answer is required"), required=False)
     constraint = forms.CharField(
-        label=_("Constraint"), max_length=1000, required=False,
+        label=_("Constraint"),
+        max_length=1000,
+        required=False,
         help_text=_("An XLSForm expression, e.g. . >= 0 and . <= 100"),
-    )  # fmt: skip
+    )
     constraint_message_en = forms.CharField(
         label=_("Constraint message (English)"), max_length=500, required=False
     )
@@ -94,24 +98,30 @@ class BuilderQuestionForm(forms.Form):
         label=_("Constraint message (Dutch)"), max_length=500, required=False
     )
     relevant = forms.CharField(
-        label=_("Ask only when"), max_length=1000, required=False,
+        label=_("Ask only when"),
+        max_length=1000,
+        required=False,
         help_text=_("An XLSForm expression, e.g. ${plant} = 'other'"),
-    )  # fmt: skip
+    )
     default = forms.CharField(label=_("Default answer"), max_length=500, required=False)
     calculation = forms.CharField(label=_("Calculation"), max_length=1000, required=False)
     parameters = forms.CharField(
-        label=_("Parameters"), max_length=200, required=False,
+        label=_("Parameters"),
+        max_length=200,
+        required=False,
         help_text=_("For a range: start=0 end=10 step=1"),
-    )  # fmt: skip
+    )
     appearance = forms.CharField(label=_("Appearance"), max_length=100, required=False)
 
 
 class BuilderChoiceForm(forms.Form):
     list_name = forms.CharField(label=_("Choice list"), max_length=100)
     name = forms.RegexField(
-        label=_("Value"), regex=r"^[A-Za-z0-9_.-]+$", max_length=100,
+        label=_("Value"),
+        regex=r"^[A-Za-z0-9_.-]+$",
+        max_length=100,
         error_messages={"invalid": _("Use letters, digits, _ . and - only.")},
-    )  # fmt: skip
+    )
     label_en = forms.CharField(label=_("Label (English)"), max_length=500, required=False)
     label_nl = forms.CharField(label=_("Label (Dutch)"), max_length=500, required=False)
 

@@ -42,9 +42,13 @@ def publish_form(
     language = getattr(actor, "preferred_language", "") or settings.LANGUAGE_CODE
     with translation.override(language):
         result = form_publish_job_run(
-            actor=actor, project=project, file_name=file_name,
-            default_version=default_version, stored_file=stored_file, workbook=workbook,
-        )  # fmt: skip
+            actor=actor,
+            project=project,
+            file_name=file_name,
+            default_version=default_version,
+            stored_file=stored_file,
+            workbook=workbook,
+        )
     # The job's last message, saved with its result.
     job.message = (
         gettext_noop("Published")

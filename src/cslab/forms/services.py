@@ -140,9 +140,12 @@ def form_publish_job_run(
             except xlsform.XLSFormError as error:
                 raise _invalid(error) from None
         version = form_publish_workbook(
-            actor=actor, project=project, workbook=workbook or {}, file_name=file_name,
+            actor=actor,
+            project=project,
+            workbook=workbook or {},
+            file_name=file_name,
             default_version=default_version,
-        )  # fmt: skip
+        )
     except (InvalidInputError, ConflictError) as error:
         return publish_job_refusal(error)
     finally:
@@ -233,11 +236,18 @@ def form_publish_workbook(
         form_id = form_id or slugify(stem).replace("-", "_") or "form"
         if not re.match(FORM_ID_PATTERN, form_id):
             raise xlsform.XLSFormError(
-                [xlsform.FormProblem(
-                    _("The form ID “%(form_id)s” must start with a letter or _ and have only "
-                      "letters, digits, _ . and -.") % {"form_id": form_id},
-                    sheet="settings", row=xlsform.FIRST_DATA_ROW)]
-            )  # fmt: skip
+                [
+                    xlsform.FormProblem(
+                        _(
+                            "The form ID “%(form_id)s” must start with a letter or _ and have only "
+                            "letters, digits, _ . and -."
+                        )
+                        % {"form_id": form_id},
+                        sheet="settings",
+                        row=xlsform.FIRST_DATA_ROW,
+                    )
+                ]
+            )
         title = (settings.get("form_title") or settings.get("title") or "").strip()
         title = title or stem.replace("_", " ").strip() or form_id
         version = str(settings.get("version") or "").strip()
@@ -284,11 +294,13 @@ def form_publish_workbook(
             )
     except IntegrityError:
         raise ConflictError(
-            _("Version “%(version)s” of form “%(form_id)s” is already published; "
-              "give the new version another version string in the settings sheet.")
+            _(
+                "Version “%(version)s” of form “%(form_id)s” is already published; "
+                "give the new version another version string in the settings sheet."
+            )
             % {"version": version, "form_id": form_id},
             code=ProblemCode.DUPLICATE_FORM_VERSION,
-        ) from None  # fmt: skip
+        ) from None
     return form_version
 
 

@@ -72,8 +72,10 @@ class FormProblem:
     def in_words(self) -> str:
         if self.sheet and self.row:
             return _("Sheet “%(sheet)s”, row %(row)d: %(message)s") % {
-                "sheet": self.sheet, "row": self.row, "message": self.message,
-            }  # fmt: skip
+                "sheet": self.sheet,
+                "row": self.row,
+                "message": self.message,
+            }
         if self.row:
             return _("Row %(row)d: %(message)s") % {"row": self.row, "message": self.message}
         return self.message
@@ -232,10 +234,17 @@ def _check_row_counts(file_type: str, content: bytes) -> int | None:
             archive = zipfile.ZipFile(io.BytesIO(content))
             unpacked = sum(member.file_size for member in archive.infolist())
             if unpacked > 10 * max_bytes():
-                raise XLSFormError([FormProblem(
-                    _("The file unpacks to %(size)s; an XLSForm may unpack to at most %(limit)s.")
-                    % {"size": _megabytes(unpacked), "limit": _megabytes(10 * max_bytes())}
-                )])  # fmt: skip
+                raise XLSFormError(
+                    [
+                        FormProblem(
+                            _(
+                                "The file unpacks to %(size)s; an XLSForm may unpack to at most"
+                                " %(limit)s."
+                            )
+                            % {"size": _megabytes(unpacked), "limit": _megabytes(10 * max_bytes())}
+                        )
+                    ]
+                )
             for sheet, member in _xlsx_worksheets(archive):
                 rows = _xml_row_count(archive, member, limit + 1)  # + the header row
                 if rows > limit + 1:
@@ -305,10 +314,22 @@ SHEETS = ("survey", "choices", "settings")
 
 # The survey columns that hold expressions (with pyxform's other spellings); `bind::` columns
 # count by the name after the prefix.
-EXPRESSION_COLUMNS = frozenset({
-    "relevant", "relevance", "constraint", "required", "calculation", "calculate",
-    "choice_filter", "repeat_count", "default", "read_only", "readonly", "trigger",
-})  # fmt: skip
+EXPRESSION_COLUMNS = frozenset(
+    {
+        "relevant",
+        "relevance",
+        "constraint",
+        "required",
+        "calculation",
+        "calculate",
+        "choice_filter",
+        "repeat_count",
+        "default",
+        "read_only",
+        "readonly",
+        "trigger",
+    }
+)
 
 
 def limit_problems(workbook: dict[str, Any]) -> list[FormProblem]:
@@ -335,10 +356,14 @@ def limit_problems(workbook: dict[str, Any]) -> list[FormProblem]:
                 continue
             message = _expression_problem(cell, longest)
             if message:
-                problems.append(FormProblem(
-                    _("Column “%(column)s”: %(message)s") % {"column": column, "message": message},
-                    sheet="survey", row=number,
-                ))  # fmt: skip
+                problems.append(
+                    FormProblem(
+                        _("Column “%(column)s”: %(message)s")
+                        % {"column": column, "message": message},
+                        sheet="survey",
+                        row=number,
+                    )
+                )
     return problems
 
 
@@ -407,16 +432,22 @@ def cells_as_text(workbook: dict[str, Any]) -> dict[str, Any]:
             if not isinstance(row, dict) or any(
                 isinstance(value, (list, dict)) for value in row.values()
             ):
-                problems.append(FormProblem(
-                    _("Each row must be an object whose cells are text or numbers."),
-                    sheet=sheet, row=number,
-                ))  # fmt: skip
+                problems.append(
+                    FormProblem(
+                        _("Each row must be an object whose cells are text or numbers."),
+                        sheet=sheet,
+                        row=number,
+                    )
+                )
                 continue
-            cleaned.append({
-                str(column): "" if value is None else
-                ("yes" if value is True else "no" if value is False else str(value))
-                for column, value in row.items()
-            })  # fmt: skip
+            cleaned.append(
+                {
+                    str(column): ""
+                    if value is None
+                    else ("yes" if value is True else "no" if value is False else str(value))
+                    for column, value in row.items()
+                }
+            )
         copy[sheet] = cleaned
     if problems:
         raise XLSFormError(problems)

@@ -293,9 +293,21 @@ Expression: TypeAlias = Literal | Reference | Current | Parent | Negate | Binary
 
 # Binding power of the infix operators: higher binds tighter.
 _INFIX = {
-    "or": 1, "and": 2, "=": 3, "!=": 3, "<": 4, "<=": 4, ">": 4, ">=": 4,
-    "+": 5, "-": 5, "*": 6, "div": 6, "mod": 6, "|": 8,
-}  # fmt: skip
+    "or": 1,
+    "and": 2,
+    "=": 3,
+    "!=": 3,
+    "<": 4,
+    "<=": 4,
+    ">": 4,
+    ">=": 4,
+    "+": 5,
+    "-": 5,
+    "*": 6,
+    "div": 6,
+    "mod": 6,
+    "|": 8,
+}
 _UNARY_POWER = 7
 _WORD_OPERATORS = frozenset({"or", "and", "div", "mod"})
 

@@ -11,5 +11,4 @@ def unread_notifications(request: HttpRequest) -> dict[str, Any]:
     if not request.user.is_authenticated:
         return {"unread_notifications": 0}
     user = request.user
-    return {"unread_notifications": SimpleLazyObject(
-        lambda: notification_unread_count(user=user))}  # fmt: skip
+    return {"unread_notifications": SimpleLazyObject(lambda: notification_unread_count(user=user))}

@@ -12,7 +12,13 @@ from cslab.notifications.models import Notification
 @register_section("notifications", gettext_noop("Your notifications"))
 def _notifications(user: User) -> list[dict[str, Any]]:
     return [
-        {"kind": n.kind, "message": n.message, "params": n.params, "url": n.url,
-         "time": n.created_at.isoformat(), "read": n.read_at is not None}
+        {
+            "kind": n.kind,
+            "message": n.message,
+            "params": n.params,
+            "url": n.url,
+            "time": n.created_at.isoformat(),
+            "read": n.read_at is not None,
+        }
         for n in Notification.objects.filter(recipient=user).order_by("created_at")
-    ]  # fmt: skip
+    ]

@@ -158,8 +158,9 @@ def observation_map_layer(
     columns = TRUE_COLUMNS if true_locations else PUBLIC_COLUMNS
     mappable = _mappable(visible, columns)
     view = bbox or WORLD
-    source = _CountSource(mappable, columns, true_locations,
-                          _cache_key(user, project, filters, true_locations))  # fmt: skip
+    source = _CountSource(
+        mappable, columns, true_locations, _cache_key(user, project, filters, true_locations)
+    )
     if zoom >= POINTS_FROM_ZOOM:
         points = _points(mappable, columns, view, limit=MAX_POINTS)
         if points is not None:
@@ -203,9 +204,13 @@ def _cache_key(
         .first()
     )
     parts = (
-        project.pk, newest, true_locations, sees_all, user.pk if personal else None,
+        project.pk,
+        newest,
+        true_locations,
+        sees_all,
+        user.pk if personal else None,
         repr(filters),
-    )  # fmt: skip
+    )
     return "collection-map:v1:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
@@ -241,8 +246,12 @@ def _hexagon_layer(source: _CountSource, view: Bbox, resolution: int) -> MapLaye
         # A province, a city, a district: counting just the cells in view through the index is
         # quicker than counting the whole project, even from a cold cache. (For the country
         # scale, where the view holds nearly every observation, one scan of the whole index is.)
-        return MapLayer("hexagons", resolution, source.true_locations,
-                        hexagons=_count(source, resolution, cells))  # fmt: skip
+        return MapLayer(
+            "hexagons",
+            resolution,
+            source.true_locations,
+            hexagons=_count(source, resolution, cells),
+        )
     if resolution in CACHED_RESOLUTIONS:
         counts = _project_counts(source, resolution)
         hexagons = [(cell, count) for cell, count in counts if cells is None or cell in cells]

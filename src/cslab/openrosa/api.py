@@ -40,16 +40,22 @@ def list_device_passwords(request: ApiRequest) -> Any:
     return selectors.device_password_list_for_user(user=request.auth)
 
 
-@router.post("/me/device-passwords", response={201: DevicePasswordCreatedOut},
-             summary="Create a device password for ODK Collect")  # fmt: skip
+@router.post(
+    "/me/device-passwords",
+    response={201: DevicePasswordCreatedOut},
+    summary="Create a device password for ODK Collect",
+)
 def create_device_password(request: ApiRequest, payload: DevicePasswordCreateIn) -> Any:
     device_password, secret = device_password_create(actor=request.auth, name=payload.name)
     device_password.password = secret  # type: ignore[attr-defined]
     return Status(201, device_password)
 
 
-@router.delete("/me/device-passwords/{device_password_id}", response={204: None},
-               summary="Revoke a device password")  # fmt: skip
+@router.delete(
+    "/me/device-passwords/{device_password_id}",
+    response={204: None},
+    summary="Revoke a device password",
+)
 def revoke_device_password(request: ApiRequest, device_password_id: int) -> Any:
     device_password = selectors.device_password_get_for_managing(
         user=request.auth, device_password_id=device_password_id

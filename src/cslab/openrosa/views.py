@@ -215,8 +215,9 @@ def _submission_parts(request: HttpRequest) -> tuple[bytes, dict[str, Any]]:
     except RequestDataTooBig:
         raise _too_large() from None
     except (MultiPartParserError, SuspiciousOperation):
-        raise InvalidInputError(_("Send the submission as multipart/form-data."),
-                                code=ProblemCode.INVALID_SUBMISSION) from None  # fmt: skip
+        raise InvalidInputError(
+            _("Send the submission as multipart/form-data."), code=ProblemCode.INVALID_SUBMISSION
+        ) from None
     xml_file = files.get("xml_submission_file")
     if xml_file is None:
         raise InvalidInputError(

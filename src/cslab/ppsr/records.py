@@ -65,79 +65,143 @@ MEANS_OF_CONTACT = ("Email", "Phone", "Website", "Physical address")
 MEDIA_TYPES = ("Image file", "Image URL", "Audio file", "Audio URL", "Video file", "Video URL")
 _SCIENCE_FIELDS: dict[str, tuple[str, ...]] = {
     "Agricultural And Veterinary Sciences": (
-        "Agriculture, Land And Farm Management", "Animal Production",
-        "Crop And Pasture Production", "Fisheries Sciences", "Forestry Sciences",
+        "Agriculture, Land And Farm Management",
+        "Animal Production",
+        "Crop And Pasture Production",
+        "Fisheries Sciences",
+        "Forestry Sciences",
         "Horticultural Production",
     ),
     "Art Theory And Criticism": (),
     "Biological Sciences": (
-        "Biodiversity", "Ecology", "Evolutionary Biology", "Genetics", "Microbiology",
-        "Other Biological Sciences", "Physiology", "Plant Biology", "Zoology",
+        "Biodiversity",
+        "Ecology",
+        "Evolutionary Biology",
+        "Genetics",
+        "Microbiology",
+        "Other Biological Sciences",
+        "Physiology",
+        "Plant Biology",
+        "Zoology",
     ),
     "Chemical Sciences": (
-        "Analytical Chemistry", "Inorganic Chemistry", "Macromolecular And Materials Chemistry",
-        "Medicinal And Biomolecular Chemistry", "Organic Chemistry", "Physical Chemistry",
+        "Analytical Chemistry",
+        "Inorganic Chemistry",
+        "Macromolecular And Materials Chemistry",
+        "Medicinal And Biomolecular Chemistry",
+        "Organic Chemistry",
+        "Physical Chemistry",
         "Theoretical And Computational Chemistry",
     ),
     "Earth Sciences": (
-        "Atmospheric Sciences", "Geochemistry", "Geology", "Geophysics", "Hydrological Sciences",
-        "Oceanography", "Physical Geography And Environmental Geoscience",
+        "Atmospheric Sciences",
+        "Geochemistry",
+        "Geology",
+        "Geophysics",
+        "Hydrological Sciences",
+        "Oceanography",
+        "Physical Geography And Environmental Geoscience",
     ),
     "Engineering": (
-        "Aerospace Engineering", "Automotive Engineering", "Biomedical Engineering",
-        "Chemical Engineering", "Civil Engineering", "Electrical And Electronic Engineering",
-        "Environmental Engineering", "Food Sciences", "Manufacturing Engineering",
-        "Maritime Engineering", "Materials Engineering", "Mechanical Engineering",
-        "Other Engineering", "Resources Engineering And Extractive Metallurgy",
+        "Aerospace Engineering",
+        "Automotive Engineering",
+        "Biomedical Engineering",
+        "Chemical Engineering",
+        "Civil Engineering",
+        "Electrical And Electronic Engineering",
+        "Environmental Engineering",
+        "Food Sciences",
+        "Manufacturing Engineering",
+        "Maritime Engineering",
+        "Materials Engineering",
+        "Mechanical Engineering",
+        "Other Engineering",
+        "Resources Engineering And Extractive Metallurgy",
     ),
     "Environmental Sciences": (
-        "Ecological Applications", "Environmental Science And Management", "Soil Sciences",
+        "Ecological Applications",
+        "Environmental Science And Management",
+        "Soil Sciences",
     ),
     "Information And Computing Sciences": (
-        "Artificial Intelligence And Image Processing", "Computation Theory And Mathematics",
-        "Computer Software", "Distributed Computing", "Information Systems",
+        "Artificial Intelligence And Image Processing",
+        "Computation Theory And Mathematics",
+        "Computer Software",
+        "Distributed Computing",
+        "Information Systems",
         "Library And Information Studies",
     ),
     "Language, Communication And Culture": (
-        "Communication And Media Studies", "Cultural Studies", "Language Studies", "Linguistics",
+        "Communication And Media Studies",
+        "Cultural Studies",
+        "Language Studies",
+        "Linguistics",
         "Literary Studies",
     ),
     "Law And Legal Studies": (),
     "Mathematical Sciences": (
-        "Mathematical Physics", "Numerical And Computational Mathematics",
+        "Mathematical Physics",
+        "Numerical And Computational Mathematics",
         "Other Mathematical Sciences",
     ),
     "Medical And Health Sciences": (
-        "Cardiorespiratory Medicine And Haematology", "Clinical Sciences",
-        "Complementary And Alternative Medicine", "Dentistry", "Human Movement And Sports Science",
-        "Immunology", "Medical Biochemistry And Metabolomics", "Medical Microbiology",
-        "Medical Physiology", "Neurosciences", "Nursing", "Nutrition And Dietetics",
-        "Oncology And Carcinogenesis", "Optometry And Ophthalmology",
-        "Paediatrics And Reproductive Medicine", "Pharmacology And Pharmaceutical Sciences",
+        "Cardiorespiratory Medicine And Haematology",
+        "Clinical Sciences",
+        "Complementary And Alternative Medicine",
+        "Dentistry",
+        "Human Movement And Sports Science",
+        "Immunology",
+        "Medical Biochemistry And Metabolomics",
+        "Medical Microbiology",
+        "Medical Physiology",
+        "Neurosciences",
+        "Nursing",
+        "Nutrition And Dietetics",
+        "Oncology And Carcinogenesis",
+        "Optometry And Ophthalmology",
+        "Paediatrics And Reproductive Medicine",
+        "Pharmacology And Pharmaceutical Sciences",
         "Public Health And Health Services",
     ),
     "Philosophy And Religious Studies": (
-        "Applied Ethics", "History And Philosophy Of Specific Fields", "Philosophy",
+        "Applied Ethics",
+        "History And Philosophy Of Specific Fields",
+        "Philosophy",
         "Religion And Religious Traditions",
     ),
     "Physical Sciences": (
         "Astronomical And Space Sciences",
-        "Atomic, Molecular, Nuclear, Particle And Plasma Physics", "Classical Physics",
-        "Condensed Matter Physics", "Optical Physics", "Other Physical Sciences", "Quantum Physics",
+        "Atomic, Molecular, Nuclear, Particle And Plasma Physics",
+        "Classical Physics",
+        "Condensed Matter Physics",
+        "Optical Physics",
+        "Other Physical Sciences",
+        "Quantum Physics",
     ),
     "Psychology And Cognitive Sciences": ("Cognitive Science", "Psychology"),
     "Statistics": (),
     "Studies In Human Society": (
-        "Anthropology", "Criminology", "Demography", "Human Geography",
-        "Other Studies In Human Society", "Policy And Administration", "Political Science",
-        "Social Work", "Sociology",
+        "Anthropology",
+        "Criminology",
+        "Demography",
+        "Human Geography",
+        "Other Studies In Human Society",
+        "Policy And Administration",
+        "Political Science",
+        "Social Work",
+        "Sociology",
     ),
     "Technology": (
-        "Agricultural Biotechnology", "Communications Technologies", "Computer Hardware",
-        "Environmental Biotechnology", "Industrial Biotechnology", "Medical Biotechnology",
-        "Nanotechnology", "Other Technology",
+        "Agricultural Biotechnology",
+        "Communications Technologies",
+        "Computer Hardware",
+        "Environmental Biotechnology",
+        "Industrial Biotechnology",
+        "Medical Biotechnology",
+        "Nanotechnology",
+        "Other Technology",
     ),
-}  # fmt: skip
+}
 SCIENCE_TYPES: tuple[str, ...] = tuple(
     f"{field_name} - {subfield}" if subfield else field_name
     for field_name, subfields in _SCIENCE_FIELDS.items()
@@ -259,10 +323,24 @@ _URL_MAX_LENGTH = 200
 # Values of PPSR `language` that name a character encoding (the field's definition speaks of
 # UTF-8, and catalogues such as the JRC inventory fill it with "UTF-8"), not a language.
 _ENCODINGS = {"utf-8", "utf8", "utf-16", "unicode", "iso-8859-1", "latin-1", "ascii"}
-_EXTRA_LANGUAGE_NAMES = {"chinese": "zh", "amharic": "am", "kurdish": "ku", "pashto": "ps",
-                         "somali": "so", "tigrinya": "ti"}  # fmt: skip
-_COUNTRY_ALIASES = {"uk": "GB", "usa": "US", "england": "GB", "scotland": "GB", "wales": "GB",
-                    "northern ireland": "GB", "great britain": "GB", "holland": "NL"}  # fmt: skip
+_EXTRA_LANGUAGE_NAMES = {
+    "chinese": "zh",
+    "amharic": "am",
+    "kurdish": "ku",
+    "pashto": "ps",
+    "somali": "so",
+    "tigrinya": "ti",
+}
+_COUNTRY_ALIASES = {
+    "uk": "GB",
+    "usa": "US",
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "northern ireland": "GB",
+    "great britain": "GB",
+    "holland": "NL",
+}
 _NO_VALUE = {"", "unknown", "none", "n/a", "na", "-", "null"}
 
 
@@ -566,10 +644,12 @@ def _status(value: Any, warnings: list[str]) -> str:
     status = PPSR_TO_STATUS.get(text.casefold())
     if status is None:
         warnings.append(
-            _("The projectStatus “%(status)s” is not a PPSR Core status; the project was "
-              "imported as incubating (unpublished until Lab staff review it).")
+            _(
+                "The projectStatus “%(status)s” is not a PPSR Core status; the project was "
+                "imported as incubating (unpublished until Lab staff review it)."
+            )
             % {"status": text}
-        )  # fmt: skip
+        )
         return UNKNOWN_STATUS_FALLBACK
     return status
 
@@ -671,9 +751,11 @@ def _website(record: dict[str, Any], contact: dict[str, Any], warnings: list[str
         url = _valid_url(project_url)
         if not url:
             warnings.append(
-                _("The projectUrl is not a web address cslab can keep (http or https, at most "
-                  "200 characters); it was left out.")
-            )  # fmt: skip
+                _(
+                    "The projectUrl is not a web address cslab can keep (http or https, at most "
+                    "200 characters); it was left out."
+                )
+            )
         return url
     if _text(contact.get("meansOfContact")).casefold() == "website":
         return _valid_url(_text(contact.get("contactDetails")))

@@ -39,8 +39,9 @@ class _Site:
         email = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
         if _NO_REPLY.match(email):
             email = ""
-        return cls(url=settings.SITE_URL.rstrip("/"), name=Site.objects.get_current().name,
-                   email=email)  # fmt: skip
+        return cls(
+            url=settings.SITE_URL.rstrip("/"), name=Site.objects.get_current().name, email=email
+        )
 
 
 def ppsr_record_get_for_viewing(*, user: Actor, slug: str) -> dict[str, Any]:

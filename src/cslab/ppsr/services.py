@@ -469,8 +469,15 @@ def _update(
         changed.append("organisation")
     if project.geographic_extent != imported.geographic_extent:
         apply_geography(project, imported.geographic_extent)
-        changed += ["geographic_extent", "extent_west", "extent_south", "extent_east",
-                    "extent_north", "centre_latitude", "centre_longitude"]  # fmt: skip
+        changed += [
+            "geographic_extent",
+            "extent_west",
+            "extent_south",
+            "extent_east",
+            "extent_north",
+            "centre_latitude",
+            "centre_longitude",
+        ]
     previous_status = project.status
     if project.status != imported.status:
         project.status = imported.status

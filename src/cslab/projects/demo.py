@@ -22,13 +22,25 @@ DEMO_ORIGIN = "cslab-demo"
 STAFF_EMAIL = "staff@demo.cslab.test"
 
 ORGANISATIONS = [
-    ("River Guardians", "ngo", "ngo@demo.cslab.test",
-     "Volunteers who have measured the water of the Rhine branches since 2009."),
-    ("Leiden-Noord Neighbourhood Association", "community_group", "organiser@demo.cslab.test",
-     "Residents of Leiden-Noord working on a greener, cooler neighbourhood."),
-    ("Urban Ecology Group", "research_group", "researcher@demo.cslab.test",
-     "Researchers of the Faculty of Science studying nature in cities."),
-]  # fmt: skip
+    (
+        "River Guardians",
+        "ngo",
+        "ngo@demo.cslab.test",
+        "Volunteers who have measured the water of the Rhine branches since 2009.",
+    ),
+    (
+        "Leiden-Noord Neighbourhood Association",
+        "community_group",
+        "organiser@demo.cslab.test",
+        "Residents of Leiden-Noord working on a greener, cooler neighbourhood.",
+    ),
+    (
+        "Urban Ecology Group",
+        "research_group",
+        "researcher@demo.cslab.test",
+        "Researchers of the Faculty of Science studying nature in cities.",
+    ),
+]
 
 # Each route walks a project from "idea" to the status named last.
 ROUTE_TO = {
@@ -44,14 +56,22 @@ ROUTE_TO = {
 }
 STAFF_STEPS = {"active", "changes_requested"}
 
-LEIDEN = {"type": "Polygon", "coordinates": [[[4.45, 52.14], [4.53, 52.14], [4.53, 52.18],
-                                               [4.45, 52.18], [4.45, 52.14]]]}  # fmt: skip
-RHINE = {"type": "Polygon", "coordinates": [[[4.40, 52.05], [6.10, 51.80], [6.20, 51.90],
-                                              [4.45, 52.15], [4.40, 52.05]]]}  # fmt: skip
-NETHERLANDS = {"type": "Polygon", "coordinates": [[[3.3, 50.75], [7.2, 50.75], [7.2, 53.55],
-                                                   [3.3, 53.55], [3.3, 50.75]]]}  # fmt: skip
-DUNES = {"type": "Polygon", "coordinates": [[[4.35, 52.15], [4.43, 52.15], [4.50, 52.30],
-                                             [4.42, 52.30], [4.35, 52.15]]]}  # fmt: skip
+LEIDEN = {
+    "type": "Polygon",
+    "coordinates": [[[4.45, 52.14], [4.53, 52.14], [4.53, 52.18], [4.45, 52.18], [4.45, 52.14]]],
+}
+RHINE = {
+    "type": "Polygon",
+    "coordinates": [[[4.40, 52.05], [6.10, 51.80], [6.20, 51.90], [4.45, 52.15], [4.40, 52.05]]],
+}
+NETHERLANDS = {
+    "type": "Polygon",
+    "coordinates": [[[3.3, 50.75], [7.2, 50.75], [7.2, 53.55], [3.3, 53.55], [3.3, 50.75]]],
+}
+DUNES = {
+    "type": "Polygon",
+    "coordinates": [[[4.35, 52.15], [4.43, 52.15], [4.50, 52.30], [4.42, 52.30], [4.35, 52.15]]],
+}
 
 CHECKLIST: dict[str, Any] = {
     "research_questions": "Which factors explain the differences we observe, and how do they "
@@ -86,119 +106,213 @@ class DemoProject:
 
 PROJECTS = [
     DemoProject(
-        "pollinators", "Pollinators of Leiden gardens", "researcher@demo.cslab.test", "active",
-        "science", "researcher_led",
+        "pollinators",
+        "Pollinators of Leiden gardens",
+        "researcher@demo.cslab.test",
+        "active",
+        "science",
+        "researcher_led",
         "Find out which garden plants feed wild bees and hoverflies through the year.",
         "Gardeners count pollinators on their flowering plants for 15 minutes a week. Together "
         "the counts show which plants matter most, and when.",
-        organisation="Urban Ecology Group", area=LEIDEN, locality="Leiden",
-        tags={"domain": ["biodiversity"], "participation_task": ["collecting_data", "classifying"],
-              "keyword": ["bees", "hoverflies", "gardens"], "sdg": ["15", "11"],
-              "country": ["NL"], "language": ["nl", "en"]},
-        profile={"how_to_take_part": "Choose a flowering plant, count for 15 minutes, report.",
-                 "time_commitment": "15 minutes a week", "difficulty": "easy",
-                 "equipment": "A phone or a notebook", "membership_policy": "open",
-                 "contact_name": "Prof. Marieke de Boer",
-                 "contact_email": "researcher@demo.cslab.test"},
+        organisation="Urban Ecology Group",
+        area=LEIDEN,
+        locality="Leiden",
+        tags={
+            "domain": ["biodiversity"],
+            "participation_task": ["collecting_data", "classifying"],
+            "keyword": ["bees", "hoverflies", "gardens"],
+            "sdg": ["15", "11"],
+            "country": ["NL"],
+            "language": ["nl", "en"],
+        },
+        profile={
+            "how_to_take_part": "Choose a flowering plant, count for 15 minutes, report.",
+            "time_commitment": "15 minutes a week",
+            "difficulty": "easy",
+            "equipment": "A phone or a notebook",
+            "membership_policy": "open",
+            "contact_name": "Prof. Marieke de Boer",
+            "contact_email": "researcher@demo.cslab.test",
+        },
     ),
     DemoProject(
-        "heat-stress", "Heat stress in Leiden-Noord", "organiser@demo.cslab.test", "in_review",
-        "social_sciences", "community_led",
+        "heat-stress",
+        "Heat stress in Leiden-Noord",
+        "organiser@demo.cslab.test",
+        "in_review",
+        "social_sciences",
+        "community_led",
         "Map where residents suffer from heat and what helps them cope.",
         "Residents log indoor and outdoor temperatures and tell how heat affects their days. "
         "The neighbourhood association started the project and asked the Lab for a mentor.",
-        organisation="Leiden-Noord Neighbourhood Association", area=LEIDEN,
+        organisation="Leiden-Noord Neighbourhood Association",
+        area=LEIDEN,
         locality="Leiden-Noord",
-        tags={"domain": ["climate", "health"], "participation_task":
-              ["asking_questions", "collecting_data", "interpreting_results"],
-              "keyword": ["heat", "lived experience"], "sdg": ["3", "11", "13"],
-              "country": ["NL"], "language": ["nl"]},
+        tags={
+            "domain": ["climate", "health"],
+            "participation_task": ["asking_questions", "collecting_data", "interpreting_results"],
+            "keyword": ["heat", "lived experience"],
+            "sdg": ["3", "11", "13"],
+            "country": ["NL"],
+            "language": ["nl"],
+        },
     ),
     DemoProject(
-        "air-quality", "Breathing easier: air quality with patients",
+        "air-quality",
+        "Breathing easier: air quality with patients",
         "health.researcher@demo.cslab.test",
-        "analysing", "medicine", "co_created",
+        "analysing",
+        "medicine",
+        "co_created",
         "Relate daily air quality to symptoms of people with asthma or COPD.",
         "Patients carry small sensors and keep a symptom diary; patient organisations helped "
         "design the study and now help interpret the results.",
-        area=NETHERLANDS, locality="The Netherlands",
-        tags={"domain": ["health", "environment"], "participation_task":
-              ["designing_study", "collecting_data", "interpreting_results"],
-              "keyword": ["air quality", "asthma", "sensors"], "sdg": ["3"],
-              "country": ["NL"], "language": ["nl", "en"]},
+        area=NETHERLANDS,
+        locality="The Netherlands",
+        tags={
+            "domain": ["health", "environment"],
+            "participation_task": ["designing_study", "collecting_data", "interpreting_results"],
+            "keyword": ["air quality", "asthma", "sensors"],
+            "sdg": ["3"],
+            "country": ["NL"],
+            "language": ["nl", "en"],
+        },
         profile={"difficulty": "medium", "equipment": "A sensor on loan from the project"},
     ),
     DemoProject(
-        "rhine-water", "River Rhine water quality", "ngo@demo.cslab.test", "active",
-        "science", "community_led",
+        "rhine-water",
+        "River Rhine water quality",
+        "ngo@demo.cslab.test",
+        "active",
+        "science",
+        "community_led",
         "Monitor nitrate, phosphate and litter along the Rhine branches.",
         "Volunteers of River Guardians sample the water monthly with test kits and count litter "
         "on the banks; researchers check the measurements against lab analyses.",
-        organisation="River Guardians", area=RHINE, locality="Rhine branches",
-        tags={"domain": ["water", "environment"], "participation_task": ["collecting_data"],
-              "keyword": ["nitrate", "litter", "river"], "sdg": ["6", "14"],
-              "country": ["NL", "DE"], "language": ["nl", "de", "en"]},
-        profile={"equipment": "Test kit (provided)", "difficulty": "medium",
-                 "membership_policy": "approval"},
+        organisation="River Guardians",
+        area=RHINE,
+        locality="Rhine branches",
+        tags={
+            "domain": ["water", "environment"],
+            "participation_task": ["collecting_data"],
+            "keyword": ["nitrate", "litter", "river"],
+            "sdg": ["6", "14"],
+            "country": ["NL", "DE"],
+            "language": ["nl", "de", "en"],
+        },
+        profile={
+            "equipment": "Test kit (provided)",
+            "difficulty": "medium",
+            "membership_policy": "approval",
+        },
     ),
     DemoProject(
-        "ship-logs", "Ship logs of the Dutch East India Company", "researcher@demo.cslab.test",
-        "completed", "humanities", "researcher_led",
+        "ship-logs",
+        "Ship logs of the Dutch East India Company",
+        "researcher@demo.cslab.test",
+        "completed",
+        "humanities",
+        "researcher_led",
         "Transcribe weather observations in 18th-century ship logs.",
         "Thousands of pages of logbooks hold daily weather notes. Volunteers transcribed them, "
         "and climate researchers now use them to reconstruct past climate.",
-        tags={"domain": ["heritage", "climate"], "participation_task": ["transcribing"],
-              "keyword": ["archives", "VOC", "weather"], "country": ["NL"],
-              "language": ["nl", "en"]},
+        tags={
+            "domain": ["heritage", "climate"],
+            "participation_task": ["transcribing"],
+            "keyword": ["archives", "VOC", "weather"],
+            "country": ["NL"],
+            "language": ["nl", "en"],
+        },
         profile={"difficulty": "medium", "time_commitment": "As much as you like"},
     ),
     DemoProject(
-        "dialects", "Dialects of South Holland", "student@demo.cslab.test", "paused",
-        "humanities", "co_created",
+        "dialects",
+        "Dialects of South Holland",
+        "student@demo.cslab.test",
+        "paused",
+        "humanities",
+        "co_created",
         "Record how words are pronounced in the villages of South Holland.",
         "Speakers record a list of words and sentences. Paused while the recording app is "
         "being replaced.",
         locality="South Holland",
-        tags={"domain": ["language"], "participation_task": ["collecting_data"],
-              "keyword": ["dialect", "recordings"], "country": ["NL"], "language": ["nl"]},
+        tags={
+            "domain": ["language"],
+            "participation_task": ["collecting_data"],
+            "keyword": ["dialect", "recordings"],
+            "country": ["NL"],
+            "language": ["nl"],
+        },
     ),
     DemoProject(
-        "dune-finds", "Archaeology of the dunes: finds by walkers", "researcher@demo.cslab.test",
-        "archived", "archaeology", "researcher_led",
+        "dune-finds",
+        "Archaeology of the dunes: finds by walkers",
+        "researcher@demo.cslab.test",
+        "archived",
+        "archaeology",
+        "researcher_led",
         "Register archaeological finds that walkers see in the dunes.",
         "Walkers photographed and located finds such as pottery and flint. The project ended "
         "and its data are archived with the provincial depot.",
-        area=DUNES, locality="Dunes between Katwijk and Noordwijk",
-        tags={"domain": ["heritage"], "participation_task": ["collecting_data", "classifying"],
-              "keyword": ["archaeology", "dunes"], "country": ["NL"], "language": ["nl"]},
+        area=DUNES,
+        locality="Dunes between Katwijk and Noordwijk",
+        tags={
+            "domain": ["heritage"],
+            "participation_task": ["collecting_data", "classifying"],
+            "keyword": ["archaeology", "dunes"],
+            "country": ["NL"],
+            "language": ["nl"],
+        },
     ),
     DemoProject(
-        "night-sky", "How dark is our night sky?", "trainer@demo.cslab.test", "incubating",
-        "science", "researcher_led",
+        "night-sky",
+        "How dark is our night sky?",
+        "trainer@demo.cslab.test",
+        "incubating",
+        "science",
+        "researcher_led",
         "Measure light pollution with phones and cheap sky-quality meters.",
         "Participants measure sky brightness on clear nights to map light pollution.",
         visibility="public",
-        tags={"domain": ["astronomy", "environment"], "participation_task": ["collecting_data"],
-              "country": ["NL", "BE"], "language": ["nl", "en"]},
+        tags={
+            "domain": ["astronomy", "environment"],
+            "participation_task": ["collecting_data"],
+            "country": ["NL", "BE"],
+            "language": ["nl", "en"],
+        },
     ),
     DemoProject(
-        "food-gardens", "Neighbourhood food gardens", "organiser@demo.cslab.test", "idea",
-        "governance", "community_led",
+        "food-gardens",
+        "Neighbourhood food gardens",
+        "organiser@demo.cslab.test",
+        "idea",
+        "governance",
+        "community_led",
         "Learn what makes community food gardens last.",
         "An idea from residents: compare food gardens in several neighbourhoods.",
-        visibility="private", organisation="Leiden-Noord Neighbourhood Association",
+        visibility="private",
+        organisation="Leiden-Noord Neighbourhood Association",
         tags={"domain": ["social", "urban"], "country": ["NL"], "language": ["nl"]},
     ),
     DemoProject(
-        "bike-safety", "Where cycling feels unsafe", "ngo@demo.cslab.test", "changes_requested",
-        "governance", "co_created",
+        "bike-safety",
+        "Where cycling feels unsafe",
+        "ngo@demo.cslab.test",
+        "changes_requested",
+        "governance",
+        "co_created",
         "Map the places where cyclists feel unsafe and why.",
         "Cyclists mark places on a map and describe what happened; the municipality joins "
         "the analysis.",
-        tags={"domain": ["urban"], "participation_task": ["collecting_data", "analysing_data"],
-              "country": ["NL"], "language": ["nl"]},
+        tags={
+            "domain": ["urban"],
+            "participation_task": ["collecting_data", "analysing_data"],
+            "country": ["NL"],
+            "language": ["nl"],
+        },
     ),
-]  # fmt: skip
+]
 
 
 def load_demo_projects() -> list[DemoLogin]:

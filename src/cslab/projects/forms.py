@@ -263,11 +263,30 @@ class ProjectEditForm(forms.Form):
 
     # Fields passed to `project_update` as they are.
     PROFILE_FIELDS = (
-        "name", "aim", "description", "how_to_take_part", "initiator_type", "organisation",
-        "faculty", "department", "locality", "start_date", "end_date", "time_commitment",
-        "difficulty", "equipment", "contact_name", "contact_email", "funding", "website",
-        "image_alt_text", "image_credit", "visibility", "membership_policy", "data_licence",
-    )  # fmt: skip
+        "name",
+        "aim",
+        "description",
+        "how_to_take_part",
+        "initiator_type",
+        "organisation",
+        "faculty",
+        "department",
+        "locality",
+        "start_date",
+        "end_date",
+        "time_commitment",
+        "difficulty",
+        "equipment",
+        "contact_name",
+        "contact_email",
+        "funding",
+        "website",
+        "image_alt_text",
+        "image_credit",
+        "visibility",
+        "membership_policy",
+        "data_licence",
+    )
     TAG_FIELDS = {
         "domains": TagKind.DOMAIN,
         "participation_tasks": TagKind.PARTICIPATION_TASK,

@@ -97,8 +97,11 @@ def _areas(project: Project) -> list[dict[str, Any]]:
     """Return the project's place (with its bounding box) and countries as schema.org Places."""
     areas: list[dict[str, Any]] = []
     has_box = None not in (
-        project.extent_south, project.extent_west, project.extent_north, project.extent_east
-    )  # fmt: skip
+        project.extent_south,
+        project.extent_west,
+        project.extent_north,
+        project.extent_east,
+    )
     if has_box or project.locality:
         place: dict[str, Any] = {"@type": "Place"}
         if project.locality:

@@ -46,9 +46,18 @@ UNAPPROVED = frozenset({Status.IDEA, Status.INCUBATING, Status.IN_REVIEW, Status
 # Fields that, once a project is approved, change what the public was told it is: editing them
 # flags the project for staff to look at (it stays published).
 SIGNIFICANT_FIELDS = frozenset(
-    {"name", "aim", "description", "research_questions", "protocol", "consent_text",
-     "data_management_plan", "ethics_approval_reference", "ethics_not_needed_reason"}
-)  # fmt: skip
+    {
+        "name",
+        "aim",
+        "description",
+        "research_questions",
+        "protocol",
+        "consent_text",
+        "data_management_plan",
+        "ethics_approval_reference",
+        "ethics_not_needed_reason",
+    }
+)
 
 
 def transition_between(source: str, target: str) -> Transition | None:

@@ -13,23 +13,38 @@ from cslab.projects.models import Invitation, JoinRequest, Membership, Organisat
 def _projects(user: User) -> dict[str, Any]:
     return {
         "team_memberships": [
-            {"project": m.project.name, "slug": m.project.slug, "role": m.role,
-             "joined": m.created_at.isoformat()}
+            {
+                "project": m.project.name,
+                "slug": m.project.slug,
+                "role": m.role,
+                "joined": m.created_at.isoformat(),
+            }
             for m in Membership.objects.filter(user=user).select_related("project")
         ],
         "organisations": [
-            {"organisation": m.organisation.name, "role": m.role,
-             "joined": m.created_at.isoformat()}
+            {
+                "organisation": m.organisation.name,
+                "role": m.role,
+                "joined": m.created_at.isoformat(),
+            }
             for m in OrganisationMember.objects.filter(user=user).select_related("organisation")
         ],
         "invitations_to_your_address": [
-            {"project": i.project.name, "role": i.role, "sent": i.created_at.isoformat(),
-             "accepted": i.accepted_at.isoformat() if i.accepted_at else None}
+            {
+                "project": i.project.name,
+                "role": i.role,
+                "sent": i.created_at.isoformat(),
+                "accepted": i.accepted_at.isoformat() if i.accepted_at else None,
+            }
             for i in Invitation.objects.filter(email__iexact=user.email).select_related("project")
         ],
         "join_requests": [
-            {"project": r.project.name, "message": r.message, "status": r.status,
-             "sent": r.created_at.isoformat()}
+            {
+                "project": r.project.name,
+                "message": r.message,
+                "status": r.status,
+                "sent": r.created_at.isoformat(),
+            }
             for r in JoinRequest.objects.filter(user=user).select_related("project")
         ],
-    }  # fmt: skip
+    }

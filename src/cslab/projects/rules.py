@@ -27,9 +27,13 @@ def _visible_to_everyone(user: Actor, project: Any) -> bool:
 
 register(
     "project.view",
-    Rule(site_roles=STAFF, project_roles=TEAM, predicate=_visible_to_everyone,
-         description="See a project"),
-)  # fmt: skip
+    Rule(
+        site_roles=STAFF,
+        project_roles=TEAM,
+        predicate=_visible_to_everyone,
+        description="See a project",
+    ),
+)
 register("project.create", Rule(any_signed_in=True, description="Start a project"))
 register(
     "project.edit",
@@ -46,25 +50,34 @@ register(
 )
 register(
     "team.manage",
-    Rule(site_roles=STAFF, project_roles=frozenset({ProjectRole.OWNER}),
-         description="Invite, approve, remove and change roles in a team"),
-)  # fmt: skip
+    Rule(
+        site_roles=STAFF,
+        project_roles=frozenset({ProjectRole.OWNER}),
+        description="Invite, approve, remove and change roles in a team",
+    ),
+)
 # Joining a team takes the person's consent: an invitation they accept or a request they
 # make. Only Lab staff put someone on a team directly (e.g. to repair a team).
 register(
     "team.add_directly",
-    Rule(site_roles=STAFF, hidden=False,
-         description="Put a person on a team without an invitation"),
-)  # fmt: skip
+    Rule(
+        site_roles=STAFF, hidden=False, description="Put a person on a team without an invitation"
+    ),
+)
 register("mentor.match", Rule(site_roles=STAFF, description="Match a mentor to a project"))
 register("organisation.create", Rule(any_signed_in=True, description="Create an organisation"))
 register(
     "organisation.edit",
-    Rule(site_roles=STAFF, predicate=lambda user, organisation: bool(
-        organisation is not None and user.is_authenticated
-        and organisation.members.filter(user_id=user.pk, role="admin").exists()),
-        description="Edit an organisation"),
-)  # fmt: skip
+    Rule(
+        site_roles=STAFF,
+        predicate=lambda user, organisation: bool(
+            organisation is not None
+            and user.is_authenticated
+            and organisation.members.filter(user_id=user.pk, role="admin").exists()
+        ),
+        description="Edit an organisation",
+    ),
+)
 register("ppsr.import", Rule(site_roles=STAFF, description="Import a PPSR Core catalogue"))
 
 

@@ -13,18 +13,30 @@ from cslab.questions.models import Comment, Follow, Question, Support
 def _questions(user: User) -> dict[str, Any]:
     return {
         "proposed": [
-            {"question": q.text, "why_it_matters": q.why_it_matters, "status": q.status,
-             "place_name": q.place_name, "latitude": q.latitude, "longitude": q.longitude,
-             "proposed": q.created_at.isoformat()}
+            {
+                "question": q.text,
+                "why_it_matters": q.why_it_matters,
+                "status": q.status,
+                "place_name": q.place_name,
+                "latitude": q.latitude,
+                "longitude": q.longitude,
+                "proposed": q.created_at.isoformat(),
+            }
             for q in Question.objects.filter(proposer=user).order_by("created_at")
         ],
         "comments": [
-            {"question": c.question.text, "comment": c.text, "posted": c.created_at.isoformat(),
-             "hidden": c.hidden_at is not None}
+            {
+                "question": c.question.text,
+                "comment": c.text,
+                "posted": c.created_at.isoformat(),
+                "hidden": c.hidden_at is not None,
+            }
             for c in Comment.objects.filter(author=user).select_related("question")
         ],
-        "supported": [s.question.text for s in Support.objects.filter(user=user)
-                      .select_related("question")],
-        "followed": [f.question.text for f in Follow.objects.filter(user=user)
-                     .select_related("question")],
-    }  # fmt: skip
+        "supported": [
+            s.question.text for s in Support.objects.filter(user=user).select_related("question")
+        ],
+        "followed": [
+            f.question.text for f in Follow.objects.filter(user=user).select_related("question")
+        ],
+    }

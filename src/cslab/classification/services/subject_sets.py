@@ -542,10 +542,13 @@ def _plan(unpacker: Unpacker, *, project: Project, name: str, workflows: Any) ->
         )
     )
     problems += [
-        {"row": plan.row, "message": _("The set already has a subject “%(id)s”.")
-         % {"id": plan.external_id}}
-        for plan in plans if plan.external_id in existing
-    ]  # fmt: skip
+        {
+            "row": plan.row,
+            "message": _("The set already has a subject “%(id)s”.") % {"id": plan.external_id},
+        }
+        for plan in plans
+        if plan.external_id in existing
+    ]
     if problems:
         raise InvalidInputError(
             _("The manifest has problems; nothing was imported."),

@@ -51,7 +51,7 @@ def undo_edits_by_others(apps: Any, schema_editor: Any) -> list[int]:
         .values("id", "deprecates_id", "observer_id", "project_id", "instance_id", "status",
                 "status_reason", "created_at")
         .distinct()
-    }  # fmt: skip
+    }
     if not rows:
         return []
     devices = dict(

@@ -115,18 +115,24 @@ def consensus_settings_update(
 
     permissions.require(actor, "consensus.configure", workflow)
     allowed = {
-        "method", "low_confidence", "dispute_margin", "dispute_min_answers", "dispute_agreement",
-    }  # fmt: skip
+        "method",
+        "low_confidence",
+        "dispute_margin",
+        "dispute_min_answers",
+        "dispute_agreement",
+    }
     if set(changes) - allowed:
-        raise InvalidInputError(_("Unknown settings: %(names)s.")
-                                % {"names": ", ".join(sorted(set(changes) - allowed))})  # fmt: skip
+        raise InvalidInputError(
+            _("Unknown settings: %(names)s.") % {"names": ", ".join(sorted(set(changes) - allowed))}
+        )
     values = nulls_as_empty(ConsensusSettings, changes)
     task = labelling.aggregation_task(workflow.tasks)
     if values.get("method") and (
         task is None or values["method"] not in labelling.allowed_methods(task)
     ):
-        raise InvalidInputError(_("This method cannot aggregate the workflow's task."),
-                                code=ProblemCode.INVALID_METHOD)  # fmt: skip
+        raise InvalidInputError(
+            _("This method cannot aggregate the workflow's task."), code=ProblemCode.INVALID_METHOD
+        )
     stored, _created = ConsensusSettings.objects.select_for_update().get_or_create(
         workflow=workflow
     )
@@ -135,13 +141,19 @@ def consensus_settings_update(
     try:
         stored.full_clean(exclude=["workflow"])
     except ValidationError as error:
-        raise InvalidInputError(_("The consensus settings are not valid."),
-                                code=ProblemCode.INVALID_CONSENSUS_SETTINGS,
-                                details=error.message_dict) from error  # fmt: skip
+        raise InvalidInputError(
+            _("The consensus settings are not valid."),
+            code=ProblemCode.INVALID_CONSENSUS_SETTINGS,
+            details=error.message_dict,
+        ) from error
     stored.save()
     refresh_dispute_flags(workflow, stored)
-    audit_record(actor=actor, action="consensus.settings_changed", target=workflow,
-                 details={name: value for name, value in values.items()})  # fmt: skip
+    audit_record(
+        actor=actor,
+        action="consensus.settings_changed",
+        target=workflow,
+        details={name: value for name, value in values.items()},
+    )
     return stored
 
 
@@ -201,10 +213,14 @@ def aggregation_start(
         # Serialise starts per workflow on its settings row.
         ConsensusSettings.objects.select_for_update().get_or_create(workflow=workflow)
         waiting = (
-            Job.objects.filter(kind=JOB_KIND, arguments__workflow_id=workflow.pk,
-                               status__in=[Job.Status.QUEUED, Job.Status.RUNNING])
-            .order_by("-created_at").first()
-        )  # fmt: skip
+            Job.objects.filter(
+                kind=JOB_KIND,
+                arguments__workflow_id=workflow.pk,
+                status__in=[Job.Status.QUEUED, Job.Status.RUNNING],
+            )
+            .order_by("-created_at")
+            .first()
+        )
         if waiting is not None:
             return waiting
         return job_start(
@@ -217,13 +233,24 @@ def aggregation_start(
 
 @job_kind(JOB_KIND)
 def run_aggregation_job(
-    job: Job, report_progress: Progress, *, workflow_id: int, method: str, full: bool = False,
+    job: Job,
+    report_progress: Progress,
+    *,
+    workflow_id: int,
+    method: str,
+    full: bool = False,
     **_details: object,
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     """The job: aggregate the workflow and return the run's figures."""
     workflow = Workflow.objects.select_related("project").get(pk=workflow_id)
-    run = _aggregate(workflow=workflow, method=method, full=full, actor=job.started_by,
-                     job=job, progress=report_progress)  # fmt: skip
+    run = _aggregate(
+        workflow=workflow,
+        method=method,
+        full=full,
+        actor=job.started_by,
+        job=job,
+        progress=report_progress,
+    )
     if run.status == AggregationRun.Status.FAILED:
         raise AggregationError(run.message)
     return run_summary(run)
@@ -231,24 +258,42 @@ def run_aggregation_job(
 
 def run_summary(run: AggregationRun) -> dict[str, Any]:
     return {
-        "run": run.pk, "workflow": run.workflow_id, "method": run.method,
-        "incremental": run.incremental, "answers": run.answers, "volunteers": run.workers,
-        "classes": run.classes, "subjects_aggregated": run.subjects_aggregated,
-        "results_written": run.subjects_written, "disputed": run.disputed, "gold": run.gold,
-        "iterations": run.iterations, "converged": run.converged,
+        "run": run.pk,
+        "workflow": run.workflow_id,
+        "method": run.method,
+        "incremental": run.incremental,
+        "answers": run.answers,
+        "volunteers": run.workers,
+        "classes": run.classes,
+        "subjects_aggregated": run.subjects_aggregated,
+        "results_written": run.subjects_written,
+        "disputed": run.disputed,
+        "gold": run.gold,
+        "iterations": run.iterations,
+        "converged": run.converged,
         "log_likelihood": run.log_likelihood,
-    }  # fmt: skip
+    }
 
 
 def aggregation_run(
-    *, actor: User, workflow: Workflow, method: str | None = None, full: bool = False,
+    *,
+    actor: User,
+    workflow: Workflow,
+    method: str | None = None,
+    full: bool = False,
     progress: Progress | None = None,
-) -> AggregationRun:  # fmt: skip
+) -> AggregationRun:
     """Aggregate the workflow now, in this process (the job calls the same code)."""
     permissions.require(actor, "consensus.run", workflow)
     chosen = method_for(workflow, _aggregated_task(workflow), method)
-    return _aggregate(workflow=workflow, method=chosen, full=full,
-                      actor=actor, job=None, progress=progress or _no_progress)  # fmt: skip
+    return _aggregate(
+        workflow=workflow,
+        method=chosen,
+        full=full,
+        actor=actor,
+        job=None,
+        progress=progress or _no_progress,
+    )
 
 
 # The run -----------------------------------------------------------------------------------
@@ -269,20 +314,32 @@ class LoadedAnswers:
 
 
 def _aggregate(
-    *, workflow: Workflow, method: str, full: bool, actor: User | None, job: Job | None,
+    *,
+    workflow: Workflow,
+    method: str,
+    full: bool,
+    actor: User | None,
+    job: Job | None,
     progress: Progress,
-) -> AggregationRun:  # fmt: skip
+) -> AggregationRun:
     task = labelling.aggregation_task(workflow.tasks)
     assert task is not None  # checked by the callers  # noqa: S101
     previous = latest_run(workflow)
     incremental = (
-        not full and method in labelling.PER_SUBJECT_METHODS and previous is not None
-        and previous.method == method and previous.task_key == task["key"]
-    )  # fmt: skip
+        not full
+        and method in labelling.PER_SUBJECT_METHODS
+        and previous is not None
+        and previous.method == method
+        and previous.task_key == task["key"]
+    )
     run = AggregationRun.objects.create(
-        workflow=workflow, job=job, method=method, task_key=task["key"], incremental=incremental,
+        workflow=workflow,
+        job=job,
+        method=method,
+        task_key=task["key"],
+        incremental=incremental,
         started_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )  # fmt: skip
+    )
     try:
         _fill(run, workflow, task, progress)
     except (AggregationError, InvalidInputError) as error:
@@ -364,8 +421,10 @@ def _subjects_to_aggregate(workflow: Workflow, task: Task, gold: dict[int, str])
     current = {
         row["subject_id"]: (row["answers"], row["last"])
         for row in _labelled_answers(workflow, task)
-        .values("subject_id").annotate(answers=Count("id"), last=Max("id")).order_by()
-    }  # fmt: skip
+        .values("subject_id")
+        .annotate(answers=Count("id"), last=Max("id"))
+        .order_by()
+    }
     stored = {
         subject_id: (count, last, gold_label)
         for subject_id, count, last, gold_label in ConsensusResult.objects.filter(
@@ -468,10 +527,13 @@ def _choices(
         else np.zeros(0, np.int64)
     )
     answers = Answers.from_arrays(
-        items, np.asarray(loaded.workers, dtype=np.int64),
+        items,
+        np.asarray(loaded.workers, dtype=np.int64),
         np.array([class_index[text] for text in loaded.texts], dtype=np.int64),
-        n_items=len(ids), n_workers=len(loaded.worker_keys), n_classes=len(classes),
-    )  # fmt: skip
+        n_items=len(ids),
+        n_workers=len(loaded.worker_keys),
+        n_classes=len(classes),
+    )
     gold_items = np.array([item_of[s] for s in ids if s in gold], dtype=np.int64)
     gold_classes = np.array([class_index[gold[s]] for s in ids if s in gold], dtype=np.int64)
     result = _call_method(run, answers, gold_items, gold_classes)
@@ -483,8 +545,9 @@ def _choices(
     if len(gold_items):
         chosen[gold_items] = gold_classes
     counts = answers.answers_per_item()
-    agree = np.bincount(answers.items, weights=(chosen[answers.items] == answers.labels),
-                        minlength=answers.n_items)  # fmt: skip
+    agree = np.bincount(
+        answers.items, weights=(chosen[answers.items] == answers.labels), minlength=answers.n_items
+    )
     margins = top_two_margin(posteriors) if len(ids) else np.zeros(0)
     run.classes = len(classes)
     rows = []
@@ -494,14 +557,19 @@ def _choices(
             name: round(float(posteriors[item, index]), 6) for index, name in enumerate(classes)
         }
         unanswered = answered == 0 and subject_id not in gold
-        rows.append(ResultRow(
-            subject_id=subject_id,
-            label="" if unanswered else classes[int(chosen[item])],
-            confidence=0.0 if unanswered else min(1.0, float(posteriors[item, chosen[item]])),
-            probabilities=probabilities, margin=float(margins[item]), answer_count=answered,
-            agreeing=int(agree[item]), gold_label=gold.get(subject_id, ""),
-            last_classification_id=loaded.last_classification.get(subject_id, 0),
-        ))  # fmt: skip
+        rows.append(
+            ResultRow(
+                subject_id=subject_id,
+                label="" if unanswered else classes[int(chosen[item])],
+                confidence=0.0 if unanswered else min(1.0, float(posteriors[item, chosen[item]])),
+                probabilities=probabilities,
+                margin=float(margins[item]),
+                answer_count=answered,
+                agreeing=int(agree[item]),
+                gold_label=gold.get(subject_id, ""),
+                last_classification_id=loaded.last_classification.get(subject_id, 0),
+            )
+        )
     return rows, result.worker_skill
 
 
@@ -521,9 +589,10 @@ def _call_method(
     if answers.count == 0 or method == labelling.MAJORITY:
         return majority_vote(answers)
     iterative: dict[str, Callable[[Answers], AggregationResult]] = {
-        labelling.DAWID_SKENE: dawid_skene, labelling.ONE_COIN: one_coin_dawid_skene,
+        labelling.DAWID_SKENE: dawid_skene,
+        labelling.ONE_COIN: one_coin_dawid_skene,
         labelling.MACE: mace,
-    }  # fmt: skip
+    }
     result = iterative[method](answers)
     run.iterations, run.converged = result.iterations, result.converged
     run.log_likelihood = result.log_likelihood
@@ -546,18 +615,25 @@ def _transcriptions(
             label = gold_label
             shares = {name: 0.0 for name in shares} | {gold_label: 1.0}
             agreeing = sum(
-                1 for text in texts.get(subject_id, [])
+                1
+                for text in texts.get(subject_id, [])
                 if labelling.normalise_text(text) == labelling.normalise_text(gold_label)
-            )  # fmt: skip
+            )
         values = sorted(shares.values(), reverse=True)
         chosen_by_subject[subject_id] = labelling.normalise_text(label)
-        rows.append(ResultRow(
-            subject_id=subject_id, label=label, confidence=shares.get(label, 0.0),
-            probabilities={name: round(share, 6) for name, share in shares.items()},
-            margin=values[0] - values[1] if len(values) > 1 else 1.0,
-            answer_count=len(texts.get(subject_id, [])), agreeing=agreeing, gold_label=gold_label,
-            last_classification_id=loaded.last_classification.get(subject_id, 0),
-        ))  # fmt: skip
+        rows.append(
+            ResultRow(
+                subject_id=subject_id,
+                label=label,
+                confidence=shares.get(label, 0.0),
+                probabilities={name: round(share, 6) for name, share in shares.items()},
+                margin=values[0] - values[1] if len(values) > 1 else 1.0,
+                answer_count=len(texts.get(subject_id, [])),
+                agreeing=agreeing,
+                gold_label=gold_label,
+                last_classification_id=loaded.last_classification.get(subject_id, 0),
+            )
+        )
     # Skill: the share of the volunteer's transcriptions equal to the subject's label.
     agreed = np.zeros(len(loaded.worker_keys))
     given = np.zeros(len(loaded.worker_keys))
@@ -587,9 +663,20 @@ def _flag_disputes(rows: list[ResultRow], rule: DisputeRule) -> None:
         row.disputed = bool(flag)
 
 
-RESULT_FIELDS = ["run", "method", "label", "confidence", "probabilities", "margin",
-                 "answer_count", "agreeing", "gold_label", "disputed", "last_classification_id",
-                 "computed_at"]  # fmt: skip
+RESULT_FIELDS = [
+    "run",
+    "method",
+    "label",
+    "confidence",
+    "probabilities",
+    "margin",
+    "answer_count",
+    "agreeing",
+    "gold_label",
+    "disputed",
+    "last_classification_id",
+    "computed_at",
+]
 
 
 def _write_results(
@@ -601,37 +688,53 @@ def _write_results(
     for start in range(0, len(rows), BATCH):
         batch = [
             ConsensusResult(
-                workflow=workflow, subject_id=row.subject_id, run=run, method=run.method,
-                label=row.label, confidence=row.confidence, probabilities=row.probabilities,
-                margin=row.margin, answer_count=row.answer_count, agreeing=row.agreeing,
-                gold_label=row.gold_label, disputed=row.disputed,
-                last_classification_id=row.last_classification_id, computed_at=now,
+                workflow=workflow,
+                subject_id=row.subject_id,
+                run=run,
+                method=run.method,
+                label=row.label,
+                confidence=row.confidence,
+                probabilities=row.probabilities,
+                margin=row.margin,
+                answer_count=row.answer_count,
+                agreeing=row.agreeing,
+                gold_label=row.gold_label,
+                disputed=row.disputed,
+                last_classification_id=row.last_classification_id,
+                computed_at=now,
             )
             for row in rows[start : start + BATCH]
-        ]  # fmt: skip
+        ]
         with transaction.atomic():
             ConsensusResult.objects.bulk_create(
-                batch, update_conflicts=True, unique_fields=["workflow", "subject"],
+                batch,
+                update_conflicts=True,
+                unique_fields=["workflow", "subject"],
                 update_fields=RESULT_FIELDS,
-            )  # fmt: skip
+            )
         run.subjects_written += len(batch)
         done = min(len(rows), start + BATCH)
         progress(40 + 50 * done // max(len(rows), 1), gettext_noop("Storing the results"))
     if run.incremental:
         # Subjects whose last answer was taken back, without gold: nothing to say any more.
-        ConsensusResult.objects.filter(workflow=workflow, run=run, answer_count=0,
-                                       gold_label="").delete()  # fmt: skip
+        ConsensusResult.objects.filter(
+            workflow=workflow, run=run, answer_count=0, gold_label=""
+        ).delete()
     else:
         ConsensusResult.objects.filter(workflow=workflow).exclude(run=run).delete()
-        ConsensusResult.objects.filter(workflow=workflow, run=run, answer_count=0,
-                                       gold_label="").delete()  # fmt: skip
+        ConsensusResult.objects.filter(
+            workflow=workflow, run=run, answer_count=0, gold_label=""
+        ).delete()
     run.subjects_written = ConsensusResult.objects.filter(workflow=workflow, run=run).count()
 
 
 def _write_skills(
-    run: AggregationRun, workflow: Workflow, loaded: LoadedAnswers, skills: np.ndarray,
+    run: AggregationRun,
+    workflow: Workflow,
+    loaded: LoadedAnswers,
+    skills: np.ndarray,
     progress: Progress,
-) -> None:  # fmt: skip
+) -> None:
     progress(92, gettext_noop("Storing the volunteers' skills"))
     answered = np.bincount(
         np.asarray(loaded.workers, dtype=np.int64), minlength=len(loaded.worker_keys)
@@ -639,18 +742,23 @@ def _write_skills(
     now = timezone.now()
     rows = [
         WorkerSkill(
-            workflow=workflow, worker=key, volunteer_id=loaded.worker_volunteers[index], run=run,
-            method=run.method, answers=int(answered[index]),
+            workflow=workflow,
+            worker=key,
+            volunteer_id=loaded.worker_volunteers[index],
+            run=run,
+            method=run.method,
+            answers=int(answered[index]),
             skill=None if not np.isfinite(skills[index]) else float(skills[index]),
             computed_at=now,
         )
         for index, key in enumerate(loaded.worker_keys)
-    ]  # fmt: skip
+    ]
     for start in range(0, len(rows), BATCH):
         with transaction.atomic():
             WorkerSkill.objects.bulk_create(
-                rows[start : start + BATCH], update_conflicts=True,
+                rows[start : start + BATCH],
+                update_conflicts=True,
                 unique_fields=["workflow", "worker"],
                 update_fields=["volunteer", "run", "method", "answers", "skill", "computed_at"],
-            )  # fmt: skip
+            )
     WorkerSkill.objects.filter(workflow=workflow).exclude(run=run).delete()

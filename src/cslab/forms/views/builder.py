@@ -52,9 +52,11 @@ def form_builder_page(request: HttpRequest, slug: str, form_id: str | None = Non
             workbook = _workbook(settings_form.cleaned_data, questions, choices, form)
             try:
                 published = form_publish_rows_start(
-                    actor=request.user, project=project, workbook=workbook,
+                    actor=request.user,
+                    project=project,
+                    workbook=workbook,
                     file_name=f"{workbook['settings'][0]['form_id']}.builder",
-                )  # fmt: skip
+                )
             except (InvalidInputError, ConflictError) as error:
                 problems = _problems(error)
                 status = 409 if isinstance(error, ConflictError) else 400
@@ -97,16 +99,25 @@ def _initial_forms(request: HttpRequest, project: Any, form: Any) -> tuple[Any, 
         )
     latest = selectors.form_version_get_latest(user=request.user, form=form)
     question_rows = [
-        {"type": question.type, "name": question.name, "list_name": question.list_name,
-         "required": question.required, **question.texts,
-         **{name: getattr(question, name) for name in form_builder.PLAIN if name != "required"}}
+        {
+            "type": question.type,
+            "name": question.name,
+            "list_name": question.list_name,
+            "required": question.required,
+            **question.texts,
+            **{name: getattr(question, name) for name in form_builder.PLAIN if name != "required"},
+        }
         for question in form_builder.questions_from_workbook(latest.source)
-    ]  # fmt: skip
+    ]
     choice_rows = [
-        {"list_name": choice.list_name, "name": choice.name,
-         "label_en": choice.labels.get("en", ""), "label_nl": choice.labels.get("nl", "")}
+        {
+            "list_name": choice.list_name,
+            "name": choice.name,
+            "label_en": choice.labels.get("en", ""),
+            "label_nl": choice.labels.get("nl", ""),
+        }
         for choice in form_builder.choices_from_workbook(latest.source)
-    ]  # fmt: skip
+    ]
     return (
         BuilderSettingsForm(
             prefix="settings", initial={"form_id": form.form_id, "title": form.title}
@@ -137,26 +148,41 @@ def _workbook(settings: dict[str, str], questions: Any, choices: Any, form: Any)
     ]
     builder_questions = [
         form_builder.BuilderQuestion(
-            type=row.cleaned_data["type"], name=row.cleaned_data.get("name", ""),
+            type=row.cleaned_data["type"],
+            name=row.cleaned_data.get("name", ""),
             list_name=row.cleaned_data.get("list_name", ""),
-            texts={key: row.cleaned_data.get(key, "") for key in (
-                "label_en", "label_nl", "hint_en", "hint_nl",
-                "constraint_message_en", "constraint_message_nl")},
+            texts={
+                key: row.cleaned_data.get(key, "")
+                for key in (
+                    "label_en",
+                    "label_nl",
+                    "hint_en",
+                    "hint_nl",
+                    "constraint_message_en",
+                    "constraint_message_nl",
+                )
+            },
             required=bool(row.cleaned_data.get("required")),
-            **{name: row.cleaned_data.get(name, "") for name in form_builder.PLAIN
-               if name != "required"},
+            **{
+                name: row.cleaned_data.get(name, "")
+                for name in form_builder.PLAIN
+                if name != "required"
+            },
         )
         for row in kept
-    ]  # fmt: skip
+    ]
     builder_choices = [
         form_builder.BuilderChoice(
-            list_name=row.cleaned_data["list_name"], name=row.cleaned_data["name"],
-            labels={"en": row.cleaned_data.get("label_en", ""),
-                    "nl": row.cleaned_data.get("label_nl", "")},
+            list_name=row.cleaned_data["list_name"],
+            name=row.cleaned_data["name"],
+            labels={
+                "en": row.cleaned_data.get("label_en", ""),
+                "nl": row.cleaned_data.get("label_nl", ""),
+            },
         )
         for row in choices.forms
         if row.cleaned_data and not row.cleaned_data.get("DELETE")
-    ]  # fmt: skip
+    ]
     return form_builder.workbook_from_builder(
         form_id=form.form_id if form is not None else settings["form_id"],
         title=settings["title"],

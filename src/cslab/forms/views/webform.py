@@ -277,8 +277,11 @@ def _map_center(project: Project) -> dict[str, float] | None:
         return None
     zoom = DEFAULT_MAP_ZOOM
     if None not in (
-        project.extent_west, project.extent_east, project.extent_south, project.extent_north
-    ):  # fmt: skip
+        project.extent_west,
+        project.extent_east,
+        project.extent_south,
+        project.extent_north,
+    ):
         span = max(
             abs(float(project.extent_east or 0) - float(project.extent_west or 0)),
             abs(float(project.extent_north or 0) - float(project.extent_south or 0)),

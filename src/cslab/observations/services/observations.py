@@ -594,11 +594,15 @@ def observation_submit_batch(
     for index, item in enumerate(submissions):
         version = versions.get(item.version)
         if version is None:
-            results.append(BatchResult(
-                index=index, instance_id=item.instance_id, status="invalid",
-                code=ProblemCode.UNKNOWN_VERSION,
-                detail=_("The form has no published version “%(v)s”.") % {"v": item.version},
-            ))  # fmt: skip
+            results.append(
+                BatchResult(
+                    index=index,
+                    instance_id=item.instance_id,
+                    status="invalid",
+                    code=ProblemCode.UNKNOWN_VERSION,
+                    detail=_("The form has no published version “%(v)s”.") % {"v": item.version},
+                )
+            )
             continue
         version.form = form
         try:
@@ -614,23 +618,43 @@ def observation_submit_batch(
                 policy=policy,
             )
         except ConflictError as error:
-            results.append(BatchResult(
-                index=index, instance_id=item.instance_id, status="conflict",
-                code=error.code, detail=error.message,
-            ))  # fmt: skip
+            results.append(
+                BatchResult(
+                    index=index,
+                    instance_id=item.instance_id,
+                    status="conflict",
+                    code=error.code,
+                    detail=error.message,
+                )
+            )
         except InvalidInputError as error:
-            results.append(BatchResult(
-                index=index, instance_id=item.instance_id, status="invalid",
-                code=error.code, detail=error.message, errors=error.details,
-            ))  # fmt: skip
+            results.append(
+                BatchResult(
+                    index=index,
+                    instance_id=item.instance_id,
+                    status="invalid",
+                    code=error.code,
+                    detail=error.message,
+                    errors=error.details,
+                )
+            )
         except PermissionDeniedError as error:
-            results.append(BatchResult(
-                index=index, instance_id=item.instance_id, status="refused",
-                code=error.code, detail=error.message,
-            ))  # fmt: skip
+            results.append(
+                BatchResult(
+                    index=index,
+                    instance_id=item.instance_id,
+                    status="refused",
+                    code=error.code,
+                    detail=error.message,
+                )
+            )
         else:
-            results.append(BatchResult(
-                index=index, instance_id=item.instance_id,
-                status="created" if created else "duplicate", observation=observation,
-            ))  # fmt: skip
+            results.append(
+                BatchResult(
+                    index=index,
+                    instance_id=item.instance_id,
+                    status="created" if created else "duplicate",
+                    observation=observation,
+                )
+            )
     return results

@@ -47,8 +47,12 @@ def device_password_create(*, actor: User, name: str) -> tuple[DevicePassword, s
     try:
         with transaction.atomic():
             device_password.save()
-            audit_record(actor=actor, action="device_password.created", target=device_password,
-                         details={"name": name})  # fmt: skip
+            audit_record(
+                actor=actor,
+                action="device_password.created",
+                target=device_password,
+                details={"name": name},
+            )
     except IntegrityError:
         raise ConflictError(
             _("You already have a device password named “%(name)s”.") % {"name": name},

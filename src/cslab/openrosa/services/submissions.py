@@ -101,9 +101,12 @@ def _attacher(
         if not sent_by_it:
             raise PermissionDeniedError(_("Another device sent this submission."))
         return lambda name, uploaded_file: media_attach(
-            actor=None, observation=observation, name=name, uploaded_file=uploaded_file,
+            actor=None,
+            observation=observation,
+            name=name,
+            uploaded_file=uploaded_file,
             trusted=True,
-        )[1]  # fmt: skip
+        )[1]
     return lambda name, uploaded_file: media_attach(
         actor=actor, observation=observation, name=name, uploaded_file=uploaded_file
     )[1]

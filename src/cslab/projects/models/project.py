@@ -66,9 +66,11 @@ class Project(models.Model):
         verbose_name=_("organisation"),
     )
     initiator_type = models.CharField(
-        _("initiated by"), max_length=20, choices=InitiatorType.choices,
+        _("initiated by"),
+        max_length=20,
+        choices=InitiatorType.choices,
         default=InitiatorType.RESEARCHER_LED,
-    )  # fmt: skip
+    )
 
     # Lifecycle, visibility, team policy
     status = models.CharField(
@@ -78,9 +80,11 @@ class Project(models.Model):
         _("visibility"), max_length=20, choices=Visibility.choices, default=Visibility.PRIVATE
     )
     membership_policy = models.CharField(
-        _("membership"), max_length=20, choices=MembershipPolicy.choices,
+        _("membership"),
+        max_length=20,
+        choices=MembershipPolicy.choices,
         default=MembershipPolicy.APPROVAL,
-    )  # fmt: skip
+    )
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     edits_flagged_at = models.DateTimeField(_("significant edits flagged"), null=True, blank=True)
     edits_flagged_fields = models.JSONField(
@@ -141,9 +145,11 @@ class Project(models.Model):
         verbose_name=_("mentor"),
     )
     mentor_status = models.CharField(
-        _("mentoring"), max_length=20, choices=MentorStatus.choices,
+        _("mentoring"),
+        max_length=20,
+        choices=MentorStatus.choices,
         default=MentorStatus.NOT_REQUESTED,
-    )  # fmt: skip
+    )
 
     # Imported records: where they came from, so a re-import updates instead of duplicating.
     origin = models.CharField(_("imported from"), max_length=200, blank=True)

@@ -109,19 +109,44 @@ class FacetSpec:
 
 
 FACETS: tuple[FacetSpec, ...] = (
-    FacetSpec("domain", gettext_lazy("Research domain"), _label_from(ResearchDomain),
-              tag_kind=TagKind.DOMAIN, order=tuple(ResearchDomain.values)),
-    FacetSpec("faculty", gettext_lazy("Faculty"), _label_from(Faculty), column="faculty",
-              order=tuple(Faculty.values)),
-    FacetSpec("status", gettext_lazy("Status"), _label_from(Project.Status), column="status",
-              order=tuple(Project.Status.values)),
-    FacetSpec("task", gettext_lazy("How people take part"), _label_from(ParticipationTask),
-              tag_kind=TagKind.PARTICIPATION_TASK, order=tuple(ParticipationTask.values)),
-    FacetSpec("initiator", gettext_lazy("Started by"), _label_from(InitiatorType),
-              column="initiator_type", order=tuple(InitiatorType.values)),
+    FacetSpec(
+        "domain",
+        gettext_lazy("Research domain"),
+        _label_from(ResearchDomain),
+        tag_kind=TagKind.DOMAIN,
+        order=tuple(ResearchDomain.values),
+    ),
+    FacetSpec(
+        "faculty",
+        gettext_lazy("Faculty"),
+        _label_from(Faculty),
+        column="faculty",
+        order=tuple(Faculty.values),
+    ),
+    FacetSpec(
+        "status",
+        gettext_lazy("Status"),
+        _label_from(Project.Status),
+        column="status",
+        order=tuple(Project.Status.values),
+    ),
+    FacetSpec(
+        "task",
+        gettext_lazy("How people take part"),
+        _label_from(ParticipationTask),
+        tag_kind=TagKind.PARTICIPATION_TASK,
+        order=tuple(ParticipationTask.values),
+    ),
+    FacetSpec(
+        "initiator",
+        gettext_lazy("Started by"),
+        _label_from(InitiatorType),
+        column="initiator_type",
+        order=tuple(InitiatorType.values),
+    ),
     FacetSpec("country", gettext_lazy("Country"), _country_label, tag_kind=TagKind.COUNTRY),
     FacetSpec("language", gettext_lazy("Language"), _language_label, tag_kind=TagKind.LANGUAGE),
-)  # fmt: skip
+)
 FACETS_BY_NAME = {spec.name: spec for spec in FACETS}
 
 
@@ -419,8 +444,10 @@ def _facet_counts(
     compiler = candidates.query.get_compiler(using=candidates.db)
     candidates_sql, params = compiler.as_sql()
     # The names of the candidates' columns, in the order Django selects them.
-    names = ["id" if alias == "pk" else alias or expression.target.column
-             for expression, _sql, alias in compiler.select]  # fmt: skip
+    names = [
+        "id" if alias == "pk" else alias or expression.target.column
+        for expression, _sql, alias in compiler.select
+    ]
     connection = connections[candidates.db]
     quote = connection.ops.quote_name
 

@@ -47,8 +47,9 @@ def project_transition(
             _("A project that is “%(source)s” cannot become “%(target)s”.")
             % {"source": locked.get_status_display(), "target": to_status}
         )
-    permissions.require(actor, "project.review" if transition.by == "staff" else "project.move",
-                        locked)  # fmt: skip
+    permissions.require(
+        actor, "project.review" if transition.by == "staff" else "project.move", locked
+    )
     comment = comment.strip()
     if transition.needs_comment and not comment:
         raise InvalidInputError(
@@ -72,8 +73,12 @@ def project_transition(
     ProjectStatusChange.objects.create(
         project=locked, from_status=source, to_status=to_status, actor=actor, comment=comment
     )
-    audit_record(actor=actor, action="project.status_changed", target=locked,
-                 details={"from": source, "to": to_status, "comment": comment})  # fmt: skip
+    audit_record(
+        actor=actor,
+        action="project.status_changed",
+        target=locked,
+        details={"from": source, "to": to_status, "comment": comment},
+    )
     project.status, project.approved_at = locked.status, locked.approved_at
     _notify_after_commit(locked, source)
     return project

@@ -32,15 +32,39 @@ from cslab.projects.vocabulary import TagKind
 
 PROFILE_FIELDS = frozenset(
     {
-        "name", "aim", "description", "how_to_take_part", "faculty", "department", "start_date",
-        "end_date", "time_commitment", "difficulty", "equipment", "contact_name",
-        "contact_email", "funding", "website", "image", "image_alt_text", "image_credit",
-        "data_licence", "locality", "initiator_type", "visibility", "membership_policy",
-        "organisation", "research_questions", "protocol", "data_management_plan",
-        "ethics_approval_reference", "ethics_not_needed_reason", "consent_text",
+        "name",
+        "aim",
+        "description",
+        "how_to_take_part",
+        "faculty",
+        "department",
+        "start_date",
+        "end_date",
+        "time_commitment",
+        "difficulty",
+        "equipment",
+        "contact_name",
+        "contact_email",
+        "funding",
+        "website",
+        "image",
+        "image_alt_text",
+        "image_credit",
+        "data_licence",
+        "locality",
+        "initiator_type",
+        "visibility",
+        "membership_policy",
+        "organisation",
+        "research_questions",
+        "protocol",
+        "data_management_plan",
+        "ethics_approval_reference",
+        "ethics_not_needed_reason",
+        "consent_text",
         "recruitment_plan",
     }
-)  # fmt: skip
+)
 
 
 class ProjectProfile(TypedDict, total=False):
@@ -123,8 +147,14 @@ def project_create(
     values = nulls_as_empty(Project, profile)
     if status not in Project.Status.values:
         raise InvalidInputError(_("Unknown status “%(status)s”.") % {"status": status})
-    project = Project(name=name.strip(), status=status, initiator=owner, origin=origin,
-                      external_id=external_id, **values)  # fmt: skip
+    project = Project(
+        name=name.strip(),
+        status=status,
+        initiator=owner,
+        origin=origin,
+        external_id=external_id,
+        **values,
+    )
     if status not in lifecycle.UNAPPROVED:
         project.approved_at = timezone.now()
     apply_geography(project, geographic_extent)
@@ -138,8 +168,12 @@ def project_create(
         if owner is not None:
             Membership.objects.create(project=project, user=owner, role=ProjectRole.OWNER)
         ProjectStatusChange.objects.create(project=project, to_status=status, actor=actor)
-        audit_record(actor=actor, action="project.created", target=project,
-                     details={"status": status, "visibility": project.visibility})  # fmt: skip
+        audit_record(
+            actor=actor,
+            action="project.created",
+            target=project,
+            details={"status": status, "visibility": project.visibility},
+        )
     return project
 
 
@@ -168,8 +202,15 @@ def project_update(
         setattr(project, name, values[name])
     if geographic_extent is not ...:
         apply_geography(project, geographic_extent)
-        changed += ["geographic_extent", "extent_west", "extent_south", "extent_east",
-                    "extent_north", "centre_latitude", "centre_longitude"]  # fmt: skip
+        changed += [
+            "geographic_extent",
+            "extent_west",
+            "extent_south",
+            "extent_east",
+            "extent_north",
+            "centre_latitude",
+            "centre_longitude",
+        ]
     tags_changed = tags is not None and tags_differ(project, tags)
     if not changed and not tags_changed:
         return project
@@ -188,9 +229,12 @@ def project_update(
             actor=actor,
             action="project.updated",
             target=project,
-            details={"fields": sorted(set(changed)), "tags": tags_changed,
-                     "flagged": significant if project.is_approved else []},
-        )  # fmt: skip
+            details={
+                "fields": sorted(set(changed)),
+                "tags": tags_changed,
+                "flagged": significant if project.is_approved else [],
+            },
+        )
     return project
 
 
@@ -204,8 +248,12 @@ def project_acknowledge_edits(*, actor: User, project: Project) -> Project:
     project.edits_flagged_fields = []
     with transaction.atomic():
         project.save(update_fields=["edits_flagged_at", "edits_flagged_fields", "updated_at"])
-        audit_record(actor=actor, action="project.edits_acknowledged", target=project,
-                     details={"fields": fields})  # fmt: skip
+        audit_record(
+            actor=actor,
+            action="project.edits_acknowledged",
+            target=project,
+            details={"fields": fields},
+        )
     return project
 
 
@@ -215,13 +263,15 @@ def organisation_create(
     """Create an organisation with the actor as its administrator."""
     if actor is not None:
         permissions.require(actor, "organisation.create")
-    organisation = Organisation(name=name.strip(), kind=kind, description=description,
-                                website=website)  # fmt: skip
+    organisation = Organisation(
+        name=name.strip(), kind=kind, description=description, website=website
+    )
     try:
         organisation.full_clean(exclude=["slug"])
     except ValidationError as error:
-        raise InvalidInputError(_("The organisation has invalid values."),
-                                details=error.message_dict) from None  # fmt: skip
+        raise InvalidInputError(
+            _("The organisation has invalid values."), details=error.message_dict
+        ) from None
     with transaction.atomic():
         _save_with_unique_slug(organisation)
         if actor is not None:
@@ -243,8 +293,12 @@ def organisation_add_member(
             organisation=organisation, user=user, defaults={"role": role}
         )
         if created:
-            audit_record(actor=actor, action="organisation.member_added", target=organisation,
-                         details={"user_id": user.pk, "role": role})  # fmt: skip
+            audit_record(
+                actor=actor,
+                action="organisation.member_added",
+                target=organisation,
+                details={"user_id": user.pk, "role": role},
+            )
     return member
 
 
@@ -292,8 +346,9 @@ def apply_geography(project: Project, document: Any) -> None:
         geometry = geography.normalise_geometry(document)
         extent = geography.extent_of(geometry)
     except geography.GeographyError as error:
-        raise InvalidInputError(str(error), code=ProblemCode.INVALID_AREA,
-                                details={"geographic_extent": [str(error)]}) from None  # fmt: skip
+        raise InvalidInputError(
+            str(error), code=ProblemCode.INVALID_AREA, details={"geographic_extent": [str(error)]}
+        ) from None
     project.geographic_extent = geometry
     project.extent_west, project.extent_south = extent.west, extent.south
     project.extent_east, project.extent_north = extent.east, extent.north
@@ -323,9 +378,12 @@ def replace_tags(project: Project, tags: Mapping[str, Iterable[str]]) -> None:
     wanted = _clean_tags(tags)
     project.tags.filter(kind__in=list(wanted)).delete()
     ProjectTag.objects.bulk_create(
-        [ProjectTag(project=project, kind=kind, value=value)
-         for kind, values in wanted.items() for value in sorted(values)]
-    )  # fmt: skip
+        [
+            ProjectTag(project=project, kind=kind, value=value)
+            for kind, values in wanted.items()
+            for value in sorted(values)
+        ]
+    )
 
 
 def search_document_for(project: Project) -> str:
@@ -346,5 +404,6 @@ def full_clean_project(project: Project) -> None:
     try:
         project.full_clean(exclude=["slug", "search_document"], validate_unique=False)
     except ValidationError as error:
-        raise InvalidInputError(_("The project has invalid values."),
-                                details=error.message_dict) from None  # fmt: skip
+        raise InvalidInputError(
+            _("The project has invalid values."), details=error.message_dict
+        ) from None

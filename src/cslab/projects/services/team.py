@@ -32,11 +32,17 @@ def membership_add(*, actor: User | None, project: Project, user: User, role: st
     try:
         with transaction.atomic():
             membership = Membership.objects.create(project=project, user=user, role=role)
-            audit_record(actor=actor, action="team.member_added", target=project,
-                         details={"user_id": user.pk, "role": role})  # fmt: skip
+            audit_record(
+                actor=actor,
+                action="team.member_added",
+                target=project,
+                details={"user_id": user.pk, "role": role},
+            )
     except IntegrityError:
-        raise ConflictError(_("%(person)s is already on the team.") % {"person": user},
-                            code=ProblemCode.ALREADY_MEMBER) from None  # fmt: skip
+        raise ConflictError(
+            _("%(person)s is already on the team.") % {"person": user},
+            code=ProblemCode.ALREADY_MEMBER,
+        ) from None
     project.__dict__.pop("_role_cache", None)
     return membership
 
@@ -54,8 +60,12 @@ def membership_change_role(*, actor: Actor, membership: Membership, role: str) -
     previous = membership.role
     membership.role = role
     membership.save(update_fields=["role"])
-    audit_record(actor=actor, action="team.role_changed", target=membership.project,
-                 details={"user_id": membership.user_id, "from": previous, "to": role})  # fmt: skip
+    audit_record(
+        actor=actor,
+        action="team.role_changed",
+        target=membership.project,
+        details={"user_id": membership.user_id, "from": previous, "to": role},
+    )
     return membership
 
 
@@ -83,8 +93,12 @@ def _remove(*, actor: User, membership: Membership, action: str) -> None:
         _ensure_another_owner(locked, membership)
     membership.delete()
     membership.project.__dict__.pop("_role_cache", None)
-    audit_record(actor=actor, action=action, target=membership.project,
-                 details={"user_id": membership.user_id, "role": membership.role})  # fmt: skip
+    audit_record(
+        actor=actor,
+        action=action,
+        target=membership.project,
+        details={"user_id": membership.user_id, "role": membership.role},
+    )
 
 
 def _lock_team(project: Project) -> Any:

@@ -77,10 +77,13 @@ CHECKLIST_LABELS = {
 
 def _checklist(project: Project) -> dict[str, Any]:
     items = [
-        {"field": item.field, "label": CHECKLIST_LABELS.get(item.field, item.label),
-         "done": item.done}
+        {
+            "field": item.field,
+            "label": CHECKLIST_LABELS.get(item.field, item.label),
+            "done": item.done,
+        }
         for item in project_checklist(project)
-    ]  # fmt: skip
+    ]
     return {"items": items, "done": sum(item["done"] for item in items), "total": len(items)}
 
 

@@ -193,10 +193,14 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "projects/invitation.html",
-        {"invitation": invitation, "error": error, "next": request.get_full_path(),
-         "wrong_account": isinstance(error, PermissionDeniedError)},
+        {
+            "invitation": invitation,
+            "error": error,
+            "next": request.get_full_path(),
+            "wrong_account": isinstance(error, PermissionDeniedError),
+        },
         status=status,
-    )  # fmt: skip
+    )
 
 
 @login_required

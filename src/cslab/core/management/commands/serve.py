@@ -40,18 +40,30 @@ class Command(BaseCommand):
         if not options["no_collectstatic"]:
             call_command("collectstatic", interactive=False, verbosity=0)
         gunicorn = [
-            sys.executable, "-m", "gunicorn", "cslab.wsgi:application",
-            "--bind", f"{options['host']}:{options['port']}",
-            "--workers", str(options["workers"]),
-            "--worker-class", "gthread",
-            "--threads", str(options["threads"]),
-            "--timeout", "60",
-            "--graceful-timeout", "20",
-            "--max-requests", "2000",
-            "--max-requests-jitter", "200",
-            "--error-logfile", "-",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "cslab.wsgi:application",
+            "--bind",
+            f"{options['host']}:{options['port']}",
+            "--workers",
+            str(options["workers"]),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(options["threads"]),
+            "--timeout",
+            "60",
+            "--graceful-timeout",
+            "20",
+            "--max-requests",
+            "2000",
+            "--max-requests-jitter",
+            "200",
+            "--error-logfile",
+            "-",
             "--no-control-socket",
-        ]  # fmt: skip
+        ]
         environment = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"]}
         children: list[subprocess.Popen[bytes]] = []
         if options["with_worker"]:
