@@ -1,15 +1,20 @@
 """Reads of the core area: audit log and jobs, filtered by what the viewer may see."""
 
+from __future__ import annotations
+
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
-from cslab.accounts.models import User
 from cslab.core import permissions
 from cslab.core.actors import Actor
 from cslab.core.errors import NotFoundError
 from cslab.core.models import AuditEvent, Job
+
+if TYPE_CHECKING:
+    # For the annotation only: core sits below accounts.
+    from cslab.accounts.models import User
 
 
 def audit_event_list(
