@@ -154,6 +154,31 @@ def test_the_cycle_check_finds_a_cycle() -> None:
     assert _cycles(graph) == [["a", "b", "c"]]
 
 
+def _imports_at_run_time(path: Path) -> set[str]:
+    """The modules a file imports, at module level or inside functions (not for type checking)."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    return {
+        target
+        for inside_functions in (False, True)
+        for node in _imports(tree, inside_functions=inside_functions)
+        for target in _imported(node)
+    }
+
+
+def test_consensus_reads_classifications_only_through_the_classification_selectors() -> None:
+    """Consensus's domain code reads classifications as plain rows from
+    `cslab.classification.selectors`, never from the models (its pages and API, which only
+    name the workflow they were given, excepted): the query lives with the data it reads."""
+    readers = [
+        name
+        for name, path in _modules()
+        if name.startswith("cslab.consensus")
+        and not EDGE_MODULE.match(name)
+        and "cslab.classification.models" in _imports_at_run_time(path)
+    ]
+    assert readers == []
+
+
 def _function_level_imports() -> list[str]:
     found = []
     for name, path in _modules():

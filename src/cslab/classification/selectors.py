@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models.fields.json import KT
 
 from cslab.classification import retirement
 from cslab.classification.assignment import Identity, next_subject_ids
 from cslab.classification.models import (
     Classification,
+    ExpertDecision,
     Subject,
     SubjectComment,
     Workflow,
@@ -230,3 +234,164 @@ def volunteer_stats(*, identity: Identity, workflow: Workflow) -> VolunteerStats
         retired=retired,
         subjects=subjects,
     )
+
+
+# Reads for the consensus area ---------------------------------------------------------------
+# `cslab.consensus` reads classifications only through these (never through the models): plain
+# rows, or a subquery to filter its own results by. The queries are the ones aggregation was
+# written against (its query-count tests pin them).
+
+# (classification id, subject id, volunteer id, session identity, raw label)
+AnswerRow = tuple[int, int, int | None, str, Any]
+
+
+def workflow_for_aggregation(workflow_id: int) -> Workflow:
+    """The workflow an aggregation job runs on, with its project (the job checked the starter)."""
+    return Workflow.objects.select_related("project").get(pk=workflow_id)
+
+
+def _labelled_answers(
+    workflow: Workflow, *, task_key: str, survey: bool, blank_pattern: str
+) -> QuerySet[Any]:
+    """The workflow's counted classifications that answer the task, with their `label`.
+
+    The one definition of "labelled" for both the loading and the incremental comparison:
+    the stored `answer_count` and `last_classification_id` describe these rows, so counting
+    any others (an answer left empty) would make a subject look changed on every run.
+    (Typed `QuerySet[Any]`: the type checker cannot follow the annotated `label`.)
+    """
+    path = f"answers__{task_key}__choice" if survey else f"answers__{task_key}"
+    rows = Classification.objects.filter(workflow=workflow, counted=True).annotate(label=KT(path))
+    return rows.filter(label__isnull=False).exclude(label__regex=blank_pattern)
+
+
+def _chunks(values: Sequence[int], size: int) -> Iterator[Sequence[int]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def classification_rows_for_aggregation(
+    *,
+    workflow: Workflow,
+    task_key: str,
+    survey: bool,
+    blank_pattern: str,
+    subject_ids: set[int] | None = None,
+) -> Iterator[AnswerRow]:
+    """(id, subject, volunteer, session, label) of the labelled answers, in id order per chunk
+    of 1,000 subjects (all subjects: one query). `survey`: the label is the answer's `choice`;
+    `blank_pattern`: a label matching it (a regular expression) answers nothing."""
+    rows = _labelled_answers(
+        workflow, task_key=task_key, survey=survey, blank_pattern=blank_pattern
+    )
+    queries = (
+        [rows]
+        if subject_ids is None
+        else [rows.filter(subject_id__in=chunk) for chunk in _chunks(sorted(subject_ids), 1000)]
+    )
+    for query in queries:
+        yield from (
+            query.order_by("id")
+            .values_list("id", "subject_id", "volunteer_id", "session_identity", "label")
+            .iterator(chunk_size=5000)
+        )
+
+
+def labelled_answer_counts(
+    *, workflow: Workflow, task_key: str, survey: bool, blank_pattern: str
+) -> dict[int, tuple[int, int]]:
+    """Subject id → (how many labelled answers, the newest one's id), as
+    `classification_rows_for_aggregation` counts them."""
+    return {
+        row["subject_id"]: (row["answers"], row["last"])
+        for row in _labelled_answers(
+            workflow, task_key=task_key, survey=survey, blank_pattern=blank_pattern
+        )
+        .values("subject_id")
+        .annotate(answers=Count("id"), last=Max("id"))
+        .order_by()
+    }
+
+
+def newest_classification_id(workflow: Workflow) -> int:
+    """The id of the workflow's newest classification (0 without any)."""
+    newest = Classification.objects.filter(workflow=workflow).aggregate(newest=Max("id"))["newest"]
+    return int(newest or 0)
+
+
+def classification_count_since(workflow: Workflow, last_classification_id: int | None) -> int:
+    """How many classifications arrived after the one named (all of them for None)."""
+    rows = Classification.objects.filter(workflow=workflow)
+    if last_classification_id is not None:
+        rows = rows.filter(id__gt=last_classification_id)
+    return rows.count()
+
+
+def counted_answers_of_subject(
+    workflow_id: int, subject_id: int
+) -> list[tuple[int | None, str, dict[str, Any]]]:
+    """(volunteer id, session identity, answers) of a subject's counted classifications."""
+    return list(
+        Classification.objects.filter(
+            workflow_id=workflow_id, subject_id=subject_id, counted=True
+        ).values_list("volunteer_id", "session_identity", "answers")
+    )
+
+
+def gold_subject_answers(workflow: Workflow) -> list[tuple[int, dict[str, Any] | None]]:
+    """(subject id, gold answers) of the workflow's gold subjects."""
+    return list(
+        Subject.objects.filter(workflow_states__workflow=workflow, is_gold=True).values_list(
+            "id", "gold_answers"
+        )
+    )
+
+
+def expert_decision_rows(workflow: Workflow) -> list[tuple[int, dict[str, Any], str]]:
+    """(subject id, answers, note) of every expert decision in the workflow."""
+    return list(
+        ExpertDecision.objects.filter(workflow=workflow).values_list(
+            "subject_id", "answers", "note"
+        )
+    )
+
+
+def expert_decided(workflow: Workflow) -> Exists:
+    """A subquery for another area's rows: an expert decided the row's `subject_id`."""
+    return Exists(
+        ExpertDecision.objects.filter(workflow=workflow, subject_id=OuterRef("subject_id"))
+    )
+
+
+def subject_retired(workflow: Workflow) -> Exists:
+    """A subquery for another area's rows: the row's `subject_id` is retired in the workflow."""
+    return Exists(
+        WorkflowSubject.objects.filter(
+            workflow=workflow, subject_id=OuterRef("subject_id"), retired_at__isnull=False
+        )
+    )
+
+
+def subject_states_for_results(
+    workflow: Workflow, *, limit: int | None = None
+) -> Iterator[WorkflowSubject]:
+    """Every subject's state in the workflow with its subject, in subject order (the caller
+    checked the viewer; a results page shows the subject)."""
+    states = (
+        WorkflowSubject.objects.filter(workflow=workflow)
+        .select_related("subject")
+        .order_by("subject_id")
+    )
+    if limit is not None:
+        states = states[:limit]
+    return states.iterator(chunk_size=2000)
+
+
+def subject_states_by_subject(
+    workflow: Workflow, subject_ids: list[int]
+) -> dict[int, WorkflowSubject]:
+    """Subject id → its state in the workflow, for the subjects named that are in it."""
+    return {
+        state.subject_id: state
+        for state in WorkflowSubject.objects.filter(workflow=workflow, subject_id__in=subject_ids)
+    }

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cslab.classification.exports import csv_lines
-from cslab.classification.models import Workflow
 from cslab.consensus.labels import aggregation_task, is_transcription, task_classes
 from cslab.consensus.selectors import SubjectResult
+
+if TYPE_CHECKING:
+    from cslab.classification.models import Workflow
 
 
 def result_classes(workflow: Workflow, results: list[SubjectResult]) -> list[str]:

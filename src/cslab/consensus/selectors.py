@@ -4,19 +4,12 @@ and each subject's result with its state and any expert decision (results page, 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 
 from cslab.classification import retirement
 from cslab.classification import selectors as classification_selectors
-from cslab.classification.models import (
-    Classification,
-    ExpertDecision,
-    Subject,
-    Workflow,
-    WorkflowSubject,
-)
 from cslab.classification.task_definitions import class_values, consensus_task
 from cslab.consensus import labels as labelling
 from cslab.consensus.models import AggregationRun, ConsensusResult, ConsensusSettings, WorkerSkill
@@ -27,6 +20,9 @@ from cslab.core.actors import Actor
 from cslab.core.errors import InvalidInputError, NotFoundError
 from cslab.core.models import Job
 from cslab.core.problems import ProblemCode
+
+if TYPE_CHECKING:
+    from cslab.classification.models import Subject, Workflow, WorkflowSubject
 
 LISTS = ("all", "retired", "low-confidence", "disputed")
 
@@ -45,10 +41,7 @@ def result_list_for_workflow(
         )
     results = ConsensusResult.objects.filter(workflow=workflow).select_related("subject")
     if which == "retired":
-        retired = WorkflowSubject.objects.filter(
-            workflow=workflow, subject_id=OuterRef("subject_id"), retired_at__isnull=False
-        )
-        results = results.filter(Exists(retired))
+        results = results.filter(classification_selectors.subject_retired(workflow))
     elif which == "low-confidence":
         threshold = consensus_settings_for(workflow).low_confidence
         results = results.filter(confidence__lt=threshold, gold_label="", answer_count__gte=1)
@@ -59,8 +52,7 @@ def result_list_for_workflow(
 
 def _undecided(results: QuerySet[ConsensusResult], workflow: Workflow) -> QuerySet[ConsensusResult]:
     """Leave out subjects an expert decided since the run (the next run makes them gold)."""
-    decided = ExpertDecision.objects.filter(workflow=workflow, subject_id=OuterRef("subject_id"))
-    return results.exclude(Exists(decided))
+    return results.exclude(classification_selectors.expert_decided(workflow))
 
 
 def disputed_queue(*, user: Actor, workflow: Workflow) -> QuerySet[ConsensusResult]:
@@ -82,10 +74,9 @@ def run_list_for_workflow(*, user: Actor, workflow: Workflow) -> QuerySet[Aggreg
 
 def classifications_since(workflow: Workflow, run: AggregationRun | None) -> int:
     """How many classifications arrived after the run (all of them without a run)."""
-    rows = Classification.objects.filter(workflow=workflow)
-    if run is not None:
-        rows = rows.filter(id__gt=run.last_classification_id)
-    return rows.count()
+    return classification_selectors.classification_count_since(
+        workflow, None if run is None else run.last_classification_id
+    )
 
 
 def aggregation_job_get(*, user: Actor, workflow: Workflow, job_id: Any) -> Job:
@@ -123,11 +114,7 @@ def subject_votes(workflow: Workflow, subject_id: int) -> retirement.Tally | Non
     task = consensus_task(workflow.tasks)
     if task is None:
         return None
-    rows = list(
-        Classification.objects.filter(
-            workflow_id=workflow.pk, subject_id=subject_id, counted=True
-        ).values_list("volunteer_id", "session_identity", "answers")
-    )
+    rows = classification_selectors.counted_answers_of_subject(workflow.pk, subject_id)
     keys = [labelling.worker_key(volunteer, session) for volunteer, session, _answers in rows]
     known = worker_accuracies(workflow.pk, keys)
     return retirement.tally(
@@ -193,9 +180,7 @@ def _expert_labels(workflow: Workflow) -> dict[int, tuple[str | None, str]]:
     task = labelling.aggregation_task(workflow.tasks)
     return {
         subject_id: (labelling.label_of(task, answers.get(task["key"])) if task else None, note)
-        for subject_id, answers, note in ExpertDecision.objects.filter(
-            workflow=workflow
-        ).values_list("subject_id", "answers", "note")
+        for subject_id, answers, note in classification_selectors.expert_decision_rows(workflow)
     }
 
 
@@ -233,15 +218,9 @@ def workflow_results(
 
     permissions.require(user, "workflow.review", workflow)
     decisions = _expert_labels(workflow)
-    states = (
-        WorkflowSubject.objects.filter(workflow=workflow)
-        .select_related("subject")
-        .order_by("subject_id")
-    )
-    if limit is not None:
-        states = states[:limit]
+    states = classification_selectors.subject_states_for_results(workflow, limit=limit)
     results = []
-    for chunk in _chunked(states.iterator(chunk_size=2000), 2000):
+    for chunk in _chunked(states, 2000):
         stored = {
             result.subject_id: result
             for result in ConsensusResult.objects.filter(
@@ -271,12 +250,9 @@ def disputed_subjects(*, user: Actor, workflow: Workflow, limit: int = 500) -> l
     expert decided yet, most answered first; each carries its subject (with its photo)."""
 
     queue = list(disputed_queue(user=user, workflow=workflow)[:limit])
-    states = {
-        state.subject_id: state
-        for state in WorkflowSubject.objects.filter(
-            workflow=workflow, subject_id__in=[result.subject_id for result in queue]
-        )
-    }
+    states = classification_selectors.subject_states_by_subject(
+        workflow, [result.subject_id for result in queue]
+    )
     results = []
     for stored in queue:
         state = states.get(stored.subject_id)

@@ -25,14 +25,13 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypedDict, Unpack
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 import numpy as np
 from django.db import transaction
-from django.db.models import Count, F, Max, Q, QuerySet
-from django.db.models.fields.json import KT
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -49,7 +48,7 @@ from cslab.aggregation import (
     pick_labels,
     weighted_majority_vote,
 )
-from cslab.classification.models import Classification, ExpertDecision, Subject, Workflow
+from cslab.classification import selectors as classification_selectors
 from cslab.classification.task_definitions import Task
 from cslab.consensus import labels as labelling
 from cslab.consensus.disputes import DisputeRule, disputed, top_two_margin
@@ -62,6 +61,9 @@ from cslab.core.models import Job
 from cslab.core.problems import ProblemCode
 from cslab.core.services.audit import audit_record
 from cslab.core.services.jobs import job_kind, job_start
+
+if TYPE_CHECKING:
+    from cslab.classification.models import Workflow
 
 logger = logging.getLogger(__name__)
 
@@ -242,7 +244,7 @@ def run_aggregation_job(
     **_details: object,
 ) -> dict[str, Any]:
     """The job: aggregate the workflow and return the run's figures."""
-    workflow = Workflow.objects.select_related("project").get(pk=workflow_id)
+    workflow = classification_selectors.workflow_for_aggregation(workflow_id)
     run = _aggregate(
         workflow=workflow,
         method=method,
@@ -373,7 +375,9 @@ def _fill(run: AggregationRun, workflow: Workflow, task: Task, progress: Progres
     progress(5, gettext_noop("Loading the answers"))
     loaded = _load_answers(workflow, task, subject_ids)
     run.answers, run.workers = len(loaded.items), len(loaded.worker_keys)
-    run.last_classification_id = max(loaded.newest, _newest_classification(workflow))
+    run.last_classification_id = max(
+        loaded.newest, classification_selectors.newest_classification_id(workflow)
+    )
     ids = sorted(set(loaded.subject_ids) | set(gold) if subject_ids is None else subject_ids)
     progress(30, gettext_noop("Aggregating"))
     rows, skills = (
@@ -392,23 +396,14 @@ def _fill(run: AggregationRun, workflow: Workflow, task: Task, progress: Progres
     progress(100, gettext_noop("Done"))
 
 
-def _newest_classification(workflow: Workflow) -> int:
-    newest = Classification.objects.filter(workflow=workflow).aggregate(newest=Max("id"))["newest"]
-    return int(newest or 0)
-
-
 def _gold_labels(workflow: Workflow, task: Task) -> dict[int, str]:
     """Subject id → gold class: an expert's decision first, else the gold subject's answer."""
     gold: dict[int, str] = {}
-    for subject_id, answers in Subject.objects.filter(
-        workflow_states__workflow=workflow, is_gold=True
-    ).values_list("id", "gold_answers"):
+    for subject_id, answers in classification_selectors.gold_subject_answers(workflow):
         label = labelling.label_of(task, (answers or {}).get(task["key"]))
         if label:
             gold[subject_id] = label
-    for subject_id, answers in ExpertDecision.objects.filter(workflow=workflow).values_list(
-        "subject_id", "answers"
-    ):
+    for subject_id, answers, _note in classification_selectors.expert_decision_rows(workflow):
         label = labelling.label_of(task, (answers or {}).get(task["key"]))
         if label:
             gold[subject_id] = label
@@ -418,13 +413,7 @@ def _gold_labels(workflow: Workflow, task: Task) -> dict[int, str]:
 def _subjects_to_aggregate(workflow: Workflow, task: Task, gold: dict[int, str]) -> set[int]:
     """For an incremental run: subjects whose answers or gold differ from their stored result."""
     # Counted on the basis the stored result was computed on: labelled answers only.
-    current = {
-        row["subject_id"]: (row["answers"], row["last"])
-        for row in _labelled_answers(workflow, task)
-        .values("subject_id")
-        .annotate(answers=Count("id"), last=Max("id"))
-        .order_by()
-    }
+    current = classification_selectors.labelled_answer_counts(workflow=workflow, **_labelled(task))
     stored = {
         subject_id: (count, last, gold_label)
         for subject_id, count, last, gold_label in ConsensusResult.objects.filter(
@@ -439,63 +428,51 @@ def _subjects_to_aggregate(workflow: Workflow, task: Task, gold: dict[int, str])
     return changed
 
 
-def _chunks(values: Sequence[int], size: int) -> Iterator[Sequence[int]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
+class _Labelled(TypedDict):
+    task_key: str
+    survey: bool
+    blank_pattern: str
 
 
-def _labelled_answers(workflow: Workflow, task: Task) -> QuerySet[Any]:
-    """The workflow's counted classifications that answer the task, with their `label`.
-
-    The one definition of "labelled" for both the loading and the incremental comparison:
-    the stored `answer_count` and `last_classification_id` describe these rows, so counting
-    any others (an answer left empty) would make a subject look changed on every run.
-    (Typed `QuerySet[Any]`: the type checker cannot follow the annotated `label`.)
-    """
-    path = (
-        f"answers__{task['key']}__choice" if task["kind"] == "survey" else f"answers__{task['key']}"
-    )
-    rows = Classification.objects.filter(workflow=workflow, counted=True).annotate(label=KT(path))
-    # `labels.label_of` in SQL: a transcription of only white space answers nothing.
-    empty = r"^\s*$" if labelling.is_transcription(task) else r"^$"
-    return rows.filter(label__isnull=False).exclude(label__regex=empty)
+def _labelled(task: Task) -> _Labelled:
+    """Which answers count as labelled for the task (the classification selectors' arguments):
+    the one definition for both the loading and the incremental comparison, so a subject's
+    stored `answer_count` and `last_classification_id` describe the same rows."""
+    return {
+        "task_key": task["key"],
+        "survey": task["kind"] == "survey",
+        # `labels.label_of` in SQL: a transcription of only white space answers nothing.
+        "blank_pattern": r"^\s*$" if labelling.is_transcription(task) else r"^$",
+    }
 
 
 def _load_answers(workflow: Workflow, task: Task, subject_ids: set[int] | None) -> LoadedAnswers:
     """Read (classification, subject, volunteer, session, label) of the labelled answers."""
-    rows = _labelled_answers(workflow, task)
-    queries = (
-        [rows]
-        if subject_ids is None
-        else [rows.filter(subject_id__in=chunk) for chunk in _chunks(sorted(subject_ids), 1000)]
-    )
     loaded = LoadedAnswers(subject_ids=[], worker_keys=[], worker_volunteers=[])
     subject_index: dict[int, int] = {}
     worker_index: dict[str, int] = {}
-    for query in queries:
-        for pk, subject_id, volunteer_id, session, label in (
-            query.order_by("id")
-            .values_list("id", "subject_id", "volunteer_id", "session_identity", "label")
-            .iterator(chunk_size=5000)
-        ):
-            text = labelling.label_of(task, label)
-            if text is None:  # white space the database's pattern did not know
-                continue
-            loaded.newest = max(loaded.newest, pk)
-            loaded.last_classification[subject_id] = max(
-                loaded.last_classification.get(subject_id, 0), pk
-            )
-            key = labelling.worker_key(volunteer_id, session)
-            if subject_id not in subject_index:
-                subject_index[subject_id] = len(loaded.subject_ids)
-                loaded.subject_ids.append(subject_id)
-            if key not in worker_index:
-                worker_index[key] = len(loaded.worker_keys)
-                loaded.worker_keys.append(key)
-                loaded.worker_volunteers.append(volunteer_id)
-            loaded.items.append(subject_index[subject_id])
-            loaded.workers.append(worker_index[key])
-            loaded.texts.append(text)
+    rows = classification_selectors.classification_rows_for_aggregation(
+        workflow=workflow, subject_ids=subject_ids, **_labelled(task)
+    )
+    for pk, subject_id, volunteer_id, session, label in rows:
+        text = labelling.label_of(task, label)
+        if text is None:  # white space the database's pattern did not know
+            continue
+        loaded.newest = max(loaded.newest, pk)
+        loaded.last_classification[subject_id] = max(
+            loaded.last_classification.get(subject_id, 0), pk
+        )
+        key = labelling.worker_key(volunteer_id, session)
+        if subject_id not in subject_index:
+            subject_index[subject_id] = len(loaded.subject_ids)
+            loaded.subject_ids.append(subject_id)
+        if key not in worker_index:
+            worker_index[key] = len(loaded.worker_keys)
+            loaded.worker_keys.append(key)
+            loaded.worker_volunteers.append(volunteer_id)
+        loaded.items.append(subject_index[subject_id])
+        loaded.workers.append(worker_index[key])
+        loaded.texts.append(text)
     return loaded
 
 
