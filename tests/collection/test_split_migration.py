@@ -60,12 +60,6 @@ def test_a_database_from_before_the_split_keeps_every_row_and_its_content_types_
     tmp_path: Any, settings: Any
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
-    # Another test in this worker may have left content types under the old label (a
-    # transactional test's flush keeps them); a database made before the split has one per model.
-    ContentType.objects.filter(
-        app_label="collection", model__in=["form", "formversion", "observation", "media"]
-    ).delete()
-    ContentType.objects.clear_cache()
     project: Project = ProjectFactory(status=Project.Status.ACTIVE)
     observer = MembershipFactory(project=project, role=ProjectRole.MEMBER).user
     attach(submit_with_photo(observer, publish_media_form(project)), png_with_transparency())
