@@ -27,6 +27,7 @@ from cslab.core import permissions
 from cslab.core.actors import Actor
 from cslab.core.errors import (
     ConflictError,
+    DomainError,
     InvalidInputError,
     NotFoundError,
     PermissionDeniedError,
@@ -552,7 +553,7 @@ class Submission:
 
 @dataclass(frozen=True)
 class BatchResult:
-    """What happened to one batch item: created, duplicate, conflict or invalid."""
+    """What happened to one batch item: created, duplicate, conflict, invalid or refused."""
 
     index: int
     instance_id: str
@@ -564,6 +565,25 @@ class BatchResult:
 
 
 MAX_BATCH = 100
+
+
+def _batch_refusal(index: int, instance_id: str, error: DomainError) -> BatchResult:
+    """The result of an item the service refused: conflict, invalid (with its per-question
+    errors) or refused (an edit the caller may not make)."""
+    if isinstance(error, ConflictError):
+        status, errors = "conflict", None
+    elif isinstance(error, InvalidInputError):
+        status, errors = "invalid", error.details
+    else:
+        status, errors = "refused", None
+    return BatchResult(
+        index=index,
+        instance_id=instance_id,
+        status=status,
+        code=error.code,
+        detail=error.message,
+        errors=errors,
+    )
 
 
 def observation_submit_batch(
@@ -617,37 +637,8 @@ def observation_submit_batch(
                 geoprivacy=item.geoprivacy,
                 policy=policy,
             )
-        except ConflictError as error:
-            results.append(
-                BatchResult(
-                    index=index,
-                    instance_id=item.instance_id,
-                    status="conflict",
-                    code=error.code,
-                    detail=error.message,
-                )
-            )
-        except InvalidInputError as error:
-            results.append(
-                BatchResult(
-                    index=index,
-                    instance_id=item.instance_id,
-                    status="invalid",
-                    code=error.code,
-                    detail=error.message,
-                    errors=error.details,
-                )
-            )
-        except PermissionDeniedError as error:
-            results.append(
-                BatchResult(
-                    index=index,
-                    instance_id=item.instance_id,
-                    status="refused",
-                    code=error.code,
-                    detail=error.message,
-                )
-            )
+        except (ConflictError, InvalidInputError, PermissionDeniedError) as error:
+            results.append(_batch_refusal(index, item.instance_id, error))
         else:
             results.append(
                 BatchResult(
