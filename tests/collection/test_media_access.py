@@ -125,6 +125,7 @@ def test_the_original_has_a_name_unrelated_to_its_public_copy_and_thumbnail(
     media = obscured_observation.media.get()
     original = PurePosixPath(media.original.name or "").stem
 
+    assert media.public_file.name and media.thumbnail.name  # both copies were made
     assert original not in (media.public_file.name or "")
     assert original not in (media.thumbnail.name or "")
     assert len(original) >= 40

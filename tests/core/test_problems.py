@@ -42,6 +42,8 @@ def test_errors_document_lists_every_code_with_its_status_and_meaning() -> None:
     rendered = problems_markdown()
     if os.environ.get("UPDATE_ERRORS_DOC") == "1":
         DOC.write_text(rendered)
+        # Comparing the file with what was just written proves nothing: say so instead of passing.
+        pytest.skip("docs/errors.md regenerated: run again without UPDATE_ERRORS_DOC")
     assert DOC.read_text() == rendered, (
         "docs/errors.md differs from ProblemCode: regenerate it with UPDATE_ERRORS_DOC=1."
     )

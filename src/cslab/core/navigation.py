@@ -41,7 +41,10 @@ AREAS: list[Area] = [
     Area(
         "account_profile",
         _("Your account"),
-        _("Your profile, language, API tokens and the jobs you started."),
+        _(
+            "Your profile, language, API tokens, device passwords for ODK Collect and the jobs"
+            " you started."
+        ),
         signed_in_only=True,
     ),
     Area(
