@@ -21,7 +21,7 @@ from cslab.observations.models import (
 )
 from cslab.observations.services.observations import observation_submit
 from cslab.observations.views import observations as views_observations
-from cslab.observations.views.observations import answer_rows, label_of
+from cslab.observations.views.observations import answer_rows, text_in
 from cslab.projects.models import Project
 from tests.projects.factories import MembershipFactory, ProjectFactory
 
@@ -115,13 +115,14 @@ def detail(observation: Observation) -> str:
 
 
 def test_question_labels_follow_the_language_with_english_as_fallback() -> None:
-    row = {"name": "species", "label::English (en)": "Species", "label::Nederlands (nl)": "Soort"}
+    labels = {"English (en)": "Species", "Nederlands (nl)": "Soort"}
 
-    assert label_of(row, "nl") == "Soort"
-    assert label_of(row, "en") == "Species"
-    assert label_of(row, "de") == "Species"
-    assert label_of({"name": "count", "label": "How many?"}, "nl") == "How many?"
-    assert label_of({"name": "count"}, "nl") == "count"
+    assert text_in(labels, "nl", "species") == "Soort"
+    assert text_in(labels, "en", "species") == "Species"
+    assert text_in(labels, "de", "species") == "Species"
+    assert text_in({"English": "Species", "Nederlands": "Soort"}, "nl", "species") == "Soort"
+    assert text_in({"": "How many?"}, "nl", "count") == "How many?"
+    assert text_in({}, "nl", "count") == "count"
 
 
 def test_answers_are_shown_with_labels_and_choice_labels_without_location_answers() -> None:

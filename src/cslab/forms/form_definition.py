@@ -92,11 +92,6 @@ class QuestionKind(StrEnum):
         return self in SELECT_KINDS
 
     @property
-    def is_date(self) -> bool:
-        """The answer is a day (`date`, `today`)."""
-        return self in DATE_KINDS
-
-    @property
     def is_date_time(self) -> bool:
         """The answer is a moment (`dateTime` and its spellings, `start`, `end`)."""
         return self in DATE_TIME_KINDS

@@ -48,6 +48,8 @@ from cslab.core.actors import Actor
 from cslab.core.errors import InvalidInputError, NotFoundError
 from cslab.core.problems import ProblemCode
 from cslab.forms.form_definition import (
+    DATE_KINDS,
+    DATE_TIME_KINDS,
     LOCATION_KINDS,
     MEDIA_KINDS,
     NUMERIC_KINDS,
@@ -156,14 +158,13 @@ SHOWN_BY_KIND: dict[QuestionKind, Shown] = {
             QuestionKind.SELECT_ONE,
             QuestionKind.SELECT_MULTIPLE,
             QuestionKind.RANK,
-            QuestionKind.DATE,
-            QuestionKind.TODAY,
+            *DATE_KINDS,
             QuestionKind.ACKNOWLEDGE,
             QuestionKind.TRIGGER,
         ),
         Shown.AS_IS,
     ),
-    **dict.fromkeys((QuestionKind.DATETIME, QuestionKind.START, QuestionKind.END), Shown.DAY),
+    **dict.fromkeys(DATE_TIME_KINDS, Shown.DAY),
     **dict.fromkeys(NUMERIC_KINDS, Shown.NUMBER),
     **dict.fromkeys(
         (QuestionKind.TEXT, QuestionKind.BARCODE, QuestionKind.CALCULATE, QuestionKind.HIDDEN),

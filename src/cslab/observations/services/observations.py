@@ -391,7 +391,8 @@ def observation_geoprivacy_change(
 
 
 OUTLIER_HISTORY = 500
-DATE_KINDS = frozenset({QuestionKind.DATE, QuestionKind.DATETIME})
+# The answers whose moment the plausibility checks compare with the project's dates.
+CHECKED_MOMENT_KINDS = frozenset({QuestionKind.DATE, QuestionKind.DATETIME})
 
 
 def _plausibility_warnings(observation: Observation, form_version: FormVersion) -> list[Any]:
@@ -411,7 +412,7 @@ def _plausibility_warnings(observation: Observation, form_version: FormVersion) 
             continue
         if kind.is_numeric and (number := plausibility.as_number(value)) is not None:
             numbers[name] = number
-        elif kind in DATE_KINDS and isinstance(value, str):
+        elif kind in CHECKED_MOMENT_KINDS and isinstance(value, str):
             moment = (
                 parse_datetime(value) if kind is QuestionKind.DATETIME else parse_date_safely(value)
             )

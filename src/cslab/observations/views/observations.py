@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cslab.core import permissions
 from cslab.core.errors import InvalidInputError, NotAuthenticatedError
 from cslab.forms.form_definition import FormDefinition, Question, QuestionKind, Texts
+from cslab.forms.form_model import language_code
 from cslab.forms.models import Form, FormVersion
 from cslab.media import selectors as media_selectors
 from cslab.observations import selectors
@@ -59,11 +60,9 @@ FILTERABLE_KINDS = frozenset(
 # --------------------------------------------------------------------------- labels
 
 
-def _language_code(column: str) -> str | None:
-    """ "label::Nederlands (nl)" → "nl"; "label" → None."""
-    if "(" in column and column.endswith(")"):
-        return column[column.rindex("(") + 1 : -1].strip().lower()
-    return None
+def _language_code(key: str) -> str:
+    """ "Nederlands (nl)" → "nl", "English" → "en", "" → "": the web form's reading."""
+    return language_code(key).split("-")[0]
 
 
 def text_in(texts: Texts, language: str | None, fallback: str) -> str:
@@ -81,16 +80,6 @@ def text_in(texts: Texts, language: str | None, fallback: str) -> str:
     if texts:
         return next(iter(texts.values()))
     return fallback
-
-
-def label_of(row: Mapping[str, Any], language: str | None = None, *, column: str = "label") -> str:
-    """A survey or choices row's label in the language (see :func:`text_in`), else its name."""
-    labels = {
-        str(key).partition("::")[2]: str(value)
-        for key, value in row.items()
-        if (key == column or str(key).startswith(f"{column}::")) and value
-    }
-    return text_in(labels, language, str(row.get("name") or ""))
 
 
 @dataclass
@@ -201,20 +190,23 @@ def _answer_fields(form: Form | None, query: QueryDict, language: str) -> list[d
     """Filter inputs for the questions of the chosen form's latest version."""
     if form is None:
         return []
-    version = form.versions.filter(published_at__isnull=False).order_by("-published_at").first()
+    version = (
+        form.versions.filter(published_at__isnull=False)
+        .order_by("-published_at", "-id")
+        .defer("xform", "source")  # only the definition is read
+        .first()
+    )
     if version is None:
         return []
     definition = version.form_definition
-    choices = _choice_labels(definition, language)
     found: list[dict[str, Any]] = []
     for question in definition.answered():
         if question.kind not in FILTERABLE_KINDS:
             continue
         name = question.name
         options = [
-            (value, label)
-            for (list_key, value), label in choices.items()
-            if list_key == question.list_name
+            (choice.name, text_in(choice.label, language, choice.name))
+            for choice in definition.choices.get(question.list_name, ())
         ]
         found.append(
             {
@@ -514,8 +506,10 @@ def _question_choices(request: HttpRequest, project: Project) -> list[tuple[str,
     found: dict[str, str] = {}
     forms = list(selectors.form_list_for_project(user=request.user, project=project))
     latest: dict[int, FormVersion] = {}  # one query for all forms; the latest version wins
-    for version in FormVersion.objects.filter(form__in=forms, published_at__isnull=False).order_by(
-        "published_at", "id"
+    for version in (
+        FormVersion.objects.filter(form__in=forms, published_at__isnull=False)
+        .order_by("published_at", "id")
+        .defer("xform", "source")  # only the definition is read
     ):
         latest[version.form_id] = version
     for version in (latest[form.pk] for form in forms if form.pk in latest):
