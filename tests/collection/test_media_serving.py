@@ -130,6 +130,18 @@ def test_a_byte_range_is_answered_for_seeking_in_recordings(observation: Observa
 
 
 @pytest.mark.django_db
+def test_a_range_with_a_number_too_long_to_read_is_ignored_not_a_server_error(
+    observation: Observation,
+) -> None:
+    hostile = {"Range": "bytes=0-" + "9" * 5000}
+
+    response = _client().get(media_url(observation, "story.amr"), headers=hostile)
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == AMR
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("size", ["thumb", "huge"])
 def test_sizes_that_do_not_exist_are_not_found(observation: Observation, size: str) -> None:
     assert _client().get(media_url(observation, "story.amr", size=size)).status_code == 404

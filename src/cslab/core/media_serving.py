@@ -35,7 +35,9 @@ STREAM: Final = "stream"
 X_ACCEL_REDIRECT: Final = "x-accel-redirect"
 X_SENDFILE: Final = "x-sendfile"
 DELIVERIES: Final = (STREAM, X_ACCEL_REDIRECT, X_SENDFILE)
-BYTE_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+# At most 18 digits a side (a range beyond any file): Python refuses to read a number of more
+# than 4,300 digits, and a header that does not parse is ignored (the whole file is sent).
+BYTE_RANGE = re.compile(r"^bytes=(\d{0,18})-(\d{0,18})$")
 MAX_RANGE_BYTES = 8 * 1024 * 1024
 UNSAFE_FILENAME_CHARACTERS = re.compile(r"[^A-Za-z0-9._-]+")
 # Types a browser may show in the page; every other type is sent as a download.
