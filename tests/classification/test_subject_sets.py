@@ -485,6 +485,8 @@ def _post_archive(client: Any, archive: bytes) -> Any:
             "archive_too_large",
         ),
         (lambda: b"PK\x03\x04 not really a zip", "invalid_archive"),
+        # A cell over the csv module's field limit (128 KiB).
+        (lambda: _zip({"manifest.csv": "text\n" + "x" * 200_000 + "\n"}), "invalid_manifest"),
     ],
 )
 def test_a_hostile_archive_through_the_api_answers_400(

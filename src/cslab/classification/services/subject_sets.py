@@ -308,15 +308,26 @@ def _read_manifest(unpacker: Unpacker) -> list[dict[str, str]]:
             _("manifest.csv must be UTF-8 text."), code=ProblemCode.INVALID_MANIFEST
         ) from error
     reader = csv.DictReader(io.StringIO(text))
-    headers = [header.strip() for header in reader.fieldnames or []]
-    if "file" not in headers and "text" not in headers:
+    try:
+        headers = [header.strip() for header in reader.fieldnames or []]
+        if "file" not in headers and "text" not in headers:
+            raise InvalidInputError(
+                _("manifest.csv needs a “file” or a “text” column."),
+                code=ProblemCode.INVALID_MANIFEST,
+            )
+        rows = [
+            {
+                str(key).strip(): (value or "").strip()
+                for key, value in row.items()
+                if key is not None
+            }
+            for row in reader
+        ]
+    except csv.Error as error:  # e.g. a cell over the csv module's field limit (128 KiB)
         raise InvalidInputError(
-            _("manifest.csv needs a “file” or a “text” column."), code=ProblemCode.INVALID_MANIFEST
-        )
-    rows = [
-        {str(key).strip(): (value or "").strip() for key, value in row.items() if key is not None}
-        for row in reader
-    ]
+            _("manifest.csv cannot be read as CSV (line %(line)s).") % {"line": reader.line_num},
+            code=ProblemCode.INVALID_MANIFEST,
+        ) from error
     if not rows:
         raise InvalidInputError(_("manifest.csv has no rows."), code=ProblemCode.INVALID_MANIFEST)
     return rows
