@@ -4,13 +4,16 @@ import io
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import ExifTags, Image
 
 from cslab.core.roles import ProjectRole
 from cslab.media.models import Media
+from cslab.media.selectors import media_url_for_viewer
 from cslab.media.services import media_attach
+from cslab.observations import selectors
 from cslab.observations.models import Observation
 from cslab.projects.models import Project
 from tests.collection.test_media_attach import publish_media_form, submit_with_photo
@@ -262,3 +265,20 @@ def test_a_recording_larger_than_memory_uploads_is_checked_from_its_temporary_fi
     served = _client(observer).get(media_url(observation, "story.wav"))
     body = b"".join(served.streaming_content)  # type: ignore[attr-defined]
     assert b"Jane Observer" not in body and len(body) == len(recording) - 34  # the LIST chunk
+
+
+@pytest.mark.django_db
+def test_a_document_without_a_cleaned_copy_of_an_obscured_observation_is_only_for_its_truth(
+    observation: Observation, observer: Any
+) -> None:
+    # A PDF is kept as received (its author or place may be in it): the public of an obscured
+    # observation does not get it; the observer, who sees the truth, does.
+    Observation.objects.filter(pk=observation.pk).update(geoprivacy="obscured")
+    observation.refresh_from_db()
+    media = observation.media.get(name="notes.pdf")
+    shown = selectors.media_public_view(user=AnonymousUser(), observation=observation, media=media)
+
+    assert shown["name"] == f"media-{media.pk}.pdf"
+    assert _client().get(media_url(observation, shown["name"])).status_code == 404
+    assert media_url_for_viewer(user=AnonymousUser(), media=media) is None
+    assert _client(observer).get(media_url(observation, "notes.pdf")).status_code == 200

@@ -62,6 +62,8 @@ def media_url_for_viewer(*, user: Actor, media: Media, size: str = PUBLIC) -> st
             return None
     elif (size == THUMBNAIL and not media.thumbnail) or size not in SIZES:
         return None
+    elif not media.public_file and not selectors.shows_answers_as_they_are(user, media.observation):
+        return None  # no cleaned copy, and the viewer may not have the file as received
     # The name this viewer is shown (opaque for an obscured or private observation seen
     # without its truth): the view finds the file by it and refuses the name it was sent with.
     shown = selectors.media_public_view(user=user, observation=media.observation, media=media)
@@ -105,6 +107,10 @@ def media_get_for_serving(
     chosen = media.thumbnail if size == THUMBNAIL else media.public_file
     if not chosen and (size == THUMBNAIL or media.kind == Media.Kind.IMAGE):
         # A photo is public only as its re-encoded copy, never as received.
+        raise NotFoundError()
+    if not chosen and not selectors.shows_answers_as_they_are(user, observation):
+        # A file without a cleaned copy (a PDF, an Ogg recording: its metadata may name a person
+        # or a place) goes as received only to those who see the observation's answers as sent.
         raise NotFoundError()
     file = chosen or media.original
     return ServedFile(
