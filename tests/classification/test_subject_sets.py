@@ -570,3 +570,23 @@ def test_the_migration_renames_stored_observation_subjects_to_opaque_names(
     migration.backwards(apps, None)
     subject.refresh_from_db()
     assert subject.external_id == old
+
+
+def test_a_manifest_with_more_rows_than_the_archive_may_hold_files_is_refused(
+    settings: Any,
+) -> None:
+    settings.SUBJECT_SET_MAX_FILES = 5
+    manifest = "text\n" + "x\n" * 6
+    with pytest.raises(InvalidInputError) as caught:
+        _upload(_zip({"manifest.csv": manifest}))
+    assert caught.value.code == "invalid_manifest"
+    assert "5 rows" in caught.value.message
+    assert not Subject.objects.exists()
+
+
+def test_a_manifest_with_thousands_of_columns_is_refused_before_its_rows_are_read() -> None:
+    manifest = "text," + ",".join(f"column{number}" for number in range(1000)) + "\nx\n"
+    with pytest.raises(InvalidInputError) as caught:
+        _upload(_zip({"manifest.csv": manifest}))
+    assert caught.value.code == "invalid_manifest"
+    assert "columns" in caught.value.message

@@ -74,6 +74,8 @@ DEFAULT_MAX_COMPRESSION_RATIO = 100
 # silence compress very well and cannot hurt.
 RATIO_EXEMPT_BYTES = MEGABYTE
 MAX_MANIFEST_BYTES = 10 * MEGABYTE
+# A subject has a file, a text and its metadata: a few dozen columns at most.
+MAX_MANIFEST_COLUMNS = 200
 MAX_TEXT_LENGTH = 20_000
 # Images larger than this on their longer side are scaled down (volunteers zoom into subjects,
 # so the limit is above the 2048 pixels of an observation's public copy).
@@ -310,19 +312,30 @@ def _read_manifest(unpacker: Unpacker) -> list[dict[str, str]]:
     reader = csv.DictReader(io.StringIO(text))
     try:
         headers = [header.strip() for header in reader.fieldnames or []]
+        if len(headers) > MAX_MANIFEST_COLUMNS:
+            raise InvalidInputError(
+                _("manifest.csv has more than %(count)d columns.")
+                % {"count": MAX_MANIFEST_COLUMNS},
+                code=ProblemCode.INVALID_MANIFEST,
+            )
         if "file" not in headers and "text" not in headers:
             raise InvalidInputError(
                 _("manifest.csv needs a “file” or a “text” column."),
                 code=ProblemCode.INVALID_MANIFEST,
             )
-        rows = [
-            {
-                str(key).strip(): (value or "").strip()
-                for key, value in row.items()
-                if key is not None
-            }
-            for row in reader
-        ]
+        rows = []
+        for row in reader:
+            # A row is a subject: no more rows than the archive may hold files, checked as
+            # they are read (a small manifest can hold millions of one-letter rows).
+            if len(rows) == unpacker.limits.max_entries:
+                raise InvalidInputError(
+                    _("manifest.csv has more than %(count)d rows.")
+                    % {"count": unpacker.limits.max_entries},
+                    code=ProblemCode.INVALID_MANIFEST,
+                )
+            rows.append(
+                {str(key).strip(): (value or "").strip() for key, value in row.items() if key}
+            )
     except csv.Error as error:  # e.g. a cell over the csv module's field limit (128 KiB)
         raise InvalidInputError(
             _("manifest.csv cannot be read as CSV (line %(line)s).") % {"line": reader.line_num},
