@@ -323,7 +323,7 @@ def _read_manifest(unpacker: Unpacker) -> list[dict[str, str]]:
                 _("manifest.csv needs a “file” or a “text” column."),
                 code=ProblemCode.INVALID_MANIFEST,
             )
-        rows = []
+        rows: list[dict[str, str]] = []
         for row in reader:
             # A row is a subject: no more rows than the archive may hold files, checked as
             # they are read (a small manifest can hold millions of one-letter rows).
