@@ -1,0 +1,177 @@
+"""Crawl a running cslab as one person would, by following visible same-site links only.
+
+Used by the crawl test (against the live server with the demo Lab loaded) and by hand against
+`make demo` (`python -m tests.browser.site_crawl http://127.0.0.1:8000 volunteer@demo.cslab.test`).
+For every page reached it records the status, images that failed to load, how wide the page
+renders, and (optionally) axe-core's violations.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+# Links a person follows but a crawler must not: they change state, leave the site or download a
+# large archive that is checked by its own tests.
+SKIPPED_PATH_PATTERNS = (
+    re.compile(r"^/accounts/logout/"),
+    re.compile(r"^/admin/"),
+    re.compile(r"^/i18n/"),
+    re.compile(r"/backup"),
+)
+# A page with many query-string variants (filters, pages, sort orders) is visited this often.
+VARIANTS_PER_PATH = 2
+PHONE_WIDTH = 390
+
+
+@dataclass
+class PageReport:
+    url: str
+    status: int
+    content_type: str = ""
+    broken_images: list[str] = field(default_factory=list)
+    width: int = 0
+    axe_violations: list[str] = field(default_factory=list)
+    linked_from: str = ""
+
+
+@dataclass
+class CrawlReport:
+    pages: list[PageReport] = field(default_factory=list)
+
+    def failures(self, max_width: int | None = PHONE_WIDTH) -> list[str]:
+        problems = []
+        for page in self.pages:
+            if page.status >= 400:
+                problems.append(f"{page.status} {page.url} (linked from {page.linked_from})")
+            for image in page.broken_images:
+                problems.append(f"broken image {image} on {page.url}")
+            if max_width is not None and page.width > max_width:
+                problems.append(f"{page.width}px wide: {page.url}")
+            for violation in page.axe_violations:
+                problems.append(f"axe {violation} on {page.url}")
+        return problems
+
+
+def _path_key(url: str) -> str:
+    return urlsplit(url).path
+
+
+def _is_followable(url: str, origin: str) -> bool:
+    parts = urlsplit(url)
+    if f"{parts.scheme}://{parts.netloc}" != origin:
+        return False
+    return not any(pattern.search(parts.path) for pattern in SKIPPED_PATH_PATTERNS)
+
+
+BROKEN_IMAGES_SCRIPT = """() => Array.from(document.images)
+  .filter(image => image.complete && image.naturalWidth === 0 && image.getAttribute('src'))
+  .map(image => image.currentSrc || image.src)"""
+LINKS_SCRIPT = """() => Array.from(document.querySelectorAll('a[href]'))
+  .filter(link => !link.hasAttribute('download'))
+  .map(link => link.href)"""
+
+
+def crawl(
+    page: Any,
+    origin: str,
+    start: str = "/",
+    *,
+    axe: Any = None,
+    axe_tags: list[str] | None = None,
+    max_pages: int = 400,
+    on_page: Callable[[PageReport], None] | None = None,
+) -> CrawlReport:
+    """Breadth-first from `start`, in the browser context of `page` (its cookies are the person)."""
+    report = CrawlReport()
+    queue: list[tuple[str, str]] = [(urljoin(origin, start), "(start)")]
+    seen: set[str] = set()
+    variants: Counter[str] = Counter()
+    while queue and len(report.pages) < max_pages:
+        url, linked_from = queue.pop(0)
+        url = urldefrag(url).url
+        if url in seen:
+            continue
+        seen.add(url)
+        key = _path_key(url)
+        if variants[key] >= VARIANTS_PER_PATH:
+            continue
+        variants[key] += 1
+        response = page.context.request.get(url, max_redirects=5)
+        content_type = response.headers.get("content-type", "")
+        result = PageReport(
+            url=url, status=response.status, content_type=content_type, linked_from=linked_from
+        )
+        report.pages.append(result)
+        if response.status >= 400 or "text/html" not in content_type:
+            if on_page:
+                on_page(result)
+            continue
+        page.goto(url, wait_until="load")
+        result.broken_images = page.evaluate(BROKEN_IMAGES_SCRIPT)
+        result.width = page.evaluate("() => document.documentElement.scrollWidth")
+        if axe is not None:
+            options = {"runOnly": {"type": "tag", "values": axe_tags}} if axe_tags else None
+            results = axe.run(page, options=options)
+            result.axe_violations = [
+                f"{violation['id']}: {[node['target'] for node in violation['nodes']][:3]}"
+                for violation in results.response["violations"]
+            ]
+        for link in page.evaluate(LINKS_SCRIPT):
+            link = urldefrag(link).url
+            if link not in seen and _is_followable(link, origin):
+                queue.append((link, url))
+        if on_page:
+            on_page(result)
+    return report
+
+
+def log_in(page: Any, origin: str, email: str, password: str) -> None:
+    page.goto(urljoin(origin, "/accounts/login/"))
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", password)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state("load")
+
+
+def main() -> None:  # pragma: no cover - a tool for people
+    from playwright.sync_api import sync_playwright
+
+    origin = sys.argv[1].rstrip("/")
+    email = sys.argv[2] if len(sys.argv) > 2 and sys.argv[2] != "anonymous" else None
+    with_axe = "--axe" in sys.argv
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True, args=["--no-sandbox"]
+        )
+        context = browser.new_context(
+            locale="en-GB", viewport={"width": PHONE_WIDTH, "height": 844}
+        )
+        page = context.new_page()
+        if email:
+            log_in(page, origin, email, "citizen-science-2026")
+        axe = None
+        if with_axe:
+            from axe_playwright_python.sync_playwright import Axe
+
+            axe = Axe()
+        report = crawl(
+            page,
+            origin,
+            axe=axe,
+            axe_tags=["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
+            on_page=lambda result: print(result.status, result.width, result.url, flush=True),
+        )
+        print(f"{len(report.pages)} pages")
+        for problem in report.failures():
+            print("PROBLEM", problem)
+        browser.close()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
