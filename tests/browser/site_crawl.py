@@ -8,6 +8,7 @@ renders, and (optionally) axe-core's violations.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 from collections import Counter
@@ -15,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
+
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 # Links a person follows but a crawler must not: they change state, leave the site or download a
 # large archive that is checked by its own tests.
@@ -49,16 +52,15 @@ class CrawlReport:
         for page in self.pages:
             if page.status >= 400:
                 problems.append(f"{page.status} {page.url} (linked from {page.linked_from})")
-            for image in page.broken_images:
-                problems.append(f"broken image {image} on {page.url}")
+            problems.extend(f"broken image {image} on {page.url}" for image in page.broken_images)
             if max_width is not None and page.width > max_width:
                 problems.append(f"{page.width}px wide: {page.url}")
-            for violation in page.axe_violations:
-                problems.append(f"axe {violation} on {page.url}")
+            problems.extend(f"axe {violation} on {page.url}" for violation in page.axe_violations)
         return problems
 
 
-def _path_key(url: str) -> str:
+def path_key(url: str) -> str:
+    """Pages are told apart by path: query-string variants of one path count as one page."""
     return urlsplit(url).path
 
 
@@ -85,10 +87,22 @@ def crawl(
     axe: Any = None,
     axe_tags: list[str] | None = None,
     max_pages: int = 400,
+    page_key: Callable[[str], str] = path_key,
+    variants_per_key: int = VARIANTS_PER_PATH,
     on_page: Callable[[PageReport], None] | None = None,
 ) -> CrawlReport:
-    """Breadth-first from `start`, in the browser context of `page` (its cookies are the person)."""
+    """Breadth-first from `start`, in the browser context of `page` (its cookies are the person).
+
+    Requests to other sites (map tiles) are refused so the crawl neither waits on nor depends on
+    the internet; images from other sites are therefore not judged. `page_key` groups URLs that
+    are the same page with other data (the test groups by URL route), each group visited at most
+    `variants_per_key` times.
+    """
     report = CrawlReport()
+    page.route(
+        "**/*",
+        lambda route: route.continue_() if route.request.url.startswith(origin) else route.abort(),
+    )
     queue: list[tuple[str, str]] = [(urljoin(origin, start), "(start)")]
     seen: set[str] = set()
     variants: Counter[str] = Counter()
@@ -98,8 +112,8 @@ def crawl(
         if url in seen:
             continue
         seen.add(url)
-        key = _path_key(url)
-        if variants[key] >= VARIANTS_PER_PATH:
+        key = page_key(url)
+        if variants[key] >= variants_per_key:
             continue
         variants[key] += 1
         response = page.context.request.get(url, max_redirects=5)
@@ -113,7 +127,13 @@ def crawl(
                 on_page(result)
             continue
         page.goto(url, wait_until="load")
-        result.broken_images = page.evaluate(BROKEN_IMAGES_SCRIPT)
+        # Pages that render after load (the API docs fetch their OpenAPI document) are judged
+        # once they have settled, not half-drawn.
+        with contextlib.suppress(PlaywrightTimeoutError):
+            page.wait_for_load_state("networkidle", timeout=5_000)
+        result.broken_images = [
+            image for image in page.evaluate(BROKEN_IMAGES_SCRIPT) if image.startswith(origin)
+        ]
         result.width = page.evaluate("() => document.documentElement.scrollWidth")
         if axe is not None:
             options = {"runOnly": {"type": "tag", "values": axe_tags}} if axe_tags else None
@@ -165,11 +185,11 @@ def main() -> None:  # pragma: no cover - a tool for people
             origin,
             axe=axe,
             axe_tags=["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
-            on_page=lambda result: print(result.status, result.width, result.url, flush=True),
+            on_page=lambda result: print(result.status, result.width, result.url, flush=True),  # noqa: T201
         )
-        print(f"{len(report.pages)} pages")
+        print(f"{len(report.pages)} pages")  # noqa: T201
         for problem in report.failures():
-            print("PROBLEM", problem)
+            print("PROBLEM", problem)  # noqa: T201
         browser.close()
 
 

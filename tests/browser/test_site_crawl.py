@@ -1,0 +1,150 @@
+"""Every same-site link, followed as four kinds of people would, in the mode people run (issue 11).
+
+The demo Lab is loaded and served exactly as `make demo` does it (`cslab migrate`, `cslab demo`,
+`cslab serve`: gunicorn, DEBUG off, WhiteNoise, the permission-checking media view), in a scratch
+folder, and Chromium at a phone's width follows every visible link from the home page. Every page
+it reaches must answer below 400, show every same-site image, fit 390 px without scrolling sideways
+and pass axe-core (WCAG 2.2 A/AA). Pages that are one route with other data (one observation and
+the next) are checked a few times per route, not thousands of times.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from django.urls import Resolver404, resolve
+
+from cslab.accounts.demo import DEMO_PASSWORD
+from tests.browser.conftest import PHONE
+from tests.browser.site_crawl import crawl, log_in
+
+pytestmark = pytest.mark.browser
+
+# The demo's 5,000 observations make the first load slow; a few hundred show every page kind.
+DEMO_OBSERVATIONS = "300"
+CRAWL_AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+PAGES_PER_ROUTE = 2
+START_TIMEOUT_SECONDS = 600
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _cslab(arguments: list[str], environment: dict[str, str], log: Path) -> None:
+    with log.open("ab") as output:
+        subprocess.run(  # our own command
+            [sys.executable, "-m", "cslab.cli", *arguments],
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            check=True,
+            timeout=START_TIMEOUT_SECONDS,
+        )
+
+
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo Lab on its own port and its own SQLite file, served by gunicorn."""
+    folder = tmp_path_factory.mktemp("demo-site")
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "DJANGO_SETTINGS_MODULE"}
+    }
+    environment.update(
+        DJANGO_SETTINGS_MODULE="cslab.settings.base",
+        CSLAB_VAR_DIR=str(folder),
+        CSLAB_DEMO="true",
+        CSLAB_DEMO_OBSERVATIONS=DEMO_OBSERVATIONS,
+        WEB_CONCURRENCY="2",
+    )
+    log = folder / "site.log"
+    _cslab(["migrate", "--noinput"], environment, log)
+    _cslab(["demo"], environment, log)
+    port = _free_port()
+    origin = f"http://127.0.0.1:{port}"
+    with log.open("ab") as output:
+        server = subprocess.Popen(  # our own command
+            [sys.executable, "-m", "cslab.cli", "serve", "--port", str(port)],
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"{origin}/", timeout=5) as response:  # noqa: S310
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the demo site did not start:\n{log.read_text()[-4000:]}")
+            time.sleep(0.5)
+        yield origin
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def _route(url: str) -> str:
+    """The URL pattern a page came from, so `/observations/1/` and `/observations/2/` are one."""
+    path = urlsplit(url).path
+    try:
+        return resolve(path).route or path
+    except Resolver404:
+        return path
+
+
+@pytest.mark.parametrize(
+    "person",
+    [
+        None,
+        "volunteer@demo.cslab.test",
+        "researcher@demo.cslab.test",
+        "staff@demo.cslab.test",
+    ],
+    ids=["anonymous", "volunteer", "researcher", "staff"],
+)
+def test_every_linked_page_answers_shows_its_images_fits_a_phone_and_passes_axe(
+    chromium: Any, axe: Any, demo_site: str, person: str | None
+) -> None:
+    context = chromium.new_context(base_url=demo_site, locale="en-GB", viewport=PHONE)
+    context.set_default_timeout(20_000)
+    try:
+        page = context.new_page()
+        if person:
+            log_in(page, demo_site, person, DEMO_PASSWORD)
+            assert "/accounts/login/" not in page.url, f"{person} could not log in"
+        report = crawl(
+            page,
+            demo_site,
+            axe=axe,
+            axe_tags=CRAWL_AXE_TAGS,
+            page_key=_route,
+            variants_per_key=PAGES_PER_ROUTE,
+        )
+    finally:
+        context.close()
+    html_pages = [result for result in report.pages if "text/html" in result.content_type]
+    # The crawl must have got somewhere: the home page links the directory, projects, questions.
+    assert len(html_pages) >= 15, [result.url for result in report.pages]
+    problems = report.failures()
+    assert not problems, f"{len(report.pages)} pages crawled; problems:\n" + "\n".join(problems)
