@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 
 class Faculty(models.TextChoices):
@@ -60,25 +61,26 @@ class DataLicence(models.TextChoices):
     CC_BY_NC = "CC-BY-NC-4.0", "CC BY-NC 4.0"
 
 
-# The 17 UN Sustainable Development Goals, by number.
+# The 17 UN Sustainable Development Goals, by number. Stored and exchanged (PPSR Core) in English;
+# marked for translation so pages show them in the viewer's language (`forms.sdg_label`).
 SUSTAINABLE_DEVELOPMENT_GOALS: dict[str, str] = {
-    "1": "No poverty",
-    "2": "Zero hunger",
-    "3": "Good health and well-being",
-    "4": "Quality education",
-    "5": "Gender equality",
-    "6": "Clean water and sanitation",
-    "7": "Affordable and clean energy",
-    "8": "Decent work and economic growth",
-    "9": "Industry, innovation and infrastructure",
-    "10": "Reduced inequalities",
-    "11": "Sustainable cities and communities",
-    "12": "Responsible consumption and production",
-    "13": "Climate action",
-    "14": "Life below water",
-    "15": "Life on land",
-    "16": "Peace, justice and strong institutions",
-    "17": "Partnerships for the goals",
+    "1": gettext_noop("No poverty"),
+    "2": gettext_noop("Zero hunger"),
+    "3": gettext_noop("Good health and well-being"),
+    "4": gettext_noop("Quality education"),
+    "5": gettext_noop("Gender equality"),
+    "6": gettext_noop("Clean water and sanitation"),
+    "7": gettext_noop("Affordable and clean energy"),
+    "8": gettext_noop("Decent work and economic growth"),
+    "9": gettext_noop("Industry, innovation and infrastructure"),
+    "10": gettext_noop("Reduced inequalities"),
+    "11": gettext_noop("Sustainable cities and communities"),
+    "12": gettext_noop("Responsible consumption and production"),
+    "13": gettext_noop("Climate action"),
+    "14": gettext_noop("Life below water"),
+    "15": gettext_noop("Life on land"),
+    "16": gettext_noop("Peace, justice and strong institutions"),
+    "17": gettext_noop("Partnerships for the goals"),
 }
 
 
