@@ -1,7 +1,7 @@
 """Screenshots of the pages people pass on their journeys, for a person to look at (issue 11).
 
 Browser tests call `save_screenshot(page, "volunteer-project-page")`; the file lands in
-`var/screenshots/<name>-<phone|desktop>.png` (the viewport's width decides), overwritten by each run.
+`var/screenshots/<name>-<phone|desktop>.png` (the viewport width decides), overwritten each run.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Every same-site link, followed as four kinds of people would, in the mode people run (issue 11).
+"""The crawl tests' site and check: every same-site link, followed as a person would (issue 11).
 
 The demo Lab is loaded and served exactly as `make demo` does it (`cslab migrate`, `cslab demo`,
 `cslab serve`: gunicorn, DEBUG off, WhiteNoise, the permission-checking media view), in a scratch
@@ -28,8 +28,6 @@ from cslab.accounts.demo import DEMO_PASSWORD
 from tests.browser.conftest import PHONE
 from tests.browser.site_crawl import crawl, log_in
 
-pytestmark = pytest.mark.browser
-
 # The demo's 5,000 observations make the first load slow; a few hundred show every page kind.
 DEMO_OBSERVATIONS = "300"
 CRAWL_AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -55,8 +53,7 @@ def _cslab(arguments: list[str], environment: dict[str, str], log: Path) -> None
         )
 
 
-@pytest.fixture(scope="module")
-def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def start_demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The demo Lab on its own port and its own SQLite file, served by gunicorn."""
     folder = tmp_path_factory.mktemp("demo-site")
     environment = {
@@ -113,29 +110,18 @@ def _route(url: str) -> str:
         return path
 
 
-@pytest.mark.parametrize(
-    "person",
-    [
-        None,
-        "volunteer@demo.cslab.test",
-        "researcher@demo.cslab.test",
-        "staff@demo.cslab.test",
-    ],
-    ids=["anonymous", "volunteer", "researcher", "staff"],
-)
-def test_every_linked_page_answers_shows_its_images_fits_a_phone_and_passes_axe(
-    chromium: Any, axe: Any, demo_site: str, person: str | None
-) -> None:
-    context = chromium.new_context(base_url=demo_site, locale="en-GB", viewport=PHONE)
+def check_every_linked_page(chromium: Any, axe: Any, origin: str, person: str | None) -> None:
+    """Crawl as `person` (None: anonymous) and fail with every problem found."""
+    context = chromium.new_context(base_url=origin, locale="en-GB", viewport=PHONE)
     context.set_default_timeout(20_000)
     try:
         page = context.new_page()
         if person:
-            log_in(page, demo_site, person, DEMO_PASSWORD)
+            log_in(page, origin, person, DEMO_PASSWORD)
             assert "/accounts/login/" not in page.url, f"{person} could not log in"
         report = crawl(
             page,
-            demo_site,
+            origin,
             axe=axe,
             axe_tags=CRAWL_AXE_TAGS,
             page_key=_route,
