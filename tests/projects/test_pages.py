@@ -643,12 +643,27 @@ def test_my_projects_lists_my_teams_with_my_role(volunteer: Any) -> None:
 
     response = client_for(volunteer).get(reverse("my_projects"))
 
-    roles = {project.name: project.my_role for project in response.context["projects"]}
+    roles = {row["project"].name: row["project"].my_role for row in response.context["rows"]}
     assert roles == {"Mine": "owner", "Theirs": "viewer"}
     html = response.content.decode()
     assert "Someone else" not in html
     assert mine.get_absolute_url() in html
-    assert "Viewer" in html
+    assert "You are viewer" in html
+
+
+def test_my_projects_says_who_sees_each_project_as_the_public_would(volunteer: Any) -> None:
+    # Set to public but not approved: the public gets a 404, so it must not say "listed".
+    waiting = ProjectFactory(initiator=volunteer, name="Waiting", status="in_review")
+    Project.objects.filter(pk=waiting.pk).update(visibility="public")
+    ProjectFactory(initiator=volunteer, name="Listed", public=True)
+
+    html = client_for(volunteer).get(reverse("my_projects")).content.decode()
+
+    waiting_card = html[html.index("Waiting") : html.index("</li>", html.index("Waiting"))]
+    assert "Only your team and Lab staff see it" in waiting_card
+    assert "listed in the directory" not in waiting_card
+    listed_card = html[html.index("Listed") : html.index("</li>", html.index("Listed"))]
+    assert 'badge badge-success">Public: listed in the directory' in listed_card
 
 
 def test_my_projects_needs_signing_in() -> None:
