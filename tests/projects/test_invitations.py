@@ -361,5 +361,5 @@ def test_the_page_refuses_another_account_clearly_and_says_how_to_sign_in(
     page = shown.content.decode()
     assert "g•••@example.org" in page and "guest@example.org" not in page
     assert "Accept the invitation" not in page
-    assert "Sign out and sign in with the invited address" in page
+    assert "Log out and log in with the invited address" in page
     assert not Membership.objects.filter(project=project, user=intruder).exists()
