@@ -92,7 +92,7 @@ def project_transition(
 
 # What the project's leads are told when Lab staff decide on their project. Stored untranslated
 # and shown in each reader's language.
-REVIEW_MESSAGES = {
+REVIEW_MESSAGES: dict[tuple[str, str | None], str] = {
     (Project.Status.ACTIVE, Project.Visibility.PRIVATE): gettext_noop(
         "Lab staff approved “%(project)s”. Publish it so volunteers can find it."
     ),
