@@ -69,6 +69,7 @@ def test_the_project_page_and_my_projects_prompt_the_leads_until_it_is_published
     for url in (project.get_absolute_url(), "/projects/mine/"):
         assert PROMPT in _client(owner).get(url).content.decode()
         assert PROMPT not in _client(member).get(url).content.decode()
+    assert PROMPT not in _client(staff).get(project.get_absolute_url()).content.decode()
     response = _client(owner).post(
         f"/projects/{project.slug}/publish/", {"next": "/projects/mine/"}
     )

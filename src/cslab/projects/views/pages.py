@@ -110,8 +110,10 @@ class ProjectActions(list[dict[str, Any]]):
 def _actions(user: Actor, project: Project) -> ProjectActions:
     """Return the moves this person may make now with the project."""
     actions = ProjectActions()
-    may_move = permissions.has_permission(user, "project.move", project)
-    if may_move and project.is_approved and project.visibility != Project.Visibility.PUBLIC:
+    # The prompt speaks to the project's leads ("your project"); Lab staff who are not on the
+    # team may publish through the edit form, but are not prompted.
+    leads = project.project_role_for(user) in (ProjectRole.OWNER, ProjectRole.RESEARCHER)
+    if leads and project.is_approved and project.visibility != Project.Visibility.PUBLIC:
         actions.append({"kind": "publish", "to_status": None, "visibility": project.visibility})
     for transition in lifecycle.next_statuses(project.status):
         rule = "project.review" if transition.by == "staff" else "project.move"
