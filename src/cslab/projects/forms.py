@@ -104,6 +104,7 @@ class ProjectCreateForm(forms.Form):
         choices=InitiatorType.choices,
         widget=forms.RadioSelect,
         initial=InitiatorType.RESEARCHER_LED,
+        help_text=_("A community-led project can ask the Lab for a researcher as mentor."),
     )
     organisation = forms.ModelChoiceField(
         label=_("Organisation"),
