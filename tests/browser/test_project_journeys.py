@@ -205,9 +205,14 @@ def test_a_curator_approves_from_the_review_queue_and_the_project_is_listed_and_
     assert project.is_approved
 
 
-@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+@pytest.mark.parametrize(
+    ("viewport", "logs_in_first"), [(PHONE, False), (DESKTOP, True)], ids=["phone", "desktop"]
+)
 def test_a_volunteer_finds_a_project_joins_its_team_and_lands_on_the_project_page(
-    new_page: Callable[..., Any], assert_accessible: Check, viewport: dict[str, int]
+    new_page: Callable[..., Any],
+    assert_accessible: Check,
+    viewport: dict[str, int],
+    logs_in_first: bool,
 ) -> None:
     lead = UserFactory(display_name="Rosa Researcher", profile_public=True)
     project = ProjectFactory(
@@ -219,7 +224,10 @@ def test_a_volunteer_finds_a_project_joins_its_team_and_lands_on_the_project_pag
     )
     volunteer = UserFactory()
     page = new_page(viewport=viewport)
-    log_in(page, volunteer.email)
+    if logs_in_first:
+        log_in(page, volunteer.email)
+    else:
+        page.goto("/")
 
     follow_menu(page, "Projects")
     page.get_by_role("link", name="Hedgehog highways").first.click()
@@ -231,7 +239,14 @@ def test_a_volunteer_finds_a_project_joins_its_team_and_lands_on_the_project_pag
         look_at(page, "team-public", assert_accessible)
         page.get_by_role("link", name="Join the team").click()
     expect(page).to_have_url(re.compile(f"/projects/{project.slug}/join/$"))
-    look_at(page, "join", assert_accessible)
+    look_at(page, "join" if logs_in_first else "join-visitor", assert_accessible)
+    if not logs_in_first:
+        # A visitor reads how to join, logs in and comes back to the same page.
+        page.get_by_role("link", name="Log in to join").click()
+        page.locator("input[name=login]").fill(volunteer.email)
+        page.locator("input[name=password]").fill(TEST_PASSWORD)
+        page.locator("main form button[type=submit]").click()
+        expect(page).to_have_url(re.compile(f"/projects/{project.slug}/join/$"))
     page.get_by_role("button", name="Join the team").click()
 
     expect(page).to_have_url(re.compile(f"/projects/{project.slug}/$"))
