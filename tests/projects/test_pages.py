@@ -739,3 +739,16 @@ def test_the_menu_offers_my_projects_when_signed_in_and_the_queue_to_staff(
     assert reverse("my_projects") in signed_in
     assert reverse("project_review_queue") not in signed_in
     assert reverse("project_review_queue") in lab_staff
+
+
+def test_my_projects_shows_the_leads_the_checklist_until_approval(volunteer: Any) -> None:
+    mine = ProjectFactory(initiator=volunteer, name="Mine", status="incubating", protocol="Walk.")
+    theirs = ProjectFactory(name="Theirs", status="incubating")
+    MembershipFactory(project=theirs, user=volunteer, role=ProjectRole.MEMBER)
+
+    html = client_for(volunteer).get(reverse("my_projects")).content.decode()
+
+    assert html.count("Checklist: ") == 1
+    assert "Checklist: 2 of 7 done." in html  # the protocol, and no mentor is needed
+    assert reverse("project_checklist", args=[mine.slug]) in html
+    assert reverse("project_checklist", args=[theirs.slug]) not in html

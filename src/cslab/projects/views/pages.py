@@ -347,14 +347,21 @@ def my_projects_page(request: SignedInRequest) -> HttpResponse:
         )
     )
     roles = dict(ProjectRole.choices)
+    leads = (ProjectRole.OWNER, ProjectRole.RESEARCHER)
     rows = [
         {
             "project": project,
             "role": roles.get(project.my_role, ""),
             "audience": _audience(project),
-            "to_publish": project.my_role in (ProjectRole.OWNER, ProjectRole.RESEARCHER)
+            "to_publish": project.my_role in leads
             and project.is_approved
             and project.visibility != Project.Visibility.PUBLIC,
+            # The leads' next step before approval: the checklist (read from the row itself).
+            "checklist": (
+                _checklist(project)
+                if project.my_role in leads and project.status in lifecycle.UNAPPROVED
+                else None
+            ),
         }
         for project in projects
     ]
