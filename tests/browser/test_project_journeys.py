@@ -145,17 +145,23 @@ def test_an_organiser_starts_a_project_has_it_approved_publishes_it_and_invites_
     project.refresh_from_db()
     project_transition(actor=staff, project=project, to_status=Project.Status.ACTIVE)
 
-    # The organiser is prompted on My projects, and publishes from the prompt.
+    # The organiser is prompted on My projects and on the project page, and publishes.
     follow_menu(page, "My projects")
     prompt = page.locator(".notice", has_text="Publish it so volunteers can find it")
     expect(prompt).to_be_visible()
     expect(page.get_by_text("Private: only your team and Lab staff see it")).to_be_visible()
     look_at(page, "publish-prompt", assert_accessible)
+    page.get_by_role("link", name="Garden pollinators").click()
+    expect(prompt).to_be_visible()
+    look_at(page, "project-page-publish-prompt", assert_accessible)
     prompt.get_by_role("button", name="Publish “Garden pollinators”").click()
     expect(page.get_by_text("is published: volunteers find it in the directory")).to_be_visible()
-    expect(page.get_by_text("Public: listed in the directory")).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name="Garden pollinators")).to_be_visible()
+    expect(prompt).to_have_count(0)
     project.refresh_from_db()
     assert project.visibility == Project.Visibility.PUBLIC
+    follow_menu(page, "My projects")
+    expect(page.get_by_text("Public: listed in the directory")).to_be_visible()
 
     # Invite a member from the team page.
     page.get_by_role("link", name="Garden pollinators").click()
