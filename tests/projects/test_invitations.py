@@ -323,7 +323,7 @@ def test_the_page_shows_project_and_role_and_sends_signed_out_people_to_log_in(
 
 
 @pytest.mark.django_db
-def test_a_signed_in_person_accepts_on_the_page_and_lands_on_the_team(
+def test_a_signed_in_person_accepts_on_the_page_and_lands_on_the_project_page(
     client: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     owner, guest = UserFactory(), UserFactory(email="guest@example.org")
@@ -333,7 +333,7 @@ def test_a_signed_in_person_accepts_on_the_page_and_lands_on_the_team(
     assert b"Accept the invitation" in client.get(f"/invitations/{token}/").content
     response = client.post(f"/invitations/{token}/")
     assert response.status_code == 302
-    assert response["Location"] == f"/projects/{project.slug}/team/"
+    assert response["Location"] == f"/projects/{project.slug}/"
     assert Membership.objects.get(project=project, user=guest).role == "researcher"
     again = client.post(f"/invitations/{token}/")
     assert again.status_code == 410
@@ -361,5 +361,5 @@ def test_the_page_refuses_another_account_clearly_and_says_how_to_sign_in(
     page = shown.content.decode()
     assert "g•••@example.org" in page and "guest@example.org" not in page
     assert "Accept the invitation" not in page
-    assert "Sign out and sign in with the invited address" in page
+    assert "Log out and log in with the invited address" in page
     assert not Membership.objects.filter(project=project, user=intruder).exists()

@@ -156,14 +156,28 @@ def test_only_the_requester_withdraws() -> None:
 
 
 @pytest.mark.django_db
-def test_the_join_page_joins_an_open_team(client: Any) -> None:
+def test_the_join_page_joins_an_open_team_and_lands_on_the_project_page(client: Any) -> None:
     volunteer = UserFactory()
     project = _project(UserFactory(), "open")
     client.force_login(volunteer)
     assert b"Join the team" in client.get(f"/projects/{project.slug}/join/").content
     response = client.post(f"/projects/{project.slug}/join/")
-    assert (response.status_code, response["Location"]) == (302, f"/projects/{project.slug}/team/")
+    assert (response.status_code, response["Location"]) == (302, f"/projects/{project.slug}/")
     assert Membership.objects.filter(project=project, user=volunteer, role="member").exists()
+
+
+@pytest.mark.django_db
+def test_a_visitor_reads_how_to_join_and_is_offered_to_log_in_first(client: Any) -> None:
+    project = _project(UserFactory(), "approval")
+    url = f"/projects/{project.slug}/join/"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert b"ask to join" in page.content
+    assert f"/accounts/login/?next={url}".encode() in page.content
+    assert b"<textarea" not in page.content
+    posted = client.post(url, {"message": "Me"})
+    assert posted.status_code == 302 and posted["Location"].startswith("/accounts/login/")
+    assert not JoinRequest.objects.filter(project=project).exists()
 
 
 @pytest.mark.django_db

@@ -643,12 +643,27 @@ def test_my_projects_lists_my_teams_with_my_role(volunteer: Any) -> None:
 
     response = client_for(volunteer).get(reverse("my_projects"))
 
-    roles = {project.name: project.my_role for project in response.context["projects"]}
+    roles = {row["project"].name: row["project"].my_role for row in response.context["rows"]}
     assert roles == {"Mine": "owner", "Theirs": "viewer"}
     html = response.content.decode()
     assert "Someone else" not in html
     assert mine.get_absolute_url() in html
-    assert "Viewer" in html
+    assert "You are viewer" in html
+
+
+def test_my_projects_says_who_sees_each_project_as_the_public_would(volunteer: Any) -> None:
+    # Set to public but not approved: the public gets a 404, so it must not say "listed".
+    waiting = ProjectFactory(initiator=volunteer, name="Waiting", status="in_review")
+    Project.objects.filter(pk=waiting.pk).update(visibility="public")
+    ProjectFactory(initiator=volunteer, name="Listed", public=True)
+
+    html = client_for(volunteer).get(reverse("my_projects")).content.decode()
+
+    waiting_card = html[html.index("Waiting") : html.index("</li>", html.index("Waiting"))]
+    assert "Only your team and Lab staff see it" in waiting_card
+    assert "listed in the directory" not in waiting_card
+    listed_card = html[html.index("Listed") : html.index("</li>", html.index("Listed"))]
+    assert 'badge badge-success">Public: listed in the directory' in listed_card
 
 
 def test_my_projects_needs_signing_in() -> None:
@@ -724,3 +739,16 @@ def test_the_menu_offers_my_projects_when_signed_in_and_the_queue_to_staff(
     assert reverse("my_projects") in signed_in
     assert reverse("project_review_queue") not in signed_in
     assert reverse("project_review_queue") in lab_staff
+
+
+def test_my_projects_shows_the_leads_the_checklist_until_approval(volunteer: Any) -> None:
+    mine = ProjectFactory(initiator=volunteer, name="Mine", status="incubating", protocol="Walk.")
+    theirs = ProjectFactory(name="Theirs", status="incubating")
+    MembershipFactory(project=theirs, user=volunteer, role=ProjectRole.MEMBER)
+
+    html = client_for(volunteer).get(reverse("my_projects")).content.decode()
+
+    assert html.count("Checklist: ") == 1
+    assert "Checklist: 2 of 7 done." in html  # the protocol, and no mentor is needed
+    assert reverse("project_checklist", args=[mine.slug]) in html
+    assert reverse("project_checklist", args=[theirs.slug]) not in html

@@ -195,19 +195,22 @@ def _public_project(owner: Any) -> Project:
 
 
 @pytest.mark.django_db
-def test_the_team_page_is_for_the_team_and_staff_and_only_owners_manage(
+def test_the_whole_team_is_for_the_team_and_staff_and_only_owners_manage(
     client: Any, staff: Any
 ) -> None:
-    owner, member = UserFactory(), UserFactory()
+    owner, member = UserFactory(), UserFactory(display_name="Quiet Member")
     project = _public_project(owner)
     membership_add(actor=None, project=project, user=member, role=ProjectRole.MEMBER)
     url = f"/projects/{project.slug}/team/"
-    assert client.get(url).status_code == 404
     client.force_login(UserFactory())
-    assert client.get(url).status_code == 404
+    outsider_page = client.get(url)
+    assert outsider_page.status_code == 200
+    assert b"Quiet Member" not in outsider_page.content
+    assert b"Send invitation" not in outsider_page.content
     client.force_login(member)
     page = client.get(url)
     assert page.status_code == 200
+    assert b"Quiet Member" in page.content
     assert b"Leave this team" in page.content and b"Send invitation" not in page.content
     owner_membership = _membership(project, owner)
     refused = client.post(url, {"action": "remove", "target": owner_membership.pk})
@@ -215,6 +218,34 @@ def test_the_team_page_is_for_the_team_and_staff_and_only_owners_manage(
     for manager in (owner, staff):
         client.force_login(manager)
         assert b"Send invitation" in client.get(url).content
+
+
+@pytest.mark.django_db
+def test_visitors_see_the_public_leads_and_how_to_join_but_not_the_members(client: Any) -> None:
+    public_owner = UserFactory(display_name="Open Owner", profile_public=True)
+    hidden_owner = UserFactory(display_name="Hidden Owner", profile_public=False)
+    member = UserFactory(display_name="Listed Member", profile_public=True)
+    project = _public_project(public_owner)
+    membership_add(actor=None, project=project, user=hidden_owner, role=ProjectRole.OWNER)
+    membership_add(actor=None, project=project, user=member, role=ProjectRole.MEMBER)
+    page = client.get(f"/projects/{project.slug}/team/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Open Owner" in text
+    assert "Hidden Owner" not in text and "Listed Member" not in text
+    assert "3 people on the team" in text
+    assert f'href="/projects/{project.slug}/join/"' in text
+
+
+@pytest.mark.django_db
+def test_the_team_page_of_a_private_project_is_not_found_for_outsiders(client: Any) -> None:
+    owner = UserFactory(display_name="Secret Owner", profile_public=True)
+    project = _project(owner)
+    url = f"/projects/{project.slug}/team/"
+    assert client.get(url).status_code == 404
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 404
+    assert client.get(f"/projects/{project.slug}/join/").status_code == 404
 
 
 @pytest.mark.django_db

@@ -104,6 +104,7 @@ class ProjectCreateForm(forms.Form):
         choices=InitiatorType.choices,
         widget=forms.RadioSelect,
         initial=InitiatorType.RESEARCHER_LED,
+        help_text=_("A community-led project can ask the Lab for a researcher as mentor."),
     )
     organisation = forms.ModelChoiceField(
         label=_("Organisation"),
@@ -152,7 +153,10 @@ class ProjectEditForm(forms.Form):
         label=_("How to take part"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     initiator_type = forms.ChoiceField(
-        label=_("Who started the project?"), choices=InitiatorType.choices, widget=forms.RadioSelect
+        label=_("Who started the project?"),
+        choices=InitiatorType.choices,
+        widget=forms.RadioSelect,
+        help_text=_("A community-led project can ask the Lab for a researcher as mentor."),
     )
     organisation = forms.ModelChoiceField(
         label=_("Organisation"),
@@ -200,14 +204,14 @@ class ProjectEditForm(forms.Form):
         help_text=_("E.g. “Leiden and surroundings”; shown where a map cannot be."),
     )
     geographic_extent = forms.CharField(
-        label=_("Area as GeoJSON"),
+        label=_("The area as GeoJSON text"),
         required=False,
         max_length=MAX_AREA_BYTES,
         widget=forms.Textarea(attrs={"rows": 5, "spellcheck": "false"}),
         help_text=_(
-            "A GeoJSON Polygon, MultiPolygon, Point, Feature or FeatureCollection in longitude, "
-            "latitude order. Draw on the map, upload a file or paste the text; leave empty for "
-            "no area."
+            "For people who have the area in a mapping program: a GeoJSON Polygon, "
+            "MultiPolygon, Point, Feature or FeatureCollection, longitude before latitude. "
+            "Drawing on the map fills this in; empty means no area."
         ),
     )
     area_file = forms.FileField(
@@ -250,7 +254,13 @@ class ProjectEditForm(forms.Form):
     )
     image_credit = forms.CharField(label=_("Image credit"), max_length=200, required=False)
     visibility = forms.ChoiceField(
-        label=_("Visibility"), choices=Project.Visibility.choices, widget=forms.RadioSelect
+        label=_("Who can see the project"),
+        choices=Project.Visibility.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Until Lab staff approve the project, only your team and Lab staff see it, "
+            "whatever you choose here."
+        ),
     )
     membership_policy = forms.ChoiceField(
         label=_("Who can join the team"),
@@ -258,7 +268,16 @@ class ProjectEditForm(forms.Form):
         widget=forms.RadioSelect,
     )
     data_licence = forms.ChoiceField(
-        label=_("Data licence"), choices=DataLicence.choices, widget=forms.RadioSelect
+        label=_("How others may reuse the data (licence)"),
+        choices=[
+            (DataLicence.CC0, _("CC0 1.0: anyone may reuse the data for anything")),
+            (DataLicence.CC_BY, _("CC BY 4.0: anyone may reuse the data, naming the project")),
+            (
+                DataLicence.CC_BY_NC,
+                _("CC BY-NC 4.0: reuse naming the project, and not to make money"),
+            ),
+        ],
+        widget=forms.RadioSelect,
     )
 
     # Fields passed to `project_update` as they are.
@@ -409,7 +428,10 @@ class ChecklistForm(forms.Form):
         help_text=_("What data are kept, where, for how long, who may use them, and how."),
     )
     ethics_approval_reference = forms.CharField(
-        label=_("Ethics approval reference"), max_length=200, required=False
+        label=_("Ethics approval reference"),
+        max_length=200,
+        required=False,
+        help_text=_("If an ethics committee approved the project: the number it gave."),
     )
     ethics_not_needed_reason = forms.CharField(
         label=_("Or: why no ethics approval is needed"),
@@ -426,6 +448,7 @@ class ChecklistForm(forms.Form):
         label=_("Participant recruitment plan"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("How people will hear about the project: a newsletter, a school, a club…"),
     )
 
     @classmethod

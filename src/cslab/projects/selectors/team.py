@@ -22,6 +22,8 @@ from cslab.projects.vocabulary import InitiatorType
 _Row = TypeVar("_Row", bound=Model)
 
 ROLE_RANK = {role: rank for rank, role in enumerate(ProjectRole.values)}
+# The roles that lead a project: the public sees who they are (if their profile is public).
+LEAD_ROLES = (ProjectRole.OWNER, ProjectRole.RESEARCHER)
 
 
 def token_hash(token: str) -> str:
@@ -165,11 +167,19 @@ def mentor_list_requests(*, user: Actor) -> QuerySet[Project]:
 
 @dataclass(frozen=True)
 class TeamPage:
-    """What the team page shows to one viewer."""
+    """What the team page shows to one viewer.
+
+    Everyone who may see the project sees its public part: the leads who have a public profile
+    and how to join. The whole team (`members`) is shown to the team and Lab staff only.
+    """
 
     project: Project
+    sees_team: bool
     members: list[Membership]
+    public_leads: list[Membership]
+    team_size: int
     my_role: str | None
+    pending_request: JoinRequest | None
     can_manage: bool
     invitations: list[Invitation]
     join_requests: list[JoinRequest]
@@ -177,16 +187,40 @@ class TeamPage:
 
 
 def team_page(*, user: Actor, project: Project) -> TeamPage:
-    """Return the team and, for its managers, open invitations and join requests.
+    """Return the team page of a project the viewer may see (NotFoundError otherwise).
 
-    Team members and Lab staff only (NotFoundError for others).
+    The team and Lab staff get every member and, for its managers, open invitations and join
+    requests. Others get the public part only: the owners and researchers whose profile is
+    public, the size of the team, and their own pending request to join.
     """
-    members = list(membership_list_by_role(user=user, project=project))
+    permissions.require(user, "project.view", project)
+    sees_team = permissions.has_permission(user, "project.see_private_fields", project)
+    if sees_team:
+        members = list(membership_list_by_role(user=user, project=project))
+        team_size = len(members)
+    else:
+        members = []
+        team_size = project.memberships.count()
+    leads = (
+        [membership for membership in members if membership.role in LEAD_ROLES]
+        if sees_team
+        else list(
+            project.memberships.filter(role__in=LEAD_ROLES)
+            .select_related("user")
+            .order_by("role", "created_at", "pk")
+        )
+    )
     can_manage = permissions.has_permission(user, "team.manage", project)
     return TeamPage(
         project=project,
+        sees_team=sees_team,
         members=members,
+        public_leads=[membership for membership in leads if membership.user.profile_public],
+        team_size=team_size,
         my_role=project.project_role_for(user),
+        pending_request=None
+        if sees_team
+        else join_request_get_pending_for_user(user=user, project=project),
         can_manage=can_manage,
         invitations=list(invitation_list_pending(user=user, project=project)) if can_manage else [],
         join_requests=(

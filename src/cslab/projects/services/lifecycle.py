@@ -3,14 +3,18 @@
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from cslab.accounts.models import User
 from cslab.core import permissions
 from cslab.core.errors import InvalidInputError, InvalidTransitionError
 from cslab.core.problems import ProblemCode
+from cslab.core.roles import ProjectRole
 from cslab.core.services.audit import audit_record
+from cslab.notifications.services.notifications import notification_send
 from cslab.projects import lifecycle
 from cslab.projects.models import Project, ProjectStatusChange
+from cslab.projects.services.projects import full_clean_project
 from cslab.projects.signals import project_status_changed
 from cslab.projects.vocabulary import InitiatorType
 
@@ -80,7 +84,82 @@ def project_transition(
         details={"from": source, "to": to_status, "comment": comment},
     )
     project.status, project.approved_at = locked.status, locked.approved_at
+    if transition.by == "staff":
+        _tell_the_leads(actor=actor, project=locked, to_status=to_status, comment=comment)
     _notify_after_commit(locked, source)
+    return project
+
+
+# What the project's leads are told when Lab staff decide on their project. Stored untranslated
+# and shown in each reader's language.
+REVIEW_MESSAGES: dict[tuple[str, str | None], str] = {
+    (Project.Status.ACTIVE, Project.Visibility.PRIVATE): gettext_noop(
+        "Lab staff approved “%(project)s”. Publish it so volunteers can find it."
+    ),
+    (Project.Status.ACTIVE, Project.Visibility.UNLISTED): gettext_noop(
+        "Lab staff approved “%(project)s”. It is unlisted: list it in the directory so "
+        "volunteers can find it."
+    ),
+    (Project.Status.ACTIVE, Project.Visibility.PUBLIC): gettext_noop(
+        "Lab staff approved “%(project)s”. It is now listed in the directory."
+    ),
+    (Project.Status.CHANGES_REQUESTED, None): gettext_noop(
+        "Lab staff ask for changes to “%(project)s”: %(comment)s"
+    ),
+}
+
+
+def _tell_the_leads(*, actor: User, project: Project, to_status: str, comment: str) -> None:
+    """Notify the owners and researchers when Lab staff approve or send back their project."""
+    message = REVIEW_MESSAGES.get((to_status, project.visibility)) or REVIEW_MESSAGES.get(
+        (to_status, None)
+    )
+    if message is None:
+        return
+    leads = [
+        membership.user
+        for membership in project.memberships.filter(
+            role__in=[ProjectRole.OWNER, ProjectRole.RESEARCHER]
+        ).select_related("user")
+    ]
+    notification_send(
+        recipients=leads,
+        kind=f"project.{to_status}",
+        message=message,
+        params={"project": project.name, "comment": comment},
+        url=project.get_absolute_url(),
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def project_publish(*, actor: User, project: Project) -> Project:
+    """Make an approved project public: listed in the directory and open to everyone.
+
+    For its owners and researchers (and Lab staff); a project that Lab staff have not approved
+    yet cannot be published (InvalidTransitionError). Publishing a public project changes
+    nothing.
+    """
+    permissions.require(actor, "project.view", project)
+    permissions.require(actor, "project.move", project)
+    locked = Project.objects.select_for_update().get(pk=project.pk)
+    if locked.approved_at is None:
+        raise InvalidTransitionError(
+            _("Lab staff have not approved this project yet: it can be published once they do.")
+        )
+    if locked.visibility == Project.Visibility.PUBLIC:
+        return project
+    source = locked.visibility
+    locked.visibility = Project.Visibility.PUBLIC
+    full_clean_project(locked)
+    locked.save(update_fields=["visibility", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="project.published",
+        target=locked,
+        details={"from": source, "to": locked.visibility},
+    )
+    project.visibility = locked.visibility
     return project
 
 

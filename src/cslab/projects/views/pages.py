@@ -61,6 +61,9 @@ ACTION_LABELS: dict[tuple[str, str], Any] = {
     (Status.INCUBATING, Status.ARCHIVED): gettext_lazy("Archive"),
 }
 
+# Moves that step aside rather than forward: their buttons are secondary.
+QUIET_TARGETS = frozenset({Status.ARCHIVED, Status.CHANGES_REQUESTED, Status.PAUSED})
+
 CHECKLIST_LABELS = {
     "research_questions": gettext_lazy("Research question(s)"),
     "protocol": gettext_lazy("Protocol"),
@@ -87,22 +90,51 @@ def _checklist(project: Project) -> dict[str, Any]:
     return {"items": items, "done": sum(item["done"] for item in items), "total": len(items)}
 
 
-def _actions(user: Actor, project: Project) -> list[dict[str, Any]]:
-    """Return the lifecycle moves this person may make now, as buttons."""
-    actions = []
+class ProjectActions(list[dict[str, Any]]):
+    """What this person may do next with a project, as buttons: the lifecycle moves and, for
+    an approved project that the public cannot find yet, publishing it.
+
+    A list (the project page shows the actions when it is not empty); the templates read the
+    two kinds apart through `publish` and `transitions`.
+    """
+
+    @property
+    def publish(self) -> dict[str, Any] | None:
+        return next((action for action in self if action["kind"] == "publish"), None)
+
+    @property
+    def transitions(self) -> list[dict[str, Any]]:
+        return [action for action in self if action["kind"] == "transition"]
+
+
+def _actions(user: Actor, project: Project) -> ProjectActions:
+    """Return the moves this person may make now with the project."""
+    actions = ProjectActions()
+    # The prompt speaks to the project's leads ("your project"); Lab staff who are not on the
+    # team may publish through the edit form, but are not prompted.
+    leads = project.project_role_for(user) in (ProjectRole.OWNER, ProjectRole.RESEARCHER)
+    if leads and project.is_approved and project.visibility != Project.Visibility.PUBLIC:
+        actions.append({"kind": "publish", "to_status": None, "visibility": project.visibility})
     for transition in lifecycle.next_statuses(project.status):
         rule = "project.review" if transition.by == "staff" else "project.move"
         if permissions.has_permission(user, rule, project):
             actions.append(
                 {
+                    "kind": "transition",
                     "to_status": transition.target,
                     "label": ACTION_LABELS.get(
                         (transition.source, transition.target), Status(transition.target).label
                     ),
                     "needs_comment": transition.needs_comment,
                     "by_staff": transition.by == "staff",
+                    "primary": False,
                 }
             )
+    # One primary button per screen: publishing if offered, else the move forward.
+    if actions.publish is None:
+        forward = [a for a in actions.transitions if a["to_status"] not in QUIET_TARGETS]
+        if forward:
+            forward[-1 if project.status == Status.ANALYSING else 0]["primary"] = True
     return actions
 
 
@@ -288,16 +320,55 @@ def project_acknowledge_edits_page(request: SignedInRequest, slug: str) -> HttpR
     return redirect(_safe_next(request) or reverse("project_review_queue"))
 
 
+# Who can see a project, in the words of its team, with the badge that marks it.
+AUDIENCE = {
+    "unapproved": (gettext_lazy("Only your team and Lab staff see it"), "badge-warning"),
+    Project.Visibility.PRIVATE: (
+        gettext_lazy("Private: only your team and Lab staff see it"),
+        "badge-warning",
+    ),
+    Project.Visibility.UNLISTED: (gettext_lazy("Unlisted: anyone with the link"), "badge-accent"),
+    Project.Visibility.PUBLIC: (gettext_lazy("Public: listed in the directory"), "badge-success"),
+}
+
+
+def _audience(project: Project) -> dict[str, Any]:
+    """Say who can see the project now: before approval only its team, whatever it is set to."""
+    label, badge = AUDIENCE["unapproved" if not project.is_approved else project.visibility]
+    return {"label": label, "badge": badge}
+
+
 @login_required
 def my_projects_page(request: SignedInRequest) -> HttpResponse:
     # Filtering on the person's memberships first makes the role annotation use that same row.
-    projects = selectors.project_list_for_member(user=request.user).annotate(
-        my_role=F("memberships__role")
+    projects = list(
+        selectors.project_list_for_member(user=request.user).annotate(
+            my_role=F("memberships__role")
+        )
     )
+    roles = dict(ProjectRole.choices)
+    leads = (ProjectRole.OWNER, ProjectRole.RESEARCHER)
+    rows = [
+        {
+            "project": project,
+            "role": roles.get(project.my_role, ""),
+            "audience": _audience(project),
+            "to_publish": project.my_role in leads
+            and project.is_approved
+            and project.visibility != Project.Visibility.PUBLIC,
+            # The leads' next step before approval: the checklist (read from the row itself).
+            "checklist": (
+                _checklist(project)
+                if project.my_role in leads and project.status in lifecycle.UNAPPROVED
+                else None
+            ),
+        }
+        for project in projects
+    ]
     return render(
         request,
         "projects/my_projects.html",
-        {"projects": projects, "role_choices": ProjectRole.choices},
+        {"rows": rows, "to_publish": [row["project"] for row in rows if row["to_publish"]]},
     )
 
 

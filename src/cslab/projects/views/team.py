@@ -187,9 +187,11 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Welcome to the team of %(project)s.") % {"project": invitation.project.name},
+                _("Welcome to the team of %(project)s. Here is how to take part.")
+                % {"project": invitation.project.name},
             )
-            return redirect("project_team", slug=invitation.project.slug)
+            # Where a new member can take part straight away.
+            return redirect(invitation.project)
     return render(
         request,
         "projects/invitation.html",
@@ -203,12 +205,18 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
-def project_join(request: SignedInRequest, slug: str) -> HttpResponse:
+def project_join(request: HttpRequest, slug: str) -> HttpResponse:
+    """The way into a project's team: how this project takes people, and the button to join.
+
+    Anyone who may see the project reads how to join; joining or asking takes an account, so
+    a visitor is offered to log in or sign up and comes back here.
+    """
     project = project_get_for_viewing(user=request.user, slug=slug)
     form = JoinForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
         try:
             if request.POST.get("action") == "withdraw":
                 _withdraw(request, project)
@@ -217,8 +225,13 @@ def project_join(request: SignedInRequest, slug: str) -> HttpResponse:
                     actor=request.user, project=project, message=form.cleaned_data["message"]
                 )
                 if not isinstance(result, JoinRequest):
-                    messages.success(request, _("You have joined the team."))
-                    return redirect("project_team", slug=project.slug)
+                    messages.success(
+                        request,
+                        _("Welcome to the team of %(project)s. Here is how to take part.")
+                        % {"project": project.name},
+                    )
+                    # Where a new member can take part straight away.
+                    return redirect(project)
                 messages.success(request, _("Your request is sent. The owners will answer."))
             else:
                 return _render_join(request, project, form, status=400)

@@ -97,8 +97,9 @@
       toolbar.appendChild(node);
       return node;
     }
-    var drawButton = button(text("label-draw"), false);
-    var finishButton = button(text("label-finish"), false);
+    // Secondary: the form's Save button is the one primary action of the page.
+    var drawButton = button(text("label-draw"), true);
+    var finishButton = button(text("label-finish"), true);
     var undoButton = button(text("label-undo"), true);
     var clearButton = button(text("label-clear"), true);
     element.appendChild(toolbar);
