@@ -29,9 +29,19 @@ from cslab.projects.selectors import project_get_for_viewing
 
 
 def workflow_list_for_project(*, user: Actor, project: Project) -> list[Workflow]:
-    """Return the project's workflows the user may see (drafts only for the team and staff)."""
+    """Return the project's workflows the user may see (drafts only for the team and staff),
+    each with `subject_count` and `retired_count` for its progress."""
     permissions.require(user, "project.view", project)
-    workflows = list(Workflow.objects.filter(project=project).order_by("name"))
+    workflows = list(
+        Workflow.objects.filter(project=project)
+        .annotate(
+            subject_count=Count("subject_states"),
+            retired_count=Count(
+                "subject_states", filter=Q(subject_states__retired_at__isnull=False)
+            ),
+        )
+        .order_by("name")
+    )
     for workflow in workflows:
         workflow.project = project  # share the project's role cache: one membership query
     return [

@@ -72,6 +72,10 @@ def workflow_list_page(request: HttpRequest, slug: str) -> HttpResponse:
     """A project's workflows; its leads see links to create one and upload subjects."""
     project = project_get_for_viewing(user=request.user, slug=slug)
     workflows = selectors.workflow_list_for_project(user=request.user, project=project)
+    for workflow in workflows:
+        workflow.can_classify = permissions.has_permission(
+            request.user, "workflow.classify", workflow
+        )
     return render(
         request,
         "classification/workflow_list.html",
@@ -232,7 +236,12 @@ def workflow_settings_page(request: HttpRequest, slug: str, workflow: str) -> Ht
     return render(
         request,
         "classification/workflow_settings.html",
-        {"project": found.project, "workflow": found, "form": form},
+        {
+            "project": found.project,
+            "workflow": found,
+            "form": form,
+            **_permissions(request.user, found),
+        },
         status=status,
     )
 
@@ -253,8 +262,17 @@ def workflow_results_page(request: HttpRequest, slug: str, workflow: str) -> Htt
     summary = results_summary(user=request.user, workflow=found)
     which = request.GET.get("list", "all")
     which = which if which in RESULT_LISTS else "all"
-    results = result_list_for_workflow(user=request.user, workflow=found, which=which)[:500]
+    results = list(result_list_for_workflow(user=request.user, workflow=found, which=which)[:500])
     task = aggregation_task(found.tasks)
+    # Results store answer values ("none"); show the labels volunteers saw ("Nothing on the
+    # flower"). Transcriptions have no labels: their value is the text.
+    shown = consensus_task(found.tasks)
+    for result in results:
+        result.shown_label = (
+            answer_label(shown, result.label)
+            if shown and shown["kind"] != "text" and result.label
+            else result.label
+        )
     methods = [
         (value, label)
         for value, label in Method.choices
@@ -273,6 +291,7 @@ def workflow_results_page(request: HttpRequest, slug: str, workflow: str) -> Htt
             "which_name": RESULT_LISTS[which],
             "methods": methods,
             "can_run": permissions.has_permission(request.user, "consensus.run", found),
+            **_permissions(request.user, found),
         },
     )
 
@@ -327,7 +346,19 @@ def workflow_review_page(request: HttpRequest, slug: str, workflow: str) -> Http
             "workflow": found,
             "task": task,
             "options": options or [],
-            "queue": [(item, item.subject) for item in queue],
+            **_permissions(request.user, found),
+            "queue": [
+                (
+                    item,
+                    item.subject,
+                    [
+                        (answer_label(task, value) if task else value, share)
+                        for value, share in item.votes.probabilities.items()
+                        if share >= 0.005
+                    ],
+                )
+                for item in queue
+            ],
         },
         status=status,
     )
