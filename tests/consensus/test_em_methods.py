@@ -39,7 +39,18 @@ def test_dawid_skene_learns_that_a_contrarian_worker_means_the_opposite() -> Non
         majority_vote(answers_from(_good_workers_and_a_contrarian())).labels[12:], [1, 0] * 2
     )
     confusion = result.details["confusion"]
-    assert confusion[3, 0, 1] > 0.9  # true 0 → answers 1
+    # Eight answers per confusion row: the prior (11 pseudo-answers) keeps the estimate
+    # moderate, but the inverted answer is already the likelier one.
+    assert confusion[3, 0, 1] > confusion[3, 0, 0]  # true 0 → answers 1
+    assert confusion[3, 1, 0] > confusion[3, 1, 1]
+    assert result.worker_skill[3] < 0.5 < 0.75 < min(result.worker_skill[:3])
+
+
+def test_dawid_skene_grows_sure_of_a_contrarian_as_its_answers_add_up() -> None:
+    result = dawid_skene(answers_from(_good_workers_and_a_contrarian() * 10))
+    np.testing.assert_array_equal(result.labels, [0, 1] * 8)
+    confusion = result.details["confusion"]
+    assert confusion[3, 0, 1] > 0.9
     assert confusion[3, 1, 0] > 0.9
     assert result.worker_skill[3] < 0.1
     assert np.all(result.worker_skill[:3] > 0.9)
@@ -177,14 +188,6 @@ def _small_survey_with_split_subjects() -> tuple[list[tuple[int, int, int]], lis
     return rows, list(range(36, 40))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "known defect (issue 11 item 10): per-volunteer confusion matrices with 0.01 smoothing "
-        "overfit a few answers per volunteer and EM collapses posteriors to 0/1; uniform "
-        "smoothing of 2 fixes this set but breaks many-class and tiny data sets"
-    ),
-)
 def test_dawid_skene_leaves_subjects_the_volunteers_split_on_uncertain_on_small_data() -> None:
     rows, split = _small_survey_with_split_subjects()
     result = dawid_skene(answers_from(rows))
