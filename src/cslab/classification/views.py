@@ -71,11 +71,10 @@ def _permissions(user: Actor, target: Any) -> dict[str, bool]:
 def workflow_list_page(request: HttpRequest, slug: str) -> HttpResponse:
     """A project's workflows; its leads see links to create one and upload subjects."""
     project = project_get_for_viewing(user=request.user, slug=slug)
-    workflows = selectors.workflow_list_for_project(user=request.user, project=project)
-    for workflow in workflows:
-        workflow.can_classify = permissions.has_permission(
-            request.user, "workflow.classify", workflow
-        )
+    workflows = [
+        (workflow, permissions.has_permission(request.user, "workflow.classify", workflow))
+        for workflow in selectors.workflow_list_for_project(user=request.user, project=project)
+    ]
     return render(
         request,
         "classification/workflow_list.html",
@@ -262,17 +261,19 @@ def workflow_results_page(request: HttpRequest, slug: str, workflow: str) -> Htt
     summary = results_summary(user=request.user, workflow=found)
     which = request.GET.get("list", "all")
     which = which if which in RESULT_LISTS else "all"
-    results = list(result_list_for_workflow(user=request.user, workflow=found, which=which)[:500])
     task = aggregation_task(found.tasks)
     # Results store answer values ("none"); show the labels volunteers saw ("Nothing on the
     # flower"). Transcriptions have no labels: their value is the text.
     shown = consensus_task(found.tasks)
-    for result in results:
-        result.shown_label = (
+    results = [
+        (
+            result,
             answer_label(shown, result.label)
             if shown and shown["kind"] != "text" and result.label
-            else result.label
+            else result.label,
         )
+        for result in result_list_for_workflow(user=request.user, workflow=found, which=which)[:500]
+    ]
     methods = [
         (value, label)
         for value, label in Method.choices
