@@ -225,7 +225,7 @@ def test_results_and_review_show_the_labels_volunteers_saw_and_exports_keep_the_
     assert "Nothing on the flower: 0.50" in review and "Bee: 0.50" in review
     assert "none: 0.50" not in review
     rows = list(csv.DictReader(io.StringIO(_download(client, workflow, "results.csv"))))
-    assert rows[0]["label"] == "none"
+    assert (rows[0]["label"], rows[0]["label_text"]) == ("none", "Nothing on the flower")
 
 
 def _links(html: str) -> set[str]:
