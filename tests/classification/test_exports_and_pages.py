@@ -251,3 +251,12 @@ def test_the_workflows_page_offers_each_person_only_the_links_they_may_follow() 
         assert (team_only <= links) if sees_team_links else not (team_only & links)
         for link in links:
             assert client.get(link).status_code == 200, link
+
+
+def test_a_subjects_talk_page_links_back_to_classifying_it() -> None:
+    workflow, subjects, _owner = make_workflow(subjects=1)
+    client = Client()
+    client.force_login(UserFactory())
+    base = f"/projects/{workflow.project.slug}"
+    links = _links(client.get(f"{base}/subjects/{subjects[0].pk}/talk/").content.decode())
+    assert {f"{base}/workflows/{workflow.slug}/", f"{base}/workflows/"} <= links
