@@ -102,6 +102,17 @@ def subject_get_for_viewing(*, user: Actor, project: Project, subject_id: int) -
     return subject
 
 
+def workflow_list_for_subject(*, user: Actor, subject: Subject) -> list[Workflow]:
+    """The workflows offering the subject that the user may see, by name (for links back)."""
+    project = subject.subject_set.project
+    workflows = Workflow.objects.filter(subject_states__subject=subject, project=project)
+    return [
+        workflow
+        for workflow in workflows.order_by("name")
+        if permissions.has_permission(user, "workflow.view", _with_project(workflow, project))
+    ]
+
+
 def subject_get_for_media(*, user: Actor, subject_id: int) -> Subject:
     """Return a subject by its ID alone, for serving its file: NotFoundError unless the user
     may see it (`subject_get_for_viewing`: a workflow offering it, or managing the project)."""

@@ -428,6 +428,7 @@ def subject_talk_page(request: HttpRequest, slug: str, subject_id: int) -> HttpR
             "project": project,
             "subject": subject,
             "comments": selectors.comment_list_for_subject(user=request.user, subject=subject),
+            "workflows": selectors.workflow_list_for_subject(user=request.user, subject=subject),
             "form": form,
             "can_talk": permissions.has_permission(request.user, "subject.talk", subject),
         },
