@@ -260,3 +260,16 @@ def test_a_subjects_talk_page_links_back_to_classifying_it() -> None:
     base = f"/projects/{workflow.project.slug}"
     links = _links(client.get(f"{base}/subjects/{subjects[0].pk}/talk/").content.decode())
     assert {f"{base}/workflows/{workflow.slug}/", f"{base}/workflows/"} <= links
+
+
+def test_creating_a_workflow_without_photos_or_sets_points_to_uploading_subjects() -> None:
+    from tests.projects.factories import ProjectFactory
+
+    owner = UserFactory()
+    project = ProjectFactory(public=True, initiator=owner)
+    client = Client()
+    client.force_login(owner)
+    html = client.get(f"/projects/{project.slug}/workflows/new/").content.decode()
+    assert "no observation photos or subject sets yet" in html
+    assert f"/projects/{project.slug}/subject-sets/upload/" in _links(html)
+    assert 'name="source"' not in html

@@ -102,7 +102,8 @@ def workflow_create_page(request: HttpRequest, slug: str) -> HttpResponse:
     """Create a workflow with one question over observation photos or an uploaded set."""
     project = project_get_for_viewing(user=request.user, slug=slug)
     permissions.require(request.user, "workflow.manage", project)
-    form = WorkflowCreateForm(request.POST or None, sources=_sources(project))
+    sources = _sources(project)
+    form = WorkflowCreateForm(request.POST or None, sources=sources)
     if request.method == "POST" and form.is_valid():
         try:
             workflow = _create_from_form(request, project, form)
@@ -116,7 +117,7 @@ def workflow_create_page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "classification/workflow_create.html",
-        {"project": project, "form": form},
+        {"project": project, "form": form, "has_sources": bool(sources)},
         status=400 if request.method == "POST" else 200,
     )
 
