@@ -179,9 +179,18 @@ def test_a_volunteer_classifies_five_subjects_with_the_keyboard_and_sees_a_finis
     expect(page.locator(".survey-filter")).to_be_focused()
     page.keyboard.press("Tab")
     expect(first_answer).to_be_focused()
+    # Typing in the filter and pressing Enter picks the first choice left.
+    page.keyboard.press("/")
+    page.keyboard.type("hov")
+    page.keyboard.press("Enter")
+    hoverfly = page.get_by_role("radio", name="Hoverfly")
+    expect(hoverfly).to_be_checked()
+    expect(hoverfly).to_be_focused()
+    seen = {page.locator("#subject-title").inner_text()}
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-stat=classifications]")).to_have_text("1")
 
-    seen = set()
-    for number in range(5):
+    for number in range(1, 5):
         title = page.locator("#subject-title").inner_text()
         assert title not in seen
         seen.add(title)

@@ -122,6 +122,17 @@
     choices.className = "survey-choices";
     renderOptions(choices, "task-" + task.key, "radio", task.choices);
     set.appendChild(choices);
+    // Enter in the filter picks the first choice still shown and leaves the filter, so the
+    // next Enter sends the answer.
+    filter.addEventListener("keydown", (event) => {
+      if (event.key !== "Enter") return;
+      event.preventDefault();
+      const shown = Array.from(choices.querySelectorAll(".option")).find((row) => !row.hidden);
+      if (!shown) return;
+      const input = shown.querySelector("input");
+      input.checked = true;
+      input.focus();
+    });
     filter.addEventListener("input", () => {
       const wanted = filter.value.trim().toLowerCase();
       choices.querySelectorAll(".option").forEach((row) => {
