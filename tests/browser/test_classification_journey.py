@@ -76,7 +76,7 @@ def test_a_workflow_from_creation_to_expert_decision_and_export(
             page.keyboard.press(answer)
             page.keyboard.press("Enter")
             expect(page.locator("#feedback")).to_contain_text("Saved")
-        expect(page.locator("#feedback")).to_contain_text("nothing left")
+        expect(page.locator("#finished")).to_contain_text("You have classified everything")
         expect(page.locator("[data-stat=classifications]")).to_have_text("2")
         log_out(page)
 

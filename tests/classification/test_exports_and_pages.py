@@ -192,3 +192,84 @@ def test_listing_workflows_looks_up_the_viewers_role_once_however_many_workflows
     assert [found.name for found in listed] == ["Who visits?"]  # drafts hidden from outsiders
     role_lookups = [query for query in queries if "projects_membership" in query["sql"]]
     assert len(role_lookups) <= 1, [query["sql"] for query in role_lookups]
+
+
+LABELLED_TASK = {
+    "key": "T0",
+    "kind": "single",
+    "question": "What is on the flower?",
+    "answers": [
+        {"value": "none", "label": "Nothing on the flower"},
+        {"value": "bee", "label": "Bee"},
+    ],
+}
+
+
+def test_results_and_review_show_the_labels_volunteers_saw_and_exports_keep_the_values() -> None:
+    workflow, subjects, owner = make_workflow(subjects=1, tasks=[LABELLED_TASK])
+    for label in ("none", "bee"):
+        classification_submit(
+            identity=Identity(user=UserFactory()),
+            workflow=workflow,
+            subject=subjects[0],
+            answers={"T0": label},
+        )
+    aggregation_run(actor=owner, workflow=workflow, method="majority")
+    client = Client()
+    client.force_login(owner)
+    base = f"/projects/{workflow.project.slug}/workflows/{workflow.slug}/"
+    results = client.get(f"{base}results/").content.decode()
+    assert "<td>Nothing on the flower</td>" in results
+    assert "<td>none</td>" not in results
+    review = client.get(f"{base}review/").content.decode()
+    assert "Nothing on the flower: 0.50" in review and "Bee: 0.50" in review
+    assert "none: 0.50" not in review
+    rows = list(csv.DictReader(io.StringIO(_download(client, workflow, "results.csv"))))
+    assert (rows[0]["label"], rows[0]["label_text"]) == ("none", "Nothing on the flower")
+
+
+def _links(html: str) -> set[str]:
+    import re
+
+    return set(re.findall(r'href="(/projects/[^"]+)"', html))
+
+
+def test_the_workflows_page_offers_each_person_only_the_links_they_may_follow() -> None:
+    workflow, _subjects, owner = make_workflow(subjects=2)
+    base = f"/projects/{workflow.project.slug}/workflows/"
+    team_only = {
+        f"{base}{workflow.slug}/results/",
+        f"{base}{workflow.slug}/review/",
+        f"{base}{workflow.slug}/settings/",
+        f"{base}new/",
+    }
+    for person, sees_team_links in ((owner, True), (UserFactory(), False)):
+        client = Client()
+        client.force_login(person)
+        links = _links(client.get(base).content.decode())
+        assert f"{base}{workflow.slug}/" in links
+        assert (team_only <= links) if sees_team_links else not (team_only & links)
+        for link in links:
+            assert client.get(link).status_code == 200, link
+
+
+def test_a_subjects_talk_page_links_back_to_classifying_it() -> None:
+    workflow, subjects, _owner = make_workflow(subjects=1)
+    client = Client()
+    client.force_login(UserFactory())
+    base = f"/projects/{workflow.project.slug}"
+    links = _links(client.get(f"{base}/subjects/{subjects[0].pk}/talk/").content.decode())
+    assert {f"{base}/workflows/{workflow.slug}/", f"{base}/workflows/"} <= links
+
+
+def test_creating_a_workflow_without_photos_or_sets_points_to_uploading_subjects() -> None:
+    from tests.projects.factories import ProjectFactory
+
+    owner = UserFactory()
+    project = ProjectFactory(public=True, initiator=owner)
+    client = Client()
+    client.force_login(owner)
+    html = client.get(f"/projects/{project.slug}/workflows/new/").content.decode()
+    assert "no observation photos or subject sets yet" in html
+    assert f"/projects/{project.slug}/subject-sets/upload/" in _links(html)
+    assert 'name="source"' not in html

@@ -39,7 +39,18 @@ def test_dawid_skene_learns_that_a_contrarian_worker_means_the_opposite() -> Non
         majority_vote(answers_from(_good_workers_and_a_contrarian())).labels[12:], [1, 0] * 2
     )
     confusion = result.details["confusion"]
-    assert confusion[3, 0, 1] > 0.9  # true 0 → answers 1
+    # Eight answers per confusion row: the prior (11 pseudo-answers) keeps the estimate
+    # moderate, but the inverted answer is already the likelier one.
+    assert confusion[3, 0, 1] > confusion[3, 0, 0]  # true 0 → answers 1
+    assert confusion[3, 1, 0] > confusion[3, 1, 1]
+    assert result.worker_skill[3] < 0.5 < 0.75 < min(result.worker_skill[:3])
+
+
+def test_dawid_skene_grows_sure_of_a_contrarian_as_its_answers_add_up() -> None:
+    result = dawid_skene(answers_from(_good_workers_and_a_contrarian() * 10))
+    np.testing.assert_array_equal(result.labels, [0, 1] * 8)
+    confusion = result.details["confusion"]
+    assert confusion[3, 0, 1] > 0.9
     assert confusion[3, 1, 0] > 0.9
     assert result.worker_skill[3] < 0.1
     assert np.all(result.worker_skill[:3] > 0.9)
@@ -153,3 +164,34 @@ def test_repeated_answers_count_as_separate_evidence() -> None:
     repeated = [*once, (0, 0, 1)]  # worker 0 said 1 on item 0 twice
     assert majority_vote(answers_from(repeated)).labels[0] == 1
     assert majority_vote(answers_from(once)).labels[0] == 0  # tie → lowest class
+
+
+def _small_survey_with_split_subjects() -> tuple[list[tuple[int, int, int]], list[int]]:
+    """A demo-sized survey: 12 volunteers, 5 classes, 40 subjects with 6 answers each.
+
+    Each volunteer is right on all but a few subjects; subjects 36-39 are split three ways
+    (2-2-2 over classes 0, 1 and 2), so nobody can tell which class they are.
+    """
+    generator = np.random.default_rng(7)
+    truth = [number % 5 for number in range(36)]
+    rows = []
+    for item in range(40):
+        volunteers = generator.choice(12, size=6, replace=False)
+        for position, volunteer in enumerate(volunteers):
+            if item >= 36:
+                label = position % 3
+            elif generator.random() < 0.85:
+                label = truth[item]
+            else:
+                label = int(generator.integers(0, 5))
+            rows.append((item, int(volunteer), label))
+    return rows, list(range(36, 40))
+
+
+def test_dawid_skene_leaves_subjects_the_volunteers_split_on_uncertain_on_small_data() -> None:
+    rows, split = _small_survey_with_split_subjects()
+    result = dawid_skene(answers_from(rows))
+    # A few answers per volunteer and class cannot make a three-way split near-certain.
+    assert np.all(result.confidence[split] < 0.9), result.confidence[split]
+    # The subjects the volunteers agree on stay confident.
+    assert np.median(result.confidence[:36]) > 0.9

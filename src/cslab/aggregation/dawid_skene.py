@@ -11,6 +11,20 @@ confusion matrix (one-coin: to a worker's right and wrong counts), and `prior_sm
 Dirichlet/Beta priors; it keeps every probability above zero, so a worker with one answer or
 a class nobody chose never produces log(0).
 
+Dawid–Skene's confusion rows get a real prior on top: `spread` (default 7) pseudo-answers
+spread evenly over the K classes and `diagonal` (default 4) more on the right answer, i.e.
+"somewhat better than chance until the answers show otherwise". A volunteer answers a few
+dozen subjects, spread over all classes, so a confusion row holds a handful of answers. With
+0.01 pseudo-answers alone the cells of answers the volunteer never gave came out near zero,
+every disagreement then counted as all but impossible, and EM collapsed the posteriors to 0
+or 1: on the demo survey (60 subjects, 40 volunteers, 633 answers, 5 classes) all 60
+subjects came out at confidence 1.00, including the 2 it labelled wrongly and the 5 that the
+volunteers split three ways, next to "0 subjects with low confidence". With the prior those
+five get 0.63–0.98 (one below the low-confidence line of 0.7, two below 0.9). The prior is worth 11
+answers per row: it dominates a row of a handful of answers and fades under hundreds (on the
+real label sets of the accuracy tests it costs 0.4 points on D_Product and 0.2 on D_PosSent);
+spreading `spread` over the classes keeps it from drowning a row when there are hundreds.
+
 Stopping: after each iteration the objective — the exact marginal log-likelihood of all
 answers, log P(answers | parameters) = Σ_items log Σ_k π_k Π_answers θ_w[k, l], plus the
 log-density of the smoothing prior — is computed from the same log-sum-exp the E-step needs.
@@ -38,6 +52,10 @@ from cslab.aggregation.common import (
 # Full confusion matrices hold n_workers × n_classes² floats, several times over during an
 # iteration; above this many cells Dawid–Skene refuses instead of exhausting memory.
 MAX_CONFUSION_CELLS = 20_000_000
+# The prior on each worker's confusion row (see the module docstring): SPREAD pseudo-answers
+# spread evenly over the classes, DIAGONAL more on the right answer.
+SPREAD = 7.0
+DIAGONAL = 4.0
 
 
 def dawid_skene(
@@ -47,6 +65,8 @@ def dawid_skene(
     tolerance: float | None = 1e-7,
     smoothing: float = 0.01,
     prior_smoothing: float = 1.0,
+    spread: float = SPREAD,
+    diagonal: float = DIAGONAL,
     max_confusion_cells: int = MAX_CONFUSION_CELLS,
 ) -> AggregationResult:
     """Dawid & Skene (1979): worker w answers l for true class k with probability θ_w[k, l].
@@ -57,6 +77,8 @@ def dawid_skene(
     """
     check_iteration_settings(max_iterations, tolerance)
     check_smoothing(smoothing, prior_smoothing)
+    if not (spread >= 0 and diagonal >= 0):
+        raise AggregationError("spread and diagonal must be zero or more")
     n_classes, n_workers = answers.n_classes, answers.n_workers
     cells = n_workers * n_classes * n_classes
     if cells > max_confusion_cells:
@@ -74,6 +96,8 @@ def dawid_skene(
     n_answered = int(answered.sum())
 
     posteriors = vote_fractions(answers)
+    # pseudo[l, k]: the prior's pseudo-answers l from each worker on items of class k.
+    pseudo = smoothing + spread / n_classes + diagonal * np.eye(n_classes)
     objective: list[float] = []
     log_likelihood = 0.0
     log_confusion = np.zeros((n_workers * n_classes, n_classes))
@@ -86,7 +110,7 @@ def dawid_skene(
         expected = np.asarray(counts_transposed @ posteriors).reshape(
             n_workers, n_classes, n_classes
         )
-        expected += smoothing
+        expected += pseudo
         totals = expected.sum(axis=1, keepdims=True)
         log_confusion = (np.log(expected) - np.log(totals)).reshape(-1, n_classes)
         class_totals = answered_weight @ posteriors + prior_smoothing
@@ -97,7 +121,7 @@ def dawid_skene(
         log_likelihood = float(answered_weight @ item_log_likelihood)
         objective.append(
             log_likelihood
-            + smoothing * float(log_confusion.sum())
+            + float((log_confusion.reshape(n_workers, n_classes, n_classes) * pseudo).sum())
             + prior_smoothing * float(log_prior.sum())
         )
         converged = has_converged(objective, tolerance)

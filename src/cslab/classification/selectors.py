@@ -29,9 +29,19 @@ from cslab.projects.selectors import project_get_for_viewing
 
 
 def workflow_list_for_project(*, user: Actor, project: Project) -> list[Workflow]:
-    """Return the project's workflows the user may see (drafts only for the team and staff)."""
+    """Return the project's workflows the user may see (drafts only for the team and staff),
+    each with `subject_count` and `retired_count` for its progress."""
     permissions.require(user, "project.view", project)
-    workflows = list(Workflow.objects.filter(project=project).order_by("name"))
+    workflows = list(
+        Workflow.objects.filter(project=project)
+        .annotate(
+            subject_count=Count("subject_states"),
+            retired_count=Count(
+                "subject_states", filter=Q(subject_states__retired_at__isnull=False)
+            ),
+        )
+        .order_by("name")
+    )
     for workflow in workflows:
         workflow.project = project  # share the project's role cache: one membership query
     return [
@@ -90,6 +100,17 @@ def subject_get_for_viewing(*, user: Actor, project: Project, subject_id: int) -
     if not visible and not permissions.has_permission(user, "workflow.manage", project):
         raise NotFoundError()
     return subject
+
+
+def workflow_list_for_subject(*, user: Actor, subject: Subject) -> list[Workflow]:
+    """The workflows offering the subject that the user may see, by name (for links back)."""
+    project = subject.subject_set.project
+    workflows = Workflow.objects.filter(subject_states__subject=subject, project=project)
+    return [
+        workflow
+        for workflow in workflows.order_by("name")
+        if permissions.has_permission(user, "workflow.view", _with_project(workflow, project))
+    ]
 
 
 def subject_get_for_media(*, user: Actor, subject_id: int) -> Subject:

@@ -71,7 +71,10 @@ def _permissions(user: Actor, target: Any) -> dict[str, bool]:
 def workflow_list_page(request: HttpRequest, slug: str) -> HttpResponse:
     """A project's workflows; its leads see links to create one and upload subjects."""
     project = project_get_for_viewing(user=request.user, slug=slug)
-    workflows = selectors.workflow_list_for_project(user=request.user, project=project)
+    workflows = [
+        (workflow, permissions.has_permission(request.user, "workflow.classify", workflow))
+        for workflow in selectors.workflow_list_for_project(user=request.user, project=project)
+    ]
     return render(
         request,
         "classification/workflow_list.html",
@@ -99,7 +102,8 @@ def workflow_create_page(request: HttpRequest, slug: str) -> HttpResponse:
     """Create a workflow with one question over observation photos or an uploaded set."""
     project = project_get_for_viewing(user=request.user, slug=slug)
     permissions.require(request.user, "workflow.manage", project)
-    form = WorkflowCreateForm(request.POST or None, sources=_sources(project))
+    sources = _sources(project)
+    form = WorkflowCreateForm(request.POST or None, sources=sources)
     if request.method == "POST" and form.is_valid():
         try:
             workflow = _create_from_form(request, project, form)
@@ -113,7 +117,7 @@ def workflow_create_page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "classification/workflow_create.html",
-        {"project": project, "form": form},
+        {"project": project, "form": form, "has_sources": bool(sources)},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -232,7 +236,12 @@ def workflow_settings_page(request: HttpRequest, slug: str, workflow: str) -> Ht
     return render(
         request,
         "classification/workflow_settings.html",
-        {"project": found.project, "workflow": found, "form": form},
+        {
+            "project": found.project,
+            "workflow": found,
+            "form": form,
+            **_permissions(request.user, found),
+        },
         status=status,
     )
 
@@ -253,8 +262,19 @@ def workflow_results_page(request: HttpRequest, slug: str, workflow: str) -> Htt
     summary = results_summary(user=request.user, workflow=found)
     which = request.GET.get("list", "all")
     which = which if which in RESULT_LISTS else "all"
-    results = result_list_for_workflow(user=request.user, workflow=found, which=which)[:500]
     task = aggregation_task(found.tasks)
+    # Results store answer values ("none"); show the labels volunteers saw ("Nothing on the
+    # flower"). Transcriptions have no labels: their value is the text.
+    shown = consensus_task(found.tasks)
+    results = [
+        (
+            result,
+            answer_label(shown, result.label)
+            if shown and shown["kind"] != "text" and result.label
+            else result.label,
+        )
+        for result in result_list_for_workflow(user=request.user, workflow=found, which=which)[:500]
+    ]
     methods = [
         (value, label)
         for value, label in Method.choices
@@ -273,6 +293,7 @@ def workflow_results_page(request: HttpRequest, slug: str, workflow: str) -> Htt
             "which_name": RESULT_LISTS[which],
             "methods": methods,
             "can_run": permissions.has_permission(request.user, "consensus.run", found),
+            **_permissions(request.user, found),
         },
     )
 
@@ -327,7 +348,19 @@ def workflow_review_page(request: HttpRequest, slug: str, workflow: str) -> Http
             "workflow": found,
             "task": task,
             "options": options or [],
-            "queue": [(item, item.subject) for item in queue],
+            **_permissions(request.user, found),
+            "queue": [
+                (
+                    item,
+                    item.subject,
+                    [
+                        (answer_label(task, value) if task else value, share)
+                        for value, share in item.votes.probabilities.items()
+                        if share >= 0.005
+                    ],
+                )
+                for item in queue
+            ],
         },
         status=status,
     )
@@ -396,6 +429,7 @@ def subject_talk_page(request: HttpRequest, slug: str, subject_id: int) -> HttpR
             "project": project,
             "subject": subject,
             "comments": selectors.comment_list_for_subject(user=request.user, subject=subject),
+            "workflows": selectors.workflow_list_for_subject(user=request.user, subject=subject),
             "form": form,
             "can_talk": permissions.has_permission(request.user, "subject.talk", subject),
         },

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from cslab.classification.exports import csv_lines
+from cslab.classification.task_definitions import answer_label
 from cslab.consensus.labels import aggregation_task, is_transcription, task_classes
 from cslab.consensus.selectors import SubjectResult
 
@@ -39,6 +40,7 @@ RESULT_COLUMNS = [
     "subject_id",
     "subject_external_id",
     "label",
+    "label_text",
     "confidence",
     "answers",
     "agreeing",
@@ -52,11 +54,13 @@ RESULT_COLUMNS = [
 ]
 
 
-def _result_cells(result: SubjectResult) -> list[Any]:
+def _result_cells(result: SubjectResult, task: dict[str, Any] | None) -> list[Any]:
     return [
         result.subject_id,
         result.external_id,
         result.label or "",
+        # The answer as volunteers saw it ("Nothing on the flower" for "none").
+        answer_label(task, result.label) if task and result.label else result.label or "",
         f"{result.confidence:.6f}",
         result.votes.total,
         result.votes.agreeing,
@@ -72,14 +76,17 @@ def _result_cells(result: SubjectResult) -> list[Any]:
 
 def results_csv(workflow: Workflow, results: list[SubjectResult]) -> Iterator[str]:
     """Yield one row per subject from the stored aggregation: its label, confidence and a
-    `p_<class>` column per class (every class, not only the winner)."""
+    `p_<class>` column per class (every class, not only the winner); `label` is the answer
+    value, `label_text` the answer as volunteers saw it."""
     classes = result_classes(workflow, results)
+    task = aggregation_task(workflow.tasks)
+    labelled = task if task is not None and not is_transcription(task) else None
 
     def rows() -> Iterator[list[Any]]:
         for result in results:
             probabilities = result.votes.probabilities
             yield [
-                *_result_cells(result),
+                *_result_cells(result, labelled),
                 *(
                     f"{probabilities.get(label, 0.0):.6f}" if result.has_result else ""
                     for label in classes

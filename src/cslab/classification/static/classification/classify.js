@@ -122,6 +122,17 @@
     choices.className = "survey-choices";
     renderOptions(choices, "task-" + task.key, "radio", task.choices);
     set.appendChild(choices);
+    // Enter in the filter picks the first choice still shown and leaves the filter, so the
+    // next Enter sends the answer.
+    filter.addEventListener("keydown", (event) => {
+      if (event.key !== "Enter") return;
+      event.preventDefault();
+      const shown = Array.from(choices.querySelectorAll(".option")).find((row) => !row.hidden);
+      if (!shown) return;
+      const input = shown.querySelector("input");
+      input.checked = true;
+      input.focus();
+    });
     filter.addEventListener("input", () => {
       const wanted = filter.value.trim().toLowerCase();
       choices.querySelectorAll(".option").forEach((row) => {
@@ -356,9 +367,18 @@
     });
   }
 
+  // Focus starts on the first answer, never on a survey's filter: number keys then pick an
+  // answer and Enter sends. The filter is one Shift+Tab away, or "/".
   function focusFirstInput() {
-    const first = taskList.querySelector("input, textarea");
+    const first = taskList.querySelector("input:not(.survey-filter), textarea");
     (first || heading).focus();
+  }
+
+  function showFinished() {
+    const finished = document.getElementById("finished");
+    root.hidden = true;
+    finished.hidden = false;
+    finished.querySelector("h2").focus();
   }
 
   function showNext() {
@@ -371,12 +391,7 @@
           renderSubject(current);
           focusFirstInput();
         } else {
-          view.textContent = "";
-          taskList.textContent = "";
-          submitButton.disabled = true;
-          talkLink.hidden = true;
-          say(text.none);
-          heading.focus();
+          showFinished();
         }
         fetchMore();
       });
@@ -508,7 +523,13 @@
     }
     if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
     if (!root.contains(target) && target !== document.body) return;
-    if (/^[1-9]$/.test(event.key)) {
+    if (event.key === "/") {
+      const filter = taskList.querySelector(".survey-filter");
+      if (filter) {
+        event.preventDefault();
+        filter.focus();
+      }
+    } else if (/^[1-9]$/.test(event.key)) {
       event.preventDefault();
       pickNumber(Number(event.key));
     } else if (event.key === "Enter" && target.tagName !== "BUTTON" && target.tagName !== "A") {
