@@ -42,12 +42,12 @@ def test_demo_prints_every_log_in_it_creates() -> None:
 
 
 def test_demo_prints_a_line_per_loader_with_its_time_and_what_it_made() -> None:
-    line = r"^Loading projects… done in \d+\.\d s \((\d+) projects, (\d+) new\)$"
+    line = r"^Loading projects…\n  done in \d+\.\d s: (\d+) projects, (\d+) new$"
     first = _load()
     made = re.search(line, first, re.MULTILINE)
     assert made is not None and int(made.group(1)) == int(made.group(2)) > 0
     for label in ("people", "questions", "forms", "observations", "classification"):
-        assert re.search(rf"^Loading {label}… done in \d+\.\d s", first, re.MULTILINE)
+        assert re.search(rf"^Loading {label}…\n  done in \d+\.\d s", first, re.MULTILINE)
     # Run again, nothing is made: the lines say so.
     again = re.search(line, _load(), re.MULTILINE)
     assert again is not None and int(again.group(2)) == 0

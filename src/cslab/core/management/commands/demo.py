@@ -33,19 +33,20 @@ class Command(BaseCommand):
             call_command("serve", host=host, port=port, with_worker=True, stdout=self.stdout)
 
     def _load(self) -> list[DemoLogin]:
-        """Run every loader, one line each as it goes: the first load takes a few minutes."""
+        """Run every loader, saying when each starts and ends: the first load takes minutes."""
         logins: list[DemoLogin] = []
         started = time.monotonic()
         for loader in demo_loaders():
-            self.stdout.write(f"Loading {loader.label}…", ending=" ")
+            # A line of its own: the loaders' log lines may come before the "done" line.
+            self.stdout.write(f"Loading {loader.label}…")
             self.stdout.flush()
             before = demo_count(loader)
             loader_started = time.monotonic()
             logins.extend(loader())
-            line = f"done in {time.monotonic() - loader_started:.1f} s"
+            line = f"  done in {time.monotonic() - loader_started:.1f} s"
             after = demo_count(loader)
             if after is not None and before is not None:
-                line += f" ({after} {loader.counted}, {after - before} new)"
+                line += f": {after} {loader.counted}, {after - before} new"
             self.stdout.write(line)
             self.stdout.flush()
         self.stdout.write(f"All demo data is in place after {time.monotonic() - started:.1f} s.")
