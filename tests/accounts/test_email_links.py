@@ -1,5 +1,6 @@
 """E-mails link to SITE_URL and name SITE_NAME, whatever host the request reached."""
 
+from email.utils import parseaddr
 from typing import Any
 
 import pytest
@@ -85,3 +86,28 @@ def test_links_are_rebased_onto_site_url(
 ) -> None:
     settings.SITE_URL = site_url
     assert site_absolute_url(location) == expected
+
+
+def test_reset_for_an_unknown_address_links_to_sign_up_under_site_url(
+    client: Any, elsewhere: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/password/reset/", {"email": "nobody@example.org"})
+    (message,) = mail.outbox
+    assert "https://lab.example.org/accounts/signup/" in message.body
+    assert message.subject.startswith("[Example Lab] ")
+    assert "testserver" not in message.body
+
+
+def test_mail_comes_from_the_site_by_name(
+    client: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/accounts/signup/",
+            {"email": "new@example.org", "password1": PASSWORD, "password2": PASSWORD},
+        )
+    (message,) = mail.outbox
+    name, address = parseaddr(message.from_email)
+    assert (name, address) == (settings.SITE_NAME, "noreply@localhost")
+    assert "From: =?utf-8?" in message.message().as_string()  # the dash is encoded, not mangled

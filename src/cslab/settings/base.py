@@ -189,7 +189,8 @@ WHITENOISE_USE_FINDERS = True
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cslab <noreply@localhost>")
+# The sender's name is the site's, as in the subjects.
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f'"{SITE_NAME}" <noreply@localhost>')
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 NINJA_PAGINATION_PER_PAGE = 50
