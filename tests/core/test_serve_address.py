@@ -145,3 +145,21 @@ def test_make_demo_passes_its_port_to_the_command() -> None:
 
     assert "cslab demo --serve --port 8040" in planned("PORT=8040")
     assert "--port" not in planned()
+
+
+@pytest.mark.parametrize(
+    ("host", "expected"),
+    [
+        ("0.0.0.0", "http://127.0.0.1:8040"),  # noqa: S104  (what a wildcard bind is served as)
+        ("::", "http://[::1]:8040"),
+        ("::1", "http://[::1]:8040"),
+        ("lab.local", "http://lab.local:8040"),
+    ],
+)
+def test_site_url_of_a_served_address_is_one_a_browser_can_open(
+    monkeypatch: pytest.MonkeyPatch, settings: Any, host: str, expected: str
+) -> None:
+    monkeypatch.setenv("SITE_URL", "")
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    assert serve_command.serve_site_url(host, 8040) == expected
+    assert os.environ["SITE_URL"] == settings.SITE_URL == expected
