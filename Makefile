@@ -19,10 +19,11 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e ".[dev]"
 	touch $(STAMP)
 
-## make demo: migrate SQLite under var/, load the demo Lab, serve http://127.0.0.1:8000 (gunicorn + worker)
+## make demo: migrate SQLite under var/, load the demo Lab, serve http://127.0.0.1:8000 (gunicorn + worker);
+## make demo PORT=8040 serves on another port (e-mail links follow it)
 demo: install
 	CSLAB_DEMO=true $(BIN)/cslab migrate --noinput
-	CSLAB_DEMO=true $(BIN)/cslab demo --serve
+	CSLAB_DEMO=true $(BIN)/cslab demo --serve $(if $(PORT),--port $(PORT))
 
 ## make dev: Django's development server with auto-reload (DEBUG on)
 dev: install

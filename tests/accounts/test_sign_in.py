@@ -4,6 +4,7 @@ import re
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.test import override_settings
 
@@ -157,7 +158,7 @@ def test_emails_greet_people_from_cslab_not_from_an_example_domain(
             "/accounts/signup/",
             {"email": "new@example.org", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
         )
-    assert "Hello from cslab!" in mail.outbox[0].body
+    assert f"Hello from {settings.SITE_NAME}!" in mail.outbox[0].body
     assert "example.com" not in mail.outbox[0].body
 
 

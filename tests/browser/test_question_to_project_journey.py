@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from playwright.sync_api import expect
 
@@ -143,7 +144,10 @@ def test_a_question_from_the_community_becomes_an_approved_project_its_proposer_
     assert project.status == Project.Status.INCUBATING
     assert project.research_questions == QUESTION
     subjects = [message.subject for message in mail.outbox if organiser.email in message.to]
-    assert f"[cslab] Invitation to join the team of {PROJECT_NAME}" in subjects, subjects
+    assert (
+        f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}Invitation to join the team of {PROJECT_NAME}"
+        in subjects
+    ), subjects
 
     # The organiser is told; the project is not public yet, so the question page does not link it.
     asker.goto("/notifications/")

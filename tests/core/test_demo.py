@@ -1,6 +1,7 @@
 """`cslab demo`: a believable Lab, loaded as often as you like without doubling anything."""
 
 import io
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -38,6 +39,18 @@ def test_demo_prints_every_log_in_it_creates() -> None:
     for email, *_rest in PEOPLE:
         assert email in printed
     assert DEMO_PASSWORD in printed
+
+
+def test_demo_prints_a_line_per_loader_with_its_time_and_what_it_made() -> None:
+    line = r"^Loading projects…\n  done in \d+\.\d s: (\d+) projects, (\d+) new$"
+    first = _load()
+    made = re.search(line, first, re.MULTILINE)
+    assert made is not None and int(made.group(1)) == int(made.group(2)) > 0
+    for label in ("people", "questions", "forms", "observations", "classification"):
+        assert re.search(rf"^Loading {label}…\n  done in \d+\.\d s", first, re.MULTILINE)
+    # Run again, nothing is made: the lines say so.
+    again = re.search(line, _load(), re.MULTILINE)
+    assert again is not None and int(again.group(2)) == 0
 
 
 def test_demo_people_can_log_in_and_cover_the_lab_roles(client: Any) -> None:

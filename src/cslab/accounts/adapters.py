@@ -16,21 +16,31 @@ from cslab.accounts.language import remember_language
 from cslab.accounts.models import User
 from cslab.accounts.throttling import failure_key
 from cslab.core.services.audit import audit_record
+from cslab.core.site import site_absolute_url, site_from_settings
 from cslab.core.tasks import send_email
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
-        """Render the message now (in the visitor's language) and send it from a worker."""
+        """Render the message now (in the visitor's language) and send it from a worker.
+
+        Its links (confirm, reset, sign up) and the site it names come from SITE_URL and
+        SITE_NAME, not from the host the request happened to reach.
+        """
         from allauth.core import context as allauth_context
-        from django.contrib.sites.shortcuts import get_current_site
 
         request = allauth_context.request
+        links = {
+            key: site_absolute_url(value)
+            for key, value in context.items()
+            if key.endswith("_url") and isinstance(value, str) and value
+        }
         context = {
             "request": request,
             "email": email,
-            "current_site": get_current_site(request),
             **context,
+            **links,
+            "current_site": site_from_settings(),
         }
         message = self.render_mail(template_prefix, email, context)
         html_body = None
@@ -46,6 +56,10 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
                 html_body=html_body,
             )
         )
+
+    def format_email_subject(self, subject: str) -> str:
+        """Every subject starts with the site's name, read when the message is written."""
+        return f"[{settings.SITE_NAME}] {' '.join(str(subject).split())}"
 
     def save_user(self, request: Any, user: User, form: Any, commit: bool = True) -> Any:
         user.preferred_language = (get_language() or settings.LANGUAGE_CODE)[:2]

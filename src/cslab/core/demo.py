@@ -7,6 +7,7 @@ protected by a unique constraint and create only what is missing.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.utils.module_loading import import_string
 
 
@@ -32,5 +33,46 @@ DEMO_LOADERS = (
 )
 
 
-def demo_loaders() -> list[DemoLoader]:
-    return [import_string(path) for path in DEMO_LOADERS]
+# What `cslab demo` counts after each loader, so its progress says what it made: the model
+# (app_label.ModelName) and the word for its rows. A loader not named here shows its time only.
+DEMO_COUNTS = {
+    "cslab.accounts.demo.load_demo_people": ("accounts.User", "people"),
+    "cslab.projects.demo.load_demo_projects": ("projects.Project", "projects"),
+    "cslab.questions.demo.load_demo_questions": ("questions.Question", "questions"),
+    "cslab.forms.demo.load_demo_forms": ("forms.Form", "forms"),
+    "cslab.observations.demo.load_demo_observations": ("observations.Observation", "observations"),
+    "cslab.classification.demo.load_demo_classification": (
+        "classification.Classification",
+        "classifications",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class NamedLoader:
+    """A loader with what progress lines call it ("projects" for `load_demo_projects`)."""
+
+    path: str
+    load: DemoLoader
+
+    @property
+    def label(self) -> str:
+        return self.path.rsplit(".", 1)[-1].removeprefix("load_demo_").replace("_", " ")
+
+    @property
+    def counted(self) -> str:
+        return DEMO_COUNTS[self.path][1] if self.path in DEMO_COUNTS else ""
+
+    def __call__(self) -> list[DemoLogin]:
+        return self.load()
+
+
+def demo_loaders() -> list[NamedLoader]:
+    return [NamedLoader(path, import_string(path)) for path in DEMO_LOADERS]
+
+
+def demo_count(loader: NamedLoader) -> int | None:
+    """How many rows of the loader's counted model exist now (None: it names none)."""
+    if loader.path not in DEMO_COUNTS:
+        return None
+    return int(apps.get_model(DEMO_COUNTS[loader.path][0]).objects.count())

@@ -37,7 +37,12 @@ SECRET_KEY = secret_key_from_environment(
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = [origin for origin in env.list("CSRF_TRUSTED_ORIGINS", default=[]) if origin]
+# The site's public address and name: every absolute link in e-mails and feeds starts with
+# SITE_URL, and e-mails name the site SITE_NAME; Django's Site row follows both (core.site).
+# Without SITE_URL in the environment, `cslab serve` and `cslab demo --serve` set it from
+# their --host and --port, so links point where the site runs.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+SITE_NAME = env.str("SITE_NAME", default="cslab — Citizen Science Lab")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -159,6 +164,9 @@ from cslab.settings.security import *  # noqa: E402, F403
 from cslab.settings.storage import *  # noqa: E402, F403
 from cslab.settings.tasks import *  # noqa: E402, F403
 
+# Every e-mail's subject (allauth's, notifications', invitations') starts with the site's name.
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -181,7 +189,8 @@ WHITENOISE_USE_FINDERS = True
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cslab <noreply@localhost>")
+# The sender's name is the site's, as in the subjects.
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f'"{SITE_NAME}" <noreply@localhost>')
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 NINJA_PAGINATION_PER_PAGE = 50
