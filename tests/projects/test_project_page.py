@@ -6,12 +6,14 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
 from cslab.classification.assignment import Identity
-from cslab.classification.models import Workflow, WorkflowSubject
+from cslab.classification.models import Subject, SubjectSet, Workflow, WorkflowSubject
 from cslab.classification.services.classifications import classification_submit
+from cslab.classification.services.workflows import workflow_create, workflow_link_subject_set
 from cslab.core import project_page
 from cslab.core.roles import ProjectRole
 from cslab.forms.models import FormVersion
@@ -21,10 +23,11 @@ from cslab.openrosa.models import AppUserSubmission
 from cslab.openrosa.services.app_users import app_user_create
 from cslab.projects.models import Project
 from cslab.questions.models import Question
-from tests.classification.helpers import make_workflow
+from tests.classification.helpers import SPECIES_TASK, make_workflow
 from tests.collection.test_observation_views import member_of, observe, publish_birds
 from tests.factories import UserFactory
 from tests.projects.factories import MembershipFactory, ProjectFactory
+from tests.query_counts import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +104,7 @@ def test_outsiders_count_no_rejected_observations_but_the_team_does() -> None:
     project = listed()
     version = publish_birds(project)
     person = member_of(project, UserFactory(), ProjectRole.MEMBER)
-    kept, _ = observe(person, version, "kept")
+    observe(person, version, "kept")
     rejected, _ = observe(person, version, "rejected")
     Observation.objects.filter(pk=rejected.pk).update(status=Observation.Status.REJECTED)
 
@@ -136,6 +139,18 @@ def test_a_draft_workflow_adds_no_progress_and_no_classify_action() -> None:
     assert not [action for action in part.actions if action.kind == "classify"]
 
 
+def test_a_workflow_with_every_subject_finished_shows_its_progress_but_offers_no_classify() -> None:
+    workflow, _subjects, _owner = make_workflow(subjects=2)
+    WorkflowSubject.objects.filter(workflow=workflow).update(
+        retired_at=timezone.now(), retirement_reason=WorkflowSubject.Reason.CLASSIFICATION_COUNT
+    )
+
+    part = project_page.project_part(workflow.project, UserFactory())
+
+    assert [(progress.finished, progress.total) for progress in part.workflows] == [(2, 2)]
+    assert not [action for action in part.actions if action.kind == "classify"]
+
+
 def test_questions_answered_counts_the_projects_answered_questions() -> None:
     project = listed()
     for status in (Question.Status.ANSWERED, Question.Status.ANSWERED, Question.Status.ADOPTED):
@@ -148,7 +163,9 @@ def test_questions_answered_counts_the_projects_answered_questions() -> None:
             answer="Mostly bumblebees." if status == Question.Status.ANSWERED else "",
         )
 
-    assert figures_of(project_page.project_part(project, AnonymousUser()))["questions_answered"] == 2
+    assert (
+        figures_of(project_page.project_part(project, AnonymousUser()))["questions_answered"] == 2
+    )
 
 
 def test_cards_and_the_lab_count_only_listed_projects_public_observations() -> None:
@@ -276,3 +293,129 @@ def test_a_private_projects_page_and_figures_are_a_404_for_outsiders() -> None:
 
     assert client_for(UserFactory()).get(project.get_absolute_url()).status_code == 404
     assert client_for(None).get(project.get_absolute_url()).status_code == 404
+
+
+# Query counts: a page costs the same with few or many contributions and projects ----------------
+
+
+def make_rows(make_one: Any) -> Any:
+    made = iter(range(10_000))
+
+    def make(count: int) -> None:
+        for _ in range(count):
+            make_one(next(made))
+
+    return make
+
+
+def test_the_project_page_costs_the_same_for_few_and_many_contributions_and_workflows() -> None:
+    project = listed(membership_policy=Project.MembershipPolicy.OPEN)
+    version = publish_birds(project)
+    device = app_user_create(actor=project.initiator, project=project, name="Phone")
+    member = MembershipFactory(project=project, role=ProjectRole.MEMBER).user
+
+    def contribute(number: int) -> None:
+        observe(member_of(project, UserFactory(), ProjectRole.MEMBER), version, f"o{number}")
+        observation, _ = observe(AppUserActor(device), version, f"device-{number}")
+        AppUserSubmission.objects.create(app_user=device, observation=observation)
+        subject_set = SubjectSet.objects.create(project=project, name=f"Set {number}")
+        subject = Subject.objects.create(
+            subject_set=subject_set, external_id="s", kind=Subject.Kind.TEXT, text="Bee?"
+        )
+        workflow = workflow_create(
+            actor=project.initiator,
+            project=project,
+            name=f"Workflow {number}",
+            tasks=[SPECIES_TASK],
+            status=Workflow.Status.ACTIVE,
+        )
+        workflow_link_subject_set(
+            actor=project.initiator, workflow=workflow, subject_set=subject_set
+        )
+        classify(workflow, subject, UserFactory())
+
+    client = client_for(member)
+    assert_constant_queries(
+        make_rows(contribute),
+        lambda: page_of(project, None) and client.get(project.get_absolute_url()),
+        shown=lambda response: len(response.context["workflows"]),
+    )
+
+
+def test_the_home_page_costs_the_same_for_few_and_many_projects_and_questions() -> None:
+    def project_with_an_observation(number: int) -> None:
+        project = listed(name=f"Bees {number}", image="projects/bees.jpg", image_alt_text="Bees")
+        version = publish_birds(project)
+        observe(member_of(project, UserFactory(), ProjectRole.MEMBER), version, "one")
+        Question.objects.create(
+            proposer=UserFactory(), text=f"Question {number}?", why_it_matters="Because."
+        )
+
+    def home_page() -> Any:
+        cache.clear()  # the home page keeps its ranking and figures for a minute: count them
+        return client.get("/")
+
+    client = client_for(UserFactory())
+    assert_constant_queries(
+        make_rows(project_with_an_observation),
+        home_page,
+        shown=lambda response: len(response.context["projects"]),
+        sizes=(2, 5),
+    )
+
+
+# The home page --------------------------------------------------------------------------------
+
+
+def test_the_home_page_lists_running_projects_first_and_never_a_private_one() -> None:
+    running = listed(name="Running bees")
+    finished = listed(name="Finished bees", status=Project.Status.COMPLETED)
+    private = ProjectFactory(
+        name="Private bees", status=Project.Status.ACTIVE, visibility=Project.Visibility.PRIVATE
+    )
+    for project in (finished, private):  # more recent activity than the running project
+        version = publish_birds(project)
+        observe(member_of(project, UserFactory(), ProjectRole.MEMBER), version, "one")
+
+    response = client_for(None).get("/")
+
+    names = [entry.project.name for entry in response.context["projects"]]
+    assert names == [running.name, finished.name]
+    assert b"Private bees" not in response.content
+
+
+def test_the_home_page_links_only_to_areas_that_exist_and_signed_in_people_to_their_work() -> None:
+    person = UserFactory()
+    project = listed(name="My bees")
+    MembershipFactory(project=project, user=person, role=ProjectRole.MEMBER)
+
+    anonymous = client_for(None).get("/").content.decode()
+    signed_in = client_for(person).get("/").content.decode()
+
+    for promise in ("Knowledge hub", "Webinars", "training"):
+        assert promise not in anonymous
+    assert "/accounts/me/observations/" not in anonymous
+    assert 'href="/accounts/me/observations/"' in signed_in
+    assert f'href="/projects/{project.slug}/"' in signed_in.split('id="mine-title"')[1]
+
+
+def test_the_home_page_shows_open_questions_and_the_labs_figures() -> None:
+    project = listed()
+    version = publish_birds(project)
+    observe(member_of(project, UserFactory(), ProjectRole.MEMBER), version, "one")
+    Question.objects.create(
+        proposer=UserFactory(), text="Do bees like lavender?", why_it_matters="Gardens."
+    )
+
+    response = client_for(None).get("/")
+
+    assert [question.text for question in response.context["questions"]] == [
+        "Do bees like lavender?"
+    ]
+    figures = {figure.key: figure.number for figure in response.context["lab_figures"]}
+    assert figures == {
+        "participants": 1,
+        "observations": 1,
+        "classifications": 0,
+        "questions": 1,
+    }

@@ -65,6 +65,11 @@ def _progress_by_workflow(workflow_ids: list[int]) -> dict[int, tuple[int, int]]
     return {row["workflow_id"]: (row["finished"], row["total"]) for row in rows}
 
 
+def _has_work_left(progress: tuple[int, int]) -> bool:
+    finished, total = progress
+    return finished < total
+
+
 def project_part(project: Project, viewer: Actor) -> ProjectPart:
     workflows = [
         workflow
@@ -86,10 +91,12 @@ def project_part(project: Project, viewer: Actor) -> ProjectPart:
     part.participants = _participants(
         classifications.values_list("volunteer_id", "session_identity").distinct()
     )
+    # A workflow whose every subject is finished has nothing left to offer a volunteer.
     classifiable = [
         workflow
         for workflow in workflows
         if permissions.has_permission(viewer, "workflow.classify", workflow)
+        and _has_work_left(progress.get(workflow.pk, (0, 0)))
     ]
     for workflow in workflows:
         address = {"slug": slug, "workflow": workflow.slug}

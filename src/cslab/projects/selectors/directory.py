@@ -625,17 +625,19 @@ def with_card_facts(entries: list[DirectoryEntry]) -> list[DirectoryEntry]:
 
 
 def project_ids_recently_active(*, limit: int) -> list[int]:
-    """The listed projects most recently active first: the latest contribution anyone may see,
-    else the latest approval. Activity is read for every listed project (a query or two per
-    area), so callers may cache the ids; `project_cards` reads them again as listed."""
-    listed = list(project_list_listed().values_list("pk", "approved_at"))
-    facts = project_page.card_facts([pk for pk, _approved in listed])
+    """The listed projects that take part now (active) first, then the others; in each, the
+    most recently active first: the latest contribution anyone may see, else the approval.
+    Activity is read for every listed project (a query or two per area), so callers may cache
+    the ids; `project_cards` reads them again as listed."""
+    listed = list(project_list_listed().values_list("pk", "approved_at", "status"))
+    facts = project_page.card_facts([pk for pk, _approved, _status in listed])
 
-    def latest(row: tuple[int, Any]) -> Any:
-        pk, approved_at = row
-        return max(moment for moment in (facts[pk].last_active_at, approved_at) if moment)
+    def rank(row: tuple[int, Any, str]) -> tuple[bool, Any]:
+        pk, approved_at, status = row
+        latest = max(moment for moment in (facts[pk].last_active_at, approved_at) if moment)
+        return status == Project.Status.ACTIVE, latest
 
-    return [pk for pk, _approved in sorted(listed, key=latest, reverse=True)[:limit]]
+    return [row[0] for row in sorted(listed, key=rank, reverse=True)[:limit]]
 
 
 def project_cards(project_ids: list[int]) -> list[DirectoryEntry]:
