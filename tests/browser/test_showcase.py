@@ -137,6 +137,11 @@ def test_the_directory_lists_results_before_the_filters_and_the_map(
         expect(first_checkbox).to_be_visible()
     else:
         expect(first_checkbox).to_be_visible()
+    # Choosing a filter replaces the results and the panel (htmx): the panel stays open.
+    first_checkbox.check()
+    expect(page).to_have_url(re.compile(r"/projects/\?.+"))
+    expect(filters.get_by_role("checkbox").first).to_be_checked()
+    expect(filters.get_by_role("checkbox").first).to_be_visible()
     map_section = page.get_by_role("heading", name="Map of project areas")
     assert map_section.bounding_box()["y"] > result.bounding_box()["y"]
     assert page_width(page) <= viewport["width"]

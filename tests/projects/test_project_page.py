@@ -115,19 +115,23 @@ def test_outsiders_count_no_rejected_observations_but_the_team_does() -> None:
     assert owner["observations"] == 2
 
 
-def test_subjects_finished_and_each_workflows_progress_link_to_its_classify_page() -> None:
+def test_subjects_finished_and_each_workflows_progress_link_to_where_the_viewer_may_go() -> None:
     workflow, subjects, _owner = make_workflow(subjects=4)
     WorkflowSubject.objects.filter(workflow=workflow, subject=subjects[0]).update(
         retired_at=timezone.now(), retirement_reason=WorkflowSubject.Reason.CLASSIFICATION_COUNT
     )
 
-    part = project_page.project_part(workflow.project, AnonymousUser())
+    part = project_page.project_part(workflow.project, UserFactory())
+    anonymous = project_page.project_part(workflow.project, AnonymousUser())
 
     assert figures_of(part)["subjects_finished"] == 1
     [progress] = part.workflows
     assert (progress.finished, progress.total, progress.percent) == (1, 4, 25)
-    assert progress.url == f"/projects/{workflow.project.slug}/workflows/{workflow.slug}/"
-    assert f"/projects/{workflow.project.slug}/workflows/" in [link.url for link in part.links]
+    workflows = f"/projects/{workflow.project.slug}/workflows/"
+    assert progress.url == f"{workflows}{workflow.slug}/"
+    assert workflows in [link.url for link in part.links]
+    # The workflow needs an account: an anonymous visitor is shown the workflows, no log-in.
+    assert [progress.url for progress in anonymous.workflows] == [workflows]
 
 
 def test_a_draft_workflow_adds_no_progress_and_no_classify_action() -> None:

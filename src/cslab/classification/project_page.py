@@ -78,8 +78,9 @@ def project_part(project: Project, viewer: Actor) -> ProjectPart:
     ]
     part = ProjectPart()
     slug = project.slug
+    workflows_url = reverse("workflow_list", kwargs={"slug": slug})
     if workflows or permissions.has_permission(viewer, "workflow.manage", project):
-        part.links.append(Link(_("Classifying"), reverse("workflow_list", kwargs={"slug": slug})))
+        part.links.append(Link(_("Classifying"), workflows_url))
     if not workflows:
         return part
     ids = [workflow.pk for workflow in workflows]
@@ -91,21 +92,25 @@ def project_part(project: Project, viewer: Actor) -> ProjectPart:
     part.participants = _participants(
         classifications.values_list("volunteer_id", "session_identity").distinct()
     )
+    may_classify = {
+        workflow.pk
+        for workflow in workflows
+        if permissions.has_permission(viewer, "workflow.classify", workflow)
+    }
     # A workflow whose every subject is finished has nothing left to offer a volunteer.
     classifiable = [
         workflow
         for workflow in workflows
-        if permissions.has_permission(viewer, "workflow.classify", workflow)
-        and _has_work_left(progress.get(workflow.pk, (0, 0)))
+        if workflow.pk in may_classify and _has_work_left(progress.get(workflow.pk, (0, 0)))
     ]
     for workflow in workflows:
         address = {"slug": slug, "workflow": workflow.slug}
         classify_url = reverse("workflow_classify", kwargs=address)
         finished, total = progress.get(workflow.pk, (0, 0))
         active = workflow.status == Workflow.Status.ACTIVE
-        part.workflows.append(
-            WorkflowProgress(workflow.name, classify_url, finished, total, active=active)
-        )
+        # Whoever may not classify it (yet) is shown the project's workflows, not a log-in.
+        url = classify_url if workflow.pk in may_classify else workflows_url
+        part.workflows.append(WorkflowProgress(workflow.name, url, finished, total, active=active))
         if workflow in classifiable:
             label = (
                 _("Classify")
