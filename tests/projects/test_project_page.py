@@ -418,6 +418,7 @@ def test_the_home_page_shows_open_questions_and_the_labs_figures() -> None:
     ]
     figures = {figure.key: figure.number for figure in response.context["lab_figures"]}
     assert figures == {
+        "projects": 1,
         "participants": 1,
         "observations": 1,
         "classifications": 0,

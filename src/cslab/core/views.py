@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -35,6 +36,12 @@ HOME_QUESTION_STATUSES = (
 )
 
 
+def _lab_figures() -> list[project_page.Figure]:
+    """The listed projects, then every area's figures across them."""
+    projects = project_selectors.project_list_listed().count()
+    return [project_page.Figure("projects", _("Projects"), projects), *project_page.lab_figures()]
+
+
 def home(request: HttpRequest) -> HttpResponse:
     """The front door: active projects as cards, open questions, the Lab's figures, the areas."""
     user = request.user
@@ -44,7 +51,7 @@ def home(request: HttpRequest) -> HttpResponse:
         HOME_CACHE_SECONDS,
     )
     figures = cache.get_or_set(
-        f"home:lab-figures:{get_language()}", project_page.lab_figures, HOME_CACHE_SECONDS
+        f"home:lab-figures:{get_language()}", _lab_figures, HOME_CACHE_SECONDS
     )
     questions = question_selectors.question_list(user=user, sort="recent").filter(
         status__in=HOME_QUESTION_STATUSES
