@@ -112,6 +112,15 @@ def test_a_signed_in_visitor_may_contribute_straight_from_the_project_page(
     assert_accessible(page)
     screenshot(page, "project-volunteer-desktop")
 
+    # A project that takes members on approval: its page leads to the join page, not the team's.
+    Project.objects.filter(pk=project.pk).update(
+        membership_policy=Project.MembershipPolicy.APPROVAL
+    )
+    page.goto(project.get_absolute_url())
+    expect(page.get_by_role("link", name="Team and how to join")).to_have_count(0)
+    page.get_by_role("link", name="Join this project").click()
+    expect(page).to_have_url(re.compile(f"/projects/{project.slug}/join/$"))
+
 
 def session_for(user: Any) -> str:
     client = Client()
