@@ -4,21 +4,69 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from cslab.core import selectors
+from cslab.core import project_page, selectors
 from cslab.core.actors import SignedInRequest
 from cslab.core.health import check_all
+from cslab.projects import selectors as project_selectors
+from cslab.projects.selectors import directory
+from cslab.questions import selectors as question_selectors
+from cslab.questions.models import Question
+
+HOME_PROJECTS = 6
+HOME_QUESTIONS = 5
+# Which projects were active lately and the Lab's figures count every listed project's
+# contributions: computed at most once a minute. Only public counts and project ids are kept;
+# the cards are read again, as listed, on every request (a project made private leaves at once).
+HOME_CACHE_SECONDS = 60
+HOME_QUESTION_STATUSES = (
+    Question.Status.PROPOSED,
+    Question.Status.UNDER_CONSIDERATION,
+    Question.Status.ADOPTED,
+)
+
+
+def _lab_figures() -> list[project_page.Figure]:
+    """The listed projects, then every area's figures across them."""
+    projects = project_selectors.project_list_listed().count()
+    return [project_page.Figure("projects", _("Projects"), projects), *project_page.lab_figures()]
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
+    """The front door: active projects as cards, open questions, the Lab's figures, the areas."""
+    user = request.user
+    project_ids = cache.get_or_set(
+        "home:recently-active",
+        lambda: directory.project_ids_recently_active(limit=HOME_PROJECTS),
+        HOME_CACHE_SECONDS,
+    )
+    figures = cache.get_or_set(
+        f"home:lab-figures:{get_language()}", _lab_figures, HOME_CACHE_SECONDS
+    )
+    questions = question_selectors.question_list(user=user, sort="recent").filter(
+        status__in=HOME_QUESTION_STATUSES
+    )
+    context = {
+        "projects": directory.project_cards(project_ids or []),
+        "lab_figures": figures,
+        "questions": list(questions[:HOME_QUESTIONS]),
+        "my_projects": (
+            list(project_selectors.project_list_for_member(user=user)[:6])
+            if user.is_authenticated
+            else []
+        ),
+    }
+    return render(request, "core/home.html", context)
 
 
 @never_cache

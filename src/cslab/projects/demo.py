@@ -4,8 +4,14 @@ Projects walk their lifecycle through the real services (so timelines and the au
 like a Lab's), and are keyed on (origin "cslab-demo", external id) so a second run adds nothing.
 """
 
+import io
+import math
+import random
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.core.files.base import ContentFile
+from PIL import Image, ImageColor, ImageDraw
 
 from cslab.accounts.models import User
 from cslab.core.demo import DemoLogin
@@ -353,7 +359,105 @@ def load_demo_projects() -> list[DemoLogin]:
                 else ""
             )
             project_transition(actor=actor, project=project, to_status=step, comment=comment)
+    _add_cover_images(staff)
     return []
+
+
+# Cover images, drawn here so that the demo needs no image files: (top colour, bottom colour,
+# shape colour, motif, what the picture shows for its alt text).
+COVERS: dict[str, tuple[str, str, str, str, str]] = {
+    "pollinators": ("#fde68a", "#86efac", "#166534", "flowers", "yellow and green, with flowers"),
+    "heat-stress": ("#fecaca", "#fb923c", "#7c2d12", "sun", "orange and red, with a large sun"),
+    "air-quality": ("#e0f2fe", "#93c5fd", "#1e3a8a", "bubbles", "light blue, with bubbles"),
+    "rhine-water": ("#bae6fd", "#0369a1", "#082f49", "waves", "blue, with waves"),
+    "ship-logs": ("#fef3c7", "#d6a35c", "#78350f", "waves", "sepia, with waves"),
+    "dialects": ("#ede9fe", "#a78bfa", "#4c1d95", "bubbles", "violet, with speech bubbles"),
+    "dune-finds": ("#fef9c3", "#eab308", "#713f12", "hills", "sand-coloured, with dunes"),
+    "night-sky": ("#1e1b4b", "#312e81", "#fde68a", "stars", "dark blue, with stars"),
+    "food-gardens": ("#dcfce7", "#4ade80", "#14532d", "hills", "green, with rows of hills"),
+    "bike-safety": ("#f1f5f9", "#94a3b8", "#0f172a", "circles", "grey, with two wheels"),
+}
+COVER_SIZE = (960, 540)
+
+
+def _cover_image(key: str) -> bytes:
+    """A simple illustration: a vertical gradient and a motif, the same on every run."""
+    top, bottom, ink, motif, _shows = COVERS[key]
+    width, height = COVER_SIZE
+    image = Image.new("RGB", COVER_SIZE)
+    draw = ImageDraw.Draw(image)
+    start, end = ImageColor.getrgb(top), ImageColor.getrgb(bottom)
+    for row in range(height):
+        share = row / (height - 1)
+        colour = tuple(round(a + (b - a) * share) for a, b in zip(start, end, strict=False))
+        draw.line([(0, row), (width, row)], fill=colour)
+    chance = random.Random(key)  # noqa: S311 - a picture, not a secret
+    if motif in ("waves", "hills"):
+        for band in range(4):
+            base = height * (0.45 + band * 0.14)
+            amplitude = 18 if motif == "waves" else 40
+            points = [
+                (x, base + amplitude * math.sin(x / (60 + 25 * band) + band))
+                for x in range(0, width + 10, 10)
+            ]
+            draw.polygon(
+                [*points, (width, height), (0, height)],
+                fill=ink if band == 3 else None,
+                outline=ink,
+                width=4,
+            )
+    elif motif == "sun":
+        draw.ellipse([width * 0.55, height * 0.15, width * 0.85, height * 0.68], fill=ink)
+    elif motif == "circles":
+        draw.ellipse([200, 220, 420, 440], outline=ink, width=14)
+        draw.ellipse([540, 220, 760, 440], outline=ink, width=14)
+        draw.line([(310, 330), (480, 250), (650, 330)], fill=ink, width=12)
+    else:
+        for _ in range(60 if motif == "stars" else 18):
+            x, y = chance.uniform(0, width), chance.uniform(0, height)
+            radius = chance.uniform(2, 5) if motif == "stars" else chance.uniform(12, 48)
+            if motif == "flowers":
+                for angle in range(0, 360, 72):
+                    dx = radius * math.cos(math.radians(angle))
+                    dy = radius * math.sin(math.radians(angle))
+                    draw.ellipse(
+                        [
+                            x + dx - radius / 2,
+                            y + dy - radius / 2,
+                            x + dx + radius / 2,
+                            y + dy + radius / 2,
+                        ],
+                        fill=ink,
+                    )
+                draw.ellipse(
+                    [x - radius / 3, y - radius / 3, x + radius / 3, y + radius / 3], fill=top
+                )
+            else:
+                draw.ellipse(
+                    [x - radius, y - radius, x + radius, y + radius],
+                    fill=ink if motif == "stars" else None,
+                    outline=ink,
+                    width=4,
+                )
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def _add_cover_images(staff: User) -> None:
+    """Give every demo project without an image its cover, through the service that edits
+    profiles (an image is not a change Lab staff need to look at again)."""
+    for project in Project.objects.filter(origin=DEMO_ORIGIN, image="").order_by("pk"):
+        if project.external_id not in COVERS:
+            continue
+        shows = COVERS[project.external_id][4]
+        project_update(
+            actor=staff,
+            project=project,
+            image=ContentFile(_cover_image(project.external_id), name=f"{project.slug}.jpg"),
+            image_alt_text=f"An illustration in {shows}.",
+            image_credit="cslab demo",
+        )
 
 
 def _load_organisations(people: dict[str, Any]) -> dict[str, Organisation]:

@@ -5,7 +5,10 @@ private and unapproved ones are never found, counted or mapped.
 
 One page of the directory costs at most four queries, whatever the data: the total with every
 facet's counts (one query), the page (its ids first when sorted by relevance) and the page's
-domain tags.
+domain tags. The figures on its cards (`with_card_facts`) cost a query or two per area.
+
+The directory's card is the shared project card: the home page lists its recently active
+projects with it (`project_ids_recently_active`, `project_cards`).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import hashlib
 import itertools
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import connections
@@ -36,6 +39,7 @@ from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from cslab.core import project_page
 from cslab.projects.models import Project, ProjectTag
 from cslab.projects.search import search_filter, search_ranked_ids, search_terms
 from cslab.projects.selectors import project_list_listed
@@ -197,6 +201,8 @@ class DirectoryEntry:
     project: Project
     domains: list[str]
     distance_km: float | None = None
+    # The figures the card shows (participants, observations…), from `with_card_facts`.
+    facts: project_page.Facts | None = None
 
 
 @dataclass(frozen=True)
@@ -607,6 +613,47 @@ def project_directory(*, query: DirectoryQuery) -> DirectoryPage:
         sort_options=sort_options,
         sort_selected=sort_selected,
     )
+
+
+# Cards ----------------------------------------------------------------------------------------
+
+
+def with_card_facts(entries: list[DirectoryEntry]) -> list[DirectoryEntry]:
+    """The entries with the figures their cards show, a query or two per area for all of them."""
+    facts = project_page.card_facts([entry.project.pk for entry in entries])
+    return [replace(entry, facts=facts.get(entry.project.pk)) for entry in entries]
+
+
+def project_ids_recently_active(*, limit: int) -> list[int]:
+    """The listed projects that take part now (active) first, then the others; in each, the
+    most recently active first: the latest contribution anyone may see, else the approval.
+    Activity is read for every listed project (a query or two per area), so callers may cache
+    the ids; `project_cards` reads them again as listed."""
+    listed = list(project_list_listed().values_list("pk", "approved_at", "status"))
+    facts = project_page.card_facts([pk for pk, _approved, _status in listed])
+
+    def rank(row: tuple[int, Any, str]) -> tuple[bool, Any]:
+        pk, approved_at, status = row
+        latest = max(moment for moment in (facts[pk].last_active_at, approved_at) if moment)
+        return status == Project.Status.ACTIVE, latest
+
+    return [row[0] for row in sorted(listed, key=rank, reverse=True)[:limit]]
+
+
+def project_cards(project_ids: list[int]) -> list[DirectoryEntry]:
+    """The listed ones of these projects as cards with their figures, in the order given."""
+    shown = _for_page(project_list_listed().filter(pk__in=project_ids), DirectoryQuery())
+    projects = {project.pk: project for project in shown}
+    domain_label = FACETS_BY_NAME["domain"].value_label
+    entries = [
+        DirectoryEntry(
+            project=projects[pk],
+            domains=[domain_label(tag.value) for tag in getattr(projects[pk], "domain_tags", [])],
+        )
+        for pk in project_ids
+        if pk in projects
+    ]
+    return with_card_facts(entries)
 
 
 # The map --------------------------------------------------------------------------------------

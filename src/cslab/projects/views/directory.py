@@ -24,9 +24,19 @@ def project_directory_page(request: _HtmxRequest) -> HttpResponse:
     """The directory; an htmx request from its own form gets only the results part back."""
     query = directory.directory_query_from_params(request.GET)
     page = directory.project_directory(query=query)
+    entries = directory.with_card_facts(page.entries)
     partial = bool(request.htmx) and not request.htmx.history_restore_request
     template = "projects/_directory_results.html" if partial else "projects/directory.html"
-    response = render(request, template, {"page": page, "partial": partial})
+    response = render(
+        request,
+        template,
+        {
+            "page": page,
+            "entries": entries,
+            "selected_count": sum(facet.selected_count for facet in page.facets),
+            "partial": partial,
+        },
+    )
     patch_vary_headers(response, ["HX-Request"])
     return response
 

@@ -11,12 +11,12 @@ from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from cslab.core import permissions
+from cslab.core import permissions, project_page
 from cslab.core.actors import Actor, SignedInRequest
 from cslab.core.errors import ConflictError, InvalidInputError
 from cslab.core.roles import ProjectRole
@@ -203,6 +203,8 @@ def project_detail_page(request: HttpRequest, slug: str) -> HttpResponse:
         "review": permissions.has_permission(user, "project.review", project),
         "see_private": permissions.has_permission(user, "project.see_private_fields", project),
     }
+    part = project_page.project_part(project, user)
+    take_part = _take_part_actions(request, project, part.actions)
     context = {
         "project": project,
         "can": can,
@@ -213,8 +215,45 @@ def project_detail_page(request: HttpRequest, slug: str) -> HttpResponse:
         "flagged_fields": _field_labels(project.edits_flagged_fields) if can["review"] else [],
         "listed": project.is_approved and project.visibility == Project.Visibility.PUBLIC,
         "project_ld": project_jsonld(project, base_url=request.build_absolute_uri("/")),
+        "on_team": project.project_role_for(user) is not None or permissions.is_staff(user),
+        "primary_action": take_part[0] if take_part else None,
+        "other_actions": take_part[1:],
+        "figures": part.figures,
+        "workflows": part.workflows,
+        "data_links": part.links,
     }
     return render(request, "projects/project_detail.html", context)
+
+
+def _take_part_actions(
+    request: HttpRequest, project: Project, actions: list[project_page.TakePartAction]
+) -> list[project_page.TakePartAction]:
+    """The areas' take-part actions for this visitor, and the way in for whoever has none yet:
+    log in (and sign up) for an anonymous visitor, join for someone signed in who is not on the
+    team of a project that takes members. Only a running project takes part at all."""
+    if project.status != Status.ACTIVE:
+        return []
+    kind = project_page.ActionKind
+    user = request.user
+    taking_part = list(actions)
+    if not user.is_authenticated:
+        next_query = urlencode({"next": project.get_absolute_url()})
+        taking_part += [
+            project_page.TakePartAction(
+                _("Log in to take part"), f"{reverse('account_login')}?{next_query}", kind.SIGN_IN
+            ),
+            project_page.TakePartAction(
+                _("Sign up"), f"{reverse('account_signup')}?{next_query}", kind.SIGN_IN
+            ),
+        ]
+    elif (
+        project.project_role_for(user) is None
+        and project.membership_policy != Project.MembershipPolicy.INVITE_ONLY
+        and not any(action.kind == kind.CONTRIBUTE for action in actions)
+    ):
+        join_url = reverse("project_join", kwargs={"slug": project.slug})
+        taking_part.append(project_page.TakePartAction(_("Join this project"), join_url, kind.JOIN))
+    return taking_part
 
 
 @login_required

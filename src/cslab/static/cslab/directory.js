@@ -164,11 +164,35 @@
     refreshMap();
   }
 
+  /* The filters sit in a <details> panel, closed in the page so that a phone shows the results
+   * first. Wide screens have room for them beside the results: open it there. Once the visitor
+   * opens or closes it, it stays that way when htmx replaces the results (and the panel). */
+  var WIDE = "(min-width: 48rem)";
+  var filtersOpen = null;
+
+  function setUpFilters() {
+    var panel = byId("directory-filters");
+    if (!panel) {
+      return;
+    }
+    if (filtersOpen === null) {
+      if (window.matchMedia && window.matchMedia(WIDE).matches) {
+        panel.open = true;
+      }
+    } else {
+      panel.open = filtersOpen;
+    }
+    panel.addEventListener("toggle", function () {
+      filtersOpen = panel.open;
+    });
+  }
+
   function afterSwap(event) {
     var target = event.detail && event.detail.target;
     if (!target || target.id !== "directory-results") {
       return;
     }
+    setUpFilters();
     refreshMap();
     var trigger = event.detail.requestConfig && event.detail.requestConfig.elt;
     if (trigger && trigger.closest && trigger.closest(".directory-pagination")) {
@@ -196,6 +220,7 @@
     areas = null;
     loadedUrl = null;
     setUpNearMe(form);
+    setUpFilters();
     setUpMap();
     return true;
   }
