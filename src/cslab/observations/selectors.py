@@ -474,7 +474,11 @@ def observation_public_view(
             location_obscured=False,
             location_cell=None,
             true_location=observation.latitude is not None,
-            observed_at=observation.observed_at,
+            observed_at=(
+                _local_day(observation.observed_at)
+                if observation.observed_day_only and observation.observed_at
+                else observation.observed_at
+            ),
             created_at=observation.created_at,
         )
         return view
