@@ -133,3 +133,15 @@ def test_the_observation_page_shows_the_day_answered(
 
     assert '<time datetime="2026-12-04">4 December 2026</time>' in html
     assert "6 December 2026" not in html
+
+
+def test_date_answers_are_shown_in_the_one_day_format(
+    client: Any, project: Project, observer: Any
+) -> None:
+    version = _publish(project)
+    observation = _submit(observer, version, {"bees": 3, "day": "2026-11-20"})
+    client.force_login(observer)
+
+    html = client.get(f"/projects/{project.slug}/observations/{observation.pk}/").content.decode()
+
+    assert "20 November 2026" in html and "2026-11-20</dd>" not in html

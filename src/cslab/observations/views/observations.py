@@ -19,6 +19,8 @@ from django.db.models import Count, F
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -27,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cslab.classification import selectors as classification_selectors
 from cslab.core import permissions
 from cslab.core.errors import InvalidInputError, NotAuthenticatedError
+from cslab.core.templatetags.cslab_format import day_text, moment_text
 from cslab.forms.form_definition import FormDefinition, Question, QuestionKind, Texts
 from cslab.forms.form_model import language_code
 from cslab.forms.models import Form, FormVersion
@@ -103,7 +106,29 @@ def _choice_labels(definition: FormDefinition, language: str) -> dict[tuple[str,
     }
 
 
+def _moment_text(question: Question, value: Any) -> str | None:
+    """A date or date-and-time answer in the site's one format per kind, or None to show the
+    value as sent (unreadable, or a date-time coarsened to its day for this viewer)."""
+    text = str(value).strip()
+    try:
+        if question.kind is QuestionKind.DATE or len(text) == len("2026-12-04"):
+            day = parse_date(text)
+            return day_text(day) if day is not None else None
+        moment = parse_datetime(text)
+    except ValueError:
+        return None
+    if moment is None:
+        return None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment_text(moment)
+
+
 def _answer_text(question: Question, value: Any, choices: dict[tuple[str, str], str]) -> str:
+    if question.kind in (QuestionKind.DATE, QuestionKind.DATETIME):
+        shown = _moment_text(question, value)
+        if shown is not None:
+            return shown
     list_name = question.list_name
     if question.kind is QuestionKind.SELECT_ONE:
         return choices.get((list_name, str(value)), str(value))
