@@ -346,7 +346,7 @@ def question_get_for_triage_bulk(*, user: Actor, question_ids: list[int]) -> lis
 def comment_list_mine(*, user: Actor) -> QuerySet[Comment]:
     """The signed-in person's own comments on the research questions they may still see,
     newest first, with their question; empty for anyone else ("My contributions")."""
-    if not user.is_authenticated:
+    if not isinstance(user, User) or not user.is_authenticated:
         return Comment.objects.none()
     return (
         Comment.objects.filter(author_id=user.pk, question__in=question_list_visible(user=user))
