@@ -977,14 +977,20 @@ def observation_photos(
     shown_names = {observation.pk: set(_strings_in(view["answers"])) for observation, view in pairs}
     by_id = {observation.pk: observation for observation, _view in pairs}
     found: dict[int, list[str]] = {observation_id: [] for observation_id in by_id}
-    for media in Media.objects.filter(
-        observation_id__in=list(by_id), kind=Media.Kind.IMAGE
-    ).exclude(thumbnail=""):
+    for media in (
+        Media.objects.filter(observation_id__in=list(by_id), kind=Media.Kind.IMAGE)
+        .exclude(thumbnail="")
+        .order_by("observation_id", "name")
+    ):
         observation = by_id[media.observation_id]
-        media.observation = observation
-        if not media.public_file and not shows_answers_as_they_are(user, observation):
-            continue
-        name = media_public_view(user=user, observation=observation, media=media)["name"]
+        # The view already decided (`shows_answers_as_they_are`): it shows the name the file
+        # was sent with to those who may have the file as received, the opaque name to others.
+        if media.name in shown_names[observation.pk]:
+            name = media.name
+        else:
+            name = public_media_name(media.pk, media.name)
+            if not media.public_file:  # no cleaned copy, and not to be had as received
+                continue
         if name in shown_names[observation.pk]:
             found[observation.pk].append(name)
     return found
