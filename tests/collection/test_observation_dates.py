@@ -145,3 +145,35 @@ def test_date_answers_are_shown_in_the_one_day_format(
     html = client.get(f"/projects/{project.slug}/observations/{observation.pk}/").content.decode()
 
     assert "20 November 2026" in html and "2026-11-20</dd>" not in html
+
+
+def test_observations_stored_with_the_time_sent_get_the_day_answered(
+    project: Project, observer: Any
+) -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from cslab.observations.models import Observation
+
+    migration = import_module("cslab.observations.migrations.0003_observed_at_from_answers")
+    version = _publish(project)
+    answered = _submit(observer, version, {"bees": 3, "day": "2026-12-04"})
+    sent = datetime(2026, 12, 6, 9, 30, tzinfo=AMSTERDAM)
+    plain, _created = observation_submit(
+        actor=observer,
+        form_version=version,
+        instance_id="uuid:2",
+        answers={"bees": 1},
+        observed_at=sent,
+    )
+    # As the old code stored it: the moment the web form sent it.
+    Observation.objects.filter(pk=answered.pk).update(observed_at=sent, observed_day_only=False)
+
+    migration.observed_at_from_answers(apps, None)
+
+    answered.refresh_from_db()
+    plain.refresh_from_db()
+    assert timezone.localtime(answered.observed_at, AMSTERDAM).date() == date(2026, 12, 4)
+    assert answered.observed_day_only is True
+    assert plain.observed_at == sent
