@@ -305,7 +305,7 @@ def test_the_observation_page_shows_answers_with_labels_in_the_language(
 
     assert "Species" in english and "Wren" in english and "By the pond" in english
     assert "Soort" in dutch and "Winterkoning" in dutch
-    assert f"/observations/{observation.pk}/media/p1.jpg?size=thumb" in english
+    assert f'src="/observations/{observation.pk}/media/p1.jpg"' in english  # photo-first: full size
 
 
 def test_the_public_observation_page_of_an_obscured_observation_hides_the_true_point(
