@@ -152,22 +152,27 @@ def test_submission_stores_area_time_and_outlier_warnings(
     for number in range(12):
         submit(project, version, f"uuid:{number}", answers={**ANSWERS, "count": 3 + number % 3})
 
+    without_day = {name: value for name, value in ANSWERS.items() if name != "seen_on"}
     odd = submit(
         project,
         version,
         "uuid:odd",
-        answers={**ANSWERS, "count": 500, "location": "48.85 2.35", "seen_on": "2025-06-01"},
+        answers={**without_day, "count": 500, "location": "48.85 2.35"},
         observed_at=datetime.now(UTC) + timedelta(days=3),
     )
+    early = submit(project, version, "uuid:early", answers={**ANSWERS, "seen_on": "2025-06-01"})
 
     codes = {(item["code"], item.get("question")) for item in odd.warnings}
     assert codes == {
         ("outside_area", None),
         ("in_future", None),
-        ("before_project", "seen_on"),
         ("numeric_outlier", "count"),
     }
-    assert odd.warning_count == 4
+    assert odd.warning_count == 3
+    # The day answered is the observation's time: warned about once, naming the question.
+    assert [(item["code"], item.get("question")) for item in early.warnings] == [
+        ("before_project", "seen_on")
+    ]
     assert all("48.85" not in item["message"] for item in odd.warnings)
     queue = list(observation_list_for_moderation(user=project.initiator, project=project))
     assert queue[0] == odd  # most warnings first

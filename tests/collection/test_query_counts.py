@@ -149,7 +149,7 @@ def test_my_contributions_cost_the_same_for_few_and_many_rows(
     client.force_login(observer)
 
     assert_constant_queries(
-        contribute, lambda: client.get("/accounts/me/observations/"), shown=rows_of
+        contribute, lambda: client.get("/accounts/me/observations/"), shown=cards_of
     )
 
 

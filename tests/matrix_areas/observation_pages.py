@@ -123,6 +123,10 @@ ROWS: list[Row] = [
         team_and_staff(200, 404), api=False, route="observation_map"),
     Row("observation map of a public project", "GET", lambda w: _public(w, "observations/map/"),
         every(200), api=False, route="observation_map"),
+    Row("photo gallery of a private project", "GET", lambda w: _team(w, "observations/photos/"),
+        team_and_staff(200, 404), api=False, route="observation_gallery"),
+    Row("photo gallery of a public project", "GET", lambda w: _public(w, "observations/photos/"),
+        every(200), api=False, route="observation_gallery"),
     # --- one observation ---
     Row("an observation of a private project", "GET", lambda w: _team_observation(w),
         team_and_staff(200, 404), api=False, route="observation_detail"),
@@ -145,6 +149,12 @@ ROWS: list[Row] = [
         on_private_project(200, 200, 403), api=False, route="moderation_queue"),
     Row("moderation queue of a public project", "GET", lambda w: _public(w, "moderation/"),
         on_public_project(200, 403), api=False, route="moderation_queue"),
+    Row("approve observations of a private project at once", "POST",
+        lambda w: _team(w, "moderation/bulk/"), on_private_project(302, 302, 403),
+        body={"status": "accepted", "observation": "1"}, api=False, route="moderation_bulk"),
+    Row("approve observations of a public project at once", "POST",
+        lambda w: _public(w, "moderation/bulk/"), on_public_project(302, 403),
+        body={"status": "accepted", "observation": "1"}, api=False, route="moderation_bulk"),
     # --- collection settings ---
     Row("collection settings of a private project", "GET",
         lambda w: _team(w, "collection-settings/"), on_private_project(200, 403, 403),

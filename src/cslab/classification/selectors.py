@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.db.models.fields.json import KT
 
+from cslab.accounts.models import User
 from cslab.classification import retirement
 from cslab.classification.assignment import Identity, next_subject_ids
 from cslab.classification.models import (
@@ -416,3 +417,27 @@ def subject_states_by_subject(
         state.subject_id: state
         for state in WorkflowSubject.objects.filter(workflow=workflow, subject_id__in=subject_ids)
     }
+
+
+def classification_list_mine(*, user: Actor) -> QuerySet[Classification]:
+    """The signed-in person's own classifications in every project, newest first, with their
+    workflow, project and subject; empty for anyone else ("My contributions")."""
+    if not isinstance(user, User) or not user.is_authenticated:
+        return Classification.objects.none()
+    return (
+        Classification.objects.filter(volunteer_id=user.pk)
+        .select_related("workflow", "workflow__project", "subject")
+        .order_by("-created_at", "-id")
+    )
+
+
+def subject_comment_list_mine(*, user: Actor) -> QuerySet[SubjectComment]:
+    """The signed-in person's own comments in subjects' discussions, newest first, with the
+    subject's project; empty for anyone else ("My contributions")."""
+    if not isinstance(user, User) or not user.is_authenticated:
+        return SubjectComment.objects.none()
+    return (
+        SubjectComment.objects.filter(author_id=user.pk)
+        .select_related("subject", "subject__subject_set__project")
+        .order_by("-created_at", "-id")
+    )

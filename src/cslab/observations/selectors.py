@@ -35,10 +35,10 @@ from enum import StrEnum
 from pathlib import PurePosixPath
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet, TextField
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, TextField
 from django.db.models.expressions import RawSQL
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, TruncDay
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -474,7 +474,11 @@ def observation_public_view(
             location_obscured=False,
             location_cell=None,
             true_location=observation.latitude is not None,
-            observed_at=observation.observed_at,
+            observed_at=(
+                _local_day(observation.observed_at)
+                if observation.observed_day_only and observation.observed_at
+                else observation.observed_at
+            ),
             created_at=observation.created_at,
         )
         return view
@@ -911,3 +915,108 @@ def _latest_versions(**scope: Any) -> Q:
     """
     edited = Observation.objects.filter(deprecates__isnull=False, **scope).values("deprecates_id")
     return ~Q(pk__in=edited)
+
+
+# --------------------------------------------------------------------------- tables and galleries
+
+# The orders a table of observations offers: (what the address says, the columns sorted on).
+# "observed" is the time observed; every order ends on the id so that pages never overlap.
+OBSERVATION_SORTS = ("-observed", "observed", "-number", "number", "form", "status")
+DEFAULT_OBSERVATION_SORT = "-observed"
+
+
+def observation_order(
+    queryset: QuerySet[Observation], *, user: Actor, project: Project, sort: str
+) -> QuerySet[Observation]:
+    """The observations in one of `OBSERVATION_SORTS` (anything else: newest first).
+
+    By time, viewers who see every true time in the project get the exact order; everyone
+    else gets observations ordered by their local day and then by number, so that an obscured
+    observation's place between two open ones cannot give away its time of day."""
+    if sort not in OBSERVATION_SORTS:
+        sort = DEFAULT_OBSERVATION_SORT
+    descending = sort.startswith("-")
+    key = sort.lstrip("-")
+    if key == "number":
+        return queryset.order_by("-id" if descending else "id")
+    if sees_true_locations_of_project(user, project):
+        moment: Any = F("observed_at")
+    else:
+        moment = TruncDay("observed_at", tzinfo=timezone.get_default_timezone())
+    newest = (moment.desc(nulls_last=True), F("id").desc())
+    if key == "form":
+        return queryset.order_by("form__title", "form_id", *newest)
+    if key == "status":
+        return queryset.order_by("status", *newest)
+    if descending:
+        return queryset.order_by(*newest)
+    return queryset.order_by(moment.asc(nulls_last=True), F("id").asc())
+
+
+def _strings_in(value: Any) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings_in(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings_in(item)
+
+
+def observation_photos(
+    *, user: Actor, observations: Iterable[Observation], views: Iterable[dict[str, Any]]
+) -> dict[int, list[str]]:
+    """{observation id: the names of its photos that have a thumbnail, as this viewer is
+    shown them}, in the order of their names.
+
+    A photo is listed only when the viewer's `observation_public_view` shows its answer: one
+    that a sensitive category hides, or a file without a cleaned copy that the viewer may not
+    have as received, is left out. One query for all the observations."""
+    pairs = list(zip(observations, views, strict=True))
+    shown_names = {observation.pk: set(_strings_in(view["answers"])) for observation, view in pairs}
+    by_id = {observation.pk: observation for observation, _view in pairs}
+    found: dict[int, list[str]] = {observation_id: [] for observation_id in by_id}
+    for media in (
+        Media.objects.filter(observation_id__in=list(by_id), kind=Media.Kind.IMAGE)
+        .exclude(thumbnail="")
+        .order_by("observation_id", "name")
+    ):
+        observation = by_id[media.observation_id]
+        # The view already decided (`shows_answers_as_they_are`): it shows the name the file
+        # was sent with to those who may have the file as received, the opaque name to others.
+        if media.name in shown_names[observation.pk]:
+            name = media.name
+        else:
+            name = public_media_name(media.pk, media.name)
+            if not media.public_file:  # no cleaned copy, and not to be had as received
+                continue
+        if name in shown_names[observation.pk]:
+            found[observation.pk].append(name)
+    return found
+
+
+def observation_list_with_photos(
+    *, user: Actor, project: Project, filters: ObservationFilters | None = None
+) -> QuerySet[Observation]:
+    """`observation_list_visible` narrowed to observations with at least one photo."""
+    photos = Media.objects.filter(observation=OuterRef("pk"), kind=Media.Kind.IMAGE).exclude(
+        thumbnail=""
+    )
+    return observation_list_visible(user=user, project=project, filters=filters).filter(
+        Exists(photos)
+    )
+
+
+def observation_list_for_moderation_bulk(
+    *, user: Actor, project: Project, observation_ids: list[int]
+) -> QuerySet[Observation]:
+    """The current versions among these ids that belong to the project, for a moderator's bulk
+    action; ids of other projects and replaced versions are simply not found."""
+    permissions.require(user, "project.view", project)
+    permissions.require(user, "observation.moderate", project)
+    return _with_relations(
+        Observation.objects.filter(
+            _latest_versions(project=project), project=project, pk__in=observation_ids
+        )
+    ).order_by("id")

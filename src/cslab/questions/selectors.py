@@ -341,3 +341,15 @@ def project_list_for_adoption(*, user: Any, question: Question) -> list[Project]
 def question_get_for_triage_bulk(*, user: Actor, question_ids: list[int]) -> list[Question]:
     """Return the chosen questions among those the viewer triages (others are left out)."""
     return list(question_list_for_triage(user=user, status="all").filter(pk__in=question_ids))
+
+
+def comment_list_mine(*, user: Actor) -> QuerySet[Comment]:
+    """The signed-in person's own comments on the research questions they may still see,
+    newest first, with their question; empty for anyone else ("My contributions")."""
+    if not isinstance(user, User) or not user.is_authenticated:
+        return Comment.objects.none()
+    return (
+        Comment.objects.filter(author_id=user.pk, question__in=question_list_visible(user=user))
+        .select_related("question")
+        .order_by("-created_at", "-id")
+    )

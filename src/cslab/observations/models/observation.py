@@ -68,6 +68,9 @@ class Observation(models.Model):
     h3_res7 = models.CharField(max_length=16, blank=True, db_index=True)
     h3_res9 = models.CharField(max_length=16, blank=True, db_index=True)
     observed_at = models.DateTimeField(_("observed at"), null=True, blank=True)
+    # True when the form gave only the day: observed_at is then noon of that day, and pages show
+    # the day alone rather than a time of day nobody gave.
+    observed_day_only = models.BooleanField(_("only the day is known"), default=False)
     geoprivacy = models.CharField(
         _("geoprivacy"), max_length=10, choices=Geoprivacy.choices, default=Geoprivacy.OPEN
     )

@@ -10,6 +10,7 @@ constraint decides.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -26,6 +27,7 @@ from cslab.core.services.audit import audit_record
 from cslab.notifications.services.notifications import notification_send
 from cslab.observations import selectors
 from cslab.observations.models import ModerationEvent, Observation, ObservationFlag
+from cslab.projects.models import Project
 
 MAX_REASON_LENGTH = 2000
 REASON_REQUIRED = frozenset({Observation.Status.REJECTED, Observation.Status.FLAGGED})
@@ -163,3 +165,82 @@ def _change_status(
         observation.moderated_at = timezone.now()
         fields += ["moderated_by", "moderated_at"]
     observation.save(update_fields=fields)
+
+
+MAX_BULK = 100
+# What a moderator's bulk action does: approve, hide (reject: kept, hidden from the public),
+# or flag for a second look.
+BULK_STATUSES = (
+    Observation.Status.ACCEPTED,
+    Observation.Status.REJECTED,
+    Observation.Status.FLAGGED,
+)
+
+
+@dataclass(frozen=True)
+class BulkModeration:
+    """What a bulk action did: the observations changed, and those it refused to touch."""
+
+    changed: list[int]
+    refused: list[str]
+
+
+@transaction.atomic
+def observation_moderate_bulk(
+    *, actor: Actor, project: Project, observation_ids: list[str], status: str, reason: str = ""
+) -> BulkModeration:
+    """Set one status on several observations of one project, each through
+    `observation_moderate` (so each is audited, has its history and tells its observer).
+
+    The actor must moderate the project (else the permission error, and nothing changes). An
+    id that is no number, no observation of this project, an earlier version that an edit
+    replaced, or one the actor may not moderate is refused and left alone: the others are
+    still changed. A missing reason where one is needed, or more than `MAX_BULK` ids, changes
+    nothing (InvalidInputError)."""
+    permissions.require(actor, "project.view", project)
+    permissions.require(actor, "observation.moderate", project)
+    if status not in BULK_STATUSES:
+        raise InvalidInputError(
+            _("Choose approve, hide or flag."),
+            code=ProblemCode.INVALID_STATUS,
+            details={"status": [_("Choose approve, hide or flag.")]},
+        )
+    text = _clean_reason(reason, required=status in REASON_REQUIRED)
+    wanted = list(
+        dict.fromkeys(str(value).strip() for value in observation_ids if str(value).strip())
+    )
+    if not wanted:
+        raise InvalidInputError(
+            _("Select at least one observation."),
+            code=ProblemCode.INVALID_INPUT,
+            details={"observation": [_("Select at least one observation.")]},
+        )
+    if len(wanted) > MAX_BULK:
+        raise InvalidInputError(
+            _("Select at most %(count)s observations at once.") % {"count": MAX_BULK},
+            code=ProblemCode.INVALID_INPUT,
+            details={"observation": [_("Too many observations.")]},
+        )
+    numbers = {
+        value: int(value)
+        for value in wanted
+        if value.isascii() and value.isdigit() and len(value) < 19
+    }
+    found = {
+        observation.pk: observation
+        for observation in selectors.observation_list_for_moderation_bulk(
+            user=actor, project=project, observation_ids=list(numbers.values())
+        )
+    }
+    changed: list[int] = []
+    refused: list[str] = []
+    for value in wanted:
+        observation = found.get(numbers.get(value, -1))
+        if observation is None or not permissions.has_permission(
+            actor, "observation.moderate", observation
+        ):
+            refused.append(value)
+            continue
+        observation_moderate(actor=actor, observation=observation, status=status, reason=text)
+        changed.append(observation.pk)
+    return BulkModeration(changed=changed, refused=refused)

@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from django.conf import settings
@@ -40,7 +40,7 @@ from cslab.forms.answers import (
     relevant_answers,
     validate_answers,
 )
-from cslab.forms.form_definition import QuestionKind
+from cslab.forms.form_definition import FormDefinition, QuestionKind
 from cslab.forms.models import FormVersion
 from cslab.media.services import media_files_erase
 from cslab.observations import geoprivacy as geo
@@ -177,8 +177,9 @@ def _submit_permitted(
     # Rules that use today() are judged at the time of observation, not of arrival, so an
     # offline queue that sends days later is not refused; answers to questions the form hides
     # are dropped, as ODK does.
-    rules_now = observed_at or timezone.now()
     definition = form_version.form_definition
+    observed_at, observed_day_only = observation_moment(definition, answers, given=observed_at)
+    rules_now = observed_at
     answers = relevant_answers(definition, answers, now=rules_now)
     problems = validate_answers(definition, answers, now=rules_now)
     if location is None:
@@ -223,7 +224,8 @@ def _submit_permitted(
         observer=actor if isinstance(actor, User) and actor.is_authenticated else None,
         answers=answers,
         content_hash=hashed,
-        observed_at=observed_at or timezone.now(),
+        observed_at=observed_at,
+        observed_day_only=observed_day_only,
         deprecates=deprecates,
         status=(
             Observation.Status.ACCEPTED
@@ -390,6 +392,56 @@ def observation_geoprivacy_change(
     return observation
 
 
+# The answers that say when the observation was made, in the volunteer's own words.
+OBSERVATION_MOMENT_KINDS = frozenset({QuestionKind.DATE, QuestionKind.DATETIME})
+
+
+def _answered_moment(definition: FormDefinition, answers: dict[str, Any]) -> date | datetime | None:
+    """The first date or date-and-time answer at the top level of the form, in form order."""
+    for question in definition.answered():
+        if question.is_repeat or question.kind not in OBSERVATION_MOMENT_KINDS:
+            continue
+        value = answers.get(question.name)
+        if not isinstance(value, str) or not value.strip():
+            continue
+        text = value.strip()
+        try:
+            moment = parse_datetime(text) if "T" in text or " " in text else parse_date(text)
+        except ValueError:
+            moment = None
+        if moment is not None:
+            return moment
+    return None
+
+
+def observation_moment(
+    definition: FormDefinition, answers: dict[str, Any], *, given: datetime | None
+) -> tuple[datetime, bool]:
+    """(when the observation was made, whether only its day is known).
+
+    The form's own answer wins: a web form or an app sends the moment the form was saved or
+    sent (`given`), which is days later when a volunteer fills in Monday's count on Wednesday.
+    A date answer keeps `given` when it falls on that same local day (it is more precise);
+    otherwise the observation is placed at noon of that day in the site's time zone and marked
+    day-only, so no page shows a time of day nobody gave. Without such an answer, `given` or
+    now."""
+    answered = _answered_moment(definition, answers)
+    zone = timezone.get_default_timezone()
+    if isinstance(answered, datetime):
+        if timezone.is_naive(answered):
+            answered = timezone.make_aware(answered, zone)
+        return answered, False
+    if isinstance(answered, date):
+        if given is not None and timezone.localtime(given, zone).date() == answered:
+            return given, False
+        noon = timezone.make_aware(datetime.combine(answered, time(12, 0)), zone)
+        # This morning's count sent before noon is not "in the future".
+        now = timezone.now()
+        is_today = answered == timezone.localtime(now, zone).date()
+        return (min(noon, now) if is_today else noon), True
+    return given or timezone.now(), False
+
+
 OUTLIER_HISTORY = 500
 # The answers whose moment the plausibility checks compare with the project's dates.
 CHECKED_MOMENT_KINDS = frozenset({QuestionKind.DATE, QuestionKind.DATETIME})
@@ -397,14 +449,15 @@ CHECKED_MOMENT_KINDS = frozenset({QuestionKind.DATE, QuestionKind.DATETIME})
 
 def _plausibility_warnings(observation: Observation, form_version: FormVersion) -> list[Any]:
     project = observation.project
+    definition = form_version.form_definition
+    answers = observation.answers
     kinds = {
-        question.name: question.kind
-        for question in form_version.form_definition.answered()
-        if not question.is_repeat
+        question.name: question.kind for question in definition.answered() if not question.is_repeat
     }
     numbers: dict[str, float] = {}
     moments: list[tuple[str | None, Any]] = []
-    if observation.observed_at is not None:
+    # When the time comes from a date answer, that answer is checked below, naming its question.
+    if observation.observed_at is not None and _answered_moment(definition, answers) is None:
         moments.append((None, observation.observed_at))
     for name, value in observation.answers.items():
         kind = kinds.get(name)

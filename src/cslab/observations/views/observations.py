@@ -13,20 +13,23 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.db.models import Count
+from django.db.models import Count, F
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cslab.classification import selectors as classification_selectors
 from cslab.core import permissions
 from cslab.core.errors import InvalidInputError, NotAuthenticatedError
+from cslab.core.templatetags.cslab_format import day_text, moment_text
 from cslab.forms.form_definition import FormDefinition, Question, QuestionKind, Texts
 from cslab.forms.form_model import language_code
 from cslab.forms.models import Form, FormVersion
@@ -43,6 +46,7 @@ from cslab.observations.services import collection_settings as settings_services
 from cslab.observations.services import moderation
 from cslab.projects.models import Project
 from cslab.projects.selectors import project_get_for_viewing
+from cslab.questions import selectors as question_selectors
 
 PAGE_SIZE = 50
 # Answer kinds a table filter can offer as a list of choices or a free value.
@@ -102,7 +106,29 @@ def _choice_labels(definition: FormDefinition, language: str) -> dict[tuple[str,
     }
 
 
+def _moment_text(question: Question, value: Any) -> str | None:
+    """A date or date-and-time answer in the site's one format per kind, or None to show the
+    value as sent (unreadable, or a date-time coarsened to its day for this viewer)."""
+    text = str(value).strip()
+    try:
+        if question.kind is QuestionKind.DATE or len(text) == len("2026-12-04"):
+            day = parse_date(text)
+            return day_text(day) if day is not None else None
+        moment = parse_datetime(text)
+    except ValueError:
+        return None
+    if moment is None:
+        return None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment_text(moment)
+
+
 def _answer_text(question: Question, value: Any, choices: dict[tuple[str, str], str]) -> str:
+    if question.kind in (QuestionKind.DATE, QuestionKind.DATETIME):
+        shown = _moment_text(question, value)
+        if shown is not None:
+            return shown
     list_name = question.list_name
     if question.kind is QuestionKind.SELECT_ONE:
         return choices.get((list_name, str(value)), str(value))
@@ -157,6 +183,53 @@ def _rows_of_level(
                 )
             )
     return rows
+
+
+def warning_texts(
+    warnings: Iterable[Any], definition: FormDefinition | None, language: str
+) -> list[str]:
+    """The plausibility warnings in words, each naming its question as volunteers saw it
+    ("Bees counted: 30.3 is unusually high"), not by its name in the form."""
+    labels = (
+        {
+            question.name: text_in(question.label, language, question.name)
+            for question in definition.walk()
+            if question.name
+        }
+        if definition is not None
+        else {}
+    )
+    texts: list[str] = []
+    for warning in warnings or []:
+        if not isinstance(warning, Mapping):
+            texts.append(str(warning))
+            continue
+        message = str(warning.get("message") or warning.get("code") or "")
+        question = warning.get("question")
+        label = labels.get(str(question), str(question)) if question else ""
+        if warning.get("code") == "numeric_outlier":
+            value = message.split(" ", 1)[0]
+            text = (
+                _("%(value)s is unusually high")
+                if " high " in f"{message} "
+                else _("%(value)s is unusually low")
+            ) % {"value": value}
+        else:
+            text = _(message)  # the stored messages are the English msgids
+        texts.append(
+            _("%(question)s: %(warning)s") % {"question": label, "warning": text} if label else text
+        )
+    return texts
+
+
+def _definitions_of(observations: Iterable[Observation]) -> dict[int, FormDefinition]:
+    """{form version id: its definition} for these observations, in one query."""
+    return {
+        version.pk: version.form_definition
+        for version in FormVersion.objects.filter(
+            pk__in={observation.form_version_id for observation in observations}
+        ).defer("xform", "source")
+    }
 
 
 # --------------------------------------------------------------------------- filters
@@ -265,22 +338,40 @@ def observation_map_page(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "project": project,
             "filter_form": _filter_form(request, project, filters, errors),
-            "layer_query": _query_without(request.GET, "bbox", "zoom", "before"),
-            "table_query": _query_without(request.GET, "zoom", "before"),
+            "layer_query": _query_without(
+                request.GET, "bbox", "zoom", "before", "page", "sort", "column"
+            ),
+            "table_query": _query_without(request.GET, "zoom", "before", "page"),
             "extent": project.geographic_extent,
         },
         status=400 if errors else 200,
     )
 
 
-def _page_of(observations: Any, before: str | None) -> tuple[list[Observation], int | None]:
-    """One page, newest first, and the id to continue from (None on the last page)."""
+def _page_number(query: QueryDict) -> int:
+    """The page asked for (1 for anything that is not a small positive number)."""
+    text = str(query.get("page", ""))
     # isascii: str.isdigit() also accepts digits such as "²" that int() refuses.
-    if before is not None and before.isascii() and before.isdigit():
-        observations = observations.filter(pk__lt=int(before))
-    rows = list(observations.order_by("-id")[: PAGE_SIZE + 1])
-    following = rows[PAGE_SIZE - 1].pk if len(rows) > PAGE_SIZE else None
-    return rows[:PAGE_SIZE], following
+    if text.isascii() and text.isdigit() and 0 < len(text) <= 6:
+        return max(int(text), 1)
+    return 1
+
+
+def _page_of(observations: Any, page: int) -> tuple[list[Observation], bool]:
+    """One page of the ordered observations, and whether another page follows."""
+    start = (page - 1) * PAGE_SIZE
+    rows = list(observations[start : start + PAGE_SIZE + 1])
+    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+
+
+def _with_query(query: QueryDict, **values: Any) -> str:
+    """The query string with some parameters replaced (None leaves one out)."""
+    copy = query.copy()
+    for name, value in values.items():
+        copy.pop(name, None)
+        if value is not None:
+            copy[name] = str(value)
+    return copy.urlencode()
 
 
 def _is_day_only(moment: Any) -> bool:
@@ -293,51 +384,193 @@ class TableRow:
     observation: Observation
     view: dict[str, Any]
     url: str
+    cells: list[str] = field(default_factory=list)
+    photos: list[str] = field(default_factory=list)  # thumbnail URLs
 
     @property
     def day_only(self) -> bool:
         return _is_day_only(self.view.get("observed_at"))
 
 
-def _table_rows(request: HttpRequest, observations: Iterable[Observation]) -> list[TableRow]:
-    """Each observation with what the viewer may see of it and its page's address."""
+@dataclass
+class AnswerColumn:
+    """A question of the chosen form that the table can show as a column."""
+
+    question: Question
+    label: str
+    shown: bool
+
+
+# Kinds whose answers read well in a table cell (files have the photo column; places the map).
+COLUMN_KINDS = FILTERABLE_KINDS | {
+    QuestionKind.DATE,
+    QuestionKind.DATETIME,
+    QuestionKind.RANGE,
+    QuestionKind.RANK,
+    QuestionKind.CALCULATE,
+}
+DEFAULT_COLUMNS = 3
+MAX_COLUMNS = 12
+
+
+def _latest_definition(form: Form | None) -> FormDefinition | None:
+    if form is None:
+        return None
+    version = (
+        form.versions.filter(published_at__isnull=False)
+        .order_by("-published_at", "-id")
+        .defer("xform", "source")  # only the definition is read
+        .first()
+    )
+    return None if version is None else version.form_definition
+
+
+def _answer_columns(
+    definition: FormDefinition | None, chosen: list[str], language: str
+) -> list[AnswerColumn]:
+    """The questions that can be columns, those in `chosen` (or the first few) marked shown."""
+    if definition is None:
+        return []
+    questions = [
+        question
+        for question in definition.answered()
+        if not question.is_repeat and question.kind in COLUMN_KINDS
+    ]
+    names = {question.name for question in questions}
+    wanted = [name for name in chosen if name in names][:MAX_COLUMNS]
+    if not wanted:
+        wanted = [question.name for question in questions[:DEFAULT_COLUMNS]]
+    return [
+        AnswerColumn(
+            question=question,
+            label=text_in(question.label, language, question.name),
+            shown=question.name in wanted,
+        )
+        for question in questions
+    ]
+
+
+def _table_rows(
+    request: HttpRequest,
+    observations: Iterable[Observation],
+    *,
+    columns: list[AnswerColumn] | None = None,
+    definition: FormDefinition | None = None,
+) -> list[TableRow]:
+    """Each observation with what the viewer may see of it, its page's address, the answers
+    of the shown columns and its photos' thumbnails (both as `observation_public_view` shows
+    them: nothing hidden from the viewer comes through)."""
     observations = list(observations)
     views = selectors.observation_public_views(request.user, observations)
-    return [
-        TableRow(
-            observation=observation,
-            view=view,
-            url=reverse(
-                "observation_detail",
-                kwargs={"slug": observation.project.slug, "observation_id": observation.pk},
-            ),
+    photos = selectors.observation_photos(user=request.user, observations=observations, views=views)
+    shown = [column.question for column in columns or [] if column.shown]
+    choices = _choice_labels(definition, get_language() or "en") if definition else {}
+    rows = []
+    for observation, view in zip(observations, views, strict=True):
+        answers = view["answers"] or {}
+        rows.append(
+            TableRow(
+                observation=observation,
+                view=view,
+                url=reverse(
+                    "observation_detail",
+                    kwargs={"slug": observation.project.slug, "observation_id": observation.pk},
+                ),
+                cells=[
+                    _answer_text(question, answers[question.name], choices)
+                    if answers.get(question.name) not in (None, "", [])
+                    else ""
+                    for question in shown
+                ],
+                photos=[
+                    _media_url(observation, name, thumbnail=True)
+                    for name in photos.get(observation.pk, [])
+                ],
+            )
         )
-        for observation, view in zip(observations, views, strict=True)
-    ]
+    return rows
+
+
+@dataclass
+class SortLink:
+    """A column heading that sorts the table: its address and how it is sorted now."""
+
+    label: str
+    url: str
+    state: str  # "ascending", "descending" or "" (the value of aria-sort)
+
+
+def _sort_links(query: QueryDict, sort: str) -> dict[str, SortLink]:
+    """The sortable headings; following one sorts by it, or reverses the order it is in."""
+    headings = {
+        "number": (_("Observation"), "-number"),
+        "form": (_("Form"), "form"),
+        "observed": (_("Observed"), "-observed"),
+        "status": (_("Status"), "status"),
+    }
+    links = {}
+    for key, (label, first) in headings.items():
+        state, following = "", first
+        if sort.lstrip("-") == key:
+            # Forms and statuses sort one way (A to Z); numbers and times either way.
+            state = "descending" if sort.startswith("-") else "ascending"
+            if key in ("number", "observed"):
+                following = key if sort.startswith("-") else f"-{key}"
+        links[key] = SortLink(
+            label=str(label), url=f"?{_with_query(query, sort=following, page=None)}", state=state
+        )
+    return links
+
+
+def _sort_of(query: QueryDict) -> str:
+    sort = str(query.get("sort", ""))
+    return sort if sort in selectors.OBSERVATION_SORTS else selectors.DEFAULT_OBSERVATION_SORT
 
 
 @require_GET
 def observation_table_page(request: HttpRequest, slug: str) -> HttpResponse:
-    """The project's observations as a filterable table (htmx updates it in place)."""
+    """The project's observations as a filterable, sortable table with answer columns and
+    photos (htmx updates it in place)."""
     project = project_get_for_viewing(user=request.user, slug=slug)
     filters, errors = _filters(request)
-    observations = selectors.observation_list_visible(
-        user=request.user, project=project, filters=filters
+    sort = _sort_of(request.GET)
+    observations = selectors.observation_order(
+        selectors.observation_list_visible(user=request.user, project=project, filters=filters),
+        user=request.user,
+        project=project,
+        sort=sort,
     )
-    page, following = _page_of(observations, request.GET.get("before"))
+    page_number = _page_number(request.GET)
+    page, has_next = _page_of(observations, page_number)
+    filter_form = _filter_form(request, project, filters, errors)
+    # The answer columns are those of the chosen form, or of the only form there is.
+    forms = filter_form.forms
+    form = next((item for item in forms if item.form_id == filters.form_id), None)
+    if form is None and len(forms) == 1:
+        form = forms[0]
+    definition = _latest_definition(form)
+    language = get_language() or "en"
+    columns = _answer_columns(definition, request.GET.getlist("column"), language)
+    rows = _table_rows(request, page, columns=columns, definition=definition)
     context = {
         "project": project,
-        "filter_form": _filter_form(request, project, filters, errors),
-        "rows": _table_rows(request, page),
-        "next_query": (
-            f"{_query_without(request.GET, 'before')}&{urlencode({'before': following})}".lstrip(
-                "&"
-            )
-            if following is not None
+        "filter_form": filter_form,
+        "rows": rows,
+        "columns": columns,
+        "shown_columns": [column for column in columns if column.shown],
+        "column_form": form,
+        "has_photos": any(row.photos for row in rows),
+        "sort": sort,
+        "sort_links": _sort_links(request.GET, sort),
+        "next_query": _with_query(request.GET, page=page_number + 1) if has_next else "",
+        "previous_query": (
+            _with_query(request.GET, page=page_number - 1 if page_number > 2 else None)
+            if page_number > 1
             else ""
         ),
-        "first_query": _query_without(request.GET, "before"),
-        "is_first_page": "before" not in request.GET,
+        "page_number": page_number,
+        "first_query": _query_without(request.GET, "page"),
+        "is_first_page": page_number == 1,
         "filtered": not filters.is_empty(),
         "can_moderate": permissions.has_permission(request.user, "observation.moderate", project),
         "can_configure": permissions.has_permission(request.user, "collection.configure", project),
@@ -348,6 +581,49 @@ def observation_table_page(request: HttpRequest, slug: str) -> HttpResponse:
         else "collection/observation_table.html"
     )
     return render(request, template, context, status=400 if errors else 200)
+
+
+GALLERY_PAGE_SIZE = 48
+
+
+@require_GET
+def observation_gallery_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """The project's observations that have photos, as a grid of photos, newest first; the
+    table's filters (in the address) apply."""
+    project = project_get_for_viewing(user=request.user, slug=slug)
+    filters, errors = _filters(request)
+    observations = selectors.observation_order(
+        selectors.observation_list_with_photos(user=request.user, project=project, filters=filters),
+        user=request.user,
+        project=project,
+        sort=_sort_of(request.GET),
+    )
+    page_number = _page_number(request.GET)
+    start = (page_number - 1) * GALLERY_PAGE_SIZE
+    found = list(observations[start : start + GALLERY_PAGE_SIZE + 1])
+    rows = [row for row in _table_rows(request, found[:GALLERY_PAGE_SIZE]) if row.photos]
+    query = _query_without(request.GET, "page")
+    return render(
+        request,
+        "collection/observation_gallery.html",
+        {
+            "project": project,
+            "rows": rows,
+            "errors": errors,
+            "table_query": query,
+            "next_query": (
+                _with_query(request.GET, page=page_number + 1)
+                if len(found) > GALLERY_PAGE_SIZE
+                else ""
+            ),
+            "previous_query": (
+                _with_query(request.GET, page=page_number - 1 if page_number > 2 else None)
+                if page_number > 1
+                else ""
+            ),
+        },
+        status=400 if errors else 200,
+    )
 
 
 # --------------------------------------------------------------------------- one observation
@@ -376,7 +652,8 @@ def observation_detail_page(request: HttpRequest, slug: str, observation_id: int
     )
     view = selectors.observation_public_view(request.user, observation)
     definition = observation.form_version.form_definition
-    rows = answer_rows(definition, view["answers"] or {}, get_language() or "en")
+    language = get_language() or "en"
+    rows = answer_rows(definition, view["answers"] or {}, language)
     media = [
         {
             "row": row,
@@ -396,6 +673,7 @@ def observation_detail_page(request: HttpRequest, slug: str, observation_id: int
             "observation": observation,
             "view": view,
             "observed_day_only": _is_day_only(view.get("observed_at")),
+            "warnings": warning_texts(view["warnings"], definition, language),
             "answers": rows,
             "media": media,
             "history": selectors.observation_history(user=request.user, observation=observation),
@@ -470,20 +748,83 @@ def observation_moderate_page(request: HttpRequest, slug: str, observation_id: i
 
 @require_GET
 def moderation_queue_page(request: HttpRequest, slug: str) -> HttpResponse:
-    """The observations waiting for a moderator: pending and flagged, oldest first."""
+    """The observations waiting for a moderator (flagged first, then those with the most
+    warnings, then the oldest), each with its answers, photos and warnings in words, to be
+    handled one by one or several at once."""
     project = project_get_for_viewing(user=request.user, slug=slug)
     observations = selectors.observation_list_for_moderation(user=request.user, project=project)
-    page = list(observations[:PAGE_SIZE])
+    page = list(observations[: PAGE_SIZE + 1])
+    more, page = len(page) > PAGE_SIZE, page[:PAGE_SIZE]
+    rows = _table_rows(request, page)
+    definitions = _definitions_of(page)
+    language = get_language() or "en"
+    items = []
+    for row in rows:
+        definition = definitions.get(row.observation.form_version_id)
+        items.append(
+            {
+                "row": row,
+                "answers": [
+                    answer
+                    for answer in (
+                        answer_rows(definition, row.view["answers"] or {}, language)
+                        if definition
+                        else []
+                    )
+                    if not answer.media_name
+                ],
+                "warnings": warning_texts(row.view["warnings"], definition, language),
+            }
+        )
     return render(
         request,
         "collection/moderation_queue.html",
         {
             "project": project,
-            "rows": _table_rows(request, page),
-            "more": observations.count() > PAGE_SIZE if len(page) == PAGE_SIZE else False,
+            "items": items,
+            "more": more,
             "statuses": Observation.Status.choices,
         },
     )
+
+
+@require_POST
+def moderation_bulk_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """Approve, hide or flag the selected observations of the queue at once."""
+    project = project_get_for_viewing(user=request.user, slug=slug)
+    queue = reverse("moderation_queue", kwargs={"slug": project.slug})
+    try:
+        result = moderation.observation_moderate_bulk(
+            actor=request.user,
+            project=project,
+            observation_ids=request.POST.getlist("observation"),
+            status=request.POST.get("status", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except InvalidInputError as error:
+        messages.error(request, error.message)
+        return redirect(queue)
+    if result.changed:
+        status = Observation.Status(request.POST["status"]).label.lower()
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s observation is now %(status)s.",
+                "%(count)s observations are now %(status)s.",
+                len(result.changed),
+            )
+            % {"count": len(result.changed), "status": status},
+        )
+    if result.refused:
+        messages.warning(
+            request,
+            _(
+                "Not changed: %(numbers)s. They are not observations in this project's queue "
+                "that you may moderate."
+            )
+            % {"numbers": ", ".join(value[:20] for value in result.refused[:20])},
+        )
+    return redirect(queue)
 
 
 # --------------------------------------------------------------------------- settings
@@ -583,24 +924,82 @@ def sensitive_category_remove_page(request: HttpRequest, slug: str) -> HttpRespo
 # --------------------------------------------------------------------------- mine
 
 
+MINE_PAGE_SIZE = 20
+MINE_RECENT = 10
+MINE_ANSWERS = 4
+
+
+def _my_observation_cards(request: HttpRequest, page: list[Observation]) -> list[dict[str, Any]]:
+    """Each of the person's observations with its photos and its first few answers, labelled
+    as the form asked them; the definitions of all their versions in one query."""
+    rows = _table_rows(request, page)
+    definitions = _definitions_of(page)
+    language = get_language() or "en"
+    cards = []
+    for row in rows:
+        definition = definitions.get(row.observation.form_version_id)
+        answers = answer_rows(definition, row.view["answers"] or {}, language) if definition else []
+        shown = [answer for answer in answers if not answer.media_name and answer.kind != "repeat"]
+        cards.append({"row": row, "answers": shown[:MINE_ANSWERS]})
+    return cards
+
+
 @require_GET
 def my_contributions_page(request: HttpRequest) -> HttpResponse:
-    """The viewer's own observations in every project, with counts per status."""
+    """What the signed-in person gave to the Lab, with counts: their observations (photos and
+    answers), classifications, research questions and comments."""
     if not request.user.is_authenticated:
         raise NotAuthenticatedError()
-    observations = selectors.observation_list_mine(user=request.user)
-    page, following = _page_of(observations, request.GET.get("before"))
+    user = request.user
+    observations = selectors.observation_list_mine(user=user)
+    page_number = _page_number(request.GET)
+    start = (page_number - 1) * MINE_PAGE_SIZE
+    found = list(
+        observations.order_by(F("observed_at").desc(nulls_last=True), "-id")[
+            start : start + MINE_PAGE_SIZE + 1
+        ]
+    )
     counts = dict.fromkeys(Observation.Status.values, 0)
     counts.update(observations.order_by().values_list("status").annotate(number=Count("*")))
+    classifications = classification_selectors.classification_list_mine(user=user)
+    per_workflow = list(
+        classifications.order_by()
+        .values("workflow__name", "workflow__slug", "workflow__project__slug")
+        .annotate(number=Count("*"))
+        .order_by("-number", "workflow__name")
+    )
+    questions = question_selectors.question_list_for_person(user=user)
+    question_comments = question_selectors.comment_list_mine(user=user)
+    subject_comments = classification_selectors.subject_comment_list_mine(user=user)
+    figures = {
+        "observations": sum(counts.values()),
+        "classifications": sum(item["number"] for item in per_workflow),
+        "questions": len(questions["proposed"]),
+        "comments": question_comments.count() + subject_comments.count(),
+    }
     return render(
         request,
         "collection/my_contributions.html",
         {
-            "rows": _table_rows(request, page),
+            "figures": figures,
+            "cards": _my_observation_cards(request, found[:MINE_PAGE_SIZE]),
             "counts": [(label, counts[value]) for value, label in Observation.Status.choices],
-            "total": sum(counts.values()),
-            "next_query": urlencode({"before": following}) if following is not None else "",
-            "is_first_page": "before" not in request.GET,
+            "per_workflow": per_workflow,
+            "recent_classifications": list(classifications[:MINE_RECENT]),
+            "questions": questions,
+            "question_comments": list(question_comments[:MINE_RECENT]),
+            "subject_comments": list(subject_comments[:MINE_RECENT]),
+            "next_query": (
+                _with_query(request.GET, page=page_number + 1)
+                if len(found) > MINE_PAGE_SIZE
+                else ""
+            ),
+            "previous_query": (
+                _with_query(request.GET, page=page_number - 1 if page_number > 2 else None)
+                if page_number > 1
+                else ""
+            ),
+            "is_first_page": page_number == 1,
         },
     )
 
@@ -608,6 +1007,11 @@ def my_contributions_page(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("projects/<slug:slug>/observations/", observation_table_page, name="observation_table"),
     path("projects/<slug:slug>/observations/map/", observation_map_page, name="observation_map"),
+    path(
+        "projects/<slug:slug>/observations/photos/",
+        observation_gallery_page,
+        name="observation_gallery",
+    ),
     path(
         "projects/<slug:slug>/observations/<int:observation_id>/",
         observation_detail_page,
@@ -624,6 +1028,7 @@ urlpatterns = [
         name="observation_moderate",
     ),
     path("projects/<slug:slug>/moderation/", moderation_queue_page, name="moderation_queue"),
+    path("projects/<slug:slug>/moderation/bulk/", moderation_bulk_page, name="moderation_bulk"),
     path(
         "projects/<slug:slug>/collection-settings/",
         collection_settings_page,

@@ -180,7 +180,8 @@
       if (summary) {
         summary.textContent = format(
           element.getAttribute(
-            properties.mode === "points" ? "data-label-summary-points" : "data-label-summary-hexagons"
+            (properties.mode === "points" ? "data-label-summary-points" : "data-label-summary-hexagons") +
+              (properties.total === 1 && element.hasAttribute("data-label-summary-points-one") ? "-one" : "")
           ),
           { total: properties.total || 0, cells: features.length }
         );
