@@ -63,7 +63,14 @@ def webform_fill_page(request: HttpRequest, slug: str, form_id: str) -> HttpResp
     """Fill in the latest published version of a form (people who may submit to the project)."""
     project = project_get_for_viewing(user=request.user, slug=slug)
     form = selectors.form_get_for_viewing(user=request.user, project=project, form_id=form_id)
-    permissions.require(request.user, "observation.submit", project)
+    if not permissions.has_permission(request.user, "observation.submit", project):
+        # A way forward instead of a bare refusal: log in, or join the project's team.
+        return render(
+            request,
+            "collection/webform_take_part.html",
+            {"project": project, "form": form, "fill_url": request.get_full_path()},
+            status=403,
+        )
     version = selectors.form_version_get_latest(user=request.user, form=form)
     try:
         model = render_model(
