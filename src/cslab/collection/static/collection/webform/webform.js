@@ -43,6 +43,8 @@
   var map = null;
   var pin = null;
   var idCounter = 0;
+  // The form builder's preview draws the questions into its own container and keeps no draft.
+  var previewContainer = null;
 
   function byId(id) {
     return document.getElementById(id);
@@ -245,7 +247,7 @@
   }
 
   function render() {
-    var container = byId("webform-questions");
+    var container = previewContainer || byId("webform-questions");
     if (map) {
       map.remove();
       map = null;
@@ -956,6 +958,7 @@
         updateQuestion(binding);
       }
     });
+    refreshSummary();
   }
 
   function isRequired(binding) {
@@ -1169,6 +1172,9 @@
   }
 
   function changed() {
+    if (previewContainer) {
+      return;
+    }
     window.clearTimeout(draftTimer);
     draftTimer = window.setTimeout(saveDraft, DRAFT_DELAY_MS);
   }
@@ -1309,13 +1315,50 @@
     return files;
   }
 
-  function finish(event) {
-    event.preventDefault();
-    refresh();
-    var problems = validateAll();
+  /* The summary of problems is rebuilt from the answers as they stand: on every attempt to
+     send, and, while it is shown, on every change, so a fixed answer leaves it at once and a
+     new problem joins it (a summary kept from the last attempt would point at answers that are
+     fine now). */
+  var summaryShown = false;
+  var summarySignature = "";
+
+  function currentProblems() {
+    var problems = [];
+    bindings.forEach(function (binding) {
+      if (binding.kind !== "question" && binding.kind !== "location") {
+        return;
+      }
+      if (!touched[binding.kind === "location" ? "location" : keyOf(binding.path)]) {
+        return;
+      }
+      var message = problemOf(binding);
+      showProblem(binding, message);
+      if (message) {
+        problems.push({ binding: binding, message: message });
+      }
+    });
+    return problems;
+  }
+
+  function showSummary(problems, moveFocus) {
     var summary = byId("webform-problems");
-    summary.replaceChildren();
-    if (problems.length) {
+    if (!summary) {
+      return;
+    }
+    var signature = problems.map(function (problem) {
+      return problem.binding.id + "\u0000" + problem.message;
+    }).join("\u0001");
+    summaryShown = problems.length > 0;
+    if (!problems.length) {
+      summary.replaceChildren();
+      summary.hidden = true;
+      summarySignature = "";
+      return;
+    }
+    // Unchanged while typing: leave it be, so a screen reader is not read the list again.
+    if (signature !== summarySignature || moveFocus) {
+      summarySignature = signature;
+      summary.replaceChildren();
       summary.appendChild(element("h2", { text: text("problems_title",
                                                      { count: problems.length }) }));
       var list = element("ul");
@@ -1333,11 +1376,28 @@
         list.appendChild(element("li", {}, [link]));
       });
       summary.appendChild(list);
-      summary.hidden = false;
+    }
+    summary.hidden = false;
+    if (moveFocus) {
       summary.focus();
+    }
+  }
+
+  function refreshSummary() {
+    if (summaryShown) {
+      showSummary(currentProblems(), false);
+    }
+  }
+
+  function finish(event) {
+    event.preventDefault();
+    refresh();
+    var problems = validateAll();
+    if (problems.length) {
+      showSummary(problems, true);
       return;
     }
-    summary.hidden = true;
+    showSummary([], false);
     // The draft becomes the outbox item: no late draft save may bring it back.
     window.clearTimeout(draftTimer);
     draftTimer = null;
@@ -1688,6 +1748,26 @@
       return null;
     });
   }
+
+  /* The form builder's live preview: the same drawing code as the web form, from the render
+     model of the builder's current rows. Answers typed into the preview stay while the rows
+     change; nothing is stored or sent. */
+  window.CslabWebformPreview = function (container, previewModel, previewTexts, previewLanguage) {
+    previewContainer = container;
+    texts = previewTexts || {};
+    model = previewModel;
+    typesByName = null;
+    language = previewLanguage || model.default_language;
+    config = { defaultGeoprivacy: "open", center: null };
+    touched = {};
+    summaryShown = false;
+    if (!state) {
+      state = freshState();
+    }
+    state.version = model.version;
+    applyDefaults(model.children, state.values, [{ values: state.values, path: [] }], []);
+    render();
+  };
 
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
