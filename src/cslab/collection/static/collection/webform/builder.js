@@ -70,7 +70,29 @@
       timer = window.setTimeout(update, DELAY_MS);
     }
 
-    form.addEventListener("input", later);
+    /* A new question's name (its answer's column) follows its English label until the name
+       is typed by hand: one field less to think of for most questions. */
+    function nameFromLabel(label) {
+      var name = label.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+        .replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "").slice(0, 60);
+      return name && /^[a-z_]/.test(name) ? name : (name ? "q_" + name : "");
+    }
+
+    form.addEventListener("input", function (event) {
+      var target = event.target;
+      var match = target && target.name && target.name.match(/^question-(\d+)-(label_en|name)$/);
+      if (match) {
+        var nameInput = form.elements["question-" + match[1] + "-name"];
+        if (match[2] === "name") {
+          nameInput.removeAttribute("data-follows-label");
+        } else if (nameInput && (nameInput.value === "" ||
+                                 nameInput.hasAttribute("data-follows-label"))) {
+          nameInput.value = nameFromLabel(target.value);
+          nameInput.setAttribute("data-follows-label", "");
+        }
+      }
+      later();
+    });
     form.addEventListener("change", function (event) {
       var target = event.target;
       // The icon beside "Question N" follows its type.

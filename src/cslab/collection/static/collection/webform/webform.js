@@ -333,7 +333,7 @@
                                                text: label + " " + (position + 1) }));
       renderNodes(node.children, fieldset, instancePath, instanceScope, null);
       if (fixed === null && instances.length > 1) {
-        var remove = element("button", { type: "button", className: "button-secondary",
+        var remove = element("button", { type: "button", className: "button button-secondary",
           text: text("remove_repeat", { label: label, number: position + 1 }) });
         remove.addEventListener("click", function () {
           instances.splice(position, 1);
@@ -349,7 +349,7 @@
       section.appendChild(fieldset);
     });
     if (fixed === null) {
-      var add = element("button", { type: "button", className: "button-secondary",
+      var add = element("button", { type: "button", className: "button button-secondary",
                                     "data-add-repeat": keyOf(repeatPath),
                                     text: text("add_repeat", { label: label }) });
       add.addEventListener("click", function () {
@@ -628,7 +628,7 @@
     longitude.addEventListener("change", update);
     binding.inputs.push(latitude, longitude);
     binding.geopointInputs = { latitude: latitude, longitude: longitude };
-    var locate = element("button", { type: "button", className: "button-secondary",
+    var locate = element("button", { type: "button", className: "button button-secondary",
                                      text: text("use_my_location") });
     var status = element("p", { className: "helptext", role: "status" });
     locate.addEventListener("click", function () {
@@ -693,7 +693,7 @@
                                              "aria-label": description }));
     }
     preview.appendChild(element("p", { className: "helptext", text: description }));
-    var remove = element("button", { type: "button", className: "button-secondary",
+    var remove = element("button", { type: "button", className: "button button-secondary",
                                      text: text("remove_file") });
     remove.addEventListener("click", function () {
       delete state.files[keyOf(binding.path)];
@@ -728,7 +728,7 @@
                                           role: "region", "aria-label": text("map_label"),
                                           "aria-describedby": "webform-map-help" }));
     var locate = element("button", { type: "button", id: "webform-locate",
-                                     className: "button-secondary",
+                                     className: "button button-secondary",
                                      text: text("use_my_location") });
     var status = element("p", { className: "helptext", role: "status",
                                 id: "webform-location-status" });
@@ -1518,12 +1518,12 @@
         if (!item.owner) {
           entry.appendChild(element("p", { className: "webform-error",
                                            text: text("unclaimed_message") }));
-          var claim = element("button", { type: "button", className: "button-secondary",
+          var claim = element("button", { type: "button", className: "button button-secondary",
                                           text: text("send_as_me") });
           claim.addEventListener("click", function () {
             Q.claim(item.id, config.person).then(sendOutbox);
           });
-          var drop = element("button", { type: "button", className: "button-secondary",
+          var drop = element("button", { type: "button", className: "button button-secondary",
                                          text: text("discard") });
           drop.addEventListener("click", function () {
             if (window.confirm(text("discard_confirm"))) {
@@ -1538,14 +1538,14 @@
           entry.appendChild(element("p", { className: "webform-error",
             text: text(item.state === "conflict" ? "conflict_message" : "refused_message") +
               (item.message ? " " + item.message : "") }));
-          var discard = element("button", { type: "button", className: "button-secondary",
+          var discard = element("button", { type: "button", className: "button button-secondary",
                                             text: text("discard") });
           discard.addEventListener("click", function () {
             if (window.confirm(text("discard_confirm"))) {
               Q.discard(item.id).then(showOutbox);
             }
           });
-          var again = element("button", { type: "button", className: "button-secondary",
+          var again = element("button", { type: "button", className: "button button-secondary",
                                           text: text("try_again") });
           again.addEventListener("click", function () {
             Q.retry(item.id).then(sendOutbox);
