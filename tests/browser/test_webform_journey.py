@@ -151,7 +151,12 @@ def fill_observation(
     page.get_by_label("Photo").set_input_files(
         files=[{"name": "bird.jpg", "mimeType": "image/jpeg", "buffer": photo}]
     )
-    expect(page.get_by_role("img", name=re.compile("bird.jpg"))).to_be_visible()
+    photo_preview = page.get_by_role("img", name=re.compile("bird.jpg"))
+    expect(photo_preview).to_be_visible()
+    # The photo itself shows, not a broken image with its alt text.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('img.webform-photo')].some(i => i.naturalWidth > 0)"
+    )
     page.locator("#webform-map").click(position=pin)
     expect(page.locator("#webform-latitude")).not_to_have_value("")
     page.get_by_label("What happened?").fill("A robin sang on the fence while I waited.")

@@ -683,14 +683,20 @@
     if (!stored || !stored.blob || valueAt(binding.path) !== stored.name) {
       return;
     }
-    var url = URL.createObjectURL(stored.blob);
     var description = text("chosen_file", { name: stored.original || stored.name });
     if (binding.node.type === "image") {
-      preview.appendChild(element("img", { src: url, alt: description,
-                                           className: "webform-photo" }));
+      // A data: URL, not a blob: one: the site's Content Security Policy allows images from
+      // data: but not from blob:, which would show a broken image.
+      var photo = element("img", { alt: description, className: "webform-photo" });
+      var reader = new FileReader();
+      reader.onload = function () {
+        photo.src = String(reader.result);
+      };
+      reader.readAsDataURL(stored.blob);
+      preview.appendChild(photo);
     } else if (binding.node.type === "audio") {
-      preview.appendChild(element("audio", { src: url, controls: true,
-                                             "aria-label": description }));
+      preview.appendChild(element("audio", { src: URL.createObjectURL(stored.blob),
+                                             controls: true, "aria-label": description }));
     }
     preview.appendChild(element("p", { className: "helptext", text: description }));
     var remove = element("button", { type: "button", className: "button button-secondary",
