@@ -527,7 +527,8 @@ def test_an_organiser_builds_a_form_with_the_live_preview(
     page = signed_in_page(new_page, live_server, organiser, DESKTOP)
     page.context.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
 
-    page.goto(f"/projects/{organiser_project.slug}/forms/")
+    page.goto(f"/projects/{organiser_project.slug}/")
+    page.get_by_role("link", name=re.compile("^Forms")).first.click()
     page.get_by_role("link", name="Build a new form").click()
     preview = page.get_by_role("complementary", name="Preview")
     # The preview starts with the builder's first rows, drawn as the web form draws them.

@@ -207,6 +207,16 @@ def test_the_preview_of_no_questions_says_to_add_one(project: Any, owner_client:
     assert response.json()["model"] is None and response.json()["detail"]
 
 
+def test_the_preview_of_rows_without_their_counts_is_an_empty_preview_not_an_error(
+    project: Any, owner_client: Client
+) -> None:
+    for data in ({}, {"question-TOTAL_FORMS": "many", "question-0-type": "text"}):
+        response = _preview(owner_client, project, data)
+
+        assert response.status_code == 200
+        assert response.json()["model"] is None
+
+
 def test_the_preview_is_not_found_for_those_who_may_not_build_the_form(
     project: Any, make_user: Any
 ) -> None:
