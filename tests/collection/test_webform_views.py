@@ -4,6 +4,7 @@ submission shaped as the browser sends it, accepted by the API."""
 import json
 import re
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -114,18 +115,16 @@ def test_the_page_shows_the_latest_published_version(
     assert model["version"] == "2"
 
 
-def test_someone_signed_out_is_offered_to_log_in_or_sign_up_and_come_back(client: Any) -> None:
+def test_someone_signed_out_is_sent_to_log_in_or_sign_up_and_come_back(client: Any) -> None:
     public: Project = ProjectFactory(public=True)
     form_publish_xlsform(actor=public.initiator, project=public, file_name="b.xlsx", content=xlsx())
 
     page = client.get(fill_url(public))
 
-    assert page.status_code == 403
-    html = page.content.decode()
-    back = "next=" + fill_url(public)
-    assert f'href="/accounts/login/?{back}"' in html
-    assert f'href="/accounts/signup/?{back}"' in html
-    assert "webform-model" not in html
+    assert page.status_code == 302
+    assert page["Location"] == "/accounts/login/?next=" + fill_url(public)
+    log_in = client.get(page["Location"]).content.decode()
+    assert 'href="/accounts/signup/?next=' + quote(fill_url(public), safe="") in log_in
 
 
 def test_a_signed_in_outsider_is_shown_how_to_join_the_project(client: Any, volunteer: Any) -> None:

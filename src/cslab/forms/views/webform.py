@@ -23,6 +23,7 @@ import math
 from functools import lru_cache
 from typing import Any
 
+from django.contrib.auth.views import redirect_to_login
 from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -64,7 +65,10 @@ def webform_fill_page(request: HttpRequest, slug: str, form_id: str) -> HttpResp
     project = project_get_for_viewing(user=request.user, slug=slug)
     form = selectors.form_get_for_viewing(user=request.user, project=project, form_id=form_id)
     if not permissions.has_permission(request.user, "observation.submit", project):
-        # A way forward instead of a bare refusal: log in, or join the project's team.
+        if not request.user.is_authenticated:
+            # The log-in page offers to sign up too; both come back here.
+            return redirect_to_login(request.get_full_path())
+        # A way forward instead of a bare refusal: how to join the project's team.
         return render(
             request,
             "collection/webform_take_part.html",
