@@ -459,6 +459,8 @@ def test_a_member_on_a_desktop_sends_an_observation_from_the_forms_list(
     page.get_by_role("button", name="Save and send").click()
 
     expect(page.locator("#webform-announcement")).to_contain_text("1 observation sent.")
+    # Nothing waits, so there is nothing to send now.
+    expect(page.get_by_role("button", name="Send now")).to_be_hidden()
     observation = Observation.objects.get()
     assert observation.answers["place"] == "Orchard" and observation.latitude is not None
     assert Media.objects.filter(observation=observation).count() == 1
