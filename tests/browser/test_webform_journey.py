@@ -316,6 +316,11 @@ def test_the_web_form_checks_rules_keeps_a_draft_and_reports_a_conflict(
     place.fill("")
     expect(problems.get_by_role("link")).to_have_count(2)
     expect(problems).to_contain_text("Place")
+    # In another language the entries name the questions in that language.
+    page.get_by_label("Language of the questions").select_option("Nederlands (nl)")
+    expect(problems).to_contain_text("Plek")
+    page.get_by_label("Language of the questions").select_option("English (en)")
+    expect(problems).to_contain_text("Place")
     place.fill("Pond")
     page.get_by_label("How many?").fill("3")
     expect(problems).to_be_hidden()
@@ -542,6 +547,8 @@ def test_an_organiser_builds_a_form_with_the_live_preview(
     page.get_by_role("button", name="Photo", exact=True).click()
     question = page.get_by_label("Question (English)").last
     expect(question).to_be_focused()
+    # The builder's script is running once the preview has been drawn for the new page.
+    expect(page.locator("#builder-preview")).to_have_attribute("data-preview-questions", "3")
     question.fill("A photo of the hedgehog")
     # Its name (the answer's column) follows the label until typed by hand.
     expect(page.get_by_label("Name").last).to_have_value("a_photo_of_the_hedgehog")

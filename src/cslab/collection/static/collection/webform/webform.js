@@ -45,6 +45,7 @@
   var idCounter = 0;
   // The form builder's preview draws the questions into its own container and keeps no draft.
   var previewContainer = null;
+  var rendering = false;
 
   function byId(id) {
     return document.getElementById(id);
@@ -253,13 +254,20 @@
       map = null;
       pin = null;
     }
-    bindings = [];
-    container.replaceChildren();
-    var scope = [{ values: state.values, path: [] }];
-    var mapQuestion = firstGeopoint(model.children);
-    renderNodes(model.children, container, [], scope, mapQuestion);
-    if (!mapQuestion) {
-      container.appendChild(renderLocation(null, []));
+    // While half drawn (removing a focused field fires its change event too), the summary
+    // would see only some questions, or none: it waits for all.
+    rendering = true;
+    try {
+      bindings = [];
+      container.replaceChildren();
+      var scope = [{ values: state.values, path: [] }];
+      var mapQuestion = firstGeopoint(model.children);
+      renderNodes(model.children, container, [], scope, mapQuestion);
+      if (!mapQuestion) {
+        container.appendChild(renderLocation(null, []));
+      }
+    } finally {
+      rendering = false;
     }
     refresh();
     setUpMap();
@@ -1351,8 +1359,13 @@
     if (!summary) {
       return;
     }
+    function entryText(problem) {
+      return labelText(problem.binding.node || { label: {}, name: text("where") }) + ": " +
+        problem.message;
+    }
+    // The entries as they read (the label follows the chosen language too).
     var signature = problems.map(function (problem) {
-      return problem.binding.id + "\u0000" + problem.message;
+      return problem.binding.id + "\u0000" + entryText(problem);
     }).join("\u0001");
     summaryShown = problems.length > 0;
     if (!problems.length) {
@@ -1369,9 +1382,7 @@
                                                      { count: problems.length }) }));
       var list = element("ul");
       problems.forEach(function (problem) {
-        var link = element("a", { href: "#" + problem.binding.id, text:
-          labelText(problem.binding.node || { label: {}, name: text("where") }) + ": " +
-          problem.message });
+        var link = element("a", { href: "#" + problem.binding.id, text: entryText(problem) });
         link.addEventListener("click", function (click) {
           click.preventDefault();
           var target = byId(problem.binding.id) || problem.binding.inputs[0];
@@ -1390,7 +1401,7 @@
   }
 
   function refreshSummary() {
-    if (summaryShown) {
+    if (summaryShown && !rendering) {
       showSummary(currentProblems(), false);
     }
   }
