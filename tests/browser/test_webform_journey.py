@@ -17,12 +17,14 @@ from playwright.sync_api import expect
 
 from cslab.core.roles import ProjectRole
 from cslab.forms.demo import workbook_bytes
+from cslab.forms.models import FormVersion
 from cslab.forms.services import form_publish_xlsform
 from cslab.media.models import Media
 from cslab.observations.models import Observation
 from cslab.observations.services.observations import observation_submit
 from cslab.projects.models import Membership, Project
-from tests.browser.conftest import PHONE
+from cslab.projects.services.projects import project_create
+from tests.browser.conftest import DESKTOP, PHONE
 from tests.factories import UserFactory
 from tests.projects.factories import ProjectFactory
 
@@ -38,6 +40,7 @@ NL = "label::Nederlands (nl)"
 JOURNEY_FORM = {
     "survey": [
         {"type": "text", "name": "place", EN: "Place", NL: "Plek", "required": "yes"},
+        {"type": "date", "name": "seen_on", EN: "Day seen", NL: "Dag gezien"},
         {
             "type": "integer",
             "name": "count",
@@ -101,11 +104,29 @@ def jpeg_bytes(colour: tuple[int, int, int] = (200, 120, 40)) -> bytes:
     return buffer.getvalue()
 
 
-def signed_in_page(new_page: Callable[..., Any], live_server: Any, user: Any) -> Any:
-    """A phone-sized page whose browser holds a session of `user` (no log-in form needed)."""
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+
+
+def screenshot(page: Any, name: str) -> None:
+    """Keep a picture of the page for people to look at (var/screenshots, never committed)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    kind = "phone" if page.viewport_size["width"] <= PHONE["width"] else "desktop"
+    page.screenshot(path=str(SCREENSHOTS / f"forms-{name}-{kind}.png"), full_page=True)
+
+
+def assert_fits_the_screen(page: Any) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"{page.url} is {width} px wide"
+
+
+def signed_in_page(
+    new_page: Callable[..., Any], live_server: Any, user: Any, viewport: dict[str, int] = PHONE
+) -> Any:
+    """A page (phone-sized unless told) whose browser holds a session of `user` (no log-in
+    form needed)."""
     client = Client()
     client.force_login(user)
-    page = new_page(PHONE)
+    page = new_page(viewport)
     page.context.add_cookies(
         [
             {
@@ -130,7 +151,12 @@ def fill_observation(
     page.get_by_label("Photo").set_input_files(
         files=[{"name": "bird.jpg", "mimeType": "image/jpeg", "buffer": photo}]
     )
-    expect(page.get_by_role("img", name=re.compile("bird.jpg"))).to_be_visible()
+    photo_preview = page.get_by_role("img", name=re.compile("bird.jpg"))
+    expect(photo_preview).to_be_visible()
+    # The photo itself shows, not a broken image with its alt text.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('img.webform-photo')].some(i => i.naturalWidth > 0)"
+    )
     page.locator("#webform-map").click(position=pin)
     expect(page.locator("#webform-latitude")).not_to_have_value("")
     page.get_by_label("What happened?").fill("A robin sang on the fence while I waited.")
@@ -169,10 +195,23 @@ def test_a_volunteer_fills_the_web_form_online_and_offline_and_finds_it_on_the_m
     page = signed_in_page(new_page, live_server, volunteer)
     fill_url = f"/projects/{project.slug}/forms/garden_birds/fill/"
 
-    # Online: the form sends at once.
-    page.goto(fill_url)
-    expect(page.locator("#webform")).to_have_attribute("data-ready", "true")
+    # By visible links: the project page, its forms, "Fill in".
+    page.goto(f"/projects/{project.slug}/")
+    page.get_by_role("link", name=re.compile("^Forms")).first.click()
+    expect(page.get_by_role("heading", name="Forms of Garden birds")).to_be_visible()
+    assert_fits_the_screen(page)
     assert_accessible(page)
+    screenshot(page, "list")
+    page.get_by_role("link", name=re.compile("^Fill in")).click()
+    assert page.url.endswith(fill_url)
+
+    # Online: the form sends at once. Its first question is on the first screen of a phone.
+    expect(page.locator("#webform")).to_have_attribute("data-ready", "true")
+    first_question = page.get_by_role("textbox", name=re.compile("^Place"))
+    assert first_question.bounding_box()["y"] + 40 < PHONE["height"]
+    assert_fits_the_screen(page)
+    assert_accessible(page)
+    screenshot(page, "webform")
     # A rule checked in the browser: a count must be positive.
     page.get_by_label("How many?").fill("0")
     page.get_by_label("How many?").blur()
@@ -265,9 +304,28 @@ def test_the_web_form_checks_rules_keeps_a_draft_and_reports_a_conflict(
     expect(problems).to_contain_text("Place")
     assert_accessible(page)
 
-    # Relevance: the follow-up question appears only for "Other".
-    page.get_by_role("textbox", name=re.compile("^Place")).fill("Pond")
+    # The summary follows the answers as they change: a fixed answer leaves it, a new
+    # problem joins it, and it goes once all is well.
+    place = page.get_by_role("textbox", name=re.compile("^Place"))
+    place.fill("Pond")
+    expect(problems.get_by_role("link")).to_have_count(1)
+    expect(problems).not_to_contain_text("Place")
+    expect(problems).to_contain_text("Please check 1 answer")
+    page.get_by_label("How many?").fill("0")
+    expect(problems).to_contain_text("How many?: Count at least one bird.")
+    place.fill("")
+    expect(problems.get_by_role("link")).to_have_count(2)
+    expect(problems).to_contain_text("Place")
+    # In another language the entries name the questions in that language.
+    page.get_by_label("Language of the questions").select_option("Nederlands (nl)")
+    expect(problems).to_contain_text("Plek")
+    page.get_by_label("Language of the questions").select_option("English (en)")
+    expect(problems).to_contain_text("Place")
+    place.fill("Pond")
     page.get_by_label("How many?").fill("3")
+    expect(problems).to_be_hidden()
+
+    # Relevance: the follow-up question appears only for "Other".
     follow_up = page.get_by_label("Which other species?")
     expect(follow_up).to_be_hidden()
     page.get_by_role("radio", name="Other").check()
@@ -387,6 +445,132 @@ EXPRESSION_CASES = [
 # The questions' types, as the web form gives them to the evaluator; `.` is a date only in
 # ". <= today()".
 TYPES = {"bees": "integer", "many": "select_multiple", "day": "date"}
+
+
+def test_a_member_on_a_desktop_sends_an_observation_from_the_forms_list(
+    new_page: Callable[..., Any], live_server: Any, project: Project, assert_accessible: Check
+) -> None:
+    volunteer = UserFactory()
+    Membership.objects.create(project=project, user=volunteer, role=ProjectRole.MEMBER)
+    page = signed_in_page(new_page, live_server, volunteer, DESKTOP)
+
+    page.goto(f"/projects/{project.slug}/forms/")
+    assert_accessible(page)
+    screenshot(page, "list")
+    page.get_by_role("link", name=re.compile("^Fill in")).click()
+    fill_observation(page, place="Orchard", count="4", photo=jpeg_bytes(), pin={"x": 150, "y": 90})
+    assert_accessible(page)
+    screenshot(page, "webform")
+    page.get_by_role("button", name="Save and send").click()
+
+    expect(page.locator("#webform-announcement")).to_contain_text("1 observation sent.")
+    # Nothing waits, so there is nothing to send now.
+    expect(page.get_by_role("button", name="Send now")).to_be_hidden()
+    observation = Observation.objects.get()
+    assert observation.answers["place"] == "Orchard" and observation.latitude is not None
+    assert Media.objects.filter(observation=observation).count() == 1
+
+
+def test_the_calendar_button_of_a_date_field_keeps_the_focus_ring(
+    new_page: Callable[..., Any], live_server: Any, project: Project
+) -> None:
+    volunteer = UserFactory()
+    Membership.objects.create(project=project, user=volunteer, role=ProjectRole.MEMBER)
+    page = signed_in_page(new_page, live_server, volunteer)
+    page.goto(f"/projects/{project.slug}/forms/garden_birds/fill/")
+    expect(page.locator("#webform")).to_have_attribute("data-ready", "true")
+
+    page.get_by_label("Day seen").focus()
+    # Day, month and year, then the calendar button: all inside the one field.
+    for _part in range(3):
+        page.keyboard.press("Tab")
+
+    ring = page.evaluate(
+        "() => { const f = document.activeElement, s = getComputedStyle(f);"
+        " return [f.type, s.outlineStyle, s.outlineWidth]; }"
+    )
+    assert ring == ["date", "solid", "3px"]
+
+
+def test_someone_who_may_not_fill_in_the_form_is_shown_how_to_take_part(
+    new_page: Callable[..., Any], live_server: Any, project: Project, assert_accessible: Check
+) -> None:
+    outsider = signed_in_page(new_page, live_server, UserFactory(), DESKTOP)
+    outsider.goto(f"/projects/{project.slug}/forms/")
+    expect(outsider.get_by_role("link", name=re.compile("^Fill in"))).to_have_count(0)
+    outsider.get_by_role("link", name="Join to contribute").click()
+    assert outsider.url.endswith(f"/projects/{project.slug}/join/")
+
+    # The form's own address, shared by someone: a way forward, not a bare refusal.
+    response = outsider.goto(f"/projects/{project.slug}/forms/garden_birds/fill/")
+    assert response is not None and response.status == 403
+    expect(outsider.get_by_role("link", name="Join Garden birds")).to_be_visible()
+    assert_accessible(outsider)
+    screenshot(outsider, "take-part")
+
+    visitor = new_page(PHONE)
+    visitor.goto(f"/projects/{project.slug}/forms/")
+    visitor.get_by_role("link", name="Log in to contribute").click()
+    expect(visitor).to_have_url(
+        re.compile(r"/accounts/login/\?next=/projects/garden-birds/forms/garden_birds/fill/$")
+    )
+
+
+@pytest.fixture
+def organiser_project(db: Any) -> Project:
+    organiser = UserFactory(email="organiser@example.org")
+    return project_create(
+        actor=None, owner=organiser, name="Hedgehogs", status="active", visibility="public"
+    )
+
+
+def test_an_organiser_builds_a_form_with_the_live_preview(
+    new_page: Callable[..., Any],
+    live_server: Any,
+    organiser_project: Project,
+    assert_accessible: Check,
+) -> None:
+    organiser = organiser_project.memberships.get(role="owner").user
+    page = signed_in_page(new_page, live_server, organiser, DESKTOP)
+    page.context.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+
+    page.goto(f"/projects/{organiser_project.slug}/")
+    page.get_by_role("link", name=re.compile("^Forms")).first.click()
+    page.get_by_role("link", name="Build a new form").click()
+    preview = page.get_by_role("complementary", name="Preview")
+    # The preview starts with the builder's first rows, drawn as the web form draws them.
+    expect(preview.get_by_role("textbox", name="Latitude")).to_be_visible()
+    expect(preview.get_by_text("Day")).to_be_visible()
+
+    page.get_by_label("Form ID").fill("hedgehog_walk")
+    page.get_by_label("Title").fill("Hedgehog walk")
+    page.get_by_role("button", name="Photo", exact=True).click()
+    question = page.get_by_label("Question (English)").last
+    expect(question).to_be_focused()
+    # The builder's script is running once the preview has been drawn for the new page.
+    expect(page.locator("#builder-preview")).to_have_attribute("data-preview-questions", "3")
+    question.fill("A photo of the hedgehog")
+    # Its name (the answer's column) follows the label until typed by hand.
+    expect(page.get_by_label("Name").last).to_have_value("a_photo_of_the_hedgehog")
+    expect(preview.get_by_label("A photo of the hedgehog")).to_be_visible()
+    assert_accessible(page)
+    screenshot(page, "builder")
+
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_role("heading", name="Hedgehog walk")).to_be_visible()
+    version = FormVersion.objects.get(form__form_id="hedgehog_walk")
+    assert version.source["survey"][-1]["type"] == "image"
+
+    # On a phone the preview is behind a button, and the page fits the screen.
+    phone = signed_in_page(new_page, live_server, organiser)
+    phone.goto(f"/projects/{organiser_project.slug}/forms/hedgehog_walk/builder/")
+    phone_preview = phone.get_by_role("complementary", name="Preview")
+    expect(phone_preview).to_be_hidden()
+    phone.get_by_role("button", name="Show the preview").click()
+    expect(phone_preview.get_by_label("A photo of the hedgehog")).to_be_visible()
+    assert_fits_the_screen(phone)
+    assert_accessible(phone)
+    screenshot(phone, "builder")
 
 
 def test_the_browser_evaluates_xlsform_expressions_like_the_server(page: Any) -> None:

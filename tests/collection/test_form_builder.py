@@ -165,6 +165,84 @@ def test_adding_a_question_without_javascript_returns_the_page_with_an_empty_row
     assert not Form.objects.filter(project=project).exists()
 
 
+def test_adding_a_question_by_its_type_adds_a_row_of_that_type(
+    project: Any, owner_client: Client
+) -> None:
+    data = _post_data(QUESTIONS[:1], CHOICES)
+    del data["publish"]
+    data["add_question"] = "geopoint"
+
+    response = owner_client.post(f"/projects/{project.slug}/forms/new/", data)
+
+    rows = response.context["questions"].forms
+    assert [row["type"].value() for row in rows] == ["select_one", "geopoint"]
+    assert "autofocus" in rows[-1].fields["label_en"].widget.attrs
+
+
+def _preview(client: Client, project: Any, data: dict[str, str]) -> Any:
+    return client.post(f"/projects/{project.slug}/forms/preview/", data)
+
+
+def test_the_preview_draws_the_rows_as_they_are_including_a_row_just_added(
+    project: Any, owner_client: Client
+) -> None:
+    before = _preview(owner_client, project, _post_data(QUESTIONS, CHOICES))
+    unfinished = {"type": "image", "label_en": "A photo of the flower"}  # no name yet
+    after = _preview(owner_client, project, _post_data([*QUESTIONS, unfinished], CHOICES))
+
+    assert before.status_code == after.status_code == 200
+    names = [node["name"] for node in before.json()["model"]["children"]]
+    assert names == ["plant", "other_plant", "bees"]
+    added = after.json()["model"]["children"][-1]
+    assert (added["type"], added["label"]["English (en)"]) == ("image", "A photo of the flower")
+    plant = before.json()["model"]["children"][0]
+    assert [choice["name"] for choice in plant["choices"]] == ["lavender", "other"]
+    assert not Form.objects.filter(project=project).exists()
+
+
+def test_the_preview_of_no_questions_says_to_add_one(project: Any, owner_client: Client) -> None:
+    response = _preview(owner_client, project, _post_data([], []))
+
+    assert response.status_code == 200
+    assert response.json()["model"] is None and response.json()["detail"]
+
+
+def test_the_preview_of_rows_without_their_counts_is_an_empty_preview_not_an_error(
+    project: Any, owner_client: Client
+) -> None:
+    for data in ({}, {"question-TOTAL_FORMS": "many", "question-0-type": "text"}):
+        response = _preview(owner_client, project, data)
+
+        assert response.status_code == 200
+        assert response.json()["model"] is None
+
+
+def test_the_preview_is_not_found_for_those_who_may_not_build_the_form(
+    project: Any, make_user: Any
+) -> None:
+    volunteer = Client()
+    volunteer.force_login(make_user())
+    data = _post_data(QUESTIONS, CHOICES)
+
+    assert _preview(volunteer, project, data).status_code == 404
+    assert _preview(Client(), project, data).status_code == 404
+    assert volunteer.get(f"/projects/{project.slug}/forms/preview/").status_code == 405
+
+
+def test_the_preview_refuses_a_huge_form_with_a_clear_413(
+    project: Any, owner_client: Client
+) -> None:
+    many_rows = _post_data(QUESTIONS, CHOICES)
+    many_rows["question-TOTAL_FORMS"] = "100000"
+    huge_body = _post_data(QUESTIONS, CHOICES)
+    huge_body["question-0-label_en"] = "x" * (600 * 1024)
+
+    for data in (many_rows, huge_body):
+        response = _preview(owner_client, project, data)
+        assert response.status_code == 413
+        assert "too large" in response.json()["detail"]
+
+
 def test_a_volunteer_may_not_open_the_builder(project: Any, make_user: Any) -> None:
     client = Client()
     client.force_login(make_user())

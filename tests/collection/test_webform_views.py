@@ -4,6 +4,7 @@ submission shaped as the browser sends it, accepted by the API."""
 import json
 import re
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -114,14 +115,50 @@ def test_the_page_shows_the_latest_published_version(
     assert model["version"] == "2"
 
 
-def test_someone_signed_out_is_sent_to_log_in_for_a_public_project(client: Any) -> None:
+def test_someone_signed_out_is_sent_to_log_in_or_sign_up_and_come_back(client: Any) -> None:
     public: Project = ProjectFactory(public=True)
     form_publish_xlsform(actor=public.initiator, project=public, file_name="b.xlsx", content=xlsx())
 
     page = client.get(fill_url(public))
 
     assert page.status_code == 302
-    assert "/accounts/login/" in page["Location"]
+    assert page["Location"] == "/accounts/login/?next=" + fill_url(public)
+    log_in = client.get(page["Location"]).content.decode()
+    assert 'href="/accounts/signup/?next=' + quote(fill_url(public), safe="") in log_in
+
+
+def test_a_signed_in_outsider_is_shown_how_to_join_the_project(client: Any, volunteer: Any) -> None:
+    public: Project = ProjectFactory(public=True)
+    form_publish_xlsform(actor=public.initiator, project=public, file_name="b.xlsx", content=xlsx())
+    client.force_login(volunteer)
+
+    page = client.get(fill_url(public))
+
+    assert page.status_code == 403
+    html = page.content.decode()
+    assert f'href="/projects/{public.slug}/join/"' in html
+    assert "webform-model" not in html
+
+
+def test_the_forms_list_offers_fill_in_only_to_those_who_may_submit(
+    client: Any, project: Project, volunteer: Any, make_user: Any
+) -> None:
+    project.visibility = Project.Visibility.PUBLIC
+    project.save(update_fields=["visibility"])
+    forms_url = f"/projects/{project.slug}/forms/"
+
+    anonymous = client.get(forms_url).content.decode()
+    client.force_login(volunteer)
+    outsider = client.get(forms_url).content.decode()
+    client.force_login(member_of(project, make_user))
+    member = client.get(forms_url).content.decode()
+
+    assert f'href="{fill_url(project)}"' not in anonymous
+    assert f'href="/accounts/login/?next={fill_url(project)}"' in anonymous
+    assert "Log in to contribute" in anonymous
+    assert f'href="{fill_url(project)}"' not in outsider and "Join to contribute" in outsider
+    assert f'href="/projects/{project.slug}/join/"' in outsider
+    assert f'href="{fill_url(project)}"' in member and "Join to contribute" not in member
 
 
 def test_a_private_projects_form_is_not_found_for_outsiders(

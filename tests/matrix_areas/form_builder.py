@@ -1,6 +1,6 @@
 """Matrix rows of the form builder pages (collection area)."""
 
-from tests.permission_matrix import Row, every, signed_in, team_and_staff
+from tests.permission_matrix import Row, every, leads_and_staff, signed_in, team_and_staff
 
 # fmt: off
 ROWS: list[Row] = [
@@ -19,6 +19,14 @@ ROWS: list[Row] = [
         lambda w: f"/projects/{w.team_project.slug}/forms/new/",
         team_and_staff(403, 404, staff=400, superuser=400, owner=400, researcher=400),
         api=False, route="form_builder_new"),
+    # The live preview: only for those who may build the project's forms, a 404 for anyone
+    # else (as for a form they may not see), on a public project too.
+    Row("preview the form builder's rows on a private project", "POST",
+        lambda w: f"/projects/{w.team_project.slug}/forms/preview/",
+        leads_and_staff(200, 404, anonymous=404), api=False, route="form_builder_preview"),
+    Row("preview the form builder's rows on a public project", "POST",
+        lambda w: f"/projects/{w.public_project.slug}/forms/preview/",
+        every(404, staff=200, superuser=200), api=False, route="form_builder_preview"),
 ]
 # fmt: on
 

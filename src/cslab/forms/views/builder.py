@@ -10,21 +10,47 @@ an empty row added.
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cslab.core import permissions
-from cslab.core.errors import ConflictError, InvalidInputError
+from cslab.core.errors import ConflictError, InvalidInputError, NotFoundError
 from cslab.core.models import Job
 from cslab.forms import builder as form_builder
-from cslab.forms.html_forms import BuilderSettingsForm, ChoiceFormSet, QuestionFormSet
+from cslab.forms.form_model import FormModelError, language_for, render_model
+from cslab.forms.html_forms import (
+    TYPE_ICONS,
+    TYPE_LABELS,
+    BuilderSettingsForm,
+    ChoiceFormSet,
+    QuestionFormSet,
+)
 from cslab.forms.services import form_publish_rows_start
+from cslab.forms.views.webform import webform_texts
 from cslab.observations import selectors
 from cslab.projects.selectors import project_get_for_viewing
+
+# The live preview answers as the builder's rows change; a body or a number of rows far past
+# what a person builds by hand is refused before it is read (413), not drawn.
+PREVIEW_MAX_BYTES = 512 * 1024
+PREVIEW_MAX_QUESTIONS = 300
+PREVIEW_MAX_CHOICES = 2000
+# The types offered first when adding a question; the rest are under "More types".
+COMMON_TYPES = (
+    "text",
+    "integer",
+    "decimal",
+    "select_one",
+    "select_multiple",
+    "date",
+    "geopoint",
+    "image",
+)
 
 NEW_FORM_QUESTIONS: list[dict[str, Any]] = [
     {"type": "date", "name": "day", "label_en": "Day", "label_nl": "Dag", "required": True},
@@ -42,12 +68,15 @@ def form_builder_page(request: HttpRequest, slug: str, form_id: str | None = Non
         form = selectors.form_get_for_viewing(user=request.user, project=project, form_id=form_id)
     problems: list[dict[str, Any]] = []
     status = 200
+    added_row = ""
     if request.method == "POST":
         settings_form = BuilderSettingsForm(request.POST, prefix="settings")
         questions = QuestionFormSet(request.POST, prefix="question")
         choices = ChoiceFormSet(request.POST, prefix="choice")
         if "add_question" in request.POST or "add_choice" in request.POST:
             questions, choices = _with_blank_row(request, questions, choices)
+            # The new row takes the focus, so a keyboard user goes on where it appeared.
+            added_row = "question" if "add_question" in request.POST else "choice"
         elif settings_form.is_valid() and questions.is_valid() and choices.is_valid():
             workbook = _workbook(settings_form.cleaned_data, questions, choices, form)
             try:
@@ -74,6 +103,11 @@ def form_builder_page(request: HttpRequest, slug: str, form_id: str | None = Non
             status = 400
     else:
         settings_form, questions, choices = _initial_forms(request, project, form)
+    if added_row:
+        rows = questions.forms if added_row == "question" else choices.forms
+        if rows:
+            field = "label_en" if added_row == "question" else "list_name"
+            rows[-1].fields[field].widget.attrs["autofocus"] = True
     return render(
         request,
         "collection/form_builder.html",
@@ -82,11 +116,135 @@ def form_builder_page(request: HttpRequest, slug: str, form_id: str | None = Non
             "form": form,
             "settings_form": settings_form,
             "questions": questions,
+            "question_rows": [
+                (row, TYPE_ICONS.get(str(row["type"].value() or ""), "")) for row in questions
+            ],
             "choices": choices,
             "problems": problems,
+            "common_types": _type_options(COMMON_TYPES),
+            "other_types": _type_options(
+                tuple(kind for kind in form_builder.QUESTION_TYPES if kind not in COMMON_TYPES)
+            ),
+            "type_icons": TYPE_ICONS,
+            "webform_texts": webform_texts(),
+            "added_row": added_row,
         },
         status=status,
     )
+
+
+def _type_options(kinds: tuple[str, ...]) -> list[dict[str, str]]:
+    return [
+        {"type": kind, "label": str(TYPE_LABELS[kind]), "icon": TYPE_ICONS[kind]} for kind in kinds
+    ]
+
+
+@require_http_methods(["POST"])
+def form_builder_preview(request: HttpRequest, slug: str) -> HttpResponse:
+    """The render model of the builder's current rows, for the live preview beside them.
+
+    Only for those who may build the project's forms: anyone else gets a 404, as for a form
+    they may not see. Nothing is stored; rows that are not finished yet are drawn as far as
+    they go (a question without a name gets a stand-in one).
+    """
+    project = project_get_for_viewing(user=request.user, slug=slug)
+    if not permissions.has_permission(request.user, "form.publish", project):
+        raise NotFoundError()
+    too_large = JsonResponse(
+        {"detail": _("The form is too large to preview here; publish it to see it.")}, status=413
+    )
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > PREVIEW_MAX_BYTES:
+        return too_large
+    questions = QuestionFormSet(request.POST, prefix="question")
+    choices = ChoiceFormSet(request.POST, prefix="choice")
+    if (
+        _total_forms(request, "question") > PREVIEW_MAX_QUESTIONS
+        or _total_forms(request, "choice") > PREVIEW_MAX_CHOICES
+    ):
+        return too_large
+    workbook = form_builder.workbook_from_builder(
+        form_id="preview",
+        title=str(request.POST.get("settings-title", ""))[:200],
+        version="preview",
+        questions=_preview_questions(questions),
+        choices=_preview_choices(choices),
+    )
+    try:
+        model = render_model(workbook)
+    except FormModelError:
+        return JsonResponse({"model": None, "detail": _("Add a question to see the form here.")})
+    return JsonResponse(
+        {"model": model, "language": language_for(model, get_language() or "en"), "detail": ""}
+    )
+
+
+def _total_forms(request: HttpRequest, prefix: str) -> int:
+    try:
+        return int(request.POST.get(f"{prefix}-TOTAL_FORMS", "0") or 0)
+    except ValueError:
+        return 0
+
+
+def _preview_questions(questions: Any) -> list[form_builder.BuilderQuestion]:
+    """The rows as far as they are filled in: a field with a mistake is left out, not refused."""
+    rows = []
+    for number, row in enumerate(questions.forms, start=1):
+        row.is_valid()
+        data = getattr(row, "cleaned_data", {}) or {}
+        if data.get("DELETE"):
+            continue
+        kind = data.get("type") or "text"
+        rows.append(
+            (
+                data.get("ORDER") or number,
+                number,
+                form_builder.BuilderQuestion(
+                    type=kind,
+                    name=data.get("name") or f"question_{number}",
+                    list_name=data.get("list_name", ""),
+                    texts={
+                        key: data.get(key, "")
+                        for key in (
+                            "label_en",
+                            "label_nl",
+                            "hint_en",
+                            "hint_nl",
+                            "constraint_message_en",
+                            "constraint_message_nl",
+                        )
+                    },
+                    required=bool(data.get("required")),
+                    **{
+                        name: data.get(name, "")
+                        for name in form_builder.PLAIN
+                        if name != "required"
+                    },
+                ),
+            )
+        )
+    rows.sort(key=lambda found: (found[0], found[1]))
+    return [question for _order, _number, question in rows]
+
+
+def _preview_choices(choices: Any) -> list[form_builder.BuilderChoice]:
+    found = []
+    for row in choices.forms:
+        row.is_valid()
+        data = getattr(row, "cleaned_data", {}) or {}
+        if data.get("DELETE") or not data.get("list_name") or not data.get("name"):
+            continue
+        found.append(
+            form_builder.BuilderChoice(
+                list_name=data["list_name"],
+                name=data["name"],
+                labels={"en": data.get("label_en", ""), "nl": data.get("label_nl", "")},
+            )
+        )
+    return found
 
 
 def _initial_forms(request: HttpRequest, project: Any, form: Any) -> tuple[Any, Any, Any]:
@@ -135,7 +293,11 @@ def _with_blank_row(request: HttpRequest, questions: Any, choices: Any) -> tuple
             total = int(data.get(f"{prefix}-TOTAL_FORMS", "0") or 0)
             data[f"{prefix}-TOTAL_FORMS"] = str(total + 1)
             if prefix == "question":
-                data[f"{prefix}-{total}-type"] = "text"
+                # "Add a question" names its type; an unknown one falls back to text.
+                chosen = str(request.POST.get("add_question", ""))
+                data[f"{prefix}-{total}-type"] = (
+                    chosen if chosen in form_builder.QUESTION_TYPES else "text"
+                )
                 data[f"{prefix}-{total}-ORDER"] = str(total + 1)
     return (QuestionFormSet(data, prefix="question"), ChoiceFormSet(data, prefix="choice"))
 
@@ -218,5 +380,10 @@ urlpatterns = [
         "projects/<slug:slug>/forms/<str:form_id>/builder/",
         form_builder_page,
         name="form_builder",
+    ),
+    path(
+        "projects/<slug:slug>/forms/preview/",
+        form_builder_preview,
+        name="form_builder_preview",
     ),
 ]

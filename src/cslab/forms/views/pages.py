@@ -62,6 +62,8 @@ def form_list_page(request: HttpRequest, slug: str) -> HttpResponse:
             "project": project,
             "forms": selectors.form_list_for_project(user=request.user, project=project),
             "can_publish": permissions.has_permission(request.user, "form.publish", project),
+            # "Fill in" only for those who may submit; others see how to take part instead.
+            "can_submit": permissions.has_permission(request.user, "observation.submit", project),
             "upload": upload,
             "problems": problems,
         },

@@ -23,6 +23,7 @@ import math
 from functools import lru_cache
 from typing import Any
 
+from django.contrib.auth.views import redirect_to_login
 from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -63,7 +64,17 @@ def webform_fill_page(request: HttpRequest, slug: str, form_id: str) -> HttpResp
     """Fill in the latest published version of a form (people who may submit to the project)."""
     project = project_get_for_viewing(user=request.user, slug=slug)
     form = selectors.form_get_for_viewing(user=request.user, project=project, form_id=form_id)
-    permissions.require(request.user, "observation.submit", project)
+    if not permissions.has_permission(request.user, "observation.submit", project):
+        if not request.user.is_authenticated:
+            # The log-in page offers to sign up too; both come back here.
+            return redirect_to_login(request.get_full_path())
+        # A way forward instead of a bare refusal: how to join the project's team.
+        return render(
+            request,
+            "collection/webform_take_part.html",
+            {"project": project, "form": form, "fill_url": request.get_full_path()},
+            status=403,
+        )
     version = selectors.form_version_get_latest(user=request.user, form=form)
     try:
         model = render_model(

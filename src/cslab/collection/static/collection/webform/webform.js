@@ -43,6 +43,9 @@
   var map = null;
   var pin = null;
   var idCounter = 0;
+  // The form builder's preview draws the questions into its own container and keeps no draft.
+  var previewContainer = null;
+  var rendering = false;
 
   function byId(id) {
     return document.getElementById(id);
@@ -245,19 +248,26 @@
   }
 
   function render() {
-    var container = byId("webform-questions");
+    var container = previewContainer || byId("webform-questions");
     if (map) {
       map.remove();
       map = null;
       pin = null;
     }
-    bindings = [];
-    container.replaceChildren();
-    var scope = [{ values: state.values, path: [] }];
-    var mapQuestion = firstGeopoint(model.children);
-    renderNodes(model.children, container, [], scope, mapQuestion);
-    if (!mapQuestion) {
-      container.appendChild(renderLocation(null, []));
+    // While half drawn (removing a focused field fires its change event too), the summary
+    // would see only some questions, or none: it waits for all.
+    rendering = true;
+    try {
+      bindings = [];
+      container.replaceChildren();
+      var scope = [{ values: state.values, path: [] }];
+      var mapQuestion = firstGeopoint(model.children);
+      renderNodes(model.children, container, [], scope, mapQuestion);
+      if (!mapQuestion) {
+        container.appendChild(renderLocation(null, []));
+      }
+    } finally {
+      rendering = false;
     }
     refresh();
     setUpMap();
@@ -331,7 +341,7 @@
                                                text: label + " " + (position + 1) }));
       renderNodes(node.children, fieldset, instancePath, instanceScope, null);
       if (fixed === null && instances.length > 1) {
-        var remove = element("button", { type: "button", className: "button-secondary",
+        var remove = element("button", { type: "button", className: "button button-secondary",
           text: text("remove_repeat", { label: label, number: position + 1 }) });
         remove.addEventListener("click", function () {
           instances.splice(position, 1);
@@ -347,7 +357,7 @@
       section.appendChild(fieldset);
     });
     if (fixed === null) {
-      var add = element("button", { type: "button", className: "button-secondary",
+      var add = element("button", { type: "button", className: "button button-secondary",
                                     "data-add-repeat": keyOf(repeatPath),
                                     text: text("add_repeat", { label: label }) });
       add.addEventListener("click", function () {
@@ -626,7 +636,7 @@
     longitude.addEventListener("change", update);
     binding.inputs.push(latitude, longitude);
     binding.geopointInputs = { latitude: latitude, longitude: longitude };
-    var locate = element("button", { type: "button", className: "button-secondary",
+    var locate = element("button", { type: "button", className: "button button-secondary",
                                      text: text("use_my_location") });
     var status = element("p", { className: "helptext", role: "status" });
     locate.addEventListener("click", function () {
@@ -681,17 +691,23 @@
     if (!stored || !stored.blob || valueAt(binding.path) !== stored.name) {
       return;
     }
-    var url = URL.createObjectURL(stored.blob);
     var description = text("chosen_file", { name: stored.original || stored.name });
     if (binding.node.type === "image") {
-      preview.appendChild(element("img", { src: url, alt: description,
-                                           className: "webform-photo" }));
+      // A data: URL, not a blob: one: the site's Content Security Policy allows images from
+      // data: but not from blob:, which would show a broken image.
+      var photo = element("img", { alt: description, className: "webform-photo" });
+      var reader = new FileReader();
+      reader.onload = function () {
+        photo.src = String(reader.result);
+      };
+      reader.readAsDataURL(stored.blob);
+      preview.appendChild(photo);
     } else if (binding.node.type === "audio") {
-      preview.appendChild(element("audio", { src: url, controls: true,
-                                             "aria-label": description }));
+      preview.appendChild(element("audio", { src: URL.createObjectURL(stored.blob),
+                                             controls: true, "aria-label": description }));
     }
     preview.appendChild(element("p", { className: "helptext", text: description }));
-    var remove = element("button", { type: "button", className: "button-secondary",
+    var remove = element("button", { type: "button", className: "button button-secondary",
                                      text: text("remove_file") });
     remove.addEventListener("click", function () {
       delete state.files[keyOf(binding.path)];
@@ -726,7 +742,7 @@
                                           role: "region", "aria-label": text("map_label"),
                                           "aria-describedby": "webform-map-help" }));
     var locate = element("button", { type: "button", id: "webform-locate",
-                                     className: "button-secondary",
+                                     className: "button button-secondary",
                                      text: text("use_my_location") });
     var status = element("p", { className: "helptext", role: "status",
                                 id: "webform-location-status" });
@@ -956,6 +972,7 @@
         updateQuestion(binding);
       }
     });
+    refreshSummary();
   }
 
   function isRequired(binding) {
@@ -1169,6 +1186,9 @@
   }
 
   function changed() {
+    if (previewContainer) {
+      return;
+    }
     window.clearTimeout(draftTimer);
     draftTimer = window.setTimeout(saveDraft, DRAFT_DELAY_MS);
   }
@@ -1309,20 +1329,60 @@
     return files;
   }
 
-  function finish(event) {
-    event.preventDefault();
-    refresh();
-    var problems = validateAll();
+  /* The summary of problems is rebuilt from the answers as they stand: on every attempt to
+     send, and, while it is shown, on every change, so a fixed answer leaves it at once and a
+     new problem joins it (a summary kept from the last attempt would point at answers that are
+     fine now). */
+  var summaryShown = false;
+  var summarySignature = "";
+
+  function currentProblems() {
+    var problems = [];
+    bindings.forEach(function (binding) {
+      if (binding.kind !== "question" && binding.kind !== "location") {
+        return;
+      }
+      if (!touched[binding.kind === "location" ? "location" : keyOf(binding.path)]) {
+        return;
+      }
+      var message = problemOf(binding);
+      showProblem(binding, message);
+      if (message) {
+        problems.push({ binding: binding, message: message });
+      }
+    });
+    return problems;
+  }
+
+  function showSummary(problems, moveFocus) {
     var summary = byId("webform-problems");
-    summary.replaceChildren();
-    if (problems.length) {
+    if (!summary) {
+      return;
+    }
+    function entryText(problem) {
+      return labelText(problem.binding.node || { label: {}, name: text("where") }) + ": " +
+        problem.message;
+    }
+    // The entries as they read (the label follows the chosen language too).
+    var signature = problems.map(function (problem) {
+      return problem.binding.id + "\u0000" + entryText(problem);
+    }).join("\u0001");
+    summaryShown = problems.length > 0;
+    if (!problems.length) {
+      summary.replaceChildren();
+      summary.hidden = true;
+      summarySignature = "";
+      return;
+    }
+    // Unchanged while typing: leave it be, so a screen reader is not read the list again.
+    if (signature !== summarySignature || moveFocus) {
+      summarySignature = signature;
+      summary.replaceChildren();
       summary.appendChild(element("h2", { text: text("problems_title",
                                                      { count: problems.length }) }));
       var list = element("ul");
       problems.forEach(function (problem) {
-        var link = element("a", { href: "#" + problem.binding.id, text:
-          labelText(problem.binding.node || { label: {}, name: text("where") }) + ": " +
-          problem.message });
+        var link = element("a", { href: "#" + problem.binding.id, text: entryText(problem) });
         link.addEventListener("click", function (click) {
           click.preventDefault();
           var target = byId(problem.binding.id) || problem.binding.inputs[0];
@@ -1333,11 +1393,28 @@
         list.appendChild(element("li", {}, [link]));
       });
       summary.appendChild(list);
-      summary.hidden = false;
+    }
+    summary.hidden = false;
+    if (moveFocus) {
       summary.focus();
+    }
+  }
+
+  function refreshSummary() {
+    if (summaryShown && !rendering) {
+      showSummary(currentProblems(), false);
+    }
+  }
+
+  function finish(event) {
+    event.preventDefault();
+    refresh();
+    var problems = validateAll();
+    if (problems.length) {
+      showSummary(problems, true);
       return;
     }
-    summary.hidden = true;
+    showSummary([], false);
     // The draft becomes the outbox item: no late draft save may bring it back.
     window.clearTimeout(draftTimer);
     draftTimer = null;
@@ -1458,12 +1535,12 @@
         if (!item.owner) {
           entry.appendChild(element("p", { className: "webform-error",
                                            text: text("unclaimed_message") }));
-          var claim = element("button", { type: "button", className: "button-secondary",
+          var claim = element("button", { type: "button", className: "button button-secondary",
                                           text: text("send_as_me") });
           claim.addEventListener("click", function () {
             Q.claim(item.id, config.person).then(sendOutbox);
           });
-          var drop = element("button", { type: "button", className: "button-secondary",
+          var drop = element("button", { type: "button", className: "button button-secondary",
                                          text: text("discard") });
           drop.addEventListener("click", function () {
             if (window.confirm(text("discard_confirm"))) {
@@ -1478,14 +1555,14 @@
           entry.appendChild(element("p", { className: "webform-error",
             text: text(item.state === "conflict" ? "conflict_message" : "refused_message") +
               (item.message ? " " + item.message : "") }));
-          var discard = element("button", { type: "button", className: "button-secondary",
+          var discard = element("button", { type: "button", className: "button button-secondary",
                                             text: text("discard") });
           discard.addEventListener("click", function () {
             if (window.confirm(text("discard_confirm"))) {
               Q.discard(item.id).then(showOutbox);
             }
           });
-          var again = element("button", { type: "button", className: "button-secondary",
+          var again = element("button", { type: "button", className: "button button-secondary",
                                           text: text("try_again") });
           again.addEventListener("click", function () {
             Q.retry(item.id).then(sendOutbox);
@@ -1688,6 +1765,26 @@
       return null;
     });
   }
+
+  /* The form builder's live preview: the same drawing code as the web form, from the render
+     model of the builder's current rows. Answers typed into the preview stay while the rows
+     change; nothing is stored or sent. */
+  window.CslabWebformPreview = function (container, previewModel, previewTexts, previewLanguage) {
+    previewContainer = container;
+    texts = previewTexts || {};
+    model = previewModel;
+    typesByName = null;
+    language = previewLanguage || model.default_language;
+    config = { defaultGeoprivacy: "open", center: null };
+    touched = {};
+    summaryShown = false;
+    if (!state) {
+      state = freshState();
+    }
+    state.version = model.version;
+    applyDefaults(model.children, state.values, [{ values: state.values, path: [] }], []);
+    render();
+  };
 
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
