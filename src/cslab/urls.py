@@ -20,7 +20,11 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
     # Browsers ask for /favicon.ico whatever the page says; the icon itself is a static SVG.
-    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("cslab/favicon.svg")), name="favicon"),
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=lazy(static, str)("cslab/favicon.svg")),
+        name="favicon",
+    ),
     path(
         "sitemap.xml",
         sitemap,

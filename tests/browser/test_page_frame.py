@@ -64,7 +64,9 @@ def test_the_phone_menu_opens_and_closes_and_the_header_stays_short(
     expect(toggle).to_have_attribute("aria-expanded", "true")
     expect(areas).to_be_visible()
     expect(page.locator("#language-select")).to_be_visible()
-    current = page.get_by_role("navigation", name="Main").get_by_role("link", name="Research questions")
+    current = page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Research questions"
+    )
     expect(current).to_have_attribute("aria-current", "page")
     assert_fits_the_width(page)
     assert_accessible(page)

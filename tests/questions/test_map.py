@@ -1,4 +1,5 @@
-"""The question pages' maps find Leaflet's marker images at their static addresses (issue 11, item 6).
+"""The question pages' maps find Leaflet's marker images at their static addresses (issue 11,
+item 6).
 
 Leaflet looks for its marker images next to leaflet.css by a file name that hashed static files
 (ManifestStaticFilesStorage) no longer have, and then asks for marker-icon.png relative to the

@@ -8,7 +8,7 @@ from cslab.core.navigation import AREAS, Area
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """Add the areas this visitor may open, for the menu and the home page, and which one is open."""
+    """Add the areas this visitor may open (menu, home page) and the one this page lies in."""
     user = request.user
     visible = [
         area
