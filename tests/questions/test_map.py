@@ -54,3 +54,16 @@ def test_questions_js_hands_the_addresses_to_leaflet() -> None:
         source = script.read()
     assert 'L.Icon.Default.imagePath = ""' in source
     assert "data.markerIcon" in source
+
+
+def test_the_propose_page_offers_drawing_the_area_with_geojson_as_the_advanced_way(
+    client: Client, volunteer: Any
+) -> None:
+    client.force_login(volunteer)
+
+    html = client.get("/questions/propose/").content.decode()
+
+    assert 'data-map-editor="id_area"' in html
+    assert "Draw the area on the map" in html
+    assert "Advanced: paste GeoJSON (longitude first)" in html
+    assert "Area as GeoJSON" not in html
