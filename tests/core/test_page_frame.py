@@ -172,3 +172,10 @@ def test_the_not_found_page_offers_a_way_on(client: Client) -> None:
     assert response.status_code == 404
     assert re.search(r'<a class="button" href="/">', html)
     assert 'href="/accounts/login/?next=/no-such-page/"' in html
+
+
+def test_the_api_documentation_page_names_its_language_and_the_icon(client: Client) -> None:
+    html = client.get("/api/v1/docs").content.decode()
+
+    assert '<html lang="en">' in html
+    assert f'<link rel="icon" href="{ICON}"' in html
