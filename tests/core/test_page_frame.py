@@ -179,3 +179,15 @@ def test_the_api_documentation_page_names_its_language_and_the_icon(client: Clie
 
     assert '<html lang="en">' in html
     assert f'<link rel="icon" href="{ICON}"' in html
+
+
+def test_the_server_error_page_renders_without_a_request_and_uses_the_frame() -> None:
+    from django.views.defaults import server_error
+
+    response = server_error(RequestFactory().get("/"))
+    html = response.content.decode()
+
+    assert response.status_code == 500
+    assert "/static/js-lib-bootstrap5/css/bootstrap-reboot.min.css" in html
+    assert "/static/cslab/cslab.css" in html
+    assert '<a class="button" href="/">' in html
