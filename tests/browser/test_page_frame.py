@@ -133,3 +133,31 @@ def test_first_pages_fit_the_screen_pass_axe_and_show_the_icon_and_the_map_marke
     expect(marker).to_be_visible()
     assert "/static/js_lib_leaflet/images/marker-icon" in marker.get_attribute("src")
     assert marker.evaluate("image => image.complete && image.naturalWidth > 0")
+    # The map credit's links sit in a line of text: underlined (axe link-in-text-block).
+    credit = page.locator(".leaflet-control-attribution a").first
+    assert "underline" in credit.evaluate("link => getComputedStyle(link).textDecorationLine")
+
+
+def test_a_date_field_keeps_its_focus_ring_while_its_calendar_button_has_focus(
+    new_page: Callable[..., Any],
+) -> None:
+    page = new_page(viewport=PHONE)
+    page.goto("/nothing/")  # any page in the frame, with cslab.css
+    page.evaluate(
+        """() => { document.querySelector("main .wrap").innerHTML =
+        '<form class="stacked-form"><label for="before">Before</label><input id="before">'
+        + '<label for="day">Day</label><input type="date" id="day"></form>' }"""
+    )
+    page.locator("#before").focus()
+    outlines = []
+    # Tab through the day, month and year parts and then the calendar button.
+    for _ in range(4):
+        page.keyboard.press("Tab")
+        outlines.append(
+            page.evaluate(
+                "() => { const style = getComputedStyle(document.activeElement);"
+                " return [document.activeElement.id, style.outlineStyle, style.outlineWidth] }"
+            )
+        )
+    assert outlines[-1][0] == "day", outlines
+    assert all(outline[1:] == ["solid", "3px"] for outline in outlines), outlines
