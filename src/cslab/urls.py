@@ -1,6 +1,9 @@
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 
 from cslab.accounts import views as account_views
 from cslab.api.api import api
@@ -16,6 +19,12 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
+    # Browsers ask for /favicon.ico whatever the page says; the icon itself is a static SVG.
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=lazy(static, str)("cslab/favicon.svg")),
+        name="favicon",
+    ),
     path(
         "sitemap.xml",
         sitemap,

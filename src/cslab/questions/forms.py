@@ -57,10 +57,13 @@ class ProposeForm(forms.Form):
         help_text=_("Decimal degrees, e.g. 4.4970."),
     )
     area = forms.CharField(
-        label=_("Area as GeoJSON"),
+        label=_("Advanced: paste GeoJSON (longitude first)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("For an area rather than a point: a GeoJSON Polygon, longitude first."),
+        help_text=_(
+            "For an area rather than a point. Drawing it on the map fills this in; or paste a"
+            " GeoJSON Polygon."
+        ),
     )
     checked = forms.BooleanField(required=False, widget=forms.HiddenInput)
 

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "js_lib_htmx",
     "js_lib_leaflet",
+    "js_lib_bootstrap5",  # Reboot, the CSS foundation cslab.css builds on
     "ninja",
     "allauth",
     "allauth.account",

@@ -19,8 +19,25 @@
     return isNaN(parsed) ? null : parsed;
   }
 
+  /* Leaflet looks for its marker images next to leaflet.css, by a file name that the hashed
+     static files (ManifestStaticFilesStorage) no longer have, and then asks for marker-icon.png
+     relative to the page (a 404). The map element carries the real static addresses. */
+  function useStaticMarkerImages(element) {
+    var data = element.dataset;
+    if (!data.markerIcon) {
+      return;
+    }
+    L.Icon.Default.imagePath = "";
+    L.Icon.Default.mergeOptions({
+      iconUrl: data.markerIcon,
+      iconRetinaUrl: data.markerIconRetina || data.markerIcon,
+      shadowUrl: data.markerShadow
+    });
+  }
+
   function baseMap(element, latitude, longitude, zoom) {
     element.hidden = false;
+    useStaticMarkerImages(element);
     var map = L.map(element).setView([latitude, longitude], zoom);
     L.tileLayer(TILES, { maxZoom: 19, attribution: ATTRIBUTION }).addTo(map);
     return map;
