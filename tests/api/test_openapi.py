@@ -147,3 +147,17 @@ def test_every_operation_documents_the_errors_it_can_answer_as_problems(client: 
             for status, response in responses.items():
                 if status >= 400 and status != 414:  # 414 comes from the HTTP server
                     assert list(response["content"]) == ["application/problem+json"], where
+
+
+def test_no_object_in_the_openapi_document_names_a_key_twice(client: Any) -> None:
+    """Swagger UI refuses a document with a repeated key ("duplicated mapping key"), which is
+    what an integer and a string status code for one response become once written as JSON."""
+    repeated: list[str] = []
+
+    def remember_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys = [key for key, _ in pairs]
+        repeated.extend(key for key in set(keys) if keys.count(key) > 1)
+        return dict(pairs)
+
+    json.loads(client.get("/api/v1/openapi.json").content, object_pairs_hook=remember_repeats)
+    assert repeated == []

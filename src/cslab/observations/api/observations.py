@@ -353,7 +353,7 @@ def observation_feature(view: dict[str, Any]) -> dict[str, Any]:
     auth=ANYONE,
     summary="A project's observations as a GeoJSON FeatureCollection (geoprivacy applied)",
     openapi_extra={
-        "responses": {"200": {"content": {"application/geo+json": {"schema": {"type": "object"}}}}}
+        "responses": {200: {"content": {"application/geo+json": {"schema": {"type": "object"}}}}}
     },
 )
 def observations_geojson(
