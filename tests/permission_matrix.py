@@ -608,6 +608,7 @@ ROWS: list[Row] = [
     # Reading observations: tests/matrix_areas/observations.py
     # --- HTML pages ---
     Row("home", "GET", lambda w: "/", every(200), api=False, route="home"),
+    Row("favicon", "GET", lambda w: "/favicon.ico", every(302), api=False, route="favicon"),
     Row(
         "switch language",
         "POST",

@@ -168,9 +168,9 @@ def test_a_question_from_the_community_becomes_an_approved_project_its_proposer_
     expect(lead).to_have_url(re.compile(f"/projects/{project.slug}/$"))
     project_url = lead.url
     expect(lead.get_by_role("heading", level=1)).to_have_text(PROJECT_NAME)
-    expect(lead.locator(".project-badges .badge").first).to_have_text("Incubating")
+    expect(lead.locator(".project-badges .badge").first).to_contain_text("Incubating")
     assert_accessible(lead)
-    lead.locator(".project-links").get_by_role("link", name="Incubation checklist").click()
+    lead.locator("main").get_by_role("link", name="Incubation checklist").click()
     expect(lead).to_have_url(re.compile(f"/projects/{project.slug}/checklist/$"))
     expect(lead.get_by_label("Research question(s)")).to_have_value(QUESTION)
     expect(lead.get_by_text("2 of 7 done", exact=True)).to_be_visible()
@@ -186,7 +186,7 @@ def test_a_question_from_the_community_becomes_an_approved_project_its_proposer_
     )
     lead.get_by_role("button", name="Submit for review").click()
     expect(lead.get_by_text(f"“{PROJECT_NAME}” is now in review.")).to_be_visible()
-    expect(lead.get_by_text("Status: In review")).to_be_visible()
+    expect(lead.locator("main")).to_contain_text("In review")
     assert_accessible(lead)
 
     # --- Lab staff open the review queue and ask for changes.
@@ -194,7 +194,7 @@ def test_a_question_from_the_community_becomes_an_approved_project_its_proposer_
     log_in(reviewer, staff.email, assert_accessible)
     reviewer.get_by_role("navigation", name="Main").get_by_role("link", name="Review queue").click()
     expect(reviewer).to_have_url(re.compile("/staff/review/$"))
-    item = reviewer.get_by_role("region", name=PROJECT_NAME)
+    item = reviewer.get_by_role("group", name=PROJECT_NAME)
     expect(item).to_contain_text("Checklist: 7 of 7 done.")
     assert_accessible(reviewer)
     item.get_by_label("Comment").fill(CHANGES_WANTED)
@@ -205,14 +205,14 @@ def test_a_question_from_the_community_becomes_an_approved_project_its_proposer_
 
     # --- The researcher reads the comment on the timeline, makes the change and resubmits.
     lead.goto(project_url)
-    expect(lead.locator(".project-badges .badge").first).to_have_text("Changes requested")
+    expect(lead.locator(".project-badges .badge").first).to_contain_text("Changes requested")
     timeline = lead.get_by_role("region", name="Timeline")
     expect(
         timeline.locator("blockquote.timeline-comment").filter(has_text=CHANGES_WANTED)
     ).to_be_visible()
     expect(timeline).to_contain_text("from “In review” to “Changes requested”")
     assert_accessible(lead)
-    lead.locator(".project-links").get_by_role("link", name="Incubation checklist").click()
+    lead.locator("main").get_by_role("link", name="Incubation checklist").click()
     lead.get_by_label("Data-management plan").fill(
         CHECKLIST["Data-management plan"] + " Kept for ten years on the university's servers."
     )
@@ -226,12 +226,12 @@ def test_a_question_from_the_community_becomes_an_approved_project_its_proposer_
     )
     lead.get_by_role("button", name="Submit again for review").click()
     expect(lead.get_by_text(f"“{PROJECT_NAME}” is now in review.")).to_be_visible()
-    expect(lead.locator(".project-badges .badge").first).to_have_text("In review")
+    expect(lead.locator(".project-badges .badge").first).to_contain_text("In review")
     assert_accessible(lead)
 
     # --- Lab staff approve: the project is active.
     reviewer.goto("/staff/review/")
-    item = reviewer.get_by_role("region", name=PROJECT_NAME)
+    item = reviewer.get_by_role("group", name=PROJECT_NAME)
     assert_accessible(reviewer)
     item.get_by_label("Comment").fill("Thank you: a clear plan.")
     item.get_by_role("button", name="Approve").click()
@@ -254,7 +254,7 @@ def test_a_question_from_the_community_becomes_an_approved_project_its_proposer_
     taken_up.get_by_role("link", name=PROJECT_NAME).click()
     expect(asker).to_have_url(project_url)
     expect(asker.get_by_role("heading", level=1)).to_have_text(PROJECT_NAME)
-    expect(asker.locator(".project-badges .badge").first).to_have_text("Active")
+    expect(asker.locator(".project-badges .badge").first).to_contain_text("Active")
     timeline = asker.get_by_role("region", name="Timeline")
     expect(timeline).to_contain_text("from “In review” to “Active”")
     expect(timeline).to_contain_text(CHANGES_WANTED)
