@@ -66,7 +66,7 @@ def test_unsent_work_stays_with_its_author_on_a_shared_browser(
     page.get_by_role("button", name="Log out", exact=True).click()
     dialog = page.get_by_role("dialog", name="Unsent work on this device")
     expect(dialog).to_be_visible()
-    dialog.get_by_role("button", name="Keep them until I sign in again").click()
+    dialog.get_by_role("button", name="Keep them until I log in again").click()
     expect(logged_out(page)).to_be_visible()
     page.context.unroute(SUBMISSIONS)
 

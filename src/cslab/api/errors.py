@@ -85,7 +85,7 @@ def install(api: NinjaAPI) -> None:
         return problem(
             request,
             code=ProblemCode.NOT_AUTHENTICATED,
-            detail="Sign in, or send a personal API token as 'Authorization: Bearer <token>'.",
+            detail="Log in, or send a personal API token as 'Authorization: Bearer <token>'.",
         )
 
     @api.exception_handler(Throttled)

@@ -65,7 +65,7 @@ class NotAuthenticatedError(DomainError):
     status = HTTPStatus.UNAUTHORIZED
 
     def __init__(self, message: str = "", **kwargs: Any) -> None:
-        super().__init__(message or _("Sign in to do this."), **kwargs)
+        super().__init__(message or _("Log in to do this."), **kwargs)
 
 
 class InvalidInputError(DomainError):

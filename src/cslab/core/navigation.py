@@ -56,7 +56,10 @@ AREAS: list[Area] = [
     Area(
         "my_contributions",
         _("My contributions"),
-        _("The observations you submitted to every project, and what became of them."),
+        _(
+            "Your observations (with photos and answers), classifications, research questions "
+            "and comments, and what became of them."
+        ),
         signed_in_only=True,
     ),
     Area(

@@ -77,6 +77,7 @@ def project_part(project: Project, viewer: Actor) -> ProjectPart:
     part.links = [
         Link(_("Map of observations"), reverse("observation_map", kwargs=slug)),
         Link(_("Table of observations"), reverse("observation_table", kwargs=slug)),
+        Link(_("Photo gallery"), reverse("observation_gallery", kwargs=slug)),
         Link(_("Forms"), reverse("form_list", kwargs=slug)),
     ]
     return part

@@ -92,7 +92,7 @@ Handler = Callable[..., HttpResponse]
 
 def _sign_in_please(challenge: str) -> HttpResponse:
     response = _message(
-        _("Sign in with your e-mail address and a device password from your profile."),
+        _("Log in with your e-mail address and a device password from your profile."),
         status=401,
     )
     response["WWW-Authenticate"] = challenge

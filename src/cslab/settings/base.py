@@ -182,6 +182,11 @@ TIME_ZONE = env.str("TIME_ZONE", default="Europe/Amsterdam")
 USE_I18N = True
 USE_TZ = True
 
+# The form builder posts about 19 fields per question: Django's default of 1,000 fields stopped a
+# form at about 50 questions. 10,000 fits the builder's own limit of 300 questions with room for
+# their choices, and is still a bound on what one request may make the server parse.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
 STATIC_URL = "static/"
 STATIC_ROOT = env.str("STATIC_ROOT", default=str(VAR_DIR / "static"))
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]

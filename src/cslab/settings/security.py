@@ -37,6 +37,8 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF],
         "style-src": [SELF],
         "img-src": [SELF, "data:", *_tile_hosts],
+        # The web form previews a recorded sound or a chosen file before it is sent.
+        "media-src": [SELF, "blob:"],
         "font-src": [SELF],
         "connect-src": [SELF],
         "frame-ancestors": [NONE],
