@@ -238,7 +238,7 @@ def test_a_member_is_offered_to_contribute_with_the_forms_fill_page() -> None:
     assert f"/projects/{project.slug}/team/".encode() in response.content
 
 
-def test_anyone_signed_in_may_contribute_to_an_open_project_without_joining() -> None:
+def test_anyone_signed_in_may_contribute_to_an_open_project_without_joining_or_join_it() -> None:
     project = listed(membership_policy=Project.MembershipPolicy.OPEN)
     publish_birds(project)
     publish_birds(project, form_id="bees", title="Bees")
@@ -248,6 +248,7 @@ def test_anyone_signed_in_may_contribute_to_an_open_project_without_joining() ->
     assert actions == [
         ("Contribute: Bees", f"/projects/{project.slug}/forms/bees/fill/"),
         ("Contribute: Birds", f"/projects/{project.slug}/forms/birds/fill/"),
+        ("Join this project", f"/projects/{project.slug}/join/"),
     ]
 
 

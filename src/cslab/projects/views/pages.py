@@ -230,7 +230,9 @@ def _take_part_actions(
 ) -> list[project_page.TakePartAction]:
     """The areas' take-part actions for this visitor, and the way in for whoever has none yet:
     log in (and sign up) for an anonymous visitor, join for someone signed in who is not on the
-    team of a project that takes members. Only a running project takes part at all."""
+    team of a project that takes members (after the areas' actions, so on an open project
+    contributing stays the first thing offered and joining the second). Only a running project
+    takes part at all."""
     if project.status != Status.ACTIVE:
         return []
     kind = project_page.ActionKind
@@ -249,7 +251,6 @@ def _take_part_actions(
     elif (
         project.project_role_for(user) is None
         and project.membership_policy != Project.MembershipPolicy.INVITE_ONLY
-        and not any(action.kind == kind.CONTRIBUTE for action in actions)
     ):
         join_url = reverse("project_join", kwargs={"slug": project.slug})
         taking_part.append(project_page.TakePartAction(_("Join this project"), join_url, kind.JOIN))
