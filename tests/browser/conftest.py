@@ -72,8 +72,13 @@ def new_page(chromium: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
     contexts: list[Any] = []
 
     def make(viewport: dict[str, int] | None = None) -> Any:
+        # Reduced motion: cslab.css then drops its colour transitions, so axe-core judges a
+        # button's colours as they settle, not halfway from disabled grey back to green.
         context = chromium.new_context(
-            base_url=live_server.url, locale="en-GB", viewport=viewport or DESKTOP
+            base_url=live_server.url,
+            locale="en-GB",
+            viewport=viewport or DESKTOP,
+            reduced_motion="reduce",
         )
         context.set_default_timeout(15_000)
         contexts.append(context)

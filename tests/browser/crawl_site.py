@@ -112,7 +112,9 @@ def _route(url: str) -> str:
 
 def check_every_linked_page(chromium: Any, axe: Any, origin: str, person: str | None) -> None:
     """Crawl as `person` (None: anonymous) and fail with every problem found."""
-    context = chromium.new_context(base_url=origin, locale="en-GB", viewport=PHONE)
+    context = chromium.new_context(
+        base_url=origin, locale="en-GB", viewport=PHONE, reduced_motion="reduce"
+    )
     context.set_default_timeout(20_000)
     try:
         page = context.new_page()

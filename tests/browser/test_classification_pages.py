@@ -47,16 +47,11 @@ def _png(colour: tuple[int, int, int]) -> bytes:
     return buffer.getvalue()
 
 
-def _image_workflow(subjects: int, **settings: Any) -> tuple[Workflow, list[Subject], Any]:
-    """An active survey over `subjects` drawn pictures, on a public project; returns the
-    workflow, its subjects and its owner (a researcher)."""
-    owner = UserFactory()
-    project = ProjectFactory(public=True, initiator=owner)
-    if not project.memberships.filter(user=owner).exists():
-        MembershipFactory(project=project, user=owner, role=ProjectRole.OWNER)
+def flower_subjects(project: Any, count: int) -> tuple[SubjectSet, list[Subject]]:
+    """A subject set of `count` drawn flower pictures on `project`."""
     subject_set = SubjectSet.objects.create(project=project, name="Flowers")
     made = []
-    for number in range(subjects):
+    for number in range(count):
         subject = Subject(
             subject_set=subject_set,
             external_id=f"flower-{number}",
@@ -65,6 +60,17 @@ def _image_workflow(subjects: int, **settings: Any) -> tuple[Workflow, list[Subj
         )
         subject.media.save(f"flower-{number}.png", ContentFile(_png((number * 40, 120, 80))))
         made.append(subject)
+    return subject_set, made
+
+
+def _image_workflow(subjects: int, **settings: Any) -> tuple[Workflow, list[Subject], Any]:
+    """An active survey over `subjects` drawn pictures, on a public project; returns the
+    workflow, its subjects and its owner (a researcher)."""
+    owner = UserFactory()
+    project = ProjectFactory(public=True, initiator=owner)
+    if not project.memberships.filter(user=owner).exists():
+        MembershipFactory(project=project, user=owner, role=ProjectRole.OWNER)
+    subject_set, made = flower_subjects(project, subjects)
     workflow = workflow_create(
         actor=owner,
         project=project,

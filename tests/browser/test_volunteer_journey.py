@@ -9,10 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.files.base import ContentFile
 from playwright.sync_api import expect
 
-from cslab.classification.models import Subject, SubjectSet, Workflow
+from cslab.classification.models import Workflow
 from cslab.classification.services.workflows import workflow_create, workflow_link_subject_set
 from cslab.core.roles import ProjectRole
 from cslab.forms.services import form_publish_xlsform
@@ -20,7 +19,7 @@ from cslab.observations.models import Observation
 from cslab.projects.models import Membership, Project
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.screenshots import save_screenshot
-from tests.browser.test_classification_pages import VISITORS_TASK, _png
+from tests.browser.test_classification_pages import VISITORS_TASK, flower_subjects
 from tests.browser.test_webform_journey import fill_observation, journey_form_bytes, jpeg_bytes
 from tests.factories import TEST_PASSWORD, UserFactory
 from tests.projects.factories import ProjectFactory
@@ -47,15 +46,7 @@ def _open_project_with_a_form_and_a_workflow() -> Project:
     form_publish_xlsform(
         actor=None, project=project, file_name="birds.xlsx", content=journey_form_bytes()
     )
-    subject_set = SubjectSet.objects.create(project=project, name="Flowers")
-    for number in range(SUBJECTS):
-        subject = Subject(
-            subject_set=subject_set,
-            external_id=f"flower-{number}",
-            kind=Subject.Kind.IMAGE,
-            content_type="image/png",
-        )
-        subject.media.save(f"flower-{number}.png", ContentFile(_png((number * 40, 120, 80))))
+    subject_set, _subjects = flower_subjects(project, SUBJECTS)
     workflow = workflow_create(
         actor=owner,
         project=project,
