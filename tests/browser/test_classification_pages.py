@@ -257,6 +257,7 @@ def _observation_photos(project: Any, owner: Any, count: int) -> None:
         )
         media.original.save(f"visit-{number}.png", ContentFile(content), save=False)
         media.public_file.save(f"visit-{number}-public.png", ContentFile(content), save=False)
+        media.thumbnail.save(f"visit-{number}-thumb.png", ContentFile(content), save=False)
         media.save()
 
 
@@ -272,7 +273,20 @@ def test_a_researcher_builds_a_workflow_from_observation_photos_and_reviews_its_
 
     page = new_page()
     log_in(page, researcher.email)
-    page.goto(f"/projects/{project.slug}/workflows/")
+    # The project's data first, by the project page's links: the table with its answer
+    # columns and thumbnails, the photo gallery, the map; then the classifying work.
+    page.goto(f"/projects/{project.slug}/")
+    page.get_by_role("link", name="Table of observations").click()
+    expect(page.locator("table img.thumb")).to_have_count(3)
+    assert_accessible(page)
+    page.get_by_role("link", name="Photo gallery").first.click()
+    expect(page.locator("ul.gallery img")).to_have_count(3)
+    _assert_every_image_loads(page)
+    assert_accessible(page)
+    page.get_by_role("link", name="Show on the map").first.click()
+    expect(page.locator("#observation-map")).to_be_visible()
+    page.get_by_role("link", name=re.compile("^Back to ")).first.click()
+    page.get_by_role("link", name="Classifying").click()
     expect(page.locator(".empty-state")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Create a workflow from observation photos").click()

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cslab.core.roles import ProjectRole, SiteRole
+from cslab.forms.models import FormVersion
 from cslab.projects.models import Invitation, Membership, Project
 from cslab.projects.services.lifecycle import project_transition
 from tests.browser.conftest import DESKTOP, PHONE
@@ -139,9 +140,6 @@ def test_an_organiser_starts_a_project_has_it_approved_publishes_it_and_invites_
     page.get_by_role("button", name="Submit for review").click()
     expect(page.get_by_text("is now in review")).to_be_visible()
 
-    # TODO(forms): build the project's web form here, with the live preview beside the rows
-    # (helper "forms" owns the form builder step of this journey).
-
     # Lab staff approve (the curator's journey below does it through the review queue).
     project.refresh_from_db()
     project_transition(actor=staff, project=project, to_status=Project.Status.ACTIVE)
@@ -163,6 +161,26 @@ def test_an_organiser_starts_a_project_has_it_approved_publishes_it_and_invites_
     assert project.visibility == Project.Visibility.PUBLIC
     follow_menu(page, "My projects")
     expect(page.get_by_text("Public: listed in the directory")).to_be_visible()
+
+    # Build the project's web form, watching the live preview of how volunteers will see it
+    # (on a phone the preview is behind a button).
+    page.get_by_role("link", name="Garden pollinators").click()
+    page.get_by_role("link", name=re.compile("^Forms")).first.click()
+    page.get_by_role("link", name="Build a new form").click()
+    preview = page.get_by_role("complementary", name="Preview")
+    page.get_by_label("Form ID").fill("flower_visits")
+    page.get_by_label("Title").fill("Flower visits")
+    page.get_by_role("button", name="Photo", exact=True).click()
+    expect(page.locator("#builder-preview")).to_have_attribute("data-preview-questions", "3")
+    page.get_by_label("Question (English)").last.fill("A photo of the flower")
+    if not preview.is_visible():
+        page.get_by_role("button", name="Show the preview").click()
+    expect(preview.get_by_label("A photo of the flower")).to_be_visible()
+    look_at(page, "form-builder", assert_accessible)
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_role("heading", name="Flower visits")).to_be_visible()
+    assert FormVersion.objects.filter(form__project=project, form__form_id="flower_visits").exists()
+    follow_menu(page, "My projects")
 
     # Invite a member from the team page.
     page.get_by_role("link", name="Garden pollinators").click()
