@@ -21,7 +21,6 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -29,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cslab.classification import selectors as classification_selectors
 from cslab.core import permissions
 from cslab.core.errors import InvalidInputError, NotAuthenticatedError
+from cslab.core.redirects import safe_next
 from cslab.core.templatetags.cslab_format import day_text, moment_text
 from cslab.forms.form_definition import FormDefinition, Question, QuestionKind, Texts
 from cslab.forms.form_model import language_code
@@ -634,15 +634,6 @@ def _media_url(observation: Observation, name: str, *, thumbnail: bool = False) 
     return media_selectors.media_url_by_name(observation_id=observation.pk, name=name, size=size)
 
 
-def _safe_next(request: HttpRequest, fallback: str) -> str:
-    target = str(request.POST.get("next") or "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
-
-
 @require_GET
 def observation_detail_page(request: HttpRequest, slug: str, observation_id: int) -> HttpResponse:
     """One observation: answers, media, location, status; flagging and moderation."""
@@ -734,13 +725,13 @@ def observation_moderate_page(request: HttpRequest, slug: str, observation_id: i
         )
     except InvalidInputError as error:
         messages.error(request, error.message)
-        return redirect(_safe_next(request, detail))
+        return redirect(safe_next(request, detail))
     messages.success(
         request,
         _("Observation %(number)s is now %(status)s.")
         % {"number": observation.pk, "status": observation.get_status_display().lower()},
     )
-    return redirect(_safe_next(request, detail))
+    return redirect(safe_next(request, detail))
 
 
 # --------------------------------------------------------------------------- moderation

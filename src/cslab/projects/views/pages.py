@@ -11,7 +11,7 @@ from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from cslab.core import permissions, project_page
 from cslab.core.actors import Actor, SignedInRequest
 from cslab.core.errors import ConflictError, InvalidInputError
+from cslab.core.redirects import safe_next
 from cslab.core.roles import ProjectRole
 from cslab.projects import lifecycle, selectors
 from cslab.projects.forms import (
@@ -155,15 +156,6 @@ def _tags(project: Project) -> dict[str, list[str]]:
         kind: [tag_label(kind, value) for value in project.tags_of(TagKind(kind))]
         for kind in TagKind.values
     }
-
-
-def _safe_next(request: HttpRequest) -> str | None:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return None
 
 
 # --- projects ---
@@ -314,7 +306,7 @@ def project_checklist_page(request: SignedInRequest, slug: str) -> HttpResponse:
 def project_transition_page(request: SignedInRequest, slug: str) -> HttpResponse:
     project = selectors.project_get_for_viewing(user=request.user, slug=slug)
     form = TransitionForm(request.POST)
-    target = _safe_next(request) or project.get_absolute_url()
+    target = safe_next(request, project.get_absolute_url())
     if not form.is_valid():
         messages.error(request, _("Choose what the project should become."))
         return redirect(target)
@@ -357,7 +349,7 @@ def project_acknowledge_edits_page(request: SignedInRequest, slug: str) -> HttpR
     messages.success(
         request, _("The edits to “%(name)s” are marked as seen.") % {"name": project.name}
     )
-    return redirect(_safe_next(request) or reverse("project_review_queue"))
+    return redirect(safe_next(request, reverse("project_review_queue")))
 
 
 # Who can see a project, in the words of its team, with the badge that marks it.

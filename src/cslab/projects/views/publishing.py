@@ -8,12 +8,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import URLPattern, path
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cslab.core.actors import SignedInRequest
 from cslab.core.errors import ConflictError
+from cslab.core.redirects import safe_next
 from cslab.projects import selectors
 from cslab.projects.services.lifecycle import project_publish
 
@@ -22,11 +22,7 @@ from cslab.projects.services.lifecycle import project_publish
 @require_POST
 def project_publish_page(request: SignedInRequest, slug: str) -> HttpResponse:
     project = selectors.project_get_for_viewing(user=request.user, slug=slug)
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = project.get_absolute_url()
+    target = safe_next(request, project.get_absolute_url())
     try:
         project_publish(actor=request.user, project=project)
     except ConflictError as error:
