@@ -69,6 +69,7 @@ urlpatterns = [
     path("openrosa/", include("cslab.openrosa.urls")),
     path("", include("cslab.questions.urls")),
     path("", include("cslab.notifications.urls")),
+    path("", include("cslab.hub.urls")),
     path("admin/", admin.site.urls),
 ]
 

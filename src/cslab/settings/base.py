@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "cslab.openrosa",
     "cslab.notifications",
     "cslab.classification",
+    "cslab.hub",
     "cslab.api",
 ]
 
