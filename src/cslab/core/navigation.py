@@ -33,6 +33,14 @@ AREAS: list[Area] = [
         ),
     ),
     Area(
+        "hub_search",
+        _("Knowledge hub"),
+        _(
+            "Guides, method cards, templates, tools and case studies from every faculty: how to "
+            "run citizen science well."
+        ),
+    ),
+    Area(
         "notification_list",
         _("Notifications"),
         _("What happened to the questions you asked, support or follow."),
@@ -66,6 +74,12 @@ AREAS: list[Area] = [
         "project_review_queue",
         _("Review queue"),
         _("Projects waiting for Lab staff: submitted for review or edited since approval."),
+        staff_only=True,
+    ),
+    Area(
+        "hub_curation_queue",
+        _("Hub curation"),
+        _("Resources submitted to the knowledge hub, waiting for a curator's review."),
         staff_only=True,
     ),
     Area(

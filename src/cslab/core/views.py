@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 from cslab.core import project_page, selectors
 from cslab.core.actors import SignedInRequest
 from cslab.core.health import check_all
+from cslab.hub.selectors import resources as hub_selectors
 from cslab.projects import selectors as project_selectors
 from cslab.projects.selectors import directory
 from cslab.questions import selectors as question_selectors
@@ -25,6 +26,7 @@ from cslab.questions.models import Question
 
 HOME_PROJECTS = 6
 HOME_QUESTIONS = 5
+HOME_HUB_RESOURCES = 4
 # Which projects were active lately and the Lab's figures count every listed project's
 # contributions: computed at most once a minute. Only public counts and project ids are kept;
 # the cards are read again, as listed, on every request (a project made private leaves at once).
@@ -60,6 +62,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "projects": directory.project_cards(project_ids or []),
         "lab_figures": figures,
         "questions": list(questions[:HOME_QUESTIONS]),
+        "hub_resources": cache.get_or_set("home:hub-latest", _hub_latest, HOME_CACHE_SECONDS),
         "my_projects": (
             list(project_selectors.project_list_for_member(user=user)[:6])
             if user.is_authenticated
@@ -67,6 +70,15 @@ def home(request: HttpRequest) -> HttpResponse:
         ),
     }
     return render(request, "core/home.html", context)
+
+
+def _hub_latest() -> list[Any]:
+    """The newest published hub resources, case studies among them, for the home page."""
+    return list(
+        hub_selectors.resource_list_listed()
+        .order_by("-published_at", "-id")
+        .only("slug", "kind", "title", "summary", "published_at")[:HOME_HUB_RESOURCES]
+    )
 
 
 @never_cache
