@@ -7,6 +7,7 @@ the unsubscribe links of the weekly digest carry it, so they work without signin
 """
 
 import secrets
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -14,7 +15,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from cslab.core import permissions
-from cslab.core.actors import Actor
+from cslab.core.actors import Actor, person_or_none
 from cslab.core.errors import InvalidInputError, NotAuthenticatedError, NotFoundError
 from cslab.core.problems import ProblemCode
 from cslab.core.services.audit import audit_record
@@ -34,7 +35,7 @@ MAX_SUBSCRIPTIONS_PER_PERSON = 50
 LABEL_MAX_LENGTH = 300
 
 # Facet parameter -> value -> its label, in the order a description names them.
-_FACET_LABELS: dict[str, dict[str, str]] = {
+_FACET_LABELS: dict[str, dict[str, Any]] = {
     "kind": dict(ResourceKind.choices),
     "faculty": dict(Faculty.choices),
     "domain": dict(ResearchDomain.choices),
@@ -84,7 +85,8 @@ def subscription_follow(*, actor: Actor, query: str, label: str = "") -> Subscri
     Raises InvalidInputError for a search without words or facets and for a person who already
     follows MAX_SUBSCRIPTIONS_PER_PERSON searches.
     """
-    if not actor.is_authenticated:
+    person = person_or_none(actor)
+    if person is None:
         raise NotAuthenticatedError(
             _("Log in to follow a search."), code=ProblemCode.NOT_AUTHENTICATED
         )
@@ -95,21 +97,21 @@ def subscription_follow(*, actor: Actor, query: str, label: str = "") -> Subscri
             code=ProblemCode.EMPTY_SEARCH,
         )
     normal = params.query_string(for_following=True)
-    existing = Subscription.objects.filter(user_id=actor.pk, query=normal).first()
+    existing = Subscription.objects.filter(user_id=person.pk, query=normal).first()
     if existing is not None:
         return existing
     chosen_label = " ".join(label.split())[:LABEL_MAX_LENGTH] or subscription_describe(params)
     with transaction.atomic():
         # Counted under a lock on the person's row, so two tabs cannot pass the limit together.
-        list(get_user_model().objects.select_for_update().filter(pk=actor.pk).values_list("pk"))
-        if Subscription.objects.filter(user_id=actor.pk).count() >= MAX_SUBSCRIPTIONS_PER_PERSON:
+        list(get_user_model().objects.select_for_update().filter(pk=person.pk).values_list("pk"))
+        if Subscription.objects.filter(user_id=person.pk).count() >= MAX_SUBSCRIPTIONS_PER_PERSON:
             raise InvalidInputError(
                 _("You follow %(count)s searches, the most there can be. Stop one first.")
                 % {"count": MAX_SUBSCRIPTIONS_PER_PERSON},
                 code=ProblemCode.TOO_MANY_SUBSCRIPTIONS,
             )
         subscription = Subscription(
-            user_id=actor.pk,
+            user_id=person.pk,
             query=normal,
             label=chosen_label,
             token=secrets.token_urlsafe(32),
@@ -119,9 +121,9 @@ def subscription_follow(*, actor: Actor, query: str, label: str = "") -> Subscri
             with transaction.atomic():
                 subscription.save()
         except IntegrityError:
-            return Subscription.objects.get(user_id=actor.pk, query=normal)
+            return Subscription.objects.get(user_id=person.pk, query=normal)
         audit_record(
-            actor=actor,
+            actor=person,
             action="hub.subscription.followed",
             target=subscription,
             details={"query": normal},
