@@ -69,6 +69,14 @@ def test_a_person_follows_at_most_fifty_searches(volunteer: Any) -> None:
     assert subscription_follow(actor=volunteer, query="q=word3").query == "q=word3"
 
 
+def test_control_characters_never_reach_the_stored_label(volunteer: Any) -> None:
+    described = subscription_follow(actor=volunteer, query="q=bats%00%01&kind=tool")
+    assert "\x00" not in described.label and "\x01" not in described.label
+    assert described.query == "q=bats&kind=tool"
+    given = subscription_follow(actor=volunteer, query="q=frogs", label="My\x00 frogs\n")
+    assert given.label == "My frogs"
+
+
 def test_only_the_owner_stops_a_followed_search(volunteer: Any, make_user: Any) -> None:
     subscription = subscription_follow(actor=volunteer, query="q=bats")
     with pytest.raises(NotFoundError):

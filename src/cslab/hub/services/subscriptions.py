@@ -6,7 +6,9 @@ dropped), so the same search reached by two links is one row; the unique constra
 the unsubscribe links of the weekly digest carry it, so they work without signing in.
 """
 
+import re
 import secrets
+from dataclasses import replace
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -33,6 +35,9 @@ from cslab.projects.vocabulary import SUSTAINABLE_DEVELOPMENT_GOALS, Faculty, Re
 
 MAX_SUBSCRIPTIONS_PER_PERSON = 50
 LABEL_MAX_LENGTH = 300
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+# Control characters (NUL among them, which PostgreSQL refuses in text) never go into a label.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 # Facet parameter -> value -> its label, in the order a description names them.
 _FACET_LABELS: dict[str, dict[str, Any]] = {
@@ -75,7 +80,7 @@ def subscription_describe(params: SearchParams) -> str:
         else:
             names = [str(labels.get(value, value)) for value in values]
         parts.append(_(" or ").join(names))
-    label = " · ".join(parts)
+    label = CONTROL_CHARACTERS.sub("", " · ".join(parts))
     return label if len(label) <= LABEL_MAX_LENGTH else label[: LABEL_MAX_LENGTH - 1] + "…"
 
 
@@ -91,6 +96,8 @@ def subscription_follow(*, actor: Actor, query: str, label: str = "") -> Subscri
             _("Log in to follow a search."), code=ProblemCode.NOT_AUTHENTICATED
         )
     params = subscription_normal_query(query)
+    # The words are searched by the digest every week: no control characters in them.
+    params = replace(params, q=" ".join(CONTROL_CHARACTERS.sub(" ", params.q).split()))
     if params.is_empty:
         raise InvalidInputError(
             _("To follow a search, choose a facet or type words first."),
@@ -100,7 +107,8 @@ def subscription_follow(*, actor: Actor, query: str, label: str = "") -> Subscri
     existing = Subscription.objects.filter(user_id=person.pk, query=normal).first()
     if existing is not None:
         return existing
-    chosen_label = " ".join(label.split())[:LABEL_MAX_LENGTH] or subscription_describe(params)
+    chosen_label = " ".join(CONTROL_CHARACTERS.sub(" ", label).split())[:LABEL_MAX_LENGTH]
+    chosen_label = chosen_label or subscription_describe(params)
     with transaction.atomic():
         # Counted under a lock on the person's row, so two tabs cannot pass the limit together.
         list(get_user_model().objects.select_for_update().filter(pk=person.pk).values_list("pk"))
@@ -164,9 +172,11 @@ def subscription_get_by_token(*, token: str) -> Subscription:
 
 
 def _by_token(token: str) -> Subscription:
+    # Tokens are URL-safe base64; anything else (a NUL byte, which PostgreSQL refuses in a
+    # query, a path trick) is simply not one.
     subscription = (
-        Subscription.objects.select_related("user").filter(token=token[:64]).first()
-        if token
+        Subscription.objects.select_related("user").filter(token=token).first()
+        if TOKEN_PATTERN.fullmatch(token)
         else None
     )
     if subscription is None:

@@ -48,7 +48,7 @@ def follow(request: SignedInRequest) -> HttpResponse:
         return _following_page(request, error=error.message, status=400)
     messages.success(
         request,
-        _("You follow “%(search)s”. What is new in it comes in your weekly digest.")
+        _("You follow: %(search)s. What is new in it comes in your weekly digest.")
         % {"search": subscription.label},
     )
     return redirect(f"{SEARCH_PATH}?{subscription.query}")
@@ -65,7 +65,7 @@ def following_stop(request: SignedInRequest, subscription_id: int) -> HttpRespon
     subscription = subscription_get_for_managing(request.user, subscription_id)
     subscription_stop(actor=request.user, subscription=subscription)
     messages.success(
-        request, _("You no longer follow “%(search)s”.") % {"search": subscription.label}
+        request, _("You no longer follow: %(search)s.") % {"search": subscription.label}
     )
     return redirect("hub_following")
 
