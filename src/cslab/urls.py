@@ -8,6 +8,7 @@ from django.views.generic import RedirectView
 from cslab.accounts import views as account_views
 from cslab.api.api import api
 from cslab.core import views as core_views
+from cslab.hub.sitemaps import ResourceSitemap
 from cslab.openrosa import views as openrosa_views
 from cslab.projects.feeds import NewProjectsFeed
 from cslab.projects.sitemaps import ProjectSitemap
@@ -28,7 +29,7 @@ urlpatterns = [
     path(
         "sitemap.xml",
         sitemap,
-        {"sitemaps": {"projects": ProjectSitemap}},
+        {"sitemaps": {"projects": ProjectSitemap, "hub": ResourceSitemap}},
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("projects/feed/", NewProjectsFeed(), name="project_feed"),

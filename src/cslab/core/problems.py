@@ -508,6 +508,18 @@ class ProblemCode(StrEnum):
         "The consensus list asked for is not one of those offered.",
     )
 
+    # Knowledge hub: following searches (issue 12, subscriptions).
+    EMPTY_SEARCH = (
+        "empty_search",
+        _BAD_REQUEST,
+        "A search without words or facets cannot be followed.",
+    )
+    TOO_MANY_SUBSCRIPTIONS = (
+        "too_many_subscriptions",
+        _BAD_REQUEST,
+        "The person already follows the most searches allowed.",
+    )
+
 
 def problems_markdown() -> str:
     """Render the table as `docs/errors.md` (a test keeps the committed file equal to this)."""
