@@ -120,6 +120,7 @@ RESERVED_SLUGS = frozenset(
         "criteria",
         "case-studies",
         "feed.atom",
+        "follow",
         "following",
         "unsubscribe",
         "mine",
