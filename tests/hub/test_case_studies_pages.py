@@ -7,6 +7,7 @@ renders the registered parts the way it does, so the case-study part is tested i
 
 import re
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -146,7 +147,9 @@ def test_the_list_filters_by_impact_kind_and_faculty() -> None:
 def test_a_private_project_is_not_named_on_the_card_for_outsiders() -> None:
     resource = told(UserFactory())
     private = ProjectFactory(name="Hidden marsh")
-    CaseStudyProject.objects.create(case_study=CaseStudy.objects.get(resource=resource), project=private)
+    CaseStudyProject.objects.create(
+        case_study=CaseStudy.objects.get(resource=resource), project=private
+    )
 
     outsider = client_for(UserFactory()).get("/hub/case-studies/").content.decode()
     team = client_for(private.initiator).get("/hub/case-studies/").content.decode()
@@ -183,7 +186,7 @@ def test_the_resource_page_shows_the_structure_and_live_figures() -> None:
     assert "Edit the case study" not in html
     headings = [int(level) for level in re.findall(r"<h([1-6])", html.split("<main", 1)[1])]
     assert headings[0] == 1
-    assert all(later - earlier <= 1 for earlier, later in zip(headings, headings[1:]))
+    assert all(later - earlier <= 1 for earlier, later in pairwise(headings))
 
 
 def test_the_author_sees_the_edit_link() -> None:
@@ -198,9 +201,15 @@ def test_the_author_sees_the_edit_link() -> None:
 def test_a_private_project_linked_by_staff_is_not_shown_to_outsiders() -> None:
     resource = told(UserFactory())
     private = ProjectFactory(name="Hidden marsh")
-    CaseStudyProject.objects.create(case_study=CaseStudy.objects.get(resource=resource), project=private)
+    CaseStudyProject.objects.create(
+        case_study=CaseStudy.objects.get(resource=resource), project=private
+    )
 
-    for url in (f"/hub/{resource.slug}/", f"/hub/{resource.slug}/print/", f"/hub/{resource.slug}/export.html"):
+    for url in (
+        f"/hub/{resource.slug}/",
+        f"/hub/{resource.slug}/print/",
+        f"/hub/{resource.slug}/export.html",
+    ):
         outsider = client_for(UserFactory()).get(url).content.decode()
         staff = client_for(UserFactory(site_role=SiteRole.STAFF)).get(url).content.decode()
         assert "Hidden marsh" not in outsider, url
@@ -255,9 +264,7 @@ def test_the_author_saves_the_form_without_javascript() -> None:
     client = client_for(author)
 
     page = client.get(f"/hub/{resource.slug}/case-study/")
-    response = client.post(
-        f"/hub/{resource.slug}/case-study/", form_data(projects=project.slug)
-    )
+    response = client.post(f"/hub/{resource.slug}/case-study/", form_data(projects=project.slug))
 
     assert page.status_code == 200 and project.name in page.content.decode()
     assert response.status_code == 302

@@ -74,7 +74,9 @@ def test_the_author_replaces_the_whole_structure_and_it_is_audited(versions: Any
     assert [person.name for person in case_study.people.all()] == ["Bo de Vries"]
     assert case_study.participant_groups.get().count == 120
     assert [link.project for link in case_study.projects.all()] == [project]
-    assert case_study.impacts.get().evidence == [{"title": "", "url": "https://example.org/minutes"}]
+    assert case_study.impacts.get().evidence == [
+        {"title": "", "url": "https://example.org/minutes"}
+    ]
     assert AuditEvent.objects.filter(action="hub.case_study.update").count() == 2
     assert versions == []  # a draft is no published version
     resource.refresh_from_db()
@@ -170,13 +172,9 @@ def test_the_lists_are_bounded(versions: Any) -> None:
     with pytest.raises(InvalidInputError):
         case_study_update(actor=author, resource=resource, **nothing(impacts=[impact(*eleven)]))
     with pytest.raises(InvalidInputError):
-        case_study_update(
-            actor=author, resource=resource, **nothing(people=[PersonRow("A")] * 21)
-        )
+        case_study_update(actor=author, resource=resource, **nothing(people=[PersonRow("A")] * 21))
     with pytest.raises(InvalidInputError):
-        case_study_update(
-            actor=author, resource=resource, **nothing(project_slugs=["x"] * 21)
-        )
+        case_study_update(actor=author, resource=resource, **nothing(project_slugs=["x"] * 21))
     case_study_update(
         actor=author,
         resource=resource,
