@@ -29,14 +29,13 @@ MORE_ROWS = 3
 _web_address = URLValidator(schemes=["http", "https"])
 
 
-def _web_address_or_error(url: str) -> str:
+def _check_web_address(url: str) -> None:
     try:
         _web_address(url)
     except ValidationError:
         raise ValidationError(
             _("Use a web address starting with http:// or https://."), code="invalid_link"
         ) from None
-    return url
 
 
 def _kind_choices(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
@@ -81,7 +80,9 @@ class CaseStudyTextForm(forms.Form):
 
     def __init__(self, *args: Any, project_choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["projects"].choices = project_choices
+        projects = self.fields["projects"]
+        assert isinstance(projects, forms.MultipleChoiceField)  # noqa: S101 - declared above
+        projects.choices = project_choices
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -113,7 +114,7 @@ class OutputForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=_kind_choices(OutputKind.choices))
     title = forms.CharField(label=_("Title"), max_length=300)
     url = forms.CharField(
-        label=_("Address"), required=False, max_length=1000, validators=[_web_address_or_error]
+        label=_("Address"), required=False, max_length=1000, validators=[_check_web_address]
     )
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2100)
 
@@ -129,9 +130,7 @@ class ImpactForm(forms.Form):
     )
     evidence = forms.CharField(
         label=_("Evidence"),
-        help_text=_(
-            "One link a line: the address, then a space and its title. At most 10 links."
-        ),
+        help_text=_("One link a line: the address, then a space and its title. At most 10 links."),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=12_000,
@@ -142,7 +141,8 @@ class ImpactForm(forms.Form):
         links = []
         for line in filter(None, lines):
             url, _space, title = line.partition(" ")
-            links.append(EvidenceLink(url=_web_address_or_error(url), title=title.strip()))
+            _check_web_address(url)
+            links.append(EvidenceLink(url=url, title=title.strip()))
         if len(links) > MAX_EVIDENCE:
             raise ValidationError(_("At most 10 evidence links."), code="too_many")
         return links

@@ -142,8 +142,12 @@ def case_study_page(*, viewer: Actor, resource: Resource, case_study: CaseStudy)
         case_study=case_study,
         projects=projects,
         faculties=sorted(str(faculty_labels.get(value, value)) for value in faculties),
-        outputs_by_kind=_grouped(list(case_study.outputs.all()) if saved else [], OutputKind.choices),
-        impacts_by_kind=_grouped(list(case_study.impacts.all()) if saved else [], ImpactKind.choices),
+        outputs_by_kind=_grouped(
+            list(case_study.outputs.all()) if saved else [], OutputKind.choices
+        ),
+        impacts_by_kind=_grouped(
+            list(case_study.impacts.all()) if saved else [], ImpactKind.choices
+        ),
         can_edit=case_study_can_edit(viewer, resource),
     )
 
@@ -160,9 +164,7 @@ def case_study_list_published(
     if faculty in Faculty.values:
         queryset = queryset.filter(
             Q(tags__kind=ResourceTagKind.FACULTY, tags__value=faculty)
-            | Q(
-                case_study__projects__project__in=project_list_listed().filter(faculty=faculty)
-            )
+            | Q(case_study__projects__project__in=project_list_listed().filter(faculty=faculty))
         )
     visible_links = CaseStudyProject.objects.filter(
         project__in=project_list_visible(user=viewer)
@@ -176,6 +178,36 @@ def case_study_list_published(
         )
         .order_by("-published_at", "-id")
     )
+
+
+@dataclass(frozen=True)
+class CaseStudyCard:
+    resource: Resource
+    impacts: list[str]  # the labels of its kinds of impact, in the vocabulary's order
+    projects: list[Project]  # the linked projects the viewer may see
+
+
+LIST_LIMIT = 100
+
+
+def case_study_cards(
+    *, viewer: Actor, impact_kind: str = "", faculty: str = ""
+) -> list[CaseStudyCard]:
+    """The cards of the case-study list (`case_study_list_published`, at most LIST_LIMIT)."""
+    cards = []
+    resources = case_study_list_published(viewer=viewer, impact_kind=impact_kind, faculty=faculty)
+    for resource in resources[:LIST_LIMIT]:
+        case_study = getattr(resource, "case_study", None)
+        kinds = {row.kind for row in case_study.impacts.all()} if case_study else set()
+        links = getattr(case_study, "visible_projects", [])
+        cards.append(
+            CaseStudyCard(
+                resource=resource,
+                impacts=[str(label) for value, label in ImpactKind.choices if value in kinds],
+                projects=[link.project for link in links],
+            )
+        )
+    return cards
 
 
 def case_study_linkable_projects(*, viewer: Actor) -> QuerySet[Project]:

@@ -121,15 +121,13 @@ def _evidence(impact: ImpactRow, index: int) -> list[dict[str, str]]:
 def _linked_projects(actor: Actor, project_slugs: list[str]) -> list[Project]:
     """The projects by slug, each one the actor may see; NotFoundError (never a leak) else."""
     _check_bounds("projects", project_slugs, MAX_ROWS)
-    projects: list[Project] = []
-    for slug in dict.fromkeys(slug.strip() for slug in project_slugs if slug.strip()):
-        projects.append(project_get_for_viewing(user=actor, slug=slug))
-    return projects
+    slugs = dict.fromkeys(slug.strip() for slug in project_slugs if slug.strip())
+    return [project_get_for_viewing(user=actor, slug=slug) for slug in slugs]
 
 
 def _record_version(*, actor: Actor, resource: Resource) -> None:
     # Imported here: `versions` is the curation part's module, built alongside this one.
-    from cslab.hub.services.versions import version_record  # noqa: PLC0415
+    from cslab.hub.services.versions import version_record
 
     version_record(actor=actor, resource=resource, change_note=_("Case study structure updated."))
 
@@ -223,7 +221,10 @@ def case_study_update(
     persons = [
         _checked(
             CaseStudyPerson(
-                case_study=case_study, name=row.name.strip(), role=row.role.strip(), position=position
+                case_study=case_study,
+                name=row.name.strip(),
+                role=row.role.strip(),
+                position=position,
             ),
             "people",
         )

@@ -13,7 +13,6 @@ from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, URLResolver, path
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -38,7 +37,9 @@ EXPORT_STYLE_SHEETS = ("hub/case-study.css", "hub/print.css")
 EXPORT_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
-def _page_context(request: HttpRequest, resource: Resource, case_study: CaseStudy) -> dict[str, Any]:
+def _page_context(
+    request: HttpRequest, resource: Resource, case_study: CaseStudy
+) -> dict[str, Any]:
     page = selectors.case_study_page(viewer=request.user, resource=resource, case_study=case_study)
     return {
         "resource": resource,
@@ -99,26 +100,7 @@ def case_study_list(request: HttpRequest) -> HttpResponse:
     impact = faculty = ""
     if form.is_valid():
         impact, faculty = form.cleaned_data["impact"], form.cleaned_data["faculty"]
-    resources = selectors.case_study_list_published(
-        viewer=request.user, impact_kind=impact, faculty=faculty
-    )[:100]
-    impact_labels = dict(ImpactKind.choices)
-    cards = [
-        {
-            "resource": resource,
-            "impacts": [
-                impact_labels[kind]
-                for kind in ImpactKind.values
-                if kind in {row.kind for row in resource.case_study.impacts.all()}
-            ]
-            if hasattr(resource, "case_study")
-            else [],
-            "projects": [link.project for link in resource.case_study.visible_projects]
-            if hasattr(resource, "case_study")
-            else [],
-        }
-        for resource in resources
-    ]
+    cards = selectors.case_study_cards(viewer=request.user, impact_kind=impact, faculty=faculty)
     return render(
         request,
         "hub/case_study_list.html",
@@ -136,9 +118,9 @@ def _project_choices(request: HttpRequest) -> list[tuple[str, str]]:
 def _formsets(data: Any, case_study: CaseStudy) -> dict[str, Any]:
     initial = initial_rows(case_study)
     return {
-        name: formset(data, prefix=name) if data is not None else formset(
-            initial=initial[name], prefix=name
-        )
+        name: formset(data, prefix=name)
+        if data is not None
+        else formset(initial=initial[name], prefix=name)
         for name, formset in SECTIONS.items()
     }
 
@@ -179,9 +161,7 @@ def case_study_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 return redirect(resource.get_absolute_url())
         status = 400
     else:
-        linked = (
-            [link.project.slug for link in case_study.projects.all()] if case_study.pk else []
-        )
+        linked = [link.project.slug for link in case_study.projects.all()] if case_study.pk else []
         form = CaseStudyTextForm(
             initial={
                 "context": case_study.context,
