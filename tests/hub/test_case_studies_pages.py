@@ -213,7 +213,7 @@ def test_a_private_project_linked_by_staff_is_not_shown_to_outsiders() -> None:
         outsider = client_for(UserFactory()).get(url).content.decode()
         staff = client_for(UserFactory(site_role=SiteRole.STAFF)).get(url).content.decode()
         assert "Hidden marsh" not in outsider, url
-        assert private.slug not in outsider, url
+        assert f"/projects/{private.slug}/" not in outsider, url
         assert "Hidden marsh" in staff, url
 
 
