@@ -40,8 +40,8 @@ def log_in(page: Any, email: str) -> None:
 
 
 def test_case_study_pages_on_a_phone_and_a_desktop(
-    new_page: Callable[..., Any],
-    assert_accessible: Callable[[Any], None],
+    new_page: Callable[..., Any],  # noqa: F811 - the fixture imported above
+    assert_accessible: Callable[[Any], None],  # noqa: F811 - the fixture imported above
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(case_studies, "_record_version", lambda **kwargs: None)

@@ -1047,7 +1047,7 @@ SPREAD_RESOLUTION = 7
 
 def observation_spread_for_project(*, user: Actor, project: Project) -> ObservationSpread:
     """The spread in space and time of the observations `observation_list_visible` shows this
-    user (NotFoundError when the user may not see the project), in three queries."""
+    user (NotFoundError when the user may not see the project), in four queries."""
     visible = observation_list_visible(user=user, project=project).order_by()
     shown = visible.filter(public_latitude__isnull=False, public_longitude__isnull=False)
     cells = (
