@@ -35,10 +35,10 @@ from enum import StrEnum
 from pathlib import PurePosixPath
 from typing import Any
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, TextField
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, TextField
 from django.db.models.expressions import RawSQL
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast, TruncDay
+from django.db.models.functions import Cast, TruncDay, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -1020,3 +1020,57 @@ def observation_list_for_moderation_bulk(
             _latest_versions(project=project), project=project, pk__in=observation_ids
         )
     ).order_by("id")
+
+
+@dataclass(frozen=True)
+class ObservationSpread:
+    """How far a project's observations reach in space and time, as one viewer may see them.
+
+    Space is read from the public columns only (the point anyone is shown: the random point
+    of an obscured observation, nothing for a private one), so the figures never narrow down a
+    true location; time is counted in days and months of arrival.
+    """
+
+    cells: int  # distinct H3 cells (resolution SPREAD_RESOLUTION) holding a public point
+    south: float | None
+    west: float | None
+    north: float | None
+    east: float | None
+    first_day: date | None
+    last_day: date | None
+    active_months: int
+
+
+# H3 resolution 7: cells of about 5 km², a neighbourhood, coarser than the public point itself.
+SPREAD_RESOLUTION = 7
+
+
+def observation_spread_for_project(*, user: Actor, project: Project) -> ObservationSpread:
+    """The spread in space and time of the observations `observation_list_visible` shows this
+    user (NotFoundError when the user may not see the project), in four queries."""
+    visible = observation_list_visible(user=user, project=project).order_by()
+    shown = visible.filter(public_latitude__isnull=False, public_longitude__isnull=False)
+    cells = (
+        shown.exclude(**{f"public_h3_res{SPREAD_RESOLUTION}": ""})
+        .values(f"public_h3_res{SPREAD_RESOLUTION}")
+        .distinct()
+        .count()
+    )
+    box = shown.aggregate(
+        south=Min("public_latitude"),
+        west=Min("public_longitude"),
+        north=Max("public_latitude"),
+        east=Max("public_longitude"),
+    )
+    times = visible.aggregate(first=Min("created_at"), last=Max("created_at"))
+    months = visible.annotate(month=TruncMonth("created_at")).values("month").distinct().count()
+    return ObservationSpread(
+        cells=cells,
+        south=box["south"],
+        west=box["west"],
+        north=box["north"],
+        east=box["east"],
+        first_day=_local_day(times["first"]) if times["first"] else None,
+        last_day=_local_day(times["last"]) if times["last"] else None,
+        active_months=months,
+    )
