@@ -305,17 +305,25 @@ def _store_resource(demo: DemoResource, number: int, people: dict[str, User], no
     )
     if demo.cover_alt:
         resource.cover_alt_text = demo.cover_alt
-        resource.cover_image.save(f"{demo.slug}.png", ContentFile(_cover_image(demo)), save=False)
-    resource.full_clean()
+        resource.cover_image.save(f"{demo.slug}.jpg", ContentFile(_cover_image(demo)), save=False)
+    # The fields' own checks; the constraints are the database's (the slug's uniqueness is the
+    # natural key the loader looked up).
+    resource.full_clean(validate_unique=False, validate_constraints=False)
     resource.save()
-    for kind, values in _tags(demo).items():
-        for value in values:
-            ResourceTag.objects.create(resource=resource, kind=kind, value=value)
+    ResourceTag.objects.bulk_create(
+        ResourceTag(resource=resource, kind=kind, value=value)
+        for kind, values in _tags(demo).items()
+        for value in values
+    )
+    authors = []
     for position, author in enumerate(demo.authors):
         user, name = _author_name(author, people)
-        ResourceAuthor.objects.create(resource=resource, user=user, name=name, position=position)
-    for position, (title, url) in enumerate(demo.links):
-        ResourceLink.objects.create(resource=resource, title=title, url=url, position=position)
+        authors.append(ResourceAuthor(resource=resource, user=user, name=name, position=position))
+    ResourceAuthor.objects.bulk_create(authors)
+    ResourceLink.objects.bulk_create(
+        ResourceLink(resource=resource, title=title, url=url, position=position)
+        for position, (title, url) in enumerate(demo.links)
+    )
     downloads = 0
     for kind in demo.files:
         downloads += _store_file(resource, kind, number)
@@ -467,7 +475,8 @@ def _poster(resource: Resource) -> bytes:
 
 
 def _cover_image(demo: DemoResource) -> bytes:
-    """A simple picture in the colours of the resource's first domain, the same on every run."""
+    """A simple picture (JPEG) in the colours of the resource's first domain, the same on every
+    run."""
     top, bottom, ink = PALETTES.get(demo.domains[0] if demo.domains else "", PALETTES["urban"])
     width, height = COVER_SIZE
     image = Image.new("RGB", COVER_SIZE)
@@ -486,7 +495,7 @@ def _cover_image(demo: DemoResource) -> bytes:
         else:
             draw.rectangle([x - radius, y - radius / 2, x + radius, y + radius / 2], fill=ink)
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
+    image.save(buffer, format="JPEG", quality=85)
     return buffer.getvalue()
 
 

@@ -130,6 +130,8 @@ there. Volunteers made them readable for climate science.
 - Fields, not pages: date, position, wind, weather, remarks
 - A glossary of 18th-century sailing terms, written with the volunteers
 - A forum where historians answered questions within a day
+- Monthly updates with a map of the voyages transcribed so far, and the volunteers' own
+  finds: storms, sea monsters and the occasional complaint about the food
 
 ## What came of it
 
@@ -173,6 +175,7 @@ pocket, and the question about the safest routes to work.
 - 120 participants, each carrying a sensor for eight weeks
 - A daily three-question diary, with a paper option
 - Monthly meetings where participants looked at their own data
+- Two sensor types compared beside an official station before the study began
 
 ## Findings
 
