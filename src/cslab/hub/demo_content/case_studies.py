@@ -60,7 +60,8 @@ the data are in the [2025 dataset](/hub/dataset-pollinator-counts-2025/).
         submitted_by=RESEARCHER,
         department="Urban Ecology Group",
         age_days=20,
-        cover_alt="Dark green flowers and circles on a spring-green gradient.",
+        cover_alt="Dark green rings and blocks on a light green gradient, the colours of a"
+        " garden in spring.",
         views=640,
     ),
     DemoResource(
@@ -153,7 +154,7 @@ This page shows the project's figures from cslab.
         authors=(RESEARCHER, STUDENT, "Dr. Clara Ruijs"),
         submitted_by=RESEARCHER,
         age_days=150,
-        cover_alt="Sand and brown shapes on a parchment-coloured background, like old paper.",
+        cover_alt="Brown rings and blocks on a parchment-coloured gradient, like old paper.",
     ),
     DemoResource(
         slug="case-air-quality-patients",
@@ -288,7 +289,8 @@ werkkaart voor de buurtwandeling.
         organisation="Buurtvereniging Leiden-Noord",
         submitted_by=ORGANISER,
         age_days=25,
-        cover_alt="Oranje zon-achtige cirkels en balken op een lichtgele achtergrond.",
+        cover_alt="Oranjebruine ringen en blokken op een lichtgeel verloop, de kleuren van een"
+        " hete zomerdag.",
     ),
 )
 

@@ -64,8 +64,8 @@ toepassen.
         authors=(STAFF, "Jonas Verhoeven"),
         links=(("ECSA: tien principes", "https://www.ecsa.ngo/10-principles/"),),
         age_days=300,
-        cover_alt="Groene en grijze vormen verspreid over een lichte achtergrond: veel mensen"
-        " die aan één project meedoen.",
+        cover_alt="Paarse ringen en blokken verspreid over een lila verloop: veel mensen die aan"
+        " één project meedoen.",
     ),
     DemoResource(
         slug="bestuiverstelling-15-minuten",
@@ -345,7 +345,8 @@ deelname. Meer projecten voor scholen vind je op
         authors=(TRAINER, RESEARCHER, "Ilse Jacobs"),
         licence="CC-BY-NC-SA-4.0",
         age_days=60,
-        cover_alt="Okergele cirkels en balken op een crèmekleurige achtergrond.",
+        cover_alt="Okergele ringen en blokken op een crèmekleurig verloop, als schriften op een"
+        " schoolbank.",
     ),
     DemoResource(
         slug="zwerfvuil-tellen-langs-de-oever",

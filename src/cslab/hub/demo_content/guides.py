@@ -63,7 +63,7 @@ the [EU-Citizen.Science](https://eu-citizen.science/) platform collects guides t
         links=(ECSA, EU_CS),
         age_days=340,
         revisions=("Added the section on further reading.", "Table of decisions extended."),
-        cover_alt="Green and grey shapes scattered over a pale background, standing for many"
+        cover_alt="Purple rings and blocks scattered over a lilac gradient, standing for many"
         " people joining one project.",
         views=1210,
     ),
@@ -164,7 +164,7 @@ Send the first feedback within two weeks of the first data, even if it is only "
         participation_level="collaborative",
         authors=(STAFF, RESEARCHER),
         age_days=5,
-        cover_alt="Speech-bubble-like circles in purple on a lilac background.",
+        cover_alt="Purple rings like speech bubbles, and blocks, on a lilac gradient.",
         views=342,
     ),
     DemoResource(
@@ -406,7 +406,8 @@ method follows the UK Pollinator Monitoring Scheme's
         department="Urban Ecology Group",
         age_days=300,
         revisions=("Added the recording table.", "Clarified when a short visit counts."),
-        cover_alt="Five-petalled flowers in dark green on a light green field.",
+        cover_alt="Dark green rings and blocks on a light green gradient, the colours of a"
+        " flowering garden.",
         files=("csv",),
         views=2480,
     ),
@@ -461,7 +462,7 @@ programme worldwide.
         submitted_by=NGO,
         age_days=240,
         revisions=("Added the safety section.",),
-        cover_alt="Blue wave-like rectangles and rings on a light blue background, like water.",
+        cover_alt="Dark blue rings and blocks on a light blue gradient, like ripples on water.",
         views=890,
     ),
     DemoResource(
@@ -663,7 +664,8 @@ Write down the equipment's serial number and calibrate against a shared meter on
         links=(("Globe at Night", "https://globeatnight.org/"),),
         submitted_by=TRAINER,
         age_days=120,
-        cover_alt="Pale yellow shapes like stars on a dark blue night sky.",
+        cover_alt="Pale yellow rings and blocks on a dark blue gradient, like lights in a"
+        " night sky.",
     ),
     DemoResource(
         slug="finds-registration-card",
@@ -712,7 +714,7 @@ Volunteer records found three previously unknown settlement sites in the dunes p
         submitted_by=RESEARCHER,
         licence="CC-BY-SA-4.0",
         age_days=330,
-        cover_alt="Brown and sand-coloured shapes like potsherds on a beige background.",
+        cover_alt="Brown rings and blocks on a sand-coloured gradient, like sherds in the dunes.",
     ),
     DemoResource(
         slug="butterfly-garden-count",
@@ -822,7 +824,7 @@ column of a form.
         licence="CC-BY-SA-4.0",
         age_days=200,
         revisions=("Updated for app users with QR codes.",),
-        cover_alt="Grey-blue rectangles like phone screens on a light grey background.",
+        cover_alt="Indigo blocks like phone screens, and rings, on a pale blue-grey gradient.",
     ),
     DemoResource(
         slug="inaturalist-for-projects",
@@ -966,7 +968,7 @@ with the smaller humidity error.
         submitted_by=HEALTH,
         department="Faculty of Engineering, Sensor Lab",
         age_days=95,
-        cover_alt="Teal rings and bars on a mint background, like particles in the air.",
+        cover_alt="Dark teal rings and blocks on a mint gradient, like particles in the air.",
     ),
     DemoResource(
         slug="obsidentify-invasive-plants",

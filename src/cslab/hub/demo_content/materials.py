@@ -63,7 +63,7 @@ work and support.
         authors=(STAFF,),
         licence="CC-BY-4.0",
         age_days=200,
-        cover_alt="Violet circles and bars over a lilac gradient, like a chart of a year.",
+        cover_alt="Purple rings and blocks over a lilac gradient, like a chart of a year.",
     ),
     DemoResource(
         slug="policy-brief-volunteer-data-climate-adaptation",
@@ -263,7 +263,8 @@ other European labs.
         links=(("EU-Citizen.Science", "https://eu-citizen.science/"),),
         licence="CC-BY-NC-4.0",
         age_days=130,
-        cover_alt="Green circles and bars on a light green gradient, like people around a table.",
+        cover_alt="Dark green rings and blocks on a light green gradient, like people around a"
+        " table.",
     ),
     DemoResource(
         slug="podcast-archives-past-climate",
@@ -361,8 +362,8 @@ protocol others can follow.
         licence="CC-BY-SA-4.0",
         age_days=170,
         revisions=("Added the learning goals.",),
-        cover_alt="Mustard-yellow circles and bars on a cream background, like a workshop"
-        " table seen from above.",
+        cover_alt="Ochre rings and blocks on a cream gradient, like a workshop table seen from"
+        " above.",
     ),
     DemoResource(
         slug="teaching-kit-secondary-school",

@@ -134,7 +134,7 @@ fill in one row per dataset.
         licence="CC0-1.0",
         age_days=280,
         files=("csv",),
-        cover_alt="Indigo rectangles stacked like folders on a light blue-grey background.",
+        cover_alt="Indigo blocks stacked like folders, and rings, on a pale blue-grey gradient.",
     ),
     DemoResource(
         slug="recruitment-poster-template",
@@ -364,7 +364,7 @@ research integrity.
         submitted_by=HEALTH,
         licence="CC-BY-NC-4.0",
         age_days=160,
-        cover_alt="Rose-coloured circles and bars on a pale pink background.",
+        cover_alt="Dark red rings and blocks on a pale pink gradient.",
     ),
     DemoResource(
         slug="research-question-worksheet",
