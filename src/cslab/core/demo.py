@@ -30,6 +30,7 @@ DEMO_LOADERS = (
     "cslab.forms.demo.load_demo_forms",
     "cslab.observations.demo.load_demo_observations",
     "cslab.classification.demo.load_demo_classification",
+    "cslab.hub.demo.load_demo_hub",
 )
 
 
@@ -45,6 +46,7 @@ DEMO_COUNTS = {
         "classification.Classification",
         "classifications",
     ),
+    "cslab.hub.demo.load_demo_hub": ("hub.Resource", "hub resources"),
 }
 
 

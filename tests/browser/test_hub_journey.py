@@ -1,0 +1,182 @@
+"""The knowledge hub's journey (issue 12, item 13), by visible labels and links only.
+
+A researcher submits a method card at /hub/submit/; a curator asks for changes on its review
+page; the researcher edits it and submits it again; the curator publishes it with every
+checklist item ticked. A volunteer opens /hub/, narrows the search to method cards on
+biodiversity with the facets, finds the card, follows the search; the weekly digest job runs
+and the volunteer's e-mail (read from Django's test mailbox) links to the card. axe-core checks
+every page on the way.
+
+DRAFT written on the demo branch before the hub's pages existed: the coordinator finishes it
+after merging. The labels it assumes (from the model verbose names, `states.STEPS`,
+`Review.Decision` and the parts' briefs) are listed in ASSUMED_LABELS; adjust them there or in
+the steps below to what the pages say.
+"""
+
+import re
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from cslab.core.roles import SiteRole
+from cslab.hub.models import Resource, Subscription
+from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.screenshots import save_screenshot
+from tests.factories import TEST_PASSWORD, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+Check = Callable[[Any], None]
+TITLE = "Counting moths at a light trap"
+
+ASSUMED_LABELS = {
+    "submit: kind chooser": "radio or link 'Method card', then button 'Continue'",
+    "submit: fields": "Title, Summary, Text (Markdown); checkbox 'Biodiversity' in the group"
+    " 'Research domain'; checkbox 'Data collection' in the group 'Research phase'",
+    "submit: save": "button 'Save draft', then button 'Submit for review' (states.STEPS)",
+    "review: checklist": "group 'Quality checklist' of checkboxes; textbox 'Comment to the"
+    " author'; buttons 'Request changes' and 'Publish' (Review.Decision)",
+    "author: again": "link 'Edit', button 'Save', button 'Submit again' (states.STEPS)",
+    "search: facets": "group 'Kind' with checkbox 'Method card', group 'Research domain' with"
+    " checkbox 'Biodiversity', a submit button named like 'Show results'",
+    "follow": "button 'Follow this search' (subscriptions brief)",
+}
+
+
+def _log_in(page: Any, email: str) -> None:
+    page.goto("/accounts/login/")
+    page.locator("input[name=login]").fill(email)
+    page.locator("input[name=password]").fill(TEST_PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+
+def _look(page: Any, name: str, assert_accessible: Check) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"{page.url} is {width} px wide"
+    assert_accessible(page)
+    save_screenshot(page, f"hub-journey-{name}")
+
+
+def _monday(moment: Any) -> Any:
+    day = timezone.localtime(moment).date()
+    return day - timedelta(days=day.weekday())
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_a_method_card_goes_from_submission_to_a_followers_digest(
+    new_page: Callable[..., Any],
+    assert_accessible: Check,
+    viewport: dict[str, int],
+    settings: Any,
+    tmp_path: Any,
+) -> None:
+    from cslab.hub.services.digest import digest_send_week  # built by the subscriptions part
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    researcher = UserFactory()
+    curator = UserFactory(site_role=SiteRole.STAFF)
+    volunteer = UserFactory()
+
+    # The researcher submits a method card.
+    author = new_page(viewport)
+    _log_in(author, researcher.email)
+    author.goto("/hub/submit/")
+    _look(author, "submit-kind", assert_accessible)
+    author.get_by_label("Method card").check()
+    author.get_by_role("button", name="Continue").click()
+    author.get_by_label("Title").fill(TITLE)
+    author.get_by_label("Summary").fill("Attract moths with a light at night and count them.")
+    author.get_by_label(re.compile("^Text")).fill(
+        "## Steps\n\n1. Hang a white sheet.\n2. Switch on the lamp at dusk.\n3. Count."
+    )
+    author.get_by_role("group", name="Research domain").get_by_label("Biodiversity").check()
+    author.get_by_role("group", name="Research phase").get_by_label("Data collection").check()
+    _look(author, "submit-form", assert_accessible)
+    author.get_by_role("button", name="Save draft").click()
+    author.get_by_role("button", name="Submit for review").click()
+    expect(author.locator("main")).to_contain_text("Submitted for review")
+    resource = Resource.objects.get(title=TITLE)
+    assert resource.status == Resource.Status.SUBMITTED
+    _look(author, "submitted", assert_accessible)
+
+    # The curator finds it in the queue and asks for changes.
+    desk = new_page(viewport)
+    _log_in(desk, curator.email)
+    desk.goto("/hub/curation/")
+    _look(desk, "queue", assert_accessible)
+    desk.get_by_role("link", name=TITLE).click()
+    expect(desk).to_have_url(re.compile(f"/hub/{resource.slug}/review/$"))
+    _look(desk, "review", assert_accessible)
+    desk.get_by_label("Comment to the author").fill(
+        "Please say which lamp to use and how to release the moths."
+    )
+    desk.get_by_role("button", name="Request changes").click()
+    resource.refresh_from_db()
+    assert resource.status == Resource.Status.CHANGES_REQUESTED
+
+    # The researcher sees the comment, edits the text and submits again.
+    author.goto(f"/hub/{resource.slug}/")
+    expect(author.locator("main")).to_contain_text("which lamp to use")
+    author.get_by_role("link", name="Edit").click()
+    author.get_by_label(re.compile("^Text")).fill(
+        "## Steps\n\n1. Hang a white sheet.\n2. Switch on a 15 W actinic lamp at dusk.\n"
+        "3. Count every moth on the sheet each half hour.\n4. Release them at dawn, in cover."
+    )
+    author.get_by_role("button", name="Save").click()
+    author.get_by_role("button", name="Submit again").click()
+    resource.refresh_from_db()
+    assert resource.status == Resource.Status.SUBMITTED
+
+    # The curator publishes it, every checklist item ticked.
+    desk.goto(f"/hub/{resource.slug}/review/")
+    checklist = desk.get_by_role("group", name=re.compile("checklist", re.IGNORECASE))
+    for box in checklist.get_by_role("checkbox").all():
+        box.check()
+    desk.get_by_role("button", name="Publish").click()
+    resource.refresh_from_db()
+    assert resource.status == Resource.Status.PUBLISHED
+    assert resource.version == 1
+
+    # The volunteer finds it through the facets and follows the search.
+    reader = new_page(viewport)
+    _log_in(reader, volunteer.email)
+    reader.goto("/hub/")
+    _look(reader, "search", assert_accessible)
+    reader.get_by_role("group", name="Kind").get_by_label(re.compile("^Method card")).check()
+    reader.get_by_role("group", name="Research domain").get_by_label(
+        re.compile("^Biodiversity")
+    ).check()
+    reader.get_by_role("button", name=re.compile("^(Show results|Apply|Filter)")).click()
+    expect(reader).to_have_url(re.compile(r"domain=biodiversity"))
+    expect(reader).to_have_url(re.compile(r"kind=method_card"))
+    expect(reader.get_by_role("link", name=TITLE)).to_be_visible()
+    _look(reader, "search-facets", assert_accessible)
+    reader.get_by_role("button", name="Follow this search").click()
+    expect(reader.locator("main")).to_contain_text("You follow this search")
+    assert Subscription.objects.filter(
+        user=volunteer, query="domain=biodiversity&kind=method_card"
+    ).exists()
+    reader.get_by_role("link", name=TITLE).click()
+    expect(reader.get_by_role("heading", level=1, name=TITLE)).to_be_visible()
+    _look(reader, "resource", assert_accessible)
+
+    # The weekly digest job runs for this week; the volunteer's e-mail links to the card.
+    mail.outbox.clear()
+    digest_send_week(week_start=_monday(resource.published_at))
+    to_volunteer = [message for message in mail.outbox if volunteer.email in message.to]
+    assert len(to_volunteer) == 1
+    message = to_volunteer[0]
+    link = f"/hub/{resource.slug}/"
+    assert link in message.body
+    html = next(content for content, kind in message.alternatives if kind == "text/html")
+    assert link in html
+    assert "List-Unsubscribe" in message.extra_headers
+    # A second run of the same week sends nothing more.
+    digest_send_week(week_start=_monday(resource.published_at))
+    assert len([m for m in mail.outbox if volunteer.email in m.to]) == 1
