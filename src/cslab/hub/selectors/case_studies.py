@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.utils import translation
 
 from cslab.core import permissions
 from cslab.core.actors import Actor
@@ -24,7 +23,6 @@ from cslab.hub.selectors.resources import resource_get, resource_list_listed
 from cslab.hub.vocabulary import (
     ImpactKind,
     OutputKind,
-    ParticipantKind,
     ResourceKind,
     ResourceTagKind,
 )
@@ -213,29 +211,3 @@ def case_study_cards(
 def case_study_linkable_projects(*, viewer: Actor) -> QuerySet[Project]:
     """The projects the viewer may link to a case study: those the viewer may see."""
     return project_list_visible(user=viewer).order_by("name")
-
-
-def case_study_search_text(case_study: CaseStudy) -> str:
-    """Lower-case text of a saved case study's structure for `Resource.search_document`:
-    its sections, place, participant kinds (English and Dutch), people, outputs and impacts."""
-    words: list[str] = [
-        case_study.context,
-        case_study.methods,
-        case_study.lessons,
-        case_study.place,
-    ]
-    groups = list(case_study.participant_groups.all())
-    impacts = list(case_study.impacts.all())
-    words.extend(group.description for group in groups)
-    words.extend(f"{person.name} {person.role}" for person in case_study.people.all())
-    words.extend(output.title for output in case_study.outputs.all())
-    words.extend(impact.description for impact in impacts)
-    labels: list[tuple[Any, set[str]]] = [
-        (dict(ParticipantKind.choices), {group.kind for group in groups}),
-        (dict(ImpactKind.choices), {impact.kind for impact in impacts}),
-    ]
-    for language in ("en", "nl"):
-        with translation.override(language):
-            for choices, used in labels:
-                words.extend(str(choices[kind]) for kind in sorted(used) if kind in choices)
-    return " ".join(word.strip() for word in words if word and word.strip()).lower()

@@ -30,7 +30,6 @@ from cslab.hub.models import (
     CaseStudyProject,
     Resource,
 )
-from cslab.hub.selectors.case_studies import case_study_search_text
 from cslab.hub.vocabulary import ResourceKind
 from cslab.projects.models import Project
 from cslab.projects.selectors import project_get_for_viewing
@@ -270,13 +269,7 @@ def case_study_update(
         CaseStudyProject(case_study=case_study, project=project) for project in projects
     )
 
-    # TODO(#12): drop this append once documents.resource_search_document calls
-    # case_study_search_text itself (the coordinator's file).
-    locked.search_document = " ".join(
-        part
-        for part in (resource_search_document(locked), case_study_search_text(case_study))
-        if part
-    )
+    locked.search_document = resource_search_document(locked)
     locked.save(update_fields=["search_document", "updated_at"])
     if locked.status == states.PUBLISHED:
         _record_version(actor=actor, resource=locked)
