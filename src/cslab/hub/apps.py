@@ -8,4 +8,4 @@ class HubConfig(app_config.CslabAppConfig):
     label = "hub"
     verbose_name = _("Knowledge hub")
     # Permission rules (more registration modules join as the hub's parts arrive).
-    registration_modules: tuple[str, ...] = ("rules",)
+    registration_modules: tuple[str, ...] = ("rules", "project_page")
