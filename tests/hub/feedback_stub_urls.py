@@ -48,6 +48,6 @@ def _has_real_page() -> bool:
 
 urlpatterns: list[URLPattern | URLResolver] = [*site_urls.urlpatterns]
 if not _has_real_page():
-    urlpatterns.insert(
-        0, path("hub/<slug:slug>/", stand_in_resource_page, name="hub_resource_detail")
+    urlpatterns.append(
+        path("hub/<slug:slug>/", stand_in_resource_page, name="hub_resource_detail")
     )
