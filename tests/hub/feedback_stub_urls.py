@@ -8,8 +8,8 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.template import engines
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.urls import URLPattern, URLResolver, path
+from django.utils.safestring import mark_safe
 
 from cslab import urls as site_urls
 from cslab.hub.detail_parts import detail_parts_for
@@ -37,9 +37,7 @@ def stand_in_resource_page(request: HttpRequest, slug: str) -> HttpResponse:
         ]
         for slot, slot_parts in parts.items()
     }
-    return HttpResponse(
-        PAGE.render({"resource": resource, "parts": rendered}, request)
-    )
+    return HttpResponse(PAGE.render({"resource": resource, "parts": rendered}, request))
 
 
 def _has_real_page() -> bool:
@@ -48,6 +46,4 @@ def _has_real_page() -> bool:
 
 urlpatterns: list[URLPattern | URLResolver] = [*site_urls.urlpatterns]
 if not _has_real_page():
-    urlpatterns.append(
-        path("hub/<slug:slug>/", stand_in_resource_page, name="hub_resource_detail")
-    )
+    urlpatterns.append(path("hub/<slug:slug>/", stand_in_resource_page, name="hub_resource_detail"))

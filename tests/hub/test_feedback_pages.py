@@ -89,12 +89,14 @@ def test_a_private_projects_use_is_not_shown_on_the_resource_page() -> None:
     resource = make_resource()
     private = ProjectFactory(name="Secret garden count")
     feedback.resource_use_add(actor=private.initiator, resource=resource, project=private)
-    assert "Secret garden count" not in _client(UserFactory()).get(
-        resource.get_absolute_url()
-    ).content.decode()
-    assert "Secret garden count" in _client(private.initiator).get(
-        resource.get_absolute_url()
-    ).content.decode()
+    assert (
+        "Secret garden count"
+        not in _client(UserFactory()).get(resource.get_absolute_url()).content.decode()
+    )
+    assert (
+        "Secret garden count"
+        in _client(private.initiator).get(resource.get_absolute_url()).content.decode()
+    )
 
 
 def test_commenting_on_a_draft_through_the_page_is_not_found() -> None:

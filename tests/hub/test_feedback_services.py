@@ -179,7 +179,7 @@ def test_concurrent_use_adds_keep_the_count_right() -> None:
                 resource=resource,
                 project=project,
             )
-        except BaseException as error:  # noqa: BLE001
+        except BaseException as error:
             errors.append(error)
         finally:
             connection.close()

@@ -26,9 +26,7 @@ def project_part(project: Project, viewer: Actor) -> ProjectPart:
         more = resources_used_by_project(project, viewer).count() - MAX_USED_SHOWN
     links = [Link(resource.title, resource.get_absolute_url()) for resource in used]
     return ProjectPart(
-        link_groups=[
-            LinkGroup(_("Resources this project uses"), links[:MAX_USED_SHOWN], more=more)
-        ]
+        link_groups=[LinkGroup(_("Resources this project uses"), links[:MAX_USED_SHOWN], more=more)]
     )
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import Avg, Case, Count, IntegerField, QuerySet, Value, When
 
 from cslab.core import permissions
-from cslab.core.actors import Actor
+from cslab.core.actors import Actor, person_or_none
 from cslab.core.errors import NotFoundError
 from cslab.core.roles import ProjectRole
 from cslab.hub import states
@@ -68,10 +68,11 @@ class FeedbackSummary:
 
 def projects_led_by(viewer: Actor) -> QuerySet[Project]:
     """Return the projects the viewer leads (owner or researcher): where they may add a use."""
-    if not viewer.is_authenticated:
+    person = person_or_none(viewer)
+    if person is None:
         return Project.objects.none()
     return Project.objects.filter(
-        memberships__user_id=viewer.pk, memberships__role__in=LEADS
+        memberships__user_id=person.pk, memberships__role__in=LEADS
     ).order_by("name")
 
 
@@ -97,20 +98,19 @@ def resource_feedback_summary(resource: Resource, viewer: Actor) -> FeedbackSumm
     )
     my_rating = None
     flagged_by_me: set[int] = set()
-    if viewer.is_authenticated:
+    person = person_or_none(viewer)
+    if person is not None:
         my_rating = (
-            Rating.objects.filter(resource=resource, user_id=viewer.pk)
+            Rating.objects.filter(resource=resource, user_id=person.pk)
             .values_list("stars", flat=True)
             .first()
         )
         flagged_by_me = set(
-            ResourceComment.objects.filter(
-                resource=resource, flags__user_id=viewer.pk
-            ).values_list("pk", flat=True)
+            ResourceComment.objects.filter(resource=resource, flags__user_id=person.pk).values_list(
+                "pk", flat=True
+            )
         )
-    endorsements = list(
-        Endorsement.objects.filter(resource=resource).select_related("endorsed_by")
-    )
+    endorsements = list(Endorsement.objects.filter(resource=resource).select_related("endorsed_by"))
     comments = [
         CommentEntry(
             comment=comment,
@@ -126,9 +126,9 @@ def resource_feedback_summary(resource: Resource, viewer: Actor) -> FeedbackSumm
                 and not comment.is_hidden
             ),
         )
-        for comment in ResourceComment.objects.filter(resource=resource).select_related(
-            "author"
-        )[:MAX_COMMENTS]
+        for comment in ResourceComment.objects.filter(resource=resource).select_related("author")[
+            :MAX_COMMENTS
+        ]
     ]
     average = figures["average"]
     return FeedbackSummary(
@@ -185,9 +185,7 @@ def resource_use_get(viewer: Actor, use_id: int) -> ResourceUse:
 def resource_comment_get(viewer: Actor, comment_id: int) -> ResourceComment:
     """Return a comment on a resource the viewer may open, or raise NotFoundError."""
     comment = (
-        ResourceComment.objects.filter(pk=comment_id)
-        .select_related("resource", "author")
-        .first()
+        ResourceComment.objects.filter(pk=comment_id).select_related("resource", "author").first()
     )
     if comment is None:
         raise NotFoundError()

@@ -98,18 +98,15 @@ def _suggestions(project: Any) -> list[Resource]:
     domains = project.tags_of(TagKind.DOMAIN)
     phases = phases_for_status(project.status)
     levels = participation_levels_for(project.initiator_type)
-    score = (
-        Count(
-            "tags",
-            filter=Q(tags__kind=ResourceTagKind.DOMAIN, tags__value__in=domains)
-            | Q(tags__kind=ResourceTagKind.PHASE, tags__value__in=phases),
-            distinct=True,
-        )
-        + Case(
-            When(participation_level__in=levels, then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
+    score = Count(
+        "tags",
+        filter=Q(tags__kind=ResourceTagKind.DOMAIN, tags__value__in=domains)
+        | Q(tags__kind=ResourceTagKind.PHASE, tags__value__in=phases),
+        distinct=True,
+    ) + Case(
+        When(participation_level__in=levels, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
     )
     return list(
         resource_list_listed()

@@ -50,7 +50,9 @@ def _short(text: str, limit: int, field: str, message: str) -> str:
 # --- used in my project ---
 
 
-def resource_use_add(*, actor: Any, resource: Resource, project: Any, note: str = "") -> ResourceUse:
+def resource_use_add(
+    *, actor: Any, resource: Resource, project: Any, note: str = ""
+) -> ResourceUse:
     """Record that `project` uses `resource`; adding it again returns the existing use.
 
     The actor must lead the project (`project.edit`); the resource must be published.
@@ -58,9 +60,10 @@ def resource_use_add(*, actor: Any, resource: Resource, project: Any, note: str 
     _require_published(actor, resource)
     permissions.require(actor, "project.edit", project)
     note = _short(
-        note, MAX_NOTE_LENGTH, "note", _("A note has at most %(count)d characters.") % {
-            "count": MAX_NOTE_LENGTH
-        }
+        note,
+        MAX_NOTE_LENGTH,
+        "note",
+        _("A note has at most %(count)d characters.") % {"count": MAX_NOTE_LENGTH},
     )
     with transaction.atomic():
         try:
@@ -72,7 +75,10 @@ def resource_use_add(*, actor: Any, resource: Resource, project: Any, note: str 
             return ResourceUse.objects.get(resource=resource, project=project)
         Resource.objects.filter(pk=resource.pk).update(use_count=F("use_count") + 1)
         audit_record(
-            actor=actor, action="hub.resource_use_added", target=use, details={"resource": resource.pk, "project": project.pk}
+            actor=actor,
+            action="hub.resource_use_added",
+            target=use,
+            details={"resource": resource.pk, "project": project.pk},
         )
     return use
 
@@ -199,7 +205,9 @@ def resource_comment_post(*, actor: Any, resource: Resource, text: str) -> Resou
     return comment
 
 
-def resource_comment_flag(*, actor: Any, comment: ResourceComment, reason: str = "") -> ResourceComment:
+def resource_comment_flag(
+    *, actor: Any, comment: ResourceComment, reason: str = ""
+) -> ResourceComment:
     """Report a comment to the curators; a person flags a comment at most once."""
     permissions.require(actor, "hub.resource.feedback", comment.resource)
     _require_published(actor, comment.resource)
@@ -270,7 +278,5 @@ def resource_comment_show(*, actor: Any, comment: ResourceComment) -> ResourceCo
     locked.hidden_by = None
     locked.flag_count = 0
     locked.save(update_fields=["hidden_at", "hidden_reason", "hidden_by", "flag_count"])
-    audit_record(
-        actor=actor, action="hub.comment_shown", target=locked, details={"flags": flags}
-    )
+    audit_record(actor=actor, action="hub.comment_shown", target=locked, details={"flags": flags})
     return locked

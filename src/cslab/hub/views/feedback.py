@@ -65,9 +65,7 @@ class HideForm(forms.Form):
 
 def _summary(request: HttpRequest, resource: Resource) -> selectors.FeedbackSummary:
     """The summary once per request: the "main" and "aside" parts both read it."""
-    cache: dict[int, selectors.FeedbackSummary] = request.__dict__.setdefault(
-        "_hub_feedback", {}
-    )
+    cache: dict[int, selectors.FeedbackSummary] = request.__dict__.setdefault("_hub_feedback", {})
     if resource.pk not in cache:
         cache[resource.pk] = selectors.resource_feedback_summary(resource, request.user)
     return cache[resource.pk]
