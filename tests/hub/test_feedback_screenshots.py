@@ -9,6 +9,8 @@ from cslab.core.roles import SiteRole
 from cslab.hub.services import feedback
 from cslab.hub.vocabulary import ResourceKind, TemplateType
 from cslab.projects.models import ProjectTag
+
+# The browser fixtures live in tests/browser/conftest.py; this module uses them from here.
 from tests.browser.conftest import chromium, new_page  # noqa: F401
 from tests.browser.screenshots import save_screenshot
 from tests.factories import UserFactory
@@ -27,7 +29,7 @@ def _session(user: Any) -> str:
     return str(client.cookies["sessionid"].value)
 
 
-def test_feedback_screenshots(new_page: Any, live_server: Any, transactional_db: Any) -> None:
+def test_feedback_screenshots(new_page: Any, live_server: Any, transactional_db: Any) -> None:  # noqa: F811
     staff = UserFactory(site_role=SiteRole.STAFF, display_name="Dr. Curator")
     project = ProjectFactory(public=True, name="Swifts of Utrecht", status="incubating")
     ProjectTag.objects.create(project=project, kind="domain", value="ecology")
