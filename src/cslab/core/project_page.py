@@ -14,6 +14,10 @@ apply the viewer's permissions.
   projects, so these count what anyone may see.
 * `register_lab_figures(name, function)`: `function()` returns `Facts` across the Lab's listed
   projects, the same for everyone.
+* `register_incubation_guide(name, function)`: `function(project, viewer)` returns an
+  `IncubationGuide`: per incubation-checklist item the links that help with it, and links
+  suggested for the project as a whole (the hub's templates and resources; `projects` may not
+  import `hub`, so the checklist page asks this registry).
 
 "Participants" is one figure across areas: a person who both observes and classifies is one
 participant. So each area gives the keys of its participants ("user:12", "device:3",
@@ -70,6 +74,15 @@ class Link:
 
 
 @dataclass(frozen=True)
+class LinkGroup:
+    """A headed list of links on the project page; `more` counts the ones left out."""
+
+    heading: Label
+    links: list[Link]
+    more: int = 0
+
+
+@dataclass(frozen=True)
 class WorkflowProgress:
     """How far one classification workflow is: subjects finished of all its subjects."""
 
@@ -95,6 +108,17 @@ class ProjectPart:
     workflows: list[WorkflowProgress] = field(default_factory=list)
     # Links to the area's pages about the project's data, for those who may open them.
     links: list[Link] = field(default_factory=list)
+    # Headed lists of links, such as the hub resources the project uses.
+    link_groups: list[LinkGroup] = field(default_factory=list)
+
+
+@dataclass
+class IncubationGuide:
+    """Help for filling in the incubation checklist: links per checklist field (the names of
+    `projects.lifecycle.checklist` items) and links suggested for the whole project."""
+
+    item_links: dict[str, list[Link]] = field(default_factory=dict)
+    suggestions: list[Link] = field(default_factory=list)
 
 
 @dataclass
@@ -109,10 +133,12 @@ class Facts:
 ProjectPartFunction = Callable[[Any, Any], ProjectPart]
 CardFiguresFunction = Callable[[list[int]], dict[int, Facts]]
 LabFiguresFunction = Callable[[], Facts]
+IncubationGuideFunction = Callable[[Any, Any], IncubationGuide]
 
 _project_parts: dict[str, ProjectPartFunction] = {}
 _card_figures: dict[str, CardFiguresFunction] = {}
 _lab_figures: dict[str, LabFiguresFunction] = {}
+_incubation_guides: dict[str, IncubationGuideFunction] = {}
 
 
 def register_project_part(name: str, function: ProjectPartFunction) -> None:
@@ -126,6 +152,10 @@ def register_card_figures(name: str, function: CardFiguresFunction) -> None:
 
 def register_lab_figures(name: str, function: LabFiguresFunction) -> None:
     _lab_figures[name] = function
+
+
+def register_incubation_guide(name: str, function: IncubationGuideFunction) -> None:
+    _incubation_guides[name] = function
 
 
 def _with_participants(figures: Iterable[Figure], participants: set[str]) -> list[Figure]:
@@ -143,6 +173,7 @@ def project_part(project: Any, viewer: Any) -> ProjectPart:
         merged.actions.extend(part.actions)
         merged.workflows.extend(part.workflows)
         merged.links.extend(part.links)
+        merged.link_groups.extend(part.link_groups)
     merged.figures = _with_participants(merged.figures, merged.participants)
     merged.actions.sort(key=lambda action: ACTION_ORDER.index(action.kind))
     return merged
@@ -176,3 +207,14 @@ def lab_figures() -> list[Figure]:
         figures.extend(area_facts.figures)
         participants |= area_facts.participants
     return _with_participants(figures, participants)
+
+
+def incubation_guide(project: Any, viewer: Any) -> IncubationGuide:
+    """Every area's help with the incubation checklist of this project, merged."""
+    merged = IncubationGuide()
+    for function in _incubation_guides.values():
+        guide = function(project, viewer)
+        for name, links in guide.item_links.items():
+            merged.item_links.setdefault(name, []).extend(links)
+        merged.suggestions.extend(guide.suggestions)
+    return merged

@@ -7,5 +7,5 @@ class HubConfig(app_config.CslabAppConfig):
     name = "cslab.hub"
     label = "hub"
     verbose_name = _("Knowledge hub")
-    # Permission rules (more registration modules join as the hub's parts arrive).
-    registration_modules: tuple[str, ...] = ("rules", "jobs")
+    # Permission rules, the weekly digest's job kind, what the hub adds to project pages.
+    registration_modules: tuple[str, ...] = ("rules", "jobs", "project_page")

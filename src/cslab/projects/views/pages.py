@@ -213,6 +213,7 @@ def project_detail_page(request: HttpRequest, slug: str) -> HttpResponse:
         "figures": part.figures,
         "workflows": part.workflows,
         "data_links": part.links,
+        "link_groups": part.link_groups,
     }
     return render(request, "projects/project_detail.html", context)
 
@@ -290,10 +291,16 @@ def project_checklist_page(request: SignedInRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("The checklist is saved."))
             return redirect("project_checklist", slug=project.slug)
+    checklist = _checklist(project)
+    # Other areas' help with each item (the hub's templates) and for the whole project.
+    guide = project_page.incubation_guide(project, request.user)
+    for item in checklist["items"]:
+        item["guide_links"] = guide.item_links.get(item["field"], [])
     context = {
         "project": project,
         "form": form,
-        "checklist": _checklist(project),
+        "checklist": checklist,
+        "suggestions": guide.suggestions,
         "can_submit": any(
             action["to_status"] == Status.IN_REVIEW for action in _actions(request.user, project)
         ),
