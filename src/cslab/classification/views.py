@@ -23,7 +23,7 @@ from cslab.classification.forms import (
     WorkflowSettingsForm,
 )
 from cslab.classification.identity import identity_for_request
-from cslab.classification.markdown import render_markdown
+from cslab.core.markdown import render_markdown
 from cslab.classification.models import Workflow
 from cslab.classification.services.classifications import subject_decide
 from cslab.classification.services.subject_sets import (

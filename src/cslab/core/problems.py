@@ -508,6 +508,13 @@ class ProblemCode(StrEnum):
         "The consensus list asked for is not one of those offered.",
     )
 
+    # Knowledge hub: resources.
+    RESOURCE_NOT_EDITABLE = (
+        "resource_not_editable",
+        _CONFLICT,
+        "The resource's status does not allow editing it now (e.g. it is with the curators).",
+    )
+
 
 def problems_markdown() -> str:
     """Render the table as `docs/errors.md` (a test keeps the committed file equal to this)."""
