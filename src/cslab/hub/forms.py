@@ -341,7 +341,8 @@ class ResourceForm(forms.Form):
             name = (self.cleaned_data.get(f"author_{index}_name") or "").strip()
             who = self.cleaned_data.get(f"author_{index}_who") or ""
             if who == ME:
-                authors.append(AuthorInput(name=name, user_id=int(self.user.pk))  # type: ignore[arg-type])
+                user_id = int(self.user.pk)  # type: ignore[arg-type]
+                authors.append(AuthorInput(name=name, user_id=user_id))
             elif who:
                 authors.append(AuthorInput(name=name, user_id=int(who)))
             elif name:

@@ -254,15 +254,18 @@ def resource_file_add(
     )
     stored.file.save(f"{locked.slug[:60]}.{checked.extension}", checked.content, save=False)
     try:
-        with transaction.atomic():
-            stored.full_clean(exclude=["file"])
-            stored.save()
-    except (IntegrityError, ValidationError) as error:
+        stored.full_clean(exclude=["file"], validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
         stored.file.delete(save=False)
-        if isinstance(error, ValidationError) and "original_name" not in str(error):
-            raise InvalidInputError(
-                _("The file could not be added."), details=_details(error)
-            ) from error
+        raise InvalidInputError(
+            _("The file could not be added."), details=_details(error)
+        ) from error
+    try:
+        with transaction.atomic():
+            stored.save()
+    except IntegrityError as error:
+        # The name is taken: the unique constraint on (resource, original name) decides.
+        stored.file.delete(save=False)
         message = _(
             "A file named “%(name)s” is already attached; rename it or remove the other."
         ) % {"name": name}
