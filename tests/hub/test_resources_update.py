@@ -171,3 +171,10 @@ def test_concurrent_views_lose_no_count():
         thread.join()
     assert errors == []
     assert Resource.objects.get(pk=resource.pk).view_count == 50
+
+
+def test_staff_may_edit_a_resource_nobody_submitted(staff):
+    resource = make_resource(status="draft", submitted_by=None)
+    resource_update(actor=staff, resource=resource, summary="Imported, then curated.")
+    resource.refresh_from_db()
+    assert resource.summary == "Imported, then curated."

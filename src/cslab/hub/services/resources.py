@@ -191,7 +191,7 @@ def resource_update(
     clean_tags = _clean_tags(changes["tags"]) if "tags" in changes else None
     clean_authors = _clean_authors(changes["authors"]) if "authors" in changes else None
     clean_links = _clean_links(changes["links"]) if "links" in changes else None
-    _full_clean(locked, exclude=["slug", "cover_image"])
+    _full_clean(locked, exclude=["slug", "cover_image", "submitted_by", "translation"])
     if remove_cover and locked.cover_image:
         locked.cover_image.delete(save=False)
         locked.cover_image = ""

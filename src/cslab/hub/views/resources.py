@@ -166,8 +166,6 @@ def resource_edit(request: SignedInRequest, slug: str) -> HttpResponse:
         user=request.user,
         resource=resource,
     )
-    if request.method == "POST" and not editable:
-        form.add_error(None, _("This resource cannot be edited now."))
     if bound and form.is_valid():
         changes = form.changes()
         if form.is_valid():
