@@ -114,13 +114,11 @@ def test_a_researcher_submits_a_resource_and_sees_it_among_theirs(
     page.get_by_role("button", name="Continue").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("New: Template")
-    page.get_by_label("Title", exact=True).fill("Consent form for walking interviews")
-    page.get_by_label("Summary", exact=True).fill(
-        "A consent form in plain language, with a photo clause."
-    )
-    page.get_by_label("Template for", exact=True).select_option("consent_form")
+    page.locator("#id_title").fill("Consent form for walking interviews")
+    page.locator("#id_summary").fill("A consent form in plain language, with a photo clause.")
+    page.locator("#id_template_type").select_option("consent_form")
     page.get_by_role("group", name="Research domains").get_by_label("Health", exact=True).check()
-    page.get_by_label("Keywords", exact=True).fill("consent, photos")
+    page.locator("#id_keywords").fill("consent, photos")
     assert_accessible(page)
     save_screenshot(page, "hub-resources-form")
     page.get_by_role("button", name="Save as a draft").click()

@@ -211,6 +211,9 @@ class ResourceForm(forms.Form):
         if resource is None:
             for name in ("remove_files", "remove_cover", "change_note"):
                 del self.fields[name]
+            self.initial.setdefault("licence", ResourceLicence.CC_BY)
+            if self.initial.get("kind") != ResourceKind.TEMPLATE:
+                del self.fields["template_type"]
         else:
             self.fields["remove_files"].choices = [  # type: ignore[attr-defined]
                 (str(item.pk), item.original_name) for item in resource.files.all()
@@ -323,7 +326,7 @@ class ResourceForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if cleaned.get("kind") != ResourceKind.TEMPLATE:
+        if cleaned.get("kind") != ResourceKind.TEMPLATE or "template_type" not in self.fields:
             cleaned["template_type"] = ""
         return cleaned
 
