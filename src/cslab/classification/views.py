@@ -23,7 +23,6 @@ from cslab.classification.forms import (
     WorkflowSettingsForm,
 )
 from cslab.classification.identity import identity_for_request
-from cslab.classification.markdown import render_markdown
 from cslab.classification.models import Workflow
 from cslab.classification.services.classifications import subject_decide
 from cslab.classification.services.subject_sets import (
@@ -49,6 +48,7 @@ from cslab.consensus.selectors import (
 from cslab.core import permissions
 from cslab.core.actors import Actor
 from cslab.core.errors import ConflictError, InvalidInputError, NotFoundError
+from cslab.core.markdown import render_markdown
 from cslab.observations.filters import ObservationFilters
 from cslab.projects.models import Project
 from cslab.projects.selectors import project_get_for_viewing

@@ -519,6 +519,12 @@ class ProblemCode(StrEnum):
         _BAD_REQUEST,
         "The person already follows the most searches allowed.",
     )
+    # Knowledge hub: resources.
+    RESOURCE_NOT_EDITABLE = (
+        "resource_not_editable",
+        _CONFLICT,
+        "The resource's status does not allow editing it now (e.g. it is with the curators).",
+    )
 
 
 def problems_markdown() -> str:

@@ -27,6 +27,9 @@ XLSFORM_MAX_EXPRESSION_LENGTH = env.int("XLSFORM_MAX_EXPRESSION_LENGTH", default
 # A form with more rows than this (all sheets together), and every form when ODK Validate runs,
 # is converted and published by a background job rather than in the web request.
 XLSFORM_INLINE_MAX_ROWS = env.int("XLSFORM_INLINE_MAX_ROWS", default=1_000)
+# Files attached to a hub resource: the largest one in bytes, and how many one resource may hold.
+HUB_MAX_FILE_BYTES = env.int("HUB_MAX_FILE_BYTES", default=20 * 1024 * 1024)
+HUB_MAX_FILES_PER_RESOURCE = env.int("HUB_MAX_FILES_PER_RESOURCE", default=10)
 HTTPS = env.bool("CSLAB_HTTPS", default=not (DEBUG or DEMO))
 
 SECRET_KEY = secret_key_from_environment(

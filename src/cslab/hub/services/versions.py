@@ -4,6 +4,8 @@
 publish and `resource_update` when a published resource is edited.
 """
 
+from __future__ import annotations
+
 from cslab.core.actors import Actor
 from cslab.hub.models import Resource, ResourceVersion
 

@@ -1,4 +1,4 @@
-"""Render the Markdown of tutorials and field guides to safe HTML.
+"""Render Markdown (tutorials, field guides, hub resources) to safe HTML.
 
 Raw HTML in the source is escaped, not passed through, and markdown-it refuses `javascript:`
 and similar links; images are allowed (field guides show example photos).
