@@ -13,7 +13,7 @@ from django.utils import timezone
 from PIL import Image
 
 from cslab.accounts.demo import load_demo_people
-from cslab.classification.markdown import render_markdown
+from cslab.core.markdown import render_markdown
 from cslab.hub.demo import RESOURCES, load_demo_hub
 from cslab.hub.models import (
     CaseStudy,

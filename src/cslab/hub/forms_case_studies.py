@@ -33,9 +33,7 @@ def _check_web_address(url: str) -> None:
     try:
         _web_address(url)
     except ValidationError:
-        raise ValidationError(
-            _("Use a web address starting with http:// or https://."), code="invalid_link"
-        ) from None
+        raise ValidationError(_("Use a web address starting with http:// or https://.")) from None
 
 
 def _kind_choices(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
@@ -144,7 +142,7 @@ class ImpactForm(forms.Form):
             _check_web_address(url)
             links.append(EvidenceLink(url=url, title=title.strip()))
         if len(links) > MAX_EVIDENCE:
-            raise ValidationError(_("At most 10 evidence links."), code="too_many")
+            raise ValidationError(_("At most 10 evidence links."))
         return links
 
     def row(self) -> ImpactRow:

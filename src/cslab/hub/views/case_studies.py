@@ -16,8 +16,8 @@ from django.urls import URLPattern, URLResolver, path
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cslab.classification.markdown import render_markdown
 from cslab.core.errors import InvalidInputError
+from cslab.core.markdown import render_markdown
 from cslab.hub.detail_parts import DetailPart, register_detail_part
 from cslab.hub.forms_case_studies import (
     SECTIONS,
