@@ -1,24 +1,41 @@
 """The site's URLs plus a stand-in resource page (`hub_resource_detail`) that renders the
-registered detail parts, for the curation tests until the resources part's page is merged."""
+registered detail parts inside the site's frame, for the curation tests and screenshots until
+the resources part's page is merged."""
 
 from django.http import HttpRequest, HttpResponse
+from django.template import engines
 from django.template.loader import render_to_string
 from django.urls import URLPattern, URLResolver, path
+from django.utils.safestring import mark_safe
 
 from cslab.hub.detail_parts import detail_parts_for
 from cslab.hub.selectors.resources import resource_get
 from cslab.urls import urlpatterns as site_urlpatterns
 
+PAGE = engines["django"].from_string(
+    """{% extends "base.html" %}{% load static %}
+{% block title %}{{ resource.title }}{% endblock %}
+{% block head %}<link rel="stylesheet" href="{% static 'hub/curation.css' %}">{% endblock %}
+{% block content %}
+<div class="page-header"><h1>{{ resource.title }}</h1><p class="lead">{{ resource.summary }}</p></div>
+{% for part in notices %}{{ part }}{% endfor %}
+<p>{{ resource.body }}</p>
+{% for part in aside %}{{ part }}{% endfor %}
+{% endblock %}"""
+)
+
 
 def resource_detail(request: HttpRequest, slug: str) -> HttpResponse:
     resource = resource_get(request.user, slug)
-    slots = detail_parts_for(request, resource)
-    html = [f"<h1>{resource.title}</h1>"]
-    for slot, parts in slots.items():
-        html.append(f'<div data-slot="{slot}">')
-        html.extend(render_to_string(part.template, part.context, request) for part in parts)
-        html.append("</div>")
-    return HttpResponse("".join(html))
+    parts = detail_parts_for(request, resource)
+    rendered = {
+        slot: [
+            mark_safe(render_to_string(part.template, part.context, request))  # noqa: S308
+            for part in parts[slot]
+        ]
+        for slot in ("notices", "aside")
+    }
+    return HttpResponse(PAGE.render({"resource": resource, **rendered}, request))
 
 
 urlpatterns: list[URLPattern | URLResolver] = [
