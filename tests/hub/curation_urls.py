@@ -17,7 +17,8 @@ PAGE = engines["django"].from_string(
 {% block title %}{{ resource.title }}{% endblock %}
 {% block head %}<link rel="stylesheet" href="{% static 'hub/curation.css' %}">{% endblock %}
 {% block content %}
-<div class="page-header"><h1>{{ resource.title }}</h1><p class="lead">{{ resource.summary }}</p></div>
+<div class="page-header"><h1>{{ resource.title }}</h1>
+<p class="lead">{{ resource.summary }}</p></div>
 {% for part in notices %}{{ part }}{% endfor %}
 <p>{{ resource.body }}</p>
 {% for part in aside %}{{ part }}{% endfor %}

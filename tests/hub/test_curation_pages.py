@@ -125,9 +125,7 @@ def test_publishing_with_an_unmet_criterion_is_a_400_naming_it(
     assert Resource.objects.get(pk=submitted.pk).status == S.SUBMITTED
 
 
-def test_an_unanswered_checklist_or_hostile_input_is_a_400(
-    staff: Any, submitted: Resource
-) -> None:
+def test_an_unanswered_checklist_or_hostile_input_is_a_400(staff: Any, submitted: Resource) -> None:
     url = reverse("hub_resource_review", args=[submitted.slug])
     client = client_for(staff)
     assert client.post(url, {"decision": "publish"}).status_code == 400
@@ -179,8 +177,12 @@ def test_a_step_needs_post_and_a_known_button_action(author: Any) -> None:
     client = client_for(author)
     assert client.get(reverse("hub_resource_step", args=[draft.slug, "submit"])).status_code == 405
     # Decisions are taken on the review page, with the checklist.
-    assert client.post(reverse("hub_resource_step", args=[draft.slug, "publish"])).status_code == 404
-    assert client.post(reverse("hub_resource_step", args=[draft.slug, "nonsense"])).status_code == 404
+    assert (
+        client.post(reverse("hub_resource_step", args=[draft.slug, "publish"])).status_code == 404
+    )
+    assert (
+        client.post(reverse("hub_resource_step", args=[draft.slug, "nonsense"])).status_code == 404
+    )
 
 
 def test_a_step_on_someone_elses_draft_is_404_and_on_a_public_one_403(volunteer: Any) -> None:

@@ -29,7 +29,10 @@ S = Resource.Status
 
 
 def all_met() -> dict[str, bool]:
-    return {code: True for code in QualityCriterion.objects.filter(active=True).values_list("code", flat=True)}
+    return {
+        code: True
+        for code in QualityCriterion.objects.filter(active=True).values_list("code", flat=True)
+    }
 
 
 def step(actor: Any, resource: Resource, action: str, **kwargs: Any) -> Resource:

@@ -127,7 +127,7 @@ def version_diff(old: dict[str, Any], new: dict[str, Any]) -> list[FieldChange]:
                 )
             )
         else:
-            labels = CHOICE_LABELS.get(name, {})
+            labels: dict[Any, Any] = CHOICE_LABELS.get(name, {})
             changes.append(
                 FieldChange(
                     name=name,
@@ -146,9 +146,7 @@ def line_diff(before: str, after: str, context: int = CONTEXT_LINES) -> list[Dif
     matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
     lines: list[DiffLine] = []
     for group in matcher.get_grouped_opcodes(context):
-        if lines:
-            lines.append(DiffLine("gap", ""))
-        elif group and (group[0][1] > 0 or group[0][3] > 0):
+        if lines or (group and (group[0][1] > 0 or group[0][3] > 0)):
             lines.append(DiffLine("gap", ""))
         for tag, old_start, old_end, new_start, new_end in group:
             if tag == "equal":

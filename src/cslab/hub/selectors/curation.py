@@ -126,9 +126,7 @@ def resource_version_pair(
     resource = resource_get(viewer, slug)
     found = {
         version.number: version
-        for version in resource.versions.select_related("created_by").filter(
-            number__in=[old, new]
-        )
+        for version in resource.versions.select_related("created_by").filter(number__in=[old, new])
     }
     if old not in found or new not in found:
         raise NotFoundError()

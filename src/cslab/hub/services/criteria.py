@@ -82,7 +82,11 @@ def criterion_update(
 ) -> QualityCriterion:
     """Reword or move a criterion; its code (what old reviews refer to) stays."""
     permissions.require(actor, "hub.criteria.manage", criterion)
-    before = {"label": criterion.label, "label_nl": criterion.label_nl, "position": criterion.position}
+    before = {
+        "label": criterion.label,
+        "label_nl": criterion.label_nl,
+        "position": criterion.position,
+    }
     criterion.label = " ".join(label.split())
     criterion.label_nl = " ".join(label_nl.split())
     criterion.help_text = help_text.strip()

@@ -138,9 +138,7 @@ def resource_transition(
 def _refuse_own_resource(person: Any, resource: Resource) -> None:
     """Four eyes: a curator does not decide on what they submitted or wrote."""
     if resource.submitted_by_id == person.pk or resource.authors.filter(user_id=person.pk).exists():
-        raise PermissionDeniedError(
-            _("Another curator reviews a resource you submitted or wrote.")
-        )
+        raise PermissionDeniedError(_("Another curator reviews a resource you submitted or wrote."))
 
 
 def _review_record(
@@ -155,8 +153,7 @@ def _review_record(
     unanswered = [criterion.label for criterion in active if criterion.code not in answers]
     if unanswered:
         raise InvalidInputError(
-            _("Answer every item of the checklist: %(items)s.")
-            % {"items": "; ".join(unanswered)},
+            _("Answer every item of the checklist: %(items)s.") % {"items": "; ".join(unanswered)},
             details={"criteria": [_("Answer every item.")]},
         )
     ticked = {criterion.code: bool(answers[criterion.code]) for criterion in active}

@@ -43,7 +43,9 @@ def resource_snapshot(resource: Resource) -> dict[str, Any]:
         content[str(kind.value)] = fresh.tags_of(kind)
     content["authors"] = [author.name for author in fresh.authors.all()]
     content["links"] = [f"{link.title} <{link.url}>" for link in fresh.links.all()]
-    content["files"] = [f"{file.original_name} (sha256 {file.sha256})" for file in fresh.files.all()]
+    content["files"] = [
+        f"{file.original_name} (sha256 {file.sha256})" for file in fresh.files.all()
+    ]
     if fresh.is_case_study:
         content.update(_case_study_snapshot(fresh))
     return content
@@ -58,7 +60,9 @@ def _case_study_snapshot(resource: Resource) -> dict[str, Any]:
     if case_study is None:
         return {}
     start, end = case_study.period_start, case_study.period_end
-    period = " – ".join(day.isoformat() if day else "…" for day in (start, end)) if start or end else ""
+    period = (
+        " – ".join(day.isoformat() if day else "…" for day in (start, end)) if start or end else ""
+    )
     return {
         "case_study_context": case_study.context,
         "case_study_methods": case_study.methods,
@@ -130,7 +134,9 @@ def version_record(
                     change_note=change_note.strip()[:500],
                     created_by=person_or_none(actor),
                 )
-                version.full_clean(validate_unique=False, validate_constraints=False)
+                version.full_clean(
+                    exclude=["created_by"], validate_unique=False, validate_constraints=False
+                )
                 version.save()
         except IntegrityError:
             if attempt == 0:

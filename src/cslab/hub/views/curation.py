@@ -16,9 +16,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cslab.classification.markdown import render_markdown
@@ -213,7 +212,12 @@ def resource_versions(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "hub/versions.html",
-        {"resource": resource, "rows": rows, "form": form, "numbers": [row.version.number for row in rows]},
+        {
+            "resource": resource,
+            "rows": rows,
+            "form": form,
+            "numbers": [row.version.number for row in rows],
+        },
         status=400 if request.GET and not form.is_valid() else 200,
     )
 
@@ -271,9 +275,7 @@ def criteria_page(request: SignedInRequest) -> HttpResponse:
         }
         for criterion in criteria
     ]
-    return render(
-        request, "hub/criteria.html", {"rows": rows, "add_form": add_form}, status=status
-    )
+    return render(request, "hub/criteria.html", {"rows": rows, "add_form": add_form}, status=status)
 
 
 def _criteria_operation(request: SignedInRequest, operation: str, add_form: CriterionForm) -> bool:
