@@ -2,10 +2,12 @@
 screenshots of the queue, a review, the checklist, versions, a diff and the resource page's
 status parts land in var/screenshots/hub-curation-*.png for a person to look at."""
 
+import importlib
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.apps import apps as global_apps
 from django.conf import settings
 from django.test import Client
 
@@ -15,6 +17,8 @@ from cslab.hub.services.versions import version_record
 from tests.browser.screenshots import save_screenshot
 from tests.factories import UserFactory
 from tests.hub.factories import make_resource
+
+DEFAULTS = importlib.import_module("cslab.hub.migrations.0002_curation_default_criteria")
 
 pytestmark = [
     pytest.mark.browser,
@@ -54,6 +58,8 @@ def _signed_in(new_page: Callable[..., Any], user: Any, viewport: dict[str, int]
 
 
 def _world() -> dict[str, Any]:
+    # A transactional test empties the tables the migrations filled: put the checklist back.
+    DEFAULTS.add_criteria(global_apps, None)
     author = UserFactory(display_name="Noor de Vries")
     curator = UserFactory(site_role="staff", display_name="Curator Kim")
     other_curator = UserFactory(site_role="staff", display_name="Curator Sam")
@@ -113,8 +119,13 @@ def _world() -> dict[str, Any]:
         comment="Describe where the data are stored and for how long.",
         criteria=all_met,
     )
-    return {"author": author, "curator": curator, "guide": guide, "waiting": waiting,
-            "retired": retired}
+    return {
+        "author": author,
+        "curator": curator,
+        "guide": guide,
+        "waiting": waiting,
+        "retired": retired,
+    }
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
