@@ -13,9 +13,9 @@ from cslab.hub.selectors.resources import resource_get
 from cslab.urls import urlpatterns as site_urlpatterns
 
 PAGE = engines["django"].from_string(
-    """{% extends "base.html" %}{% load static %}
+    """{% extends "base.html" %}
 {% block title %}{{ resource.title }}{% endblock %}
-{% block head %}<link rel="stylesheet" href="{% static 'hub/curation.css' %}">{% endblock %}
+{% block head %}{% for part in head %}{{ part }}{% endfor %}{% endblock %}
 {% block content %}
 <div class="page-header"><h1>{{ resource.title }}</h1>
 <p class="lead">{{ resource.summary }}</p></div>
@@ -34,7 +34,7 @@ def resource_detail(request: HttpRequest, slug: str) -> HttpResponse:
             mark_safe(render_to_string(part.template, part.context, request))  # noqa: S308
             for part in parts[slot]
         ]
-        for slot in ("notices", "aside")
+        for slot in ("head", "notices", "aside")
     }
     return HttpResponse(PAGE.render({"resource": resource, **rendered}, request))
 

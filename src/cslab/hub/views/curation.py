@@ -369,6 +369,20 @@ def _aside_context(request: HttpRequest, resource: Resource) -> dict[str, Any] |
     return context
 
 
+def _head_context(request: HttpRequest, resource: Resource) -> dict[str, Any] | None:
+    """The style sheet of the two parts below."""
+    return {}
+
+
+register_detail_part(
+    DetailPart(
+        name="curation-style",
+        slot="head",
+        template="hub/curation_head.html",
+        context=_head_context,
+        order=10,
+    )
+)
 register_detail_part(
     DetailPart(
         name="curation-status",
