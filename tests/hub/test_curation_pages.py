@@ -301,3 +301,15 @@ def test_the_versions_of_someones_draft_are_404(volunteer: Any) -> None:
     assert client.get(reverse("hub_resource_versions", args=[draft.slug])).status_code == 404
     url = reverse("hub_resource_version_diff", args=[draft.slug, 1, 2])
     assert client.get(url).status_code == 404
+
+
+def test_a_decision_on_a_resource_no_longer_submitted_is_a_409_that_says_why(
+    staff: Any, author: Any
+) -> None:
+    resource = make_resource(submitted_by=author, status=S.DRAFT)
+    response = client_for(staff).post(
+        reverse("hub_resource_review", args=[resource.slug]),
+        {"decision": "publish", **checklist()},
+    )
+    assert response.status_code == 409
+    assert "cannot take the step" in response.content.decode()
