@@ -20,11 +20,7 @@ from tests.hub.factories import make_resource
 
 DEFAULTS = importlib.import_module("cslab.hub.migrations.0002_curation_default_criteria")
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.urls("tests.hub.curation_urls"),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}

@@ -18,11 +18,7 @@ from tests.browser.screenshots import save_screenshot
 from tests.factories import TEST_PASSWORD, UserFactory
 from tests.hub.factories import make_resource
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.urls("tests.hub.subscriptions_urls"),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WEEK = date(2026, 11, 23)
 

@@ -11,17 +11,10 @@ from itertools import pairwise
 from typing import Any
 
 import pytest
-from django.http import HttpRequest, HttpResponse
-from django.template import engines
-from django.template.loader import render_to_string
 from django.test import Client
-from django.urls import include, path
-from django.utils.safestring import mark_safe
 
 from cslab.core.roles import SiteRole
-from cslab.hub.detail_parts import detail_parts_for
 from cslab.hub.models import CaseStudy, CaseStudyImpact, CaseStudyProject, Resource
-from cslab.hub.selectors.resources import resource_get
 from cslab.hub.services import case_studies
 from cslab.hub.services.case_studies import (
     EvidenceLink,
@@ -37,31 +30,7 @@ from tests.factories import UserFactory
 from tests.hub.case_study_helpers import make_case_study, nothing
 from tests.projects.factories import ProjectFactory
 
-_PAGE = engines["django"].from_string(
-    '{% extends "base.html" %}{% block title %}{{ resource.title }}{% endblock %}'
-    "{% block head %}{{ head }}{% endblock %}"
-    "{% block content %}<h1>{{ resource.title }}</h1>{{ main }}{% endblock %}"
-)
-
-
-def resource_page_stand_in(request: HttpRequest, slug: str) -> HttpResponse:
-    resource = resource_get(request.user, slug)
-    slots = detail_parts_for(request, resource)
-
-    def rendered(slot: str) -> str:
-        parts = (render_to_string(part.template, part.context, request) for part in slots[slot])
-        return mark_safe("".join(parts))  # noqa: S308 - our own templates, rendered above
-
-    context = {"resource": resource, "head": rendered("head"), "main": rendered("main")}
-    return HttpResponse(_PAGE.render(context, request))
-
-
-urlpatterns = [
-    path("", include("cslab.urls")),
-    path("hub/<slug:slug>/", resource_page_stand_in, name="hub_resource_detail"),
-]
-
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = [pytest.mark.django_db]
 
 
 @pytest.fixture(autouse=True)

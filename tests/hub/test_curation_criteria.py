@@ -19,7 +19,7 @@ from cslab.hub.services.criteria import (
 )
 from tests.hub.factories import make_resource
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.hub.curation_urls")]
+pytestmark = [pytest.mark.django_db]
 
 DEFAULTS = importlib.import_module("cslab.hub.migrations.0002_curation_default_criteria")
 

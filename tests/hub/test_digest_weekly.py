@@ -17,7 +17,7 @@ from cslab.hub.services.subscriptions import subscription_follow
 from cslab.hub.vocabulary import ResourceKind
 from tests.hub.factories import make_resource
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.hub.subscriptions_urls")]
+pytestmark = [pytest.mark.django_db]
 
 WEEK = date(2026, 11, 23)  # a Monday
 IN_WEEK = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)

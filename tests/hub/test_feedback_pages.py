@@ -11,7 +11,7 @@ from tests.factories import UserFactory
 from tests.hub.factories import make_resource
 from tests.projects.factories import MembershipFactory, ProjectFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.hub.feedback_stub_urls")]
+pytestmark = [pytest.mark.django_db]
 
 
 def _client(user: object = None) -> Client:

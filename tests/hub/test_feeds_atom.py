@@ -11,7 +11,7 @@ from cslab.hub.models import Resource
 from cslab.hub.vocabulary import ResourceKind, ResourceTagKind
 from tests.hub.factories import make_resource
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.hub.subscriptions_urls")]
+pytestmark = [pytest.mark.django_db]
 
 
 @pytest.fixture

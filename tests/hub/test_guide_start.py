@@ -97,7 +97,6 @@ def test_suggestions_rank_by_matches_and_stop_at_six() -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.urls("tests.hub.feedback_stub_urls")
 def test_the_checklist_page_links_each_item_to_its_templates_and_suggests_resources() -> None:
     project = ProjectFactory(status="incubating")
     ProjectTag.objects.create(project=project, kind="domain", value="ecology")

@@ -16,7 +16,7 @@ from cslab.hub.vocabulary import ResourceKind, ResourceTagKind
 from tests.hub.factories import make_resource
 from tests.projects.factories import ProjectFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.hub.subscriptions_urls")]
+pytestmark = [pytest.mark.django_db]
 
 SCHEMA = "http://schema.org/"
 BASE = "https://lab.example.org/"

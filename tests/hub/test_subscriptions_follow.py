@@ -17,7 +17,7 @@ from cslab.hub.services.subscriptions import (
     subscriptions_stop_all_by_token,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.hub.subscriptions_urls")]
+pytestmark = [pytest.mark.django_db]
 
 
 def test_a_search_is_stored_in_its_normal_form_without_sort_and_page(volunteer: Any) -> None:

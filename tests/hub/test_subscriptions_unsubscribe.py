@@ -8,7 +8,7 @@ from django.test import Client
 from cslab.hub.models import Subscription
 from cslab.hub.services.subscriptions import subscription_follow
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.hub.subscriptions_urls")]
+pytestmark = [pytest.mark.django_db]
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ from cslab.hub.services.resources import (
     resource_create,
     resource_file_add,
 )
-from tests.browser.conftest import (  # noqa: F401 (fixtures)
     DESKTOP,
     PHONE,
     _browser_marker_is_set,
@@ -99,8 +98,8 @@ def _signed_in(open_page: Callable[..., Any], live_server: Any, user: Any, viewp
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_a_researcher_submits_a_resource_and_sees_it_among_theirs(
-    new_page: Callable[..., Any],  # noqa: F811
-    assert_accessible: Callable[[Any], None],  # noqa: F811
+    new_page: Callable[..., Any],
+    assert_accessible: Callable[[Any], None],
     live_server: Any,
     viewport: dict[str, int],
 ) -> None:
@@ -140,8 +139,8 @@ def test_a_researcher_submits_a_resource_and_sees_it_among_theirs(
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_a_visitor_reads_a_published_resource_and_downloads_its_file(
-    new_page: Callable[..., Any],  # noqa: F811
-    assert_accessible: Callable[[Any], None],  # noqa: F811
+    new_page: Callable[..., Any],
+    assert_accessible: Callable[[Any], None],
     viewport: dict[str, int],
 ) -> None:
     resource = _published_resource(UserFactory(display_name="Sanne de Vries"))

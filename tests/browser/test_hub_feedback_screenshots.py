@@ -11,13 +11,12 @@ from cslab.hub.vocabulary import ResourceKind, TemplateType
 from cslab.projects.models import ProjectTag
 
 # The browser fixtures live in tests/browser/conftest.py; this module uses them from here.
-from tests.browser.conftest import chromium, new_page  # noqa: F401
 from tests.browser.screenshots import save_screenshot
 from tests.factories import UserFactory
 from tests.hub.factories import make_resource
 from tests.projects.factories import ProjectFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.urls("tests.hub.feedback_stub_urls")]
+pytestmark = [pytest.mark.browser]
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
@@ -29,7 +28,7 @@ def _session(user: Any) -> str:
     return str(client.cookies["sessionid"].value)
 
 
-def test_feedback_screenshots(new_page: Any, live_server: Any, transactional_db: Any) -> None:  # noqa: F811
+def test_feedback_screenshots(new_page: Any, live_server: Any, transactional_db: Any) -> None:
     staff = UserFactory(site_role=SiteRole.STAFF, display_name="Dr. Curator")
     project = ProjectFactory(public=True, name="Swifts of Utrecht", status="incubating")
     ProjectTag.objects.create(project=project, kind="domain", value="ecology")

@@ -9,26 +9,12 @@ import pytest
 
 from cslab.hub.services import case_studies
 from cslab.hub.vocabulary import ResourceTagKind
-from tests.browser.conftest import (  # noqa: F401 - the browser fixtures, used by name
-    DESKTOP,
-    PHONE,
-    _browser_marker_is_set,
-    _fresh_rate_limits,
-    assert_accessible,
-    axe,
-    chromium,
-    new_page,
-)
 from tests.browser.screenshots import SCREENSHOT_DIR, save_screenshot
 from tests.factories import TEST_PASSWORD, UserFactory
 from tests.hub.case_study_helpers import make_case_study
 from tests.hub.test_case_studies_pages import told
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.urls("tests.hub.test_case_studies_pages"),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def log_in(page: Any, email: str) -> None:
@@ -40,8 +26,8 @@ def log_in(page: Any, email: str) -> None:
 
 
 def test_case_study_pages_on_a_phone_and_a_desktop(
-    new_page: Callable[..., Any],  # noqa: F811 - the fixture imported above
-    assert_accessible: Callable[[Any], None],  # noqa: F811 - the fixture imported above
+    new_page: Callable[..., Any],
+    assert_accessible: Callable[[Any], None],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(case_studies, "_record_version", lambda **kwargs: None)
