@@ -9,6 +9,7 @@ import pytest
 
 from cslab.hub.services import case_studies
 from cslab.hub.vocabulary import ResourceTagKind
+from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.screenshots import SCREENSHOT_DIR, save_screenshot
 from tests.factories import TEST_PASSWORD, UserFactory
 from tests.hub.case_study_helpers import make_case_study

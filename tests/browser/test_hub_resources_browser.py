@@ -17,15 +17,7 @@ from cslab.hub.services.resources import (
     resource_create,
     resource_file_add,
 )
-    DESKTOP,
-    PHONE,
-    _browser_marker_is_set,
-    _fresh_rate_limits,
-    assert_accessible,
-    axe,
-    chromium,
-    new_page,
-)
+from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.screenshots import save_screenshot
 from tests.collection.test_media_checks import jpeg_with_gps
 from tests.factories import UserFactory
