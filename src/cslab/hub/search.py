@@ -21,6 +21,7 @@ is ever taken as markup.
 import difflib
 import re
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.db import connections
 from django.db.models import Q, QuerySet
@@ -129,7 +130,7 @@ def search_ranked_ids(
             f"ORDER BY {FTS_TABLE}.rank, hub_resource.published_at DESC, {FTS_TABLE}.rowid DESC "
             "LIMIT %s OFFSET %s"
         )
-        params: tuple[object, ...] = (
+        params: tuple[Any, ...] = (
             sqlite_match_expression(terms),
             *candidates_params,
             limit,
@@ -178,7 +179,7 @@ def search_snippets(
             f"SELECT rowid, snippet({FTS_TABLE}, -1, %s, %s, %s, %s) "  # noqa: S608
             f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid IN ({placeholders})"
         )
-        params: tuple[object, ...] = (
+        params: tuple[Any, ...] = (
             MARK_START,
             MARK_END,
             "…",

@@ -382,8 +382,8 @@ def resource_search(
     Sorting: by relevance when there are words (otherwise newest first), newest first by
     publication, or most used (projects using it, then downloads, then views). A page beyond the
     last is empty, not an error. When the words find nothing and `correct_typos`, the search
-    runs again with each word corrected (`corrected_query` says so). Anyone sees the same: only listed resources are searched, so
-    `viewer` changes nothing yet (it is here for per-viewer results to come).
+    runs again with each word corrected (`corrected_query` says so). Anyone sees the same:
+    only listed resources are searched, so `viewer` changes nothing yet.
     """
     terms = search_terms(params.q)
     searched = search_filter(resource_list_listed(), terms)
