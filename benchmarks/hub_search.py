@@ -155,6 +155,19 @@ FACULTIES = ["science", "medicine", "social_sciences", "humanities", "law", "arc
 LEVELS = ["", "contributory", "collaborative", "co_created"]
 LICENCES = ["CC0-1.0", "CC-BY-4.0", "CC-BY-SA-4.0", "CC-BY-NC-4.0"]
 ORGANISATIONS = [f"Organisation {number}" for number in range(60)] + [""] * 20
+SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "ta", "vo", "si", "de", "po", "gra", "ben", "tor"]
+VOCABULARY_SIZE = 4000
+
+
+def _vocabulary(random: Any) -> tuple[list[str], list[float]]:
+    """Made-up words with Zipf-like frequencies: the bulk of a text, as in real prose, so
+    that a search word is in some of the resources, not in all of them."""
+    words: set[str] = set()
+    while len(words) < VOCABULARY_SIZE:
+        words.add("".join(random.choice(SYLLABLES) for _ in range(random.randint(2, 4))))
+    ordered = sorted(words)
+    random.shuffle(ordered)
+    return ordered, [1 / rank for rank in range(1, len(ordered) + 1)]
 
 
 def _generate(count: int) -> dict[str, float]:
@@ -170,14 +183,18 @@ def _generate(count: int) -> dict[str, float]:
     random = random_module.Random(SEED)  # noqa: S311 (repeatable test data, not secrets)
     started = time.perf_counter()
     now = timezone.now()
+    vocabulary, weights = _vocabulary(random)
     resources: list[Any] = []
     tags_by_resource: list[dict[str, set[str]]] = []
     for number in range(count):
         domains = random.sample(list(TOPICS), random.randint(1, 2))
-        words = [word for domain in domains for word in TOPICS[domain]] + GENERAL
-        title = " ".join(random.choice(words) for _ in range(random.randint(2, 5))).capitalize()
-        summary = " ".join(random.choice(words + FILLER) for _ in range(20)).capitalize() + "."
-        body = " ".join(random.choice(words + FILLER) for _ in range(random.randint(80, 300)))
+        topical = [word for domain in domains for word in TOPICS[domain]]
+        # A few topic and general words per resource, in prose of common and rare words.
+        words = random.sample(topical, 3) + random.sample(GENERAL, 3)
+        title = " ".join(random.sample(words, random.randint(2, 4))).capitalize()
+        prose = random.choices(vocabulary, weights, k=random.randint(80, 300))
+        summary = " ".join(random.sample(FILLER, 8) + words[:3] + prose[:8]).capitalize() + "."
+        body = " ".join(prose + words + random.sample(FILLER, 10))
         tags = {
             "domain": set(domains),
             "phase": set(random.sample(PHASES, random.randint(1, 2))),
