@@ -194,7 +194,8 @@ def search_snippets(
         )
         sql = (
             "SELECT id, ts_headline('simple'::regconfig, "  # noqa: S608
-            "title || ' · ' || summary || ' ' || left(body, %s), to_tsquery('simple'::regconfig, %s), %s) "
+            "title || ' · ' || summary || ' ' || left(body, %s), "
+            "to_tsquery('simple'::regconfig, %s), %s) "
             f"FROM hub_resource WHERE id IN ({placeholders})"
         )
         params = (SNIPPET_SOURCE_CHARACTERS, postgresql_tsquery(terms), options, *ids)
