@@ -7,6 +7,7 @@ Each entry names a module under `benchmarks/` with a `run() -> list[Result]` fun
 BENCHMARKS: list[str] = [
     "benchmarks.http_throughput",
     "benchmarks.project_directory",
+    "benchmarks.hub_search",
     "benchmarks.submissions",
     "benchmarks.map_aggregation",
     "benchmarks.consensus",

@@ -14,6 +14,7 @@ from cslab.classification.api import router as classification_router
 from cslab.consensus.api import router as consensus_router
 from cslab.core.api import router as core_router
 from cslab.forms.api import router as forms_router
+from cslab.hub.api import router as hub_router
 from cslab.media.api import router as media_router
 from cslab.notifications.api import router as notifications_router
 from cslab.observations.api.map import router as map_router
@@ -94,6 +95,7 @@ for router in (
     classification_router,
     consensus_router,
     openrosa_router,
+    hub_router,
 ):
     api.add_router("/", router)
 
