@@ -39,7 +39,7 @@ class NewResourcesFeed(Feed):  # type: ignore[type-arg]
     subtitle = _("Guides, method cards, tools, templates and case studies just published.")
 
     def link(self) -> str:
-        return "/hub/"
+        return reverse("hub_search")
 
     def feed_url(self) -> str:
         return reverse("hub_feed")

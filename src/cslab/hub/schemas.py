@@ -3,6 +3,7 @@
 from datetime import datetime
 from typing import Any
 
+from django.urls import reverse
 from ninja import Field, Schema
 
 from cslab.hub import states
@@ -95,7 +96,7 @@ class ResourceDetailOut(Schema):
 
     @staticmethod
     def resolve_body_html(resource: Any) -> str:
-        from cslab.classification.markdown import render_markdown
+        from cslab.core.markdown import render_markdown
 
         return str(render_markdown(resource.body))
 
@@ -119,7 +120,9 @@ class ResourceDetailOut(Schema):
                 "name": item.original_name,
                 "content_type": item.content_type,
                 "size": item.size,
-                "download_url": item.file.url,
+                "download_url": reverse(
+                    "hub_resource_file", kwargs={"slug": resource.slug, "file_id": item.pk}
+                ),
             }
             for item in resource.files.all()
         ]

@@ -48,7 +48,6 @@ logger = logging.getLogger(__name__)
 
 WEEK_TIME_ZONE = ZoneInfo("Europe/Amsterdam")
 # The search page; a followed search's link is this path with the search's query string.
-SEARCH_PATH = "/hub/"
 SUMMARY_LENGTH = 300
 
 Progress = Callable[[int, str], None]
@@ -200,7 +199,7 @@ def _digest_content(
 def _followed(subscription: Subscription) -> FollowedSearch:
     return FollowedSearch(
         label=subscription.label,
-        search_url=site_absolute_url(f"{SEARCH_PATH}?{subscription.query}"),
+        search_url=site_absolute_url(f"{reverse('hub_search')}?{subscription.query}"),
         unsubscribe_url=site_absolute_url(
             reverse("hub_unsubscribe", kwargs={"token": subscription.token})
         ),
@@ -240,7 +239,7 @@ def _digest_message(
         "sections": sections,
         "item_count": digest_item_count(groups, sections),
         "following_url": site_absolute_url(reverse("hub_following")),
-        "hub_url": site_absolute_url(SEARCH_PATH),
+        "hub_url": site_absolute_url(reverse("hub_search")),
         "stop_all_url": stop_all_url,
         "site_name": settings.SITE_NAME,
         "site_url": settings.SITE_URL.rstrip("/"),

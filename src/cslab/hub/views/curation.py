@@ -20,10 +20,10 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cslab.classification.markdown import render_markdown
 from cslab.core import permissions
 from cslab.core.actors import SignedInRequest
 from cslab.core.errors import DomainError, NotFoundError
+from cslab.core.markdown import render_markdown
 from cslab.core.problems import ProblemCode
 from cslab.hub import states
 from cslab.hub.detail_parts import DetailPart, register_detail_part

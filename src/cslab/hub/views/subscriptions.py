@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -23,7 +23,6 @@ from cslab.hub.selectors.subscriptions import (
     subscription_get_for_managing,
     subscription_list_for_user,
 )
-from cslab.hub.services.digest import SEARCH_PATH
 from cslab.hub.services.subscriptions import (
     subscription_follow,
     subscription_get_by_token,
@@ -51,7 +50,7 @@ def follow(request: SignedInRequest) -> HttpResponse:
         _("You follow: %(search)s. What is new in it comes in your weekly digest.")
         % {"search": subscription.label},
     )
-    return redirect(f"{SEARCH_PATH}?{subscription.query}")
+    return redirect(f"{reverse('hub_search')}?{subscription.query}")
 
 
 @login_required
@@ -99,7 +98,7 @@ def _following_page(
         {
             "subscriptions": subscription_list_for_user(request.user),
             "error": error,
-            "search_path": SEARCH_PATH,
+            "search_path": reverse("hub_search"),
         },
         status=status,
     )
