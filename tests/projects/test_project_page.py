@@ -397,7 +397,9 @@ def test_the_home_page_links_only_to_areas_that_exist_and_signed_in_people_to_th
     anonymous = client_for(None).get("/").content.decode()
     signed_in = client_for(person).get("/").content.decode()
 
-    for promise in ("Knowledge hub", "Webinars", "training"):
+    # The knowledge hub exists (issue 12) and is linked; events and training do not yet.
+    assert 'href="/hub/">Knowledge hub</a>' in anonymous
+    for promise in ("Webinars", "training"):
         assert promise not in anonymous
     assert "/accounts/me/observations/" not in anonymous
     assert 'href="/accounts/me/observations/"' in signed_in

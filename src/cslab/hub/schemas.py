@@ -6,6 +6,7 @@ from typing import Any
 from django.urls import reverse
 from ninja import Field, Schema
 
+from cslab.core.markdown import render_markdown
 from cslab.hub import states
 from cslab.hub.vocabulary import ResourceTagKind
 
@@ -96,8 +97,6 @@ class ResourceDetailOut(Schema):
 
     @staticmethod
     def resolve_body_html(resource: Any) -> str:
-        from cslab.core.markdown import render_markdown
-
         return str(render_markdown(resource.body))
 
     @staticmethod
