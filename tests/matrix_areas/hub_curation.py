@@ -21,10 +21,10 @@ from tests.permission_matrix import (
 
 def build(world: World) -> None:
     owner = world.other_user
-    world.extra["hub-submitted"] = make_resource(
+    world.extra["hub-curation-submitted"] = make_resource(
         submitted_by=owner, status=Resource.Status.SUBMITTED, slug="matrix-submitted"
     )
-    world.extra["hub-draft"] = make_resource(
+    world.extra["hub-curation-draft"] = make_resource(
         submitted_by=owner, status=Resource.Status.DRAFT, slug="matrix-draft"
     )
     published = make_resource(
@@ -35,7 +35,7 @@ def build(world: World) -> None:
         title="Matrix, renamed", status=Resource.Status.PUBLISHED
     )
     version_record(actor=None, resource=published)
-    world.extra["hub-published"] = published
+    world.extra["hub-curation-published"] = published
 
 
 def curators(status: int, others: int) -> dict[str, int]:
@@ -70,28 +70,28 @@ ROWS: list[Row] = [
     Row("add a quality criterion", "POST", lambda w: "/hub/criteria/", curators(302, 404),
         api=False, route="hub_criteria",
         body={"operation": "create", "new-label": "Matrix criterion"}),
-    Row("review page of a submitted resource", "GET", _slug("hub-submitted", "review/"),
+    Row("review page of a submitted resource", "GET", _slug("hub-curation-submitted", "review/"),
         curators(200, 404), api=False, route="hub_resource_review"),
-    Row("review page of someone's draft", "GET", _slug("hub-draft", "review/"),
+    Row("review page of someone's draft", "GET", _slug("hub-curation-draft", "review/"),
         curators(200, 404), api=False, route="hub_resource_review"),
-    Row("publish a submitted resource", "POST", _slug("hub-submitted", "review/"),
+    Row("publish a submitted resource", "POST", _slug("hub-curation-submitted", "review/"),
         curators(302, 404), api=False, route="hub_resource_review",
         body=_checklist("publish")),
-    Row("submit someone's draft", "POST", _slug("hub-draft", "step/submit/"),
+    Row("submit someone's draft", "POST", _slug("hub-curation-draft", "step/submit/"),
         curators(302, 404), api=False, route="hub_resource_step"),
-    Row("retire a published resource", "POST", _slug("hub-published", "step/retire/"),
+    Row("retire a published resource", "POST", _slug("hub-curation-published", "step/retire/"),
         curators(302, 403), api=False, route="hub_resource_step",
         body={"notice": "Matrix."}),
-    Row("step that is not a button", "POST", _slug("hub-submitted", "step/publish/"),
+    Row("step that is not a button", "POST", _slug("hub-curation-submitted", "step/publish/"),
         curators(404, 404), api=False, route="hub_resource_step"),
-    Row("version history of a published resource", "GET", _slug("hub-published", "versions/"),
+    Row("version history of a published resource", "GET", _slug("hub-curation-published", "versions/"),
         every(200), api=False, route="hub_resource_versions"),
-    Row("version history of someone's draft", "GET", _slug("hub-draft", "versions/"),
+    Row("version history of someone's draft", "GET", _slug("hub-curation-draft", "versions/"),
         every(404, staff=200, superuser=200), api=False, route="hub_resource_versions"),
     Row("diff of two versions of a published resource", "GET",
-        _slug("hub-published", "versions/1/2/"), every(200),
+        _slug("hub-curation-published", "versions/1/2/"), every(200),
         api=False, route="hub_resource_version_diff"),
-    Row("diff of versions of someone's draft", "GET", _slug("hub-draft", "versions/1/2/"),
+    Row("diff of versions of someone's draft", "GET", _slug("hub-curation-draft", "versions/1/2/"),
         every(404), api=False, route="hub_resource_version_diff"),
 ]
 # fmt: on

@@ -7,8 +7,8 @@ from tests.permission_matrix import Row, World, every
 
 
 def build(world: World) -> None:
-    world.extra["hub-published"] = make_resource(title="Matrix published resource")
-    world.extra["hub-draft"] = make_resource(
+    world.extra["hub-search-published"] = make_resource(title="Matrix published resource")
+    world.extra["hub-search-draft"] = make_resource(
         title="Matrix draft resource", status="draft", submitted_by=world.other_user
     )
 
