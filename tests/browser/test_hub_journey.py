@@ -7,10 +7,7 @@ biodiversity with the facets, finds the card, follows the search; the weekly dig
 and the volunteer's e-mail (read from Django's test mailbox) links to the card. axe-core checks
 every page on the way.
 
-DRAFT written on the demo branch before the hub's pages existed: the coordinator finishes it
-after merging. The labels it assumes (from the model verbose names, `states.STEPS`,
-`Review.Decision` and the parts' briefs) are listed in ASSUMED_LABELS; adjust them there or in
-the steps below to what the pages say.
+Everyone starts from the home page and goes on by the links the menu and the pages show.
 """
 
 import re
@@ -25,6 +22,7 @@ from playwright.sync_api import expect
 
 from cslab.core.roles import SiteRole
 from cslab.hub.models import Resource, Subscription
+from cslab.hub.services.digest import digest_send_week
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.screenshots import save_screenshot
 from tests.factories import TEST_PASSWORD, UserFactory
@@ -34,19 +32,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 Check = Callable[[Any], None]
 TITLE = "Counting moths at a light trap"
 
-ASSUMED_LABELS = {
-    "submit: kind chooser": "radio or link 'Method card', then button 'Continue'",
-    "submit: fields": "Title, Summary, Text (Markdown); checkbox 'Biodiversity' in the group"
-    " 'Research domain'; checkbox 'Data collection' in the group 'Research phase'",
-    "submit: save": "button 'Save draft', then button 'Submit for review' (states.STEPS)",
-    "review: checklist": "group 'Quality checklist' of checkboxes; textbox 'Comment to the"
-    " author'; buttons 'Request changes' and 'Publish' (Review.Decision)",
-    "author: again": "link 'Edit', button 'Save', button 'Submit again' (states.STEPS)",
-    "search: facets": "group 'Kind' with checkbox 'Method card', group 'Research domain' with"
-    " checkbox 'Biodiversity', a submit button named like 'Show results'",
-    "follow": "button 'Follow this search' (subscriptions brief)",
-}
-
 
 def _log_in(page: Any, email: str) -> None:
     page.goto("/accounts/login/")
@@ -54,6 +39,15 @@ def _log_in(page: Any, email: str) -> None:
     page.locator("input[name=password]").fill(TEST_PASSWORD)
     page.locator("main form button[type=submit]").click()
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+
+def _menu(page: Any, name: str) -> None:
+    """Follow a link of the main menu (on a phone, open the menu first)."""
+    page.goto("/")
+    menu = page.get_by_role("button", name=re.compile("menu", re.IGNORECASE))
+    if menu.count() and menu.first.is_visible():
+        menu.first.click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name=name).click()
 
 
 def _look(page: Any, name: str, assert_accessible: Check) -> None:
@@ -76,8 +70,6 @@ def test_a_method_card_goes_from_submission_to_a_followers_digest(
     settings: Any,
     tmp_path: Any,
 ) -> None:
-    from cslab.hub.services.digest import digest_send_week  # built by the subscriptions part
-
     settings.MEDIA_ROOT = str(tmp_path)
     researcher = UserFactory()
     curator = UserFactory(site_role=SiteRole.STAFF)
@@ -86,7 +78,8 @@ def test_a_method_card_goes_from_submission_to_a_followers_digest(
     # The researcher submits a method card.
     author = new_page(viewport)
     _log_in(author, researcher.email)
-    author.goto("/hub/submit/")
+    _menu(author, "Knowledge hub")
+    author.get_by_role("link", name="Share a resource").click()
     _look(author, "submit-kind", assert_accessible)
     author.get_by_label("Method card").check()
     author.get_by_role("button", name="Continue").click()
@@ -108,7 +101,7 @@ def test_a_method_card_goes_from_submission_to_a_followers_digest(
     # The curator finds it in the queue and asks for changes.
     desk = new_page(viewport)
     _log_in(desk, curator.email)
-    desk.goto("/hub/curation/")
+    _menu(desk, "Hub curation")
     _look(desk, "queue", assert_accessible)
     desk.get_by_role("link", name=TITLE).click()
     expect(desk).to_have_url(re.compile(f"/hub/{resource.slug}/review/$"))
@@ -121,7 +114,9 @@ def test_a_method_card_goes_from_submission_to_a_followers_digest(
     assert resource.status == Resource.Status.CHANGES_REQUESTED
 
     # The researcher sees the comment, edits the text and submits again.
-    author.goto(f"/hub/{resource.slug}/")
+    _menu(author, "Knowledge hub")
+    author.get_by_role("link", name="My resources").click()
+    author.get_by_role("link", name=TITLE).click()
     expect(author.locator("main")).to_contain_text("which lamp to use")
     author.get_by_role("link", name="Edit").click()
     author.get_by_label(re.compile("^Text")).fill(
@@ -134,7 +129,8 @@ def test_a_method_card_goes_from_submission_to_a_followers_digest(
     assert resource.status == Resource.Status.SUBMITTED
 
     # The curator publishes it, every checklist item ticked.
-    desk.goto(f"/hub/{resource.slug}/review/")
+    _menu(desk, "Hub curation")
+    desk.get_by_role("link", name=TITLE).click()
     checklist = desk.get_by_role("group", name=re.compile("checklist", re.IGNORECASE))
     for box in checklist.get_by_role("checkbox").all():
         box.check()
@@ -146,7 +142,7 @@ def test_a_method_card_goes_from_submission_to_a_followers_digest(
     # The volunteer finds it through the facets and follows the search.
     reader = new_page(viewport)
     _log_in(reader, volunteer.email)
-    reader.goto("/hub/")
+    _menu(reader, "Knowledge hub")
     _look(reader, "search", assert_accessible)
     reader.get_by_role("group", name="Kind").get_by_label(re.compile("^Method card")).check()
     reader.get_by_role("group", name="Research domain").get_by_label(
