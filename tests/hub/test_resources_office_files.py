@@ -197,6 +197,26 @@ def test_too_many_members_are_refused(volunteer, draft):
     assert "more than 2000 files" in refusal(volunteer, draft, "plan.docx", ooxml(members=members))
 
 
+def test_an_end_record_declaring_many_members_is_refused_before_reading_them(volunteer, draft):
+    content = bytearray(ooxml())
+    end_record = len(content) - 22
+    struct.pack_into("<HH", content, end_record + 8, 5000, 5000)
+    message = refusal(volunteer, draft, "plan.docx", bytes(content))
+    assert "more than 2000 files" in message
+
+
+def test_a_zip64_end_record_declaring_a_million_members_is_refused(volunteer, draft):
+    content = ooxml()
+    end_record = len(content) - 22
+    directory_bytes, directory_at = struct.unpack_from("<LL", content, end_record + 12)
+    zip64_record = struct.pack(
+        "<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, 10**6, 10**6, directory_bytes, directory_at
+    )
+    locator = struct.pack("<4sLQL", b"PK\x06\x07", 0, end_record, 1)
+    hostile = content[:end_record] + zip64_record + locator + content[end_record:]
+    assert "more than 2000 files" in refusal(volunteer, draft, "plan.docx", hostile)
+
+
 def test_a_member_climbing_out_with_dotdot_is_refused(volunteer, draft):
     content = ooxml(members={"../../etc/cron.d/evil": b"* * * * * root sh"})
     assert "unsafe file names" in refusal(volunteer, draft, "plan.docx", content)

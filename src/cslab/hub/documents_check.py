@@ -48,6 +48,10 @@ ZIP_MAGIC: Final = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 END_OF_CENTRAL_DIRECTORY: Final = b"PK\x05\x06"
 END_RECORD_SIZE: Final = 22
+ZIP64_LOCATOR: Final = b"PK\x06\x07"
+ZIP64_LOCATOR_SIZE: Final = 20
+ZIP64_END_RECORD: Final = b"PK\x06\x06"
+ZIP64_END_RECORD_SIZE: Final = 56
 ENCRYPTED_FLAG: Final = 0x1
 
 # Office Open XML main parts, and what each makes the document.
@@ -142,23 +146,54 @@ def detect_office_document(file: IO[bytes], *, max_total_bytes: int) -> FileType
 def _check_end_record(file: IO[bytes]) -> None:
     """Refuse, before `zipfile` reads it, a central directory of too many members or bytes.
 
-    The end record is found as `zipfile` finds it (the last signature in the file's tail). Its
-    ZIP64 sentinels (0xFFFF members, 0xFFFFFFFF bytes) only occur past these limits.
+    The end record is found as `zipfile` finds it: at the very end, else the last signature in
+    the file's tail. A ZIP64 end record (which `zipfile` prefers when a locator points to it) is
+    held to the same limits, wherever `zipfile` might look for it.
     """
     file.seek(0, 2)
     size = file.tell()
     tail_size = min(size, END_RECORD_SIZE + 0xFFFF)
     file.seek(size - tail_size)
     tail = file.read(tail_size)
-    start = tail.rfind(END_OF_CENTRAL_DIRECTORY)
+    start = len(tail) - END_RECORD_SIZE
+    if not (tail[start : start + 4] == END_OF_CENTRAL_DIRECTORY and tail.endswith(b"\0\0")):
+        start = tail.rfind(END_OF_CENTRAL_DIRECTORY)
     if start < 0 or len(tail) - start < END_RECORD_SIZE:
         raise ContentRefusedError("corrupt", _("a damaged ZIP file"))
     record = struct.unpack("<4s4H2LH", tail[start : start + END_RECORD_SIZE])
-    total, directory_bytes = record[4], record[5]
-    if total > MAX_MEMBERS:
-        raise _too_many_members()
-    if directory_bytes > MAX_CENTRAL_DIRECTORY_BYTES:
-        raise ContentRefusedError("zip_bomb", _("a ZIP file with an oversized table of contents"))
+    counts = [(record[4], record[5])]
+    end_record_at = size - tail_size + start
+    counts.extend(_zip64_counts(file, end_record_at))
+    for total, directory_bytes in counts:
+        if total > MAX_MEMBERS:
+            raise _too_many_members()
+        if directory_bytes > MAX_CENTRAL_DIRECTORY_BYTES:
+            raise ContentRefusedError(
+                "zip_bomb", _("a ZIP file with an oversized table of contents")
+            )
+
+
+def _zip64_counts(file: IO[bytes], end_record_at: int) -> list[tuple[int, int]]:
+    """The (members, directory bytes) of the ZIP64 end records a locator before the end record
+    may lead `zipfile` to: the one just before the locator and the one it names."""
+    locator_at = end_record_at - ZIP64_LOCATOR_SIZE
+    if locator_at < 0:
+        return []
+    file.seek(locator_at)
+    locator = file.read(ZIP64_LOCATOR_SIZE)
+    if len(locator) < ZIP64_LOCATOR_SIZE or not locator.startswith(ZIP64_LOCATOR):
+        return []
+    named_at = struct.unpack("<4sLQL", locator)[2]
+    counts = []
+    for record_at in {locator_at - ZIP64_END_RECORD_SIZE, named_at}:
+        if record_at < 0:
+            continue
+        file.seek(record_at)
+        record = file.read(ZIP64_END_RECORD_SIZE)
+        if len(record) == ZIP64_END_RECORD_SIZE and record.startswith(ZIP64_END_RECORD):
+            fields = struct.unpack("<4sQ2H2L4Q", record)
+            counts.append((fields[7], fields[8]))
+    return counts
 
 
 def _too_many_members() -> ContentRefusedError:
