@@ -1,10 +1,15 @@
 """What a hub resource may carry as files and as its cover image, checked by content.
 
 A file is accepted when `media.checks.detect_type` finds it to be a document (PDF, CSV, plain
-text), a picture or a recording; programs, archives (an Office document is a ZIP archive to
-the checks, so it is refused too), markup that may run scripts and videos are refused with a
-message that says what the file is. Pictures, the cover included, are re-encoded without any
-metadata (a photo's EXIF may hold where it was taken and by whose camera).
+text), a picture or a recording, or when `documents_check.detect_office_document` finds it to
+be a Word, Excel or PowerPoint document (.docx, .xlsx, .pptx) or an OpenDocument one (.odt,
+.ods, .odp) without macros: those are ZIP archives, looked into without being extracted, and
+stored with the type and extension their content shows. Programs, other archives, old binary
+Office files (.doc, .xls, .ppt), documents with macros, damaged or hostile ZIPs (bombs, `..`
+names, encryption), markup that may run scripts and videos are refused with a message that says
+what the file is (400); a file over HUB_MAX_FILE_BYTES is refused as too large (413). Pictures,
+the cover included, are re-encoded without any metadata (a photo's EXIF may hold where it was
+taken and by whose camera). Office documents are served as downloads, never shown inline.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from cslab.core.errors import InvalidInputError, PayloadTooLargeError
 from cslab.core.problems import ProblemCode
+from cslab.hub import documents_check
 from cslab.media import checks
 from cslab.media.services import max_image_pixels
 
@@ -27,6 +33,8 @@ from cslab.media.services import max_image_pixels
 FILE_IMAGE_MAX_SIDE = 4096
 COVER_MAX_SIDE = 1600
 ACCEPTED_KINDS = frozenset({checks.IMAGE, checks.AUDIO, checks.FILE})
+# An Office document may unpack to at most this many times the largest file accepted.
+MAX_UNPACKED_FACTOR = 10
 
 
 @dataclass(frozen=True)
@@ -59,10 +67,16 @@ def original_name(upload: Any) -> str:
 
 
 def _refused(name: str, error: checks.ContentRefusedError, field: str) -> InvalidInputError:
-    message = _("The file “%(name)s” was refused: it is %(what)s.") % {
-        "name": name,
-        "what": error.what,
-    }
+    if isinstance(error, documents_check.DocumentRefusedError):
+        message = _("The file “%(name)s” was refused: %(reason)s.") % {
+            "name": name,
+            "reason": error.what,
+        }
+    else:
+        message = _("The file “%(name)s” was refused: it is %(what)s.") % {
+            "name": name,
+            "what": error.what,
+        }
     return InvalidInputError(message, code=ProblemCode.MEDIA_REFUSED, details={field: [message]})
 
 
@@ -84,7 +98,9 @@ def check_resource_file(upload: Any, *, field: str = "files") -> CheckedFile:
         raise _too_large(name, field)
     source: IO[bytes] = upload.file if hasattr(upload, "file") else upload
     try:
-        found = checks.detect_type(source, name=name)
+        found = documents_check.detect_office_document(
+            source, max_total_bytes=MAX_UNPACKED_FACTOR * max_file_bytes()
+        ) or checks.detect_type(source, name=name)
         if found.kind not in ACCEPTED_KINDS:
             raise checks.ContentRefusedError(
                 "not_accepted",

@@ -142,8 +142,10 @@ class ResourceForm(forms.Form):
         label=_("Add files"),
         required=False,
         help_text=_(
-            "PDF, pictures, CSV or text files and recordings; at most 20 MB each and 10 in all. "
-            "Programs and archives (ZIP, Office files) are refused: save documents as PDF."
+            "PDF; Word, Excel, PowerPoint or LibreOffice documents without macros (.docx, "
+            ".xlsx, .pptx, .odt, .ods, .odp); pictures, CSV or text files and recordings; at "
+            "most 20 MB each and 10 in all. Programs, archives and old .doc or .xls files are "
+            "refused."
         ),
     )
     remove_files = forms.MultipleChoiceField(
