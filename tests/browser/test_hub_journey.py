@@ -10,18 +10,20 @@ every page on the way.
 Everyone starts from the home page and goes on by the links the menu and the pages show.
 """
 
+import importlib
 import re
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.apps import apps as global_apps
 from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from cslab.core.roles import SiteRole
-from cslab.hub.models import Resource, Subscription
+from cslab.hub.models import QualityCriterion, Resource, Subscription
 from cslab.hub.services.digest import digest_send_week
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.screenshots import save_screenshot
@@ -50,6 +52,16 @@ def _menu(page: Any, name: str) -> None:
     page.get_by_role("navigation", name="Main").get_by_role("link", name=name).click()
 
 
+def _answer_checklist(page: Any, met: list[str] | None) -> None:
+    """Answer every item of the review's quality checklist: met (all, or the codes named)."""
+    checklist = page.get_by_role("group", name="Quality checklist")
+    for criterion in QualityCriterion.objects.filter(active=True):
+        answer = "Met" if met is None or criterion.code in met else "Not met"
+        checklist.get_by_role("group", name=re.compile(re.escape(criterion.label))).get_by_role(
+            "radio", name=answer, exact=True
+        ).check()
+
+
 def _look(page: Any, name: str, assert_accessible: Check) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"], f"{page.url} is {width} px wide"
@@ -71,6 +83,10 @@ def test_a_method_card_goes_from_submission_to_a_followers_digest(
     tmp_path: Any,
 ) -> None:
     settings.MEDIA_ROOT = str(tmp_path)
+    # The default checklist of migration 0002 (a transactional test elsewhere may have flushed it).
+    importlib.import_module("cslab.hub.migrations.0002_curation_default_criteria").add_criteria(
+        global_apps, None
+    )
     researcher = UserFactory()
     curator = UserFactory(site_role=SiteRole.STAFF)
     volunteer = UserFactory()
@@ -83,15 +99,17 @@ def test_a_method_card_goes_from_submission_to_a_followers_digest(
     _look(author, "submit-kind", assert_accessible)
     author.get_by_label("Method card").check()
     author.get_by_role("button", name="Continue").click()
-    author.get_by_label("Title").fill(TITLE)
-    author.get_by_label("Summary").fill("Attract moths with a light at night and count them.")
+    author.get_by_label("Title:", exact=True).fill(TITLE)
+    author.get_by_label("Summary:", exact=True).fill(
+        "Attract moths with a light at night and count them."
+    )
     author.get_by_label(re.compile("^Text")).fill(
         "## Steps\n\n1. Hang a white sheet.\n2. Switch on the lamp at dusk.\n3. Count."
     )
     author.get_by_role("group", name="Research domain").get_by_label("Biodiversity").check()
     author.get_by_role("group", name="Research phase").get_by_label("Data collection").check()
     _look(author, "submit-form", assert_accessible)
-    author.get_by_role("button", name="Save draft").click()
+    author.get_by_role("button", name="Save as a draft").click()
     author.get_by_role("button", name="Submit for review").click()
     expect(author.locator("main")).to_contain_text("Submitted for review")
     resource = Resource.objects.get(title=TITLE)
@@ -103,20 +121,23 @@ def test_a_method_card_goes_from_submission_to_a_followers_digest(
     _log_in(desk, curator.email)
     _menu(desk, "Hub curation")
     _look(desk, "queue", assert_accessible)
-    desk.get_by_role("link", name=TITLE).click()
+    desk.get_by_role("link", name=re.compile(f"^Review.*{TITLE}")).click()
     expect(desk).to_have_url(re.compile(f"/hub/{resource.slug}/review/$"))
     _look(desk, "review", assert_accessible)
+    _answer_checklist(desk, met=["accurate", "useful_in_practice"])
+    desk.get_by_role("radio", name="Request changes").check()
     desk.get_by_label("Comment to the author").fill(
         "Please say which lamp to use and how to release the moths."
     )
-    desk.get_by_role("button", name="Request changes").click()
+    desk.get_by_role("button", name="Record the decision").click()
+    expect(desk.locator("main")).to_contain_text("Changes requested")
     resource.refresh_from_db()
     assert resource.status == Resource.Status.CHANGES_REQUESTED
 
     # The researcher sees the comment, edits the text and submits again.
     _menu(author, "Knowledge hub")
     author.get_by_role("link", name="My resources").click()
-    author.get_by_role("link", name=TITLE).click()
+    author.get_by_role("link", name=TITLE, exact=True).click()
     expect(author.locator("main")).to_contain_text("which lamp to use")
     author.get_by_role("link", name="Edit").click()
     author.get_by_label(re.compile("^Text")).fill(
@@ -130,11 +151,11 @@ def test_a_method_card_goes_from_submission_to_a_followers_digest(
 
     # The curator publishes it, every checklist item ticked.
     _menu(desk, "Hub curation")
-    desk.get_by_role("link", name=TITLE).click()
-    checklist = desk.get_by_role("group", name=re.compile("checklist", re.IGNORECASE))
-    for box in checklist.get_by_role("checkbox").all():
-        box.check()
-    desk.get_by_role("button", name="Publish").click()
+    desk.get_by_role("link", name=re.compile(f"^Review.*{TITLE}")).click()
+    _answer_checklist(desk, met=None)
+    desk.get_by_role("radio", name="Publish").check()
+    desk.get_by_role("button", name="Record the decision").click()
+    expect(desk.locator("main")).to_contain_text("Published")
     resource.refresh_from_db()
     assert resource.status == Resource.Status.PUBLISHED
     assert resource.version == 1

@@ -19,7 +19,7 @@ from cslab.hub.services.criteria import (
 )
 from tests.hub.factories import make_resource
 
-pytestmark = [pytest.mark.django_db]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("default_checklist")]
 
 DEFAULTS = importlib.import_module("cslab.hub.migrations.0002_curation_default_criteria")
 

@@ -12,7 +12,7 @@ from cslab.hub.services.versions import version_record
 from tests.factories import UserFactory
 from tests.hub.factories import make_resource
 
-pytestmark = [pytest.mark.django_db]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("default_checklist")]
 
 S = Resource.Status
 

@@ -23,7 +23,7 @@ from tests.factories import UserFactory
 from tests.hub.factories import make_resource
 
 # The resource page is the resources part's; a stand-in renders the parts until it is merged.
-pytestmark = [pytest.mark.django_db]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("default_checklist")]
 
 S = Resource.Status
 

@@ -7,6 +7,7 @@ second load adds nothing. The demo people and projects come from the loaders tha
 """
 
 import hashlib
+import importlib
 import io
 import math
 import random
@@ -14,6 +15,7 @@ import secrets
 from datetime import date, timedelta
 from typing import Any
 
+from django.apps import apps as global_apps
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -68,35 +70,10 @@ RESOURCES: tuple[DemoResource, ...] = (
     *DUTCH,
 )
 
-# The curators' checklist; the curation part's data migration makes the same codes.
-CRITERIA = (
-    ("accurate", "The content is accurate and up to date.", "De inhoud klopt en is actueel."),
-    (
-        "sources_and_licence",
-        "Sources are cited and the licence allows the use described.",
-        "Bronnen staan erbij en de licentie staat het beschreven gebruik toe.",
-    ),
-    (
-        "useful_in_practice",
-        "A project team can put it to use without further help.",
-        "Een projectteam kan er zonder verdere hulp mee aan de slag.",
-    ),
-    (
-        "inclusive_language",
-        "The language is plain and inclusive.",
-        "De taal is helder en inclusief.",
-    ),
-    (
-        "personal_data_protected",
-        "No personal data is shared without consent.",
-        "Er worden geen persoonsgegevens gedeeld zonder toestemming.",
-    ),
-    (
-        "accessible",
-        "Images have descriptions and files are accessible.",
-        "Afbeeldingen hebben een beschrijving en bestanden zijn toegankelijk.",
-    ),
-)
+# The curators' default checklist comes from the curation data migration (0002), so the demo
+# reviews tick exactly the criteria a fresh database has.
+_DEFAULT_CHECKLIST = importlib.import_module("cslab.hub.migrations.0002_curation_default_criteria")
+CRITERION_CODES = tuple(row[0] for row in _DEFAULT_CHECKLIST.DEFAULT_CRITERIA)
 
 # Who used which resource in which demo project (project external_id, resource slug, note).
 USES = (
@@ -240,10 +217,8 @@ def load_demo_hub() -> list[DemoLogin]:
 
 
 def _criteria() -> None:
-    for position, (code, label, label_nl) in enumerate(CRITERIA):
-        QualityCriterion.objects.get_or_create(
-            code=code, defaults={"label": label, "label_nl": label_nl, "position": position}
-        )
+    if not QualityCriterion.objects.filter(code__in=CRITERION_CODES).exists():
+        _DEFAULT_CHECKLIST.add_criteria(global_apps, None)
 
 
 def _sections(body: str) -> list[str]:
@@ -372,7 +347,7 @@ def _store_versions(resource: Resource, demo: DemoResource, staff: User, moment:
 
 
 def _store_reviews(resource: Resource, demo: DemoResource, staff: User, moment: Any) -> None:
-    codes = [code for code, _label, _nl in CRITERIA]
+    codes = list(CRITERION_CODES)
     every = dict.fromkeys(codes, True)
     decisions: dict[str, str] = {
         Resource.Status.PUBLISHED: Review.Decision.PUBLISH,
@@ -385,7 +360,7 @@ def _store_reviews(resource: Resource, demo: DemoResource, staff: User, moment: 
         return
     criteria = every
     if decision != Review.Decision.PUBLISH:
-        criteria = {**every, "useful_in_practice": False, "sources_and_licence": False}
+        criteria = {**every, "useful-to-practice": False, "sources-and-licence": False}
     review = Review.objects.create(
         resource=resource,
         reviewer=staff,
