@@ -1,13 +1,16 @@
 """Render Markdown (tutorials, field guides, hub resources) to safe HTML.
 
 Raw HTML in the source is escaped, not passed through, and markdown-it refuses `javascript:`
-and similar links; images are allowed (field guides show example photos).
+and similar links; images are allowed (field guides show example photos). Tables (GitHub's
+pipe syntax) and strikethrough are on: guides and case studies compare things in tables.
 """
 
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
-_renderer = MarkdownIt("commonmark", {"html": False, "linkify": False})
+_renderer = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable(
+    ["table", "strikethrough"]
+)
 
 
 def render_markdown(source: str) -> SafeString:
