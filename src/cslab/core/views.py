@@ -77,7 +77,7 @@ def _hub_latest() -> list[Any]:
     return list(
         hub_selectors.resource_list_listed()
         .order_by("-published_at", "-id")
-        .only("slug", "kind", "title", "summary", "published_at")[:HOME_HUB_RESOURCES]
+        .only("slug", "kind", "title", "summary", "language", "published_at")[:HOME_HUB_RESOURCES]
     )
 
 
