@@ -20,7 +20,7 @@ is ever taken as markup.
 
 import difflib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import connections
@@ -39,9 +39,11 @@ __all__ = [
     "search_filter",
     "search_index_problems",
     "search_index_rebuild",
+    "search_matching_ids",
     "search_ranked_ids",
     "search_snippets",
     "search_terms",
+    "search_title_words",
 ]
 
 FTS_TABLE = "hub_resource_fts"
@@ -103,6 +105,29 @@ def search_filter(queryset: QuerySet[Resource], terms: Sequence[str]) -> QuerySe
             | Q(search_document__contains=term)
         )
     return queryset.filter(condition)
+
+
+def search_matching_ids(terms: Sequence[str], *, using: str = "default") -> list[int]:
+    """Return the ids of every resource, of any status, whose texts have every word (one query).
+
+    Read from the index alone (SQLite's FTS5 table, PostgreSQL's GIN index and the vector),
+    without the resources' rows: the caller keeps the listed ones (`hub.facet_index`).
+    """
+    vendor = _vendor(using)
+    if vendor == "sqlite":
+        sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
+        params: tuple[Any, ...] = (sqlite_match_expression(terms),)
+    elif vendor == "postgresql":
+        sql = (
+            "SELECT id FROM hub_resource WHERE search_vector @@ to_tsquery('simple'::regconfig, %s)"
+        )
+        params = (postgresql_tsquery(terms),)
+    else:
+        found = search_filter(Resource.objects.using(using), terms).order_by()
+        return list(found.values_list("pk", flat=True))
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
 
 
 def search_ranked_ids(
@@ -251,13 +276,40 @@ def _postgresql_candidates(cursor: object, term: str) -> list[str]:
     ]
 
 
-def search_corrected_terms(terms: Sequence[str], *, using: str = "default") -> list[str]:
+def search_title_words(*, using: str = "default") -> dict[str, list[str]]:
+    """Return the words of the listed titles and summaries by first letter (PostgreSQL; one
+    query, ~1.5 s at 50,000 resources: callers keep it while the hub is unchanged)."""
+    if _vendor(using) != "postgresql":
+        return {}
+    sql = (
+        "SELECT DISTINCT word FROM hub_resource, "
+        "regexp_split_to_table(lower(title || ' ' || summary), '[^[:alnum:]]+') AS word "
+        "WHERE status = %s AND word <> ''"
+    )
+    words: dict[str, list[str]] = {}
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, (states.PUBLISHED,))
+        for (text,) in cursor.fetchall():
+            for word in _WORD.findall(text):
+                words.setdefault(word[0], []).append(word)
+    return words
+
+
+def search_corrected_terms(
+    terms: Sequence[str],
+    *,
+    using: str = "default",
+    title_words: Callable[[], Mapping[str, Sequence[str]]] | None = None,
+) -> list[str]:
     """Return the terms with each word replaced by the closest word the hub knows.
 
     One bounded query per word (at most MAX_TERMS words): SQLite reads the index's vocabulary,
-    PostgreSQL the titles and summaries most like the word. A word already known, or with
-    nothing close, stays as typed. Callers search again with the result and show it only when
-    that finds something.
+    PostgreSQL the titles and summaries most like the word, or, given `title_words` (what
+    `search_title_words` returned, kept by the caller), the words of every listed title and
+    summary alike in first letter and length, with no query: on a large hub the trigram query
+    reads thousands of titles for a common word. A word already known, or with nothing close,
+    stays as typed. Callers search again with the result and show it only when that finds
+    something.
     """
     vendor = _vendor(using)
     if vendor not in ("sqlite", "postgresql"):
@@ -270,6 +322,12 @@ def search_corrected_terms(terms: Sequence[str], *, using: str = "default") -> l
                 continue
             if vendor == "sqlite":
                 candidates = _sqlite_candidates(cursor, term)
+            elif title_words is not None:
+                candidates = [
+                    word
+                    for word in title_words().get(term[0], ())
+                    if abs(len(word) - len(term)) <= 2
+                ]
             else:
                 candidates = _postgresql_candidates(cursor, term)
             corrected.append(_closest(term, candidates))
