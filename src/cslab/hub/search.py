@@ -58,6 +58,13 @@ SQLITE_TRIGGERS = (
     f"{FTS_TABLE}_after_delete",
     f"{FTS_TABLE}_after_update",
 )
+# What the facet index's freshness token reads (migration 0004, `hub.facet_index`).
+FRESHNESS_INDEX = "hub_resource_updated_at"
+POSTGRESQL_TAG_TRIGGERS = (
+    "hub_resourcetag_after_insert_touch",
+    "hub_resourcetag_after_update_touch",
+    "hub_resourcetag_after_delete_touch",
+)
 # Private-use characters: no resource's text means anything by them.
 MARK_START = "\ue000"
 MARK_END = "\ue001"
@@ -353,14 +360,21 @@ def search_index_problems(*, using: str = "default") -> list[str]:
     connection = connections[using]
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger', 'index')"
+            )
             present = {row[0] for row in cursor.fetchall()}
-            wanted = (FTS_TABLE, VOCABULARY_TABLE, *SQLITE_TRIGGERS)
+            wanted = (FTS_TABLE, VOCABULARY_TABLE, *SQLITE_TRIGGERS, FRESHNESS_INDEX)
             return [f"{name} is missing" for name in wanted if name not in present]
         if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT indexname FROM pg_indexes WHERE tablename = 'hub_resource'",
             )
             present = {row[0] for row in cursor.fetchall()}
-            return [f"{name} is missing" for name in POSTGRESQL_INDEXES if name not in present]
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = 'hub_resourcetag'::regclass"
+            )
+            present |= {row[0] for row in cursor.fetchall()}
+            wanted = (*POSTGRESQL_INDEXES, FRESHNESS_INDEX, *POSTGRESQL_TAG_TRIGGERS)
+            return [f"{name} is missing" for name in wanted if name not in present]
     return []
