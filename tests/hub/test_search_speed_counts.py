@@ -39,6 +39,8 @@ SEARCHES = [
     SearchParams(sort="most_used", filters={"phase": ("collection",)}),
     SearchParams(sort="newest", page=3),
     SearchParams(q="nothingmatches"),
+    SearchParams(q="mothz"),
+    SearchParams(q="survy", filters={"kind": ("tool", "template")}),
     SearchParams(filters={"organisation": ("Nobody",)}),
 ]
 
@@ -81,6 +83,15 @@ def fresh_cache() -> Iterator[None]:
 def _search(params: SearchParams, *, index: bool, monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setattr(facet_index_module, "INDEX_MIN_RESOURCES", 0 if index else 10**9)
     return _summary(resource_search(None, params))
+
+
+def test_typos_are_corrected_with_the_index_as_without(
+    generated_hub: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for index in (False, True):
+        found = _search(SearchParams(q="mothz"), index=index, monkeypatch=monkeypatch)
+        assert found[2] == "moths"
+        assert found[0] > 0
 
 
 def _summary(found: SearchResults) -> Any:

@@ -32,7 +32,7 @@ from django.db import connections
 
 from cslab.hub import states
 from cslab.hub.models import Resource, ResourceTag
-from cslab.hub.search import search_title_words
+from cslab.hub.search import search_known_words
 from cslab.hub.vocabulary import ResourceTagKind
 
 # Facet parameter -> the Resource column it filters (the others are tags).
@@ -126,12 +126,12 @@ class FacetIndex:
             arrays += [pairs.rows, pairs.codes, pairs.starts]
         return sum(array.nbytes for array in arrays)
 
-    def title_words(self, using: str) -> Mapping[str, Sequence[str]]:
-        """The words of the listed titles and summaries by first letter (PostgreSQL), read
-        once per index: the typo correction's candidates."""
-        words = self.memo.get("title_words")
+    def known_words(self, using: str) -> Mapping[str, Sequence[str]]:
+        """The words typos are corrected against (`search_known_words`), read once per index,
+        when a search first needs them."""
+        words = self.memo.get("known_words")
         if words is None:
-            words = self.memo["title_words"] = search_title_words(using=using)
+            words = self.memo["known_words"] = search_known_words(using=using)
         return words
 
     def all_rows(self) -> np.ndarray:

@@ -8,8 +8,8 @@ order (one), the page's resources and their tags (two) and its snippets (one). A
 counted in memory over the per-process facet index (`hub.facet_index`; ~1 ms instead of
 hundreds at 50,000 resources): its freshness token (one), the ids the words find (one), then
 the page as above, its order from the index when newest first. When the words find nothing,
-each word is corrected against what the hub knows (one query per word, none with the index on
-PostgreSQL) and the search runs once more with the correction.
+each word is corrected against what the hub knows (one query per word; none with the index,
+which keeps the words) and the search runs once more with the correction.
 """
 
 from __future__ import annotations
@@ -519,7 +519,7 @@ def resource_search(
         corrected = search_corrected_terms(
             terms,
             using=using,
-            title_words=None if index is None else lambda: index.title_words(using),
+            known_words=None if index is None else lambda: index.known_words(using),
         )
         if corrected != terms:
             corrected_counted = _count(index, corrected, params.filters)
