@@ -2,32 +2,49 @@
 
 Only listed resources (published, `resource_list_listed`) are ever found, counted or related;
 a draft, a resource in review or a retired one never is. One page costs a constant number of
-queries whatever the data: the total with every facet's counts (one), the page's ids in
-relevance order (one), the page's resources and their tags (two) and its snippets (one). When
-the words find nothing, each word is corrected against what the hub knows (one query per
-word) and the search runs once more with the correction.
+queries whatever the data. A small hub (under `facet_index.INDEX_MIN_RESOURCES` listed) is
+counted in SQL: the total with every facet's counts (one query), the page's ids in relevance
+order (one), the page's resources and their tags (two) and its snippets (one). A large one is
+counted in memory over the per-process facet index (`hub.facet_index`; ~1 ms instead of
+hundreds at 50,000 resources): its freshness token (one), the ids the words find (one), then
+the page as above, its order from the index when newest first. When the words find nothing,
+each word is corrected against what the hub knows (one query per word; none with the index,
+which keeps the words) and the search runs once more with the correction.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from django.db import connections
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from cslab.hub import states
+from cslab.hub.facet_index import (
+    COLUMN_FACETS,
+    TAG_FACETS,
+    FacetIndex,
+    facet_index_for_search,
+    facet_index_note_listed,
+)
 from cslab.hub.models import Resource, ResourceTag
 from cslab.hub.queries import FACETS, SearchParams
 from cslab.hub.search import (
     search_corrected_terms,
     search_filter,
+    search_matching_ids,
     search_ranked_ids,
     search_snippets,
     search_terms,
@@ -40,7 +57,6 @@ from cslab.hub.vocabulary import (
     ResourceKind,
     ResourceLanguage,
     ResourceLicence,
-    ResourceTagKind,
 )
 from cslab.projects.vocabulary import SUSTAINABLE_DEVELOPMENT_GOALS, Faculty, ResearchDomain
 
@@ -48,21 +64,6 @@ PAGE_SIZE = 20
 ORGANISATION_OPTIONS = 15
 RELATED_CANDIDATES = 50
 
-# Facet parameter -> the Resource column it filters (the others are tags).
-COLUMN_FACETS = {
-    "kind": "kind",
-    "level": "participation_level",
-    "language": "language",
-    "licence": "licence",
-    "organisation": "organisation",
-}
-TAG_FACETS = {
-    "faculty": ResourceTagKind.FACULTY,
-    "domain": ResourceTagKind.DOMAIN,
-    "phase": ResourceTagKind.PHASE,
-    "sdg": ResourceTagKind.SDG,
-    "audience": ResourceTagKind.AUDIENCE,
-}
 FACET_LABELS: dict[str, Promise] = {
     "kind": _("Kind"),
     "faculty": _("Faculty"),
@@ -103,6 +104,19 @@ _ORDERINGS: dict[str, tuple[str, ...]] = {
 
 def facet_value_label(facet: str, value: str) -> str:
     """Return the label a visitor reads for one value of a facet (the value itself if free)."""
+    return _value_label(get_language(), facet, value)
+
+
+def facet_label(facet: str) -> str:
+    """Return a facet's label in the active language."""
+    return _value_label(get_language(), "", facet)
+
+
+# A page reads some 300 labels; each translation lookup costs tens of microseconds.
+@functools.lru_cache(maxsize=4096)
+def _value_label(language: str | None, facet: str, value: str) -> str:
+    if not facet:
+        return str(FACET_LABELS[value])
     labels = _VALUE_LABELS.get(facet)
     if labels is None or value not in labels:
         return value
@@ -244,9 +258,44 @@ def resource_matching(queryset: QuerySet[Resource], params: SearchParams) -> Que
 
 
 def _facet_counts(
+    index: FacetIndex, text: np.ndarray, filters: Mapping[str, Sequence[str]]
+) -> tuple[np.ndarray, dict[str, dict[str, int]]]:
+    """Return the mask of the matching resources and every facet's counts.
+
+    `text` is the mask of the resources the words find. Each facet's counts apply every other
+    facet's choice but not its own, so a visitor sees what ticking one more value of the same
+    facet would add. Counted in memory over the facet index (`hub.facet_index`).
+    """
+    chosen = {
+        name: index.facets[name].mask(values, index.size)
+        for name, values in filters.items()
+        if name in FACETS and values
+    }
+    matching = text.copy()
+    for mask in chosen.values():
+        matching &= mask
+    counts: dict[str, dict[str, int]] = {}
+    previous: np.ndarray | None = None
+    base_rows = np.zeros(0, dtype=np.int64)
+    for name in FACETS:
+        if name in chosen:
+            base = text.copy()
+            for other, mask in chosen.items():
+                if other != name:
+                    base &= mask
+        else:
+            base = matching
+        if base is not previous:
+            previous, base_rows = base, np.flatnonzero(base)
+        counts[name] = index.facets[name].counts(base, base_rows)
+    return matching, counts
+
+
+def _facet_counts_sql(
     searched: QuerySet[Resource], filters: Mapping[str, Sequence[str]]
-) -> tuple[int, dict[str, dict[str, int]]]:
-    """Return the number of matching resources and every facet's counts, in one query.
+) -> tuple[int, dict[str, dict[str, int]], int]:
+    """Return the number of matching resources, every facet's counts and the number of listed
+    resources, in one query (for a small hub, where this costs less than the facet index).
 
     Each facet's counts apply every other facet's choice but not its own, so a visitor sees
     what ticking one more value of the same facet would add. The candidates are read once, in a
@@ -294,23 +343,51 @@ def _facet_counts(
                 f"WHERE t.kind = %s AND {meets_all_but(name)} GROUP BY t.value"
             )
             tag_kinds.append(TAG_FACETS[name])
+    # How many resources are listed: the next search chooses the facet index when many are.
+    branches.append(
+        f"SELECT '#', '', COUNT(*) FROM {quote(Resource._meta.db_table)} "  # noqa: S608
+        "WHERE status = %s"
+    )
     sql = (
         f"WITH c ({', '.join(quote(name) for name in names)}) AS ({candidates_sql}) "
         + " UNION ALL ".join(branches)
     )
     counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
-    total = 0
+    total = listed = 0
     with connection.cursor() as cursor:
-        cursor.execute(sql, (*params, *tag_kinds))
+        cursor.execute(sql, (*params, *tag_kinds, states.PUBLISHED))
         for name, value, count in cursor.fetchall():
             if not name:
                 total = count
+            elif name == "#":
+                listed = count
             elif value:
                 counts[name][value] = count
-    return total, counts
+    return total, counts, listed
+
+
+def _text_mask(index: FacetIndex, terms: Sequence[str], using: str) -> np.ndarray:
+    """The mask of the listed resources whose texts have every word (all without words)."""
+    if not terms:
+        return index.all_rows()
+    return index.rows_of(search_matching_ids(terms, using=using))
+
+
+def _among(ids: list[int], using: str) -> QuerySet[Resource]:
+    """The listed resources with these ids, as one parameter however many there are."""
+    vendor = connections[using].vendor
+    listed = resource_list_listed().using(using)
+    if vendor == "sqlite":
+        chosen = RawSQL("SELECT value FROM json_each(%s)", (json.dumps(ids),))
+        return listed.filter(pk__in=chosen)
+    if vendor == "postgresql":
+        chosen = RawSQL("SELECT unnest(%s::bigint[])", (ids,))
+        return listed.filter(pk__in=chosen)
+    return listed.filter(pk__in=ids)
 
 
 def _facets(counts: Mapping[str, Mapping[str, int]], params: SearchParams) -> list[Facet]:
+    language = get_language()  # once: a page reads some 300 labels
     facets = []
     for name in FACETS:
         chosen = set(params.filters.get(name, ()))
@@ -319,7 +396,7 @@ def _facets(counts: Mapping[str, Mapping[str, int]], params: SearchParams) -> li
             values,
             key=lambda value, name=name: (  # type: ignore[misc]
                 -counts[name].get(value, 0),
-                facet_value_label(name, value).casefold(),
+                _value_label(language, name, value).casefold(),
             ),
         )
         if name == "organisation":
@@ -332,45 +409,93 @@ def _facets(counts: Mapping[str, Mapping[str, int]], params: SearchParams) -> li
             FacetOption(
                 facet=name,
                 value=value,
-                label=facet_value_label(name, value),
+                label=_value_label(language, name, value),
                 count=counts[name].get(value, 0),
                 selected=value in chosen,
             )
             for value in ordered
         ]
-        facets.append(Facet(name=name, label=str(FACET_LABELS[name]), options=options))
+        facets.append(Facet(name=name, label=_value_label(language, "", name), options=options))
     return facets
 
 
-def _card_facets(resource: Resource) -> list[tuple[str, str]]:
+def _card_facets(resource: Resource, language: str | None) -> list[tuple[str, str]]:
     shown: list[tuple[str, str]] = []
     if resource.participation_level:
         shown.append(
-            (str(FACET_LABELS["level"]), facet_value_label("level", resource.participation_level))
+            (
+                _value_label(language, "", "level"),
+                _value_label(language, "level", resource.participation_level),
+            )
         )
     for name in ("domain", "phase"):
         values = resource.tags_of(TAG_FACETS[name])
         shown.extend(
-            (str(FACET_LABELS[name]), facet_value_label(name, value)) for value in values[:2]
+            (_value_label(language, "", name), _value_label(language, name, value))
+            for value in values[:2]
         )
-    shown.append((str(FACET_LABELS["language"]), facet_value_label("language", resource.language)))
+    shown.append(
+        (
+            _value_label(language, "", "language"),
+            _value_label(language, "language", resource.language),
+        )
+    )
     return shown
 
 
 # The search -----------------------------------------------------------------------------------
 
 
+def _by_ids(ids: Sequence[int], using: str) -> list[Resource]:
+    found = Resource.objects.using(using).filter(pk__in=ids).prefetch_related("tags")
+    by_id = {resource.pk: resource for resource in found}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+@dataclass(frozen=True)
+class _Counted:
+    """What a search found: the total, each facet's counts, and (with the index) the matches."""
+
+    searched: QuerySet[Resource]  # the listed resources with the words (facets not applied)
+    total: int
+    counts: dict[str, dict[str, int]]
+    matching: np.ndarray | None = None
+
+
+def _count(
+    index: FacetIndex | None, terms: Sequence[str], filters: Mapping[str, Sequence[str]]
+) -> _Counted:
+    searched = search_filter(resource_list_listed(), terms)
+    if index is None:
+        total, counts, listed = _facet_counts_sql(searched, filters)
+        facet_index_note_listed(listed, using=searched.db)
+        return _Counted(searched, total, counts)
+    matching, counts = _facet_counts(index, _text_mask(index, terms, searched.db), filters)
+    return _Counted(searched, int(np.count_nonzero(matching)), counts, matching)
+
+
 def _page(
-    filtered: QuerySet[Resource], terms: Sequence[str], sort: str, offset: int, page_size: int
+    index: FacetIndex | None,
+    counted: _Counted,
+    filters: Mapping[str, Sequence[str]],
+    terms: Sequence[str],
+    sort: str,
+    offset: int,
+    page_size: int,
 ) -> list[Resource]:
+    using = counted.searched.db
+    if index is None or counted.matching is None:
+        candidates = _apply_facets(counted.searched, filters)
+    elif sort == SORT_NEWEST:
+        return _by_ids(index.newest_ids(counted.matching, offset, page_size), using)
+    elif any(name in FACETS and values for name, values in filters.items()):
+        # Relevance and use change without the index knowing: the engine orders the matches.
+        candidates = _among(index.ids_of(counted.matching), using)
+    else:
+        candidates = counted.searched
     if sort == SORT_RELEVANCE:
-        ids = search_ranked_ids(filtered, terms, offset=offset, limit=page_size)
-        by_id = {
-            resource.pk: resource
-            for resource in Resource.objects.filter(pk__in=ids).prefetch_related("tags")
-        }
-        return [by_id[pk] for pk in ids if pk in by_id]
-    ordered = filtered.prefetch_related("tags").order_by(*_ORDERINGS[sort])
+        return _by_ids(search_ranked_ids(candidates, terms, offset=offset, limit=page_size), using)
+    ordered = candidates.prefetch_related("tags").order_by(*_ORDERINGS[sort])
     return list(ordered[offset : offset + page_size])
 
 
@@ -386,30 +511,35 @@ def resource_search(
     only listed resources are searched, so `viewer` changes nothing yet.
     """
     terms = search_terms(params.q)
-    searched = search_filter(resource_list_listed(), terms)
-    total, counts = _facet_counts(searched, params.filters)
+    using = resource_list_listed().db
+    index = facet_index_for_search(using=using)
+    counted = _count(index, terms, params.filters)
     corrected_query = ""
-    if correct_typos and terms and total == 0:
-        corrected = search_corrected_terms(terms, using=searched.db)
+    if correct_typos and terms and counted.total == 0:
+        corrected = search_corrected_terms(
+            terms,
+            using=using,
+            known_words=None if index is None else lambda: index.known_words(using),
+        )
         if corrected != terms:
-            corrected_searched = search_filter(resource_list_listed(), corrected)
-            corrected_total, corrected_counts = _facet_counts(corrected_searched, params.filters)
-            if corrected_total:
-                terms, searched = corrected, corrected_searched
-                total, counts = corrected_total, corrected_counts
+            corrected_counted = _count(index, corrected, params.filters)
+            if corrected_counted.total:
+                terms, counted = corrected, corrected_counted
                 corrected_query = " ".join(corrected)
+    total, counts = counted.total, counted.counts
     sort = params.sort
     if sort == SORT_RELEVANCE and not terms:
         sort = SORT_NEWEST
     offset = (params.page - 1) * page_size
     resources = (
-        _page(_apply_facets(searched, params.filters), terms, sort, offset, page_size)
+        _page(index, counted, params.filters, terms, sort, offset, page_size)
         if total and offset < total
         else []
     )
-    snippets = search_snippets([r.pk for r in resources], terms, using=searched.db)
+    snippets = search_snippets([r.pk for r in resources], terms, using=using)
+    language = get_language()
     results = [
-        SearchResult(resource=r, snippet=snippets.get(r.pk), facets=_card_facets(r))
+        SearchResult(resource=r, snippet=snippets.get(r.pk), facets=_card_facets(r, language))
         for r in resources
     ]
     return SearchResults(
