@@ -5,10 +5,11 @@ from typing import Any, Literal
 from ninja import Field, Query, Router, Schema
 
 from cslab.api.auth import ANYONE, ApiRequest
+from cslab.hub.facet_index import COLUMN_FACETS, TAG_FACETS
 from cslab.hub.queries import MAX_QUERY_LENGTH, search_params_from_query
 from cslab.hub.schemas import ResourceDetailOut, ResourceSearchOut
 from cslab.hub.selectors.resources import resource_get
-from cslab.hub.selectors.search import COLUMN_FACETS, TAG_FACETS, resource_search
+from cslab.hub.selectors.search import resource_search
 
 router = Router(tags=["hub"])
 
