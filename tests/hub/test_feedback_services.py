@@ -162,10 +162,9 @@ def test_hiding_needs_a_reason_and_a_moderator() -> None:
         feedback.resource_comment_show(actor=staff, comment=shown)
 
 
+@pytest.mark.postgresql  # concurrent transactions: deselected in the SQLite run
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_use_adds_keep_the_count_right() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL's concurrent transactions")
     resource = make_resource()
     projects = [ProjectFactory() for _ in range(3)]
     errors: list[BaseException] = []

@@ -148,10 +148,9 @@ def test_the_view_counter_is_one_atomic_update(django_assert_num_queries):
     assert '"view_count" + ' in captured.captured_queries[0]["sql"]
 
 
+@pytest.mark.postgresql  # concurrent transactions: deselected in the SQLite run
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_views_lose_no_count():
-    if connection.vendor == "sqlite":
-        pytest.skip("SQLite in memory has one connection; PostgreSQL runs this")
     resource = make_resource()
     errors: list[BaseException] = []
 
