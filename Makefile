@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PG_URL ?= postgres://postgres@127.0.0.1:5432/cslab
-# Tests run in parallel (one worker per CPU; a file stays on one worker for its fixtures).
-PYTEST_ARGS ?= -n auto --dist loadfile
+# Tests run in parallel (one worker per CPU; a file stays on one worker for its fixtures);
+# the 30 slowest are listed, so CI logs show where its time goes.
+PYTEST_ARGS ?= -n auto --dist loadfile --durations=30
 
 .PHONY: install demo dev serve worker test test-pg browser lint fmt typecheck migrations-check schemathesis bench messages lock clean
 

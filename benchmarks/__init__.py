@@ -12,4 +12,6 @@ BENCHMARKS: list[str] = [
     "benchmarks.map_aggregation",
     "benchmarks.consensus",
     "benchmarks.next_subject",
+    "benchmarks.personal_data_export",
+    "benchmarks.impact_dashboard",
 ]

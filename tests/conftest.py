@@ -91,3 +91,43 @@ def _every_form_definition_survives_storing(monkeypatch: pytest.MonkeyPatch) -> 
         return definition
 
     monkeypatch.setattr(FormDefinition, "from_source", classmethod(checked))
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup: Any, django_db_blocker: Any) -> Any:
+    """One transaction around a whole test module, rolled back when the module ends.
+
+    For data that is slow to build and that the module's tests read (the demo Lab): a
+    module-scoped fixture that asks for this one loads it once, inside
+    `django_db_blocker.unblock()`, and every test of the module sees it. Each test still runs in
+    its own savepoint (`django_db`), so what one test writes is gone before the next one starts.
+    While the module runs, every form definition read is checked to survive storing, as
+    `_every_form_definition_survives_storing` checks it inside each test.
+    """
+    import json
+
+    from django.db import connections, transaction
+
+    from cslab.forms.form_definition import FormDefinition
+
+    read = FormDefinition.from_source.__func__  # type: ignore[attr-defined]
+
+    def checked(cls: type[FormDefinition], source: Any) -> FormDefinition:
+        definition: FormDefinition = read(cls, source)
+        stored = json.loads(json.dumps(definition.to_json()))
+        assert FormDefinition.from_json(stored) == definition
+        return definition
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(FormDefinition, "from_source", classmethod(checked))
+        with django_db_blocker.unblock():
+            atomics = {alias: transaction.atomic(using=alias) for alias in connections}
+            for atomic in atomics.values():
+                atomic.__enter__()
+        try:
+            yield
+        finally:
+            with django_db_blocker.unblock():
+                for alias, atomic in reversed(atomics.items()):
+                    transaction.set_rollback(True, using=alias)
+                    atomic.__exit__(None, None, None)

@@ -8,6 +8,7 @@ from django.views.generic import RedirectView
 from cslab.accounts import views as account_views
 from cslab.api.api import api
 from cslab.core import views as core_views
+from cslab.events.sitemaps import EventSitemap
 from cslab.hub.sitemaps import ResourceSitemap
 from cslab.openrosa import views as openrosa_views
 from cslab.projects.feeds import NewProjectsFeed
@@ -29,7 +30,7 @@ urlpatterns = [
     path(
         "sitemap.xml",
         sitemap,
-        {"sitemaps": {"projects": ProjectSitemap, "hub": ResourceSitemap}},
+        {"sitemaps": {"projects": ProjectSitemap, "hub": ResourceSitemap, "events": EventSitemap}},
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("projects/feed/", NewProjectsFeed(), name="project_feed"),
@@ -61,6 +62,10 @@ urlpatterns = [
     path("audit/", core_views.audit_log, name="audit_log"),
     # Before projects: the URL order PPSR had inside projects (its paths match no other).
     path("", include("cslab.ppsr.urls")),
+    path("", include("cslab.consent.urls")),
+    path("", include("cslab.participants.urls")),
+    path("", include("cslab.impact.urls")),
+    path("", include("cslab.privacy.urls")),
     path("", include("cslab.projects.urls")),
     path("", include("cslab.forms.urls")),
     path("", include("cslab.media.urls")),
@@ -71,6 +76,8 @@ urlpatterns = [
     path("", include("cslab.questions.urls")),
     path("", include("cslab.notifications.urls")),
     path("", include("cslab.hub.urls")),
+    path("", include("cslab.events.urls")),
+    path("", include("cslab.training.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -2,15 +2,18 @@
 
 The demo Lab is loaded and served exactly as `make demo` does it (`cslab migrate`, `cslab demo`,
 `cslab serve`: gunicorn, DEBUG off, WhiteNoise, the permission-checking media view), in a scratch
-folder, and Chromium at a phone's width follows every visible link from the home page. Every page
-it reaches must answer below 400, show every same-site image, fit 390 px without scrolling sideways
-and pass axe-core (WCAG 2.2 A/AA). Pages that are one route with other data (one observation and
-the next) are checked a few times per route, not thousands of times.
+folder (loaded once per run, a copy per crawl file), and Chromium at a phone's width follows every
+visible link from the home page. Every page it reaches must answer below 400, show every same-site
+image, fit 390 px without scrolling sideways and pass axe-core (WCAG 2.2 A/AA). Pages that are one
+route with other data (one observation and the next) are checked a few times per route, not
+thousands of times.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -32,6 +35,18 @@ from tests.browser.site_crawl import crawl, log_in
 DEMO_OBSERVATIONS = "300"
 CRAWL_AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 PAGES_PER_ROUTE = 2
+# Issue 15: the impact pages every crawl must reach by visible links (URL names), and those
+# only some people reach: the team's import and statement pages, staff's meta-research feed.
+IMPACT_PAGES_FOR_EVERYONE = {
+    "lab_impact",
+    "project_impact",
+    "project_impact_report",
+    "project_impact_statements",
+}
+IMPACT_PAGES_BY_PERSON = {
+    "researcher@demo.cslab.test": {"project_outputs_import", "project_impact_statement_create"},
+    "staff@demo.cslab.test": {"meta_research_exports"},
+}
 START_TIMEOUT_SECONDS = 600
 
 
@@ -53,9 +68,7 @@ def _cslab(arguments: list[str], environment: dict[str, str], log: Path) -> None
         )
 
 
-def start_demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The demo Lab on its own port and its own SQLite file, served by gunicorn."""
-    folder = tmp_path_factory.mktemp("demo-site")
+def _environment(folder: Path) -> dict[str, str]:
     environment = {
         key: value
         for key, value in os.environ.items()
@@ -68,9 +81,49 @@ def start_demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         CSLAB_DEMO_OBSERVATIONS=DEMO_OBSERVATIONS,
         WEB_CONCURRENCY="2",
     )
+    return environment
+
+
+def _built_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A var folder after `cslab migrate` and `cslab demo`, built once per test run.
+
+    Both crawl files serve a copy of it: under xdist each runs in its own worker, and the first
+    to get here builds while the other waits (a minute or more each, so one build is saved). The
+    folder is the run's own (xdist's shared base folder, or this session's without xdist), never
+    another run's.
+    """
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    build = root / "crawl-demo-build"
+    with (root / "crawl-demo-build.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if not (build / "built").exists():
+                shutil.rmtree(build, ignore_errors=True)
+                build.mkdir()
+                environment = _environment(build)
+                log = build / "build.log"
+                _cslab(["migrate", "--noinput"], environment, log)
+                _cslab(["demo"], environment, log)
+                (build / "built").touch()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    return build
+
+
+def start_demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo Lab on its own port and its own SQLite file (a copy of the run's one demo
+    build), served by gunicorn."""
+    folder = tmp_path_factory.mktemp("demo-site")
+    shutil.copytree(
+        _built_demo(tmp_path_factory),
+        folder,
+        ignore=shutil.ignore_patterns("built", "build.log", "cache"),
+        dirs_exist_ok=True,
+    )
+    environment = _environment(folder)
     log = folder / "site.log"
-    _cslab(["migrate", "--noinput"], environment, log)
-    _cslab(["demo"], environment, log)
     port = _free_port()
     origin = f"http://127.0.0.1:{port}"
     with log.open("ab") as output:
@@ -110,6 +163,13 @@ def _route(url: str) -> str:
         return path
 
 
+def _url_name(url: str) -> str:
+    try:
+        return resolve(urlsplit(url).path).url_name or ""
+    except Resolver404:
+        return ""
+
+
 def check_every_linked_page(chromium: Any, axe: Any, origin: str, person: str | None) -> None:
     """Crawl as `person` (None: anonymous) and fail with every problem found."""
     context = chromium.new_context(
@@ -134,5 +194,8 @@ def check_every_linked_page(chromium: Any, axe: Any, origin: str, person: str | 
     html_pages = [result for result in report.pages if "text/html" in result.content_type]
     # The crawl must have got somewhere: the home page links the directory, projects, questions.
     assert len(html_pages) >= 15, [result.url for result in report.pages]
+    reached = {_url_name(result.url) for result in report.pages if result.status < 400}
+    expected = IMPACT_PAGES_FOR_EVERYONE | IMPACT_PAGES_BY_PERSON.get(person or "", set())
+    assert not expected - reached, f"not reached by links: {sorted(expected - reached)}"
     problems = report.failures()
     assert not problems, f"{len(report.pages)} pages crawled; problems:\n" + "\n".join(problems)

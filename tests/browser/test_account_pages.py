@@ -62,11 +62,13 @@ def test_staff_member_reaches_tokens_device_passwords_jobs_and_audit_log_by_link
     _fits_and_is_accessible(page, assert_accessible, "device-passwords", device)
 
     page.get_by_role("link", name="Back to your account").click()
+    # The data page (tests/browser/test_privacy_export_browser.py) starts the zip export.
+    page.get_by_role("link", name="Export my data").click()
+    expect(page).to_have_url(re.compile(r"/me/data/$"))
     page.get_by_role("button", name="Export my data").click()
-    expect(page).to_have_url(re.compile(r"/jobs/[0-9a-f-]{36}/$"))
-    expect(page.get_by_role("link", name="Download the result (JSON)")).to_be_visible()
-    _fits_and_is_accessible(page, assert_accessible, "job-detail", device)
-    page.get_by_role("link", name="All my jobs").click()
+    expect(page.get_by_role("link", name="Download (zip)")).to_be_visible()
+    page.get_by_role("link", name="Back to your account").click()
+    page.get_by_role("link", name="My jobs").click()
     expect(page.get_by_role("link", name="Export of my personal data")).to_be_visible()
     _fits_and_is_accessible(page, assert_accessible, "job-list", device)
 
@@ -75,5 +77,7 @@ def test_staff_member_reaches_tokens_device_passwords_jobs_and_audit_log_by_link
         menu.first.click()
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Audit log").click()
     # The events it just wrote are listed, newest first.
-    expect(page.locator(".audit-events code").first).to_have_text("job.started")
+    expect(page.locator(".audit-events code").first).to_have_text(
+        "privacy.personal_data_export.started"
+    )
     _fits_and_is_accessible(page, assert_accessible, "audit-log", device)

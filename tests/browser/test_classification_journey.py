@@ -115,5 +115,5 @@ def test_a_workflow_from_creation_to_expert_decision_and_export(
         page.get_by_role("link", name="Results with every class probability (CSV)").click()
     content = open(download.value.path(), encoding="utf-8").read()  # noqa: SIM115
     header, *rows = content.splitlines()
-    assert header.endswith("p_business,p_private") and len(rows) == 2
+    assert header.endswith("p_business,p_private,license") and len(rows) == 2
     assert "{" not in content

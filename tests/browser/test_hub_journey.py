@@ -26,6 +26,7 @@ from cslab.core.roles import SiteRole
 from cslab.hub.models import QualityCriterion, Resource, Subscription
 from cslab.hub.services.digest import digest_send_week
 from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.navigation import follow_main_menu, page_width
 from tests.browser.screenshots import save_screenshot
 from tests.factories import TEST_PASSWORD, UserFactory
 
@@ -43,15 +44,6 @@ def _log_in(page: Any, email: str) -> None:
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
-def _menu(page: Any, name: str) -> None:
-    """Follow a link of the main menu (on a phone, open the menu first)."""
-    page.goto("/")
-    menu = page.get_by_role("button", name=re.compile("menu", re.IGNORECASE))
-    if menu.count() and menu.first.is_visible():
-        menu.first.click()
-    page.get_by_role("navigation", name="Main").get_by_role("link", name=name).click()
-
-
 def _answer_checklist(page: Any, met: list[str] | None) -> None:
     """Answer every item of the review's quality checklist: met (all, or the codes named)."""
     checklist = page.get_by_role("group", name="Quality checklist")
@@ -63,7 +55,7 @@ def _answer_checklist(page: Any, met: list[str] | None) -> None:
 
 
 def _look(page: Any, name: str, assert_accessible: Check) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
+    width = page_width(page)
     assert width <= page.viewport_size["width"], f"{page.url} is {width} px wide"
     assert_accessible(page)
     save_screenshot(page, f"hub-journey-{name}")
@@ -94,7 +86,7 @@ def test_a_method_card_goes_from_submission_to_a_followers_digest(
     # The researcher submits a method card.
     author = new_page(viewport)
     _log_in(author, researcher.email)
-    _menu(author, "Knowledge hub")
+    follow_main_menu(author, "Knowledge hub")
     author.get_by_role("link", name="Share a resource").click()
     _look(author, "submit-kind", assert_accessible)
     author.get_by_label("Method card").check()
@@ -119,7 +111,7 @@ def test_a_method_card_goes_from_submission_to_a_followers_digest(
     # The curator finds it in the queue and asks for changes.
     desk = new_page(viewport)
     _log_in(desk, curator.email)
-    _menu(desk, "Hub curation")
+    follow_main_menu(desk, "Hub curation")
     _look(desk, "queue", assert_accessible)
     desk.get_by_role("link", name=re.compile(f"^Review.*{TITLE}")).click()
     expect(desk).to_have_url(re.compile(f"/hub/{resource.slug}/review/$"))
@@ -135,7 +127,7 @@ def test_a_method_card_goes_from_submission_to_a_followers_digest(
     assert resource.status == Resource.Status.CHANGES_REQUESTED
 
     # The researcher sees the comment, edits the text and submits again.
-    _menu(author, "Knowledge hub")
+    follow_main_menu(author, "Knowledge hub")
     author.get_by_role("link", name="My resources").click()
     author.get_by_role("link", name=TITLE, exact=True).click()
     expect(author.locator("main")).to_contain_text("which lamp to use")
@@ -150,7 +142,7 @@ def test_a_method_card_goes_from_submission_to_a_followers_digest(
     assert resource.status == Resource.Status.SUBMITTED
 
     # The curator publishes it, every checklist item ticked.
-    _menu(desk, "Hub curation")
+    follow_main_menu(desk, "Hub curation")
     desk.get_by_role("link", name=re.compile(f"^Review.*{TITLE}")).click()
     _answer_checklist(desk, met=None)
     desk.get_by_role("radio", name="Publish").check()
@@ -163,7 +155,7 @@ def test_a_method_card_goes_from_submission_to_a_followers_digest(
     # The volunteer finds it through the facets and follows the search.
     reader = new_page(viewport)
     _log_in(reader, volunteer.email)
-    _menu(reader, "Knowledge hub")
+    follow_main_menu(reader, "Knowledge hub")
     _look(reader, "search", assert_accessible)
     reader.get_by_role("group", name="Kind").get_by_label(re.compile("^Method card")).check()
     reader.get_by_role("group", name="Research domain").get_by_label(

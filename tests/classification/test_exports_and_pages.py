@@ -13,6 +13,8 @@ from cslab.classification.models import Workflow
 from cslab.classification.services.classifications import classification_submit
 from cslab.classification.services.talk import hashtags_in, subject_comment_post
 from cslab.consensus.services.aggregation import aggregation_run
+from cslab.projects.models import Project
+from cslab.projects.vocabulary import DataLicence
 from tests.classification.helpers import SPECIES_TASK, make_workflow
 from tests.factories import UserFactory
 
@@ -70,6 +72,28 @@ def test_exports_are_flat_with_marks_apart_and_every_class_probability() -> None
     document = json.loads(_download(client, workflow, "results.json"))
     assert document["classes"] == ["bee", "hoverfly", "butterfly"]
     assert document["subjects"][0]["probabilities"]["butterfly"] == 0.0
+
+
+def test_every_workflow_export_carries_the_projects_data_licence() -> None:
+    workflow, subjects, owner = make_workflow(subjects=1, tasks=[SPECIES_TASK, MARKING_TASK])
+    Project.objects.filter(pk=workflow.project_id).update(data_licence=DataLicence.CC0)
+    classification_submit(
+        identity=Identity(user=UserFactory()),
+        workflow=workflow,
+        subject=subjects[0],
+        answers={"T0": "bee", "T1": [{"tool": "insect", "x": 0.5, "y": 0.5}]},
+    )
+    aggregation_run(actor=owner, workflow=workflow, method="majority")
+    client = Client()
+    client.force_login(owner)
+    for name in ("classifications.csv", "marks.csv", "results.csv", "probabilities.csv"):
+        rows = list(csv.DictReader(io.StringIO(_download(client, workflow, name))))
+        assert rows, name
+        assert {row["license"] for row in rows} == {"CC0-1.0"}, name
+    document = json.loads(_download(client, workflow, "results.json"))
+    assert document["licence"] == "CC0-1.0"
+    assert "creativecommons.org" in document["licence_url"]
+    assert workflow.project.name in document["citation"]
 
 
 def test_volunteers_cannot_download_exports() -> None:

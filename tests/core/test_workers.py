@@ -7,6 +7,7 @@ subprocess against a scratch database, as a deployment would.
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from tests.conftest import skip_or_fail
@@ -76,3 +77,45 @@ def test_redis_worker_runs_a_queued_job_to_the_end(tmp_path: Path) -> None:
     finally:
         connection.flushdb()
     assert line.startswith("succeeded 100")
+
+
+DEFER_EMAIL = """
+from datetime import timedelta
+from django.utils import timezone
+from cslab.core.tasks import send_email
+send_email.using(run_after=timezone.now() + timedelta(seconds=1)).enqueue(
+    subject="Deferred hello", body="Sent when due.", to=["someone@example.org"]
+)
+"""
+
+
+def _run_a_deferred_task(environment: dict[str, str]) -> str:
+    for arguments in (("migrate", "--noinput", "-v", "0"), ("shell", "-c", DEFER_EMAIL)):
+        completed = _cslab(environment, *arguments)
+        assert completed.returncode == 0, completed.stderr
+    time.sleep(1.5)
+    worker = _cslab(environment, "worker", "--burst")
+    assert worker.returncode == 0, worker.stderr
+    return worker.stdout + worker.stderr
+
+
+def test_database_worker_runs_a_deferred_task_once_it_is_due(tmp_path: Path) -> None:
+    output = _run_a_deferred_task(_scratch_environment(tmp_path))
+    assert "Subject: Deferred hello" in output
+
+
+def test_redis_worker_runs_a_deferred_task_once_it_is_due(tmp_path: Path) -> None:
+    """Event reminders are deferred tasks (`run_after`): without RQ's scheduler they never ran."""
+    import redis
+
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        connection = redis.Redis.from_url(url, socket_connect_timeout=2)
+        connection.ping()
+    except (redis.RedisError, OSError):
+        skip_or_fail("Redis is not reachable at 127.0.0.1:6379")
+    try:
+        output = _run_a_deferred_task(_scratch_environment(tmp_path, REDIS_URL=url))
+    finally:
+        connection.flushdb()
+    assert "Subject: Deferred hello" in output

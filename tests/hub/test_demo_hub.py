@@ -4,11 +4,13 @@ every curation state and every kind of feedback; loaded twice, nothing doubles."
 import csv
 import io
 import re
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.db.models import Count
+from django.test import override_settings
 from django.utils import timezone
 from PIL import Image
 
@@ -76,12 +78,18 @@ CHECKLIST_CODES = {
 }
 
 
-@pytest.fixture
-def demo_hub(settings: Any, tmp_path: Any) -> None:
-    settings.MEDIA_ROOT = str(tmp_path)
-    load_demo_people()
-    load_demo_projects()
-    load_demo_hub()
+@pytest.fixture(scope="module")
+def demo_hub(
+    module_db: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
+    """The demo people, projects and hub, loaded once for the module (loading takes seconds);
+    the tests read it, each in its own savepoint, and the module's transaction is rolled back."""
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("demo-hub-media"))):
+        with django_db_blocker.unblock():
+            load_demo_people()
+            load_demo_projects()
+            load_demo_hub()
+        yield
 
 
 def _counts() -> dict[str, int]:

@@ -397,10 +397,10 @@ def test_the_home_page_links_only_to_areas_that_exist_and_signed_in_people_to_th
     anonymous = client_for(None).get("/").content.decode()
     signed_in = client_for(person).get("/").content.decode()
 
-    # The knowledge hub exists (issue 12) and is linked; events and training do not yet.
+    # The knowledge hub (issue 12), events and training (issue 13) exist and are linked.
     assert 'href="/hub/">Knowledge hub</a>' in anonymous
-    for promise in ("Webinars", "training"):
-        assert promise not in anonymous
+    assert 'href="/events/">Events</a>' in anonymous
+    assert 'href="/training/">Training</a>' in anonymous
     assert "/accounts/me/observations/" not in anonymous
     assert 'href="/accounts/me/observations/"' in signed_in
     assert f'href="/projects/{project.slug}/"' in signed_in.split('id="mine-title"')[1]

@@ -1,6 +1,10 @@
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from cslab.core.time_zones import time_zone_names
 
 
 class ProfileForm(forms.Form):
@@ -22,6 +26,18 @@ class ProfileForm(forms.Form):
         required=False,
         help_text=_("Show your display name and bio to everyone, not only to signed-in Lab staff."),
     )
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        required=False,
+        help_text=_("Event times are shown in this zone. Empty: Europe/Amsterdam."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = [  # type: ignore[attr-defined]
+            ("", _("Europe/Amsterdam (the Lab's)")),
+            *((name, name) for name in time_zone_names()),
+        ]
 
 
 class ApiTokenForm(forms.Form):

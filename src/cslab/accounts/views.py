@@ -12,13 +12,13 @@ from django.views.i18n import set_language as django_set_language
 
 from cslab.accounts import selectors
 from cslab.accounts.forms import ApiTokenForm, ProfileForm
-from cslab.accounts.jobs import DATA_EXPORT
 from cslab.accounts.language import remember_language
 from cslab.accounts.models import User
 from cslab.accounts.services.api_tokens import api_token_create, api_token_revoke
 from cslab.accounts.services.users import profile_update
 from cslab.core.errors import DomainError
-from cslab.core.services.jobs import job_start
+from cslab.core.profile_page import profile_parts_for
+from cslab.privacy.services.export import personal_data_export_start
 
 
 class SignedInRequest(HttpRequest):
@@ -43,7 +43,8 @@ def profile_edit(request: SignedInRequest) -> HttpResponse:
 
 def profile_detail(request: HttpRequest, user_id: int) -> HttpResponse:
     person = selectors.profile_get_for_viewing(user=request.user, user_id=user_id)
-    return render(request, "accounts/profile_detail.html", {"person": person})
+    parts = profile_parts_for(request, person)
+    return render(request, "accounts/profile_detail.html", {"person": person, "parts": parts})
 
 
 @login_required
@@ -78,13 +79,12 @@ def api_token_revoke_view(request: SignedInRequest, token_id: int) -> HttpRespon
 @login_required
 @require_POST
 def data_export_start(request: SignedInRequest) -> HttpResponse:
-    job = job_start(
-        actor=request.user,
-        kind=DATA_EXPORT,
-        title=_("Export of my personal data"),
-        arguments={"user_id": request.user.pk},
-    )
-    return redirect(job)
+    """The old "Export my data" button: now the zip export of the data page, shown there."""
+    try:
+        personal_data_export_start(actor=request.user, user=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("personal_data")
 
 
 @require_POST

@@ -12,18 +12,25 @@ from cslab.api.openapi import CslabOpenAPISchema
 from cslab.api.shapes import require_requests_to_match_the_document
 from cslab.classification.api import router as classification_router
 from cslab.consensus.api import router as consensus_router
+from cslab.consent.api import router as consent_router
 from cslab.core.api import router as core_router
+from cslab.events.api import router as events_router
 from cslab.forms.api import router as forms_router
 from cslab.hub.api import router as hub_router
+from cslab.impact.api import router as impact_router
 from cslab.media.api import router as media_router
 from cslab.notifications.api import router as notifications_router
 from cslab.observations.api.map import router as map_router
 from cslab.observations.api.observations import router as collection_router
 from cslab.openrosa.api import router as openrosa_router
+from cslab.participants.api import router as participants_router
 from cslab.ppsr.api import router as ppsr_router
+from cslab.privacy.api.erasure import router as erasure_router
+from cslab.privacy.api.export import router as export_router
 from cslab.projects.api import router as projects_router
 from cslab.projects.api_team import router as team_router
 from cslab.questions.api import router as questions_router
+from cslab.training.api import router as training_router
 
 # Operation ids are part of the published contract (clients generate method names from them), and
 # django-ninja derives them from the handler's module. These modules moved when `collection` was
@@ -96,6 +103,13 @@ for router in (
     consensus_router,
     openrosa_router,
     hub_router,
+    events_router,
+    training_router,
+    consent_router,
+    participants_router,
+    impact_router,
+    export_router,
+    erasure_router,
 ):
     api.add_router("/", router)
 

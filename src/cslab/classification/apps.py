@@ -8,4 +8,4 @@ class ClassificationConfig(app_config.CslabAppConfig):
     label = "classification"
     verbose_name = _("Classification")
     # Permission rules, export sections, job kinds, signal receivers.
-    registration_modules = ("personal_data", "project_page", "receivers", "rules")
+    registration_modules = ("personal_data", "project_page", "receivers", "rules", "erasure")

@@ -38,6 +38,15 @@ def _is_number(text: str) -> bool:
     return True
 
 
+def with_licence_column(lines: Iterable[str], licence: str) -> Iterator[str]:
+    """Add a `license` column (an SPDX identifier, as Darwin Core's `license` term) to CSV
+    lines from `csv_lines`: each chunk it yields is exactly one row ending in a newline."""
+    first = True
+    for line in lines:
+        yield line[:-1] + ("," + ("license" if first else licence)) + "\n"
+        first = False
+
+
 def csv_lines(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")

@@ -6,7 +6,7 @@ from typing import Any
 from django.utils.translation import gettext_noop
 
 from cslab.accounts.models import User
-from cslab.classification.models import Classification, SubjectComment
+from cslab.classification.models import Classification, ExpertDecision, SubjectComment
 from cslab.core.personal_data import register_section
 
 
@@ -14,7 +14,7 @@ from cslab.core.personal_data import register_section
 def _classifications(user: User) -> dict[str, Any]:
     classifications = (
         Classification.objects.filter(volunteer=user)
-        .select_related("workflow__project", "subject")
+        .select_related("workflow__project", "subject", "consent_version")
         .order_by("created_at", "id")
     )
     comments = (
@@ -31,9 +31,27 @@ def _classifications(user: User) -> dict[str, Any]:
                 "answers": classification.answers,
                 "counted": classification.counted,
                 "gold_matched": classification.gold_matched,
+                "consent_version": (
+                    classification.consent_version.number
+                    if classification.consent_version
+                    else None
+                ),
                 "classified_at": classification.created_at.isoformat(),
             }
             for classification in classifications
+        ],
+        "expert_decisions": [
+            {
+                "project": decision.workflow.project.slug,
+                "workflow": decision.workflow.slug,
+                "subject": decision.subject.external_id,
+                "answers": decision.answers,
+                "note": decision.note,
+                "decided_at": decision.created_at.isoformat(),
+            }
+            for decision in ExpertDecision.objects.filter(decided_by=user)
+            .select_related("workflow__project", "subject")
+            .order_by("created_at", "id")
         ],
         "subject_comments": [
             {

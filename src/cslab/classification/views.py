@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -45,11 +46,13 @@ from cslab.consensus.selectors import (
     results_summary,
     workflow_results,
 )
+from cslab.consent.selectors import consent_redirect_url
 from cslab.core import permissions
 from cslab.core.actors import Actor
 from cslab.core.errors import ConflictError, InvalidInputError, NotFoundError
 from cslab.core.markdown import render_markdown
 from cslab.observations.filters import ObservationFilters
+from cslab.projects.licences import project_licence_and_citation
 from cslab.projects.models import Project
 from cslab.projects.selectors import project_get_for_viewing
 
@@ -199,6 +202,11 @@ def workflow_classify_page(request: HttpRequest, slug: str, workflow: str) -> Ht
     """The classifying page: the script fetches subjects and sends answers through the API."""
     found = _workflow(request, slug, workflow)
     permissions.require(request.user, "workflow.classify", found)
+    consent_url = consent_redirect_url(
+        user=request.user, project=found.project, next_url=request.get_full_path()
+    )
+    if consent_url is not None:
+        return redirect(consent_url)
     identity_for_request(request, create=True)
     return render(
         request,
@@ -384,18 +392,24 @@ def workflow_export(
     if name not in EXPORTS:
         raise NotFoundError()
     body: Any
+    # Every export carries the project's data licence (each CSV row, as Darwin Core does; the
+    # JSON document with the citation too).
+    with translation.override("en"):
+        licence = project_licence_and_citation(found.project)
     if name in ("classifications.csv", "marks.csv"):
         rows = selectors.classification_list_for_workflow(user=request.user, workflow=found)
         writer = exports.classifications_csv if name == "classifications.csv" else exports.marks_csv
-        body = writer(found, rows.iterator(chunk_size=2000))
+        body = exports.with_licence_column(
+            writer(found, rows.iterator(chunk_size=2000)), licence.licence
+        )
     else:
         results = workflow_results(user=request.user, workflow=found)
         if name == "results.json":
-            body = [results_json(found, results)]
+            body = [results_json(found, results, licence=licence.as_dict())]
         elif name == "results.csv":
-            body = results_csv(found, results)
+            body = exports.with_licence_column(results_csv(found, results), licence.licence)
         else:
-            body = probabilities_csv(found, results)
+            body = exports.with_licence_column(probabilities_csv(found, results), licence.licence)
     response = StreamingHttpResponse(body, content_type=f"{EXPORTS[name]}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{found.slug}-{name}"'
     return response

@@ -8,4 +8,4 @@ class ConsensusConfig(app_config.CslabAppConfig):
     label = "consensus"
     verbose_name = _("Consensus")
     # Permission rules, export sections, job kinds, signal receivers.
-    registration_modules = ("hooks", "rules", "services.aggregation")
+    registration_modules = ("hooks", "rules", "services.aggregation", "personal_data", "erasure")

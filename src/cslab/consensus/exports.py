@@ -115,9 +115,12 @@ def probabilities_csv(workflow: Workflow, results: list[SubjectResult]) -> Itera
     return csv_lines(header, rows())
 
 
-def results_json(workflow: Workflow, results: list[SubjectResult]) -> str:
+def results_json(
+    workflow: Workflow, results: list[SubjectResult], *, licence: dict[str, str] | None = None
+) -> str:
     """Return the stored results as a JSON document with every class's probability per
-    subject (`null` for a subject not aggregated yet)."""
+    subject (`null` for a subject not aggregated yet), and the project's licence and citation
+    when given (`projects.licences.LicenceAndCitation.as_dict`)."""
 
     task = aggregation_task(workflow.tasks)
     document = {
@@ -125,6 +128,7 @@ def results_json(workflow: Workflow, results: list[SubjectResult]) -> str:
         "task": task["key"] if task else None,
         "method": _method(results) or None,
         "classes": result_classes(workflow, results),
+        **(licence or {}),
         "subjects": [
             {
                 "subject_id": result.subject_id,

@@ -31,6 +31,18 @@ DEMO_LOADERS = (
     "cslab.observations.demo.load_demo_observations",
     "cslab.classification.demo.load_demo_classification",
     "cslab.hub.demo.load_demo_hub",
+    "cslab.training.demo.load_demo_training",
+    "cslab.events.demo.load_demo_events",
+    # Issue 14: consent after the contributions it marks; credit, outputs and preferences after
+    # the people and projects they name.
+    "cslab.consent.demo.load_demo_consent",
+    "cslab.participants.demo.load_demo_credit",
+    "cslab.impact.demo.load_demo_outputs",
+    "cslab.notifications.demo.load_demo_notification_preferences",
+    "cslab.privacy.demo.load_demo_privacy",
+    # Issue 15: the impact history after every contribution, consent and output it adds to;
+    # it ends by rebuilding every project's roll-ups.
+    "cslab.impact.demo.load_demo_impact",
 )
 
 
@@ -47,6 +59,20 @@ DEMO_COUNTS = {
         "classifications",
     ),
     "cslab.hub.demo.load_demo_hub": ("hub.Resource", "hub resources"),
+    "cslab.training.demo.load_demo_training": ("training.TrainingModule", "training modules"),
+    "cslab.events.demo.load_demo_events": ("events.Event", "events"),
+    "cslab.consent.demo.load_demo_consent": ("consent.ConsentRecord", "consent records"),
+    "cslab.participants.demo.load_demo_credit": (
+        "participants.CreditPreference",
+        "credit preferences",
+    ),
+    "cslab.impact.demo.load_demo_outputs": ("impact.Output", "outputs"),
+    "cslab.notifications.demo.load_demo_notification_preferences": (
+        "notifications.NotificationPreference",
+        "notification preferences",
+    ),
+    "cslab.privacy.demo.load_demo_privacy": ("privacy.PageViewCount", "page-view counts"),
+    "cslab.impact.demo.load_demo_impact": ("impact.DailyContribution", "daily contribution rows"),
 }
 
 

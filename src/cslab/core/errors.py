@@ -94,3 +94,20 @@ class InvalidTransitionError(ConflictError):
     """A status change that the object's lifecycle does not allow."""
 
     code = ProblemCode.INVALID_TRANSITION
+
+
+# issue 14, export part
+
+
+class GoneError(DomainError):
+    """What was asked for existed but is gone for good (an expired download link)."""
+
+    code = ProblemCode.GONE
+    status = HTTPStatus.GONE
+
+
+class TooManyRequestsError(DomainError):
+    """The person asked for this too often in a while; `details` may say when to try again."""
+
+    code = ProblemCode.THROTTLED
+    status = HTTPStatus.TOO_MANY_REQUESTS

@@ -9,9 +9,11 @@ from http import HTTPStatus
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.views import defaults
 
 from cslab.core.errors import DomainError
+from cslab.core.time_zones import zone_or_none
 
 logger = logging.getLogger("cslab.request")
 
@@ -80,3 +82,25 @@ class DomainErrorMiddleware:
 def status_for(error: DomainError) -> int:
     """The HTTP status of the page answering `error`: its code's, from the one table."""
     return int(error.code.status)
+
+
+class TimeZoneMiddleware:
+    """Show times in the signed-in person's own time zone (their profile), else the site's.
+
+    Times are stored in UTC; templates and forms convert with the active zone.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        zone = zone_or_none(getattr(user, "time_zone", "") or "") if user is not None else None
+        if zone is None:
+            timezone.deactivate()
+        else:
+            timezone.activate(zone)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

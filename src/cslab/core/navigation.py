@@ -41,6 +41,36 @@ AREAS: list[Area] = [
         ),
     ),
     Area(
+        "event_list",
+        _("Events"),
+        _(
+            "Webinars, workshops, training sessions and meet-ups: register, add them to your "
+            "calendar, find the recordings afterwards."
+        ),
+    ),
+    Area(
+        "training_module_list",
+        _("Training"),
+        _("Learn at your own pace: short modules with lessons, quizzes and a certificate."),
+    ),
+    Area(
+        "lab_impact",
+        _("Impact"),
+        _(
+            "Who takes part, how much and for how long, where and when, and what came of it: "
+            "the figures of every project and of the whole Lab."
+        ),
+    ),
+    Area(
+        "my_cslab",
+        _("My cslab"),
+        _(
+            "Your home: your projects and roles, what you contributed and where it went, your "
+            "events and training, your consents, credit and data."
+        ),
+        signed_in_only=True,
+    ),
+    Area(
         "notification_list",
         _("Notifications"),
         _("What happened to the questions you asked, support or follow."),
@@ -67,6 +97,15 @@ AREAS: list[Area] = [
         _(
             "Your observations (with photos and answers), classifications, research questions "
             "and comments, and what became of them."
+        ),
+        signed_in_only=True,
+    ),
+    Area(
+        "my_events",
+        _("My events"),
+        _(
+            "The events you registered for or are waiting for, with their joining details, "
+            "and the ones you attended."
         ),
         signed_in_only=True,
     ),
@@ -103,6 +142,18 @@ AREAS: list[Area] = [
         "audit_log",
         _("Audit log"),
         _("Who changed what, and when: every change to data is recorded."),
+        staff_only=True,
+    ),
+    Area(
+        "page_view_counts",
+        _("Page views"),
+        _("Which pages people use, counted per day without cookies or IP addresses."),
+        staff_only=True,
+    ),
+    Area(
+        "meta_research_exports",
+        _("Meta-research feed"),
+        _("Pseudonymous participation events of consenting participants, for meta-research."),
         staff_only=True,
     ),
 ]

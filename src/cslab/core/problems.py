@@ -525,6 +525,209 @@ class ProblemCode(StrEnum):
         _CONFLICT,
         "The resource's status does not allow editing it now (e.g. it is with the curators).",
     )
+    # issue 13, certificates part
+    TRAINING_REQUIRED = (
+        "training_required",
+        _CONFLICT,
+        "The project asks that the person complete training modules before taking this role.",
+    )
+    # issue 13, after part
+    CHECK_IN_CODE_WRONG = (
+        "check_in_code_wrong",
+        _BAD_REQUEST,
+        "The event's check-in code is not the one given.",
+    )
+    CHECK_IN_TOO_MANY_TRIES = (
+        "check_in_too_many_tries",
+        _BAD_REQUEST,
+        "Too many wrong check-in codes for this event; ask an organiser to mark you present.",
+    )
+    CHECK_IN_CLOSED = (
+        "check_in_closed",
+        _BAD_REQUEST,
+        "Check-in opens 30 minutes before a session starts and closes when it ends.",
+    )
+    FEEDBACK_NOT_OPEN = (
+        "feedback_not_open",
+        _BAD_REQUEST,
+        "Feedback on an event opens when its first session starts.",
+    )
+    FEEDBACK_ALREADY_GIVEN = (
+        "feedback_already_given",
+        _CONFLICT,
+        "The person has already given feedback on this event.",
+    )
+    NOT_ATTENDED = (
+        "not_attended",
+        _FORBIDDEN,
+        "Only people who attended the event may do this.",
+    )
+    # issue 13, training part
+    PREREQUISITE_CYCLE = (
+        "prerequisite_cycle",
+        _BAD_REQUEST,
+        "The lesson prerequisites asked for would form a cycle (or cross modules).",
+    )
+    INVALID_QUIZ = (
+        "invalid_quiz",
+        _BAD_REQUEST,
+        "A quiz question needs its right answers marked (one for a one-answer question).",
+    )
+    LESSON_LOCKED = (
+        "lesson_locked",
+        _CONFLICT,
+        "A lesson this one requires is not finished yet.",
+    )
+    QUIZ_NOT_PASSED = (
+        "quiz_not_passed",
+        _CONFLICT,
+        "A lesson with a quiz is finished only by passing the quiz.",
+    )
+    MODULE_NOT_OPEN = (
+        "module_not_open",
+        _CONFLICT,
+        "Progress is saved only in a published training module.",
+    )
+    # issue 13, pages part
+    EVENT_CANCELLED = (
+        "event_cancelled",
+        _CONFLICT,
+        "The event is cancelled: it can no longer be changed or cancelled again.",
+    )
+    EVENT_NOT_DRAFT = "event_not_draft", _CONFLICT, "Only a draft event can be published."
+    CAPACITY_BELOW_REGISTERED = (
+        "capacity_below_registered",
+        _BAD_REQUEST,
+        "The number of places cannot drop below the people already registered.",
+    )
+    TOO_MANY_ITEMS = (
+        "too_many_items",
+        _BAD_REQUEST,
+        "Too many items in one list (sessions, organisers and speakers, links).",
+    )
+    # issue 13, registration part
+    REGISTRATION_CLOSED = (
+        "registration_closed",
+        _CONFLICT,
+        "The event takes no registrations (not published, cancelled, or registration closed).",
+    )
+    ALREADY_REGISTERED = (
+        "already_registered",
+        _CONFLICT,
+        "The person is already registered or on the waiting list for this event.",
+    )
+    REGISTRATION_ALREADY_CANCELLED = (
+        "registration_already_cancelled",
+        _CONFLICT,
+        "The registration has already been cancelled.",
+    )
+    # issue 14, erasure part
+    ERASURE_PASSWORD_WRONG = (
+        "erasure_password_wrong",
+        _FORBIDDEN,
+        "Erasing an account needs the account's password, and the one given is not right.",
+    )
+    ERASURE_DELETION_NOT_ALLOWED = (
+        "erasure_deletion_not_allowed",
+        _BAD_REQUEST,
+        "The project's consent text allows keeping contributions anonymised only, not deleting.",
+    )
+    ACCOUNT_ALREADY_ERASED = (
+        "account_already_erased",
+        _CONFLICT,
+        "The account has been erased already.",
+    )
+    MEDIA_REMOVAL_ALREADY_DECIDED = (
+        "media_removal_already_decided",
+        _CONFLICT,
+        "The request to remove the photo has been decided already.",
+    )
+    # issue 14, notify part
+    UNSUBSCRIBE_LINK_INVALID = (
+        "unsubscribe_link_invalid",
+        _BAD_REQUEST,
+        "The unsubscribe link is damaged or forged; choose on the notification preferences page.",
+    )
+    NOTIFICATION_CATEGORY_UNKNOWN = (
+        "notification_category_unknown",
+        _BAD_REQUEST,
+        "No notification category has this name.",
+    )
+
+    # issue 14, mycslab part
+    INVALID_PSEUDONYM = (
+        "invalid_pseudonym",
+        _BAD_REQUEST,
+        "A pseudonym must be 2 to 100 characters and may not be or look like an e-mail address.",
+    )
+    CREDIT_PROJECT_NOT_MINE = (
+        "credit_project_not_mine",
+        _BAD_REQUEST,
+        "A per-project credit choice is only for projects one contributed to or is a member of.",
+    )
+    INVALID_DOI = (
+        "invalid_doi",
+        _BAD_REQUEST,
+        "A DOI must look like 10.1234/something (with or without https://doi.org/).",
+    )
+    OUTPUT_DOI_TAKEN = (
+        "output_doi_taken",
+        _CONFLICT,
+        "Another output already has this DOI: link that output to the project instead.",
+    )
+    # issue 14, consent part
+    CONSENT_REQUIRED = (
+        "consent_required",
+        _CONFLICT,
+        "The project asks for consent to its current consent version before a contribution; "
+        "`errors` holds `consent_url` and `version`.",
+    )
+    CONSENT_VERSION_NOT_IN_FORCE = (
+        "consent_version_not_in_force",
+        _CONFLICT,
+        "The consent was given to a version that is not the one in force (the text was old).",
+    )
+    CONSENT_VERSION_PUBLISHED = (
+        "consent_version_published",
+        _CONFLICT,
+        "A published consent version never changes: start a new version instead.",
+    )
+    CONSENT_NOT_GIVEN = (
+        "consent_not_given",
+        _CONFLICT,
+        "There is no current consent to withdraw or change.",
+    )
+    CONSENT_ALREADY_GIVEN = (
+        "consent_already_given",
+        _CONFLICT,
+        "A different consent to this version was recorded at the same moment.",
+    )
+    CONSENT_AGE_GATE = (
+        "consent_age_gate",
+        _BAD_REQUEST,
+        "Confirm the minimum age, or that a parent or guardian agrees (with their name).",
+    )
+    CONSENT_WITHDRAWAL_CHOICE = (
+        "consent_withdrawal_choice",
+        _BAD_REQUEST,
+        "The consent version does not offer this choice on withdrawal.",
+    )
+    # issue 14, export part
+    GONE = (
+        "gone",
+        HTTPStatus.GONE,
+        "What the link pointed at is gone for good (an expired download link).",
+    )
+    PERSONAL_DATA_EXPORT_EXPIRED = (
+        "personal_data_export_expired",
+        HTTPStatus.GONE,
+        "The personal-data export's download link has expired (after 7 days); start a new one.",
+    )
+    PERSONAL_DATA_EXPORTS_LIMIT_REACHED = (
+        "personal_data_exports_limit_reached",
+        _TOO_MANY_REQUESTS,
+        "Three personal-data exports were started in the last 24 hours; try again later.",
+    )
 
 
 def problems_markdown() -> str:

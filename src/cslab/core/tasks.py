@@ -22,10 +22,16 @@ def send_email(
     from_email: str | None = None,
     html_body: str | None = None,
     headers: dict[str, Any] | None = None,
+    attachments: list[tuple[str, str, str]] | None = None,
 ) -> None:
+    """Send one e-mail; `attachments` are (filename, text content, mimetype) triples, plain
+    strings so the task's arguments stay JSON (e.g. an .ics as
+    `text/calendar; method=PUBLISH; charset=utf-8`)."""
     message = EmailMultiAlternatives(
         subject=subject, body=body, from_email=from_email, to=to, headers=headers or {}
     )
     if html_body:
         message.attach_alternative(html_body, "text/html")
+    for filename, content, mimetype in attachments or []:
+        message.attach(filename, content, mimetype)
     message.send()

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 from cslab.core import project_page, selectors
 from cslab.core.actors import SignedInRequest
 from cslab.core.health import check_all
+from cslab.events.selectors.events import event_list_listed
 from cslab.hub.selectors import resources as hub_selectors
 from cslab.projects import selectors as project_selectors
 from cslab.projects.selectors import directory
@@ -27,6 +28,7 @@ from cslab.questions.models import Question
 HOME_PROJECTS = 6
 HOME_QUESTIONS = 5
 HOME_HUB_RESOURCES = 4
+HOME_EVENTS = 4
 # Which projects were active lately and the Lab's figures count every listed project's
 # contributions: computed at most once a minute. Only public counts and project ids are kept;
 # the cards are read again, as listed, on every request (a project made private leaves at once).
@@ -63,6 +65,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "lab_figures": figures,
         "questions": list(questions[:HOME_QUESTIONS]),
         "hub_resources": cache.get_or_set("home:hub-latest", _hub_latest, HOME_CACHE_SECONDS),
+        "coming_events": cache.get_or_set("home:events-next", _events_next, HOME_CACHE_SECONDS),
         "my_projects": (
             list(project_selectors.project_list_for_member(user=user)[:6])
             if user.is_authenticated
@@ -78,6 +81,26 @@ def _hub_latest() -> list[Any]:
         hub_selectors.resource_list_listed()
         .order_by("-published_at", "-id")
         .only("slug", "kind", "title", "summary", "language", "published_at")[:HOME_HUB_RESOURCES]
+    )
+
+
+def _events_next() -> list[Any]:
+    """The next published events (not yet ended), soonest first, for the home page."""
+    return list(
+        event_list_listed()
+        .filter(ends_at__gte=timezone.now())
+        .order_by("starts_at", "id")
+        .only(
+            "slug",
+            "kind",
+            "attendance_mode",
+            "title",
+            "summary",
+            "language",
+            "starts_at",
+            "venue_name",
+            "status",
+        )[:HOME_EVENTS]
     )
 
 

@@ -8,4 +8,10 @@ class HubConfig(app_config.CslabAppConfig):
     label = "hub"
     verbose_name = _("Knowledge hub")
     # Permission rules, the weekly digest's job kind, what the hub adds to project pages.
-    registration_modules: tuple[str, ...] = ("rules", "jobs", "project_page")
+    registration_modules: tuple[str, ...] = (
+        "rules",
+        "jobs",
+        "project_page",
+        "personal_data",
+        "erasure",
+    )

@@ -21,7 +21,9 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile, File
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
 
 from cslab.core.errors import InvalidInputError, PayloadTooLargeError
 from cslab.core.problems import ProblemCode
@@ -165,3 +167,16 @@ def check_cover_image(upload: Any, *, field: str = "cover_image") -> CheckedCove
 def stored_content_type(extension: str) -> str:
     """Return the content type a cover stored with this extension is served with."""
     return {"jpg": "image/jpeg", "webp": "image/webp"}.get(extension, "application/octet-stream")
+
+
+# Pillow's format names of the covers `check_cover_image` stores, with their content types.
+COVER_CONTENT_TYPES = {"JPEG": "image/jpeg", "WEBP": "image/webp", "PNG": "image/png"}
+
+
+def stored_cover_content_type(image: FieldFile) -> str:
+    """The content type of a stored cover, read from the file (a download if unreadable)."""
+    try:
+        with image.open("rb") as handle, Image.open(handle) as picture:
+            return COVER_CONTENT_TYPES.get(picture.format or "", "application/octet-stream")
+    except (OSError, UnidentifiedImageError, ValueError):
+        return "application/octet-stream"

@@ -61,6 +61,17 @@ register(
     ),
 )
 register(
+    "hub.resource.publish_trusted",
+    Rule(
+        site_roles=frozenset({SiteRole.STAFF, SiteRole.TRAINER}),
+        hidden=False,
+        description=(
+            "Publish a submitted resource without review: the recording or slides of an event "
+            "one organises (trainers and staff)"
+        ),
+    ),
+)
+register(
     "hub.curation.browse",
     Rule(site_roles=STAFF, description="See the curation queue and the review history"),
 )

@@ -157,5 +157,6 @@ def list_media(request: ApiRequest, slug: str, observation_id: int) -> Any:
                 user=request.auth, observation=observation, media=media
             ),
         )
-        for media in observation.media.order_by("name")
+        # A file removed on request is no longer listed (its answer still names it).
+        for media in observation.media.filter(removed_at__isnull=True).order_by("name")
     ]

@@ -39,6 +39,11 @@ class Media(models.Model):
     width = models.PositiveIntegerField(_("width"), null=True, blank=True)
     height = models.PositiveIntegerField(_("height"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Set when the file was removed on request (a face, a name): its files are gone from storage
+    # and the row stays, so that the answer naming it still reads "removed on request", a
+    # subject made from it keeps its classifications, and a replay of the same file from an
+    # offline device finds the row and stores nothing again (`media_attach`).
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
 
     class Meta:
         db_table = "collection_media"  # the table it had in `collection`

@@ -56,6 +56,8 @@ def media_url_for_viewer(*, user: Actor, media: Media, size: str = PUBLIC) -> st
     such file or the viewer may not have it (the original without the right to the true
     location, the thumbnail of a file that has none). The caller has checked that the viewer
     may see the observation."""
+    if media.removed_at is not None:
+        return None  # removed on request: nothing left to serve
     if size == ORIGINAL:
         observation = media.observation
         if not selectors.can_see_true_location(user, observation):
@@ -127,3 +129,14 @@ def public_content_type(media: Media) -> str:
     if media.kind == Media.Kind.IMAGE:
         return "image/webp" if _extension(media.public_file) == "webp" else "image/jpeg"
     return media.content_type
+
+
+def media_by_shown_name(*, user: Actor, observation: Observation) -> dict[str, Media]:
+    """{the name this viewer is shown: media} for every file of an observation the viewer may
+    see, files removed on request included (the page says they were removed). One query."""
+    found: dict[str, Media] = {}
+    for media in observation.media.all().order_by("name"):
+        found[
+            selectors.media_public_view(user=user, observation=observation, media=media)["name"]
+        ] = media
+    return found

@@ -7,5 +7,5 @@ class NotificationsConfig(app_config.CslabAppConfig):
     name = "cslab.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
-    # Permission rules, export sections, job kinds, signal receivers.
-    registration_modules = ("personal_data", "rules")
+    # Permission rules, export sections, erasers, the daily digest job kind.
+    registration_modules = ("personal_data", "rules", "erasure", "jobs")

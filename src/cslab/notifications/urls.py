@@ -10,4 +10,14 @@ urlpatterns = [
         name="notification_read",
     ),
     path("notifications/read-all/", views.notification_read_all, name="notification_read_all"),
+    path(
+        "notifications/preferences/",
+        views.notification_preferences,
+        name="notification_preferences",
+    ),
+    path(
+        "notifications/unsubscribe/<str:token>/",
+        views.notification_unsubscribe,
+        name="notification_unsubscribe",
+    ),
 ]

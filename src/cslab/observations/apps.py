@@ -8,4 +8,4 @@ class ObservationsConfig(app_config.CslabAppConfig):
     label = "observations"
     verbose_name = _("Observations")
     # Permission rules and the personal-data export section.
-    registration_modules = ("personal_data", "project_page", "rules")
+    registration_modules = ("personal_data", "project_page", "rules", "erasure")

@@ -190,12 +190,18 @@ def _cache_key(
     """A key for what this viewer sees of the project now (equal for viewers who see alike)."""
     sees_all = permissions.has_permission(user, "observation.view_all", project)
     # A signed-in person outside the team also sees their own observations of every status.
-    personal = bool(filters is not None and filters.mine) or (
-        user.is_authenticated
-        and not sees_all
-        and Observation.objects.filter(project=project, observer_id=user.pk)
-        .exclude(status__in=selectors.PUBLIC_STATUSES)
-        .exists()
+    # Under an embargo an outsider sees only their own observations.
+    embargoed = selectors.embargo_hides_observations(user, project)
+    personal = (
+        bool(filters is not None and filters.mine)
+        or embargoed
+        or (
+            user.is_authenticated
+            and not sees_all
+            and Observation.objects.filter(project=project, observer_id=user.pk)
+            .exclude(status__in=selectors.PUBLIC_STATUSES)
+            .exists()
+        )
     )
     newest = (
         Observation.objects.filter(project=project)

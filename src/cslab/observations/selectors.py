@@ -61,6 +61,7 @@ from cslab.media.models import Media
 from cslab.observations import geoprivacy
 from cslab.observations.filters import ObservationFilters
 from cslab.observations.models import ModerationEvent, Observation, SensitiveCategory
+from cslab.projects.licences import is_under_embargo
 from cslab.projects.models import Project
 
 
@@ -212,6 +213,19 @@ _SAFE_EXTENSION = re.compile(r"^\.[A-Za-z0-9]{1,8}$")
 
 def _sees_all_statuses(user: Actor, project: Project) -> bool:
     return permissions.has_permission(user, "observation.view_all", project)
+
+
+def embargo_hides_observations(user: Actor, project: Project) -> bool:
+    """True when the project's data embargo hides its observations from this viewer: anyone
+    outside the team and Lab staff (who still see their own observations), until it ends."""
+    return is_under_embargo(project) and not _sees_all_statuses(user, project)
+
+
+def _embargoed(queryset: QuerySet[Observation], user: Actor) -> QuerySet[Observation]:
+    """The viewer's own observations of the queryset (none for an anonymous visitor)."""
+    if not user.is_authenticated:
+        return queryset.none()
+    return queryset.filter(Q(observer_id=user.pk))
 
 
 def sees_true_locations_of_project(user: Actor, project: Project) -> bool:
@@ -557,6 +571,8 @@ def observation_list_visible(
         if user.is_authenticated:
             visible |= Q(observer_id=user.pk)
         queryset = queryset.filter(visible)
+    if embargo_hides_observations(user, project):
+        queryset = _embargoed(queryset, user)
     if filters is not None and not filters.is_empty():
         queryset = _apply_filters(queryset, user=user, project=project, filters=filters)
     return _with_relations(queryset).order_by("-id")
@@ -775,6 +791,8 @@ def observation_get_for_viewing(
         if user.is_authenticated:
             visible |= Q(observer_id=user.pk)
         queryset = queryset.filter(visible)
+    if embargo_hides_observations(user, project):
+        queryset = _embargoed(queryset, user)
     found = _with_relations(queryset).first()
     if found is None:
         raise NotFoundError()
@@ -807,13 +825,15 @@ def media_get_by_shown_name(*, user: Actor, observation: Observation, name: str)
     shown (`media_public_view`, or the opaque name, which works for everyone). NotFoundError
     for any other name, so the name a file was sent with (its moment, for ODK Collect)
     cannot be confirmed by guessing it."""
+    # A file removed on request has nothing left to serve.
+    present = observation.media.filter(removed_at__isnull=True)
     if shows_answers_as_they_are(user, observation):
-        found = observation.media.filter(name=name).first()
+        found = present.filter(name=name).first()
         if found is not None:
             return found
     opaque = _PUBLIC_MEDIA_NAME.match(name)
     if opaque is not None:
-        found = observation.media.filter(pk=int(opaque.group(1))).first()
+        found = present.filter(pk=int(opaque.group(1))).first()
         if found is not None and public_media_name(found.pk, found.name) == name:
             return found
     raise NotFoundError()
@@ -978,7 +998,9 @@ def observation_photos(
     by_id = {observation.pk: observation for observation, _view in pairs}
     found: dict[int, list[str]] = {observation_id: [] for observation_id in by_id}
     for media in (
-        Media.objects.filter(observation_id__in=list(by_id), kind=Media.Kind.IMAGE)
+        Media.objects.filter(
+            observation_id__in=list(by_id), kind=Media.Kind.IMAGE, removed_at__isnull=True
+        )
         .exclude(thumbnail="")
         .order_by("observation_id", "name")
     ):
@@ -1000,9 +1022,9 @@ def observation_list_with_photos(
     *, user: Actor, project: Project, filters: ObservationFilters | None = None
 ) -> QuerySet[Observation]:
     """`observation_list_visible` narrowed to observations with at least one photo."""
-    photos = Media.objects.filter(observation=OuterRef("pk"), kind=Media.Kind.IMAGE).exclude(
-        thumbnail=""
-    )
+    photos = Media.objects.filter(
+        observation=OuterRef("pk"), kind=Media.Kind.IMAGE, removed_at__isnull=True
+    ).exclude(thumbnail="")
     return observation_list_visible(user=user, project=project, filters=filters).filter(
         Exists(photos)
     )

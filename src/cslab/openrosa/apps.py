@@ -8,4 +8,4 @@ class OpenRosaConfig(app_config.CslabAppConfig):
     label = "openrosa"
     verbose_name = _("OpenRosa server (ODK Collect, Enketo)")
     # Permission rules, export sections, job kinds, signal receivers.
-    registration_modules = ("personal_data", "rules")
+    registration_modules = ("personal_data", "rules", "erasure")

@@ -8,4 +8,4 @@ class ProjectsConfig(app_config.CslabAppConfig):
     label = "projects"
     verbose_name = _("Projects")
     # Permission rules, export sections, job kinds, signal receivers.
-    registration_modules = ("personal_data", "rules")
+    registration_modules = ("personal_data", "rules", "erasure")

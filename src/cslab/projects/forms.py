@@ -5,12 +5,14 @@ what changed (and can flag significant edits after approval).
 """
 
 import json
+from datetime import timedelta
 from typing import Any
 
 from django import forms
 from django.conf.locale import LANG_INFO
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -29,6 +31,10 @@ from cslab.projects.vocabulary import (
 )
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
+# Bounds of the data-protection settings (issue 14): the retention period and the embargo.
+MINIMUM_RETENTION_DAYS = 30
+MAXIMUM_RETENTION_DAYS = 3650
+EMBARGO_MAXIMUM_DAYS = 5 * 365 + 1
 MAX_AREA_BYTES = 1024 * 1024
 
 # Languages often spoken by participants that Django's own list (LANG_INFO) lacks.
@@ -279,6 +285,28 @@ class ProjectEditForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
+    data_embargo_until = forms.DateField(
+        label=_("Keep the data from the public until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "Optional, at most five years ahead. Until this day only the team sees the "
+            "project's observations and results; public pages, the API and exports say the "
+            "data are under embargo."
+        ),
+    )
+    personal_data_retention_days = forms.IntegerField(
+        label=_("Keep raw personal data for (days)"),
+        required=False,
+        min_value=MINIMUM_RETENTION_DAYS,
+        max_value=MAXIMUM_RETENTION_DAYS,
+        help_text=_(
+            "Optional, 30 to 3650 days. After this period a daily job removes the exact "
+            "locations of obscured and private observations (the public location stays) and "
+            "what attendees of the project's events told the organisers. Empty: kept while "
+            "the project runs."
+        ),
+    )
 
     # Fields passed to `project_update` as they are.
     PROFILE_FIELDS = (
@@ -305,6 +333,8 @@ class ProjectEditForm(forms.Form):
         "visibility",
         "membership_policy",
         "data_licence",
+        "data_embargo_until",
+        "personal_data_retention_days",
     )
     TAG_FIELDS = {
         "domains": TagKind.DOMAIN,
@@ -366,6 +396,12 @@ class ProjectEditForm(forms.Form):
     def clean_geographic_extent(self) -> Any:
         text = self.cleaned_data.get("geographic_extent", "").strip()
         return _parse_geojson(text) if text else None
+
+    def clean_data_embargo_until(self) -> Any:
+        day = self.cleaned_data.get("data_embargo_until")
+        if day is not None and day > timezone.localdate() + timedelta(days=EMBARGO_MAXIMUM_DAYS):
+            raise forms.ValidationError(_("An embargo can last at most five years."))
+        return day
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

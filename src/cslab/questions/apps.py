@@ -8,4 +8,4 @@ class QuestionsConfig(app_config.CslabAppConfig):
     label = "questions"
     verbose_name = _("Research questions")
     # Permission rules, export sections, job kinds, signal receivers.
-    registration_modules = ("personal_data", "project_page", "receivers", "rules")
+    registration_modules = ("personal_data", "project_page", "receivers", "rules", "erasure")

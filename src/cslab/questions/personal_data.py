@@ -6,7 +6,7 @@ from django.utils.translation import gettext_noop
 
 from cslab.accounts.models import User
 from cslab.core.personal_data import register_section
-from cslab.questions.models import Comment, Follow, Question, Support
+from cslab.questions.models import Comment, CommentFlag, Follow, Question, Support
 
 
 @register_section("questions", gettext_noop("Your questions and comments"))
@@ -20,7 +20,15 @@ def _questions(user: User) -> dict[str, Any]:
                 "place_name": q.place_name,
                 "latitude": q.latitude,
                 "longitude": q.longitude,
+                "area": q.area,
                 "proposed": q.created_at.isoformat(),
+                "status_changed_at": q.status_changed_at.isoformat()
+                if q.status_changed_at
+                else None,
+                "answer": q.answer,
+                "answer_links": q.answer_links,
+                "decline_reason": q.decline_reason,
+                "support_count": q.support_count,
             }
             for q in Question.objects.filter(proposer=user).order_by("created_at")
         ],
@@ -30,13 +38,25 @@ def _questions(user: User) -> dict[str, Any]:
                 "comment": c.text,
                 "posted": c.created_at.isoformat(),
                 "hidden": c.hidden_at is not None,
+                "hidden_at": c.hidden_at.isoformat() if c.hidden_at else None,
+                "hidden_reason": c.hidden_reason,
             }
             for c in Comment.objects.filter(author=user).select_related("question")
         ],
+        "comment_flags": [
+            {
+                "question": f.comment.question.text,
+                "reason": f.reason,
+                "flagged": f.created_at.isoformat(),
+            }
+            for f in CommentFlag.objects.filter(user=user).select_related("comment__question")
+        ],
         "supported": [
-            s.question.text for s in Support.objects.filter(user=user).select_related("question")
+            {"question": s.question.text, "since": s.created_at.isoformat()}
+            for s in Support.objects.filter(user=user).select_related("question")
         ],
         "followed": [
-            f.question.text for f in Follow.objects.filter(user=user).select_related("question")
+            {"question": f.question.text, "since": f.created_at.isoformat()}
+            for f in Follow.objects.filter(user=user).select_related("question")
         ],
     }

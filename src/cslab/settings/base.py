@@ -46,6 +46,10 @@ CSRF_TRUSTED_ORIGINS = [origin for origin in env.list("CSRF_TRUSTED_ORIGINS", de
 # their --host and --port, so links point where the site runs.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 SITE_NAME = env.str("SITE_NAME", default="cslab — Citizen Science Lab")
+# The address the privacy notice gives for questions and requests about personal data.
+PRIVACY_CONTACT_EMAIL = env.str("PRIVACY_CONTACT_EMAIL", default="")
+# Cookie-free page-view counts (cslab.privacy.analytics): one UPDATE per HTML page view.
+PAGE_VIEW_COUNTING = env.bool("PAGE_VIEW_COUNTING", default=True)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -83,6 +87,12 @@ INSTALLED_APPS = [
     "cslab.notifications",
     "cslab.classification",
     "cslab.hub",
+    "cslab.events",
+    "cslab.training",
+    "cslab.consent",
+    "cslab.participants",
+    "cslab.privacy",
+    "cslab.impact",
     "cslab.api",
 ]
 
@@ -100,7 +110,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "cslab.core.middleware.TimeZoneMiddleware",
     "cslab.core.middleware.DomainErrorMiddleware",
+    "cslab.privacy.analytics.PageViewCountMiddleware",
 ]
 
 ROOT_URLCONF = "cslab.urls"

@@ -41,6 +41,8 @@ CONTENT_SECURITY_POLICY = {
         "media-src": [SELF, "blob:"],
         "font-src": [SELF],
         "connect-src": [SELF],
+        # Lesson videos play in the privacy-friendly embedded players of YouTube and Vimeo.
+        "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
         "frame-ancestors": [NONE],
         "form-action": [SELF, *env.list("CSP_FORM_ACTION_HOSTS", default=[])],
         "base-uri": [SELF],

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cslab.core.roles import SiteRole
+from cslab.core.time_zones import validate_time_zone
 
 
 class UserManager(BaseUserManager["User"]):
@@ -38,6 +39,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    # Times are stored in UTC and shown in this zone (core.middleware.TimeZoneMiddleware); empty
+    # means the site's (settings.TIME_ZONE, Europe/Amsterdam).
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, blank=True, validators=[validate_time_zone]
     )
     bio = models.TextField(_("short bio"), max_length=1000, blank=True)
     profile_public = models.BooleanField(

@@ -15,7 +15,7 @@ from cslab.core.problems import ProblemCode
 from cslab.core.roles import SiteRole
 from cslab.core.services.audit import audit_record
 
-PROFILE_FIELDS = ("display_name", "preferred_language", "bio", "profile_public")
+PROFILE_FIELDS = ("display_name", "preferred_language", "bio", "profile_public", "time_zone")
 
 
 def user_create(
@@ -69,6 +69,7 @@ class ProfileChanges(TypedDict, total=False):
     preferred_language: str
     bio: str
     profile_public: bool
+    time_zone: str
 
 
 def profile_update(*, actor: User, user: User, **changes: Unpack[ProfileChanges]) -> User:

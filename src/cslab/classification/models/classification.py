@@ -37,6 +37,17 @@ class Classification(models.Model):
         verbose_name=_("volunteer"),
         db_index=False,
     )
+    # The consent version in force for the volunteer when they classified (GDPR Art. 7(1));
+    # empty where the project asks for no consent. No index: it is read per person, not searched.
+    consent_version = models.ForeignKey(
+        "consent.ConsentVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("consent version"),
+        db_index=False,
+    )
     # For a volunteer without an account: the random identity kept in their session.
     session_identity = models.CharField(_("session identity"), max_length=64, blank=True)
     answers = models.JSONField(_("answers"), default=dict)

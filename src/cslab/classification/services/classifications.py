@@ -30,6 +30,8 @@ from cslab.classification.models import (
     WorkflowSubject,
 )
 from cslab.classification.task_definitions import answers_match, clean_answers
+from cslab.consent.models import ConsentVersion
+from cslab.consent.services.consent import consent_version_in_force_for
 from cslab.core import permissions
 from cslab.core.actors import Actor, person_or_none, signed_in
 from cslab.core.errors import ConflictError, InvalidInputError, NotFoundError
@@ -106,14 +108,24 @@ def classification_submit(
 
     A repeat with the same answers returns the stored classification (created False); other
     answers for a subject already classified raise ConflictError `already_classified`.
+    A project with a published consent version needs the volunteer's consent to the version in
+    force (ConflictError `consent_required`; an anonymous visitor is asked to log in first);
+    the classification keeps that version.
     """
     permissions.require(identity.user, "workflow.classify", workflow)
     if identity.is_anonymous and not identity.session_identity:
         raise InvalidInputError(_("A session is needed to classify without an account."))
     cleaned = clean_answers(workflow.tasks, answers)
+    consent_version = consent_version_in_force_for(actor=identity.user, project=workflow.project)
     try:
         with transaction.atomic():
-            return _record(identity=identity, workflow=workflow, subject=subject, answers=cleaned)
+            return _record(
+                identity=identity,
+                workflow=workflow,
+                subject=subject,
+                answers=cleaned,
+                consent_version=consent_version,
+            )
     except IntegrityError:
         # A concurrent request of the same identity stored it first (only possible where the
         # database does not honour the row lock); the constraint kept it to one.
@@ -132,7 +144,12 @@ def _same_or_conflict(stored: Classification, answers: dict[str, Any]) -> Classi
 
 
 def _record(
-    *, identity: Identity, workflow: Workflow, subject: Subject, answers: dict[str, Any]
+    *,
+    identity: Identity,
+    workflow: Workflow,
+    subject: Subject,
+    answers: dict[str, Any],
+    consent_version: ConsentVersion | None,
 ) -> tuple[Classification, bool]:
     state = _lock_state(workflow, subject)
     stored = _existing(workflow, subject, identity)
@@ -145,6 +162,7 @@ def _record(
         volunteer=person_or_none(identity.user),
         session_identity=identity.session_identity if identity.is_anonymous else "",
         answers=answers,
+        consent_version=consent_version,
         counted=counted,
         gold_matched=(
             answers_match(workflow.tasks, answers, subject.gold_answers)

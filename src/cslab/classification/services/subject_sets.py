@@ -643,7 +643,9 @@ def subject_set_from_observations(
     permissions.require(actor, "workflow.manage", project)
     observations = _observations(actor=actor, project=project, filters=filters)
     photos = (
-        Media.objects.filter(observation__in=observations, kind=Media.Kind.IMAGE)
+        Media.objects.filter(
+            observation__in=observations, kind=Media.Kind.IMAGE, removed_at__isnull=True
+        )
         .exclude(observation__status="rejected")
         .select_related("observation")
         .order_by("observation_id", "name")

@@ -26,13 +26,14 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from cslab.consent.selectors import consent_redirect_url
 from cslab.core import permissions
 from cslab.core.errors import NotFoundError
 from cslab.forms.form_model import DEFAULT_LANGUAGE, FormModelError, language_for, render_model
@@ -75,6 +76,13 @@ def webform_fill_page(request: HttpRequest, slug: str, form_id: str) -> HttpResp
             {"project": project, "form": form, "fill_url": request.get_full_path()},
             status=403,
         )
+    # A new consent version "prompts for re-consent before the next contribution": before
+    # the volunteer starts filling in, not when their observation is refused.
+    consent_url = consent_redirect_url(
+        user=request.user, project=project, next_url=request.get_full_path()
+    )
+    if consent_url is not None:
+        return redirect(consent_url)
     version = selectors.form_version_get_latest(user=request.user, form=form)
     try:
         model = render_model(
@@ -220,6 +228,11 @@ def webform_texts() -> dict[str, str]:
             "not sent."
         ),
         "refused_message": _("The server did not accept this observation."),
+        "consent_message": _(
+            "The project asks for your consent to its current consent text before it takes "
+            "this observation. Read it and consent, then try again."
+        ),
+        "consent_link": _("Read the consent text"),
         "discard": _("Discard"),
         "discard_confirm": _("Discard this observation from this device? This cannot be undone."),
         "try_again": _("Try again"),

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.urls import reverse
 
 from cslab.core import permissions
 from cslab.core.actors import Actor
@@ -39,6 +40,8 @@ class ProjectFigures:
     project: Project
     figures: list[Figure]
     spread: ObservationSpread
+    # The project's impact dashboard, when the viewer may see its figures; empty otherwise.
+    impact_url: str = ""
 
     def figure(self, key: str) -> int | None:
         return next((figure.number for figure in self.figures if figure.key == key), None)
@@ -114,7 +117,16 @@ def case_study_project_figures(*, viewer: Actor, case_study: CaseStudy) -> list[
             continue
         part = project_part(project, viewer)
         spread = observation_spread_for_project(user=viewer, project=project)
-        figures.append(ProjectFigures(project=project, figures=part.figures, spread=spread))
+        impact_url = (
+            reverse("project_impact", kwargs={"slug": project.slug})
+            if permissions.has_permission(viewer, "impact.dashboard.view", project)
+            else ""
+        )
+        figures.append(
+            ProjectFigures(
+                project=project, figures=part.figures, spread=spread, impact_url=impact_url
+            )
+        )
     return figures
 
 

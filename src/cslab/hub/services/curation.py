@@ -185,3 +185,44 @@ def _review_record(
 
 def _action_label(action: str) -> str:
     return next((str(step.label) for step in states.STEPS if step.action == action), action)
+
+
+@transaction.atomic
+def resource_publish_trusted(*, actor: Actor, resource: Resource, reason: str) -> Resource:
+    """Publish a submitted resource without a curator's review.
+
+    For people the Lab trusts to publish what they made for it (trainers and staff publishing
+    the recording or slides of an event they organise): no checklist review is recorded, the
+    audit entry says it was trusted and why. Anyone else: PermissionDeniedError.
+    """
+    permissions.require(actor, "hub.resource.publish_trusted", resource)
+    person = signed_in(actor)
+    locked = Resource.objects.select_for_update().get(pk=resource.pk)
+    if locked.status != states.SUBMITTED:
+        raise InvalidTransitionError(
+            _("Only a submitted resource can be published this way; this one is “%(status)s”.")
+            % {"status": locked.get_status_display()}
+        )
+    source = locked.status
+    locked.status = states.PUBLISHED
+    changed = ["status"]
+    if locked.published_at is None:
+        locked.published_at = timezone.now()
+        changed.append("published_at")
+    locked.save(update_fields=[*changed, "updated_at"])
+    version = version_record(actor=person, resource=locked, change_note=reason)
+    audit_record(
+        actor=person,
+        action="hub.resource.publish",
+        target=locked,
+        details={
+            "from": source,
+            "to": states.PUBLISHED,
+            "trusted": True,
+            "reason": reason,
+            "version": version.number,
+        },
+    )
+    for name in [*changed, "updated_at", "version"]:
+        setattr(resource, name, getattr(locked, name))
+    return resource

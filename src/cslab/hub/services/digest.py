@@ -29,6 +29,7 @@ from cslab.core.errors import InvalidInputError
 from cslab.core.problems import ProblemCode
 from cslab.core.site import site_absolute_url
 from cslab.core.tasks import send_email
+from cslab.core.unsubscribe import list_unsubscribe_headers
 from cslab.hub.digest import (
     DigestGroup,
     DigestItem,
@@ -43,6 +44,8 @@ from cslab.hub.queries import search_params_from_query
 from cslab.hub.selectors.resources import resource_list_listed
 from cslab.hub.selectors.search import resource_matching
 from cslab.hub.vocabulary import ResourceKind
+from cslab.notifications.selectors import notification_email_allowed
+from cslab.notifications.vocabulary import NotificationCategory
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +65,7 @@ class DigestRun:
     sent: int = 0
     nothing_new: int = 0
     already_sent: int = 0
+    email_off: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -70,6 +74,7 @@ class DigestRun:
             "sent": self.sent,
             "nothing_new": self.nothing_new,
             "already_sent": self.already_sent,
+            "email_off": self.email_off,
         }
 
 
@@ -107,9 +112,14 @@ def digest_send_week(*, week_start: date, report_progress: Progress | None = Non
         .distinct()
         .order_by("pk")
     )
-    sent = nothing_new = already_sent = 0
+    sent = nothing_new = already_sent = email_off = 0
     for number, person in enumerate(people, start=1):
-        outcome = _digest_send_to(person, week_start, new_resources)
+        # The person's notification preferences: "never by e-mail" for digests stops this one.
+        if not notification_email_allowed(person, NotificationCategory.DIGESTS):
+            email_off += 1
+            outcome = "email_off"
+        else:
+            outcome = _digest_send_to(person, week_start, new_resources)
         sent += outcome == "sent"
         nothing_new += outcome == "nothing_new"
         already_sent += outcome == "already_sent"
@@ -123,6 +133,7 @@ def digest_send_week(*, week_start: date, report_progress: Progress | None = Non
         sent=sent,
         nothing_new=nothing_new,
         already_sent=already_sent,
+        email_off=email_off,
     )
     logger.info("hub digest of week %s: %s", week_start, run.as_dict())
     return run
@@ -251,8 +262,5 @@ def _digest_message(
         "body": render_to_string("hub/email/digest.txt", context),
         "html_body": render_to_string("hub/email/digest.html", context),
         "to": [person.email],
-        "headers": {
-            "List-Unsubscribe": f"<{stop_all_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
+        "headers": list_unsubscribe_headers(stop_all_url),
     }

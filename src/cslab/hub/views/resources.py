@@ -10,14 +10,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models.fields.files import FieldFile
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
-from PIL import Image, UnidentifiedImageError
 
 from cslab.core import permissions
 from cslab.core.actors import Actor, SignedInRequest
@@ -31,6 +29,7 @@ from cslab.core.media_serving import (
     serve_file,
 )
 from cslab.hub import detail_parts, states
+from cslab.hub import files as hub_files
 from cslab.hub.forms import ResourceForm, ResourceKindForm, add_service_errors
 from cslab.hub.models import Resource, ResourceFile
 from cslab.hub.selectors.resources import resource_get, resource_list_mine
@@ -302,17 +301,13 @@ def resource_file(request: HttpRequest, slug: str, file_id: int) -> HttpResponse
     )
 
 
-# Pillow's format names of the covers the services store, with their content types.
-COVER_TYPES = {"JPEG": "image/jpeg", "WEBP": "image/webp", "PNG": "image/png"}
-
-
 @require_safe
 def resource_cover(request: HttpRequest, slug: str) -> HttpResponseBase:
     """Serve the cover image with the type its content shows (a download otherwise)."""
     resource = resource_get(request.user, slug)
     if not resource.cover_image:
         raise NotFoundError()
-    content_type = _image_type(resource.cover_image)
+    content_type = hub_files.stored_cover_content_type(resource.cover_image)
     return serve_file(
         request,
         ServedFile(
@@ -323,14 +318,6 @@ def resource_cover(request: HttpRequest, slug: str) -> HttpResponseBase:
             private=not resource.is_public,
         ),
     )
-
-
-def _image_type(image: FieldFile) -> str:
-    try:
-        with image.open("rb") as handle, Image.open(handle) as picture:
-            return COVER_TYPES.get(picture.format or "", "application/octet-stream")
-    except (OSError, UnidentifiedImageError, ValueError):
-        return "application/octet-stream"
 
 
 # `/hub/<slug>/` comes last: the fixed paths above are reserved slugs.

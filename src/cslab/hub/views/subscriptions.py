@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cslab.core.actors import SignedInRequest
 from cslab.core.errors import InvalidInputError
+from cslab.core.unsubscribe import is_one_click_unsubscribe
 from cslab.hub.detail_parts import DetailPart, register_detail_part
 from cslab.hub.feeds import NewCaseStudiesFeed, NewResourcesFeed
 from cslab.hub.jsonld import resource_jsonld
@@ -69,15 +70,15 @@ def following_stop(request: SignedInRequest, subscription_id: int) -> HttpRespon
     return redirect("hub_following")
 
 
-# No log-in and no CSRF token: the unguessable token in the address is the proof, and mail
-# programs send RFC 8058 one-click POSTs ("List-Unsubscribe=One-Click") without a cookie.
+# No log-in and no CSRF token (core.unsubscribe): the unguessable token in the address is the
+# proof, and mail programs send RFC 8058 one-click POSTs without a cookie.
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "GET":
         subscription = subscription_get_by_token(token=token)
         return render(request, "hub/unsubscribe.html", {"subscription": subscription})
-    one_click = request.POST.get("List-Unsubscribe") == "One-Click"
+    one_click = is_one_click_unsubscribe(request)
     if one_click or request.POST.get("stop") == "all":
         count = subscriptions_stop_all_by_token(token=token)
         if one_click:

@@ -1,3 +1,4 @@
 from cslab.notifications.models.notification import Notification
+from cslab.notifications.models.preference import DailyDigestDelivery, NotificationPreference
 
-__all__ = ["Notification"]
+__all__ = ["DailyDigestDelivery", "Notification", "NotificationPreference"]

@@ -32,6 +32,10 @@ class Notification(models.Model):
         related_name="+",
         verbose_name=_("actor"),
     )
+    # The category the recipient chooses by (vocabulary.category_of_kind), stored for filtering.
+    category = models.CharField(_("category"), max_length=30, blank=True)
+    # When the e-mail (immediate or in a daily digest) went out; empty: not e-mailed (yet).
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
 

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from typing_extensions import TypeAliasType
@@ -37,6 +38,7 @@ from cslab.observations.services.observations import (
     observation_submit,
     observation_submit_batch,
 )
+from cslab.projects.licences import project_licence_and_citation
 from cslab.projects.models import Project
 from cslab.projects.selectors import project_get_for_viewing
 
@@ -367,16 +369,20 @@ def observations_geojson(
     see ([longitude, latitude]), `geometry` null for a private one, and `bbox` the obscuring
     cell for an obscured one. Pages with `cursor`/`limit` like the list; `next_cursor` is a
     foreign member of the FeatureCollection."""
-    _project, queryset = _visible(request, slug)
+    project, queryset = _visible(request, slug)
     found = PublicObservationPagination().paginate_queryset(
         queryset,
         CursorPagination.Input.model_construct(cursor=page.cursor, limit=page.limit),
         request,
     )
+    # The licence and citation travel with the data (foreign members, RFC 7946 §6.1).
+    with translation.override("en"):
+        licence = project_licence_and_citation(project).as_dict()
     document = {
         "type": "FeatureCollection",
         "features": [observation_feature(view) for view in found["items"]],
         "next_cursor": found["next_cursor"],
+        **licence,
     }
     return HttpResponse(
         json.dumps(document, cls=DjangoJSONEncoder),

@@ -56,6 +56,17 @@ class Observation(models.Model):
         related_name="observations",
         verbose_name=_("observer"),
     )
+    # The consent version in force for the observer (person or app user) when it was submitted
+    # (GDPR Art. 7(1)); empty where the project asks for no consent.
+    consent_version = models.ForeignKey(
+        "consent.ConsentVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("consent version"),
+        db_index=False,
+    )
     answers = models.JSONField(_("answers"), default=dict, blank=True)
     # SHA-256 of the answers as canonical JSON: tells an identical resubmission from a new one.
     content_hash = models.CharField(_("content hash"), max_length=64)

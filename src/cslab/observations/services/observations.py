@@ -23,6 +23,8 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from cslab.accounts.models import User
+from cslab.consent.models import ConsentVersion
+from cslab.consent.services.consent import consent_version_in_force_for
 from cslab.core import permissions
 from cslab.core.actors import Actor
 from cslab.core.errors import (
@@ -97,10 +99,13 @@ def observation_submit(
       at least as private as itself.
     - The status starts pending (accepted when the project accepts without review), with the
       plausibility warnings stored beside it.
+    - A project with a published consent version needs the actor's consent to the version in
+      force (ConflictError `consent_required` otherwise); the observation keeps that version.
     """
     project = form_version.form.project
     permissions.require(actor, "project.view", project)
     permissions.require(actor, "observation.submit", project)
+    consent_version = consent_version_in_force_for(actor=actor, project=project)
     return _submit_permitted(
         actor=actor,
         form_version=form_version,
@@ -111,6 +116,7 @@ def observation_submit(
         location=location,
         geoprivacy=geoprivacy,
         policy=_policy_of(project),
+        consent_version=consent_version,
     )
 
 
@@ -140,8 +146,10 @@ def _submit_permitted(
     location: Location | None,
     geoprivacy: str | None,
     policy: _ProjectPolicy,
+    consent_version: ConsentVersion | None,
 ) -> tuple[Observation, bool]:
-    """`observation_submit` once the actor may submit to the project."""
+    """`observation_submit` once the actor may submit to the project and passed the consent
+    gate (`consent_version` is the version they consented to, None without consent)."""
     form = form_version.form
     project = form.project
     if form_version.published_at is None:
@@ -227,6 +235,7 @@ def _submit_permitted(
         observed_at=observed_at,
         observed_day_only=observed_day_only,
         deprecates=deprecates,
+        consent_version=consent_version,
         status=(
             Observation.Status.ACCEPTED
             if settings_row.accept_without_review
@@ -249,7 +258,7 @@ def _submit_permitted(
     observation.warning_count = len(observation.warnings)
     # The related rows were loaded above; checking that they exist again costs a query each.
     observation.full_clean(
-        exclude=["project", "form", "form_version", "observer", "deprecates"],
+        exclude=["project", "form", "form_version", "observer", "deprecates", "consent_version"],
         validate_constraints=False,
     )
     try:
@@ -646,8 +655,9 @@ def observation_submit_batch(
     """Submit each item on its own (one failing item does not undo the others).
 
     Every item gets a result: `created`, `duplicate` (identical resubmission), `conflict`
-    (`instance_conflict`, `instance_erased`), `invalid` (bad answers, unknown version) or
-    `refused` (`edit_not_permitted`: an edit of someone else's observation).
+    (`instance_conflict`, `instance_erased`, `consent_required`: the consent gate is passed
+    once per batch and, when it refuses, refuses every item), `invalid` (bad answers, unknown
+    version) or `refused` (`edit_not_permitted`: an edit of someone else's observation).
     A refusal to submit to the project at all raises for the whole batch.
     """
     permissions.require(actor, "project.view", form.project)
@@ -664,8 +674,17 @@ def observation_submit_batch(
         )
     }
     policy = _policy_of(form.project)
+    consent_version: ConsentVersion | None = None
+    consent_refusal: ConflictError | None = None
+    try:
+        consent_version = consent_version_in_force_for(actor=actor, project=form.project)
+    except ConflictError as error:
+        consent_refusal = error
     results: list[BatchResult] = []
     for index, item in enumerate(submissions):
+        if consent_refusal is not None:
+            results.append(_batch_refusal(index, item.instance_id, consent_refusal))
+            continue
         version = versions.get(item.version)
         if version is None:
             results.append(
@@ -690,6 +709,7 @@ def observation_submit_batch(
                 location=item.location,
                 geoprivacy=item.geoprivacy,
                 policy=policy,
+                consent_version=consent_version,
             )
         except (ConflictError, InvalidInputError, PermissionDeniedError) as error:
             results.append(_batch_refusal(index, item.instance_id, error))

@@ -44,6 +44,8 @@ from cslab.observations.filters import (
 from cslab.observations.models import Observation
 from cslab.observations.services import collection_settings as settings_services
 from cslab.observations.services import moderation
+from cslab.participants.selectors import contribution_counts
+from cslab.privacy.media_removal_selectors import media_removal_request_count_open
 from cslab.projects.models import Project
 from cslab.projects.selectors import project_get_for_viewing
 from cslab.questions import selectors as question_selectors
@@ -645,15 +647,26 @@ def observation_detail_page(request: HttpRequest, slug: str, observation_id: int
     definition = observation.form_version.form_definition
     language = get_language() or "en"
     rows = answer_rows(definition, view["answers"] or {}, language)
-    media = [
+    files = media_selectors.media_by_shown_name(user=request.user, observation=observation)
+    may_remove = permissions.has_permission(request.user, "media.remove", observation)
+    media: list[dict[str, Any]] = [
         {
             "row": row,
             "url": _media_url(observation, row.media_name),
             "thumbnail": _media_url(observation, row.media_name, thumbnail=True),
+            "media": files.get(row.media_name),
+            # Removed on request (issue 14): the answer stays, the file is gone.
+            "removed": row.media_name in files and files[row.media_name].removed_at is not None,
+            "may_remove": may_remove,
         }
         for row in rows
         if row.media_name
     ]
+    for row in rows:
+        if row.media_name in files and files[row.media_name].removed_at is not None:
+            # The answer says so instead of pointing at a photo that is no longer there.
+            row.value = _("Removed on request.")
+            row.media_name = ""
     is_team = permissions.has_permission(request.user, "observation.view_all", project)
     is_observer = bool(request.user.is_authenticated and observation.observer_id == request.user.pk)
     return render(
@@ -775,6 +788,10 @@ def moderation_queue_page(request: HttpRequest, slug: str) -> HttpResponse:
             "items": items,
             "more": more,
             "statuses": Observation.Status.choices,
+            # issue 14 (media removal): the link to the queue of photo removal requests.
+            "media_removal_count": media_removal_request_count_open(
+                user=request.user, project=project
+            ),
         },
     )
 
@@ -962,12 +979,8 @@ def my_contributions_page(request: HttpRequest) -> HttpResponse:
     questions = question_selectors.question_list_for_person(user=user)
     question_comments = question_selectors.comment_list_mine(user=user)
     subject_comments = classification_selectors.subject_comment_list_mine(user=user)
-    figures = {
-        "observations": sum(counts.values()),
-        "classifications": sum(item["number"] for item in per_workflow),
-        "questions": len(questions["proposed"]),
-        "comments": question_comments.count() + subject_comments.count(),
-    }
+    # The one computation of a person's contribution figures, so every page agrees.
+    figures = contribution_counts(user=user)
     return render(
         request,
         "collection/my_contributions.html",

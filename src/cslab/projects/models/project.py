@@ -114,6 +114,13 @@ class Project(models.Model):
     data_licence = models.CharField(
         _("data licence"), max_length=20, choices=DataLicence.choices, default=DataLicence.CC_BY
     )
+    # Until this day, the project's data stay out of public exports and pages (team only).
+    data_embargo_until = models.DateField(_("data embargo until"), null=True, blank=True)
+    # Raw personal data (exact locations of obscured and private observations, contact details
+    # of event attendees) are removed this many days after collection; empty: kept.
+    personal_data_retention_days = models.PositiveIntegerField(
+        _("keep raw personal data for (days)"), null=True, blank=True
+    )
     locality = models.CharField(_("place name"), max_length=200, blank=True)
 
     # Geographic extent: the GeoJSON geometry, plus its bounding box and centre for indexed

@@ -41,7 +41,7 @@ from cslab.core.services.audit import audit_record
 from cslab.core.tasks import send_email
 from cslab.projects.models import Invitation, Membership, Project
 from cslab.projects.selectors.team import invitation_get_for_token, token_hash
-from cslab.projects.services.team import membership_add
+from cslab.projects.services.team import ensure_role_requirements_met, membership_add
 
 INVITATION_LIFETIME = timedelta(days=7)
 
@@ -120,7 +120,9 @@ def invitation_accept(*, user: User, token: str) -> Membership:
 
     The invitation is marked accepted with a conditional update, so two clicks at the same time
     (or two people with the same link) cannot both use it: the second raises ConflictError.
-    Someone already on the team gets ConflictError `already_member` and the link stays unused.
+    Someone already on the team gets ConflictError `already_member` and the link stays unused;
+    so does someone who has not yet done what the project asks of the role (ConflictError
+    `training_required`, naming the modules): they can accept after completing them.
     """
     if not getattr(user, "is_authenticated", False):
         raise NotAuthenticatedError()
@@ -131,6 +133,7 @@ def invitation_accept(*, user: User, token: str) -> Membership:
     )
     if refusal is not None:
         raise refusal
+    ensure_role_requirements_met(project=invitation.project, user=user, role=invitation.role)
     claimed = Invitation.objects.filter(
         pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
     ).update(accepted_at=now, accepted_by=user)

@@ -22,7 +22,7 @@ from cslab.core.roles import ProjectRole
 from cslab.core.services.audit import audit_record
 from cslab.projects.models import JoinRequest, Membership, Project
 from cslab.projects.services.invitations import email_people
-from cslab.projects.services.team import membership_add
+from cslab.projects.services.team import ensure_role_requirements_met, membership_add
 
 
 def join_project(*, actor: User, project: Project, message: str = "") -> Membership | JoinRequest:
@@ -31,8 +31,11 @@ def join_project(*, actor: User, project: Project, message: str = "") -> Members
     Open: the actor becomes a member at once (the Membership is returned). Approval required:
     a pending JoinRequest is created and the owners are e-mailed; a person has at most one
     pending request per project (database constraint `join_request_one_pending_per_person`).
-    Invite only: PermissionDeniedError `project_invite_only`. The caller has already checked
-    that the actor may see the project (`selectors.project_get_for_viewing`).
+    Invite only: PermissionDeniedError `project_invite_only`. When the project asks something
+    of members first (a training module, `core.role_requirements`) that the actor has not done,
+    ConflictError `training_required` names it, for an open team and a request alike. The
+    caller has already checked that the actor may see the project
+    (`selectors.project_get_for_viewing`).
     """
     if not getattr(actor, "is_authenticated", False):
         raise NotAuthenticatedError()
@@ -59,6 +62,7 @@ def join_project(*, actor: User, project: Project, message: str = "") -> Members
 def _join_request_create(*, actor: User, project: Project, message: str) -> JoinRequest:
     if Membership.objects.filter(project=project, user_id=actor.pk).exists():
         raise ConflictError(_("You are already on this team."), code=ProblemCode.ALREADY_MEMBER)
+    ensure_role_requirements_met(project=project, user=actor, role=ProjectRole.MEMBER)
     join_request = JoinRequest(project=project, user=actor, message=message.strip())
     try:
         join_request.full_clean(validate_constraints=False)
@@ -93,8 +97,14 @@ def _join_request_create(*, actor: User, project: Project, message: str) -> Join
 def join_request_approve(
     *, actor: Actor, join_request: JoinRequest, role: str = ProjectRole.MEMBER
 ) -> Membership:
-    """Accept a pending request: the requester joins the team as `role` and is e-mailed."""
+    """Accept a pending request: the requester joins the team as `role` and is e-mailed.
+
+    ConflictError `training_required` when the requester has not yet done what the project
+    asks of `role` (the request stays pending)."""
     _decide(actor=actor, join_request=join_request, status=JoinRequest.Status.APPROVED)
+    ensure_role_requirements_met(
+        project=join_request.project, user=join_request.user, role=role, yourself=False
+    )
     # The requester asked to join: the system adds them on their request, the owner decides.
     membership = membership_add(
         actor=None, project=join_request.project, user=join_request.user, role=role

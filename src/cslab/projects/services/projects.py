@@ -51,6 +51,8 @@ PROFILE_FIELDS = frozenset(
         "image_alt_text",
         "image_credit",
         "data_licence",
+        "data_embargo_until",
+        "personal_data_retention_days",
         "locality",
         "initiator_type",
         "visibility",
@@ -93,6 +95,8 @@ class ProjectProfile(TypedDict, total=False):
     image_alt_text: str | None
     image_credit: str | None
     data_licence: str | None
+    data_embargo_until: date | None
+    personal_data_retention_days: int | None
     locality: str | None
     initiator_type: str | None
     visibility: str | None

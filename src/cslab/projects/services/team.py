@@ -12,6 +12,7 @@ from cslab.core import permissions
 from cslab.core.actors import Actor, signed_in
 from cslab.core.errors import ConflictError, InvalidInputError, NotFoundError
 from cslab.core.problems import ProblemCode
+from cslab.core.role_requirements import unmet_role_requirements
 from cslab.core.roles import ProjectRole
 from cslab.core.services.audit import audit_record
 from cslab.projects.models import Membership, Project
@@ -29,6 +30,7 @@ def membership_add(*, actor: User | None, project: Project, user: User, role: st
     if actor is not None:
         require_add_directly(actor, project)
     _ensure_role(role)
+    ensure_role_requirements_met(project=project, user=user, role=role, yourself=actor is None)
     try:
         with transaction.atomic():
             membership = Membership.objects.create(project=project, user=user, role=role)
@@ -57,6 +59,10 @@ def membership_change_role(*, actor: Actor, membership: Membership, role: str) -
     membership = locked.get(pk=membership.pk)
     if membership.role == ProjectRole.OWNER and role != ProjectRole.OWNER:
         _ensure_another_owner(locked, membership)
+    if role != membership.role:
+        ensure_role_requirements_met(
+            project=membership.project, user=membership.user, role=role, yourself=False
+        )
     previous = membership.role
     membership.role = role
     membership.save(update_fields=["role"])
@@ -112,6 +118,32 @@ def _ensure_another_owner(team: Any, membership: Membership) -> None:
         raise ConflictError(
             _("A team needs an owner: make someone else owner first."), code=ProblemCode.LAST_OWNER
         )
+
+
+def ensure_role_requirements_met(
+    *, project: Project, user: User, role: str, yourself: bool = True
+) -> None:
+    """Refuse with ConflictError `training_required` when the project asks something of `role`
+    (e.g. a training module, `core.role_requirements`) that `user` has not done yet; the
+    message names what to do. `yourself`: the person is acting themselves (joining, accepting),
+    so the message speaks to them; otherwise it names them (an owner changing their role)."""
+    unmet = unmet_role_requirements(project, user, role)
+    if not unmet:
+        return
+    names = ", ".join(f"“{item.label}”" for item in unmet)
+    role_name = ProjectRole(role).label
+    if yourself:
+        message = _("Before you can join as %(role)s, complete: %(modules)s.") % {
+            "role": str(role_name).lower(),
+            "modules": names,
+        }
+    else:
+        message = _("Before %(person)s can be %(role)s, they must complete: %(modules)s.") % {
+            "person": getattr(user, "public_name", str(user)),
+            "role": str(role_name).lower(),
+            "modules": names,
+        }
+    raise ConflictError(message, code=ProblemCode.TRAINING_REQUIRED)
 
 
 def _ensure_role(role: str) -> None:

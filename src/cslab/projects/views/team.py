@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cslab.core.actors import SignedInRequest
 from cslab.core.errors import ConflictError, DomainError, InvalidInputError, PermissionDeniedError
+from cslab.core.role_requirements import role_requirements
 from cslab.core.roles import ProjectRole
 from cslab.projects.models import JoinRequest, Project
 from cslab.projects.selectors import project_get_for_viewing
@@ -98,9 +99,20 @@ def project_team(request: HttpRequest, slug: str) -> HttpResponse:
             "project": project,
             "invite_form": invite_form,
             "roles": ProjectRole.choices,
+            "role_requirements": _requirements_by_role(project) if page.can_manage else [],
         },
         status=status,
     )
+
+
+def _requirements_by_role(project: Project) -> list[tuple[str, list[str]]]:
+    """The roles that ask something first (e.g. a training module), for the managers' page."""
+    rows = []
+    for value, label in ProjectRole.choices:
+        required = role_requirements(project, None, value)
+        if required:
+            rows.append((str(label), [item.label for item in required]))
+    return rows
 
 
 def _team_action(request: HttpRequest, project: Project, action: str) -> None:
@@ -192,10 +204,14 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             )
             # Where a new member can take part straight away.
             return redirect(invitation.project)
+    requirements = role_requirements(invitation.project, request.user, invitation.role)
     return render(
         request,
         "projects/invitation.html",
         {
+            "requirements": requirements,
+            "unmet_requirements": [item for item in requirements if not item.met],
+            "role_label": invitation.get_role_display(),
             "invitation": invitation,
             "error": error,
             "next": request.get_full_path(),
@@ -257,10 +273,18 @@ def _render_join(
     request: HttpRequest, project: Project, form: JoinForm, status: int = 200
 ) -> HttpResponse:
     standing = selectors.join_status(user=request.user, project=project)
+    requirements = role_requirements(project, request.user, ProjectRole.MEMBER)
     return render(
         request,
         "projects/team_join.html",
-        {"standing": standing, "project": project, "form": form},
+        {
+            "standing": standing,
+            "project": project,
+            "form": form,
+            "requirements": requirements,
+            "unmet_requirements": [item for item in requirements if not item.met],
+            "role_label": ProjectRole.MEMBER.label,
+        },
         status=status,
     )
 

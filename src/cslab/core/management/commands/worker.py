@@ -24,11 +24,13 @@ class Command(BaseCommand):
         self.check()
         if settings.REDIS_URL:
             # RQ's own job class cannot call a django-tasks Task; the backend's subclass can.
+            # The scheduler moves deferred jobs (`run_after`, e.g. event reminders) to the queue
+            # when they are due; RQ lets one worker at a time hold it, so every worker may ask.
             call_command(
                 "rqworker",
                 "default",
                 burst=options["burst"],
-                with_scheduler=False,
+                with_scheduler=True,
                 job_class="django_tasks_rq.Job",
             )
         else:

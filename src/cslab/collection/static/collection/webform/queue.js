@@ -288,6 +288,11 @@
       item.status = status;
       item.code = problem.code || "";
       item.message = detailOf(problem, "HTTP " + status);
+      // A project's new consent version refuses the observation until the person consents:
+      // the page links to the consent text (`errors.consent_url`, a same-site path).
+      var consentUrl = problem.errors && problem.errors.consent_url;
+      item.consentUrl = typeof consentUrl === "string" && consentUrl.charAt(0) === "/" &&
+        consentUrl.charAt(1) !== "/" ? consentUrl : "";
       return outboxPut(item).then(function () {
         return "kept";
       });

@@ -1551,6 +1551,20 @@
             entry.appendChild(element("p", { className: "webform-outbox-actions" },
                                       [claim, " ", drop]));
           }
+        } else if (item.state !== "waiting" && item.code === "consent_required" &&
+                   item.consentUrl) {
+          entry.appendChild(element("p", { className: "webform-error",
+                                           text: text("consent_message") }));
+          var consentLink = element("a", { text: text("consent_link") });
+          consentLink.href = item.consentUrl +
+            "?next=" + encodeURIComponent(window.location.pathname);
+          var retry = element("button", { type: "button", className: "button button-secondary",
+                                          text: text("try_again") });
+          retry.addEventListener("click", function () {
+            Q.retry(item.id).then(sendOutbox);
+          });
+          entry.appendChild(element("p", { className: "webform-outbox-actions" },
+                                    [consentLink, " ", retry]));
         } else if (item.state !== "waiting") {
           entry.appendChild(element("p", { className: "webform-error",
             text: text(item.state === "conflict" ? "conflict_message" : "refused_message") +

@@ -1,7 +1,7 @@
-"""`{% render_part part %}`: a part of the resource page, rendered in the page's own context.
+"""`{% render_part part %}`: a part of a page, rendered in the page's own context.
 
-Each registered part (`hub.detail_parts`) gives its template a context of its own; the page
-renders it with that context on top of the page's (viewer, resource, messages, CSRF token), as
+Each registered part (`core.page_parts`) gives its template a context of its own; the page
+renders it with that context on top of the page's (viewer, object, messages, CSRF token), as
 `{% include %}` would, so no part costs a second pass of the context processors.
 """
 
@@ -10,7 +10,7 @@ from typing import Any
 from django import template
 from django.utils.safestring import SafeString
 
-from cslab.hub.detail_parts import RenderedPart
+from cslab.core.page_parts import RenderedPart
 
 register = template.Library()
 

@@ -1,0 +1,3 @@
+from cslab.consent.models.consent import ConsentRecord, ConsentVersion
+
+__all__ = ["ConsentRecord", "ConsentVersion"]
