@@ -10,6 +10,8 @@ import pytest
 from cslab.core.roles import SiteRole
 from tests.factories import UserFactory
 
+pytest_plugins = ["tests.migrated_sites"]
+
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 

@@ -756,13 +756,12 @@ def test_a_site_without_tombstones_gets_a_key_without_earlier_states() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_backup_carries_the_tombstone_key(tmp_path: Path) -> None:
+def test_a_backup_carries_the_tombstone_key(tmp_path: Path, migrated_sqlite_file: Path) -> None:
     """`cslab backup` and `restore` copy the whole database, the key included."""
     environment = site_environment(
-        var_dir=tmp_path / "var", database_url=f"sqlite:///{tmp_path / 'site.sqlite3'}"
+        var_dir=tmp_path / "var", database_url=f"sqlite:///{migrated_sqlite_file}"
     )
     environment["PYTHONPATH"] = str(Path(cslab.__file__).resolve().parents[1])
-    cslab_ok(environment, "migrate", "--noinput", "--verbosity", "0")
     read_key = (
         "from cslab.observations.models import TombstoneKey; "
         "print('KEY', TombstoneKey.objects.get().key)"

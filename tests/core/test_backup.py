@@ -88,12 +88,11 @@ def assert_one_line_error(completed: subprocess.CompletedProcess[str], *fragment
 
 
 @pytest.fixture
-def sqlite_site(tmp_path: Path) -> dict[str, str]:
+def sqlite_site(tmp_path: Path, migrated_sqlite_file: Path) -> dict[str, str]:
     """Return the environment of a migrated SQLite site holding the user a@example.org."""
     environment = site_environment(
-        var_dir=tmp_path / "var", database_url=f"sqlite:///{tmp_path / 'site.sqlite3'}"
+        var_dir=tmp_path / "var", database_url=f"sqlite:///{migrated_sqlite_file}"
     )
-    cslab_ok(environment, "migrate", "--noinput", "--verbosity", "0")
     create_user(environment, "a@example.org")
     return environment
 
