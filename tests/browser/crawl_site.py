@@ -4,9 +4,9 @@ The demo Lab is loaded and served exactly as `make demo` does it (`cslab migrate
 `cslab serve`: gunicorn, DEBUG off, WhiteNoise, the permission-checking media view), in a scratch
 folder (loaded once per run, a copy per crawl file), and Chromium at a phone's width follows every
 visible link from the home page. Every page it reaches must answer below 400, show every same-site
-image, fit 390 px without scrolling sideways and pass axe-core (WCAG 2.2 A/AA). Pages that are one
-route with other data (one observation and the next) are checked a few times per route, not
-thousands of times.
+image and fit 390 px without scrolling sideways; the first page of every route must pass axe-core
+(WCAG 2.2 A/AA). Pages that are one route with other data (one observation and the next) are
+checked a few times per route, not thousands of times.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 # Links a person follows but a crawler must not: they change state, leave the site or download a
@@ -80,6 +81,22 @@ LINKS_SCRIPT = """() => Array.from(document.querySelectorAll('a[href]'))
   .map(link => link.href)"""
 
 
+def _fetch(page: Any, url: str, headers: dict[str, str]) -> Any:
+    """GET `url` in the page's context, retrying once when a kept-alive connection was reset.
+
+    A production server closes idle kept-alive connections when a worker is recycled (gunicorn's
+    max-requests); a request sent on such a connection at that moment is reset. Browsers resend
+    an idempotent request on a fresh connection then, so the crawl does too; a second reset is a
+    real failure.
+    """
+    try:
+        return page.context.request.get(url, max_redirects=5, headers=headers)
+    except PlaywrightError as error:
+        if "ECONNRESET" not in str(error) and "socket hang up" not in str(error):
+            raise
+        return page.context.request.get(url, max_redirects=5, headers=headers)
+
+
 def crawl(
     page: Any,
     origin: str,
@@ -140,7 +157,7 @@ def crawl(
         if variants[key] >= variants_per_key:
             continue
         variants[key] += 1
-        response = page.context.request.get(url, max_redirects=5, headers=navigation_headers)
+        response = _fetch(page, url, navigation_headers)
         content_type = response.headers.get("content-type", "")
         result = PageReport(
             url=url, status=response.status, content_type=content_type, linked_from=linked_from
@@ -162,7 +179,10 @@ def crawl(
             image for image in page.evaluate(BROKEN_IMAGES_SCRIPT) if image.startswith(origin)
         ]
         result.width = page.evaluate("() => document.documentElement.scrollWidth")
-        if axe is not None:
+        # axe judges the markup of a route's template, so the first page of each route is
+        # checked; its other variants (the same template with other data) still have their
+        # status, images and width checked.
+        if axe is not None and variants[key] == 1:
             # Only violations are read: axe-core then lists one node per passed or inapplicable
             # rule instead of every node (its documented speed-up), and checks the same rules.
             options: dict[str, Any] = {"resultTypes": ["violations"]}
