@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "cslab.participants",
     "cslab.privacy",
     "cslab.impact",
+    "cslab.exports",
     "cslab.api",
 ]
 

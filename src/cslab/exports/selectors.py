@@ -1,0 +1,191 @@
+"""What an export holds, read as the exporting person may see it.
+
+Rows come from `observation_list_visible` and `observation_public_views`, the one place that
+decides what a viewer is shown: embargo, statuses, sensitive answers, and geoprivacy. A person
+who may see true locations (the project's team with that right) exports true coordinates and
+the observers' names; everyone else exports the public points, a column saying which were
+obscured, the obscuring cell's half-diagonal as the uncertainty, and no personal data. A
+*public* export is read as an anonymous visitor would, whoever asks for it.
+
+Rows are read in batches by id (keyset pagination), so memory does not grow with the project.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone, translation
+
+from cslab.core.actors import Actor
+from cslab.exports.columns import Column, Table, answer_cells, repeat_rows, table_layout
+from cslab.forms.models import Form
+from cslab.observations.filters import ObservationFilters
+from cslab.observations.selectors import (
+    form_get_for_viewing,
+    observation_list_visible,
+    observation_public_views,
+    sees_true_locations_of_project,
+)
+from cslab.projects.licences import project_licence_and_citation
+from cslab.projects.models import Project
+
+BATCH_SIZE = 2000
+
+
+@dataclass(frozen=True)
+class ExportMetadata:
+    project_slug: str
+    project_name: str
+    form_id: str
+    form_title: str
+    form_versions: tuple[str, ...]  # newest first
+    licence: str  # SPDX identifier
+    licence_name: str
+    licence_url: str
+    citation: str
+    true_locations: bool
+    exported_at: datetime
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "project": self.project_slug,
+            "project_name": self.project_name,
+            "form_id": self.form_id,
+            "form_title": self.form_title,
+            "form_versions": list(self.form_versions),
+            "licence": self.licence,
+            "licence_name": self.licence_name,
+            "licence_url": self.licence_url,
+            "citation": self.citation,
+            "coordinates": "true" if self.true_locations else "public (obscured where needed)",
+            "exported_at": self.exported_at.isoformat(),
+        }
+
+
+@dataclass(frozen=True)
+class ExportPlan:
+    """Everything an export writes except the rows: the viewer, the tables and the metadata."""
+
+    viewer: Actor
+    project: Project
+    form: Form
+    tables: Table
+    metadata: ExportMetadata
+
+
+def _leading_columns(*, personal_data: bool) -> list[Column]:
+    columns = [
+        Column("key", "string", "The observation's instance ID (unique in the form)"),
+        Column("form_version", "string", "The form version the observation was made with"),
+        Column(
+            "observed_at",
+            "string",
+            "When it was observed (ISO 8601; only the day where geoprivacy coarsens the time)",
+        ),
+        Column("submitted_at", "string", "When it was stored (ISO 8601; coarsened likewise)"),
+        Column("status", "string", "Moderation status: pending, accepted, flagged or rejected"),
+        Column("latitude", "number", "Latitude in degrees (WGS84)"),
+        Column("longitude", "number", "Longitude in degrees (WGS84)"),
+        Column(
+            "coordinate_uncertainty_m",
+            "number",
+            "Uncertainty of the point in metres; for an obscured point, at least the half "
+            "diagonal of the grid cell it was moved within",
+        ),
+        Column(
+            "coordinates_obscured",
+            "boolean",
+            "True when the point shown is not the true one (geoprivacy obscured it)",
+        ),
+        Column("geoprivacy", "string", "The observation's geoprivacy: open, obscured or private"),
+    ]
+    if personal_data:
+        columns.append(Column("observer", "string", "The observer's public name"))
+    return columns
+
+
+def export_plan(*, user: Actor, project: Project, form_id: str, public: bool) -> ExportPlan:
+    """The plan of an export of one form; NotFoundError when the viewer may not see it."""
+    viewer: Actor = AnonymousUser() if public else user
+    form = form_get_for_viewing(user=viewer, project=project, form_id=form_id)
+    # Checked here too, so that a project the viewer may not see fails before any work.
+    observation_list_visible(user=viewer, project=project, filters=None)
+    true_locations = sees_true_locations_of_project(viewer, project)
+    versions = list(form.versions.order_by("-id"))
+    tables = table_layout(
+        [version.form_definition for version in versions],
+        leading_columns=_leading_columns(personal_data=true_locations),
+        name=form.form_id,
+    )
+    with translation.override("en"):
+        licence = project_licence_and_citation(project)
+    metadata = ExportMetadata(
+        project_slug=project.slug,
+        project_name=project.name,
+        form_id=form.form_id,
+        form_title=form.title,
+        form_versions=tuple(version.version for version in versions),
+        licence=licence.licence,
+        licence_name=licence.licence_name,
+        licence_url=licence.licence_url,
+        citation=licence.citation,
+        true_locations=true_locations,
+        exported_at=timezone.now(),
+    )
+    return ExportPlan(viewer=viewer, project=project, form=form, tables=tables, metadata=metadata)
+
+
+def export_observation_count(plan: ExportPlan) -> int:
+    return observation_list_visible(
+        user=plan.viewer,
+        project=plan.project,
+        filters=ObservationFilters(form_id=plan.form.form_id),
+    ).count()
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _main_row(plan: ExportPlan, view: dict[str, Any]) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "key": view["instance_id"],
+        "form_version": view["version"],
+        "observed_at": _iso(view["observed_at"]),
+        "submitted_at": _iso(view["created_at"]),
+        "status": view["status"],
+        "latitude": view["latitude"],
+        "longitude": view["longitude"],
+        "coordinate_uncertainty_m": view["accuracy"],
+        "coordinates_obscured": bool(view["location_obscured"]),
+        "geoprivacy": view["geoprivacy"],
+    }
+    if plan.metadata.true_locations:
+        observer = view["observer"]
+        row["observer"] = observer["name"] if observer else None
+    row.update(answer_cells(plan.tables, view["answers"] or {}))
+    return row
+
+
+def export_rows(
+    plan: ExportPlan, *, batch_size: int = BATCH_SIZE
+) -> Iterator[tuple[Table, dict[str, Any]]]:
+    """Every row of every table, oldest observation first, each followed by its repetitions."""
+    queryset = observation_list_visible(
+        user=plan.viewer,
+        project=plan.project,
+        filters=ObservationFilters(form_id=plan.form.form_id),
+    ).order_by("id")
+    last_id = 0
+    while True:
+        batch = list(queryset.filter(id__gt=last_id)[:batch_size])
+        if not batch:
+            return
+        last_id = batch[-1].pk
+        for view in observation_public_views(plan.viewer, batch):
+            yield plan.tables, _main_row(plan, view)
+            yield from repeat_rows(plan.tables, view["answers"] or {}, view["instance_id"])
