@@ -65,6 +65,7 @@ urlpatterns = [
     path("", include("cslab.consent.urls")),
     path("", include("cslab.participants.urls")),
     path("", include("cslab.impact.urls")),
+    path("", include("cslab.exports.urls")),
     path("", include("cslab.privacy.urls")),
     path("", include("cslab.projects.urls")),
     path("", include("cslab.forms.urls")),

@@ -43,6 +43,8 @@ IMPACT_PAGES_FOR_EVERYONE = {
     "project_impact_report",
     "project_impact_statements",
 }
+# Issue 16: the project's data page, and a public file the demo prepared on it.
+DATA_PAGES_FOR_EVERYONE = {"project_data_exports", "project_data_export_download"}
 IMPACT_PAGES_BY_PERSON = {
     "researcher@demo.cslab.test": {"project_outputs_import", "project_impact_statement_create"},
     "staff@demo.cslab.test": {"meta_research_exports"},
@@ -195,7 +197,11 @@ def check_every_linked_page(chromium: Any, axe: Any, origin: str, person: str | 
     # The crawl must have got somewhere: the home page links the directory, projects, questions.
     assert len(html_pages) >= 15, [result.url for result in report.pages]
     reached = {_url_name(result.url) for result in report.pages if result.status < 400}
-    expected = IMPACT_PAGES_FOR_EVERYONE | IMPACT_PAGES_BY_PERSON.get(person or "", set())
+    expected = (
+        IMPACT_PAGES_FOR_EVERYONE
+        | DATA_PAGES_FOR_EVERYONE
+        | IMPACT_PAGES_BY_PERSON.get(person or "", set())
+    )
     assert not expected - reached, f"not reached by links: {sorted(expected - reached)}"
     problems = report.failures()
     assert not problems, f"{len(report.pages)} pages crawled; problems:\n" + "\n".join(problems)

@@ -271,6 +271,9 @@ NOT_EXPORTED: dict[str, str] = {
     "the contributions it counts are exported in their areas",
     "impact.MetaResearchExport": "a staff member's request for a pseudonymous research export; "
     "its starting is in the audit log and its file holds no one's identity",
+    "exports.DataExport": "a request for a file of a project's observations (deleted after 7 "
+    "days); its starting is in the audit log and the person's observations are in "
+    "'observations'",
 }
 
 

@@ -43,6 +43,8 @@ DEMO_LOADERS = (
     # Issue 15: the impact history after every contribution, consent and output it adds to;
     # it ends by rebuilding every project's roll-ups.
     "cslab.impact.demo.load_demo_impact",
+    # Issue 16: public files of the observations the loaders above made.
+    "cslab.exports.demo.load_demo_exports",
 )
 
 
@@ -73,6 +75,7 @@ DEMO_COUNTS = {
     ),
     "cslab.privacy.demo.load_demo_privacy": ("privacy.PageViewCount", "page-view counts"),
     "cslab.impact.demo.load_demo_impact": ("impact.DailyContribution", "daily contribution rows"),
+    "cslab.exports.demo.load_demo_exports": ("exports.DataExport", "data exports"),
 }
 
 

@@ -7,4 +7,4 @@ class ExportsConfig(app_config.CslabAppConfig):
     name = "cslab.exports"
     label = "exports"
     verbose_name = _("Open data exports")
-    registration_modules: tuple[str, ...] = ()
+    registration_modules: tuple[str, ...] = ("rules", "jobs", "project_page")

@@ -18,10 +18,14 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
 from django.utils import timezone, translation
 
+from cslab.core import permissions
 from cslab.core.actors import Actor
+from cslab.core.errors import NotFoundError
 from cslab.exports.columns import Column, Table, answer_cells, repeat_rows, table_layout
+from cslab.exports.models import DataExport
 from cslab.forms.models import Form
 from cslab.observations.filters import ObservationFilters
 from cslab.observations.selectors import (
@@ -189,3 +193,46 @@ def export_rows(
         for view in observation_public_views(plan.viewer, batch):
             yield plan.tables, _main_row(plan, view)
             yield from repeat_rows(plan.tables, view["answers"] or {}, view["instance_id"])
+
+
+EXPORTS_SHOWN = 50
+
+
+def data_export_list_for_project(*, user: Actor, project: Project) -> list[DataExport]:
+    """The exports of a project a person may use: everyone's ready public exports, and the
+    person's own exports of any status, newest first."""
+    now = timezone.now()
+    shown = Q(scope=DataExport.Scope.PUBLIC, status=DataExport.Status.READY, expires_at__gt=now)
+    if user.is_authenticated:
+        shown |= Q(requested_by_id=user.pk)
+    return list(
+        DataExport.objects.filter(project=project)
+        .filter(shown)
+        .select_related("form", "job")
+        .order_by("-created_at", "-id")[:EXPORTS_SHOWN]
+    )
+
+
+def data_export_get_for_download(*, user: Actor, project: Project, export_id: int) -> DataExport:
+    """A ready, unexpired export's row; NotFoundError when it is not, or when it is a team
+    export and the person is not the one who asked or no longer sees true locations."""
+    export = (
+        DataExport.objects.filter(
+            project=project,
+            pk=export_id,
+            status=DataExport.Status.READY,
+            expires_at__gt=timezone.now(),
+        )
+        .exclude(file_name="")
+        .select_related("form")
+        .first()
+    )
+    if export is None:
+        raise NotFoundError()
+    if export.scope == DataExport.Scope.TEAM and not (
+        user.is_authenticated
+        and export.requested_by_id == user.pk
+        and permissions.has_permission(user, "exports.team.start", project)
+    ):
+        raise NotFoundError()
+    return export

@@ -1,26 +1,52 @@
-"""Writing an export of one form's observations to a file."""
+"""Writing an export of one form's observations to a file, and the data exports a person
+prepares from a project's data page: a background job writes the file under
+CSLAB_VAR_DIR/exports/data/, the page links it until it expires (7 days), and the daily
+retention run deletes expired files."""
 
 from __future__ import annotations
 
+import logging
+import secrets
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from cslab.core.actors import Actor
-from cslab.core.errors import InvalidInputError
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from cslab.core.actors import Actor, person_or_none
+from cslab.core.errors import InvalidInputError, NotFoundError, TooManyRequestsError
+from cslab.core.file_purges import register_file_purge
+from cslab.core.permissions import require
+from cslab.core.services.audit import audit_record
+from cslab.core.services.jobs import job_start
 from cslab.exports.columns import Table
+from cslab.exports.models import DataExport
 from cslab.exports.selectors import (
     ExportMetadata,
     export_observation_count,
     export_plan,
     export_rows,
 )
-from cslab.exports.writers import FORMATS, WRITERS
+from cslab.exports.writers import FORMATS, SUFFIXES, WRITERS
+from cslab.observations.selectors import form_get_for_viewing
 from cslab.projects.models import Project
 
+logger = logging.getLogger(__name__)
+
 PROGRESS_EVERY_OBSERVATIONS = 1000
+DATA_EXPORT_JOB = "exports.data_export"
+EXPORT_FOLDER = Path("exports") / "data"
+VALID_FOR = timedelta(days=7)
+EXPORTS_PER_DAY = 20
 
 
 @dataclass(frozen=True)
@@ -68,3 +94,140 @@ def export_write(
         on_progress(counted[plan.tables.name], total)
     rows = {table.name: counted[table.name] for table in plan.tables.every_table()}
     return ExportResult(path=destination, format=format, rows=rows, metadata=plan.metadata)
+
+
+def export_directory() -> Path:
+    """The site's var folder (CSLAB_VAR_DIR), read at call time so that tests point it
+    elsewhere."""
+    return Path(settings.VAR_DIR)  # type: ignore[misc]
+
+
+def data_export_start(
+    *, actor: Actor, project: Project, form_id: str, format: str, scope: str
+) -> DataExport:
+    """Queue an export of one form in one format, or return the same one already queued.
+
+    NotFoundError when the person may not see the project or form; PermissionDeniedError for a
+    team export by someone who may not see true locations; InvalidInputError for an unknown
+    format or scope; TooManyRequestsError past 20 exports a day.
+    """
+    if format not in FORMATS:
+        message = _("Choose one of the offered formats.")
+        raise InvalidInputError(message, details={"format": [message]})
+    if scope not in DataExport.Scope.values:
+        message = _("Choose public or team.")
+        raise InvalidInputError(message, details={"scope": [message]})
+    require(actor, f"exports.{scope}.start", project)
+    person = person_or_none(actor)
+    if person is None:  # the rules grant signed-in people only; an app user has no exports
+        raise NotFoundError()
+    form = form_get_for_viewing(user=actor, project=project, form_id=form_id)
+    now = timezone.now()
+    recent = DataExport.objects.filter(requested_by=person, created_at__gt=now - timedelta(days=1))
+    if recent.count() >= EXPORTS_PER_DAY:
+        raise TooManyRequestsError(
+            _("You prepared %(count)s exports in the last 24 hours; try again tomorrow.")
+            % {"count": EXPORTS_PER_DAY}
+        )
+    try:
+        with transaction.atomic():
+            export = DataExport.objects.create(
+                project=project, form=form, format=format, scope=scope, requested_by=person
+            )
+    except IntegrityError:
+        # The database's constraint: one queued export per person, form, format and scope.
+        return DataExport.objects.get(
+            requested_by=person,
+            project=project,
+            form=form,
+            format=format,
+            scope=scope,
+            status=DataExport.Status.QUEUED,
+        )
+    export.job = job_start(
+        actor=actor,
+        kind=DATA_EXPORT_JOB,
+        title=_("Export of %(form)s (%(format)s)") % {"form": form.title, "format": format},
+        arguments={"export_id": export.pk},
+    )
+    export.save(update_fields=["job"])
+    audit_record(
+        actor=actor,
+        action="exports.data_export.started",
+        target=project,
+        details={"form": form.form_id, "format": format, "scope": scope},
+    )
+    return export
+
+
+def data_export_build(
+    *, export_id: int, report_progress: Callable[[int, str], None]
+) -> dict[str, Any]:
+    """Write an export's file and mark it ready (or failed); called by the job.
+
+    The export is read as its scope says: a public one as an anonymous visitor, a team one as
+    the person who asked, with that person's rights as they are now.
+    """
+    export = DataExport.objects.select_related("project", "form", "requested_by").get(pk=export_id)
+    relative = (
+        EXPORT_FOLDER / f"{export.project_id}-{secrets.token_hex(16)}{SUFFIXES[export.format]}"
+    )
+    destination = export_directory() / relative
+    destination.parent.mkdir(parents=True, exist_ok=True)
+
+    def progress(done: int, total: int) -> None:
+        percent = min(99, int(done * 100 / total)) if total else 99
+        report_progress(percent, gettext_noop("Writing the observations"))
+
+    viewer: Any = export.requested_by if export.requested_by is not None else AnonymousUser()
+    try:
+        result = export_write(
+            actor=viewer,
+            project=export.project,
+            form_id=export.form.form_id,
+            format=export.format,
+            destination=destination,
+            public=export.scope == DataExport.Scope.PUBLIC or export.requested_by is None,
+            on_progress=progress,
+        )
+    except Exception:
+        destination.unlink(missing_ok=True)
+        DataExport.objects.filter(pk=export.pk).update(status=DataExport.Status.FAILED)
+        raise
+    destination.chmod(0o600)  # a team file holds true locations: the site's account only
+    ready_at = timezone.now()
+    export.file_name = str(relative)
+    export.size_bytes = destination.stat().st_size
+    export.rows = result.rows
+    export.status = DataExport.Status.READY
+    export.ready_at = ready_at
+    export.expires_at = ready_at + VALID_FOR
+    export.save(
+        update_fields=["file_name", "size_bytes", "rows", "status", "ready_at", "expires_at"]
+    )
+    report_progress(100, gettext_noop("Done"))
+    return {
+        "url": reverse("project_data_exports", kwargs={"slug": export.project.slug}),
+        "rows": result.rows,
+        "size_bytes": export.size_bytes,
+    }
+
+
+@register_file_purge("data_exports")
+def data_exports_purge(now: datetime) -> int:
+    """Delete the files of exports expired before `now`; the rows stay, marked expired."""
+    deleted = 0
+    root = export_directory().resolve()
+    expired = DataExport.objects.filter(expires_at__lte=now).exclude(file_name="")
+    for export in expired.iterator(chunk_size=500):
+        path = (root / export.file_name).resolve()
+        if path.is_relative_to(root / EXPORT_FOLDER):
+            try:
+                path.unlink()
+                deleted += 1
+            except FileNotFoundError:
+                logger.info("expired export file %s was already gone", export.file_name)
+        DataExport.objects.filter(pk=export.pk).update(
+            file_name="", status=DataExport.Status.EXPIRED
+        )
+    return deleted

@@ -1,0 +1,43 @@
+"""The form that prepares a data export."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cslab.exports.models import DataExport
+
+FORMAT_LABELS = {
+    "csv": _("CSV (zip: a table per form and per repeat)"),
+    "xlsx": _("Excel workbook (XLSX)"),
+    "geojson": _("GeoJSON (maps, GIS)"),
+    "datapackage": _("Frictionless Data Package (zip)"),
+    "parquet": _("Parquet (zip, for analysis at scale)"),
+    "dwca": _("Darwin Core Archive (GBIF)"),
+}
+
+
+class DataExportForm(forms.Form):
+    form_id = forms.ChoiceField(label=_("Form"))
+    format = forms.ChoiceField(label=_("Format"))
+    scope = forms.ChoiceField(label=_("What it holds"), widget=forms.RadioSelect)
+
+    def __init__(
+        self,
+        *args: Any,
+        form_choices: list[tuple[str, str]],
+        formats: tuple[str, ...],
+        scopes: list[str],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        labels = dict(DataExport.Scope.choices)
+        for name, offered in (
+            ("form_id", form_choices),
+            ("format", [(name, FORMAT_LABELS.get(name, name)) for name in formats]),
+            ("scope", [(scope, labels[scope]) for scope in scopes]),
+        ):
+            field = self.fields[name]
+            if isinstance(field, forms.ChoiceField):  # always; narrows the type for mypy
+                field.choices = offered
+        self.fields["scope"].initial = DataExport.Scope.PUBLIC

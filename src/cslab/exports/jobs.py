@@ -1,0 +1,16 @@
+"""The background job that writes a data export."""
+
+from collections.abc import Callable
+from typing import Any
+
+from cslab.core.models import Job
+from cslab.core.services.jobs import job_kind
+from cslab.exports.services import DATA_EXPORT_JOB, data_export_build
+
+
+@job_kind(DATA_EXPORT_JOB)
+def data_export(
+    job: Job, report_progress: Callable[[int, str], None], *, export_id: int
+) -> dict[str, Any]:
+    """Write one export's file, reporting the observations written so far."""
+    return data_export_build(export_id=export_id, report_progress=report_progress)

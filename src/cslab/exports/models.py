@@ -1,0 +1,65 @@
+"""Data exports of a project's observations, prepared by a background job and downloaded
+through a link that expires."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DataExport(models.Model):
+    """One export file of one form's observations in one format.
+
+    `scope` "public" is what an anonymous visitor may see (obscured points, no personal data);
+    "team" is what the person who asked may see (true coordinates for the project's leads).
+    """
+
+    class Scope(models.TextChoices):
+        PUBLIC = "public", _("Public (obscured locations, no personal data)")
+        TEAM = "team", _("Team (true locations and observers)")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        READY = "ready", _("ready")
+        FAILED = "failed", _("failed")
+        EXPIRED = "expired", _("expired")
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="+", verbose_name=_("project")
+    )
+    form = models.ForeignKey(
+        "forms.Form", on_delete=models.CASCADE, related_name="+", verbose_name=_("form")
+    )
+    format = models.CharField(_("format"), max_length=20)
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    job = models.ForeignKey(
+        "core.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    # Relative to the exports folder; empty until ready and after expiry.
+    file_name = models.CharField(max_length=300, blank=True)
+    size_bytes = models.PositiveBigIntegerField(default=0)
+    rows = models.JSONField(default=dict, blank=True)  # rows written per table
+    created_at = models.DateTimeField(auto_now_add=True)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # A second click while one is being prepared gets the same export back.
+            models.UniqueConstraint(
+                fields=["requested_by", "project", "form", "format", "scope"],
+                condition=models.Q(status="queued"),
+                name="exports_one_queued_export_per_person_and_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.format} export {self.pk} of {self.project_id}"

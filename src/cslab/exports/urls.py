@@ -1,0 +1,7 @@
+"""The pages of exports: a project's data page and its downloads."""
+
+from django.urls import URLPattern, URLResolver
+
+from cslab.exports import views
+
+urlpatterns: list[URLPattern | URLResolver] = [*views.urlpatterns]
