@@ -33,6 +33,9 @@ GEOPOINT_PARTS = ("latitude", "longitude", "altitude", "accuracy")
 INTEGER_KINDS = frozenset({QuestionKind.INTEGER})
 NUMBER_KINDS = frozenset({QuestionKind.DECIMAL, QuestionKind.RANGE})
 DATE_TIME_KINDS = frozenset({QuestionKind.DATETIME, QuestionKind.START, QuestionKind.END})
+# Exports are read by machines and researchers: choice labels are taken in English if the form
+# has them, else the default label.
+CHOICE_LABEL_LANGUAGE = "en"
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,9 @@ class Column:
     # "value": the answer itself; "choice": 0/1 for the choice `part`; "geopoint": its `part`.
     reads: Literal["value", "choice", "geopoint"] = "value"
     part: str = ""
+    # A select_one's (choice name, English or default label) pairs, so that a writer can print
+    # a label (Darwin Core's scientificName) without the form definitions.
+    choice_labels: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -129,7 +135,13 @@ def _question_columns(
         column_type = "datetime"
     else:
         column_type = "string"
-    return [Column(question.name, column_type, label, question.name)]
+    choice_labels: tuple[tuple[str, str], ...] = ()
+    if kind is QuestionKind.SELECT_ONE:
+        choice_labels = tuple(
+            (choice.name, _choice_label(choice, CHOICE_LABEL_LANGUAGE))
+            for choice in definition.choices.get(question.list_name, ())
+        )
+    return [Column(question.name, column_type, label, question.name, choice_labels=choice_labels)]
 
 
 def _merge(existing: list[Column], new: Iterable[Column]) -> None:

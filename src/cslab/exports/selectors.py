@@ -12,8 +12,8 @@ Rows are read in batches by id (keyset pagination), so memory does not grow with
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +21,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.utils import timezone, translation
 
+from cslab.accounts.models import User
 from cslab.core import permissions
 from cslab.core.actors import Actor
 from cslab.core.errors import NotFoundError
@@ -34,10 +35,17 @@ from cslab.observations.selectors import (
     observation_public_views,
     sees_true_locations_of_project,
 )
+from cslab.participants.selectors import credit_name_for
 from cslab.projects.licences import project_licence_and_citation
 from cslab.projects.models import Project
 
 BATCH_SIZE = 2000
+# Cells whose names start with this are for writers, never written as columns (no writer prints
+# a cell its table has no column for; GeoJSON, which prints whole rows, leaves them out).
+PRIVATE_CELL_PREFIX = "_"
+# The observer's user id, in the rows of exports that show observers (true locations) only: the
+# Darwin Core writer needs the person to honour their credit choice in recordedBy.
+OBSERVER_ID_CELL = "_observer_id"
 
 
 @dataclass(frozen=True)
@@ -53,6 +61,9 @@ class ExportMetadata:
     citation: str
     true_locations: bool
     exported_at: datetime
+    # The caller's Darwin Core terms -> question names, over the defaults found from the form
+    # (read by the dwca writer only; empty: the defaults).
+    darwin_core_mapping: Mapping[str, str] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -112,7 +123,14 @@ def _leading_columns(*, personal_data: bool) -> list[Column]:
     return columns
 
 
-def export_plan(*, user: Actor, project: Project, form_id: str, public: bool) -> ExportPlan:
+def export_plan(
+    *,
+    user: Actor,
+    project: Project,
+    form_id: str,
+    public: bool,
+    darwin_core_mapping: Mapping[str, str] | None = None,
+) -> ExportPlan:
     """The plan of an export of one form; NotFoundError when the viewer may not see it."""
     viewer: Actor = AnonymousUser() if public else user
     form = form_get_for_viewing(user=viewer, project=project, form_id=form_id)
@@ -139,6 +157,7 @@ def export_plan(*, user: Actor, project: Project, form_id: str, public: bool) ->
         citation=licence.citation,
         true_locations=true_locations,
         exported_at=timezone.now(),
+        darwin_core_mapping=dict(darwin_core_mapping or {}),
     )
     return ExportPlan(viewer=viewer, project=project, form=form, tables=tables, metadata=metadata)
 
@@ -171,6 +190,7 @@ def _main_row(plan: ExportPlan, view: dict[str, Any]) -> dict[str, Any]:
     if plan.metadata.true_locations:
         observer = view["observer"]
         row["observer"] = observer["name"] if observer else None
+        row[OBSERVER_ID_CELL] = observer["id"] if observer else None
     row.update(answer_cells(plan.tables, view["answers"] or {}))
     return row
 
@@ -236,3 +256,14 @@ def data_export_get_for_download(*, user: Actor, project: Project, export_id: in
     ):
         raise NotFoundError()
     return export
+
+
+def export_credit_name(plan: ExportPlan, user_id: int) -> str | None:
+    """The name an observer chose to be credited by in the plan's project (None: not named).
+
+    Only for exports that show observers: a public export names nobody, whatever they chose.
+    """
+    if not plan.metadata.true_locations:
+        return None
+    person = User.objects.filter(pk=user_id).first()
+    return credit_name_for(user=person, project=plan.project) if person is not None else None

@@ -13,7 +13,8 @@ metadata, and writes one file at `destination`:
 * ``datapackage``: a zip holding ``datapackage.json`` (Frictionless: field types and
   descriptions from the form, licence, citation) and the CSVs;
 * ``parquet``: a zip of one Parquet file per table, the metadata in each file's key-value
-  metadata and a README.
+  metadata and a README;
+* ``dwca``: a Darwin Core Archive for GBIF, the observations as occurrences (`darwin_core`).
 """
 
 from __future__ import annotations
@@ -29,16 +30,18 @@ from pathlib import Path
 from typing import IO, Any
 
 from cslab.exports.columns import Column, Table
-from cslab.exports.selectors import ExportMetadata
+from cslab.exports.darwin_core import write_dwca
+from cslab.exports.selectors import PRIVATE_CELL_PREFIX, ExportMetadata
 
 Rows = Iterable[tuple[Table, dict[str, Any]]]
-FORMATS = ("csv", "xlsx", "geojson", "datapackage", "parquet")
+FORMATS = ("csv", "xlsx", "geojson", "datapackage", "parquet", "dwca")
 SUFFIXES = {
     "csv": ".csv.zip",
     "xlsx": ".xlsx",
     "geojson": ".geojson",
     "datapackage": ".datapackage.zip",
     "parquet": ".parquet.zip",
+    "dwca": ".dwca.zip",
 }
 MEDIA_TYPES = {
     "csv": "application/zip",
@@ -46,6 +49,7 @@ MEDIA_TYPES = {
     "geojson": "application/geo+json",
     "datapackage": "application/zip",
     "parquet": "application/zip",
+    "dwca": "application/zip",
 }
 PARQUET_BATCH_ROWS = 5000
 COORDINATE_DECIMALS = 7  # about a centimetre; RFC 7946 advises not to publish more
@@ -242,6 +246,7 @@ def _geojson_features(tables: Table, rows: Rows) -> Iterator[dict[str, Any]]:
                 name: value
                 for name, value in cells.items()
                 if name not in {"latitude", "longitude"}
+                and not name.startswith(PRIVATE_CELL_PREFIX)
             }
             latitude, longitude = cells.get("latitude"), cells.get("longitude")
             geometry = (
@@ -370,6 +375,7 @@ WRITERS: dict[str, Callable[[Path, Table, Rows, ExportMetadata], None]] = {
     "geojson": write_geojson,
     "datapackage": write_datapackage,
     "parquet": write_parquet,
+    "dwca": write_dwca,
 }
 
 

@@ -19,7 +19,7 @@ from cslab.projects.models import Project
 
 
 class Command(BaseCommand):
-    help = "Export a project's observations (csv, xlsx, geojson, datapackage, parquet)."
+    help = "Export a project's observations (csv, xlsx, geojson, datapackage, parquet, dwca)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("project", metavar="PROJECT", help="the project's slug")
