@@ -41,3 +41,15 @@ class DataExportForm(forms.Form):
             if isinstance(field, forms.ChoiceField):  # always; narrows the type for mypy
                 field.choices = offered
         self.fields["scope"].initial = DataExport.Scope.PUBLIC
+
+
+class DarwinCoreMappingForm(forms.Form):
+    """One choice of question per Darwin Core term a question can answer."""
+
+    def __init__(
+        self, *args: Any, terms: tuple[str, ...], questions: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", _("— not in the archive —")), *questions]
+        for term in terms:
+            self.fields[term] = forms.ChoiceField(label=term, choices=choices, required=False)

@@ -63,3 +63,30 @@ class DataExport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.format} export {self.pk} of {self.project_id}"
+
+
+class DarwinCoreMapping(models.Model):
+    """Which question of a form answers each Darwin Core term a question can answer
+    (`darwin_core.MAPPABLE_TERMS`), as the project's team set it; terms not named here take
+    the defaults the question names suggest."""
+
+    form = models.OneToOneField(
+        "forms.Form",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("form"),
+    )
+    # term -> question name; an empty name leaves a default term out.
+    questions = models.JSONField(_("questions by term"), default=dict, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Darwin Core mapping of form {self.form_id}"

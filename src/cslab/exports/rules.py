@@ -33,3 +33,12 @@ register(
         description="Prepare a team export (true locations and observers) of a project",
     ),
 )
+register(
+    "exports.darwin_core.edit",
+    Rule(
+        site_roles=frozenset({SiteRole.STAFF}),
+        project_roles=frozenset({ProjectRole.OWNER, ProjectRole.RESEARCHER}),
+        hidden=False,
+        description="Choose which form questions answer which Darwin Core terms",
+    ),
+)

@@ -9,7 +9,7 @@ import logging
 import secrets
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from cslab.core.services.audit import audit_record
 from cslab.core.services.jobs import job_start
 from cslab.exports import darwin_core
 from cslab.exports.columns import Table
+from cslab.exports.darwin_core_mapping import darwin_core_mapping_effective
 from cslab.exports.models import DataExport
 from cslab.exports.selectors import (
     OBSERVER_ID_CELL,
@@ -90,6 +91,10 @@ def export_write(
         public=public,
         darwin_core_mapping=darwin_core_mapping,
     )
+    if darwin_core_mapping is None and format == "dwca":
+        # No mapping given: the one the project's team saved for the form, if any.
+        stored = darwin_core_mapping_effective(tables=plan.tables, form=plan.form)
+        plan = replace(plan, metadata=replace(plan.metadata, darwin_core_mapping=stored))
     # Checked before any row is read, so that a wrong mapping fails without a half-written file.
     darwin_core.darwin_core_mapping(plan.tables, plan.metadata.darwin_core_mapping)
     total = export_observation_count(plan) if on_progress else 0

@@ -6,16 +6,23 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
+from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from cslab.core import permissions
-from cslab.core.errors import DomainError, NotFoundError
-from cslab.exports.forms import DataExportForm
+from cslab.core.errors import DomainError, InvalidInputError, NotFoundError
+from cslab.exports import darwin_core
+from cslab.exports.darwin_core_mapping import (
+    darwin_core_mapping_for_editing,
+    darwin_core_mapping_save,
+)
+from cslab.exports.forms import DarwinCoreMappingForm, DataExportForm
 from cslab.exports.models import DataExport
 from cslab.exports.selectors import data_export_get_for_download, data_export_list_for_project
 from cslab.exports.services import VALID_FOR, data_export_start, export_directory
@@ -76,6 +83,9 @@ def project_data_exports(request: HttpRequest, slug: str) -> HttpResponse:
         "form": form,
         "has_forms": bool(forms),
         "can_start": bool(scopes),
+        "mappable_forms": forms
+        if permissions.has_permission(request.user, "exports.darwin_core.edit", project)
+        else [],
         "exports": exports,
         "valid_days": VALID_FOR.days,
         "licence": project_licence_and_citation(project),
@@ -101,8 +111,49 @@ def project_data_export_download(
     return response
 
 
+def project_darwin_core_mapping(request: HttpRequest, slug: str, form_id: str) -> HttpResponse:
+    """The team chooses which question answers each Darwin Core term of the form's archive."""
+    project = project_get_for_viewing(user=request.user, slug=slug)
+    form, effective, questions = darwin_core_mapping_for_editing(
+        user=request.user, project=project, form_id=form_id
+    )
+    choices: dict[str, Any] = {
+        "terms": darwin_core.MAPPABLE_TERMS,
+        "questions": [
+            (column.name, f"{column.description} ({column.name})") for column in questions
+        ],
+    }
+    status = HTTPStatus.OK
+    if request.method == "POST":
+        mapping_form = DarwinCoreMappingForm(request.POST, **choices)
+        if mapping_form.is_valid():
+            try:
+                darwin_core_mapping_save(
+                    actor=request.user,
+                    project=project,
+                    form_id=form.form_id,
+                    questions=mapping_form.cleaned_data,
+                )
+            except InvalidInputError as error:
+                for term, texts in (error.details or {}).items():
+                    mapping_form.add_error(term if term in mapping_form.fields else None, texts)
+            else:
+                messages.success(request, _("The Darwin Core mapping is saved."))
+                return redirect("project_data_exports", slug=project.slug)
+        status = HTTPStatus.BAD_REQUEST
+    else:
+        mapping_form = DarwinCoreMappingForm(initial=effective, **choices)
+    context = {"project": project, "data_form": form, "form": mapping_form}
+    return render(request, "exports/darwin_core_mapping.html", context, status=status)
+
+
 urlpatterns: list[URLPattern] = [
     path("projects/<slug:slug>/data/", project_data_exports, name="project_data_exports"),
+    path(
+        "projects/<slug:slug>/data/darwin-core/<str:form_id>/",
+        project_darwin_core_mapping,
+        name="project_darwin_core_mapping",
+    ),
     path(
         "projects/<slug:slug>/data/<int:export_id>/download/",
         project_data_export_download,
