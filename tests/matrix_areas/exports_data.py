@@ -50,6 +50,7 @@ def _download(key: str):  # type: ignore[no-untyped-def]
 
 
 TEAM_FILE_STARTERS = {STAFF: 302, SUPERUSER: 302, OWNER: 302, RESEARCHER: 302}
+MAPPING_EDITORS = {STAFF: 200, SUPERUSER: 200, OWNER: 200, RESEARCHER: 200}
 
 # fmt: off
 ROWS: list[Row] = [
@@ -72,6 +73,14 @@ ROWS: list[Row] = [
         lambda w: f"/projects/{w.public_project.slug}/data/",
         every(400, **{ANONYMOUS: 404}), api=False, route="project_data_exports",
         body={"form_id": "no_such_form", "format": "csv", "scope": "public"}),
+    Row("Darwin Core mapping page of a private project's form", "GET",
+        lambda w: f"/projects/{w.team_project.slug}/data/darwin-core/matrix_form/",
+        team_and_staff(403, 404, **MAPPING_EDITORS), api=False,
+        route="project_darwin_core_mapping"),
+    Row("save a Darwin Core mapping that does not fit the form", "POST",
+        lambda w: f"/projects/{w.team_project.slug}/data/darwin-core/matrix_form/",
+        team_and_staff(403, 404, **{role: 400 for role in MAPPING_EDITORS}), api=False,
+        route="project_darwin_core_mapping", body={"scientificName": "no_such_question"}),
     Row("download another person's team file", "GET", _download("others-team-export"),
         team_and_staff(404, 404), api=False, route="project_data_export_download"),
     Row("download an expired public file", "GET", _download("expired-public-export"),
