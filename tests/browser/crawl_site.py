@@ -44,7 +44,11 @@ IMPACT_PAGES_FOR_EVERYONE = {
     "project_impact_statements",
 }
 # Issue 16: the project's data page, and a public file the demo prepared on it.
-DATA_PAGES_FOR_EVERYONE = {"project_data_exports", "project_data_export_download"}
+DATA_PAGES_FOR_EVERYONE = {
+    "project_data_exports",
+    "project_data_export_download",
+    "project_dataset",
+}
 IMPACT_PAGES_BY_PERSON = {
     "researcher@demo.cslab.test": {"project_outputs_import", "project_impact_statement_create"},
     "staff@demo.cslab.test": {"meta_research_exports"},

@@ -1,4 +1,5 @@
-"""Demo data of exports: public files of the pollinator project, ready on its data page."""
+"""Demo data of exports: public files of the pollinator project, ready on its data page, and
+its public snapshots for its dataset page."""
 
 from django.utils import timezone
 
@@ -6,6 +7,7 @@ from cslab.accounts.models import User
 from cslab.core.demo import DemoLogin
 from cslab.exports.models import DataExport
 from cslab.exports.services import data_export_build
+from cslab.exports.snapshots import snapshot_refresh
 from cslab.forms.models import Form
 from cslab.projects.models import Project
 
@@ -38,4 +40,6 @@ def load_demo_exports() -> list[DemoLogin]:
         )
         # Built here rather than by a worker, so `make demo` shows the file at once.
         data_export_build(export_id=export.pk, report_progress=lambda percent, message: None)
+    # The project's public snapshots, for its dataset page; rebuilt only when its data changed.
+    snapshot_refresh(project=project, only_changed=True)
     return []

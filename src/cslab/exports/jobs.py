@@ -14,3 +14,13 @@ def data_export(
 ) -> dict[str, Any]:
     """Write one export's file, reporting the observations written so far."""
     return data_export_build(export_id=export_id, report_progress=report_progress)
+
+
+@job_kind("exports.snapshots_refresh")
+def snapshots_refresh(job: Job, report_progress: Callable[[int, str], None]) -> dict[str, Any]:
+    """Rebuild the public snapshots of every public project whose observations changed."""
+    from cslab.exports.snapshots import snapshots_refresh_all
+
+    result = snapshots_refresh_all()
+    report_progress(100, "Done")
+    return result

@@ -49,6 +49,8 @@ class DataExport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     ready_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
+    # A project's public "latest snapshot" of one form in one format, kept until replaced.
+    is_snapshot = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -58,7 +60,14 @@ class DataExport(models.Model):
                 fields=["requested_by", "project", "form", "format", "scope"],
                 condition=models.Q(status="queued"),
                 name="exports_one_queued_export_per_person_and_kind",
-            )
+            ),
+            # A snapshot is built as an ordinary export and only then marked, in the same
+            # transaction that expires the one it replaces, so the current one is unique.
+            models.UniqueConstraint(
+                fields=["project", "form", "format"],
+                condition=models.Q(is_snapshot=True, status="ready"),
+                name="exports_one_current_snapshot_per_form_and_format",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,4 +1,5 @@
-"""Exports' part of a project's page: the link to its data page, once it has a form."""
+"""Exports' part of a project's page: the links to its data page and its dataset page, once
+it has a form."""
 
 from typing import Any
 
@@ -16,6 +17,12 @@ def _part(project: Any, viewer: Any) -> ProjectPart:
             Link(
                 _("Download the data"),
                 reverse("project_data_exports", kwargs={"slug": project.slug}),
+            )
+        )
+        part.links.append(
+            Link(
+                _("About the dataset"),
+                reverse("project_dataset", kwargs={"slug": project.slug}),
             )
         )
     return part

@@ -7,7 +7,7 @@ from http import HTTPStatus
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -22,6 +22,7 @@ from cslab.exports.darwin_core_mapping import (
     darwin_core_mapping_for_editing,
     darwin_core_mapping_save,
 )
+from cslab.exports.dataset import dataset_datacite, dataset_get_for_project, dataset_jsonld
 from cslab.exports.forms import DarwinCoreMappingForm, DataExportForm
 from cslab.exports.models import DataExport
 from cslab.exports.selectors import data_export_get_for_download, data_export_list_for_project
@@ -147,7 +148,35 @@ def project_darwin_core_mapping(request: HttpRequest, slug: str, form_id: str) -
     return render(request, "exports/darwin_core_mapping.html", context, status=status)
 
 
+def project_dataset(request: HttpRequest, slug: str) -> HttpResponse:
+    """The landing page of a project's public dataset, with its schema.org description."""
+    project = project_get_for_viewing(user=request.user, slug=slug)
+    dataset = dataset_get_for_project(user=request.user, project=project)
+    base_url = request.build_absolute_uri("/")
+    context = {
+        "project": project,
+        "dataset": dataset,
+        "licence": dataset.licence,
+        "dataset_ld": dataset_jsonld(dataset, base_url=base_url),
+    }
+    return render(request, "exports/project_dataset.html", context)
+
+
+def project_dataset_datacite(request: HttpRequest, slug: str) -> JsonResponse:
+    """The project's public dataset as a DataCite metadata record (JSON)."""
+    project = project_get_for_viewing(user=request.user, slug=slug)
+    dataset = dataset_get_for_project(user=request.user, project=project)
+    record = dataset_datacite(dataset, base_url=request.build_absolute_uri("/"))
+    return JsonResponse(record, json_dumps_params={"ensure_ascii": False})
+
+
 urlpatterns: list[URLPattern] = [
+    path("projects/<slug:slug>/dataset/", project_dataset, name="project_dataset"),
+    path(
+        "projects/<slug:slug>/dataset/datacite.json",
+        project_dataset_datacite,
+        name="project_dataset_datacite",
+    ),
     path("projects/<slug:slug>/data/", project_data_exports, name="project_data_exports"),
     path(
         "projects/<slug:slug>/data/darwin-core/<str:form_id>/",
