@@ -2,7 +2,8 @@
 data exports of a project over the API.
 
 The CSV answers whoever may see the project and form (404 for others, as the project itself);
-a bad filter or a `limit` over 10,000 is refused for everyone alike. Preparing a public file
+a bad filter is refused (400) to those who may see the project (others learn nothing: 404), a
+`limit` over 10,000 (422) to everyone, before the handler runs. Preparing a public file
 is for signed-in people who see the project (anonymous 401: the route needs a person); a team
 file for its owners, researchers and Lab staff, 404 for everyone else (the rule is hidden).
 Downloads use the files `exports_data.build` adds: another person's team file and an expired
@@ -51,7 +52,8 @@ ROWS: list[Row] = [
     Row("CSV of a form of a public project", "GET",
         _public("forms/matrix_public_form/observations.csv"), every(200), route=CSV),
     Row("CSV of a form of a private project with a bad filter", "GET",
-        _team("forms/matrix_form/observations.csv?bbox=1,2"), every(400), route=CSV),
+        _team("forms/matrix_form/observations.csv?bbox=1,2"), team_and_staff(400, 404),
+        route=CSV),
     Row("CSV of a form of a public project with a limit over 10,000", "GET",
         _public("forms/matrix_public_form/observations.csv?limit=10001"), every(422),
         route=CSV),
