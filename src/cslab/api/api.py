@@ -15,6 +15,7 @@ from cslab.consensus.api import router as consensus_router
 from cslab.consent.api import router as consent_router
 from cslab.core.api import router as core_router
 from cslab.events.api import router as events_router
+from cslab.exports.api import router as exports_router
 from cslab.forms.api import router as forms_router
 from cslab.hub.api import router as hub_router
 from cslab.impact.api import router as impact_router
@@ -108,6 +109,7 @@ for router in (
     consent_router,
     participants_router,
     impact_router,
+    exports_router,
     export_router,
     erasure_router,
 ):

@@ -13,12 +13,12 @@ Rows are read in batches by id (keyset pagination), so memory does not grow with
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 
 from cslab.accounts.models import User
@@ -29,6 +29,7 @@ from cslab.exports.columns import Column, Table, answer_cells, repeat_rows, tabl
 from cslab.exports.models import DataExport
 from cslab.forms.models import Form
 from cslab.observations.filters import ObservationFilters
+from cslab.observations.models import Observation
 from cslab.observations.selectors import (
     form_get_for_viewing,
     observation_list_visible,
@@ -90,6 +91,12 @@ class ExportPlan:
     form: Form
     tables: Table
     metadata: ExportMetadata
+    # What the rows are narrowed to, besides the form (None: every row the viewer may see).
+    filters: ObservationFilters | None = None
+
+    def observation_filters(self) -> ObservationFilters:
+        """The plan's filters with the plan's form: a `form` filter cannot widen an export."""
+        return replace(self.filters or ObservationFilters(), form_id=self.form.form_id)
 
 
 def _leading_columns(*, personal_data: bool) -> list[Column]:
@@ -130,8 +137,12 @@ def export_plan(
     form_id: str,
     public: bool,
     darwin_core_mapping: Mapping[str, str] | None = None,
+    filters: ObservationFilters | None = None,
 ) -> ExportPlan:
-    """The plan of an export of one form; NotFoundError when the viewer may not see it."""
+    """The plan of an export of one form; NotFoundError when the viewer may not see it.
+
+    `filters` (the observation list's: time, place, status, answers) narrow the rows.
+    """
     viewer: Actor = AnonymousUser() if public else user
     form = form_get_for_viewing(user=viewer, project=project, form_id=form_id)
     # Checked here too, so that a project the viewer may not see fails before any work.
@@ -159,15 +170,34 @@ def export_plan(
         exported_at=timezone.now(),
         darwin_core_mapping=dict(darwin_core_mapping or {}),
     )
-    return ExportPlan(viewer=viewer, project=project, form=form, tables=tables, metadata=metadata)
+    return ExportPlan(
+        viewer=viewer,
+        project=project,
+        form=form,
+        tables=tables,
+        metadata=metadata,
+        filters=filters,
+    )
+
+
+def _observations(plan: ExportPlan) -> QuerySet[Observation]:
+    return observation_list_visible(
+        user=plan.viewer, project=plan.project, filters=plan.observation_filters()
+    ).order_by("id")
 
 
 def export_observation_count(plan: ExportPlan) -> int:
-    return observation_list_visible(
-        user=plan.viewer,
-        project=plan.project,
-        filters=ObservationFilters(form_id=plan.form.form_id),
-    ).count()
+    return _observations(plan).count()
+
+
+def export_next_cursor(plan: ExportPlan, *, after_id: int, limit: int) -> int | None:
+    """The id to pass as `after_id` for the page after the `limit` observations following
+    `after_id`; None when that page is the last. Ids only grow, so paging by them returns every
+    observation once even while new ones arrive."""
+    ids = list(
+        _observations(plan).filter(id__gt=after_id).values_list("id", flat=True)[: limit + 1]
+    )
+    return ids[limit - 1] if len(ids) > limit else None
 
 
 def _iso(value: Any) -> str | None:
@@ -196,20 +226,25 @@ def _main_row(plan: ExportPlan, view: dict[str, Any]) -> dict[str, Any]:
 
 
 def export_rows(
-    plan: ExportPlan, *, batch_size: int = BATCH_SIZE
+    plan: ExportPlan,
+    *,
+    batch_size: int = BATCH_SIZE,
+    after_id: int = 0,
+    limit: int | None = None,
 ) -> Iterator[tuple[Table, dict[str, Any]]]:
-    """Every row of every table, oldest observation first, each followed by its repetitions."""
-    queryset = observation_list_visible(
-        user=plan.viewer,
-        project=plan.project,
-        filters=ObservationFilters(form_id=plan.form.form_id),
-    ).order_by("id")
-    last_id = 0
-    while True:
-        batch = list(queryset.filter(id__gt=last_id)[:batch_size])
+    """Every row of every table, oldest observation first, each followed by its repetitions;
+    only observations with an id above `after_id`, at most `limit` of them (None: all)."""
+    queryset = _observations(plan)
+    last_id = after_id
+    remaining = limit
+    while remaining is None or remaining > 0:
+        size = batch_size if remaining is None else min(batch_size, remaining)
+        batch = list(queryset.filter(id__gt=last_id)[:size])
         if not batch:
             return
         last_id = batch[-1].pk
+        if remaining is not None:
+            remaining -= len(batch)
         for view in observation_public_views(plan.viewer, batch):
             yield plan.tables, _main_row(plan, view)
             yield from repeat_rows(plan.tables, view["answers"] or {}, view["instance_id"])
@@ -230,6 +265,16 @@ def data_export_list_for_project(*, user: Actor, project: Project) -> list[DataE
         .filter(shown)
         .select_related("form", "job")
         .order_by("-created_at", "-id")[:EXPORTS_SHOWN]
+    )
+
+
+def data_export_is_downloadable(export: DataExport, *, now: datetime) -> bool:
+    """Whether an export's file may be fetched (a download still checks who asks)."""
+    return bool(
+        export.status == DataExport.Status.READY
+        and export.file_name
+        and export.expires_at is not None
+        and export.expires_at > now
     )
 
 

@@ -7,7 +7,7 @@ from http import HTTPStatus
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -25,9 +25,14 @@ from cslab.exports.darwin_core_mapping import (
 from cslab.exports.dataset import dataset_datacite, dataset_get_for_project, dataset_jsonld
 from cslab.exports.forms import DarwinCoreMappingForm, DataExportForm
 from cslab.exports.models import DataExport
-from cslab.exports.selectors import data_export_get_for_download, data_export_list_for_project
-from cslab.exports.services import VALID_FOR, data_export_start, export_directory
-from cslab.exports.writers import FORMATS, MEDIA_TYPES, SUFFIXES
+from cslab.exports.responses import data_export_file_response
+from cslab.exports.selectors import (
+    data_export_get_for_download,
+    data_export_is_downloadable,
+    data_export_list_for_project,
+)
+from cslab.exports.services import VALID_FOR, data_export_start
+from cslab.exports.writers import FORMATS
 from cslab.observations.selectors import form_list_for_project
 from cslab.projects.licences import project_licence_and_citation
 from cslab.projects.selectors import project_get_for_viewing
@@ -73,11 +78,8 @@ def project_data_exports(request: HttpRequest, slug: str) -> HttpResponse:
     exports = data_export_list_for_project(user=request.user, project=project)
     now = timezone.now()
     for export in exports:
-        export.is_downloadable = bool(  # type: ignore[attr-defined]
-            export.status == DataExport.Status.READY
-            and export.file_name
-            and export.expires_at is not None
-            and export.expires_at > now
+        export.is_downloadable = data_export_is_downloadable(  # type: ignore[attr-defined]
+            export, now=now
         )
     context = {
         "project": project,
@@ -100,16 +102,7 @@ def project_data_export_download(
     """Stream a ready export's file; 404 once it expired or to those it is not for."""
     project = project_get_for_viewing(user=request.user, slug=slug)
     export = data_export_get_for_download(user=request.user, project=project, export_id=export_id)
-    try:
-        stream = (export_directory() / export.file_name).open("rb")
-    except FileNotFoundError:
-        raise NotFoundError() from None
-    name = f"{project.slug}-{export.form.form_id}-{export.scope}{SUFFIXES[export.format]}"
-    response = FileResponse(
-        stream, as_attachment=True, filename=name, content_type=MEDIA_TYPES[export.format]
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return data_export_file_response(project=project, export=export)
 
 
 def project_darwin_core_mapping(request: HttpRequest, slug: str, form_id: str) -> HttpResponse:
