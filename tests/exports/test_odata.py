@@ -334,3 +334,16 @@ def test_an_outsider_never_reads_the_canary(live_server: Any, transactional_db: 
     everything = "\n".join(texts)
     for name, pattern in _canaries(planted["observations"]).items():
         assert not pattern.search(everything), name
+
+
+def test_changing_the_password_ends_session_tokens(
+    live_server: Any, hedgehogs: dict[str, Any]
+) -> None:
+    researcher = hedgehogs["researcher"]
+    token = _session_token(live_server.url, researcher.email, TEST_PASSWORD).json()["token"]
+    url = f"{live_server.url}/v1/users/current"
+    assert requests.get(url, headers={"Authorization": f"Bearer {token}"}, timeout=30).ok
+    researcher.set_password("another-long-password-43")
+    researcher.save(update_fields=["password"])
+    after = requests.get(url, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    assert after.status_code == 401

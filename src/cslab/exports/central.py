@@ -26,6 +26,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, path, re_path
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -95,9 +96,10 @@ def _password_user(request: HttpRequest, email: str, password: str) -> User | No
 
 def session_token_issue(user: User) -> str:
     """A signed session token: the user id and a time stamp, valid for SESSION_LIFETIME. The
-    password hash's tail is signed in too, so that changing the password ends every session."""
+    session hash (an HMAC of the password hash, as Django's sessions use) is signed in too, so
+    that changing the password ends every session without the token revealing the hash."""
     return signing.TimestampSigner(salt=SESSION_SALT).sign_object(
-        {"user": user.pk, "password": user.password[-12:]}
+        {"user": user.pk, "password": user.get_session_auth_hash()}
     )
 
 
@@ -114,7 +116,9 @@ def _session_token_user(token: str) -> User | None:
     if not isinstance(user_id, int):
         return None
     user = User.objects.filter(pk=user_id, is_active=True).first()
-    if user is None or user.password[-12:] != content.get("password"):
+    if user is None or not constant_time_compare(
+        user.get_session_auth_hash(), str(content.get("password", ""))
+    ):
         return None
     return user
 
