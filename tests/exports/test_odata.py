@@ -347,3 +347,43 @@ def test_changing_the_password_ends_session_tokens(
     researcher.save(update_fields=["password"])
     after = requests.get(url, headers={"Authorization": f"Bearer {token}"}, timeout=30)
     assert after.status_code == 401
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v1/projects/999999999999999999",
+        "/v1/projects/{project}/forms/no_such_form.svc/Submissions",
+        "/v1/projects/{project}/forms/hedgehogs.svc/Submissions.no_such_repeat",
+        "/v1/projects/{project}/forms/hedgehogs.svc/Submissions.sighting?$filter="
+        "__system/reviewState%20eq%20null",
+        "/v1/projects/{project}/forms/hedgehogs.svc/Submissions?$skip=9999999999",
+        "/v1/projects/{project}/forms/hedgehogs.svc/Submissions?$count=maybe",
+    ],
+)
+def test_hostile_paths_and_options_are_refused_not_errors(
+    client: Any, hedgehogs: dict[str, Any], path: str
+) -> None:
+    response = client.get(
+        path.format(project=hedgehogs["project"].pk),
+        headers={"Authorization": _bearer(hedgehogs["researcher"])["Authorization"]},
+    )
+    assert response.status_code in (400, 404)
+    assert response.json()
+
+
+def test_basic_credentials_are_throttled_like_the_log_in(
+    client: Any, hedgehogs: dict[str, Any], settings: Any
+) -> None:
+    settings.LOGIN_FAILURE_LIMIT = 2
+    researcher = hedgehogs["researcher"]
+    url = f"/v1/projects/{hedgehogs['project'].pk}/forms/hedgehogs.svc/Submissions"
+
+    def basic(password: str) -> dict[str, str]:
+        pair = base64.b64encode(f"{researcher.email}:{password}".encode()).decode()
+        return {"Authorization": f"Basic {pair}"}
+
+    for _attempt in range(2):
+        assert client.get(url, headers=basic("wrong")).status_code == 401
+    # The right password no longer helps until the window passes.
+    assert client.get(url, headers=basic(TEST_PASSWORD)).status_code == 401
