@@ -2,6 +2,6 @@
 
 from django.urls import URLPattern, URLResolver
 
-from cslab.exports import views
+from cslab.exports import central, views
 
-urlpatterns: list[URLPattern | URLResolver] = [*views.urlpatterns]
+urlpatterns: list[URLPattern | URLResolver] = [*views.urlpatterns, *central.urlpatterns]
