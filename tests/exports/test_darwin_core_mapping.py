@@ -14,7 +14,7 @@ from cslab.core.roles import ProjectRole
 from cslab.exports.darwin_core import MAPPABLE_TERMS
 from cslab.exports.darwin_core_mapping import darwin_core_mapping_save
 from cslab.exports.models import DarwinCoreMapping
-from tests.exports.test_darwin_core import FIRST_ID, _archive, _records, birds  # noqa: F401
+from tests.exports.test_darwin_core import FIRST_ID, _archive, _records
 from tests.factories import UserFactory
 from tests.projects.factories import MembershipFactory
 

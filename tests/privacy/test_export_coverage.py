@@ -271,6 +271,8 @@ NOT_EXPORTED: dict[str, str] = {
     "the contributions it counts are exported in their areas",
     "impact.MetaResearchExport": "a staff member's request for a pseudonymous research export; "
     "its starting is in the audit log and its file holds no one's identity",
+    "exports.DarwinCoreMapping": "a form's choice of question per Darwin Core term; who "
+    "last saved it is in the audit log",
     "exports.DataExport": "a request for a file of a project's observations (deleted after 7 "
     "days); its starting is in the audit log and the person's observations are in "
     "'observations'",

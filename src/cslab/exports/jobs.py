@@ -3,9 +3,12 @@
 from collections.abc import Callable
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from cslab.core.models import Job
 from cslab.core.services.jobs import job_kind
 from cslab.exports.services import DATA_EXPORT_JOB, data_export_build
+from cslab.exports.snapshots import snapshots_refresh_all
 
 
 @job_kind(DATA_EXPORT_JOB)
@@ -19,8 +22,6 @@ def data_export(
 @job_kind("exports.snapshots_refresh")
 def snapshots_refresh(job: Job, report_progress: Callable[[int, str], None]) -> dict[str, Any]:
     """Rebuild the public snapshots of every public project whose observations changed."""
-    from cslab.exports.snapshots import snapshots_refresh_all
-
     result = snapshots_refresh_all()
-    report_progress(100, "Done")
+    report_progress(100, gettext_noop("Done"))
     return result
