@@ -43,17 +43,16 @@ IMPACT_PAGES_FOR_EVERYONE = {
     "project_impact_report",
     "project_impact_statements",
 }
-# Issue 16: the project's data page, and a public file the demo prepared on it.
-DATA_PAGES_FOR_EVERYONE = {
-    "project_data_exports",
-    "project_data_export_download",
-    "project_dataset",
-}
+# Issue 16: the project's data page and dataset page (the files themselves are download links,
+# which the crawl does not follow; their own tests download them).
+DATA_PAGES_FOR_EVERYONE = {"project_data_exports", "project_dataset"}
 IMPACT_PAGES_BY_PERSON = {
     "researcher@demo.cslab.test": {"project_outputs_import", "project_impact_statement_create"},
     "staff@demo.cslab.test": {"meta_research_exports"},
 }
 START_TIMEOUT_SECONDS = 600
+# A researcher's and staff's crawls reach over 400 pages (two per route) since issue 16.
+MAX_PAGES = 700
 
 
 def _free_port() -> int:
@@ -194,6 +193,7 @@ def check_every_linked_page(chromium: Any, axe: Any, origin: str, person: str | 
             axe_tags=CRAWL_AXE_TAGS,
             page_key=_route,
             variants_per_key=PAGES_PER_ROUTE,
+            max_pages=MAX_PAGES,
         )
     finally:
         context.close()
@@ -206,6 +206,9 @@ def check_every_linked_page(chromium: Any, axe: Any, origin: str, person: str | 
         | DATA_PAGES_FOR_EVERYONE
         | IMPACT_PAGES_BY_PERSON.get(person or "", set())
     )
-    assert not expected - reached, f"not reached by links: {sorted(expected - reached)}"
     problems = report.failures()
+    if expected - reached:
+        problems.append(f"not reached by links: {sorted(expected - reached)}")
+    if len(report.pages) >= MAX_PAGES:
+        problems.append(f"the crawl stopped at {MAX_PAGES} pages: raise MAX_PAGES")
     assert not problems, f"{len(report.pages)} pages crawled; problems:\n" + "\n".join(problems)
