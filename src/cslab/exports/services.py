@@ -146,9 +146,10 @@ def data_export_start(
 ) -> DataExport:
     """Queue an export of one form in one format, or return the same one already queued.
 
-    NotFoundError when the person may not see the project or form; PermissionDeniedError for a
-    team export by someone who may not see true locations; InvalidInputError for an unknown
-    format or scope; TooManyRequestsError past 20 exports a day.
+    NotFoundError when the person may not see the project or form, and for a team export by
+    someone who may not see true locations (the rule is hidden: it does not confirm that true
+    locations exist); InvalidInputError for an unknown format or scope; TooManyRequestsError
+    past 20 exports a day.
     """
     if format not in FORMATS:
         message = _("Choose one of the offered formats.")
