@@ -1,5 +1,8 @@
-"""Exports' part of a project's page: the links to its data page and its dataset page, once
-it has a form."""
+"""Exports' part of a project's page: the links to its data page and its dataset page.
+
+Shown on every project's page, forms or not: the dataset page gives the licence and citation
+from the start, and the data page says when there are no observations to export yet.
+"""
 
 from typing import Any
 
@@ -7,24 +10,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cslab.core.project_page import Link, ProjectPart, register_project_part
-from cslab.forms.models import Form
 
 
 def _part(project: Any, viewer: Any) -> ProjectPart:
     part = ProjectPart()
-    if Form.objects.filter(project=project).exists():
-        part.links.append(
-            Link(
-                _("Download the data"),
-                reverse("project_data_exports", kwargs={"slug": project.slug}),
-            )
-        )
-        part.links.append(
-            Link(
-                _("About the dataset"),
-                reverse("project_dataset", kwargs={"slug": project.slug}),
-            )
-        )
+    slug = {"slug": project.slug}
+    part.links.append(Link(_("Download the data"), reverse("project_data_exports", kwargs=slug)))
+    part.links.append(Link(_("About the dataset"), reverse("project_dataset", kwargs=slug)))
     return part
 
 
