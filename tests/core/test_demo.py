@@ -44,6 +44,8 @@ class Load:
     governance: dict[str, list[tuple[Any, ...]]]
     # Issue 15's rows by table (tests/impact/demo_impact_checks.py).
     impact: dict[str, int]
+    # Issue 16: the ready export files by (scope, is_snapshot, format).
+    exports: dict[tuple[str, bool, str], int]
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,21 @@ def _load() -> Load:
         audit_events=AuditEvent.objects.count(),
         governance=_governance_rows(),
         impact=impact_counts(),
+        exports=_ready_exports(),
     )
+
+
+def _ready_exports() -> dict[tuple[str, bool, str], int]:
+    from django.db.models import Count
+
+    from cslab.exports.models import DataExport
+
+    rows = (
+        DataExport.objects.filter(status="ready")
+        .values_list("scope", "is_snapshot", "format")
+        .annotate(count=Count("pk"))
+    )
+    return {(scope, snapshot, format): count for scope, snapshot, format, count in rows}
 
 
 def _governance_rows() -> dict[str, list[tuple[Any, ...]]]:
@@ -344,3 +360,17 @@ def test_demo_credit_outputs_preferences_embargo_and_retention(demo: DemoLoadedT
     assert {"CC0-1.0", "CC-BY-4.0", "CC-BY-NC-4.0"} <= set(
         Project.objects.values_list("data_licence", flat=True)
     )
+
+
+def test_demo_prepares_public_files_and_snapshots_once(demo: DemoLoadedTwice) -> None:
+    """The pollinator project's data page shows ready public files and the dataset page its
+    snapshots; a second load refreshes nothing that did not change and doubles nothing."""
+    first = demo.first.exports
+    assert first[("public", False, "csv")] >= 1
+    assert {format for (_scope, snapshot, format) in first if snapshot} >= {
+        "csv",
+        "geojson",
+        "datapackage",
+        "dwca",
+    }
+    assert demo.second.exports == first
