@@ -14,4 +14,5 @@ BENCHMARKS: list[str] = [
     "benchmarks.next_subject",
     "benchmarks.personal_data_export",
     "benchmarks.impact_dashboard",
+    "benchmarks.exports",
 ]
