@@ -29,6 +29,9 @@ def log_in(page: Any, email: str) -> None:
 
 def log_out(page: Any) -> None:
     page.get_by_role("button", name="Log out").click()
+    # The click only starts the logout POST: "load" may still be the old page's,
+    # and a goto issued before the logout's answer arrives aborts one of the two.
+    expect(page.get_by_role("button", name="Log out")).to_have_count(0)
     page.wait_for_load_state("load")
 
 
