@@ -197,7 +197,7 @@ def list_data_exports(request: ApiRequest, slug: str) -> Any:
     return [
         {
             "id": export.pk,
-            "form_id": export.form.form_id,
+            "form_id": export.source_name,
             "format": export.format,
             "scope": export.scope,
             "status": export.status,

@@ -131,6 +131,7 @@ def _latest_public_files(project: Project) -> list[DatasetFile]:
             scope=DataExport.Scope.PUBLIC,
             status=DataExport.Status.READY,
             expires_at__gt=now,
+            form__isnull=False,
         )
         .exclude(file_name="")
         .select_related("form")
@@ -138,6 +139,8 @@ def _latest_public_files(project: Project) -> list[DatasetFile]:
     )
     files: dict[tuple[int, str], DatasetFile] = {}
     for export in exports:
+        if export.form is None or export.form_id is None:
+            continue  # filtered out above; this tells the type checker
         key = (export.form_id, export.format)
         if key in files:
             continue  # an older file of the same form and format

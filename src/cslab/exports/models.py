@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class DataExport(models.Model):
-    """One export file of one form's observations in one format.
+    """One export file in one format: of one form's observations, or of one classification
+    workflow's classifications or consensus results (`dataset`; `form` or `workflow` is set).
 
     `scope` "public" is what an anonymous visitor may see (obscured points, no personal data);
     "team" is what the person who asked may see (true coordinates for the project's leads).
@@ -23,11 +24,32 @@ class DataExport(models.Model):
         FAILED = "failed", _("failed")
         EXPIRED = "expired", _("expired")
 
+    class Dataset(models.TextChoices):
+        OBSERVATIONS = "observations", _("observations")
+        CLASSIFICATIONS = "classifications", _("classifications")
+        RESULTS = "results", _("consensus results")
+
     project = models.ForeignKey(
         "projects.Project", on_delete=models.CASCADE, related_name="+", verbose_name=_("project")
     )
+    dataset = models.CharField(
+        _("dataset"), max_length=20, choices=Dataset.choices, default=Dataset.OBSERVATIONS
+    )
     form = models.ForeignKey(
-        "forms.Form", on_delete=models.CASCADE, related_name="+", verbose_name=_("form")
+        "forms.Form",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("form"),
+    )
+    workflow = models.ForeignKey(
+        "classification.Workflow",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("workflow"),
     )
     format = models.CharField(_("format"), max_length=20)
     scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices)
@@ -58,8 +80,25 @@ class DataExport(models.Model):
             # A second click while one is being prepared gets the same export back.
             models.UniqueConstraint(
                 fields=["requested_by", "project", "form", "format", "scope"],
-                condition=models.Q(status="queued"),
+                condition=models.Q(status="queued", form__isnull=False),
                 name="exports_one_queued_export_per_person_and_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["requested_by", "project", "workflow", "dataset", "format", "scope"],
+                condition=models.Q(status="queued", workflow__isnull=False),
+                name="exports_one_queued_workflow_export_per_person_and_kind",
+            ),
+            # Observations come from a form; classifications and results from a workflow.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(dataset="observations", form__isnull=False, workflow__isnull=True)
+                    | models.Q(
+                        dataset__in=["classifications", "results"],
+                        form__isnull=True,
+                        workflow__isnull=False,
+                    )
+                ),
+                name="exports_source_matches_dataset",
             ),
             # A snapshot is built as an ordinary export and only then marked, in the same
             # transaction that expires the one it replaces, so the current one is unique.
@@ -72,6 +111,13 @@ class DataExport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.format} export {self.pk} of {self.project_id}"
+
+    @property
+    def source_name(self) -> str:
+        """The form ID, or "workflow-<id>-<dataset>": for file names and listings."""
+        if self.form is not None:
+            return self.form.form_id
+        return f"workflow-{self.workflow_id}-{self.dataset}"
 
 
 class DarwinCoreMapping(models.Model):

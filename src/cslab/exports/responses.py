@@ -19,7 +19,7 @@ def data_export_file_response(*, project: Project, export: DataExport) -> FileRe
         stream = (export_directory() / export.file_name).open("rb")
     except FileNotFoundError:
         raise NotFoundError() from None
-    name = f"{project.slug}-{export.form.form_id}-{export.scope}{SUFFIXES[export.format]}"
+    name = f"{project.slug}-{export.source_name}-{export.scope}{SUFFIXES[export.format]}"
     response = FileResponse(
         stream, as_attachment=True, filename=name, content_type=MEDIA_TYPES[export.format]
     )

@@ -219,6 +219,8 @@ def data_export_build(
         percent = min(99, int(done * 100 / total)) if total else 99
         report_progress(percent, gettext_noop("Writing the observations"))
 
+    if export.form is None:
+        raise ValueError("Only observation exports are built here.")
     viewer: Any = export.requested_by if export.requested_by is not None else AnonymousUser()
     try:
         result = export_write(
