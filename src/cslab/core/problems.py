@@ -728,6 +728,13 @@ class ProblemCode(StrEnum):
         _TOO_MANY_REQUESTS,
         "Three personal-data exports were started in the last 24 hours; try again later.",
     )
+    # issue 16, Darwin Core Archive import
+    INVALID_DARWIN_CORE_ARCHIVE = (
+        "invalid_darwin_core_archive",
+        _BAD_REQUEST,
+        "The zip is not a Darwin Core Archive with an occurrence core that can be read "
+        "(no meta.xml, another core, a descriptor or core file that does not parse).",
+    )
 
 
 def problems_markdown() -> str:
