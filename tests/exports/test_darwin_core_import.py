@@ -24,8 +24,6 @@ from cslab.forms.services import form_publish_xlsform
 from tests.exports.test_darwin_core import FIRST_ID, SECOND_ID, _archive, _records
 from tests.projects.factories import ProjectFactory
 
-pytestmark = pytest.mark.django_db
-
 OCCURRENCE = "http://rs.tdwg.org/dwc/terms/Occurrence"
 DWC = "http://rs.tdwg.org/dwc/terms/"
 
@@ -77,6 +75,7 @@ def _refusal(path: Path) -> InvalidInputError:
 # Our own archives
 
 
+@pytest.mark.django_db
 def test_an_archive_of_our_export_reads_back_with_its_terms_and_records(
     tmp_path: Path, birds: dict[str, Any]
 ) -> None:
@@ -96,6 +95,7 @@ def test_an_archive_of_our_export_reads_back_with_its_terms_and_records(
     assert read[f"urn:{SECOND_ID}"]["decimalLongitude"] == "5.1214"
 
 
+@pytest.mark.django_db
 def test_rows_can_be_read_again_from_the_first_record(
     tmp_path: Path, birds: dict[str, Any]
 ) -> None:
@@ -388,6 +388,7 @@ def _version(project: Any) -> FormVersion:
     return FormVersion.objects.filter(form__project=project).latest("id")
 
 
+@pytest.mark.django_db
 def test_the_suggested_mapping_inverts_the_forms_darwin_core_export(
     tmp_path: Path, birds: dict[str, Any]
 ) -> None:
@@ -407,6 +408,7 @@ def test_the_suggested_mapping_inverts_the_forms_darwin_core_export(
     }
 
 
+@pytest.mark.django_db
 def test_the_suggested_mapping_follows_the_teams_stored_mapping(
     birds: dict[str, Any],
 ) -> None:
@@ -425,6 +427,7 @@ def test_the_suggested_mapping_follows_the_teams_stored_mapping(
     assert suggestion == {"field_name": "scientificName", "_id_column": "occurrenceID"}
 
 
+@pytest.mark.django_db
 def test_the_suggested_mapping_matches_headers_to_question_names_and_skips_absent_terms(
     tmp_path: Path,
 ) -> None:

@@ -142,10 +142,10 @@ def _check_members(archive: zipfile.ZipFile) -> None:
         if member.flag_bits & 0x1 or member.compress_type not in READABLE_METHODS:
             raise InvalidInputError(
                 _(
-                    "“%(name)s” in the archive is encrypted or packed with a method that is not "
+                    "“%(entry)s” in the archive is encrypted or packed with a method that is not "
                     "supported; make the zip without a password and with ordinary compression."
                 )
-                % {"name": member.filename},
+                % {"entry": member.filename},
                 code=ProblemCode.INVALID_ARCHIVE,
                 details={"entry": member.filename},
             )
@@ -153,8 +153,8 @@ def _check_members(archive: zipfile.ZipFile) -> None:
     # declared size (and a checksum that does not match is an error).
     if sum(member.file_size for member in members) > MAX_UNPACKED_BYTES:
         raise InvalidInputError(
-            _("The archive is too large: its files may come to at most %(limit)s MB unpacked.")
-            % {"limit": MAX_UNPACKED_BYTES // (1024 * 1024)},
+            _("The archive is too large: its files may come to at most %(limit)s unpacked.")
+            % {"limit": f"{MAX_UNPACKED_BYTES // (1024 * 1024)} MB"},
             code=ProblemCode.ARCHIVE_TOO_LARGE,
             details={"limit": MAX_UNPACKED_BYTES},
         )
@@ -254,7 +254,8 @@ def _descriptor(archive: zipfile.ZipFile) -> tuple[Any, str]:
 
 def _damaged(name: str) -> InvalidInputError:
     return InvalidInputError(
-        _("“%(name)s” in the archive is damaged (its data or checksum is wrong).") % {"name": name},
+        _("“%(entry)s” in the archive is damaged (its data or checksum is wrong).")
+        % {"entry": name},
         code=ProblemCode.INVALID_ARCHIVE,
         details={"entry": name},
     )
