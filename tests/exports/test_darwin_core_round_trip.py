@@ -83,6 +83,8 @@ def test_an_archive_imported_into_a_new_project_exports_again_as_the_same_record
     headers_before, before = _occurrences(first)
     headers_after, after = _occurrences(second)
     assert headers_after == headers_before
+    # The occurrenceID `urn:uuid:…` must come back as the instance ID `uuid:…` (the inverse of
+    # `darwin_core.occurrence_id`), so the second export writes the same occurrenceID.
     assert set(after) == {f"urn:{FIRST_ID}", f"urn:{SECOND_ID}"}
     assert after == before
     # The records are those of the birds project, not empty cells that compare equal.
