@@ -39,7 +39,12 @@ from cslab.core.errors import NotAuthenticatedError, NotFoundError
 from cslab.exports import odata
 from cslab.exports.columns import Table
 from cslab.exports.selectors import OBSERVER_ID_CELL, ExportPlan, export_plan, export_rows
-from cslab.observations.selectors import form_get_for_viewing, form_list_for_project
+from cslab.forms.models import Form
+from cslab.observations.selectors import (
+    form_get_for_viewing,
+    form_list_for_project,
+    form_version_get_latest,
+)
 from cslab.projects.models import Project
 from cslab.projects.selectors import project_get_for_viewing, project_list_visible
 
@@ -49,6 +54,8 @@ SESSION_SALT = "cslab.exports.central.session"
 # burden.
 MAX_CREDENTIAL_LENGTH = 1000
 NOT_AUTHENTICATED = "Could not authenticate with the provided credentials."
+# The submitter shown to those who may not see observers: Central's actor ids start at 1.
+NO_SUBMITTER = 0
 
 
 def _error(status: HTTPStatus, message: str, *, odata_body: bool) -> JsonResponse:
@@ -264,16 +271,26 @@ def project_detail(request: HttpRequest, user: User, project_id: int) -> HttpRes
     return JsonResponse(_project_json(_project(user, project_id)))
 
 
-def _form_json(project: Project, form: Any) -> dict[str, Any]:
+def _form_json(user: Actor, project: Project, form: Form) -> dict[str, Any]:
+    # pyodk's Form model requires every key below; `version` and `hash` (the XForm's MD5, as
+    # the OpenRosa form list gives it) are those of the published version, "" before one is.
+    try:
+        latest = form_version_get_latest(user=user, form=form)
+        version, xform_hash, published_at = latest.version, latest.md5, latest.published_at
+    except NotFoundError:
+        version, xform_hash, published_at = "", "", None
     return {
         "projectId": project.pk,
         "xmlFormId": form.form_id,
         "name": form.title,
-        "version": None,
+        "version": version,
+        "hash": xform_hash,
         "state": "open",
-        "createdAt": _iso(getattr(form, "created_at", None)),
-        "updatedAt": _iso(getattr(form, "updated_at", None)),
-        "publishedAt": _iso(getattr(form, "last_published_at", None)),
+        "enketoId": None,
+        "keyId": None,
+        "createdAt": _iso(form.created_at),
+        "updatedAt": None,
+        "publishedAt": _iso(published_at),
     }
 
 
@@ -281,14 +298,14 @@ def _form_json(project: Project, form: Any) -> dict[str, Any]:
 def form_list(request: HttpRequest, user: User, project_id: int) -> HttpResponse:
     project = _project(user, project_id)
     forms = form_list_for_project(user=user, project=project)
-    return JsonResponse([_form_json(project, form) for form in forms], safe=False)
+    return JsonResponse([_form_json(user, project, form) for form in forms], safe=False)
 
 
 @_central_view()
 def form_detail(request: HttpRequest, user: User, project_id: int, form_id: str) -> HttpResponse:
     project = _project(user, project_id)
     form = form_get_for_viewing(user=user, project=project, form_id=form_id)
-    return JsonResponse(_form_json(project, form))
+    return JsonResponse(_form_json(user, project, form))
 
 
 def _plan(user: Actor, project_id: int, form_id: str) -> ExportPlan:
@@ -306,13 +323,14 @@ def submission_list(
     request: HttpRequest, user: User, project_id: int, form_id: str
 ) -> HttpResponse:
     """Central's submission metadata, oldest first; `submitterId` only for those who see
-    observers (others get null, as they get no names)."""
+    observers. Others get 0, no one (they get no names): pyodk requires an integer there, and
+    Central numbers its actors from 1."""
     plan = _plan(user, project_id, form_id)
     personal = plan.metadata.true_locations
     submissions = [
         {
             "instanceId": row["key"],
-            "submitterId": row.get(OBSERVER_ID_CELL) if personal else None,
+            "submitterId": (row.get(OBSERVER_ID_CELL) if personal else None) or NO_SUBMITTER,
             "createdAt": odata.entity(plan.tables, row, personal_data=False)["__system"][
                 "submissionDate"
             ],
