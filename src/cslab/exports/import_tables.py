@@ -88,7 +88,7 @@ def _csv_encoding(path: Path) -> str:
         start.decode("utf-8")
     except UnicodeDecodeError as error:
         # A character cut at the end of the sample is not a wrong encoding.
-        if error.start < len(start) - 4:
+        if len(start) < SNIFF_BYTES or error.start < len(start) - 4:
             raise InvalidInputError(
                 _("The file is not UTF-8 text; save it as “CSV UTF-8” and upload it again.")
             ) from error
