@@ -102,7 +102,8 @@ def test_a_workbook_is_read_from_its_first_sheet_as_text(tmp_path: Path) -> None
         tmp_path,
         [
             ["name", "count", "length", "day", "when", "seen"],
-            ["Blackbird", 3, 12.5, date(2025, 4, 2), datetime(2025, 4, 2, 7, 30), True],
+            # Spreadsheet cells hold no time zone.
+            ["Blackbird", 3, 12.5, date(2025, 4, 2), datetime(2025, 4, 2, 7, 30), True],  # noqa: DTZ001
         ],
     )
 
