@@ -4,6 +4,7 @@ idempotence by the ID column, unit checks and who may import."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -476,3 +477,17 @@ def test_a_fellow_researcher_does_not_see_someone_elses_import(ringing: dict[str
             project=ringing["project"],
             import_id=data_import.pk,
         )
+
+
+def test_the_file_of_an_import_finished_long_ago_is_purged_and_its_report_kept(
+    ringing: dict[str, Any], checked: Run, django_capture_on_commit_callbacks: Any
+) -> None:
+    data_import = _import(ringing, checked(GOOD), "valid_rows", django_capture_on_commit_callbacks)
+    path = Path(imports.export_directory()) / data_import.file_name
+    later = data_import.finished_at + imports.KEEP_FILES_FOR + timedelta(hours=1)
+
+    deleted = imports.data_imports_purge(later)
+
+    data_import.refresh_from_db()
+    assert deleted == 1 and not path.exists()
+    assert data_import.file_name == "" and data_import.report["counts"]["created"] == 2

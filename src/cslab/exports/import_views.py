@@ -138,7 +138,12 @@ def project_data_import_mapping(request: HttpRequest, slug: str, import_id: int)
         status = HTTPStatus.BAD_REQUEST
     else:
         mapping_form = DataImportMappingForm(**options)
-    preview = list(islice(data_import_table(data_import).rows(), PREVIEW_ROWS))
+    # A finished import's file is deleted after a while; its mapping then shows no rows.
+    preview = (
+        list(islice(data_import_table(data_import).rows(), PREVIEW_ROWS))
+        if data_import.file_name
+        else []
+    )
     context = {
         "project": project,
         "data_import": data_import,

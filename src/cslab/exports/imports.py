@@ -19,6 +19,7 @@ import logging
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,7 @@ from cslab.core.errors import (
     NotFoundError,
     PayloadTooLargeError,
 )
+from cslab.core.file_purges import register_file_purge
 from cslab.core.models import Job
 from cslab.core.services.audit import audit_record
 from cslab.core.services.jobs import job_start
@@ -67,6 +69,7 @@ SUBMIT_BATCH = 100  # observation_submit_batch's limit
 # The values of a column the unit check looks at.
 UNIT_SAMPLE = 1000
 IMPORT_FOLDER = Path("imports")
+KEEP_FILES_FOR = timedelta(days=30)
 CHECK_JOB = "exports.data_import_check"
 RUN_JOB = "exports.data_import_run"
 SUFFIXES = {
@@ -727,3 +730,25 @@ def _all_or_nothing(
     except _NotAllStoredError:
         result.counts = {**result.counts, "created": 0, "not_imported": counts["rows"]}
     return result
+
+
+@register_file_purge("data_imports")
+def data_imports_purge(now: datetime) -> int:
+    """Delete the uploaded files of imports that finished (or failed) more than 30 days before
+    `now`: their reports stay, the observers' raw rows do not."""
+    deleted = 0
+    root = export_directory().resolve()
+    finished = DataImport.objects.filter(
+        status__in=[DataImport.Status.DONE, DataImport.Status.FAILED],
+        finished_at__lte=now - KEEP_FILES_FOR,
+    ).exclude(file_name="")
+    for data_import in finished.iterator(chunk_size=500):
+        path = (root / data_import.file_name).resolve()
+        if path.is_relative_to(root / IMPORT_FOLDER):
+            try:
+                path.unlink()
+                deleted += 1
+            except FileNotFoundError:
+                logger.info("import file %s was already gone", data_import.file_name)
+        DataImport.objects.filter(pk=data_import.pk).update(file_name="")
+    return deleted
