@@ -75,7 +75,7 @@ def test_a_researcher_imports_the_valid_rows_of_a_csv_after_a_dry_run(
     _look(page, "upload", assert_accessible, phone=phone)
 
     page.get_by_label("CSV (UTF-8").check()
-    page.get_by_label("File", exact=True).set_input_files(str(counts))
+    page.locator("input[type=file]").set_input_files(str(counts))
     page.get_by_role("button", name="Upload and map the columns").click()
 
     # The mapping the page suggests from the headers, with the file's first rows.
