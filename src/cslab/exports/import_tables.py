@@ -6,8 +6,19 @@ the checks and the import itself do not care where the rows came from.
 
 from __future__ import annotations
 
+import codecs
+import csv
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from django.utils.translation import gettext as _
+
+from cslab.core.errors import InvalidInputError
 
 
 @dataclass(frozen=True)
@@ -18,3 +29,177 @@ class ImportTable:
 
     headers: list[str]
     rows: Callable[[], Iterator[list[str]]]
+
+
+# Limits of what an import reads: the upload's size is checked before it is stored; these
+# guard the readers against a small file that unpacks into a huge one (an XLSX is a zip).
+MAX_XLSX_UNPACKED_BYTES = 500 * 1024 * 1024
+MAX_XLSX_RATIO = 200
+MAX_CELL_CHARACTERS = 32_767  # Excel's own limit of a cell
+SNIFF_BYTES = 64 * 1024
+DELIMITERS = (",", ";", "\t")
+
+
+def _headers(cells: list[str]) -> list[str]:
+    """The header row as names: trimmed, trailing empty cells dropped; InvalidInputError for
+    an empty header row, a nameless column between named ones, or a name given twice."""
+    names = [cell.strip() for cell in cells]
+    while names and not names[-1]:
+        names.pop()
+    if not names:
+        raise InvalidInputError(_("The first row of the file must name the columns."))
+    for number, name in enumerate(names, start=1):
+        if not name:
+            raise InvalidInputError(
+                _("Column %(number)d has no name in the first row.") % {"number": number}
+            )
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise InvalidInputError(
+                _("Two columns are named “%(name)s”; give each column its own name.")
+                % {"name": name}
+            )
+        seen.add(name)
+    return names
+
+
+def _first(records: Iterator[list[str]]) -> list[str]:
+    """The first record, closing the reader (and the file or workbook it holds) at once."""
+    try:
+        return next(records, [])
+    finally:
+        close = getattr(records, "close", None)
+        if close is not None:
+            close()
+
+
+def _aligned(cells: list[str], width: int) -> list[str]:
+    row = [cell[:MAX_CELL_CHARACTERS] for cell in cells[:width]]
+    return row + [""] * (width - len(row))
+
+
+def _csv_encoding(path: Path) -> str:
+    with path.open("rb") as handle:
+        start = handle.read(SNIFF_BYTES)
+    if start.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    try:
+        start.decode("utf-8")
+    except UnicodeDecodeError as error:
+        # A character cut at the end of the sample is not a wrong encoding.
+        if len(start) < SNIFF_BYTES or error.start < len(start) - 4:
+            raise InvalidInputError(
+                _("The file is not UTF-8 text; save it as “CSV UTF-8” and upload it again.")
+            ) from error
+    return "utf-8"
+
+
+def _csv_delimiter(first_line: str) -> str:
+    """The most frequent of comma, semicolon and tab in the header line (comma on a tie):
+    spreadsheets in many European languages write semicolons."""
+    counts = {delimiter: first_line.count(delimiter) for delimiter in DELIMITERS}
+    return max(DELIMITERS, key=lambda delimiter: (counts[delimiter], delimiter == ","))
+
+
+def read_csv_table(path: Path) -> ImportTable:
+    """A CSV file (UTF-8, with or without BOM; comma, semicolon or tab separated) as a table.
+
+    InvalidInputError for text that is not UTF-8, and for a header row without names or with
+    a name twice. Rows are read lazily; a row with an undecodable byte further on raises
+    InvalidInputError when it is reached.
+    """
+    encoding = _csv_encoding(path)
+    with path.open(encoding=encoding, newline="") as handle:
+        first_line = handle.readline()
+    delimiter = _csv_delimiter(first_line)
+    csv.field_size_limit(MAX_CELL_CHARACTERS * 4)
+
+    def records() -> Iterator[list[str]]:
+        try:
+            with path.open(encoding=encoding, newline="") as handle:
+                yield from csv.reader(handle, delimiter=delimiter)
+        except UnicodeDecodeError as error:
+            raise InvalidInputError(
+                _("The file is not UTF-8 text; save it as “CSV UTF-8” and upload it again.")
+            ) from error
+        except csv.Error as error:
+            raise InvalidInputError(
+                _("The file is not a readable CSV file: %(error)s") % {"error": error}
+            ) from error
+
+    headers = _headers(_first(records()))
+
+    def rows() -> Iterator[list[str]]:
+        reader = records()
+        next(reader, None)
+        for cells in reader:
+            yield _aligned(cells, len(headers))
+
+    return ImportTable(headers=headers, rows=rows)
+
+
+def _cell_text(value: Any) -> str:
+    """A cell as the text a person sees: whole numbers without ".0", dates in ISO 8601, true
+    and false as 1 and 0 (as the 0/1 choice columns of our exports)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, datetime):
+        if value.time() == time(0, 0) and value.tzinfo is None:
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _check_xlsx_archive(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as error:
+        raise InvalidInputError(_("The file is not a readable Excel workbook (XLSX).")) from error
+    unpacked = sum(member.file_size for member in members)
+    packed = sum(member.compress_size for member in members) or 1
+    if unpacked > MAX_XLSX_UNPACKED_BYTES or unpacked / packed > MAX_XLSX_RATIO:
+        raise InvalidInputError(
+            _("The workbook unpacks to far more than its size; it was not read.")
+        )
+
+
+def read_xlsx_table(path: Path) -> ImportTable:
+    """The first sheet of an Excel workbook as a table (cached values of formula cells: a
+    formula is never evaluated here, and one never calculated reads as empty).
+
+    InvalidInputError for a file that is not a workbook, one that unpacks to more than 500 MB
+    or 200 times its size (a zip bomb), and for a header row without names or with a name twice.
+    """
+    _check_xlsx_archive(path)
+
+    def records() -> Iterator[list[str]]:
+        try:
+            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception as error:  # openpyxl raises many kinds for a broken workbook
+            raise InvalidInputError(
+                _("The file is not a readable Excel workbook (XLSX).")
+            ) from error
+        try:
+            sheet = workbook.worksheets[0]
+            for values in sheet.iter_rows(values_only=True):
+                yield [_cell_text(value) for value in values]
+        finally:
+            workbook.close()
+
+    headers = _headers(_first(records()))
+
+    def rows() -> Iterator[list[str]]:
+        reader = records()
+        next(reader, None)
+        for cells in reader:
+            yield _aligned(cells, len(headers))
+
+    return ImportTable(headers=headers, rows=rows)

@@ -1,4 +1,4 @@
-"""The background job that writes a data export."""
+"""The background jobs of exports: writing a data export; checking and running an import."""
 
 from collections.abc import Callable
 from typing import Any
@@ -7,6 +7,12 @@ from django.utils.translation import gettext_noop
 
 from cslab.core.models import Job
 from cslab.core.services.jobs import job_kind
+from cslab.exports.imports import (
+    CHECK_JOB,
+    RUN_JOB,
+    data_import_check_rows,
+    data_import_run_rows,
+)
 from cslab.exports.services import DATA_EXPORT_JOB, data_export_build
 from cslab.exports.snapshots import snapshots_refresh_all
 
@@ -25,3 +31,19 @@ def snapshots_refresh(job: Job, report_progress: Callable[[int, str], None]) -> 
     result = snapshots_refresh_all()
     report_progress(100, gettext_noop("Done"))
     return result
+
+
+@job_kind(CHECK_JOB)
+def data_import_check(
+    job: Job, report_progress: Callable[[int, str], None], *, import_id: int
+) -> dict[str, Any]:
+    """The dry run of an import: check every row, store none."""
+    return data_import_check_rows(import_id=import_id, report_progress=report_progress)
+
+
+@job_kind(RUN_JOB)
+def data_import_run(
+    job: Job, report_progress: Callable[[int, str], None], *, import_id: int
+) -> dict[str, Any]:
+    """Import the rows of a checked file by its policy."""
+    return data_import_run_rows(import_id=import_id, report_progress=report_progress)

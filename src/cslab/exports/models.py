@@ -145,3 +145,93 @@ class DarwinCoreMapping(models.Model):
 
     def __str__(self) -> str:
         return f"Darwin Core mapping of form {self.form_id}"
+
+
+class DataImport(models.Model):
+    """A CSV, XLSX or Darwin Core Archive file of observations imported into one form: the
+    uploaded file, how its columns answer the form's questions, and the reports of its dry
+    run and of its import.
+
+    Status: uploaded → checking (the dry run's job) → checked → importing (the import's job) →
+    done; a failed job leaves "failed". A job is started only by a conditional update from a
+    status that allows it, so one import never has two jobs running.
+    """
+
+    class SourceFormat(models.TextChoices):
+        CSV = "csv", _("CSV")
+        XLSX = "xlsx", _("Excel workbook (XLSX)")
+        DWCA = "dwca", _("Darwin Core Archive")
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("uploaded")
+        CHECKING = "checking", _("checking")
+        CHECKED = "checked", _("checked")
+        IMPORTING = "importing", _("importing")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    class Policy(models.TextChoices):
+        VALID_ROWS = "valid_rows", _("Import the valid rows, report the others")
+        ALL_OR_NOTHING = "all_or_nothing", _("Import nothing unless every row is valid")
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="+", verbose_name=_("project")
+    )
+    form = models.ForeignKey(
+        "forms.Form", on_delete=models.CASCADE, related_name="+", verbose_name=_("form")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    job = models.ForeignKey(
+        "core.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source_format = models.CharField(_("format"), max_length=10, choices=SourceFormat.choices)
+    original_name = models.CharField(_("file name"), max_length=255)
+    # Relative to the var folder: imports/<project>-<token>.<suffix>
+    file_name = models.CharField(max_length=300)
+    size_bytes = models.PositiveBigIntegerField(default=0)
+    headers = models.JSONField(default=list, blank=True)
+    # question name (or "_observed_at") -> column header(s)
+    mapping = models.JSONField(default=dict, blank=True)
+    id_column = models.CharField(_("ID column"), max_length=255, blank=True)
+    units = models.JSONField(default=dict, blank=True)  # question name -> the column's unit
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.UPLOADED)
+    policy = models.CharField(max_length=20, choices=Policy.choices, blank=True)
+    # counts, the first row errors ({row, column, question, message}) and column warnings
+    report = models.JSONField(default=dict, blank=True)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_valid = models.PositiveIntegerField(default=0)
+    rows_invalid = models.PositiveIntegerField(default=0)
+    rows_created = models.PositiveIntegerField(default=0)
+    rows_duplicate = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    status__in=["uploaded", "checking", "checked", "importing", "done", "failed"]
+                ),
+                name="exports_data_import_status_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(source_format__in=["csv", "xlsx", "dwca"]),
+                name="exports_data_import_format_known",
+            ),
+            # A running job is always on record: the page follows it.
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["checking", "importing"], job__isnull=True),
+                name="exports_data_import_running_has_job",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_format} import {self.pk} into {self.form_id}"

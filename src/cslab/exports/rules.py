@@ -42,3 +42,13 @@ register(
         description="Choose which form questions answer which Darwin Core terms",
     ),
 )
+register(
+    "exports.import",
+    Rule(
+        site_roles=frozenset({SiteRole.STAFF}),
+        project_roles=frozenset({ProjectRole.OWNER, ProjectRole.RESEARCHER}),
+        hidden=False,
+        description="Import observations into a project's form from a CSV, XLSX or Darwin "
+        "Core Archive file",
+    ),
+)

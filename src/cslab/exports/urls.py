@@ -2,6 +2,7 @@
 
 from django.urls import URLPattern, URLResolver
 
-from cslab.exports import central, views
+from cslab.exports import central, import_views, views
 
 urlpatterns: list[URLPattern | URLResolver] = [*views.urlpatterns, *central.urlpatterns]
+urlpatterns += import_views.urlpatterns

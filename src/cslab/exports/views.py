@@ -90,6 +90,7 @@ def project_data_exports(request: HttpRequest, slug: str) -> HttpResponse:
         if permissions.has_permission(request.user, "exports.darwin_core.edit", project)
         else [],
         "exports": exports,
+        "can_import": permissions.has_permission(request.user, "exports.import", project),
         "valid_days": VALID_FOR.days,
         "licence": project_licence_and_citation(project),
     }
