@@ -270,8 +270,9 @@ class RowAnswers:
 
 
 def instance_id_for(value: str) -> str:
-    """The instance ID of a row with this ID: an ODK ``uuid:…`` (or ``urn:uuid:…``, as Darwin Core archives carry it) is kept (a re-import of our
-    own export finds its observations); any other value is prefixed ``import:``."""
+    """The instance ID of a row with this ID: an ODK ``uuid:…`` is kept, and so is the
+    ``urn:uuid:…`` a Darwin Core archive carries (a re-import of our own export finds its
+    observations); any other value is prefixed ``import:``."""
     value = value.strip()
     # Darwin Core archives carry our instance IDs as URNs (occurrenceID "urn:uuid:…").
     if value.startswith("urn:uuid:"):

@@ -15,7 +15,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -76,11 +75,6 @@ def project_data_imports(request: HttpRequest, slug: str) -> HttpResponse:
                 )
             except InvalidInputError as error:
                 _add_errors(upload, error)
-            except NotImplementedError:
-                # The Darwin Core reader arrives with its own change; until then, say so.
-                upload.add_error(
-                    "source_format", _("Darwin Core Archives cannot be imported here yet.")
-                )
             else:
                 return redirect(
                     "project_data_import_mapping", slug=project.slug, import_id=data_import.pk
