@@ -43,6 +43,42 @@ class DataExportForm(forms.Form):
         self.fields["scope"].initial = DataExport.Scope.PUBLIC
 
 
+class WorkflowExportForm(forms.Form):
+    """Prepare a file of a workflow's classifications or consensus results."""
+
+    workflow_id = forms.TypedChoiceField(label=_("Workflow"), coerce=int)
+    dataset = forms.ChoiceField(
+        label=_("Data"),
+        choices=[
+            ("classifications", _("Classifications (one row per answer given)")),
+            ("results", _("Consensus results (one row per subject)")),
+        ],
+    )
+    format = forms.ChoiceField(label=_("Format"))
+    scope = forms.ChoiceField(label=_("What it holds"), widget=forms.RadioSelect)
+
+    def __init__(
+        self,
+        *args: Any,
+        workflow_choices: list[tuple[int, str]],
+        formats: tuple[str, ...],
+        scopes: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        # The data page holds this form and the observations' one: their fields must differ.
+        kwargs.setdefault("prefix", "workflow")
+        super().__init__(*args, **kwargs)
+        for name, offered in (
+            ("workflow_id", workflow_choices),
+            ("format", [(name, FORMAT_LABELS.get(name, name)) for name in formats]),
+            ("scope", scopes),
+        ):
+            field = self.fields[name]
+            if isinstance(field, forms.ChoiceField):  # always; narrows the type for mypy
+                field.choices = offered
+        self.fields["scope"].initial = DataExport.Scope.PUBLIC
+
+
 class DarwinCoreMappingForm(forms.Form):
     """One choice of question per Darwin Core term a question can answer."""
 
