@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -448,3 +449,41 @@ def test_the_api_starts_a_results_export_and_lists_it(pollinators: dict[str, Any
         content_type="application/json",
     )
     assert both.status_code == 400
+
+
+def test_the_export_command_writes_a_workflows_public_results(
+    tmp_path: Path, pollinators: dict[str, Any]
+) -> None:
+    workflow = pollinators["workflow"]
+    out = tmp_path / "results.parquet.zip"
+    printed = io.StringIO()
+
+    call_command(
+        "export",
+        workflow.project.slug,
+        "--workflow",
+        str(workflow.pk),
+        "--dataset",
+        "results",
+        "--format",
+        "parquet",
+        "--out",
+        str(out),
+        stdout=printed,
+    )
+
+    assert f"2 {workflow.slug}-results" in printed.getvalue()
+    assert zipfile.ZipFile(out).namelist()[0] == "README.txt"
+    with pytest.raises(CommandError, match="workflow"):
+        call_command(
+            "export",
+            workflow.project.slug,
+            "--workflow",
+            str(workflow.pk),
+            "--dataset",
+            "results",
+            "--format",
+            "geojson",
+            "--out",
+            str(tmp_path / "x.geojson"),
+        )
