@@ -25,7 +25,11 @@ from cslab.core.errors import InvalidInputError, NotFoundError
 from cslab.core.roles import ProjectRole
 from cslab.exports.models import DataExport
 from cslab.exports.services import workflow_export_start, workflow_export_write
-from cslab.exports.workflow_tables import WORKFLOW_FORMATS, workflow_export_plan
+from cslab.exports.workflow_tables import (
+    WORKFLOW_FORMATS,
+    workflow_export_plan,
+    workflow_export_rows,
+)
 from cslab.exports.writers import SUFFIXES
 from tests.classification.helpers import SPECIES_TASK, make_workflow
 from tests.factories import UserFactory
@@ -253,8 +257,6 @@ def test_a_pseudonym_is_stable_within_the_workflow_and_not_shared_across_volunte
 def test_rows_are_read_in_batches_and_every_row_is_written(
     tmp_path: Path, pollinators: dict[str, Any]
 ) -> None:
-    from cslab.exports.workflow_tables import workflow_export_rows
-
     workflow = pollinators["workflow"]
     for dataset, expected in (("classifications", 4), ("results", 2)):
         plan = workflow_export_plan(
