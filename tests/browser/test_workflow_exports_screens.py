@@ -55,8 +55,8 @@ def test_the_workflow_section_of_the_data_page_on_phone_and_desktop(
         assert_accessible(page)
         save_screenshot(page, f"exports-workflows-{label}")
 
-        section.get_by_label("Data").select_option("results")
-        section.get_by_label("Format").select_option("xlsx")
+        section.locator("#id_workflow-dataset").select_option("results")
+        section.locator("#id_workflow-format").select_option("xlsx")
         section.get_by_label("Public (no personal data: classifiers as pseudonymous codes)").check()
         section.get_by_role("button", name="Prepare the file").click()
         expect(page.locator("#job-progress")).to_have_attribute("value", "100", timeout=30_000)
