@@ -17,6 +17,13 @@ FORMAT_LABELS = {
 }
 
 
+# A workflow's tables are not a form's: its CSV zip holds the main table and the linked ones.
+WORKFLOW_FORMAT_LABELS = {
+    **FORMAT_LABELS,
+    "csv": _("CSV (zip: the main table and its linked tables)"),
+}
+
+
 class DataExportForm(forms.Form):
     form_id = forms.ChoiceField(label=_("Form"))
     format = forms.ChoiceField(label=_("Format"))
@@ -70,7 +77,7 @@ class WorkflowExportForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name, offered in (
             ("workflow_id", workflow_choices),
-            ("format", [(name, FORMAT_LABELS.get(name, name)) for name in formats]),
+            ("format", [(name, WORKFLOW_FORMAT_LABELS.get(name, name)) for name in formats]),
             ("scope", scopes),
         ):
             field = self.fields[name]
