@@ -3,6 +3,7 @@ and each subject's result with its state and any expert decision (results page, 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -217,21 +218,39 @@ def workflow_results(
     """Return every subject's stored result in the workflow (reviewers), in subject order."""
 
     permissions.require(user, "workflow.review", workflow)
+    return [result for batch in workflow_result_batches(workflow, limit=limit) for result in batch]
+
+
+def workflow_result_batches(
+    workflow: Workflow, *, batch_size: int = 2000, limit: int | None = None
+) -> Iterator[list[SubjectResult]]:
+    """Every subject's stored result in subject order, `batch_size` at a time, so that an
+    export of a large workflow keeps memory bounded (the caller checked the viewer)."""
+
     decisions = _expert_labels(workflow)
     states = classification_selectors.subject_states_for_results(workflow, limit=limit)
-    results = []
-    for chunk in _chunked(states, 2000):
+    for chunk in _chunked(states, batch_size):
         stored = {
             result.subject_id: result
             for result in ConsensusResult.objects.filter(
                 workflow=workflow, subject_id__in=[state.subject_id for state in chunk]
             )
         }
-        results += [
+        yield [
             _subject_result(state, stored.get(state.subject_id), decisions.get(state.subject_id))
             for state in chunk
         ]
-    return results
+
+
+def result_classes_stored(workflow: Workflow) -> set[str]:
+    """Every class a stored result of the workflow gives a probability to, read in batches:
+    an export's `p_<class>` columns are known before its first row (the caller checked)."""
+
+    seen: set[str] = set()
+    rows = ConsensusResult.objects.filter(workflow=workflow).values_list("probabilities", flat=True)
+    for probabilities in rows.iterator(chunk_size=2000):
+        seen.update(probabilities or {})
+    return seen
 
 
 def _chunked(rows: Any, size: int) -> Any:

@@ -18,6 +18,7 @@ from django.utils.http import content_disposition_header
 from ninja import Field, Query, Router, Schema, Status
 
 from cslab.api.auth import ANYONE, SIGNED_IN, ApiRequest
+from cslab.core.errors import InvalidInputError
 from cslab.exports.responses import data_export_file_response
 from cslab.exports.selectors import (
     data_export_get_for_download,
@@ -27,7 +28,8 @@ from cslab.exports.selectors import (
     export_plan,
     export_rows,
 )
-from cslab.exports.services import data_export_start
+from cslab.exports.services import data_export_start, workflow_export_start
+from cslab.exports.workflow_tables import WORKFLOW_DATASETS, WORKFLOW_FORMATS
 from cslab.exports.writers import FORMATS, csv_lines
 from cslab.observations.api.observations import FilterQuery
 from cslab.observations.filters import observation_filters_from_query
@@ -118,8 +120,26 @@ def observations_csv(
 
 
 class DataExportIn(Schema):
-    form_id: str = Field(..., max_length=100)
-    format: str = Field(..., max_length=20, description=f"One of {', '.join(FORMATS)}.")
+    form_id: str | None = Field(
+        None, max_length=100, description="The form whose observations to export."
+    )
+    workflow_id: int | None = Field(
+        None,
+        ge=1,
+        le=LARGEST_ID,
+        description="Or the classification workflow whose `dataset` to export.",
+    )
+    dataset: str | None = Field(
+        None,
+        max_length=20,
+        description=f"With `workflow_id`: one of {', '.join(WORKFLOW_DATASETS)}.",
+    )
+    format: str = Field(
+        ...,
+        max_length=20,
+        description=f"One of {', '.join(FORMATS)}; for a workflow one of "
+        f"{', '.join(WORKFLOW_FORMATS)}.",
+    )
     scope: str = Field(
         ...,
         max_length=10,
@@ -137,7 +157,9 @@ class DataExportStartedOut(Schema):
 
 class DataExportOut(Schema):
     id: int
-    form_id: str
+    form_id: str = Field(..., description='The form ID, or "workflow-<id>-<dataset>".')
+    dataset: str = Field(..., description="observations, classifications or results")
+    workflow_id: int | None
     format: str
     scope: str
     status: str = Field(..., description="queued, ready, failed or expired")
@@ -157,21 +179,37 @@ def _job_url(request: ApiRequest, job_id: UUID | None) -> str | None:
 @router.post(
     "/projects/{slug}/data-exports",
     response={202: DataExportStartedOut},
-    summary="Prepare a data export of one form (a background job)",
+    summary="Prepare a data export of one form or one workflow (a background job)",
 )
 def start_data_export(request: ApiRequest, slug: str, payload: DataExportIn) -> Any:
-    """202 with the export and its job; the same export again while it is still queued. 400
-    for an unknown format or scope; 404 for a project or form the caller may not see, and for
-    a team export by someone who may not see true locations (the rule is hidden: team files
-    are not advertised); 429 past 20 exports a day."""
+    """202 with the export and its job; the same export again while it is still queued.
+    Name exactly one source: `form_id` (observations), or `workflow_id` with `dataset`
+    (`classifications` or `results`: CSV, XLSX, Data Package or Parquet; a public one of a
+    published workflow, with pseudonymous classifiers). 400 for both or neither, an unknown
+    format, dataset or scope; 404 for a project, form or workflow the caller may not see, and
+    for a team export by someone who may not see true locations or review the workflow (the
+    rule is hidden: team files are not advertised); 429 past 20 exports a day."""
     project = project_get_for_viewing(user=request.auth, slug=slug)
-    export = data_export_start(
-        actor=request.auth,
-        project=project,
-        form_id=payload.form_id,
-        format=payload.format,
-        scope=payload.scope,
-    )
+    if (payload.form_id is None) == (payload.workflow_id is None):
+        message = "Name either form_id or workflow_id (with dataset)."
+        raise InvalidInputError(message, details={"form_id": [message]})
+    if payload.workflow_id is not None:
+        export = workflow_export_start(
+            actor=request.auth,
+            project=project,
+            workflow_id=payload.workflow_id,
+            dataset=payload.dataset or "",
+            format=payload.format,
+            scope=payload.scope,
+        )
+    else:
+        export = data_export_start(
+            actor=request.auth,
+            project=project,
+            form_id=payload.form_id or "",
+            format=payload.format,
+            scope=payload.scope,
+        )
     return Status(
         202,
         {
@@ -198,6 +236,8 @@ def list_data_exports(request: ApiRequest, slug: str) -> Any:
         {
             "id": export.pk,
             "form_id": export.source_name,
+            "dataset": export.dataset,
+            "workflow_id": export.workflow_id,
             "format": export.format,
             "scope": export.scope,
             "status": export.status,

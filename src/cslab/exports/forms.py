@@ -17,6 +17,13 @@ FORMAT_LABELS = {
 }
 
 
+# A workflow's tables are not a form's: its CSV zip holds the main table and the linked ones.
+WORKFLOW_FORMAT_LABELS = {
+    **FORMAT_LABELS,
+    "csv": _("CSV (zip: the main table and its linked tables)"),
+}
+
+
 class DataExportForm(forms.Form):
     form_id = forms.ChoiceField(label=_("Form"))
     format = forms.ChoiceField(label=_("Format"))
@@ -36,6 +43,42 @@ class DataExportForm(forms.Form):
             ("form_id", form_choices),
             ("format", [(name, FORMAT_LABELS.get(name, name)) for name in formats]),
             ("scope", [(scope, labels[scope]) for scope in scopes]),
+        ):
+            field = self.fields[name]
+            if isinstance(field, forms.ChoiceField):  # always; narrows the type for mypy
+                field.choices = offered
+        self.fields["scope"].initial = DataExport.Scope.PUBLIC
+
+
+class WorkflowExportForm(forms.Form):
+    """Prepare a file of a workflow's classifications or consensus results."""
+
+    workflow_id = forms.TypedChoiceField(label=_("Workflow"), coerce=int)
+    dataset = forms.ChoiceField(
+        label=_("Data"),
+        choices=[
+            ("classifications", _("Classifications (one row per answer given)")),
+            ("results", _("Consensus results (one row per subject)")),
+        ],
+    )
+    format = forms.ChoiceField(label=_("Format"))
+    scope = forms.ChoiceField(label=_("What it holds"), widget=forms.RadioSelect)
+
+    def __init__(
+        self,
+        *args: Any,
+        workflow_choices: list[tuple[int, str]],
+        formats: tuple[str, ...],
+        scopes: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        # The data page holds this form and the observations' one: their fields must differ.
+        kwargs.setdefault("prefix", "workflow")
+        super().__init__(*args, **kwargs)
+        for name, offered in (
+            ("workflow_id", workflow_choices),
+            ("format", [(name, WORKFLOW_FORMAT_LABELS.get(name, name)) for name in formats]),
+            ("scope", scopes),
         ):
             field = self.fields[name]
             if isinstance(field, forms.ChoiceField):  # always; narrows the type for mypy

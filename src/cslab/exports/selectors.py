@@ -65,8 +65,28 @@ class ExportMetadata:
     # The caller's Darwin Core terms -> question names, over the defaults found from the form
     # (read by the dwca writer only; empty: the defaults).
     darwin_core_mapping: Mapping[str, str] = field(default_factory=dict)
+    # "observations", or a workflow's "classifications" or "results" (`workflow_tables`):
+    # those have no coordinates, and `about` names what they add (task definition version,
+    # aggregation method, how classifiers are named), in the README and the descriptions.
+    dataset: str = "observations"
+    about: tuple[tuple[str, str], ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
+        if self.dataset != "observations":
+            return {
+                "project": self.project_slug,
+                "project_name": self.project_name,
+                "dataset": self.dataset,
+                "source": self.form_id,
+                "title": self.form_title,
+                "versions": list(self.form_versions),
+                "licence": self.licence,
+                "licence_name": self.licence_name,
+                "licence_url": self.licence_url,
+                "citation": self.citation,
+                **dict(self.about),
+                "exported_at": self.exported_at.isoformat(),
+            }
         return {
             "project": self.project_slug,
             "project_name": self.project_name,
@@ -263,7 +283,7 @@ def data_export_list_for_project(*, user: Actor, project: Project) -> list[DataE
     return list(
         DataExport.objects.filter(project=project)
         .filter(shown)
-        .select_related("form", "job")
+        .select_related("form", "workflow", "job")
         .order_by("-created_at", "-id")[:EXPORTS_SHOWN]
     )
 

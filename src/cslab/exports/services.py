@@ -23,7 +23,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from cslab.core.actors import Actor, person_or_none
-from cslab.core.errors import InvalidInputError, NotFoundError, TooManyRequestsError
+from cslab.core.errors import (
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+    TooManyRequestsError,
+)
 from cslab.core.file_purges import register_file_purge
 from cslab.core.permissions import require
 from cslab.core.services.audit import audit_record
@@ -40,6 +45,15 @@ from cslab.exports.selectors import (
     export_observation_count,
     export_plan,
     export_rows,
+)
+from cslab.exports.workflow_tables import (
+    WORKFLOW_DATASETS,
+    WORKFLOW_FORMATS,
+    workflow_export_count,
+    workflow_export_plan,
+    workflow_export_rows,
+    workflow_get_for_export,
+    workflow_is_public,
 )
 from cslab.exports.writers import FORMATS, SUFFIXES, WRITERS
 from cslab.observations.selectors import form_get_for_viewing
@@ -141,6 +155,18 @@ def export_directory() -> Path:
     return Path(settings.VAR_DIR)  # type: ignore[misc]
 
 
+def _check_daily_limit(person: Any) -> None:
+    """TooManyRequestsError past 20 exports (of any kind) in the last 24 hours."""
+    recent = DataExport.objects.filter(
+        requested_by=person, created_at__gt=timezone.now() - timedelta(days=1)
+    )
+    if recent.count() >= EXPORTS_PER_DAY:
+        raise TooManyRequestsError(
+            _("You prepared %(count)s exports in the last 24 hours; try again tomorrow.")
+            % {"count": EXPORTS_PER_DAY}
+        )
+
+
 def data_export_start(
     *, actor: Actor, project: Project, form_id: str, format: str, scope: str
 ) -> DataExport:
@@ -162,13 +188,7 @@ def data_export_start(
     if person is None:  # the rules grant signed-in people only; an app user has no exports
         raise NotFoundError()
     form = form_get_for_viewing(user=actor, project=project, form_id=form_id)
-    now = timezone.now()
-    recent = DataExport.objects.filter(requested_by=person, created_at__gt=now - timedelta(days=1))
-    if recent.count() >= EXPORTS_PER_DAY:
-        raise TooManyRequestsError(
-            _("You prepared %(count)s exports in the last 24 hours; try again tomorrow.")
-            % {"count": EXPORTS_PER_DAY}
-        )
+    _check_daily_limit(person)
     try:
         with transaction.atomic():
             export = DataExport.objects.create(
@@ -219,19 +239,36 @@ def data_export_build(
         percent = min(99, int(done * 100 / total)) if total else 99
         report_progress(percent, gettext_noop("Writing the observations"))
 
-    if export.form is None:
-        raise ValueError("Only observation exports are built here.")
+    def workflow_progress(done: int, total: int) -> None:
+        percent = min(99, int(done * 100 / total)) if total else 99
+        report_progress(percent, gettext_noop("Writing the rows"))
+
     viewer: Any = export.requested_by if export.requested_by is not None else AnonymousUser()
+    public = export.scope == DataExport.Scope.PUBLIC or export.requested_by is None
     try:
-        result = export_write(
-            actor=viewer,
-            project=export.project,
-            form_id=export.form.form_id,
-            format=export.format,
-            destination=destination,
-            public=export.scope == DataExport.Scope.PUBLIC or export.requested_by is None,
-            on_progress=progress,
-        )
+        if export.workflow_id is not None:
+            result = workflow_export_write(
+                actor=viewer,
+                project=export.project,
+                workflow_id=export.workflow_id,
+                dataset=export.dataset,
+                format=export.format,
+                destination=destination,
+                public=public,
+                on_progress=workflow_progress,
+            )
+        elif export.form is not None:
+            result = export_write(
+                actor=viewer,
+                project=export.project,
+                form_id=export.form.form_id,
+                format=export.format,
+                destination=destination,
+                public=public,
+                on_progress=progress,
+            )
+        else:
+            raise ValueError("An export comes from a form or a workflow.")
     except Exception:
         destination.unlink(missing_ok=True)
         DataExport.objects.filter(pk=export.pk).update(status=DataExport.Status.FAILED)
@@ -253,6 +290,129 @@ def data_export_build(
         "rows": result.rows,
         "size_bytes": export.size_bytes,
     }
+
+
+def workflow_export_write(
+    *,
+    actor: Actor,
+    project: Project,
+    workflow_id: int,
+    dataset: str,
+    format: str,
+    destination: Path,
+    public: bool = False,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> ExportResult:
+    """Write a workflow's `dataset` (classifications or results) as `format` to `destination`.
+
+    What is written is what `actor` may see (a `public` export: what an anonymous visitor may
+    see, without personal data); see `workflow_tables`. NotFoundError for a workflow hidden
+    from that viewer or of another project; InvalidInputError for a format that does not fit
+    a workflow or an unknown dataset. `on_progress(done, total)` is told the main table's rows
+    written so far.
+    """
+    if format not in WORKFLOW_FORMATS:
+        message = f"Unknown format {format!r} for a workflow; choose one of " + ", ".join(
+            WORKFLOW_FORMATS
+        )
+        raise InvalidInputError(message, details={"format": [message]})
+    plan = workflow_export_plan(
+        user=actor, project=project, workflow_id=workflow_id, dataset=dataset, public=public
+    )
+    total = workflow_export_count(plan) if on_progress else 0
+    counted: Counter[str] = Counter()
+
+    def counting() -> Iterator[tuple[Table, dict[str, Any]]]:
+        for table, cells in workflow_export_rows(plan):
+            counted[table.name] += 1
+            if on_progress and not table.path:
+                done = counted[table.name]
+                if done % PROGRESS_EVERY_OBSERVATIONS == 0:
+                    on_progress(done, total)
+            yield table, cells
+
+    WRITERS[format](destination, plan.tables, counting(), plan.metadata)
+    if on_progress:
+        on_progress(counted[plan.tables.name], total)
+    written = {table.name: counted[table.name] for table in plan.tables.every_table()}
+    return ExportResult(path=destination, format=format, rows=written, metadata=plan.metadata)
+
+
+def workflow_export_start(
+    *,
+    actor: Actor,
+    project: Project,
+    workflow_id: int,
+    dataset: str,
+    format: str,
+    scope: str,
+) -> DataExport:
+    """Queue an export of a workflow's classifications or consensus results in one format, or
+    return the same one already queued.
+
+    A public export needs a workflow an anonymous visitor may see (InvalidInputError for one
+    that is not published); a team export the project's owners, researchers or Lab staff
+    (NotFoundError for others: the rule is hidden). NotFoundError for a workflow the person
+    may not see or of another project; InvalidInputError for an unknown dataset, format or
+    scope; TooManyRequestsError past 20 exports a day (of any kind).
+    """
+    if dataset not in WORKFLOW_DATASETS:
+        message = _("Choose classifications or results.")
+        raise InvalidInputError(message, details={"dataset": [message]})
+    if format not in WORKFLOW_FORMATS:
+        message = _("Choose one of the offered formats.")
+        raise InvalidInputError(message, details={"format": [message]})
+    if scope not in DataExport.Scope.values:
+        message = _("Choose public or team.")
+        raise InvalidInputError(message, details={"scope": [message]})
+    require(actor, f"exports.{scope}.start", project)
+    person = person_or_none(actor)
+    if person is None:  # the rules grant signed-in people only; an app user has no exports
+        raise NotFoundError()
+    workflow = workflow_get_for_export(user=actor, project=project, workflow_id=workflow_id)
+    if scope == DataExport.Scope.TEAM:
+        try:
+            require(actor, "workflow.review", workflow)
+        except PermissionDeniedError:
+            raise NotFoundError() from None
+    elif not workflow_is_public(workflow):
+        message = _("This workflow is not published: prepare a team file instead.")
+        raise InvalidInputError(message, details={"scope": [message]})
+    _check_daily_limit(person)
+    kind = {
+        "requested_by": person,
+        "project": project,
+        "workflow": workflow,
+        "dataset": dataset,
+        "format": format,
+        "scope": scope,
+    }
+    try:
+        with transaction.atomic():
+            export = DataExport.objects.create(**kind)
+    except IntegrityError:
+        # The database's constraint: one queued export per person, workflow, dataset, format
+        # and scope.
+        return DataExport.objects.get(status=DataExport.Status.QUEUED, **kind)
+    names = {
+        "classifications": _("classifications of %(workflow)s"),
+        "results": _("consensus results of %(workflow)s"),
+    }
+    export.job = job_start(
+        actor=actor,
+        kind=DATA_EXPORT_JOB,
+        title=_("Export of %(form)s (%(format)s)")
+        % {"form": names[dataset] % {"workflow": workflow.name}, "format": format},
+        arguments={"export_id": export.pk},
+    )
+    export.save(update_fields=["job"])
+    audit_record(
+        actor=actor,
+        action="exports.data_export.started",
+        target=project,
+        details={"workflow": workflow.pk, "dataset": dataset, "format": format, "scope": scope},
+    )
+    return export
 
 
 @register_file_purge("data_exports")

@@ -7,14 +7,17 @@ from http import HTTPStatus
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
+from cslab.classification.models import Workflow
+from cslab.classification.selectors import workflow_list_for_project
 from cslab.core import permissions
 from cslab.core.errors import DomainError, InvalidInputError, NotFoundError
 from cslab.exports import darwin_core
@@ -23,7 +26,7 @@ from cslab.exports.darwin_core_mapping import (
     darwin_core_mapping_save,
 )
 from cslab.exports.dataset import dataset_datacite, dataset_get_for_project, dataset_jsonld
-from cslab.exports.forms import DarwinCoreMappingForm, DataExportForm
+from cslab.exports.forms import DarwinCoreMappingForm, DataExportForm, WorkflowExportForm
 from cslab.exports.models import DataExport
 from cslab.exports.responses import data_export_file_response
 from cslab.exports.selectors import (
@@ -31,11 +34,61 @@ from cslab.exports.selectors import (
     data_export_is_downloadable,
     data_export_list_for_project,
 )
-from cslab.exports.services import VALID_FOR, data_export_start
+from cslab.exports.services import VALID_FOR, data_export_start, workflow_export_start
+from cslab.exports.workflow_tables import WORKFLOW_FORMATS, workflow_is_public
 from cslab.exports.writers import FORMATS
 from cslab.observations.selectors import form_list_for_project
 from cslab.projects.licences import project_licence_and_citation
 from cslab.projects.selectors import project_get_for_viewing
+
+WORKFLOW_SCOPES = {
+    "public": gettext_lazy("Public (no personal data: classifiers as pseudonymous codes)"),
+    "team": gettext_lazy("Team (volunteers' account numbers)"),
+}
+
+
+def _workflow_exports(
+    request: HttpRequest, workflows: list[Workflow], scopes: list[str]
+) -> list[dict[str, Any]]:
+    """Each workflow the viewer may see, with the files it may have: public ones for a
+    published workflow, team ones for those who review it."""
+    rows = []
+    for workflow in workflows:
+        offered = [
+            scope
+            for scope in scopes
+            if (scope == "public" and workflow_is_public(workflow))
+            or (
+                scope == "team"
+                and permissions.has_permission(request.user, "workflow.review", workflow)
+            )
+        ]
+        public = workflow_is_public(workflow)
+        rows.append({"workflow": workflow, "public": public, "scopes": offered})
+    return rows
+
+
+def _start_workflow_export(
+    request: HttpRequest, form: WorkflowExportForm, project: Any
+) -> HttpResponse | None:
+    """The started export's job page, or None with the refusal added to the form."""
+    if not form.is_valid():
+        return None
+    try:
+        export = workflow_export_start(
+            actor=request.user,
+            project=project,
+            workflow_id=form.cleaned_data["workflow_id"],
+            dataset=form.cleaned_data["dataset"],
+            format=form.cleaned_data["format"],
+            scope=form.cleaned_data["scope"],
+        )
+    except DomainError as error:
+        if isinstance(error, NotFoundError):
+            raise
+        form.add_error(None, str(error))
+        return None
+    return HttpResponseRedirect(reverse("job_detail", kwargs={"job_id": export.job_id}))
 
 
 @never_cache
@@ -52,8 +105,31 @@ def project_data_exports(request: HttpRequest, slug: str) -> HttpResponse:
         "formats": FORMATS,
         "scopes": scopes,
     }
+    workflows = _workflow_exports(
+        request, workflow_list_for_project(user=request.user, project=project), scopes
+    )
+    startable = [row for row in workflows if row["scopes"]]
+    workflow_choices: dict[str, Any] = {
+        "workflow_choices": [(row["workflow"].pk, row["workflow"].name) for row in startable],
+        "formats": WORKFLOW_FORMATS,
+        "scopes": [
+            (scope, WORKFLOW_SCOPES[scope])
+            for scope in scopes
+            if any(scope in row["scopes"] for row in startable)
+        ],
+    }
+    workflow_form = WorkflowExportForm(**workflow_choices)
     status = HTTPStatus.OK
-    if request.method == "POST":
+    if request.method == "POST" and "workflow-workflow_id" in request.POST:
+        if not startable:
+            raise NotFoundError()
+        workflow_form = WorkflowExportForm(request.POST, **workflow_choices)
+        started = _start_workflow_export(request, workflow_form, project)
+        if started is not None:
+            return started
+        status = HTTPStatus.BAD_REQUEST
+        form = DataExportForm(**choices)
+    elif request.method == "POST":
         if not scopes:
             raise NotFoundError()
         form = DataExportForm(request.POST, **choices)
@@ -91,6 +167,9 @@ def project_data_exports(request: HttpRequest, slug: str) -> HttpResponse:
         else [],
         "exports": exports,
         "can_import": permissions.has_permission(request.user, "exports.import", project),
+        "workflows": workflows,
+        "workflow_form": workflow_form if startable else None,
+        "workflow_formats": WORKFLOW_FORMATS,
         "valid_days": VALID_FOR.days,
         "licence": project_licence_and_citation(project),
     }

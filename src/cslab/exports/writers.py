@@ -63,12 +63,16 @@ def readme_text(metadata: ExportMetadata, tables: Table) -> str:
         "",
         f"Licence: {metadata.licence_name} ({metadata.licence}) {metadata.licence_url}",
         f"Cite as: {metadata.citation}",
-        f"Form versions: {', '.join(metadata.form_versions)}",
-        f"Coordinates: {metadata.as_dict()['coordinates']}",
-        f"Exported at: {metadata.exported_at.isoformat()}",
-        "",
-        "Tables:",
     ]
+    if metadata.dataset == "observations":
+        lines += [
+            f"Form versions: {', '.join(metadata.form_versions)}",
+            f"Coordinates: {metadata.as_dict()['coordinates']}",
+        ]
+    else:
+        lines.append(f"Dataset: {metadata.dataset}")
+        lines += [f"{name.replace('_', ' ').capitalize()}: {text}" for name, text in metadata.about]
+    lines += [f"Exported at: {metadata.exported_at.isoformat()}", "", "Tables:"]
     for table in tables.every_table():
         link = " (rows link to their parent by parent_key)" if table.path else ""
         lines.append(f"- {table.name}{link}")
