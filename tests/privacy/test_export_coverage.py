@@ -276,6 +276,9 @@ NOT_EXPORTED: dict[str, str] = {
     "exports.DataExport": "a request for a file of a project's observations (deleted after 7 "
     "days); its starting is in the audit log and the person's observations are in "
     "'observations'",
+    "exports.DataImport": "a team member's upload of a file of observations to import (the file "
+    "is deleted 30 days after the import ends); its upload and import are in the audit log and "
+    "the observations it stored are the importer's, in 'observations'",
 }
 
 
