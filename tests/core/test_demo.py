@@ -46,6 +46,8 @@ class Load:
     impact: dict[str, int]
     # Issue 16: the ready export files by (scope, is_snapshot, format).
     exports: dict[tuple[str, bool, str], int]
+    # Issue 16: the imports by (file, status, rows, valid, invalid).
+    imports: list[tuple[str, str, int, int, int]]
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,17 @@ def _load() -> Load:
         governance=_governance_rows(),
         impact=impact_counts(),
         exports=_ready_exports(),
+        imports=_imports(),
+    )
+
+
+def _imports() -> list[tuple[str, str, int, int, int]]:
+    from cslab.exports.models import DataImport
+
+    return list(
+        DataImport.objects.order_by("pk").values_list(
+            "original_name", "status", "rows_total", "rows_valid", "rows_invalid"
+        )
     )
 
 
@@ -374,3 +387,11 @@ def test_demo_prepares_public_files_and_snapshots_once(demo: DemoLoadedTwice) ->
         "dwca",
     }
     assert demo.second.exports == first
+
+
+def test_demo_shows_a_checked_import_with_its_bad_rows_once(demo: DemoLoadedTwice) -> None:
+    """The researcher finds a checked import on the pollinator project's data page: three rows
+    ready, two refused (a count written "many", a plant not on the form's list); a second load
+    uploads nothing again."""
+    assert demo.first.imports == [("garden-walks-2026.csv", "checked", 5, 3, 2)]
+    assert demo.second.imports == demo.first.imports

@@ -45,6 +45,7 @@ DEMO_LOADERS = (
     "cslab.impact.demo.load_demo_impact",
     # Issue 16: public files of the observations the loaders above made.
     "cslab.exports.demo.load_demo_exports",
+    "cslab.exports.demo.load_demo_import",
 )
 
 
@@ -76,6 +77,7 @@ DEMO_COUNTS = {
     "cslab.privacy.demo.load_demo_privacy": ("privacy.PageViewCount", "page-view counts"),
     "cslab.impact.demo.load_demo_impact": ("impact.DailyContribution", "daily contribution rows"),
     "cslab.exports.demo.load_demo_exports": ("exports.DataExport", "data exports"),
+    "cslab.exports.demo.load_demo_import": ("exports.DataImport", "data imports"),
 }
 
 
