@@ -29,7 +29,9 @@ from typing import Any
 from benchmarks.support import (
     BENCH_DIR,
     Result,
+    bees_project,
     cslab_migrate,
+    observations_load,
     percentile,
     remove_sqlite_database,
     run_checked,
@@ -202,32 +204,6 @@ def _rows(project_id: int, form_id: int, version_id: int, observers: list[int], 
         )
 
 
-def _load(rows: Any) -> float:
-    from django.db import connection
-
-    started = time.perf_counter()
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            raw = cursor.cursor
-            with raw.copy(f"COPY collection_observation ({COLUMNS}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            cursor.execute("VACUUM ANALYZE collection_observation")
-        else:
-            placeholders = ", ".join(["%s"] * len(COLUMNS.split(",")))
-            sql = f"INSERT INTO collection_observation ({COLUMNS}) VALUES ({placeholders})"  # noqa: S608
-            batch: list[Any] = []
-            for row in rows:
-                batch.append(row)
-                if len(batch) == 10_000:
-                    cursor.executemany(sql, batch)
-                    batch.clear()
-            if batch:
-                cursor.executemany(sql, batch)
-            cursor.execute("ANALYZE")
-    return time.perf_counter() - started
-
-
 def _child() -> None:
     import django
 
@@ -241,35 +217,13 @@ def _child() -> None:
     from django.urls import reverse
 
     from cslab.accounts.models import User
-    from cslab.accounts.services.users import user_create
-    from cslab.forms.demo import workbook_bytes
-    from cslab.forms.services import form_publish_xlsform
     from cslab.impact.selectors.figures import project_figures
     from cslab.impact.services.rollup import rollup_rebuild
-    from cslab.projects.services.projects import project_create
 
     scale = _scale()
     observations = max(1000, int(FULL_OBSERVATIONS * scale))
     participants = max(50, int(FULL_PARTICIPANTS * scale))
-    owner = user_create(actor=None, email="owner@example.org")
-    project = project_create(
-        actor=None,
-        owner=owner,
-        name="Bees of the Netherlands",
-        status="active",
-        visibility="public",
-    )
-    version = form_publish_xlsform(
-        actor=None,
-        project=project,
-        file_name="bees.xlsx",
-        content=workbook_bytes(
-            {
-                "survey": [{"type": "integer", "name": "bees", "label": "Bees"}],
-                "settings": [{"form_id": "bees", "form_title": "Bees", "version": "1"}],
-            }
-        ),
-    )
+    _owner, project, version = bees_project()
     User.objects.bulk_create(
         [User(email=f"participant{number}@example.org") for number in range(participants)],
         batch_size=5000,
@@ -277,7 +231,9 @@ def _child() -> None:
     observers = list(
         User.objects.filter(email__startswith="participant").values_list("pk", flat=True)
     )
-    load_seconds = _load(_rows(project.pk, version.form_id, version.pk, observers, observations))
+    load_seconds = observations_load(
+        COLUMNS, _rows(project.pk, version.form_id, version.pk, observers, observations)
+    )
 
     started = time.perf_counter()
     rollup_rebuild(project=project)

@@ -23,7 +23,9 @@ from typing import Any
 from benchmarks.support import (
     BENCH_DIR,
     Result,
+    bees_project,
     cslab_migrate,
+    observations_load,
     percentile,
     remove_sqlite_database,
     run_checked,
@@ -186,39 +188,6 @@ COLUMNS = (
 )
 
 
-def _load(project_id: int, form_id: int, version_id: int) -> float:
-    from django.db import connection
-
-    started = time.perf_counter()
-    rows = _rows(project_id, form_id, version_id, OBSERVATIONS)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            raw = cursor.cursor
-            with raw.copy(f"COPY collection_observation ({COLUMNS}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            # As autovacuum would soon: sets the visibility map, so counts can read indexes only.
-            cursor.execute("VACUUM ANALYZE collection_observation")
-        else:
-            placeholders = ", ".join(["%s"] * len(COLUMNS.split(",")))
-            batch: list[Any] = []
-            for row in rows:
-                batch.append(row)
-                if len(batch) == 10_000:
-                    cursor.executemany(
-                        f"INSERT INTO collection_observation ({COLUMNS}) VALUES ({placeholders})",  # noqa: S608
-                        batch,
-                    )
-                    batch.clear()
-            if batch:
-                cursor.executemany(
-                    f"INSERT INTO collection_observation ({COLUMNS}) VALUES ({placeholders})",  # noqa: S608
-                    batch,
-                )
-            cursor.execute("ANALYZE")
-    return time.perf_counter() - started
-
-
 def _child() -> None:
     import django
 
@@ -226,32 +195,12 @@ def _child() -> None:
     from django.contrib.auth.models import AnonymousUser
     from django.core.cache import cache
 
-    from cslab.accounts.services.users import user_create
-    from cslab.forms.demo import workbook_bytes
-    from cslab.forms.services import form_publish_xlsform
     from cslab.observations.map_layers import map_layer_geojson, observation_map_layer
-    from cslab.projects.services.projects import project_create
 
-    owner = user_create(actor=None, email="owner@example.org")
-    project = project_create(
-        actor=None,
-        owner=owner,
-        name="Bees of the Netherlands",
-        status="active",
-        visibility="public",
+    owner, project, version = bees_project()
+    load_seconds = observations_load(
+        COLUMNS, _rows(project.pk, version.form_id, version.pk, OBSERVATIONS)
     )
-    version = form_publish_xlsform(
-        actor=None,
-        project=project,
-        file_name="bees.xlsx",
-        content=workbook_bytes(
-            {
-                "survey": [{"type": "integer", "name": "bees", "label": "Bees"}],
-                "settings": [{"form_id": "bees", "form_title": "Bees", "version": "1"}],
-            }
-        ),
-    )
-    load_seconds = _load(project.pk, version.form_id, version.pk)
     viewers = [("public", AnonymousUser()), ("owner", owner)]
     latencies: list[float] = []
     per_view: dict[str, list[float]] = {}

@@ -7,7 +7,8 @@ import secrets
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -203,3 +204,67 @@ def percentile(ordered: list[float], fraction: float) -> float:
         return 0.0
     rank = max(1, math.ceil(fraction * len(ordered)))
     return ordered[min(rank, len(ordered)) - 1]
+
+
+# Scratch data shared by the benchmarks that store observations in bulk ---------------------------
+
+
+def bench_project(*, name: str, file_name: str, content: bytes) -> tuple[Any, Any, Any]:
+    """(owner, project, form version): a public, active project with one published form."""
+    from cslab.accounts.services.users import user_create
+    from cslab.forms.services import form_publish_xlsform
+    from cslab.projects.services.projects import project_create
+
+    owner = user_create(actor=None, email="owner@example.org")
+    project = project_create(
+        actor=None, owner=owner, name=name, status="active", visibility="public"
+    )
+    version = form_publish_xlsform(
+        actor=None, project=project, file_name=file_name, content=content
+    )
+    return owner, project, version
+
+
+def observations_load(columns: str, rows: Iterable[tuple[Any, ...]]) -> float:
+    """Store observation rows (tuples in the order of `columns`, comma-separated names) in bulk,
+    then analyse the table as autovacuum would soon after (the planner needs its statistics to
+    read a million rows by index); return the seconds it took.
+
+    PostgreSQL: COPY, then VACUUM ANALYZE (the visibility map lets counts read indexes only);
+    SQLite: executemany in batches, then ANALYZE."""
+    from django.db import connection
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            raw = cursor.cursor
+            with raw.copy(f"COPY collection_observation ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute("VACUUM ANALYZE collection_observation")
+        else:
+            placeholders = ", ".join(["%s"] * len(columns.split(",")))
+            sql = f"INSERT INTO collection_observation ({columns}) VALUES ({placeholders})"  # noqa: S608
+            batch: list[tuple[Any, ...]] = []
+            for row in rows:
+                batch.append(row)
+                if len(batch) == 10_000:
+                    cursor.executemany(sql, batch)
+                    batch.clear()
+            if batch:
+                cursor.executemany(sql, batch)
+            cursor.execute("ANALYZE")
+    return time.perf_counter() - started
+
+
+def bees_project() -> tuple[Any, Any, Any]:
+    """`bench_project` with the one-question bee count form of the impact and map benchmarks."""
+    from cslab.forms.demo import workbook_bytes
+
+    content = workbook_bytes(
+        {
+            "survey": [{"type": "integer", "name": "bees", "label": "Bees"}],
+            "settings": [{"form_id": "bees", "form_title": "Bees", "version": "1"}],
+        }
+    )
+    return bench_project(name="Bees of the Netherlands", file_name="bees.xlsx", content=content)

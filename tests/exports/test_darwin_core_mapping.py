@@ -111,3 +111,20 @@ def test_a_member_or_outsider_may_not_save_a_mapping(birds: dict[str, Any]) -> N
                 questions={"scientificName": "field_name"},
             )
     assert not DarwinCoreMapping.objects.exists()
+
+
+def test_a_form_without_scientific_name_is_warned_about_but_its_archive_is_still_prepared(
+    tmp_path: Path, birds: dict[str, Any]
+) -> None:
+    client = _client(birds["researcher"])
+    data_page = reverse("project_data_exports", kwargs={"slug": birds["project"].slug})
+    warning = "GBIF needs scientificName"
+    assert warning not in client.get(data_page).content.decode()  # `species` maps by default
+    assert warning not in client.get(_page(birds["project"])).content.decode()
+
+    client.post(_page(birds["project"]), _every_term(scientificName=""))
+
+    assert warning in client.get(data_page).content.decode()
+    assert warning in client.get(_page(birds["project"])).content.decode()
+    records = _records(_archive(tmp_path, birds["project"], "garden_birds", public=True))
+    assert not records[f"urn:{FIRST_ID}"].get("scientificName")

@@ -13,10 +13,12 @@ import requests
 from django.utils import timezone
 
 from cslab.core.roles import ProjectRole
+from cslab.exports import selectors as export_selectors
 from cslab.exports.central import session_token_issue
 from cslab.forms.demo import workbook_bytes
 from cslab.forms.services import form_publish_xlsform
 from cslab.observations.models import Observation
+from cslab.observations.selectors import observation_public_views
 from cslab.observations.services.observations import observation_submit
 from tests.collection.test_canary import _canaries, _plant
 from tests.factories import TEST_PASSWORD, UserFactory
@@ -218,6 +220,53 @@ def test_filter_on_submission_date_and_review_state(
     )
     assert response.status_code == 200, response.text
     assert [entity["__id"] for entity in response.json()["value"]] == expected
+
+
+@pytest.mark.parametrize(
+    ("viewer", "expected"),
+    [
+        # The researcher sees submission times: hedgehog 2 came at noon on the 10th.
+        ("researcher", ["uuid:hedgehog-2", "uuid:hedgehog-3"]),
+        # Others see the obscured observations' day only, which the feed gives as midnight.
+        ("outsider", ["uuid:hedgehog-3"]),
+    ],
+)
+def test_a_date_filter_compares_what_the_viewer_is_shown(
+    live_server: Any, hedgehogs: dict[str, Any], viewer: str, expected: list[str]
+) -> None:
+    user = hedgehogs["researcher"] if viewer == "researcher" else UserFactory()
+    response = requests.get(
+        _svc(live_server.url, hedgehogs["project"]) + "/Submissions",
+        params={"$filter": "__system/submissionDate gt 2025-03-10T06:00:00Z"},
+        headers=_bearer(user),
+        timeout=30,
+    )
+    assert response.status_code == 200, response.text
+    assert [entity["__id"] for entity in response.json()["value"]] == expected
+
+
+def test_a_filtered_page_reads_only_its_own_rows(
+    client: Any, hedgehogs: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[int] = []
+
+    def counting(user: Any, observations: Any) -> Any:
+        batch = list(observations)
+        shown.extend(observation.pk for observation in batch)
+        return observation_public_views(user, batch)
+
+    monkeypatch.setattr(export_selectors, "observation_public_views", counting)
+    response = client.get(
+        _svc("", hedgehogs["project"]) + "/Submissions",
+        {"$filter": "__system/submissionDate gt 2025-03-05", "$top": "1", "$count": "true"},
+        headers=_bearer(hedgehogs["researcher"]),
+    )
+
+    body = response.json()
+    assert [entity["__id"] for entity in body["value"]] == ["uuid:hedgehog-2"]
+    assert body["@odata.count"] == 2
+    assert "$skip=1" in body["@odata.nextLink"]
+    assert len(shown) == 1  # the filter and the page are the query's: one observation read
 
 
 def test_skip_pages_through_a_repeat_set(live_server: Any, hedgehogs: dict[str, Any]) -> None:

@@ -169,3 +169,13 @@ def test_the_dataset_page_links_the_snapshots() -> None:
 
     for export in _current(project):
         assert f"/projects/{project.slug}/data/{export.pk}/download/" in html
+
+
+def test_the_data_page_shows_a_snapshot_as_refreshed_on_schedule_not_with_an_expiry() -> None:
+    project, _ = _project()
+    snapshot_refresh(project=project)
+
+    html = Client().get(f"/projects/{project.slug}/data/").content.decode()
+
+    assert html.count("Latest snapshot, refreshed every night") == len(SNAPSHOT_FORMATS)
+    assert str(_current(project)[0].expires_at.year) not in html

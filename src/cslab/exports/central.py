@@ -14,6 +14,7 @@ import base64
 import binascii
 import json
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import replace
 from datetime import timedelta
 from functools import wraps
 from http import HTTPStatus
@@ -38,7 +39,14 @@ from cslab.core.actors import Actor
 from cslab.core.errors import NotAuthenticatedError, NotFoundError
 from cslab.exports import odata
 from cslab.exports.columns import Table
-from cslab.exports.selectors import OBSERVER_ID_CELL, ExportPlan, export_plan, export_rows
+from cslab.exports.selectors import (
+    OBSERVER_ID_CELL,
+    ExportPlan,
+    export_next_cursor,
+    export_observation_count,
+    export_plan,
+    export_rows,
+)
 from cslab.forms.models import Form
 from cslab.observations.selectors import (
     form_get_for_viewing,
@@ -318,6 +326,19 @@ def _rows_of(plan: ExportPlan, table: Table) -> Iterator[Mapping[str, Any]]:
             yield row
 
 
+def _submissions_page(plan: ExportPlan, query: odata.Query) -> tuple[list[Mapping[str, Any]], int]:
+    """One page of Submissions and how many match, read by the query: the page's rows only,
+    not every row before and after it."""
+    matched = export_observation_count(plan)
+    after_id: int | None = 0
+    if query.skip:
+        after_id = export_next_cursor(plan, after_id=0, limit=query.skip)
+        if after_id is None:
+            return [], matched
+    rows = export_rows(plan, after_id=after_id or 0, limit=query.top)
+    return [row for row_table, row in rows if row_table is plan.tables], matched
+
+
 @_central_view()
 def submission_list(
     request: HttpRequest, user: User, project_id: int, form_id: str
@@ -411,7 +432,11 @@ def entity_set(
     if table is None:
         raise NotFoundError()
     query = odata.parse_query(request.GET.dict(), filterable=not table.path)
-    rows, matched = odata.page(_rows_of(plan, table), query)
+    plan = replace(plan, conditions=query.conditions)
+    if table.path:
+        rows, matched = odata.page(_rows_of(plan, table), query)
+    else:
+        rows, matched = _submissions_page(plan, query)
     version = _odata_version(request)
     personal = plan.metadata.true_locations
     values = [

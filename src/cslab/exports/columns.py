@@ -18,7 +18,7 @@ export of a form that changed keeps the answers given to questions that were lat
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
@@ -226,20 +226,69 @@ def _typed(column: Column, value: Any) -> Any:
 
 def answer_cells(table: Table, answers: Mapping[str, Any]) -> dict[str, Any]:
     """The answer columns of one row of `table` (the leading columns are the caller's)."""
-    cells: dict[str, Any] = {}
-    for column in table.columns:
-        if not column.question:
-            continue
-        value = answers.get(column.question)
+    return AnswerReaders(table).cells(table, answers)
+
+
+class AnswerReaders:
+    """`answer_cells` and `repeat_rows` for many rows of one layout: what each column reads and
+    how is worked out once per table, not once per cell, and an answer read by several columns
+    (a geopoint's parts, a select_multiple's choices) is parsed once per row."""
+
+    def __init__(self, tables: Table) -> None:
+        self._readers = {
+            table.path: [
+                (column.name, column.question, self._reader(column))
+                for column in table.columns
+                if column.question
+            ]
+            for table in tables.every_table()
+        }
+        self._geopoint: tuple[Any, dict[str, float]] = (None, {})
+        self._chosen: tuple[Any, frozenset[str]] = (None, frozenset())
+
+    def _geopoint_parts(self, value: Any) -> dict[str, float]:
+        if self._geopoint[0] is not value:
+            self._geopoint = (value, geopoint_parts(value))
+        return self._geopoint[1]
+
+    def _chosen_names(self, value: Any) -> frozenset[str]:
+        if self._chosen[0] is not value:
+            self._chosen = (value, frozenset(_chosen(value)))
+        return self._chosen[1]
+
+    def _reader(self, column: Column) -> Callable[[Any], Any]:
+        part = column.part
         if column.reads == "geopoint":
-            cells[column.name] = geopoint_parts(value).get(column.part)
-        elif column.reads == "choice":
-            cells[column.name] = None if value in (None, "") else int(column.part in _chosen(value))
-        elif isinstance(value, list) and column.type == "string":
-            cells[column.name] = " ".join(_chosen(value))
-        else:
-            cells[column.name] = _typed(column, value)
-    return cells
+            return lambda value: self._geopoint_parts(value).get(part)
+        if column.reads == "choice":
+            return lambda value: (
+                None if value is None or value == "" else int(part in self._chosen_names(value))
+            )
+        if column.type == "string":
+            return lambda value: (
+                " ".join(_chosen(value)) if isinstance(value, list) else _typed(column, value)
+            )
+        return lambda value: _typed(column, value)
+
+    def cells(self, table: Table, answers: Mapping[str, Any]) -> dict[str, Any]:
+        """The answer columns of one row of `table` (the leading columns are the caller's)."""
+        get = answers.get
+        return {name: read(get(question)) for name, question, read in self._readers[table.path]}
+
+    def repeat_rows(
+        self, table: Table, answers: Mapping[str, Any], parent_key: str
+    ) -> Iterator[tuple[Table, dict[str, Any]]]:
+        """Every repetition below one row, depth first: (its table, its cells)."""
+        for child in table.children:
+            items = answers.get(child.path[-1])
+            if not isinstance(items, list):
+                continue
+            for number, item in enumerate(items, start=1):
+                if not isinstance(item, Mapping):
+                    continue
+                key = f"{parent_key}/{child.path[-1]}[{number}]"
+                yield child, {"key": key, "parent_key": parent_key, **self.cells(child, item)}
+                yield from self.repeat_rows(child, item, key)
 
 
 def geopoint_parts(value: Any) -> dict[str, float]:
@@ -253,13 +302,4 @@ def repeat_rows(
     table: Table, answers: Mapping[str, Any], parent_key: str
 ) -> Iterator[tuple[Table, dict[str, Any]]]:
     """Every repetition below one row, depth first: (its table, its cells)."""
-    for child in table.children:
-        items = answers.get(child.path[-1])
-        if not isinstance(items, list):
-            continue
-        for number, item in enumerate(items, start=1):
-            if not isinstance(item, Mapping):
-                continue
-            key = f"{parent_key}/{child.path[-1]}[{number}]"
-            yield child, {"key": key, "parent_key": parent_key, **answer_cells(child, item)}
-            yield from repeat_rows(child, item, key)
+    return AnswerReaders(table).repeat_rows(table, answers, parent_key)

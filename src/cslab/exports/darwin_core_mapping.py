@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from django.db import IntegrityError, transaction
 
@@ -15,6 +15,8 @@ from cslab.exports.models import DarwinCoreMapping
 from cslab.exports.selectors import export_plan
 from cslab.forms.models import Form
 from cslab.projects.models import Project
+
+SCIENTIFIC_NAME = "scientificName"
 
 
 def darwin_core_mapping_stored(*, form: Form) -> dict[str, str]:
@@ -86,3 +88,20 @@ def darwin_core_mapping_save(
         details={"form": plan.form.form_id, "questions": chosen},
     )
     return mapping
+
+
+def darwin_core_forms_without_scientific_name(
+    *, user: Actor, project: Project, forms: Iterable[Form]
+) -> list[Form]:
+    """The forms whose Darwin Core archive would have no scientificName, which GBIF needs: no
+    question with a name that suggests it and none chosen by the team. Their archives are
+    still written (a team may map one later, or publish elsewhere); the pages warn."""
+    missing = []
+    for form in forms:
+        plan = export_plan(user=user, project=project, form_id=form.form_id, public=False)
+        mapping = darwin_core.darwin_core_mapping(
+            plan.tables, darwin_core_mapping_effective(tables=plan.tables, form=form)
+        )
+        if SCIENTIFIC_NAME not in mapping.questions:
+            missing.append(form)
+    return missing

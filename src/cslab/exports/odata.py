@@ -30,7 +30,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Literal
 from xml.sax.saxutils import quoteattr
 
 from cslab.exports.columns import Column, Table
@@ -368,7 +368,27 @@ _CLAUSE = re.compile(
     r"\s+(?P<op>eq|ne|gt|ge|lt|le)"
     r"\s+(?P<value>'(?:[^']|'')*'|null|[0-9][0-9:.+TZ-]*)\s*"
 )
-Condition = Callable[[Mapping[str, Any]], bool]
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One comparison of a `$filter`, applied by the query that reads the rows
+    (`cslab.exports.selectors`), so that a page of a filtered feed reads only its rows.
+
+    `field` is "submissionDate" (compared with `moment`) or "reviewState" (compared with
+    `review_state`; None is Central's null, "received")."""
+
+    field: Literal["submissionDate", "reviewState"]
+    op: str
+    moment: datetime | None = None
+    review_state: str | None = None
+
+    def statuses(self) -> list[str]:
+        """cslab's statuses whose review state satisfies a reviewState comparison."""
+        compare = _COMPARISONS[self.op]
+        return [
+            status for status, state in REVIEW_STATES.items() if compare(state, self.review_state)
+        ]
 
 
 def parse_filter(text: str) -> list[Condition]:
@@ -389,7 +409,6 @@ def parse_filter(text: str) -> list[Condition]:
 
 
 def _condition(field: str, op: str, literal: str) -> Condition:
-    compare = _COMPARISONS[op]
     if field == "__system/reviewState":
         if op in _ORDERED:
             raise ODataQueryError("__system/reviewState can only be compared with eq or ne.")
@@ -399,19 +418,14 @@ def _condition(field: str, op: str, literal: str) -> Condition:
             wanted = literal[1:-1].replace("''", "'")
         else:
             raise ODataQueryError("Compare __system/reviewState with a quoted text or null.")
-        return lambda row: bool(compare(REVIEW_STATES.get(str(row.get("status"))), wanted))
+        return Condition("reviewState", op, review_state=wanted)
     moment = parse_moment(literal) if not literal.startswith("'") else None
     if moment is None:
         raise ODataQueryError(
             "Compare __system/submissionDate with a date (2024-05-01) or a date-time "
             "(2024-05-01T12:00:00Z)."
         )
-
-    def holds(row: Mapping[str, Any]) -> bool:
-        submitted = parse_moment(row.get("submitted_at"))
-        return submitted is not None and bool(compare(submitted, moment))
-
-    return holds
+    return Condition("submissionDate", op, moment=moment)
 
 
 @dataclass(frozen=True)
@@ -461,13 +475,12 @@ def parse_query(params: Mapping[str, str], *, filterable: bool) -> Query:
 
 
 def page(rows: Iterable[Mapping[str, Any]], query: Query) -> tuple[list[Mapping[str, Any]], int]:
-    """The rows of one page and how many matched in all."""
+    """The rows of one page of all `rows` (already narrowed by the query's conditions) and
+    how many there are in all."""
     selected: list[Mapping[str, Any]] = []
     matched = 0
     end = None if query.top is None else query.skip + query.top
     for row in rows:
-        if not all(condition(row) for condition in query.conditions):
-            continue
         if matched >= query.skip and (end is None or matched < end):
             selected.append(row)
         matched += 1

@@ -12,9 +12,9 @@ Rows are read in batches by id (keyset pagination), so memory does not grow with
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -25,9 +25,10 @@ from cslab.accounts.models import User
 from cslab.core import permissions
 from cslab.core.actors import Actor
 from cslab.core.errors import NotFoundError
-from cslab.exports.columns import Column, Table, answer_cells, repeat_rows, table_layout
+from cslab.exports.columns import AnswerReaders, Column, Table, table_layout
 from cslab.exports.models import DataExport
-from cslab.forms.models import Form
+from cslab.exports.odata import Condition
+from cslab.forms.models import Form, FormVersion
 from cslab.observations.filters import ObservationFilters
 from cslab.observations.models import Observation
 from cslab.observations.selectors import (
@@ -36,7 +37,7 @@ from cslab.observations.selectors import (
     observation_public_views,
     sees_true_locations_of_project,
 )
-from cslab.participants.selectors import credit_name_for
+from cslab.participants.selectors import credit_names_for
 from cslab.projects.licences import project_licence_and_citation
 from cslab.projects.models import Project
 
@@ -113,6 +114,8 @@ class ExportPlan:
     metadata: ExportMetadata
     # What the rows are narrowed to, besides the form (None: every row the viewer may see).
     filters: ObservationFilters | None = None
+    # An OData feed's `$filter`, on what the viewer is shown of each row (all must hold).
+    conditions: tuple[Condition, ...] = ()
 
     def observation_filters(self) -> ObservationFilters:
         """The plan's filters with the plan's form: a `form` filter cannot widen an export."""
@@ -201,9 +204,61 @@ def export_plan(
 
 
 def _observations(plan: ExportPlan) -> QuerySet[Observation]:
-    return observation_list_visible(
+    queryset = observation_list_visible(
         user=plan.viewer, project=plan.project, filters=plan.observation_filters()
-    ).order_by("id")
+    )
+    for condition in plan.conditions:
+        queryset = queryset.filter(_condition_query(plan, condition))
+    return queryset.order_by("id")
+
+
+def _start_of_local_day(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _condition_query(plan: ExportPlan, condition: Condition) -> Q:
+    """The rows for which `condition` holds on what the viewer is shown of them.
+
+    A viewer is shown the submission time itself where they see the truth (their own
+    observations, open ones, or all where they see true locations); elsewhere only its local
+    day, which a feed gives as that day's midnight UTC and compares as such."""
+    if condition.field == "reviewState":
+        return Q(status__in=condition.statuses())
+    moment = condition.moment
+    assert moment is not None  # noqa: S101 (parse_filter gives every submissionDate a moment)
+    op = condition.op
+    exact = {
+        "eq": Q(created_at=moment),
+        "ne": ~Q(created_at=moment),
+        "gt": Q(created_at__gt=moment),
+        "ge": Q(created_at__gte=moment),
+        "lt": Q(created_at__lt=moment),
+        "le": Q(created_at__lte=moment),
+    }[op]
+    if plan.metadata.true_locations:
+        return exact
+    # The shown day D (as midnight UTC) against the moment m: D's midnight > m exactly when
+    # D > m's UTC day; >= needs D >= that day, or the next one when m is not a midnight.
+    moment = moment.astimezone(UTC)
+    day = moment.date()
+    midnight = moment == datetime.combine(day, time.min, tzinfo=UTC)
+    first_day_after = _start_of_local_day(day + timedelta(days=1))
+    first_day = _start_of_local_day(day)
+    same_day = (
+        Q(created_at__gte=first_day, created_at__lt=first_day_after) if midnight else Q(pk__in=[])
+    )
+    by_day = {
+        "eq": same_day,
+        "ne": ~same_day,
+        "gt": Q(created_at__gte=first_day_after),
+        "ge": Q(created_at__gte=first_day if midnight else first_day_after),
+        "lt": Q(created_at__lt=first_day if midnight else first_day_after),
+        "le": Q(created_at__lt=first_day_after),
+    }[op]
+    shown_exactly = Q(geoprivacy=Observation.Geoprivacy.OPEN, geoprivacy_forced=False)
+    if plan.viewer.is_authenticated:
+        shown_exactly |= Q(observer_id=plan.viewer.pk)
+    return (shown_exactly & exact) | (~shown_exactly & by_day)
 
 
 def export_observation_count(plan: ExportPlan) -> int:
@@ -224,7 +279,9 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _main_row(plan: ExportPlan, view: dict[str, Any]) -> dict[str, Any]:
+def _main_row(
+    plan: ExportPlan, view: dict[str, Any], answer_cells: dict[str, Any]
+) -> dict[str, Any]:
     row: dict[str, Any] = {
         "key": view["instance_id"],
         "form_version": view["version"],
@@ -241,8 +298,83 @@ def _main_row(plan: ExportPlan, view: dict[str, Any]) -> dict[str, Any]:
         observer = view["observer"]
         row["observer"] = observer["name"] if observer else None
         row[OBSERVER_ID_CELL] = observer["id"] if observer else None
-    row.update(answer_cells(plan.tables, view["answers"] or {}))
+    row.update(answer_cells)
     return row
+
+
+# The columns `observation_public_view` reads (and nothing more): with the project's, form's
+# and observer's rows joined to each observation, reading them cost more than writing the file.
+VIEWED_FIELDS = (
+    "id",
+    "project_id",
+    "form_id",
+    "form_version_id",
+    "instance_id",
+    "observer_id",
+    "answers",
+    "latitude",
+    "longitude",
+    "accuracy",
+    "observed_at",
+    "observed_day_only",
+    "geoprivacy",
+    "geoprivacy_forced",
+    "public_latitude",
+    "public_longitude",
+    "status",
+    "status_reason",
+    "warnings",
+    "deprecates_id",
+    "created_at",
+)
+
+
+_PROJECT = Observation._meta.get_field("project")
+_FORM = Observation._meta.get_field("form")
+_FORM_VERSION = Observation._meta.get_field("form_version")
+_OBSERVER = Observation._meta.get_field("observer")
+_DEPRECATES = Observation._meta.get_field("deprecates")
+
+
+@dataclass
+class _Relations:
+    """The objects an export's observations point to, read once per export (versions) or once
+    per batch for the ones not seen yet (observers, replaced observations), and set on each
+    observation so that `observation_public_view` reads them without a query."""
+
+    plan: ExportPlan
+    versions: dict[int, FormVersion] = field(default_factory=dict)
+    observers: dict[int, User] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.versions = {
+            version.pk: version
+            for version in FormVersion.objects.filter(form=self.plan.form).only("id", "version")
+        }
+
+    def attach(self, batch: list[Observation]) -> None:
+        unseen = {item.observer_id for item in batch} - self.observers.keys() - {None}
+        if unseen:
+            people = User.objects.filter(pk__in=unseen).only("id", "display_name", "profile_public")
+            self.observers.update((person.pk, person) for person in people)
+        replaced_ids = {item.deprecates_id for item in batch if item.deprecates_id is not None}
+        replaced = (
+            Observation.objects.filter(pk__in=replaced_ids).only("id", "instance_id").in_bulk()
+            if replaced_ids
+            else {}
+        )
+        # Set as Django's own prefetching does: only the cache, which is all that is missing
+        # (assigning through the attributes would check each object and its database again).
+        project, form = self.plan.project, self.plan.form
+        for item in batch:
+            _PROJECT.set_cached_value(item, project)
+            _FORM.set_cached_value(item, form)
+            _FORM_VERSION.set_cached_value(item, self.versions[item.form_version_id])
+            observer_id, replaced_id = item.observer_id, item.deprecates_id
+            _OBSERVER.set_cached_value(
+                item, self.observers.get(observer_id) if observer_id else None
+            )
+            _DEPRECATES.set_cached_value(item, replaced.get(replaced_id) if replaced_id else None)
 
 
 def export_rows(
@@ -254,7 +386,9 @@ def export_rows(
 ) -> Iterator[tuple[Table, dict[str, Any]]]:
     """Every row of every table, oldest observation first, each followed by its repetitions;
     only observations with an id above `after_id`, at most `limit` of them (None: all)."""
-    queryset = _observations(plan)
+    queryset = _observations(plan).select_related(None).only(*VIEWED_FIELDS)
+    relations = _Relations(plan)
+    readers = AnswerReaders(plan.tables)
     last_id = after_id
     remaining = limit
     while remaining is None or remaining > 0:
@@ -265,9 +399,11 @@ def export_rows(
         last_id = batch[-1].pk
         if remaining is not None:
             remaining -= len(batch)
+        relations.attach(batch)
         for view in observation_public_views(plan.viewer, batch):
-            yield plan.tables, _main_row(plan, view)
-            yield from repeat_rows(plan.tables, view["answers"] or {}, view["instance_id"])
+            answers = view["answers"] or {}
+            yield plan.tables, _main_row(plan, view, readers.cells(plan.tables, answers))
+            yield from readers.repeat_rows(plan.tables, answers, view["instance_id"])
 
 
 EXPORTS_SHOWN = 50
@@ -323,12 +459,15 @@ def data_export_get_for_download(*, user: Actor, project: Project, export_id: in
     return export
 
 
-def export_credit_name(plan: ExportPlan, user_id: int) -> str | None:
-    """The name an observer chose to be credited by in the plan's project (None: not named).
+def export_credit_names(plan: ExportPlan, user_ids: Iterable[int]) -> dict[int, str | None]:
+    """The names observers chose to be credited by in the plan's project (None: not named), by
+    user id, read in one query for all of them.
 
     Only for exports that show observers: a public export names nobody, whatever they chose.
     """
-    if not plan.metadata.true_locations:
-        return None
-    person = User.objects.filter(pk=user_id).first()
-    return credit_name_for(user=person, project=plan.project) if person is not None else None
+    wanted = set(user_ids)
+    names: dict[int, str | None] = dict.fromkeys(wanted)
+    if plan.metadata.true_locations and wanted:
+        people = User.objects.filter(pk__in=wanted).only("id", "display_name", "profile_public")
+        names.update(credit_names_for(users=people, project=plan.project))
+    return names

@@ -41,7 +41,7 @@ from cslab.exports.selectors import (
     OBSERVER_ID_CELL,
     ExportMetadata,
     ExportPlan,
-    export_credit_name,
+    export_credit_names,
     export_observation_count,
     export_plan,
     export_rows,
@@ -62,6 +62,8 @@ from cslab.projects.models import Project
 logger = logging.getLogger(__name__)
 
 PROGRESS_EVERY_OBSERVATIONS = 1000
+# Rows (with their repetitions) held back to look up their observers' credit names at once.
+CREDIT_NAME_BATCH_ROWS = 2000
 DATA_EXPORT_JOB = "exports.data_export"
 EXPORT_FOLDER = Path("exports") / "data"
 VALID_FOR = timedelta(days=7)
@@ -137,16 +139,32 @@ def _with_credit_names(
     plan: ExportPlan, rows: Iterable[tuple[Table, dict[str, Any]]]
 ) -> Iterator[tuple[Table, dict[str, Any]]]:
     """Each observation row with the name its observer chose to be credited by (Darwin Core's
-    recordedBy). One look-up per observer, kept for the export: a project has far fewer
-    observers than observations."""
+    recordedBy). Rows are held back a batch at a time, so that the observers first seen in a
+    batch are looked up in one query; names are kept for the export (a project has far fewer
+    observers than observations)."""
     names: dict[int, str | None] = {}
-    for table, cells in rows:
-        observer_id = cells.get(OBSERVER_ID_CELL)
-        if not table.path and observer_id is not None:
-            if observer_id not in names:
-                names[observer_id] = export_credit_name(plan, observer_id)
-            cells[darwin_core.RECORDED_BY_CELL] = names[observer_id]
-        yield table, cells
+    held: list[tuple[Table, dict[str, Any]]] = []
+
+    def release() -> Iterator[tuple[Table, dict[str, Any]]]:
+        unseen = {
+            cells[OBSERVER_ID_CELL]
+            for table, cells in held
+            if not table.path and cells.get(OBSERVER_ID_CELL) is not None
+        } - names.keys()
+        if unseen:
+            names.update(export_credit_names(plan, unseen))
+        for table, cells in held:
+            observer_id = cells.get(OBSERVER_ID_CELL)
+            if not table.path and observer_id is not None:
+                cells[darwin_core.RECORDED_BY_CELL] = names[observer_id]
+        yield from held
+        held.clear()
+
+    for row in rows:
+        held.append(row)
+        if len(held) >= CREDIT_NAME_BATCH_ROWS:
+            yield from release()
+    yield from release()
 
 
 def export_directory() -> Path:

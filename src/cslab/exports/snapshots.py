@@ -25,6 +25,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from cslab.core import permissions
 from cslab.exports.models import DataExport
@@ -39,6 +40,9 @@ logger = logging.getLogger(__name__)
 SNAPSHOT_FORMATS = ("csv", "geojson", "datapackage", "dwca")
 # Snapshots stay until replaced; a date far ahead keeps them out of the 7-day purge.
 SNAPSHOT_KEPT_FOR = timedelta(days=365 * 100)
+# How often the deployment runs `cslab export_snapshots` (docs/exports.md: cron, nightly). The
+# data page says this rather than the far-away `expires_at` a snapshot keeps.
+SNAPSHOT_SCHEDULE = gettext_lazy("every night")
 # Stored in the export's `rows` beside the per-table counts: what the snapshot was built from.
 SIGNATURE_KEY = "_snapshot_of"
 

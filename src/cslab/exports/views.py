@@ -22,6 +22,8 @@ from cslab.core import permissions
 from cslab.core.errors import DomainError, InvalidInputError, NotFoundError
 from cslab.exports import darwin_core
 from cslab.exports.darwin_core_mapping import (
+    SCIENTIFIC_NAME,
+    darwin_core_forms_without_scientific_name,
     darwin_core_mapping_for_editing,
     darwin_core_mapping_save,
 )
@@ -35,6 +37,7 @@ from cslab.exports.selectors import (
     data_export_list_for_project,
 )
 from cslab.exports.services import VALID_FOR, data_export_start, workflow_export_start
+from cslab.exports.snapshots import SNAPSHOT_SCHEDULE
 from cslab.exports.workflow_tables import WORKFLOW_FORMATS, workflow_is_public
 from cslab.exports.writers import FORMATS
 from cslab.observations.selectors import form_list_for_project
@@ -170,6 +173,12 @@ def project_data_exports(request: HttpRequest, slug: str) -> HttpResponse:
         "workflows": workflows,
         "workflow_form": workflow_form if startable else None,
         "workflow_formats": WORKFLOW_FORMATS,
+        "forms_without_scientific_name": darwin_core_forms_without_scientific_name(
+            user=request.user, project=project, forms=forms
+        )
+        if scopes
+        else [],
+        "snapshot_schedule": SNAPSHOT_SCHEDULE,
         "valid_days": VALID_FOR.days,
         "licence": project_licence_and_citation(project),
     }
@@ -217,7 +226,12 @@ def project_darwin_core_mapping(request: HttpRequest, slug: str, form_id: str) -
         status = HTTPStatus.BAD_REQUEST
     else:
         mapping_form = DarwinCoreMappingForm(initial=effective, **choices)
-    context = {"project": project, "data_form": form, "form": mapping_form}
+    context = {
+        "project": project,
+        "data_form": form,
+        "form": mapping_form,
+        "needs_scientific_name": SCIENTIFIC_NAME not in effective,
+    }
     return render(request, "exports/darwin_core_mapping.html", context, status=status)
 
 

@@ -100,10 +100,10 @@ def _write_csv_files(folder: Path, tables: Table, rows: Rows) -> list[Path]:
             files[table.name] = path.open("w", encoding="utf-8", newline="")
             writers[table.name] = csv.writer(files[table.name])
             writers[table.name].writerow(table.column_names())
+        names = {table.name: table.column_names() for table in tables.every_table()}
         for table, cells in rows:
-            writers[table.name].writerow(
-                [_csv_cell(cells.get(name)) for name in table.column_names()]
-            )
+            get = cells.get
+            writers[table.name].writerow([_csv_cell(get(name)) for name in names[table.name]])
     finally:
         for handle in files.values():
             handle.close()
@@ -243,9 +243,10 @@ def write_xlsx(destination: Path, tables: Table, rows: Rows, metadata: ExportMet
             written.value = value
         return written
 
+    names = {table.name: table.column_names() for table in tables.every_table()}
     for table, cells in rows:
         sheet = sheets[table.name]
-        sheet.append([cell(sheet, cells.get(name)) for name in table.column_names()])
+        sheet.append([cell(sheet, cells.get(name)) for name in names[table.name]])
     about = workbook.create_sheet("About")
     for key, value in metadata.as_dict().items():
         text = ", ".join(value) if isinstance(value, list) else str(value)

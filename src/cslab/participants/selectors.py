@@ -155,6 +155,11 @@ def _credit_names(people: list[Any], project: Any) -> dict[int, str | None]:
     return names
 
 
+def credit_names_for(*, users: Iterable[Any], project: Any = None) -> dict[int, str | None]:
+    """`credit_name_for` of many people at once (one query), by their id."""
+    return _credit_names(list(users), project)
+
+
 def credit_name_for(*, user: Any, project: Any = None) -> str | None:
     """Return the name to print when crediting the person in the project (or anywhere, without
     a project), or None when they are not to be named: the project's choice, else the global
