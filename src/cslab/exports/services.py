@@ -115,17 +115,9 @@ def export_write(
     darwin_core.darwin_core_mapping(plan.tables, plan.metadata.darwin_core_mapping)
     total = export_observation_count(plan) if on_progress else 0
     counted: Counter[str] = Counter()
-
-    def counting() -> Iterator[tuple[Table, dict[str, Any]]]:
-        for table, cells in export_rows(plan):
-            counted[table.name] += 1
-            if on_progress and not table.path:
-                done = counted[table.name]
-                if done % PROGRESS_EVERY_OBSERVATIONS == 0:
-                    on_progress(done, total)
-            yield table, cells
-
-    rows: Iterable[tuple[Table, dict[str, Any]]] = counting()
+    rows: Iterable[tuple[Table, dict[str, Any]]] = _counting(
+        export_rows(plan), counted, on_progress, total
+    )
     if format == "dwca" and plan.metadata.true_locations:
         rows = _with_credit_names(plan, rows)
     WRITERS[format](destination, plan.tables, rows, plan.metadata)
@@ -133,6 +125,23 @@ def export_write(
         on_progress(counted[plan.tables.name], total)
     written = {table.name: counted[table.name] for table in plan.tables.every_table()}
     return ExportResult(path=destination, format=format, rows=written, metadata=plan.metadata)
+
+
+def _counting(
+    rows: Iterable[tuple[Table, dict[str, Any]]],
+    counted: Counter[str],
+    on_progress: Callable[[int, int], None] | None,
+    total: int,
+) -> Iterator[tuple[Table, dict[str, Any]]]:
+    """Pass the rows on, counting them per table in `counted` and telling `on_progress` of
+    every PROGRESS_EVERY_OBSERVATIONS rows of the main table (linked tables have a `path`)."""
+    for table, cells in rows:
+        counted[table.name] += 1
+        if on_progress and not table.path:
+            done = counted[table.name]
+            if done % PROGRESS_EVERY_OBSERVATIONS == 0:
+                on_progress(done, total)
+        yield table, cells
 
 
 def _with_credit_names(
@@ -339,17 +348,8 @@ def workflow_export_write(
     )
     total = workflow_export_count(plan) if on_progress else 0
     counted: Counter[str] = Counter()
-
-    def counting() -> Iterator[tuple[Table, dict[str, Any]]]:
-        for table, cells in workflow_export_rows(plan):
-            counted[table.name] += 1
-            if on_progress and not table.path:
-                done = counted[table.name]
-                if done % PROGRESS_EVERY_OBSERVATIONS == 0:
-                    on_progress(done, total)
-            yield table, cells
-
-    WRITERS[format](destination, plan.tables, counting(), plan.metadata)
+    rows = _counting(workflow_export_rows(plan), counted, on_progress, total)
+    WRITERS[format](destination, plan.tables, rows, plan.metadata)
     if on_progress:
         on_progress(counted[plan.tables.name], total)
     written = {table.name: counted[table.name] for table in plan.tables.every_table()}
