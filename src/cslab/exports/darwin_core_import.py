@@ -25,7 +25,6 @@ import codecs
 import csv
 import io
 import re
-import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -39,6 +38,7 @@ from django.utils.translation import gettext as _
 
 from cslab.core.errors import InvalidInputError
 from cslab.core.problems import ProblemCode
+from cslab.core.zip_archives import declared_member_count
 from cslab.exports import darwin_core
 from cslab.exports.columns import table_layout
 from cslab.exports.darwin_core_mapping import darwin_core_mapping_effective
@@ -69,9 +69,6 @@ LINE_ENDINGS = frozenset({"\n", "\r\n", "\r"})
 READABLE_METHODS = frozenset(
     {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
 )
-END_OF_CENTRAL_DIRECTORY = b"PK\x05\x06"
-END_RECORD_BYTES = 22
-MAX_COMMENT_BYTES = 65_535
 CAMEL_CASE_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
@@ -100,22 +97,6 @@ def _not_a_zip() -> InvalidInputError:
         _("The file is not a zip archive: a Darwin Core Archive is a zip with a meta.xml."),
         code=ProblemCode.INVALID_ARCHIVE,
     )
-
-
-def _declared_member_count(source: IO[bytes]) -> int:
-    """The number of members the zip's end record declares, read before `zipfile` builds an
-    object per member (a directory of millions of tiny members would take gigabytes)."""
-    source.seek(0, io.SEEK_END)
-    length = source.tell()
-    tail_length = min(length, END_RECORD_BYTES + MAX_COMMENT_BYTES)
-    source.seek(length - tail_length)
-    tail = source.read(tail_length)
-    source.seek(0)
-    found = tail.rfind(END_OF_CENTRAL_DIRECTORY)
-    if found < 0 or found + END_RECORD_BYTES > len(tail):
-        return 0
-    count: int = struct.unpack("<H", tail[found + 10 : found + 12])[0]
-    return count
 
 
 def _is_unsafe_name(name: str) -> bool:
@@ -171,7 +152,7 @@ def _open_archive(path: Path) -> zipfile.ZipFile:
     """The archive, its central directory checked before any member is read."""
     try:
         with path.open("rb") as source:
-            declared = _declared_member_count(source)
+            declared = declared_member_count(source)
         if declared > MAX_MEMBERS:
             raise _too_many_members()
         archive = zipfile.ZipFile(path)

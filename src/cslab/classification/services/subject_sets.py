@@ -31,7 +31,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-import struct
 import tempfile
 import uuid
 import zipfile
@@ -56,6 +55,7 @@ from cslab.core.actors import Actor
 from cslab.core.errors import InvalidInputError
 from cslab.core.problems import ProblemCode
 from cslab.core.services.audit import audit_record
+from cslab.core.zip_archives import declared_member_count
 from cslab.media import checks as media_checks
 from cslab.media.checks import ContentRefusedError, FileType
 from cslab.media.models import Media
@@ -181,7 +181,7 @@ class Unpacker:
 def _open_archive(archive: bytes | IO[bytes], limits: ArchiveLimits) -> zipfile.ZipFile:
     """Open the archive and check its central directory before anything is unpacked."""
     source = io.BytesIO(archive) if isinstance(archive, bytes) else archive
-    if _declared_entry_count(source) > limits.max_entries:
+    if declared_member_count(source) > limits.max_entries:
         raise _too_many_entries(limits)
     try:
         bundle = zipfile.ZipFile(source)
@@ -219,31 +219,6 @@ def _check_central_directory(bundle: zipfile.ZipFile, limits: ArchiveLimits) -> 
             raise _bomb(entry.filename, limits)
     if sum(entry.file_size for entry in entries) > limits.max_total_bytes:
         raise _total_too_large(limits.max_total_bytes)
-
-
-END_OF_CENTRAL_DIRECTORY = b"PK\x05\x06"
-END_RECORD_BYTES = 22
-MAX_COMMENT_BYTES = 65_535
-
-
-def _declared_entry_count(source: IO[bytes]) -> int:
-    """Return the number of entries the end record declares (0 when there is none).
-
-    Read before `zipfile` parses the central directory, which builds an object per entry: a
-    directory of millions of tiny entries would take gigabytes. A count of 0xFFFF means more
-    (ZIP64) and is returned as it is.
-    """
-    source.seek(0, io.SEEK_END)
-    length = source.tell()
-    tail_length = min(length, END_RECORD_BYTES + MAX_COMMENT_BYTES)
-    source.seek(length - tail_length)
-    tail = source.read(tail_length)
-    source.seek(0)
-    found = tail.rfind(END_OF_CENTRAL_DIRECTORY)
-    if found < 0 or found + END_RECORD_BYTES > len(tail):
-        return 0
-    count: int = struct.unpack("<H", tail[found + 10 : found + 12])[0]
-    return count
 
 
 def _too_many_entries(limits: ArchiveLimits) -> InvalidInputError:
