@@ -14,6 +14,9 @@ from cslab.core.errors import ConflictError, InvalidInputError, PermissionDenied
 from cslab.core.problems import ProblemCode
 from cslab.events.models import EventFeedback, FeedbackRequest
 from cslab.events.services.feedback import feedback_give, feedback_requests_send
+from cslab.notifications.selectors import CategoryPreference
+from cslab.notifications.services.preferences import notification_preferences_update
+from cslab.notifications.vocabulary import EmailFrequency, NotificationCategory
 from tests.events.factories import make_event, make_registration
 
 pytestmark = pytest.mark.django_db
@@ -104,6 +107,27 @@ def test_each_attendee_is_asked_once(
     assert "How was it?" in mail.outbox[0].subject
     assert reverse("event_feedback", kwargs={"slug": event.slug}) in mail.outbox[0].body
     assert FeedbackRequest.objects.count() == 1
+
+
+def test_an_attendee_who_chose_never_for_event_emails_is_not_asked(
+    trainer: Any, make_user: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    event = make_event(created_by=trainer, starts_at=timezone.now() - timedelta(hours=5))
+    wants, refuses = make_user(), make_user()
+    _attendee(event, wants)
+    _attendee(event, refuses)
+    notification_preferences_update(
+        actor=refuses,
+        choices=[
+            CategoryPreference(
+                category=NotificationCategory.EVENT_REMINDERS, email=EmailFrequency.OFF
+            )
+        ],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        run = feedback_requests_send()
+    assert (run.sent, run.skipped) == (1, 1)
+    assert [message.to for message in mail.outbox] == [[wants.email]]
 
 
 def test_attendees_who_already_answered_or_of_a_running_event_are_not_asked(

@@ -44,7 +44,9 @@ def test_event_reminders_honour_never_and_carry_an_unsubscribe_link(
     registered_long_ago(event, wants)
     registered_long_ago(event, refuses)
     with django_capture_on_commit_callbacks(execute=True):
-        reminders_send_due()
+        sent = reminders_send_due()
+    # The sweep's count (the job's result, the command's output) is what went out.
+    assert sent == 1
     (message,) = mail.outbox
     assert message.to == [wants.email]
     assert "/notifications/unsubscribe/" in message.extra_headers["List-Unsubscribe"]

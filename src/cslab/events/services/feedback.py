@@ -25,6 +25,8 @@ from cslab.core.site import site_absolute_url
 from cslab.core.tasks import send_email
 from cslab.core.time_zones import zone_or_none
 from cslab.events.models import Event, EventFeedback, FeedbackRequest, Registration
+from cslab.notifications.selectors import notification_email_allowed
+from cslab.notifications.vocabulary import NotificationCategory
 
 logger = logging.getLogger(__name__)
 
@@ -117,7 +119,8 @@ def feedback_requests_send(
     *, now: datetime | None = None, report_progress: ProgressReporter | None = None
 ) -> FeedbackRequestRun:
     """Send "How was it?" to every attendee of events that ended in the last REQUEST_WITHIN
-    and who has neither been asked nor answered. Each person is one transaction."""
+    and who has neither been asked nor answered, unless they chose "never" for event e-mails.
+    Each person is one transaction."""
     moment = now or timezone.now()
     registrations = list(
         Registration.objects.filter(
@@ -137,7 +140,10 @@ def feedback_requests_send(
         answered = EventFeedback.objects.filter(
             event_id=registration.event_id, user_id=registration.user_id
         ).exists()
-        if answered or not _request_send(registration):
+        # "How was it?" is an event e-mail: a person who chose "never" for event e-mails is
+        # not asked (the survey page stays open to them from the event's page).
+        wanted = notification_email_allowed(registration.user, NotificationCategory.EVENT_REMINDERS)
+        if answered or not wanted or not _request_send(registration):
             run.skipped += 1
         else:
             run.sent += 1

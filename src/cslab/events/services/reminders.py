@@ -20,6 +20,8 @@ from django.utils import timezone
 from cslab.events import emails
 from cslab.events.models import Event, EventSession, Registration, ReminderDelivery
 from cslab.events.vocabulary import ReminderKind
+from cslab.notifications.selectors import notification_email_allowed
+from cslab.notifications.vocabulary import NotificationCategory
 
 REMINDER_OFFSETS: dict[str, timedelta] = {
     ReminderKind.DAY_BEFORE: timedelta(hours=24),
@@ -56,7 +58,10 @@ def reminders_send_due(
     event_id: int | None = None,
     registration_id: int | None = None,
 ) -> int:
-    """Send every reminder that is due and not yet sent; return how many were sent."""
+    """Send every reminder that is due and not yet sent; return how many were e-mailed.
+
+    A reminder for someone who chose "never" for event reminders is recorded as handled (so
+    no later sweep tries it again) but not counted: nothing was sent to them."""
     now = now or timezone.now()
     horizon = now + max(REMINDER_OFFSETS.values())
     sessions = EventSession.objects.filter(
@@ -81,8 +86,11 @@ def reminders_send_due(
             )
             if registration_id is not None:
                 registrations = registrations.filter(pk=registration_id)
-            for registration_pk in registrations.values_list("pk", flat=True):
-                if _deliver(registration_pk, session.pk, kind):
+            for registration in registrations.select_related("user"):
+                recorded = _deliver(registration.pk, session.pk, kind)
+                if recorded and notification_email_allowed(
+                    registration.user, NotificationCategory.EVENT_REMINDERS
+                ):
                     sent += 1
     return sent
 
