@@ -167,6 +167,7 @@ def test_a_bad_repeat_row_is_reported_with_its_table_and_row_number(
                 "uuid:a/sighting[1],uuid:a,singing,2\n"
                 "uuid:b/sighting[1],uuid:b,feeding,3\n"
                 "uuid:b/sighting[2],uuid:b,feeding,many\n"
+                "uuid:c/sighting[1],uuid:c,feeding,1\n"  # its parent is not in the file
             ),
         }
     )
@@ -182,6 +183,14 @@ def test_a_bad_repeat_row_is_reported_with_its_table_and_row_number(
         "number",
         "number",
     )
+    [warning] = data_import.report["warnings"]
+    assert warning["table"] == SIGHTINGS and "1 rows belong to no row" in warning["message"]
+    client = Client()
+    client.force_login(importer)
+    page = client.get(
+        reverse("project_data_import", kwargs={"slug": target.slug, "import_id": data_import.pk})
+    )
+    assert f"{SIGHTINGS}, row 4" in page.content.decode()
 
 
 def test_a_repeat_table_of_no_repeat_of_the_form_is_refused() -> None:
@@ -190,7 +199,7 @@ def test_a_repeat_table_of_no_repeat_of_the_form_is_refused() -> None:
         {MAIN: "key,species\nuuid:a,turdus_merula\n", "garden_birds-nests.csv": "key,parent_key\n"}
     )
 
-    with pytest.raises(InvalidInputError, match="garden_birds-nests.csv"):
+    with pytest.raises(InvalidInputError, match=r"garden_birds-nests\.csv"):
         data_import_upload(
             actor=importer,
             project=target,

@@ -508,6 +508,8 @@ class _Checker:
         self.repeats_within: dict[tuple[str, ...], list[RepeatTable]] = {}
         self.repeat_plans: dict[tuple[str, ...], import_rows.RowPlan] = {}
         self.repeat_rows: dict[tuple[str, ...], dict[str, list[tuple[int, list[str]]]]] = {}
+        # The parent keys each repeat table was asked for: its other rows belong to no row.
+        self.linked_keys: dict[tuple[str, ...], set[str]] = {}
         self.main_key = (
             self.plan.headers.index("key") if repeats and "key" in self.plan.headers else None
         )
@@ -528,6 +530,7 @@ class _Checker:
                 if not _is_blank(cells):
                     by_parent.setdefault(cells[parent].strip(), []).append((number, cells))
             self.repeat_rows[repeat.path] = by_parent
+            self.linked_keys[repeat.path] = set()
 
     def _repetitions(
         self, path: tuple[str, ...], key: str, prefix: str, row: CheckedRow
@@ -541,6 +544,7 @@ class _Checker:
             plan = self.repeat_plans[repeat.path]
             key_index = plan.headers.index("key") if "key" in plan.headers else None
             items: list[dict[str, Any]] = []
+            self.linked_keys[repeat.path].add(key)
             for index, (number, cells) in enumerate(
                 self.repeat_rows[repeat.path].get(key, []) if key else []
             ):
@@ -684,6 +688,34 @@ class _Checker:
                     )
             yield row
 
+    def unlinked_warnings(self) -> list[dict[str, str]]:
+        """A warning per repeat table with rows whose `parent_key` is the key of no row read:
+        they are not imported."""
+        warnings = []
+        for path, by_parent in self.repeat_rows.items():
+            linked = self.linked_keys[path]
+            count = sum(len(rows) for key, rows in by_parent.items() if key not in linked)
+            if count:
+                member = next(
+                    repeat.member
+                    for repeats in self.repeats_within.values()
+                    for repeat in repeats
+                    if repeat.path == path
+                )
+                warnings.append(
+                    {
+                        "column": "parent_key",
+                        "question": "",
+                        "table": member,
+                        "message": _(
+                            "%(count)d rows belong to no row of the table above them (their "
+                            "“parent_key” is no row's “key”); they are not imported."
+                        )
+                        % {"count": count},
+                    }
+                )
+        return warnings
+
     def unit_warnings(self) -> list[dict[str, str]]:
         """A warning per column whose numbers look like they are in another unit than the one
         chosen for it (judged against the question's constraint, in the column's unit)."""
@@ -752,7 +784,7 @@ def _check_all(
         if not (report.counts["invalid"] or report.counts["conflict"]):
             kept.append(row)
         _progress(report_progress, report.counts["rows"], data_import.rows_total, message)
-    report.warnings = checker.unit_warnings()
+    report.warnings = checker.unit_warnings() + checker.unlinked_warnings()
     if report.counts["invalid"] or report.counts["conflict"]:
         kept = []
     return report, kept
@@ -888,7 +920,7 @@ def _valid_rows(
         )
     if pending:
         _submit(actor, data_import, version, pending, report)
-    report.warnings = checker.unit_warnings()
+    report.warnings = checker.unit_warnings() + checker.unlinked_warnings()
     return report
 
 
