@@ -13,6 +13,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path, PurePosixPath
@@ -119,7 +120,7 @@ def read_csv_table(path: Path) -> ImportTable:
     return _csv_table(lambda: path.open("rb"))
 
 
-def _csv_table(opened: Callable[[], IO[bytes]]) -> ImportTable:
+def _csv_table(opened: Callable[[], AbstractContextManager[IO[bytes]]]) -> ImportTable:
     """The CSV that `opened` gives as bytes (a file, or a member of a zip) as a table."""
     with opened() as handle:
         encoding = _csv_encoding(handle.read(SNIFF_BYTES))
@@ -166,33 +167,17 @@ class CsvArchive:
     linked: tuple[str, ...]
 
     def table(self, member: str) -> ImportTable:
-        def opened() -> IO[bytes]:
-            return _ArchiveMember(self.path, member)
+        def opened() -> AbstractContextManager[IO[bytes]]:
+            return _archive_member(self.path, member)
 
         return _csv_table(opened)
 
 
-class _ArchiveMember(io.RawIOBase):
-    """One member of a zip, read as a stream that closes the archive with itself."""
-
-    def __init__(self, path: Path, member: str) -> None:
-        super().__init__()
-        self._archive = zipfile.ZipFile(path)
-        self._stream = self._archive.open(member)
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        data = self._stream.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
-
-    def close(self) -> None:
-        if not self.closed:
-            self._stream.close()
-            self._archive.close()
-        super().close()
+@contextmanager
+def _archive_member(path: Path, member: str) -> Iterator[IO[bytes]]:
+    """One member of a zip as a binary stream, the archive closed with it."""
+    with zipfile.ZipFile(path) as archive, archive.open(member) as stream:
+        yield stream
 
 
 def _is_unsafe_name(name: str) -> bool:

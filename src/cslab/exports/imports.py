@@ -162,7 +162,9 @@ def repeat_tables(definition: FormDefinition, archive: CsvArchive) -> list[Repea
             )
         )
     found.sort(key=lambda repeat: len(repeat.path))
-    holders = {(): archive.table(archive.main).headers} if found else {}
+    holders: dict[tuple[str, ...], list[str]] = {}
+    if found:
+        holders[()] = archive.table(archive.main).headers
     holders.update({repeat.path: repeat.table.headers for repeat in found})
     for repeat in found:
         if "key" not in holders.get(repeat.path[:-1], ["key"]):
