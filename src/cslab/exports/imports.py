@@ -252,8 +252,10 @@ def data_import_upload(
 
     The mapping starts as the one suggested from the headers. NotFoundError for a form of
     another project; PermissionDeniedError for those who may not import; InvalidInputError for
-    an unknown format, a file name that does not fit it (a .zip is a Darwin Core Archive),
-    a file the reader refuses, more than 200,000 rows, or a form with no published version;
+    an unknown format, a file name that does not fit it (a .zip is a Darwin Core Archive, or
+    as CSV the zip of cslab's CSV export), a file the reader refuses (of a zip: unsafe or too
+    many members, a table of no repeat of the form), more than 200,000 rows (in the main table,
+    or in the repeat tables together), or a form with no published version;
     PayloadTooLargeError beyond 50 MB.
     """
     permissions.require(actor, "project.view", project)
