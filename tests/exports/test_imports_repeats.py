@@ -254,3 +254,58 @@ def test_the_mapping_page_shows_where_the_repetitions_are_taken_from(
     assert page.status_code == 200
     text = page.content.decode()
     assert SIGHTINGS in text and "behaviour" in text
+
+
+NESTED_FORM = {
+    "survey": [
+        {"type": "text", "name": "site", "label": "Site"},
+        {"type": "begin_repeat", "name": "visit", "label": "Visits"},
+        {"type": "date", "name": "day", "label": "Day"},
+        {"type": "begin_repeat", "name": "bird", "label": "Birds"},
+        {"type": "integer", "name": "ring", "label": "Ring"},
+        {"type": "end_repeat", "name": "bird"},
+        {"type": "end_repeat", "name": "visit"},
+    ],
+    "settings": [{"form_id": "nests", "form_title": "Nests", "version": "1"}],
+}
+
+
+def test_a_repeat_inside_a_repeat_is_read_from_its_own_table_by_its_parents_key(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    target, importer = _target(NESTED_FORM)
+    content = _zip(
+        {
+            "README.txt": "An export.",
+            "nests.csv": "key,site\nuuid:n1,oak\n",
+            "nests-visit.csv": (
+                "key,parent_key,day\n"
+                "uuid:n1/visit[1],uuid:n1,2025-05-01\n"
+                "uuid:n1/visit[2],uuid:n1,2025-05-08\n"
+            ),
+            "nests-visit-bird.csv": (
+                "key,parent_key,ring\n"
+                "uuid:n1/visit[2]/bird[1],uuid:n1/visit[2],17\n"
+                "uuid:n1/visit[2]/bird[2],uuid:n1/visit[2],18\n"
+            ),
+        }
+    )
+    data_import = data_import_upload(
+        actor=importer,
+        project=target,
+        form=target.forms.get(),
+        uploaded_file=SimpleUploadedFile("nests.zip", content),
+        source_format="csv",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        data_import_check(actor=importer, data_import=data_import)
+    data_import.refresh_from_db()
+    assert data_import.report["counts"]["valid"] == 1, data_import.report
+
+    _run(data_import, importer, django_capture_on_commit_callbacks)
+
+    stored = Observation.objects.get(form__project=target, instance_id="uuid:n1")
+    assert stored.answers["visit"] == [
+        {"day": "2025-05-01"},
+        {"day": "2025-05-08", "bird": [{"ring": 17}, {"ring": 18}]},
+    ]
