@@ -368,7 +368,7 @@ def test_a_file_whose_name_does_not_fit_its_kind_is_refused(ringing: dict[str, A
             actor=ringing["researcher"],
             project=ringing["project"],
             form=ringing["form"],
-            uploaded_file=SimpleUploadedFile("rows.zip", GOOD.encode()),
+            uploaded_file=SimpleUploadedFile("rows.pdf", GOOD.encode()),
             source_format="csv",
         )
 

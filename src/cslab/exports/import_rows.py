@@ -75,14 +75,36 @@ def question_unit(question: Question) -> str | None:
     return units.unit_in_text(*_texts(question))
 
 
-def mappable_questions(definition: FormDefinition) -> list[Question]:
-    """The top-level questions a column can answer, in form order (repeats are left out: a
-    flat table has one row per observation)."""
+def mappable_questions(
+    definition: FormDefinition, repeat: Question | None = None
+) -> list[Question]:
+    """The questions a column can answer at one level, in form order: the top level, or inside
+    `repeat` (repeats are left out: a flat table has one row per observation, or per
+    repetition)."""
+    answered = definition.answered() if repeat is None else repeat.answered()
     return [
         question
-        for question in definition.answered()
+        for question in answered
         if not question.is_repeat and question.kind not in UNMAPPABLE_KINDS
     ]
+
+
+def repeat_paths(
+    definition: FormDefinition,
+) -> list[tuple[tuple[str, ...], Question]]:
+    """Every repeat of the form (nested ones too) with its path of repeat names, outermost
+    first: the names of the tables our CSV export writes them to (`form-path-parts.csv`)."""
+    found: list[tuple[tuple[str, ...], Question]] = []
+
+    def visit(questions: list[Question], around: tuple[str, ...]) -> None:
+        for question in questions:
+            if question.is_repeat:
+                path = (*around, question.name)
+                found.append((path, question))
+                visit(question.answered(), path)
+
+    visit(definition.answered(), ())
+    return found
 
 
 def choice_names(definition: FormDefinition, question: Question) -> list[str]:
@@ -115,16 +137,19 @@ def _plain(text: str) -> str:
     return re.sub(r"[^\w]+", " ", text).strip().lower()
 
 
-def suggest_mapping(definition: FormDefinition, headers: Sequence[str]) -> dict[str, str]:
+def suggest_mapping(
+    definition: FormDefinition, headers: Sequence[str], repeat: Question | None = None
+) -> dict[str, str]:
     """question name -> column, for the columns whose header names a question (by name or
     label, in any case); geopoints also from ``q-latitude``/``q-longitude`` columns or a
     table's latitude and longitude; select_multiples from ``q/choice`` columns. Also
-    ``_observed_at`` and ``_id_column`` where a header looks like them."""
+    ``_observed_at`` and ``_id_column`` where a header looks like them. With `repeat`, the
+    questions inside that repeat (the table of its repetitions), without those two."""
     by_lower = {header.strip().lower(): header for header in headers}
     by_plain = {_plain(header): header for header in headers}
     mapping: dict[str, str] = {}
     used_plain_point = False
-    for question in mappable_questions(definition):
+    for question in mappable_questions(definition, repeat):
         name = question.name
         if question.kind is QuestionKind.GEOPOINT:
             parts = [by_lower.get(f"{name.lower()}-{part}") for part in GEOPOINT_PARTS]
@@ -154,6 +179,8 @@ def suggest_mapping(definition: FormDefinition, headers: Sequence[str]) -> dict[
                 found = f"{name}{EVERY_CHOICE}"
         if found is not None:
             mapping[name] = found
+    if repeat is not None:
+        return mapping
     observed = next((by_lower[h] for h in OBSERVED_AT_HEADERS if h in by_lower), None)
     if observed is not None:
         mapping[OBSERVED_AT] = observed
@@ -234,8 +261,9 @@ def row_plan(
     chosen_units: Mapping[str, str],
     *,
     zone: tzinfo,
+    repeat: Question | None = None,
 ) -> RowPlan:
-    questions = {question.name: question for question in mappable_questions(definition)}
+    questions = {question.name: question for question in mappable_questions(definition, repeat)}
     conversions: dict[str, tuple[str, str]] = {}
     for name, chosen in chosen_units.items():
         question = questions.get(name)

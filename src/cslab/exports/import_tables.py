@@ -8,17 +8,23 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
+import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from pathlib import Path
-from typing import Any
+from pathlib import Path, PurePosixPath
+from typing import IO, Any
 
 import openpyxl
 from django.utils.translation import gettext as _
 
 from cslab.core.errors import InvalidInputError
+from cslab.core.problems import ProblemCode
+from cslab.core.zip_archives import declared_member_count
 
 
 @dataclass(frozen=True)
@@ -38,6 +44,9 @@ MAX_XLSX_RATIO = 200
 MAX_CELL_CHARACTERS = 32_767  # Excel's own limit of a cell
 SNIFF_BYTES = 64 * 1024
 DELIMITERS = (",", ";", "\t")
+# A CSV export is a README and a CSV per table; the limits are those of Darwin Core Archives.
+MAX_ARCHIVE_MEMBERS = 1_000
+MAX_ARCHIVE_UNPACKED_BYTES = 500 * 1024 * 1024
 
 
 def _headers(cells: list[str]) -> list[str]:
@@ -79,9 +88,8 @@ def _aligned(cells: list[str], width: int) -> list[str]:
     return row + [""] * (width - len(row))
 
 
-def _csv_encoding(path: Path) -> str:
-    with path.open("rb") as handle:
-        start = handle.read(SNIFF_BYTES)
+def _csv_encoding(start: bytes) -> str:
+    """The encoding of a CSV by its first `SNIFF_BYTES` (`start`)."""
     if start.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     try:
@@ -109,16 +117,25 @@ def read_csv_table(path: Path) -> ImportTable:
     a name twice. Rows are read lazily; a row with an undecodable byte further on raises
     InvalidInputError when it is reached.
     """
-    encoding = _csv_encoding(path)
-    with path.open(encoding=encoding, newline="") as handle:
-        first_line = handle.readline()
+    return _csv_table(lambda: path.open("rb"))
+
+
+def _csv_table(opened: Callable[[], AbstractContextManager[IO[bytes]]]) -> ImportTable:
+    """The CSV that `opened` gives as bytes (a file, or a member of a zip) as a table."""
+    with opened() as handle:
+        encoding = _csv_encoding(handle.read(SNIFF_BYTES))
+    with opened() as handle, io.TextIOWrapper(handle, encoding=encoding, newline="") as text:
+        first_line = text.readline()
     delimiter = _csv_delimiter(first_line)
     csv.field_size_limit(MAX_CELL_CHARACTERS * 4)
 
     def records() -> Iterator[list[str]]:
         try:
-            with path.open(encoding=encoding, newline="") as handle:
-                yield from csv.reader(handle, delimiter=delimiter)
+            with (
+                opened() as handle,
+                io.TextIOWrapper(handle, encoding=encoding, newline="") as text,
+            ):
+                yield from csv.reader(text, delimiter=delimiter)
         except UnicodeDecodeError as error:
             raise InvalidInputError(
                 _("The file is not UTF-8 text; save it as “CSV UTF-8” and upload it again.")
@@ -137,6 +154,111 @@ def read_csv_table(path: Path) -> ImportTable:
             yield _aligned(cells, len(headers))
 
     return ImportTable(headers=headers, rows=rows)
+
+
+@dataclass(frozen=True)
+class CsvArchive:
+    """A zip of CSV files as cslab's CSV export writes it: the main table (`main`, the one
+    member without a ``parent_key`` column) and the tables of repeats (`linked`, members with
+    ``key`` and ``parent_key``), each read by `table(member)`."""
+
+    path: Path
+    main: str
+    linked: tuple[str, ...]
+
+    def table(self, member: str) -> ImportTable:
+        def opened() -> AbstractContextManager[IO[bytes]]:
+            return _archive_member(self.path, member)
+
+        return _csv_table(opened)
+
+
+@contextmanager
+def _archive_member(path: Path, member: str) -> Iterator[IO[bytes]]:
+    """One member of a zip as a binary stream, the archive closed with it."""
+    with zipfile.ZipFile(path) as archive, archive.open(member) as stream:
+        yield stream
+
+
+def _is_unsafe_name(name: str) -> bool:
+    if "\\" in name or "\x00" in name or name.startswith("/") or re.match(r"[A-Za-z]:", name):
+        return True
+    return ".." in PurePosixPath(name).parts
+
+
+def _archive_refused(message: str, **details: Any) -> InvalidInputError:
+    return InvalidInputError(message, code=ProblemCode.INVALID_ARCHIVE, details=details or None)
+
+
+def read_csv_archive(path: Path) -> CsvArchive:
+    """A zip of CSV files (cslab's CSV export) read as its main table and its repeat tables.
+
+    Refused unread (InvalidInputError) beyond `MAX_ARCHIVE_MEMBERS` members or
+    `MAX_ARCHIVE_UNPACKED_BYTES` unpacked, with a member name that climbs out of the archive
+    or an encrypted member; refused for no CSV member, or for not exactly one main table.
+    Members that are not CSV (the README) are left alone.
+    """
+    try:
+        with path.open("rb") as source:
+            declared = declared_member_count(source)
+        if declared > MAX_ARCHIVE_MEMBERS:
+            raise _too_many_members()
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError) as error:
+        raise _archive_refused(_("The file is not a readable zip archive.")) from error
+    if len(members) > MAX_ARCHIVE_MEMBERS:
+        raise _too_many_members()
+    for member in members:
+        if _is_unsafe_name(member.filename):
+            raise _archive_refused(
+                _(
+                    "The archive holds a file named “%(name)s”, which points outside the "
+                    "archive; such archives are refused."
+                )
+                % {"name": member.filename},
+                entry=member.filename,
+            )
+        if member.flag_bits & 0x1:
+            raise _archive_refused(
+                _("“%(entry)s” in the archive is encrypted; make the zip without a password.")
+                % {"entry": member.filename},
+                entry=member.filename,
+            )
+    if sum(member.file_size for member in members) > MAX_ARCHIVE_UNPACKED_BYTES:
+        raise InvalidInputError(
+            _("The archive is too large: its files may come to at most %(limit)s unpacked.")
+            % {"limit": f"{MAX_ARCHIVE_UNPACKED_BYTES // (1024 * 1024)} MB"},
+            code=ProblemCode.ARCHIVE_TOO_LARGE,
+        )
+    names = [
+        member.filename
+        for member in members
+        if not member.is_dir() and member.filename.lower().endswith(".csv")
+    ]
+    if not names:
+        raise _archive_refused(_("The archive holds no CSV file."))
+    main: list[str] = []
+    linked: list[str] = []
+    for name in names:
+        headers = CsvArchive(path=path, main="", linked=()).table(name).headers
+        (linked if "parent_key" in headers else main).append(name)
+    if len(main) != 1:
+        raise _archive_refused(
+            _(
+                "The archive must hold one main table (a CSV without a “parent_key” column); "
+                "it holds %(count)d."
+            )
+            % {"count": len(main)}
+        )
+    return CsvArchive(path=path, main=main[0], linked=tuple(linked))
+
+
+def _too_many_members() -> InvalidInputError:
+    return InvalidInputError(
+        _("The archive holds more than %(count)d files.") % {"count": MAX_ARCHIVE_MEMBERS},
+        code=ProblemCode.ARCHIVE_TOO_LARGE,
+    )
 
 
 def _cell_text(value: Any) -> str:

@@ -25,6 +25,7 @@ from cslab.exports.import_selectors import data_import_get_for_user, data_import
 from cslab.exports.imports import (
     MAX_REPORTED_ERRORS,
     data_import_check,
+    data_import_repeat_tables,
     data_import_run,
     data_import_set_mapping,
     data_import_table,
@@ -144,6 +145,7 @@ def project_data_import_mapping(request: HttpRequest, slug: str, import_id: int)
         "form": mapping_form,
         "editable": editable,
         "preview": preview,
+        "repeat_tables": data_import_repeat_tables(data_import),
     }
     return render(request, "exports/import_mapping.html", context, status=status)
 

@@ -44,10 +44,17 @@ from cslab.core.models import Job
 from cslab.core.services.audit import audit_record
 from cslab.core.services.jobs import job_start
 from cslab.exports import darwin_core_import, import_rows, units
-from cslab.exports.import_tables import ImportTable, read_csv_table, read_xlsx_table
+from cslab.exports.import_tables import (
+    CsvArchive,
+    ImportTable,
+    read_csv_archive,
+    read_csv_table,
+    read_xlsx_table,
+)
 from cslab.exports.models import DataImport
 from cslab.exports.services import export_directory
 from cslab.forms.answers import relevant_answers, validate_answers
+from cslab.forms.form_definition import FormDefinition, Question
 from cslab.forms.models import Form, FormVersion
 from cslab.observations.models import Observation, Tombstone
 from cslab.observations.services.observations import (
@@ -73,7 +80,8 @@ KEEP_FILES_FOR = timedelta(days=30)
 CHECK_JOB = "exports.data_import_check"
 RUN_JOB = "exports.data_import_run"
 SUFFIXES = {
-    DataImport.SourceFormat.CSV: (".csv", ".tsv", ".txt"),
+    # A .zip is cslab's own CSV export: the main table and a table per repeat.
+    DataImport.SourceFormat.CSV: (".csv", ".tsv", ".txt", ".zip"),
     DataImport.SourceFormat.XLSX: (".xlsx",),
     DataImport.SourceFormat.DWCA: (".zip",),
 }
@@ -84,14 +92,98 @@ def data_import_path(data_import: DataImport) -> Path:
     return export_directory() / data_import.file_name
 
 
+def data_import_archive(data_import: DataImport) -> CsvArchive | None:
+    """The uploaded zip of CSV files (cslab's CSV export), or None for a single table. Which
+    member is the main table is read from the archive itself (the one without `parent_key`):
+    the stored file never changes, so every reading finds the same one."""
+    if data_import.source_format != DataImport.SourceFormat.CSV:
+        return None
+    if not data_import.file_name.lower().endswith(".zip"):
+        return None
+    return read_csv_archive(data_import_path(data_import))
+
+
 def data_import_table(data_import: DataImport) -> ImportTable:
-    """The uploaded file as a table, read by its format."""
+    """The uploaded file as a table, read by its format (of a zip, its main table)."""
     path = data_import_path(data_import)
     if data_import.source_format == DataImport.SourceFormat.XLSX:
         return read_xlsx_table(path)
     if data_import.source_format == DataImport.SourceFormat.DWCA:
         return darwin_core_import.read_occurrence_table(path)
+    archive = data_import_archive(data_import)
+    if archive is not None:
+        return archive.table(archive.main)
     return read_csv_table(path)
+
+
+@dataclass(frozen=True)
+class RepeatTable:
+    """The table of one repeat's repetitions in an uploaded zip, and how it is read."""
+
+    member: str
+    path: tuple[str, ...]  # the repeat's name, after those of the repeats around it
+    question: Question
+    table: ImportTable
+    mapping: dict[str, str]  # question -> column, suggested from the headers as for the main
+
+
+def _member_name(member: str) -> str:
+    return member.rsplit("/", 1)[-1]
+
+
+def repeat_tables(definition: FormDefinition, archive: CsvArchive) -> list[RepeatTable]:
+    """The archive's repeat tables, each matched to the form's repeat its file name names
+    (`<main table>-<repeat>.csv`, `<main table>-<repeat>-<inner repeat>.csv`, as the CSV export
+    names them). InvalidInputError for a table of no repeat of the form, or repeat tables
+    without a `key` column in the table they belong to."""
+    stem = _member_name(archive.main).removesuffix(".csv").removesuffix(".CSV")
+    repeats = {
+        f"{stem}-{'-'.join(path)}.csv".lower(): (path, question)
+        for path, question in import_rows.repeat_paths(definition)
+    }
+    found: list[RepeatTable] = []
+    for member in archive.linked:
+        match = repeats.get(_member_name(member).lower())
+        if match is None:
+            message = _(
+                "“%(member)s” is the table of no repeat of the form; a repeat's table is named "
+                "after the main table and the repeat, as “%(example)s”."
+            ) % {"member": member, "example": f"{stem}-repeat.csv"}
+            raise InvalidInputError(message, details={"file": [message]})
+        path, question = match
+        table = archive.table(member)
+        found.append(
+            RepeatTable(
+                member=member,
+                path=path,
+                question=question,
+                table=table,
+                mapping=import_rows.suggest_mapping(definition, table.headers, question),
+            )
+        )
+    found.sort(key=lambda repeat: len(repeat.path))
+    holders: dict[tuple[str, ...], list[str]] = {}
+    if found:
+        holders[()] = archive.table(archive.main).headers
+    holders.update({repeat.path: repeat.table.headers for repeat in found})
+    for repeat in found:
+        if "key" not in holders.get(repeat.path[:-1], ["key"]):
+            message = _(
+                "“%(member)s” links its rows by “parent_key”, but the table it belongs to has "
+                "no “key” column."
+            ) % {"member": repeat.member}
+            raise InvalidInputError(message, details={"file": [message]})
+    return found
+
+
+def data_import_repeat_tables(data_import: DataImport) -> list[RepeatTable]:
+    """The repeat tables of an uploaded zip ([] for any other file, or once it is deleted)."""
+    if not data_import.file_name:
+        return []
+    archive = data_import_archive(data_import)
+    if archive is None:
+        return []
+    return repeat_tables(latest_version(data_import.form).form_definition, archive)
 
 
 def latest_version(form: Form) -> FormVersion:
@@ -110,8 +202,10 @@ def _is_blank(cells: list[str]) -> bool:
     return not any(cell.strip() for cell in cells)
 
 
-def _counted_rows(table: ImportTable) -> int:
-    count = 0
+def _counted_rows(table: ImportTable, start: int = 0) -> int:
+    """The non-blank rows of `table` (added to `start`); InvalidInputError beyond
+    `MAX_ROWS`."""
+    count = start
     for cells in table.rows():
         if _is_blank(cells):
             continue
@@ -158,8 +252,10 @@ def data_import_upload(
 
     The mapping starts as the one suggested from the headers. NotFoundError for a form of
     another project; PermissionDeniedError for those who may not import; InvalidInputError for
-    an unknown format, a file name that does not fit it (a .zip is a Darwin Core Archive),
-    a file the reader refuses, more than 200,000 rows, or a form with no published version;
+    an unknown format, a file name that does not fit it (a .zip is a Darwin Core Archive, or
+    as CSV the zip of cslab's CSV export), a file the reader refuses (of a zip: unsafe or too
+    many members, a table of no repeat of the form), more than 200,000 rows (in the main table,
+    or in the repeat tables together), or a form with no published version;
     PayloadTooLargeError beyond 50 MB.
     """
     permissions.require(actor, "project.view", project)
@@ -183,7 +279,8 @@ def data_import_upload(
             _("The file is larger than %(size)d MB.") % {"size": MAX_UPLOAD_BYTES // 2**20}
         )
     version = latest_version(form)
-    relative = IMPORT_FOLDER / f"{project.pk}-{secrets.token_hex(16)}{suffixes[0]}"
+    suffix = next(suffix for suffix in suffixes if name.lower().endswith(suffix))
+    relative = IMPORT_FOLDER / f"{project.pk}-{secrets.token_hex(16)}{suffix}"
     destination = export_directory() / relative
     size = _save_upload(uploaded_file, destination)
     try:
@@ -202,6 +299,11 @@ def data_import_upload(
         )
         table = data_import_table(data_import)
         rows_total = _counted_rows(table)
+        archive = data_import_archive(data_import)
+        # The repeat tables are read whole while checking: they share the row limit.
+        repeat_rows = 0
+        for repeat in [] if archive is None else repeat_tables(version.form_definition, archive):
+            repeat_rows = _counted_rows(repeat.table, repeat_rows)
         if source_format == DataImport.SourceFormat.DWCA:
             suggestion = dict(darwin_core_import.suggested_mapping(version, table.headers))
         else:
@@ -340,6 +442,8 @@ class CheckedRow:
     problems: list[tuple[str, str, str]] = field(default_factory=list)
     status: str = "valid"  # valid, invalid, duplicate, conflict
     answers: dict[str, Any] = field(default_factory=dict)
+    # Problems of its repetitions: (table, its row number, column, question, message)
+    repeat_problems: list[tuple[str, int, str, str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -349,12 +453,20 @@ class Report:
     errors_total: int = 0
     warnings: list[dict[str, str]] = field(default_factory=list)
 
-    def add(self, number: int, column: str, question: str, message: str) -> None:
+    def add(self, number: int, column: str, question: str, message: str, table: str = "") -> None:
+        """A problem of row `number` of the main table, or of the repeat table `table`."""
         self.errors_total += 1
         if len(self.errors) < MAX_REPORTED_ERRORS:
-            self.errors.append(
-                {"row": number, "column": column, "question": question, "message": message}
-            )
+            error = {"row": number, "column": column, "question": question, "message": message}
+            if table:
+                error["table"] = table
+            self.errors.append(error)
+
+    def add_row(self, row: CheckedRow) -> None:
+        for column, question, text in row.problems:
+            self.add(row.number, column, question, text)
+        for table, number, column, question, text in row.repeat_problems:
+            self.add(number, column, question, text, table)
 
     def count(self, status: str) -> None:
         self.counts[status] = self.counts.get(status, 0) + 1
@@ -385,12 +497,94 @@ class _Checker:
         )
         self.seen: dict[str, int] = {}
         self.tombstone_key = site_key()
+        self._read_repeats()
         # The numbers of each mapped question with a unit, for the unit check.
         self.samples: dict[str, list[float]] = {
             name: []
             for name, question in self.plan.questions.items()
             if name in self.plan.mapping and import_rows.question_unit(question) is not None
         }
+
+    def _read_repeats(self) -> None:
+        """Read the repeat tables of a zip once, each into its rows by `parent_key`."""
+        archive = data_import_archive(self.data_import)
+        repeats = [] if archive is None else repeat_tables(self.definition, archive)
+        self.repeats_within: dict[tuple[str, ...], list[RepeatTable]] = {}
+        self.repeat_plans: dict[tuple[str, ...], import_rows.RowPlan] = {}
+        self.repeat_rows: dict[tuple[str, ...], dict[str, list[tuple[int, list[str]]]]] = {}
+        # The parent keys each repeat table was asked for: its other rows belong to no row.
+        self.linked_keys: dict[tuple[str, ...], set[str]] = {}
+        self.main_key = (
+            self.plan.headers.index("key") if repeats and "key" in self.plan.headers else None
+        )
+        for repeat in repeats:
+            self.repeats_within.setdefault(repeat.path[:-1], []).append(repeat)
+            self.repeat_plans[repeat.path] = import_rows.row_plan(
+                self.definition,
+                repeat.table.headers,
+                repeat.mapping,
+                "",
+                {},
+                zone=timezone.get_default_timezone(),
+                repeat=repeat.question,
+            )
+            parent = repeat.table.headers.index("parent_key")
+            by_parent: dict[str, list[tuple[int, list[str]]]] = {}
+            for number, cells in enumerate(repeat.table.rows(), start=2):
+                if not _is_blank(cells):
+                    by_parent.setdefault(cells[parent].strip(), []).append((number, cells))
+            self.repeat_rows[repeat.path] = by_parent
+            self.linked_keys[repeat.path] = set()
+
+    def _repetitions(
+        self, path: tuple[str, ...], key: str, prefix: str, row: CheckedRow
+    ) -> tuple[dict[str, Any], dict[str, tuple[str, int, import_rows.RowPlan]]]:
+        """The answers of the repeats inside the row with `key` at `path` (the main table's is
+        ()), as the form stores them, and where each repetition came from, by its place in
+        the answers (``sighting[0]``, ``sighting[0].inner[1]``) as the validators name it."""
+        answers: dict[str, Any] = {}
+        places: dict[str, tuple[str, int, import_rows.RowPlan]] = {}
+        for repeat in self.repeats_within.get(path, []):
+            plan = self.repeat_plans[repeat.path]
+            key_index = plan.headers.index("key") if "key" in plan.headers else None
+            items: list[dict[str, Any]] = []
+            self.linked_keys[repeat.path].add(key)
+            for index, (number, cells) in enumerate(
+                self.repeat_rows[repeat.path].get(key, []) if key else []
+            ):
+                converted = import_rows.row_answers(plan, cells)
+                for column, message in converted.problems:
+                    question = column if column in plan.questions else ""
+                    row.repeat_problems.append(
+                        (
+                            repeat.member,
+                            number,
+                            plan.mapping.get(question, "") if question else column,
+                            question,
+                            message,
+                        )
+                    )
+                place = f"{prefix}{repeat.path[-1]}[{index}]"
+                places[place] = (repeat.member, number, plan)
+                inner_key = cells[key_index].strip() if key_index is not None else ""
+                inner, inner_places = self._repetitions(repeat.path, inner_key, f"{place}.", row)
+                items.append({**converted.answers, **inner})
+                places.update(inner_places)
+            if items:
+                answers[repeat.path[-1]] = items
+        return answers, places
+
+    def _place_of(
+        self, question: str, places: dict[str, tuple[str, int, import_rows.RowPlan]]
+    ) -> tuple[str, int, str, str] | None:
+        """(table, row number, column, question) of a validator's key inside a repeat."""
+        found = [place for place in places if question.startswith(f"{place}.")]
+        if not found:
+            return None
+        place = max(found, key=len)
+        member, number, plan = places[place]
+        inner = question[len(place) + 1 :]
+        return member, number, plan.mapping.get(inner.split("[", 1)[0], ""), inner
 
     def column_of(self, question: str) -> str:
         top = question.split("[", 1)[0].split(".", 1)[0]
@@ -414,6 +608,11 @@ class _Checker:
         for column, message in converted.problems:
             question = column if column in self.plan.questions else ""
             row.problems.append((self.column_of(column) if question else column, question, message))
+        places: dict[str, tuple[str, int, import_rows.RowPlan]] = {}
+        if self.repeats_within:
+            key = cells[self.main_key].strip() if self.main_key is not None else ""
+            repetitions, places = self._repetitions((), key, "", row)
+            converted.answers.update(repetitions)
         for name in self.samples:
             if len(self.samples[name]) < UNIT_SAMPLE:
                 value = import_rows.column_numbers(self.plan, name, cells)
@@ -426,8 +625,12 @@ class _Checker:
         for question, messages in validate_answers(
             self.definition, row.answers, now=moment
         ).items():
+            place = self._place_of(question, places)
             for message in messages:
-                row.problems.append((self.column_of(question), question, message))
+                if place is not None:
+                    row.repeat_problems.append((*place, message))
+                else:
+                    row.problems.append((self.column_of(question), question, message))
         if converted.instance_id:
             earlier = self.seen.get(converted.instance_id)
             if earlier is not None:
@@ -440,7 +643,7 @@ class _Checker:
                 )
             else:
                 self.seen[converted.instance_id] = number
-        if row.problems:
+        if row.problems or row.repeat_problems:
             row.status = "invalid"
         return row
 
@@ -488,6 +691,34 @@ class _Checker:
                         )
                     )
             yield row
+
+    def unlinked_warnings(self) -> list[dict[str, str]]:
+        """A warning per repeat table with rows whose `parent_key` is the key of no row read:
+        they are not imported."""
+        warnings = []
+        for path, by_parent in self.repeat_rows.items():
+            linked = self.linked_keys[path]
+            count = sum(len(rows) for key, rows in by_parent.items() if key not in linked)
+            if count:
+                member = next(
+                    repeat.member
+                    for repeats in self.repeats_within.values()
+                    for repeat in repeats
+                    if repeat.path == path
+                )
+                warnings.append(
+                    {
+                        "column": "parent_key",
+                        "question": "",
+                        "table": member,
+                        "message": _(
+                            "%(count)d rows belong to no row of the table above them (their "
+                            "“parent_key” is no row's “key”); they are not imported."
+                        )
+                        % {"count": count},
+                    }
+                )
+        return warnings
 
     def unit_warnings(self) -> list[dict[str, str]]:
         """A warning per column whose numbers look like they are in another unit than the one
@@ -553,12 +784,11 @@ def _check_all(
     for row in checker.rows(data_import_table(data_import)):
         report.counts["rows"] += 1
         report.count(row.status)
-        for column, question, text in row.problems:
-            report.add(row.number, column, question, text)
+        report.add_row(row)
         if not (report.counts["invalid"] or report.counts["conflict"]):
             kept.append(row)
         _progress(report_progress, report.counts["rows"], data_import.rows_total, message)
-    report.warnings = checker.unit_warnings()
+    report.warnings = checker.unit_warnings() + checker.unlinked_warnings()
     if report.counts["invalid"] or report.counts["conflict"]:
         kept = []
     return report, kept
@@ -679,8 +909,7 @@ def _valid_rows(
         report.counts["rows"] += 1
         if row.status == "invalid":
             report.count("invalid")
-            for column, question, text in row.problems:
-                report.add(row.number, column, question, text)
+            report.add_row(row)
         else:
             # Duplicates and conflicts go through the service too: it has the last word.
             pending.append(row)
@@ -695,7 +924,7 @@ def _valid_rows(
         )
     if pending:
         _submit(actor, data_import, version, pending, report)
-    report.warnings = checker.unit_warnings()
+    report.warnings = checker.unit_warnings() + checker.unlinked_warnings()
     return report
 
 
