@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from cslab.accounts.models import User
 from cslab.core.actors import Actor, person_or_none
 from cslab.core.errors import (
     InvalidInputError,
@@ -194,6 +195,25 @@ def _check_daily_limit(person: Any) -> None:
         )
 
 
+def _exporter(
+    *, actor: Actor, project: Project, format: str, formats: Iterable[str], scope: str
+) -> User:
+    """The person who may start an export of this format and scope: InvalidInputError for a
+    format or scope not offered; the scope's rule; NotFoundError for an app user (the rules
+    grant signed-in people only, and an app user has no exports)."""
+    if format not in formats:
+        message = _("Choose one of the offered formats.")
+        raise InvalidInputError(message, details={"format": [message]})
+    if scope not in DataExport.Scope.values:
+        message = _("Choose public or team.")
+        raise InvalidInputError(message, details={"scope": [message]})
+    require(actor, f"exports.{scope}.start", project)
+    person = person_or_none(actor)
+    if person is None:
+        raise NotFoundError()
+    return person
+
+
 def data_export_start(
     *, actor: Actor, project: Project, form_id: str, format: str, scope: str
 ) -> DataExport:
@@ -204,16 +224,7 @@ def data_export_start(
     locations exist); InvalidInputError for an unknown format or scope; TooManyRequestsError
     past 20 exports a day.
     """
-    if format not in FORMATS:
-        message = _("Choose one of the offered formats.")
-        raise InvalidInputError(message, details={"format": [message]})
-    if scope not in DataExport.Scope.values:
-        message = _("Choose public or team.")
-        raise InvalidInputError(message, details={"scope": [message]})
-    require(actor, f"exports.{scope}.start", project)
-    person = person_or_none(actor)
-    if person is None:  # the rules grant signed-in people only; an app user has no exports
-        raise NotFoundError()
+    person = _exporter(actor=actor, project=project, format=format, formats=FORMATS, scope=scope)
     form = form_get_for_viewing(user=actor, project=project, form_id=form_id)
     _check_daily_limit(person)
     try:
@@ -377,16 +388,9 @@ def workflow_export_start(
     if dataset not in WORKFLOW_DATASETS:
         message = _("Choose classifications or results.")
         raise InvalidInputError(message, details={"dataset": [message]})
-    if format not in WORKFLOW_FORMATS:
-        message = _("Choose one of the offered formats.")
-        raise InvalidInputError(message, details={"format": [message]})
-    if scope not in DataExport.Scope.values:
-        message = _("Choose public or team.")
-        raise InvalidInputError(message, details={"scope": [message]})
-    require(actor, f"exports.{scope}.start", project)
-    person = person_or_none(actor)
-    if person is None:  # the rules grant signed-in people only; an app user has no exports
-        raise NotFoundError()
+    person = _exporter(
+        actor=actor, project=project, format=format, formats=WORKFLOW_FORMATS, scope=scope
+    )
     workflow = workflow_get_for_export(user=actor, project=project, workflow_id=workflow_id)
     if scope == DataExport.Scope.TEAM:
         try:
