@@ -57,16 +57,16 @@ def _workflow_exports(
     published workflow, team ones for those who review it."""
     rows = []
     for workflow in workflows:
+        public = workflow_is_public(workflow)
         offered = [
             scope
             for scope in scopes
-            if (scope == "public" and workflow_is_public(workflow))
+            if (scope == "public" and public)
             or (
                 scope == "team"
                 and permissions.has_permission(request.user, "workflow.review", workflow)
             )
         ]
-        public = workflow_is_public(workflow)
         rows.append({"workflow": workflow, "public": public, "scopes": offered})
     return rows
 
