@@ -75,6 +75,13 @@ def test_a_csv_that_is_not_utf8_is_refused_with_advice(tmp_path: Path) -> None:
         read_csv_table(_csv(tmp_path, "soort\nGroenling é\n".encode("cp1252")))
 
 
+def test_a_field_far_longer_than_a_spreadsheet_cell_is_refused_not_held(tmp_path: Path) -> None:
+    huge = b'"' + b"x" * 200_000 + b'"'
+    table = read_csv_table(_csv(tmp_path, b"species,note\nblackbird," + huge + b"\n"))
+    with pytest.raises(InvalidInputError, match="not a readable CSV"):
+        list(table.rows())
+
+
 def test_a_column_without_a_name_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InvalidInputError, match="Column 2 has no name"):
         read_csv_table(_csv(tmp_path, b"a,,c\n1,2,3\n"))

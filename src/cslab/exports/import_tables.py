@@ -127,7 +127,8 @@ def _csv_table(opened: Callable[[], AbstractContextManager[IO[bytes]]]) -> Impor
     with opened() as handle, io.TextIOWrapper(handle, encoding=encoding, newline="") as text:
         first_line = text.readline()
     delimiter = _csv_delimiter(first_line)
-    csv.field_size_limit(MAX_CELL_CHARACTERS * 4)
+    # csv's own field limit (131,072 characters, process-wide: not changed here) is four
+    # times Excel's cell limit; a longer field is a csv.Error, refused below.
 
     def records() -> Iterator[list[str]]:
         try:
