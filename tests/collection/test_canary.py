@@ -134,6 +134,36 @@ def _canaries(observations: list[Observation]) -> dict[str, re.Pattern[str]]:
     return found
 
 
+def _without_public_points(text: str, observations: list[Observation]) -> str:
+    """The text with the planted observations' public points masked.
+
+    The public points are public. Drawn at random in the cell, one may by chance begin like the
+    true one (51.12317 for 51.123456): those spellings are not leaks.
+    """
+    spellings = {
+        f"{value:.{decimals}f}"
+        for observation in observations
+        for value in (observation.public_latitude, observation.public_longitude)
+        if value is not None
+        for decimals in (6, 5, 4, 3)
+    } | {
+        repr(value)
+        for observation in observations
+        for value in (observation.public_latitude, observation.public_longitude)
+        if value is not None
+    }
+    # Whole numbers only: the public 51.123 must not mask the true 51.123456.
+    for shown in sorted(spellings, key=len, reverse=True):
+        text = re.sub(rf"(?<![\d.,]){re.escape(shown)}(?!\d)", "<public point>", text)
+    return text
+
+
+def _canary_leaks(text: str, observations: list[Observation]) -> list[str]:
+    """The names of the canaries the text holds, once the planted public points are masked."""
+    masked = _without_public_points(text, observations)
+    return [name for name, pattern in _canaries(observations).items() if pattern.search(masked)]
+
+
 def _plant() -> dict[str, Any]:
     project: Project = ProjectFactory(public=True, name="Canary marsh birds")
     observer = UserFactory(profile_public=True, display_name="Marsh Observer")
@@ -288,25 +318,6 @@ def test_the_true_point_appears_nowhere_the_public_or_the_team_without_rights_ca
     urls = _api_urls(world) + _page_urls(world)
     leaks: list[str] = []
     served: dict[str, int] = {}
-    # The public points are public. Drawn at random in the cell, one may by chance begin like
-    # the true one (4.654317 for 4.654321): those spellings are not leaks.
-    public_spellings = sorted(
-        {
-            f"{value:.{decimals}f}"
-            for observation in world["observations"]
-            for value in (observation.public_latitude, observation.public_longitude)
-            if value is not None
-            for decimals in (6, 5, 4, 3)
-        }
-        | {
-            repr(value)
-            for observation in world["observations"]
-            for value in (observation.public_latitude, observation.public_longitude)
-            if value is not None
-        },
-        key=len,
-        reverse=True,
-    )
     for who, client in _viewers(world).items():
         for url in urls:
             response = client.get(url)
@@ -318,8 +329,7 @@ def test_the_true_point_appears_nowhere_the_public_or_the_team_without_rights_ca
             text = text.replace(world["project"].slug, "<slug>")
             # The address asked for may be echoed back (a language form's "next"): not a leak.
             text = text.replace(url.split("?")[0].replace(world["project"].slug, "<slug>"), "<url>")
-            for shown in public_spellings:
-                text = text.replace(shown, "<public point>")
+            text = _without_public_points(text, world["observations"])
             for what, pattern in canaries.items():
                 match = pattern.search(text)
                 if match:
@@ -351,6 +361,14 @@ def test_the_canary_is_seen_by_those_who_may_see_it() -> None:
 
     assert _canaries([])["51.123456"].search(text)
     assert _canaries([])["geopoint answer"].search(text)
+
+
+def test_a_public_point_that_begins_like_the_true_one_is_not_a_leak_but_the_true_one_is() -> None:
+    """Public points are drawn anywhere in the 0.2° cell, so 1 in 200 begins with 51.123."""
+    unlucky = Observation(public_latitude=51.123172, public_longitude=4.701234)
+
+    assert _canary_leaks("latitude,51.123172\nlongitude,4.701234", [unlucky]) == []
+    assert _canary_leaks("51.123172 and 51.123456", [unlucky]) == ["51.123456", "51.123"]
 
 
 @pytest.mark.parametrize("question", sorted(SECRET_ANSWERS))

@@ -30,7 +30,7 @@ from cslab.forms.services import form_publish_xlsform
 from cslab.observations.services.observations import observation_submit
 from cslab.participants.services.credit import credit_preference_set
 from cslab.participants.vocabulary import CreditChoice
-from tests.collection.test_canary import LATITUDE, _canaries, _plant
+from tests.collection.test_canary import LATITUDE, _canary_leaks, _plant
 from tests.conftest import skip_or_fail
 from tests.exports.test_exports import _every_text
 from tests.factories import UserFactory
@@ -241,13 +241,12 @@ def test_the_public_archive_of_the_canary_leaks_nothing_and_says_what_was_genera
     tmp_path: Path,
 ) -> None:
     planted = _plant()
-    patterns = _canaries(planted["observations"])
 
     path = _archive(tmp_path, planted["project"], "canary_birds", actor=None, public=True)
 
     with zipfile.ZipFile(path) as archive:
         text = "\n".join(archive.read(name).decode("utf-8") for name in archive.namelist())
-    leaks = [name for name, pattern in patterns.items() if pattern.search(text)]
+    leaks = _canary_leaks(text, planted["observations"])
     assert not leaks
     records = _records(path)
     assert "urn:uuid:canary-private" not in records  # rejected: not public
