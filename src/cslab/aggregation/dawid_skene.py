@@ -20,10 +20,20 @@ every disagreement then counted as all but impossible, and EM collapsed the post
 or 1: on the demo survey (60 subjects, 40 volunteers, 633 answers, 5 classes) all 60
 subjects came out at confidence 1.00, including the 2 it labelled wrongly and the 5 that the
 volunteers split three ways, next to "0 subjects with low confidence". With the prior those
-five get 0.63–0.98 (one below the low-confidence line of 0.7, two below 0.9). The prior is worth 11
-answers per row: it dominates a row of a handful of answers and fades under hundreds (on the
-real label sets of the accuracy tests it costs 0.4 points on D_Product and 0.2 on D_PosSent);
-spreading `spread` over the classes keeps it from drowning a row when there are hundreds.
+five get 0.63–0.98 (one below the low-confidence line of 0.7, two below 0.9).
+
+The prior fades for workers with many answers: worker w's pseudo-answers are multiplied by
+min(1, `fade_after` / n_w), n_w its number of answers (`fade_after` default 30). At full
+weight the prior is worth 11 answers per row, which is what a volunteer with a few dozen
+answers needs. But a worker with hundreds of answers still has only a handful on a rare
+class, and a full-weight prior there pulled that row to "68 % right" whatever the answers
+said: on the real label sets that cost 0.4 points on D_Product (88 % one class), 0.2 on
+D_PosSent and 0.7 on S_Dog against crowd-kit's maximum-likelihood Dawid–Skene. Faded, the
+gaps are 0.2, 0.2 and 0.1 points, S_Face gains 0.3, and on sparse generated sets where one
+class holds 70–90 % of the items (3 answers per item) the prior keeps its lead of 5–15
+points over maximum likelihood, which collapses there. The weight depends on the answer
+counts only, never on the parameters, so EM still climbs one fixed objective.
+`fade_after=None` keeps the full prior for everyone.
 
 Stopping: after each iteration the objective — the exact marginal log-likelihood of all
 answers, log P(answers | parameters) = Σ_items log Σ_k π_k Π_answers θ_w[k, l], plus the
@@ -56,6 +66,8 @@ MAX_CONFUSION_CELLS = 20_000_000
 # spread evenly over the classes, DIAGONAL more on the right answer.
 SPREAD = 7.0
 DIAGONAL = 4.0
+# Workers with more answers than this get the prior at FADE_AFTER / answers of its weight.
+FADE_AFTER = 30.0
 
 
 def dawid_skene(
@@ -67,6 +79,7 @@ def dawid_skene(
     prior_smoothing: float = 1.0,
     spread: float = SPREAD,
     diagonal: float = DIAGONAL,
+    fade_after: float | None = FADE_AFTER,
     max_confusion_cells: int = MAX_CONFUSION_CELLS,
 ) -> AggregationResult:
     """Dawid & Skene (1979): worker w answers l for true class k with probability θ_w[k, l].
@@ -79,6 +92,8 @@ def dawid_skene(
     check_smoothing(smoothing, prior_smoothing)
     if not (spread >= 0 and diagonal >= 0):
         raise AggregationError("spread and diagonal must be zero or more")
+    if fade_after is not None and not fade_after > 0:
+        raise AggregationError("fade_after must be above zero (None: never fade the prior)")
     n_classes, n_workers = answers.n_classes, answers.n_workers
     cells = n_workers * n_classes * n_classes
     if cells > max_confusion_cells:
@@ -96,8 +111,7 @@ def dawid_skene(
     n_answered = int(answered.sum())
 
     posteriors = vote_fractions(answers)
-    # pseudo[l, k]: the prior's pseudo-answers l from each worker on items of class k.
-    pseudo = smoothing + spread / n_classes + diagonal * np.eye(n_classes)
+    pseudo = _pseudo_answers(answers, smoothing, spread, diagonal, fade_after)
     objective: list[float] = []
     log_likelihood = 0.0
     log_confusion = np.zeros((n_workers * n_classes, n_classes))
@@ -141,6 +155,19 @@ def dawid_skene(
         class_prior=prior,
         details={"confusion": np.ascontiguousarray(confusion)},
     )
+
+
+def _pseudo_answers(
+    answers: Answers, smoothing: float, spread: float, diagonal: float, fade_after: float | None
+) -> Any:
+    """pseudo[w, l, k]: the prior's pseudo-answers l from worker w on items of class k."""
+    n_classes = answers.n_classes
+    shape = spread / n_classes + diagonal * np.eye(n_classes)
+    if fade_after is None:
+        return (smoothing + shape)[None, :, :]
+    given = np.maximum(answers.answers_per_worker(), 1).astype(np.float64)
+    weight = np.minimum(1.0, fade_after / given)
+    return smoothing + weight[:, None, None] * shape[None, :, :]
 
 
 def _item_by_worker_label(answers: Answers) -> Any:
