@@ -11,6 +11,7 @@ from cslab.aggregation.common import (
     pick_labels,
 )
 from cslab.aggregation.dawid_skene import dawid_skene, one_coin_dawid_skene
+from cslab.aggregation.ebcc import ebcc
 from cslab.aggregation.mace import mace
 from cslab.aggregation.taxon import (
     NO_TAXON,
@@ -31,6 +32,7 @@ __all__ = [
     "ancestor_table",
     "community_taxon",
     "dawid_skene",
+    "ebcc",
     "gold_accuracy",
     "mace",
     "majority_vote",
