@@ -11,6 +11,7 @@ BENCHMARKS: list[str] = [
     "benchmarks.submissions",
     "benchmarks.map_aggregation",
     "benchmarks.consensus",
+    "benchmarks.aggregation_accuracy",
     "benchmarks.next_subject",
     "benchmarks.personal_data_export",
     "benchmarks.impact_dashboard",
