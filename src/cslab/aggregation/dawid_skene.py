@@ -30,7 +30,7 @@ class, and a full-weight prior there pulled that row to "68 % right" whatever th
 said: on the real label sets that cost 0.4 points on D_Product (88 % one class), 0.2 on
 D_PosSent and 0.7 on S_Dog against crowd-kit's maximum-likelihood Dawid–Skene. Faded, the
 gaps are 0.2, 0.2 and 0.1 points, S_Face gains 0.3, and on sparse generated sets where one
-class holds 70–90 % of the items (3 answers per item) the prior keeps its lead of 5–15
+class holds 70–90 % of the items (3 answers per item) the prior keeps its lead of 9–14
 points over maximum likelihood, which collapses there. The weight depends on the answer
 counts only, never on the parameters, so EM still climbs one fixed objective.
 `fade_after=None` keeps the full prior for everyone.
