@@ -1,7 +1,12 @@
 """EBCC (Li, Rubinstein & Cohn 2019): what its variational inference gives and how it compares."""
 
+import csv
+import io
+from pathlib import Path
+
 import numpy as np
 import pytest
+from django.core.management import call_command
 
 from cslab import aggregation
 from cslab.aggregation import AggregationError, Answers, dawid_skene, ebcc, majority_vote
@@ -118,3 +123,41 @@ def test_more_confusion_cells_than_the_limit_are_refused_with_the_numbers() -> N
 def test_ebcc_keeps_its_accuracy_on_the_real_label_sets(name: str) -> None:
     answers, truth = real_set(name)
     assert accuracy(ebcc(answers), truth) >= FLOORS[name]
+
+
+def test_cslab_aggregate_runs_ebcc_and_scores_it_against_gold(tmp_path: Path) -> None:
+    answers = tmp_path / "answers.csv"
+    answers.write_text(
+        "item,worker,label\n"
+        + "".join(
+            f"i{item},w{worker},{'cat' if item % 2 else 'dog'}\n"
+            for item in range(6)
+            for worker in range(3)
+        ),
+        encoding="utf-8",
+    )
+    gold = tmp_path / "truth.csv"
+    gold.write_text("item,truth\ni0,dog\ni1,cat\n", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    call_command(
+        "aggregate", str(answers), "--method", "ebcc", "--gold", str(gold), stdout=out, stderr=err
+    )
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert [row["label"] for row in rows] == ["dog", "cat"] * 3
+    assert all(
+        float(row["p_cat"]) + float(row["p_dog"]) == pytest.approx(1, abs=1e-5) for row in rows
+    )
+    assert "ebcc: converged after" in err.getvalue()
+    assert "accuracy: 1.0000" in err.getvalue()
+
+
+def test_the_log_likelihood_is_that_of_the_answers_under_the_mean_parameters() -> None:
+    # One item, two workers; with one subtype the likelihood is Σ_k τ_k v_0[k, l_0] v_1[k, l_1].
+    answers = answers_from([(0, 0, 0), (0, 1, 1), (1, 0, 1), (1, 1, 1)])
+    result = ebcc(answers, subtypes=1)
+    confusion, prior = result.details["confusion"], result.class_prior
+    assert prior is not None
+    expected = np.log(prior @ (confusion[0, :, 0] * confusion[1, :, 1])) + np.log(
+        prior @ (confusion[0, :, 1] * confusion[1, :, 1])
+    )
+    assert result.log_likelihood == pytest.approx(expected)

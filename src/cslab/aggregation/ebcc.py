@@ -24,8 +24,9 @@ absorbed by the common one.
 The subtype posteriors start from the vote shares split at random over the subtypes (a
 Dirichlet(1) draw from `seed`), so the same answers and seed give the same result. Iteration
 stops when no item's class posterior moved by more than `tolerance` (default 1e-4), or after
-`max_iterations`. `objective` and `log_likelihood` are left empty: the evidence lower bound
-is not computed (the stopping rule does not need it).
+`max_iterations`. `objective` is left empty: the evidence lower bound is not computed (the
+stopping rule does not need it). `log_likelihood` is the marginal log-likelihood of the answers
+under the posterior-mean parameters, classes and subtypes summed out.
 """
 
 import numpy as np
@@ -138,6 +139,13 @@ def ebcc(
     mean_v = row_counts / row_counts.sum(axis=1, keepdims=True)  # [w, l, k, m]
     confusion = np.einsum("wlkm,km->wkl", mean_v, subtype_share)
     skill = np.einsum("k,wkk->w", class_prior, confusion)
+    # log P(answers | posterior-mean parameters), subtypes and classes summed out per item.
+    log_item = np.asarray(
+        counts @ np.log(mean_v).reshape(n_workers * n_classes, n_classes * subtypes)
+    ) + np.log(class_prior[:, None] * subtype_share).reshape(-1)
+    peak = log_item.max(axis=1)
+    item_log_likelihood = np.log(np.exp(log_item - peak[:, None]).sum(axis=1)) + peak
+    log_likelihood = float(answered @ item_log_likelihood)
     return AggregationResult(
         method="ebcc",
         labels=pick_labels(posteriors),
@@ -145,6 +153,7 @@ def ebcc(
         worker_skill=skill,
         iterations=iterations,
         converged=converged,
+        log_likelihood=log_likelihood,
         class_prior=class_prior,
         details={"confusion": np.ascontiguousarray(confusion)},
     )
