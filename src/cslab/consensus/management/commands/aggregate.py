@@ -19,6 +19,7 @@ from cslab.aggregation import (
     AggregationError,
     AggregationResult,
     dawid_skene,
+    ebcc,
     mace,
     majority_vote,
     one_coin_dawid_skene,
@@ -35,7 +36,7 @@ from cslab.consensus.io import (
     write_workers,
 )
 
-METHODS = ("majority", "weighted", "dawid-skene", "one-coin", "mace")
+METHODS = ("majority", "weighted", "dawid-skene", "one-coin", "mace", "ebcc")
 
 
 class Command(BaseCommand):
@@ -180,6 +181,8 @@ def _run_method(
     answers = table.answers
     if method == "weighted" and gold is not None:
         return weighted_majority_vote(answers, **_gold_codes(table, gold))
+    if method == "ebcc":
+        return ebcc(answers, max_iterations=iterations)
     iterative: dict[str, Callable[..., AggregationResult]] = {
         "dawid-skene": dawid_skene,
         "one-coin": one_coin_dawid_skene,
