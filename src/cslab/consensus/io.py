@@ -15,6 +15,7 @@ Writing is vectorised too (pyarrow joins the columns of many rows at once).
 import csv
 import math
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol
@@ -131,7 +132,9 @@ def _read_coded_with_pyarrow(path: Path, columns: Sequence[str] | None) -> Coded
     for column in table.columns:
         if len(column) and pc.max(pc.binary_length(column)).as_py() > FIELD_LIMIT:
             return None
-    item, worker, label = (_factorise(table.column(position)) for position in positions)
+    # pyarrow hashes without the GIL: the three columns are factorised at the same time.
+    with ThreadPoolExecutor(max_workers=len(positions)) as pool:
+        item, worker, label = pool.map(_factorise, (table.column(index) for index in positions))
     if item is None or worker is None or label is None:
         return None
     return (*item, *worker, *label)
@@ -149,9 +152,13 @@ def _raw_header(path: Path) -> list[str] | None:
 def _factorise(column: pa.ChunkedArray) -> tuple[list[str], np.ndarray] | None:
     """(names in order of first appearance, code of each row); values are stripped as the csv
     reader strips them, so " a" and "a" are one name. None if a value is empty once stripped."""
-    encoded = pc.dictionary_encode(column.combine_chunks())
-    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    raw = encoded.dictionary.to_pylist()
+    # One dictionary for every chunk (pyarrow hashes the chunks in order into one table).
+    encoded = pc.dictionary_encode(column)
+    codes = np.concatenate(
+        [np.empty(0, np.int64)]
+        + [chunk.indices.to_numpy(zero_copy_only=False) for chunk in encoded.chunks]
+    ).astype(np.int64, copy=False)
+    raw = encoded.chunk(0).dictionary.to_pylist()
     names = [value.strip() for value in raw]
     if names != raw:
         # Stripping can make names equal: renumber in order of first appearance.
@@ -218,13 +225,13 @@ def write_result(stream: TextSink, table: LabelTable, result: AggregationResult)
     labels = np.asarray(result.labels)
     for start in range(0, len(table.item_names), WRITE_BATCH_ROWS):
         rows = slice(start, start + WRITE_BATCH_ROWS)
-        columns = [
-            items[rows],
-            classes.take(pa.array(labels[rows])),
-            _numbers(result.confidence[rows]),
-            *(_numbers(result.posteriors[rows, k]) for k in range(len(table.class_names))),
+        chosen = pa.array(labels[rows])
+        probabilities = [
+            _numbers(result.posteriors[rows, k]) for k in range(len(table.class_names))
         ]
-        stream.write(_lines(columns))
+        # The confidence is the chosen class's probability: its text is already made.
+        confidence = pc.choose(chosen, *probabilities)
+        stream.write(_lines([items[rows], classes.take(chosen), confidence, *probabilities]))
 
 
 def write_workers(stream: TextSink, table: LabelTable, result: AggregationResult) -> None:
