@@ -75,14 +75,14 @@ def read_answers(
     if coded is None:
         coded = _read_coded_with_csv(path, columns)
     item_names, item_codes, worker_names, worker_codes, label_names, label_codes = coded
-    class_names = sorted_labels(label_names)
-    cells = len(item_names) * len(class_names)
+    cells = len(item_names) * len(label_names)
     if cells > MAX_RESULT_CELLS:
         raise InputError(
-            f"{path.name} has {len(class_names):,} different labels on {len(item_names):,} "
+            f"{path.name} has {len(label_names):,} different labels on {len(item_names):,} "
             f"items: the result would hold {cells:,} probabilities, above the limit of "
             f"{MAX_RESULT_CELLS:,} (is the label column the right one? see --columns)"
         )
+    class_names = sorted_labels(label_names)
     class_index = {name: index for index, name in enumerate(class_names)}
     to_class = np.array([class_index[name] for name in label_names], dtype=np.int64)
     keep, repeated = _apply_duplicate_policy(
