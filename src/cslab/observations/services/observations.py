@@ -521,17 +521,21 @@ class _History:
     """The outlier history of one batch's form, read once instead of once per item.
 
     Holds the stored rows the query of `_plausibility_warnings` returns (newest first, at most
-    OUTLIER_HISTORY), per set of numeric questions; each observation the batch stores is added in
-    front, as the next item's own query would have found it. An edit drops what was read (the
-    row it deprecates leaves the history), so the next item reads afresh."""
+    OUTLIER_HISTORY), already read as numbers, per set of numeric questions; each observation
+    the batch stores is added in front, as the next item's own query would have found it. An
+    edit drops what was read (the row it deprecates leaves the history), so the next item reads
+    afresh."""
 
     def __init__(self) -> None:
-        self._rows: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+        self._rows: dict[tuple[str, ...], list[tuple[float | None, ...]]] = {}
 
-    def rows(self, form: Any, names: tuple[str, ...]) -> list[tuple[Any, ...]]:
+    def rows(self, form: Any, names: tuple[str, ...]) -> list[tuple[float | None, ...]]:
         found = self._rows.get(names)
         if found is None:
-            found = self._rows[names] = _history_rows(form, names)
+            found = self._rows[names] = [
+                tuple(plausibility.as_number(value) for value in row)
+                for row in _history_rows(form, names)
+            ]
         return found
 
     def add(self, observation: Observation) -> None:
@@ -540,17 +544,8 @@ class _History:
             return
         answers = observation.answers
         for names, rows in self._rows.items():
-            rows.insert(0, tuple(_as_stored_text(answers.get(name)) for name in names))
+            rows.insert(0, tuple(plausibility.as_number(answers.get(name)) for name in names))
             del rows[OUTLIER_HISTORY:]
-
-
-def _as_stored_text(value: Any) -> Any:
-    """An answer as `answers ->> name` gives it back: text, or None for null and absent."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value
-    return json.dumps(value)
 
 
 def _history_rows(form: Any, names: tuple[str, ...]) -> list[tuple[Any, ...]]:
@@ -601,13 +596,15 @@ def _plausibility_warnings(
         rows = (
             history.rows(observation.form, names)
             if history is not None
-            else _history_rows(observation.form, names)
+            else [
+                tuple(plausibility.as_number(value) for value in row)
+                for row in _history_rows(observation.form, names)
+            ]
         )
-        for stored in rows:
-            for name, value in zip(names, stored, strict=True):
-                number = plausibility.as_number(value)
-                if number is not None:
-                    numeric_history[name].append(number)
+        for position, name in enumerate(names):
+            numeric_history[name] = [
+                number for row in rows if (number := row[position]) is not None
+            ]
     extent = (project.extent_west, project.extent_south, project.extent_east, project.extent_north)
     return plausibility.plausibility_warnings(
         latitude=observation.latitude,
