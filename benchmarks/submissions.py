@@ -1,30 +1,41 @@
-"""Submissions per second on PostgreSQL: the JSON API and the OpenRosa server, against a ceiling.
+"""Submissions per second on PostgreSQL: the JSON API and the OpenRosa server, against the
+bare-Django reference and, for context, the database's own ceiling.
 
 The production server (`cslab serve`) runs against a scratch PostgreSQL database with one
 project and one form. CLIENTS threads, each with a persistent connection, send new submissions
-back to back for BENCH_SECONDS, first as JSON (`POST /api/v1/.../submissions`, token auth), then
-as ODK Collect does (`POST /openrosa/key/<app user token>/<slug>/submission`, multipart XML).
+back to back for BENCH_SECONDS, as JSON (`POST /api/v1/.../submissions`, token auth), as ODK
+Collect does (`POST /openrosa/key/<app user token>/<slug>/submission`, multipart XML), and as
+JSON batches of BATCH_SIZE (`POST /api/v1/.../submissions/batch`).
 
+The peer is the bare-Django reference (`benchmarks.reference_app`): one view, no middleware,
+gunicorn with the processes and threads of `cslab serve`, one `INSERT … ON CONFLICT DO NOTHING`
+of a JSON row into its own table of the same database, driven by the same clients with the same
+request bodies in the same run. cslab's ratio against it is the figure to watch.
 The ceiling is what the database itself takes from the same number of clients: CLIENTS psycopg
 connections inserting one observation row per transaction, with no web framework in between.
-Afterwards the rows are counted: every 201 must be exactly one row, nothing lost or doubled.
+Throughput counts rows stored (counted in the table after each phase), not answers; every
+success must be exactly its rows, nothing lost or doubled.
 """
 
 import http.client
 import json
 import logging
+import os
+import subprocess
 import sys
 import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from benchmarks.server import HOST, running_server
+from benchmarks.server import HOST, _stop, _wait_until_healthy, free_port, running_server
 from benchmarks.support import (
     BENCH_DIR,
+    REPO_ROOT,
     Result,
     bench_seconds,
     cslab_migrate,
@@ -37,7 +48,13 @@ from benchmarks.support import (
 logger = logging.getLogger("benchmarks.submissions")
 
 BENCHMARK = "submissions"
-CLIENTS = 50
+CLIENTS = 16
+# The reference app runs as `cslab serve` does: gunicorn gthread, 4 processes × 4 threads.
+REFERENCE_WORKERS = 4
+REFERENCE_THREADS = 4
+REFERENCE_LOG = BENCH_DIR / "submissions-reference.log"
+REFERENCE_TABLE = "reference_submission"
+BATCH_SIZE = 100
 WARMUP_SECONDS = 2.0
 REQUEST_TIMEOUT = 60.0
 SERVER_LOG = BENCH_DIR / "submissions-server.log"
@@ -124,6 +141,7 @@ def _results(
     details: dict[str, Any],
     peer: float | None = None,
     peer_label: str = "",
+    unit: str = "submissions/s",
 ) -> tuple[list[Result], int]:
     latencies = sorted(latency for tally in tallies for latency in tally.latencies_ms)
     statuses: Counter[str] = Counter()
@@ -137,8 +155,8 @@ def _results(
             BENCHMARK,
             f"{name} throughput",
             scale,
-            ok / elapsed,
-            "submissions/s",
+            details["rows_stored"] / elapsed,
+            unit,
             "higher",
             peer=peer,
             peer_label=peer_label,
@@ -245,11 +263,37 @@ def _ceiling_sender(database_url: str, setup: dict[str, Any]) -> Sender:
     return send, lambda: psycopg.connect(database_url, autocommit=True)
 
 
-def _count_rows(database_url: str) -> int:
+def _batch_sender(port: int, setup: dict[str, Any]) -> Sender:
+    path = f"/api/v1/projects/{setup['slug']}/forms/{setup['form_id']}/submissions/batch"
+    headers = {"Authorization": f"Bearer {setup['token']}", "Content-Type": "application/json"}
+
+    def send(connection: http.client.HTTPConnection) -> str:
+        body = json.dumps(
+            [
+                {
+                    "instance_id": f"uuid:{uuid.uuid4()}",
+                    "version": setup["version"],
+                    "answers": ANSWERS,
+                }
+                for _ in range(BATCH_SIZE)
+            ]
+        )
+        connection.request("POST", path, body=body, headers=headers)
+        response = connection.getresponse()
+        content = response.read()
+        if response.status != 200:
+            return str(response.status)
+        created = sum(item["status"] == "created" for item in json.loads(content))
+        return "200" if created == BATCH_SIZE else f"200 with {created} created"
+
+    return send, lambda: http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
+
+
+def _count_rows(database_url: str, table: str = "collection_observation") -> int:
     import psycopg
 
     with psycopg.connect(database_url) as connection:
-        row = connection.execute("SELECT count(*) FROM collection_observation").fetchone()
+        row = connection.execute(f"SELECT count(*) FROM {table}").fetchone()  # noqa: S608
         return int(row[0]) if row else 0
 
 
@@ -261,20 +305,81 @@ def _measure(
     database_url: str,
     peer: float | None = None,
     peer_label: str = "",
+    table: str = "collection_observation",
+    rows_per_success: int = 1,
+    unit: str = "submissions/s",
 ) -> tuple[list[Result], float]:
+    """Drive `sender` for `seconds`; return its results and the rows stored per second."""
     send, connect = sender
     logger.info("%s: warming up for %.0f s", name, WARMUP_SECONDS)
     _drive(send, connect, min(WARMUP_SECONDS, seconds))
-    before = _count_rows(database_url)
+    before = _count_rows(database_url, table)
     logger.info("%s: %d clients for %g s", name, CLIENTS, seconds)
     tallies, elapsed = _drive(send, connect, seconds)
-    stored = _count_rows(database_url) - before
+    stored = _count_rows(database_url, table) - before
     details = {"seconds": seconds, "rows_stored": stored}
-    results, ok = _results(name, tallies, elapsed, success, details, peer, peer_label)
-    if stored != ok:
-        raise RuntimeError(f"{name}: {ok} successful answers but {stored} new rows")
-    logger.info("%s: %.1f submissions/s, %d rows for %d successes", name, ok / elapsed, stored, ok)
-    return results, ok / elapsed
+    results, ok = _results(name, tallies, elapsed, success, details, peer, peer_label, unit)
+    if stored != ok * rows_per_success:
+        raise RuntimeError(
+            f"{name}: {ok} successful answers ({rows_per_success} rows each) but {stored} new rows"
+        )
+    logger.info("%s: %.1f rows/s, %d rows for %d successes", name, stored / elapsed, stored, ok)
+    return results, stored / elapsed
+
+
+@contextmanager
+def running_reference(database_url: str) -> Iterator[int]:
+    """Serve the bare-Django reference app with gunicorn on a free port; yield the port."""
+    import psycopg
+
+    from benchmarks.reference_app.views import TABLE_SQL
+
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        connection.execute(TABLE_SQL)
+    port = free_port()
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "benchmarks.reference_app.settings",
+        "REFERENCE_DATABASE_URL": database_url,
+        "PYTHONPATH": os.pathsep.join(
+            [str(REPO_ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
+        ),
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "benchmarks.reference_app.wsgi:application",
+        "--bind",
+        f"{HOST}:{port}",
+        "--workers",
+        str(REFERENCE_WORKERS),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(REFERENCE_THREADS),
+        "--timeout",
+        "60",
+        "--error-logfile",
+        "-",
+        "--no-control-socket",
+    ]
+    logger.info("starting the reference app on http://%s:%d/ (log: %s)", HOST, port, REFERENCE_LOG)
+    with REFERENCE_LOG.open("wb") as log:
+        process = subprocess.Popen(  # our own command
+            command,
+            env=environment,
+            cwd=REPO_ROOT,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            _wait_until_healthy(process, port, REFERENCE_LOG)
+            yield port
+        finally:
+            _stop(process)
 
 
 def run() -> list[Result]:
@@ -302,7 +407,26 @@ def run() -> list[Result]:
             database_url,
         )
         results = list(ceiling_results)
-        label = f"psycopg single-row INSERTs, {CLIENTS} connections"
+        ceiling_label = f"psycopg single-row INSERTs, {CLIENTS} connections"
+        reference: dict[str, float] = {}
+        with running_reference(database_url) as port:
+            time.sleep(1)
+            for kind, sender in (
+                ("JSON", _json_sender(port, setup)),
+                ("OpenRosa", _openrosa_sender(port, setup)),
+            ):
+                reference_results, reference[kind] = _measure(
+                    f"bare Django reference, {kind} bodies",
+                    sender,
+                    "201",
+                    seconds,
+                    database_url,
+                    peer=ceiling,
+                    peer_label=ceiling_label,
+                    table=REFERENCE_TABLE,
+                )
+                results += reference_results
+        label = "bare Django: one view, no middleware, one INSERT … ON CONFLICT DO NOTHING"
         with running_server(environment, SERVER_LOG) as port:
             time.sleep(1)
             json_results, _rate = _measure(
@@ -311,7 +435,7 @@ def run() -> list[Result]:
                 "201",
                 seconds,
                 database_url,
-                peer=ceiling,
+                peer=reference["JSON"],
                 peer_label=label,
             )
             results += json_results
@@ -321,10 +445,20 @@ def run() -> list[Result]:
                 "201",
                 seconds,
                 database_url,
-                peer=ceiling,
+                peer=reference["OpenRosa"],
                 peer_label=label,
             )
             results += openrosa_results
+            batch_results, _rate = _measure(
+                f"POST JSON batch of {BATCH_SIZE}",
+                _batch_sender(port, setup),
+                "200",
+                seconds,
+                database_url,
+                rows_per_success=BATCH_SIZE,
+                unit="observations/s",
+            )
+            results += batch_results
     return results
 
 

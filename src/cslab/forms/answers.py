@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from typing import Any
 
 from django.utils import timezone
@@ -54,6 +55,21 @@ def _definition(form: Form) -> FormDefinition:
     return form if isinstance(form, FormDefinition) else FormDefinition.from_source(form)
 
 
+def _compiled(form: Form) -> "_Form":
+    """The form's elements and relevance order, built once per definition object.
+
+    Definitions are immutable and a saved version's is shared by a process's requests
+    (`FormVersion.form_definition`), so building this tree and ordering the rules happens once
+    per version instead of twice per submission. It is kept in the definition's own __dict__
+    (a frozen dataclass: not through setattr), so it lives exactly as long as the definition."""
+    definition = _definition(form)
+    found = definition.__dict__.get("_compiled_form")
+    if found is None:
+        found = _Form(definition)
+        definition.__dict__["_compiled_form"] = found
+    return found
+
+
 def validate_answers(
     form: Form,
     answers: dict[str, Any],
@@ -75,7 +91,7 @@ def validate_answers(
     evaluate (`pulldata()`, `instance()`, an unknown function) is skipped with a logged warning,
     so that it never blocks a submission that the device accepted.
     """
-    checker = _Checker(_Form(_definition(form)), answers, now=now, language=language)
+    checker = _Checker(_compiled(form), answers, now=now, language=language)
     checker.check_level(checker.form.top, answers, where=(), prefix="")
     return checker.problems
 
@@ -89,7 +105,7 @@ def relevant_answers(
     or repeat around it) has no value in the submission, even if it was answered before it
     became hidden. Unknown names are left for :func:`validate_answers` to report.
     """
-    checker = _Checker(_Form(_definition(form)), answers, now=now, language=None)
+    checker = _Checker(_compiled(form), answers, now=now, language=None)
     return checker.kept_level(checker.form.top, answers, where=())
 
 
@@ -177,6 +193,11 @@ class _Form:
             if question.is_group or question.is_repeat:
                 self._read(question.children, element)
 
+    @cached_property
+    def ordered_by_relevance(self) -> list[_Element]:
+        """`relevance_order()`, computed once (the form does not change)."""
+        return self.relevance_order()
+
     def relevance_order(self) -> list[_Element]:
         """The elements, each after those its relevance depends on (its group, the questions its
         `relevant` names); a cycle, which ODK refuses anyway, is cut where it is found."""
@@ -234,7 +255,7 @@ class _Checker:
     def _decide_relevance(self) -> None:
         # Deciding in dependency order keeps each decision shallow: what it depends on is
         # already known, however long a chain of rules a form has.
-        for element in self.form.relevance_order():
+        for element in self.form.ordered_by_relevance:
             around = element.repeats[:-1] if element.is_repeat else element.repeats
             for _level, where in self._levels(around, ())[0]:
                 self.is_relevant(element, where)

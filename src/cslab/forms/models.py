@@ -5,6 +5,8 @@ A form belongs to a project and is known by its `form_id` (the XLSForm `settings
 published version never changes, so submissions made against it stay readable and exportable.
 """
 
+import threading
+from datetime import datetime
 from functools import cached_property
 
 from django.conf import settings
@@ -15,6 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from cslab.core.actors import Actor
 from cslab.core.roles import ProjectRole
 from cslab.forms.form_definition import FormDefinition
+
+# Parsed definitions by (version pk, created_at), oldest first; a few hundred forms in memory.
+MAX_PARSED_DEFINITIONS = 256
+_PARSED_DEFINITIONS: dict[tuple[int, datetime], FormDefinition] = {}
+_PARSED_DEFINITIONS_LOCK = threading.Lock()
 
 FORM_ID_PATTERN = r"^[A-Za-z_][A-Za-z0-9_.-]*$"
 
@@ -115,5 +122,19 @@ class FormVersion(models.Model):
 
     @cached_property
     def form_definition(self) -> FormDefinition:
-        """The stored definition as typed values."""
-        return FormDefinition.from_json(self.definition)
+        """The stored definition as typed values, parsed once per process and version.
+
+        A version's definition is written when the version is made and never changed (a change
+        is a new version), so the parsed value is shared by every request of the process; the key
+        includes the creation time so a reused primary key (a test database) cannot match."""
+        if self.pk is None or self.created_at is None:
+            return FormDefinition.from_json(self.definition)
+        key = (self.pk, self.created_at)
+        found = _PARSED_DEFINITIONS.get(key)
+        if found is None:
+            found = FormDefinition.from_json(self.definition)
+            with _PARSED_DEFINITIONS_LOCK:
+                if len(_PARSED_DEFINITIONS) >= MAX_PARSED_DEFINITIONS:
+                    _PARSED_DEFINITIONS.pop(next(iter(_PARSED_DEFINITIONS)))
+                _PARSED_DEFINITIONS[key] = found
+        return found

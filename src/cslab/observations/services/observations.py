@@ -147,9 +147,88 @@ def _submit_permitted(
     geoprivacy: str | None,
     policy: _ProjectPolicy,
     consent_version: ConsentVersion | None,
+    history: "_History | None" = None,
 ) -> tuple[Observation, bool]:
     """`observation_submit` once the actor may submit to the project and passed the consent
     gate (`consent_version` is the version they consented to, None without consent)."""
+    prepared = _prepare(
+        actor=actor,
+        form_version=form_version,
+        instance_id=instance_id,
+        answers=answers,
+        deprecated_id=deprecated_id,
+        observed_at=observed_at,
+        location=location,
+        geoprivacy=geoprivacy,
+        policy=policy,
+        consent_version=consent_version,
+        history=history,
+    )
+    return _store(prepared, form_version=form_version, history=history)
+
+
+def _store(
+    prepared: "_Prepared", *, form_version: FormVersion, history: "_History | None"
+) -> tuple[Observation, bool]:
+    """Insert one prepared row: (row, True); or, when (form, instance ID) is taken, the stored
+    row (identical content) with False, else ConflictError."""
+    observation = prepared.observation
+    form = form_version.form
+    try:
+        with transaction.atomic():
+            observation.save()
+            if prepared.deprecates is not None:
+                _protect_earlier_versions(observation)
+            # The only tombstone check of the common path, after the insert and inside its
+            # transaction: it sees an erasure that committed before the insert and one that
+            # committed while the insert waited on the unique index; a found tombstone undoes
+            # the insert.
+            if Tombstone.objects.filter(form=form, instance_hash__in=prepared.erased_keys).exists():
+                raise _erased()
+            # Same-transaction bookkeeping of a stored observation goes here.
+    except IntegrityError:
+        observation.pk = None
+        stored = (
+            Observation.objects.select_related("observer", "deprecates")
+            .filter(form=form, instance_id=observation.instance_id)
+            .first()
+        )
+        if stored is None:  # the constraint that failed was not ours
+            raise
+        return _same_or_conflict(
+            stored, form_version=form_version, content_hash=observation.content_hash
+        ), False
+    if history is not None:
+        history.add(observation)
+    return observation, True
+
+
+@dataclass
+class _Prepared:
+    """A checked submission ready to insert: the unsaved row and what the insert re-checks."""
+
+    observation: Observation
+    erased_keys: list[str]
+    deprecates: Observation | None
+
+
+def _prepare(
+    *,
+    actor: Actor,
+    form_version: FormVersion,
+    instance_id: str,
+    answers: dict[str, Any],
+    deprecated_id: str | None,
+    observed_at: datetime | None,
+    location: Location | None,
+    geoprivacy: str | None,
+    policy: _ProjectPolicy,
+    consent_version: ConsentVersion | None,
+    history: "_History | None",
+) -> _Prepared:
+    """Check a submission and build its row (location, geoprivacy, plausibility); raise the
+    service's errors for what cannot be stored. Reads only for an edit (`deprecated_id`) and
+    for the plausibility history (none when `history` already holds it)."""
     form = form_version.form
     project = form.project
     if form_version.published_at is None:
@@ -207,11 +286,11 @@ def _submit_permitted(
             details=problems,
         )
     erased_keys = instance_hashes(instance_id, key=policy.tombstone_key)
-    if Tombstone.objects.filter(form=form, instance_hash__in=erased_keys).exists():
-        raise _erased()
 
     deprecates = None
     if deprecated_id is not None:
+        if Tombstone.objects.filter(form=form, instance_hash__in=erased_keys).exists():
+            raise _erased()  # before anything earlier is made more private
         deprecates = Observation.objects.filter(form=form, instance_id=deprecated_id).first()
         if deprecates is None:
             if Tombstone.objects.filter(
@@ -254,32 +333,14 @@ def _submit_permitted(
         forced=answers_are_sensitive(answers, policy.sensitive_categories),
         save=False,
     )
-    observation.warnings = _plausibility_warnings(observation, form_version)
+    observation.warnings = _plausibility_warnings(observation, form_version, history=history)
     observation.warning_count = len(observation.warnings)
     # The related rows were loaded above; checking that they exist again costs a query each.
     observation.full_clean(
         exclude=["project", "form", "form_version", "observer", "deprecates", "consent_version"],
         validate_constraints=False,
     )
-    try:
-        with transaction.atomic():
-            observation.save()
-            if deprecates is not None:
-                _protect_earlier_versions(observation)
-            # An erasure that committed while this insert waited on the unique index left its
-            # tombstone; the check before the insert could not see it yet.
-            if Tombstone.objects.filter(form=form, instance_hash__in=erased_keys).exists():
-                raise _erased()
-    except IntegrityError:
-        stored = (
-            Observation.objects.select_related("observer", "deprecates")
-            .filter(form=form, instance_id=instance_id)
-            .first()
-        )
-        if stored is None:  # the constraint that failed was not ours
-            raise
-        return _same_or_conflict(stored, form_version=form_version, content_hash=hashed), False
-    return observation, True
+    return _Prepared(observation=observation, erased_keys=erased_keys, deprecates=deprecates)
 
 
 _RANK = {
@@ -456,7 +517,56 @@ OUTLIER_HISTORY = 500
 CHECKED_MOMENT_KINDS = frozenset({QuestionKind.DATE, QuestionKind.DATETIME})
 
 
-def _plausibility_warnings(observation: Observation, form_version: FormVersion) -> list[Any]:
+class _History:
+    """The outlier history of one batch's form, read once instead of once per item.
+
+    Holds the stored rows the query of `_plausibility_warnings` returns (newest first, at most
+    OUTLIER_HISTORY), already read as numbers, per set of numeric questions; each observation
+    the batch stores is added in front, as the next item's own query would have found it. An
+    edit drops what was read (the row it deprecates leaves the history), so the next item reads
+    afresh."""
+
+    def __init__(self) -> None:
+        self._rows: dict[tuple[str, ...], list[tuple[float | None, ...]]] = {}
+
+    def rows(self, form: Any, names: tuple[str, ...]) -> list[tuple[float | None, ...]]:
+        found = self._rows.get(names)
+        if found is None:
+            found = self._rows[names] = [
+                tuple(plausibility.as_number(value) for value in row)
+                for row in _history_rows(form, names)
+            ]
+        return found
+
+    def add(self, observation: Observation) -> None:
+        if observation.deprecates_id is not None:
+            self._rows.clear()
+            return
+        answers = observation.answers
+        for names, rows in self._rows.items():
+            rows.insert(0, tuple(plausibility.as_number(answers.get(name)) for name in names))
+            del rows[OUTLIER_HISTORY:]
+
+
+def _history_rows(form: Any, names: tuple[str, ...]) -> list[tuple[Any, ...]]:
+    # The database extracts just these answers; reading whole answer documents into Python
+    # for every submission was the slowest step of submitting.
+    return list(
+        Observation.objects.filter(form=form)
+        .exclude(
+            pk__in=Observation.objects.filter(form=form, deprecates__isnull=False).values(
+                "deprecates_id"
+            )
+        )
+        .exclude(status=Observation.Status.REJECTED)
+        .order_by("-id")
+        .values_list(*[KT(f"answers__{name}") for name in names])[:OUTLIER_HISTORY]
+    )
+
+
+def _plausibility_warnings(
+    observation: Observation, form_version: FormVersion, *, history: _History | None = None
+) -> list[Any]:
     project = observation.project
     definition = form_version.form_definition
     answers = observation.answers
@@ -480,26 +590,21 @@ def _plausibility_warnings(observation: Observation, form_version: FormVersion) 
             )
             if moment is not None:
                 moments.append((name, moment))
-    history: dict[str, list[float]] = {name: [] for name in numbers}
+    numeric_history: dict[str, list[float]] = {name: [] for name in numbers}
     if numbers:
-        names = list(numbers)
-        # The database extracts just these answers; reading whole answer documents into Python
-        # for every submission was the slowest step of submitting.
-        for stored in (
-            Observation.objects.filter(form=observation.form)
-            .exclude(
-                pk__in=Observation.objects.filter(
-                    form=observation.form, deprecates__isnull=False
-                ).values("deprecates_id")
-            )
-            .exclude(status=Observation.Status.REJECTED)
-            .order_by("-id")
-            .values_list(*[KT(f"answers__{name}") for name in names])[:OUTLIER_HISTORY]
-        ):
-            for name, value in zip(names, stored, strict=True):
-                number = plausibility.as_number(value)
-                if number is not None:
-                    history[name].append(number)
+        names = tuple(numbers)
+        rows = (
+            history.rows(observation.form, names)
+            if history is not None
+            else [
+                tuple(plausibility.as_number(value) for value in row)
+                for row in _history_rows(observation.form, names)
+            ]
+        )
+        for position, name in enumerate(names):
+            numeric_history[name] = [
+                number for row in rows if (number := row[position]) is not None
+            ]
     extent = (project.extent_west, project.extent_south, project.extent_east, project.extent_north)
     return plausibility.plausibility_warnings(
         latitude=observation.latitude,
@@ -510,7 +615,7 @@ def _plausibility_warnings(observation: Observation, form_version: FormVersion) 
         now=timezone.now(),
         project_start=project.start_date,
         numbers=numbers,
-        history=history,
+        history=numeric_history,
     )
 
 
@@ -680,24 +785,54 @@ def observation_submit_batch(
         consent_version = consent_version_in_force_for(actor=actor, project=form.project)
     except ConflictError as error:
         consent_refusal = error
-    results: list[BatchResult] = []
+    history = _History()
+    results: dict[int, BatchResult] = {}
+    # New submissions are checked one by one and inserted together; edits (they change earlier
+    # rows) and an instance ID repeated within the batch go one by one after them.
+    together: list[tuple[int, _Prepared, FormVersion]] = []
+    one_by_one: list[tuple[int, Submission, FormVersion]] = []
+    seen: set[str] = set()
     for index, item in enumerate(submissions):
         if consent_refusal is not None:
-            results.append(_batch_refusal(index, item.instance_id, consent_refusal))
+            results[index] = _batch_refusal(index, item.instance_id, consent_refusal)
             continue
         version = versions.get(item.version)
         if version is None:
-            results.append(
-                BatchResult(
-                    index=index,
-                    instance_id=item.instance_id,
-                    status="invalid",
-                    code=ProblemCode.UNKNOWN_VERSION,
-                    detail=_("The form has no published version “%(v)s”.") % {"v": item.version},
-                )
+            results[index] = BatchResult(
+                index=index,
+                instance_id=item.instance_id,
+                status="invalid",
+                code=ProblemCode.UNKNOWN_VERSION,
+                detail=_("The form has no published version “%(v)s”.") % {"v": item.version},
             )
             continue
         version.form = form
+        key = item.instance_id.strip() if isinstance(item.instance_id, str) else ""
+        if item.deprecated_id is not None or key in seen:
+            one_by_one.append((index, item, version))
+            continue
+        try:
+            prepared = _prepare(
+                actor=actor,
+                form_version=version,
+                instance_id=item.instance_id,
+                answers=item.answers,
+                deprecated_id=None,
+                observed_at=item.observed_at,
+                location=item.location,
+                geoprivacy=item.geoprivacy,
+                policy=policy,
+                consent_version=consent_version,
+                history=history,
+            )
+        except (ConflictError, InvalidInputError, PermissionDeniedError) as error:
+            results[index] = _batch_refusal(index, item.instance_id, error)
+            continue
+        seen.add(key)
+        together.append((index, prepared, version))
+        history.add(prepared.observation)
+    results.update(_store_together(form, together))
+    for index, item, version in one_by_one:
         try:
             observation, created = _submit_permitted(
                 actor=actor,
@@ -710,16 +845,91 @@ def observation_submit_batch(
                 geoprivacy=item.geoprivacy,
                 policy=policy,
                 consent_version=consent_version,
+                history=history,
             )
         except (ConflictError, InvalidInputError, PermissionDeniedError) as error:
-            results.append(_batch_refusal(index, item.instance_id, error))
+            results[index] = _batch_refusal(index, item.instance_id, error)
         else:
-            results.append(
-                BatchResult(
-                    index=index,
-                    instance_id=item.instance_id,
-                    status="created" if created else "duplicate",
-                    observation=observation,
+            results[index] = _batch_stored(index, item.instance_id, observation, created)
+    return [results[index] for index in range(len(submissions))]
+
+
+def _batch_stored(
+    index: int, instance_id: str, observation: Observation, created: bool
+) -> BatchResult:
+    return BatchResult(
+        index=index,
+        instance_id=instance_id,
+        status="created" if created else "duplicate",
+        observation=observation,
+    )
+
+
+class _InsertRefusedError(Exception):
+    """The multi-row insert met a row or tombstone that appeared after it looked."""
+
+
+def _store_together(
+    form: Any, items: list[tuple[int, _Prepared, FormVersion]]
+) -> dict[int, BatchResult]:
+    """Store a batch's new rows with one multi-row INSERT: three queries for the whole batch.
+
+    Rows already stored under an instance ID, and erased IDs, are found first (one query each)
+    and answered as `observation_submit` would. The rest go in one INSERT, with the tombstones
+    checked again inside its transaction; when another request stored or erased one of those
+    IDs in the meantime (the unique index refuses or a tombstone appears), the INSERT is undone
+    and each row goes through `_store` on its own, which decides it exactly."""
+    results: dict[int, BatchResult] = {}
+    if not items:
+        return results
+    instance_ids = [prepared.observation.instance_id for _i, prepared, _v in items]
+    stored_rows = {
+        row.instance_id: row
+        for row in Observation.objects.select_related("observer", "deprecates").filter(
+            form=form, instance_id__in=instance_ids
+        )
+    }
+    erased = set(
+        Tombstone.objects.filter(
+            form=form,
+            instance_hash__in=[key for _i, prepared, _v in items for key in prepared.erased_keys],
+        ).values_list("instance_hash", flat=True)
+    )
+    new: list[tuple[int, _Prepared, FormVersion]] = []
+    for index, prepared, version in items:
+        observation = prepared.observation
+        stored = stored_rows.get(observation.instance_id)
+        try:
+            if erased.intersection(prepared.erased_keys):
+                raise _erased()
+            if stored is not None:
+                row = _same_or_conflict(
+                    stored, form_version=version, content_hash=observation.content_hash
                 )
-            )
+                results[index] = _batch_stored(index, observation.instance_id, row, False)
+                continue
+        except ConflictError as error:
+            results[index] = _batch_refusal(index, observation.instance_id, error)
+            continue
+        new.append((index, prepared, version))
+    try:
+        with transaction.atomic():
+            Observation.objects.bulk_create([prepared.observation for _i, prepared, _v in new])
+            keys = [key for _i, prepared, _v in new for key in prepared.erased_keys]
+            if new and Tombstone.objects.filter(form=form, instance_hash__in=keys).exists():
+                raise _InsertRefusedError()
+            # Same-transaction bookkeeping of the stored observations goes here.
+    except (IntegrityError, _InsertRefusedError):
+        for index, prepared, version in new:
+            prepared.observation.pk = None
+            try:
+                row, created = _store(prepared, form_version=version, history=None)
+            except ConflictError as error:
+                results[index] = _batch_refusal(index, prepared.observation.instance_id, error)
+            else:
+                results[index] = _batch_stored(index, row.instance_id, row, created)
+        return results
+    for index, prepared, _version in new:
+        observation = prepared.observation
+        results[index] = _batch_stored(index, observation.instance_id, observation, True)
     return results
