@@ -46,7 +46,7 @@ from cslab.forms.form_definition import FormDefinition, QuestionKind
 from cslab.forms.models import FormVersion
 from cslab.media.services import media_files_erase
 from cslab.observations import geoprivacy as geo
-from cslab.observations import plausibility
+from cslab.observations import map_counts, plausibility
 from cslab.observations.models import CollectionSettings, Observation, Tombstone, TombstoneKey
 from cslab.observations.services.collection_settings import (
     answers_are_sensitive,
@@ -264,6 +264,7 @@ def _submit_permitted(
     try:
         with transaction.atomic():
             observation.save()
+            map_counts.observations_added([observation])
             if deprecates is not None:
                 _protect_earlier_versions(observation)
             # An erasure that committed while this insert waited on the unique index left its
@@ -389,9 +390,10 @@ def observation_geoprivacy_change(
         observation.answers, sensitive_categories_of(observation.project)
     )
     before = observation.geoprivacy
-    observation_apply_geoprivacy(observation, level=geoprivacy, forced=forced, save=True)
-    if observation.deprecates_id is not None:
-        _protect_earlier_versions(observation)
+    with map_counts.observations_changing([observation.pk]):
+        observation_apply_geoprivacy(observation, level=geoprivacy, forced=forced, save=True)
+        if observation.deprecates_id is not None:
+            _protect_earlier_versions(observation)
     audit_record(
         actor=actor,
         action="observation.geoprivacy_changed",
@@ -597,7 +599,8 @@ def observation_erase(*, actor: Actor, observation: Observation) -> Tombstone:
         details={"observation_id": observation.pk, "tombstone_id": tombstone.pk},
     )
     media_files_erase(observation=observation)
-    observation.delete()
+    with map_counts.observations_changing([observation.pk]):
+        observation.delete()
     return tombstone
 
 
