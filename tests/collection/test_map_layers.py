@@ -16,7 +16,7 @@ from cslab.observations.map_layers import (
     observation_map_layer,
     resolution_for_zoom,
 )
-from cslab.observations.models import Observation
+from cslab.observations.services.moderation import observation_moderate
 from cslab.projects.models import Project
 from tests.collection.test_observation_views import (
     CANARY,
@@ -209,7 +209,9 @@ def test_rejected_observations_are_not_on_the_public_map(
     project: Project, version: FormVersion, observer: Any, volunteer: Any
 ) -> None:
     observation, _ = observe(observer, version, "uuid:bad")
-    Observation.objects.filter(pk=observation.pk).update(status="rejected")
+    observation_moderate(
+        actor=project.initiator, observation=observation, status="rejected", reason="Blurred."
+    )
 
     assert layer_for(volunteer, project, zoom=3).total == 0
     assert layer_for(project.initiator, project, zoom=3).total == 1
@@ -366,7 +368,9 @@ def test_viewers_who_see_differently_never_share_cached_counts(
     project: Project, version: FormVersion, observer: Any, volunteer: Any
 ) -> None:
     observation, _ = observe(observer, version, "uuid:bad")
-    Observation.objects.filter(pk=observation.pk).update(status="rejected")
+    observation_moderate(
+        actor=project.initiator, observation=observation, status="rejected", reason="Blurred."
+    )
 
     assert layer_for(project.initiator, project, zoom=3).total == 1
     assert layer_for(volunteer, project, zoom=3).total == 0

@@ -63,7 +63,7 @@ from cslab.impact.models import ImpactStatement, Output
 from cslab.impact.services.output_import import outputs_import
 from cslab.impact.services.rollup import rollup_rebuild
 from cslab.impact.vocabulary import ImpactKind, OutputKind
-from cslab.observations import geoprivacy
+from cslab.observations import geoprivacy, map_counts
 from cslab.observations.models import Observation
 from cslab.observations.services.observations import content_hash, public_point_seed
 from cslab.openrosa.models import AppUser, AppUserSubmission
@@ -472,6 +472,7 @@ def _store_history(plan: HistoryPlan, project: Project, volunteers: dict[int, Us
         for item in missing
     ]
     created = Observation.objects.bulk_create(rows, batch_size=500)
+    map_counts.observations_added(created)
     # created_at is set on insert (auto_now_add): submitted within an hour of observing.
     for row, item in zip(created, missing, strict=True):
         row.created_at = item.observed_at + timedelta(minutes=5 + item.number % 50)

@@ -17,6 +17,7 @@ from typing import Any
 from cslab.core.personal_data import ErasureScope, register_eraser
 from cslab.core.redaction import identity_needles, redact_queryset
 from cslab.media.services import media_files_erase
+from cslab.observations import map_counts
 from cslab.observations.models import ModerationEvent, Observation, ObservationFlag, Tombstone
 from cslab.observations.tombstones import instance_hash
 
@@ -38,11 +39,14 @@ def erase_observations(scope: ErasureScope) -> int:
             )
             media_files_erase(observation=observation)
             changed += 1
-        observations.delete()
+        with map_counts.observations_changing(observations):
+            observations.delete()
     else:
         needles = identity_needles(email=user.email, display_name=user.display_name)
-        for observation in observations.exclude(geoprivacy=Observation.Geoprivacy.OPEN):
-            changed += _generalise(observation)
+        hidden = observations.exclude(geoprivacy=Observation.Geoprivacy.OPEN)
+        with map_counts.observations_changing(hidden):  # their true cells become the public ones
+            for observation in hidden:
+                changed += _generalise(observation)
         changed += redact_queryset(observations, ["answers", "status_reason"], needles)
         if scope.pseudonym_user.pk != user.pk:
             observations.update(observer=scope.pseudonym_user)

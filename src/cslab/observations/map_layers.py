@@ -14,12 +14,18 @@ What a viewer sees follows geoprivacy:
 * Private observations have no public location and are never on the map, for anyone: the map
   is a place to look around, and a private location is looked at on its observation's page.
 
-Speed. Counting a million observations takes a second or more even from an index, so the counts
-per cell at the coarser resolutions (3, 5 and 7: at most a few thousand cells per project) are
-computed for the whole project once and kept in the cache for :data:`CACHE_SECONDS`; every view
-then only picks its cells from them. The cache key holds the project's newest observation, so a
-new submission shows at once; a moderation or geoprivacy change shows within
-:data:`CACHE_SECONDS` (the cells it leaves were public before). The finest resolution and points
+Speed. Counting a million observations takes a second or more even from an index, so a view
+without filters reads its counts from the counts per cell that the services keep in the same
+transaction as every change (:mod:`cslab.observations.map_counts`): the public location's for
+viewers who see public points, the true location's for those who see true ones, the statuses
+everyone sees plus, for the team, the rest. Such a view takes the same time at a thousand
+observations as at a million, at every resolution (restricted to the cells covering the view),
+and shows a submission, a moderation or a geoprivacy change at once. A signed-in viewer outside
+the team also sees their own observations of other statuses: those few are counted live and
+added. Views with filters, and embargoed views (an outsider sees only their own observations),
+count the rows live: the finest resolution cell by cell, the coarser ones for the whole
+project, kept in the cache for :data:`CACHE_SECONDS` (the cache key holds the project's newest
+observation, so a new submission shows at once; a moderation shows within the minute). Points
 are always read live, restricted to the cells covering the view.
 """
 
@@ -37,9 +43,9 @@ from django.urls import reverse
 
 from cslab.accounts.models import User
 from cslab.core import permissions
-from cslab.observations import geoprivacy, selectors
+from cslab.observations import geoprivacy, map_counts, selectors
 from cslab.observations.filters import ObservationFilters
-from cslab.observations.models import Observation
+from cslab.observations.models import MapCellCount, Observation
 from cslab.projects.models import Project
 
 __all__ = [
@@ -76,7 +82,7 @@ CELL_BY_CELL_FROM_RESOLUTION: Final = 7
 """Most H3 cells the view may be covered with; a larger view uses a coarser resolution."""
 
 CACHE_SECONDS: Final = 60
-"""How long whole-project counts per cell are reused (coarse resolutions only)."""
+"""How long whole-project counts per cell of a filtered view are reused (coarse resolutions)."""
 
 CACHED_RESOLUTIONS: Final = frozenset({3, 5, 7})
 
@@ -158,9 +164,14 @@ def observation_map_layer(
     columns = TRUE_COLUMNS if true_locations else PUBLIC_COLUMNS
     mappable = _mappable(visible, columns)
     view = bbox or WORLD
-    source = _CountSource(
-        mappable, columns, true_locations, _cache_key(user, project, filters, true_locations)
-    )
+    if (filters is None or filters.is_empty()) and not selectors.embargo_hides_observations(
+        user, project
+    ):
+        source = _table_source(user, project, mappable, columns, true_locations)
+    else:
+        source = _CountSource(
+            mappable, columns, true_locations, _cache_key(user, project, filters, true_locations)
+        )
     if zoom >= POINTS_FROM_ZOOM:
         points = _points(mappable, columns, view, limit=MAX_POINTS)
         if points is not None:
@@ -176,12 +187,45 @@ def observation_map_layer(
 
 @dataclass(frozen=True)
 class _CountSource:
-    """Where hexagon counts come from: the rows, which columns, and the cache key prefix."""
+    """Where hexagon counts come from: the rows, which columns, and the cache key prefix; or,
+    with ``audiences``, the kept counts of those audiences plus the live ``own_hidden`` rows."""
 
     mappable: QuerySet[Observation]
     columns: _Columns
     true_locations: bool
     cache_key: str
+    project_id: int | None = None
+    audiences: frozenset[str] | None = None
+    own_hidden: QuerySet[Observation] | None = None
+
+
+def _table_source(
+    user: Any,
+    project: Project,
+    mappable: QuerySet[Observation],
+    columns: _Columns,
+    true_locations: bool,
+) -> _CountSource:
+    """Counts from the kept counts: every status for the team, the statuses everyone sees for
+    the others, plus a signed-in outsider's own observations of the other statuses, live."""
+    own_hidden = None
+    if permissions.has_permission(user, "observation.view_all", project):
+        audiences = frozenset(MapCellCount.Audience.values)
+    else:
+        audiences = frozenset({MapCellCount.Audience.EVERYONE.value})
+        if user.is_authenticated:
+            own_hidden = mappable.filter(observer_id=user.pk).exclude(
+                status__in=selectors.PUBLIC_STATUSES
+            )
+    return _CountSource(
+        mappable,
+        columns,
+        true_locations,
+        cache_key="",
+        project_id=project.pk,
+        audiences=audiences,
+        own_hidden=own_hidden,
+    )
 
 
 def _cache_key(
@@ -248,6 +292,9 @@ def _covering_cells(view: Bbox, resolution: int) -> tuple[int, set[str] | None]:
 
 def _hexagon_layer(source: _CountSource, view: Bbox, resolution: int) -> MapLayer:
     resolution, cells = _covering_cells(view, resolution)
+    if source.audiences is not None:
+        hexagons = _kept_counts(source, resolution, cells)
+        return MapLayer("hexagons", resolution, source.true_locations, hexagons=hexagons)
     if cells is not None and resolution >= CELL_BY_CELL_FROM_RESOLUTION:
         # A province, a city, a district: counting just the cells in view through the index is
         # quicker than counting the whole project, even from a cold cache. (For the country
@@ -276,10 +323,39 @@ def _project_counts(source: _CountSource, resolution: int) -> list[tuple[str, in
     return cached
 
 
+def _kept_counts(
+    source: _CountSource, resolution: int, cells: set[str] | None
+) -> list[tuple[str, int]]:
+    """The kept counts per cell, with the viewer's own hidden observations counted live."""
+    assert source.project_id is not None and source.audiences is not None  # noqa: S101
+    counts = map_counts.cell_counts(
+        project_id=source.project_id,
+        true_locations=source.true_locations,
+        audiences=source.audiences,
+        resolution=resolution,
+        cells=cells,
+    )
+    if source.own_hidden is None:
+        return counts
+    own = _count_rows(source.own_hidden, source.columns, resolution, cells)
+    if not own:
+        return counts
+    merged: dict[str, int] = dict(counts)
+    for cell, count in own:
+        merged[cell] = merged.get(cell, 0) + count
+    return sorted(merged.items())
+
+
 def _count(source: _CountSource, resolution: int, cells: set[str] | None) -> list[tuple[str, int]]:
+    return _count_rows(source.mappable, source.columns, resolution, cells)
+
+
+def _count_rows(
+    mappable: QuerySet[Observation], columns: _Columns, resolution: int, cells: set[str] | None
+) -> list[tuple[str, int]]:
     """One GROUP BY on the stored cell column, restricted to ``cells`` when given."""
-    column = source.columns.cell(resolution)
-    rows = source.mappable.exclude(**{column: ""})
+    column = columns.cell(resolution)
+    rows = mappable.exclude(**{column: ""})
     if cells is not None:
         rows = rows.filter(**{f"{column}__in": sorted(cells)})
     counted = rows.values_list(column).annotate(count=Count("*")).order_by(column)

@@ -1,3 +1,4 @@
+from cslab.observations.models.map_cell_count import MapCellCount
 from cslab.observations.models.observation import (
     ModerationEvent,
     Observation,
@@ -9,6 +10,7 @@ from cslab.observations.models.settings import CollectionSettings, SensitiveCate
 
 __all__ = [
     "CollectionSettings",
+    "MapCellCount",
     "ModerationEvent",
     "Observation",
     "ObservationFlag",

@@ -18,6 +18,7 @@ from cslab.core.actors import Actor
 from cslab.core.errors import InvalidInputError, NotFoundError
 from cslab.core.problems import ProblemCode
 from cslab.core.services.audit import audit_record
+from cslab.observations import map_counts
 from cslab.observations.models import CollectionSettings, Observation, SensitiveCategory
 from cslab.projects.models import Project
 
@@ -175,6 +176,13 @@ def project_geoprivacy_recompute(*, project: Project) -> int:
 
     categories = sensitive_categories_of(project)
     changed = 0
+    # The public cells of current versions move on the map: counted in memory, written once.
+    replaced = set(
+        Observation.objects.filter(project=project, deprecates__isnull=False).values_list(
+            "deprecates_id", flat=True
+        )
+    )
+    counts = map_counts.CountChange()
     for observation in (
         Observation.objects.select_for_update()
         .filter(project=project)
@@ -183,10 +191,16 @@ def project_geoprivacy_recompute(*, project: Project) -> int:
         .iterator(chunk_size=500)
     ):
         forced = answers_are_sensitive(observation.answers, categories)
+        current = observation.pk not in replaced
+        if current:
+            counts.remove(observation)
         if observation_apply_geoprivacy(
             observation, level=observation.geoprivacy, forced=forced, save=True
         ):
             changed += 1
+        if current:
+            counts.add(observation)
+    counts.save()
     return changed
 
 

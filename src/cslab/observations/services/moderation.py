@@ -25,7 +25,7 @@ from cslab.core.errors import ConflictError, InvalidInputError
 from cslab.core.problems import ProblemCode
 from cslab.core.services.audit import audit_record
 from cslab.notifications.services.notifications import notification_send
-from cslab.observations import selectors
+from cslab.observations import map_counts, selectors
 from cslab.observations.models import ModerationEvent, Observation, ObservationFlag
 from cslab.projects.models import Project
 
@@ -150,6 +150,7 @@ def _change_status(
     *, actor: Actor | None, observation: Observation, status: str, reason: str, by_moderator: bool
 ) -> None:
     person = person_or_none(actor)
+    previous = observation.status
     ModerationEvent.objects.create(
         observation=observation,
         actor=person,
@@ -165,6 +166,7 @@ def _change_status(
         observation.moderated_at = timezone.now()
         fields += ["moderated_by", "moderated_at"]
     observation.save(update_fields=fields)
+    map_counts.observation_status_changed(observation, previous=previous)
 
 
 MAX_BULK = 100

@@ -46,7 +46,7 @@ from cslab.forms.form_definition import FormDefinition, QuestionKind
 from cslab.forms.models import FormVersion
 from cslab.media.services import media_files_erase
 from cslab.observations import geoprivacy as geo
-from cslab.observations import plausibility
+from cslab.observations import map_counts, plausibility
 from cslab.observations.models import CollectionSettings, Observation, Tombstone, TombstoneKey
 from cslab.observations.services.collection_settings import (
     answers_are_sensitive,
@@ -177,6 +177,9 @@ def _store(
     try:
         with transaction.atomic():
             observation.save()
+            # Counted before the earlier versions change: an edit takes the version it
+            # replaces off the map as that version was counted.
+            map_counts.observations_added([observation])
             if prepared.deprecates is not None:
                 _protect_earlier_versions(observation)
             # The only tombstone check of the common path, after the insert and inside its
@@ -185,7 +188,6 @@ def _store(
             # the insert.
             if Tombstone.objects.filter(form=form, instance_hash__in=prepared.erased_keys).exists():
                 raise _erased()
-            # Same-transaction bookkeeping of a stored observation goes here.
     except IntegrityError:
         observation.pk = None
         stored = (
@@ -450,9 +452,10 @@ def observation_geoprivacy_change(
         observation.answers, sensitive_categories_of(observation.project)
     )
     before = observation.geoprivacy
-    observation_apply_geoprivacy(observation, level=geoprivacy, forced=forced, save=True)
-    if observation.deprecates_id is not None:
-        _protect_earlier_versions(observation)
+    with map_counts.observations_changing([observation.pk]):
+        observation_apply_geoprivacy(observation, level=geoprivacy, forced=forced, save=True)
+        if observation.deprecates_id is not None:
+            _protect_earlier_versions(observation)
     audit_record(
         actor=actor,
         action="observation.geoprivacy_changed",
@@ -702,7 +705,8 @@ def observation_erase(*, actor: Actor, observation: Observation) -> Tombstone:
         details={"observation_id": observation.pk, "tombstone_id": tombstone.pk},
     )
     media_files_erase(observation=observation)
-    observation.delete()
+    with map_counts.observations_changing([observation.pk]):
+        observation.delete()
     return tombstone
 
 
@@ -918,7 +922,8 @@ def _store_together(
             keys = [key for _i, prepared, _v in new for key in prepared.erased_keys]
             if new and Tombstone.objects.filter(form=form, instance_hash__in=keys).exists():
                 raise _InsertRefusedError()
-            # Same-transaction bookkeeping of the stored observations goes here.
+            # Same-transaction bookkeeping of the stored observations.
+            map_counts.observations_added([prepared.observation for _i, prepared, _v in new])
     except (IntegrityError, _InsertRefusedError):
         for index, prepared, version in new:
             prepared.observation.pk = None

@@ -34,6 +34,7 @@ from cslab.core.services.audit import audit_record
 from cslab.events.models import Registration
 from cslab.forms.form_definition import FormDefinition
 from cslab.forms.models import FormVersion
+from cslab.observations import map_counts
 from cslab.observations.geoprivacy import INDEX_RESOLUTIONS
 from cslab.observations.models import Observation
 from cslab.privacy.services.export import PERSONAL_DATA_EXPORT_JOB, personal_data_exports_purge
@@ -216,7 +217,9 @@ def _registrations_past(project: Project, cutoff: datetime) -> Any:
 def _project_retention_apply(*, project: Project, now: datetime) -> dict[str, int]:
     assert project.personal_data_retention_days is not None  # noqa: S101 (filtered above)
     cutoff = now - timedelta(days=project.personal_data_retention_days)
-    with transaction.atomic():
+    # The map's true-location counts follow: these observations move to their public cells.
+    moving = _observations_past(project, cutoff)
+    with transaction.atomic(), map_counts.observations_changing(moving):
         locations = _observations_past(project, cutoff).update(
             latitude=F("public_latitude"),
             longitude=F("public_longitude"),
