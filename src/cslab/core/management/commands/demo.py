@@ -2,7 +2,7 @@
 
 import time
 from argparse import ArgumentParser
-from typing import Any
+from typing import Any, TextIO
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -39,7 +39,7 @@ class Command(BaseCommand):
         logins: list[DemoLogin] = []
         started = time.monotonic()
         # The stream under Django's wrapper, which would end every redraw of a bar with a newline.
-        stream = self.stdout._out
+        stream: TextIO = self.stdout._out  # type: ignore[attr-defined]
         for loader in demo_loaders():
             before = demo_count(loader)
             with progress_stage(stream, loader.label) as stage:
