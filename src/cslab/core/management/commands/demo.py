@@ -39,7 +39,7 @@ class Command(BaseCommand):
         logins: list[DemoLogin] = []
         started = time.monotonic()
         # The stream under Django's wrapper, which would end every redraw of a bar with a newline.
-        stream: TextIO = self.stdout._out  # type: ignore[attr-defined]
+        stream: TextIO = self.stdout._out  # type: ignore[assignment]
         for loader in demo_loaders():
             before = demo_count(loader)
             with progress_stage(stream, loader.label) as stage:
