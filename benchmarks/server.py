@@ -110,10 +110,11 @@ def stop_process_group(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def running_server(environment: dict[str, str], log_path: Path) -> Iterator[int]:
-    """Run `cslab serve` with `environment` until the block ends; yield its port."""
+def running_server(environment: dict[str, str], log_path: Path, *options: str) -> Iterator[int]:
+    """Run `cslab serve` with `environment` (and `options`) until the block ends; yield its
+    port."""
     port = free_port()
-    command = [str(cslab_executable()), "serve", "--host", HOST, "--port", str(port)]
+    command = [str(cslab_executable()), "serve", "--host", HOST, "--port", str(port), *options]
     logger.info("starting cslab serve on http://%s:%d/ (log: %s)", HOST, port, log_path)
     with log_path.open("wb") as log:
         process = subprocess.Popen(  # our own command
