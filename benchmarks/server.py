@@ -88,8 +88,9 @@ def _group_alive(group: int) -> bool:
     return True
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """Terminate the server's whole process group (serve, gunicorn master and workers)."""
+def stop_process_group(process: subprocess.Popen[bytes]) -> None:
+    """Terminate the process's whole group (for a server: serve, gunicorn master and workers);
+    the process must have been started with start_new_session=True."""
     group = process.pid  # start_new_session=True: the server leads its own group
     if not _group_alive(group):
         process.wait()
@@ -109,10 +110,11 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def running_server(environment: dict[str, str], log_path: Path) -> Iterator[int]:
-    """Run `cslab serve` with `environment` until the block ends; yield its port."""
+def running_server(environment: dict[str, str], log_path: Path, *options: str) -> Iterator[int]:
+    """Run `cslab serve` with `environment` (and `options`) until the block ends; yield its
+    port."""
     port = free_port()
-    command = [str(cslab_executable()), "serve", "--host", HOST, "--port", str(port)]
+    command = [str(cslab_executable()), "serve", "--host", HOST, "--port", str(port), *options]
     logger.info("starting cslab serve on http://%s:%d/ (log: %s)", HOST, port, log_path)
     with log_path.open("wb") as log:
         process = subprocess.Popen(  # our own command
@@ -128,4 +130,4 @@ def running_server(environment: dict[str, str], log_path: Path) -> Iterator[int]
             _wait_until_healthy(process, port, log_path)
             yield port
         finally:
-            _stop(process)
+            stop_process_group(process)

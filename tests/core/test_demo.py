@@ -395,3 +395,34 @@ def test_demo_shows_a_checked_import_with_its_bad_rows_once(demo: DemoLoadedTwic
     uploads nothing again."""
     assert demo.first.imports == [("garden-walks-2026.csv", "checked", 5, 3, 2)]
     assert demo.second.imports == demo.first.imports
+
+
+def test_demo_loads_the_planned_observations_and_reports_each_on_its_progress_bar(
+    demo: DemoLoadedTwice,
+) -> None:
+    import io
+
+    from django.test import override_settings
+
+    from cslab.core.progress import progress_stage
+    from cslab.observations.demo import demo_observation_count, load_demo_observations
+
+    planned = demo_observation_count()
+    made = re.search(
+        r"^Loading observations…\n  done in \d+\.\d s: (\d+) observations, (\d+) new$",
+        demo.first.output,
+        re.MULTILINE,
+    )
+    assert made is not None and int(made.group(2)) == planned
+    assert "\r" not in demo.first.output  # no bar where there is no terminal
+    # Run on a terminal, the loader counts every planned observation, stored or new.
+    terminal = io.StringIO()
+    terminal.isatty = lambda: True  # type: ignore[method-assign]
+    with progress_stage(terminal, "observations") as stage:
+        load_demo_observations()
+        stage.end()
+    assert (stage.done, stage.total) == (planned, planned)
+    assert f"{planned}/{planned}  done in" in terminal.getvalue()
+    # At its full size (`cslab demo` outside the tests) the demo plans 5,000 observations.
+    with override_settings(DEMO_OBSERVATIONS=5000):
+        assert demo_observation_count() == 5000

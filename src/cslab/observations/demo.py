@@ -8,10 +8,10 @@ demo forms, spread over space and a year.
 - Heat diaries (20 %) in Leiden-Noord, obscured by the project's default: they are people's
   homes.
 
-Everything goes through the services a volunteer's submission goes through (checks, geoprivacy,
-plausibility warnings, media checks), so the demo shows what real data looks like. Idempotent:
-instance IDs are derived from the form and a counter, and existing ones are skipped. A fixed seed
-gives the same data on every machine.
+Everything goes through the service an app's batch of submissions goes through (checks,
+geoprivacy, plausibility warnings; media checks for the photos), so the demo shows what real data
+looks like. Idempotent: instance IDs are derived from the form and a counter, and existing ones
+are skipped. A fixed seed gives the same data on every machine.
 """
 
 import logging
@@ -27,6 +27,7 @@ from django.db import transaction
 
 from cslab.accounts.models import User
 from cslab.core.demo import DemoLogin
+from cslab.core.progress import progress_advance
 from cslab.forms.answers import Location
 from cslab.forms.models import Form
 from cslab.media.services import media_attach
@@ -35,7 +36,11 @@ from cslab.observations.services.collection_settings import (
     collection_settings_update,
     sensitive_category_set,
 )
-from cslab.observations.services.observations import observation_submit
+from cslab.observations.services.observations import (
+    MAX_BATCH,
+    Submission,
+    observation_submit_batch,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -112,38 +117,70 @@ def _submit_missing(
     bbox: tuple[float, float, float, float],
     generator: random.Random,
 ) -> None:
+    """Submit the form's missing demo observations in batches, each batch by one observer.
 
+    The batch service checks the observer's permission, consent and the project's settings
+    once per batch instead of once per observation, and one transaction per batch saves a
+    commit (on SQLite, a write of the journal) per observation.
+    """
     version = form.versions.filter(published_at__isnull=False).order_by("-published_at").first()
     if version is None:
         return
     stored = set(Observation.objects.filter(form=form).values_list("instance_id", flat=True))
-    created = 0
+    # By observer (their index in `observers`): the numbered submissions still to send.
+    waiting: dict[int, list[tuple[int, Submission]]] = {i: [] for i in range(len(observers))}
+    photos: dict[int, bytes] = {}
     for number in range(count):
         # Draw every value whether or not the row exists, so each row's values are the same
         # whichever rows an earlier, interrupted run already stored.
         values = _draw(form.form_id, generator, bbox)
         instance_id = f"uuid:{uuid.uuid5(NAMESPACE, f'{form.form_id}:{number}')}"
         if instance_id in stored:
+            progress_advance(1, total=demo_observation_count())
             continue
-        observer = observers[number % len(observers)]
-        with_photo = form.form_id == "pollinator_count" and number % PHOTO_EVERY == 0
-        if with_photo:
+        if _with_photo(form, number):
             values["answers"]["photo"] = _photo_name(number)
-        with transaction.atomic():
-            observation, _created = observation_submit(
-                actor=observer,
-                form_version=version,
-                instance_id=instance_id,
-                answers=values["answers"],
-                observed_at=values["observed_at"],
-                location=values["location"],
-                geoprivacy=values["geoprivacy"],
-            )
-            if with_photo:
-                _attach_photo(observer, observation, number, generator)
-        created += 1
+            # Drawn here, between this row's values and the next row's, as when each row was
+            # submitted on its own: the same seed still gives the same data as before.
+            photos[number] = _flower_photo(generator)
+        submission = Submission(
+            instance_id=instance_id,
+            version=version.version,
+            answers=values["answers"],
+            observed_at=values["observed_at"],
+            location=values["location"],
+            geoprivacy=values["geoprivacy"],
+        )
+        waiting[number % len(observers)].append((number, submission))
+    created = 0
+    for index, items in waiting.items():
+        for first in range(0, len(items), MAX_BATCH):
+            batch = items[first : first + MAX_BATCH]
+            created += _submit_batch(form, observers[index], batch, photos)
     if created:
         logger.info("demo: %d observations submitted to %s", created, form.form_id)
+
+
+def _submit_batch(
+    form: Form, observer: User, items: list[tuple[int, Submission]], photos: dict[int, bytes]
+) -> int:
+    """Submit one batch and attach its photos; return how many observations it created."""
+    with transaction.atomic():
+        results = observation_submit_batch(
+            actor=observer, form=form, submissions=[submission for _number, submission in items]
+        )
+        for (number, _submission), result in zip(items, results, strict=True):
+            if result.observation is None:
+                # The demo's own data is valid: a refusal is a bug to see, not to skip.
+                raise RuntimeError(f"demo observation {number} refused: {result.detail}")
+            if result.status == "created" and number in photos:
+                _attach_photo(observer, result.observation, number, photos[number])
+    progress_advance(len(items), total=demo_observation_count())
+    return sum(1 for result in results if result.status == "created")
+
+
+def _with_photo(form: Form, number: int) -> bool:
+    return form.form_id == "pollinator_count" and number % PHOTO_EVERY == 0
 
 
 def _draw(form_id: str, generator: random.Random, bbox: tuple[float, ...]) -> dict[str, Any]:
@@ -209,14 +246,13 @@ HEAT_STORIES = [
 ]
 
 
-def _attach_photo(observer: User, observation: Observation, number: int, generator: Any) -> None:
-
+def _attach_photo(observer: User, observation: Observation, number: int, photo: bytes) -> None:
     name = _photo_name(number)
     media_attach(
         actor=observer,
         observation=observation,
         name=name,
-        uploaded_file=SimpleUploadedFile(name, _flower_photo(generator), "image/jpeg"),
+        uploaded_file=SimpleUploadedFile(name, photo, "image/jpeg"),
     )
 
 

@@ -2,13 +2,14 @@
 
 import time
 from argparse import ArgumentParser
-from typing import Any
+from typing import Any, TextIO
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from cslab.core.demo import DemoLogin, demo_count, demo_loaders
 from cslab.core.management.commands.serve import serve_host, serve_port, serve_site_url
+from cslab.core.progress import progress_stage
 
 
 class Command(BaseCommand):
@@ -33,21 +34,20 @@ class Command(BaseCommand):
             call_command("serve", host=host, port=port, with_worker=True, stdout=self.stdout)
 
     def _load(self) -> list[DemoLogin]:
-        """Run every loader, saying when each starts and ends: the first load takes minutes."""
+        """Run every loader as a stage of its own (a bar on a terminal, plain lines elsewhere),
+        saying what it made: the first load takes a while."""
         logins: list[DemoLogin] = []
         started = time.monotonic()
+        # The stream under Django's wrapper, which would end every redraw of a bar with a newline.
+        stream: TextIO = self.stdout._out  # type: ignore[assignment]
         for loader in demo_loaders():
-            # A line of its own: the loaders' log lines may come before the "done" line.
-            self.stdout.write(f"Loading {loader.label}…")
-            self.stdout.flush()
             before = demo_count(loader)
-            loader_started = time.monotonic()
-            logins.extend(loader())
-            line = f"  done in {time.monotonic() - loader_started:.1f} s"
-            after = demo_count(loader)
-            if after is not None and before is not None:
-                line += f": {after} {loader.counted}, {after - before} new"
-            self.stdout.write(line)
-            self.stdout.flush()
+            with progress_stage(stream, loader.label) as stage:
+                logins.extend(loader())
+                after = demo_count(loader)
+                made = ""
+                if after is not None and before is not None:
+                    made = f"{after} {loader.counted}, {after - before} new"
+                stage.end(made)
         self.stdout.write(f"All demo data is in place after {time.monotonic() - started:.1f} s.")
         return logins
