@@ -61,7 +61,7 @@ def _healthz_status(port: int) -> int | None:
         connection.close()
 
 
-def _wait_until_healthy(process: subprocess.Popen[bytes], port: int, log_path: Path) -> None:
+def wait_until_healthy(process: subprocess.Popen[bytes], port: int, log_path: Path) -> None:
     deadline = time.monotonic() + STARTUP_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -127,7 +127,7 @@ def running_server(environment: dict[str, str], log_path: Path, *options: str) -
             start_new_session=True,
         )
         try:
-            _wait_until_healthy(process, port, log_path)
+            wait_until_healthy(process, port, log_path)
             yield port
         finally:
             stop_process_group(process)

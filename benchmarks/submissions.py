@@ -32,7 +32,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from benchmarks.server import HOST, _stop, _wait_until_healthy, free_port, running_server
+from benchmarks.server import (
+    HOST,
+    free_port,
+    running_server,
+    stop_process_group,
+    wait_until_healthy,
+)
 from benchmarks.support import (
     BENCH_DIR,
     REPO_ROOT,
@@ -376,10 +382,10 @@ def running_reference(database_url: str) -> Iterator[int]:
             start_new_session=True,
         )
         try:
-            _wait_until_healthy(process, port, REFERENCE_LOG)
+            wait_until_healthy(process, port, REFERENCE_LOG)
             yield port
         finally:
-            _stop(process)
+            stop_process_group(process)
 
 
 def run() -> list[Result]:
