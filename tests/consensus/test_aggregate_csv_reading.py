@@ -86,10 +86,20 @@ def test_the_fast_reader_and_the_csv_module_agree_on_a_messy_file(tmp_path: Path
     assert _decoded(path) == [tuple(row) for row in rows[1:]]
 
 
-def test_a_field_longer_than_the_csv_limit_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize("process_limit", [None, 2**31 - 1])
+def test_a_field_longer_than_the_csv_limit_is_refused(
+    tmp_path: Path, process_limit: int | None
+) -> None:
+    """Refused too when a library (frictionless does on import) raised csv's process limit."""
+    previous = csv.field_size_limit()
+    if process_limit is not None:
+        csv.field_size_limit(process_limit)
     path = _write(tmp_path, f"item,worker,label,note\na,w1,x,{'n' * 200_000}\n")
-    with pytest.raises(CommandError, match="is not valid CSV: field larger than field limit"):
-        _aggregate(str(path))
+    try:
+        with pytest.raises(CommandError, match="is not valid CSV: field larger than field limit"):
+            _aggregate(str(path))
+    finally:
+        csv.field_size_limit(previous)
 
 
 def test_text_that_is_not_utf8_is_refused(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import zipfile
 from datetime import date, datetime
@@ -75,11 +76,21 @@ def test_a_csv_that_is_not_utf8_is_refused_with_advice(tmp_path: Path) -> None:
         read_csv_table(_csv(tmp_path, "soort\nGroenling é\n".encode("cp1252")))
 
 
-def test_a_field_far_longer_than_a_spreadsheet_cell_is_refused_not_held(tmp_path: Path) -> None:
+@pytest.mark.parametrize("process_limit", [None, 2**31 - 1])
+def test_a_field_far_longer_than_a_spreadsheet_cell_is_refused_not_held(
+    tmp_path: Path, process_limit: int | None
+) -> None:
+    """Refused too when a library (frictionless does on import) raised csv's process limit."""
+    previous = csv.field_size_limit()
+    if process_limit is not None:
+        csv.field_size_limit(process_limit)
     huge = b'"' + b"x" * 200_000 + b'"'
     table = read_csv_table(_csv(tmp_path, b"species,note\nblackbird," + huge + b"\n"))
-    with pytest.raises(InvalidInputError, match="not a readable CSV"):
-        list(table.rows())
+    try:
+        with pytest.raises(InvalidInputError, match="not a readable CSV"):
+            list(table.rows())
+    finally:
+        csv.field_size_limit(previous)
 
 
 def test_a_column_without_a_name_is_refused(tmp_path: Path) -> None:

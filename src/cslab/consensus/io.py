@@ -26,13 +26,15 @@ import pyarrow.compute as pc  # type: ignore[import-untyped,unused-ignore]
 import pyarrow.csv as pa_csv  # type: ignore[import-untyped,unused-ignore]
 
 from cslab.aggregation import AggregationResult, Answers
+from cslab.core import csv_fields
 
 Duplicates = Literal["keep-all", "keep-last", "error"]
 DUPLICATE_POLICIES: tuple[Duplicates, ...] = ("keep-all", "keep-last", "error")
 
-# The csv module's own limit (131,072 characters per field), kept by the vectorised reader: a
-# longer field is refused, in either reader, rather than read into memory.
-FIELD_LIMIT = csv.field_size_limit()
+# The csv module's default limit (131,072 characters per field), fixed here (the process-wide
+# setting is changed by libraries such as frictionless): a longer field is refused, by either
+# reader, with the same message.
+FIELD_LIMIT = csv_fields.FIELD_LIMIT
 # Every method returns items × classes probabilities (8 bytes each, several copies while it
 # runs): above this many the file is refused with the sizes, before any memory is spent on it.
 # Millions of distinct labels are nearly always the wrong column.
@@ -281,8 +283,9 @@ def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     try:
         with path.open(newline="", encoding="utf-8-sig") as stream:
             reader = csv.reader(stream)
-            header = next(reader, None)
-            rows = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
+            limited = csv_fields.limited_rows(reader)
+            header = next(limited, None)
+            rows = [(reader.line_num, row) for row in limited if any(cell.strip() for cell in row)]
     except FileNotFoundError:
         raise InputError(f"{path} does not exist") from None
     except OSError as error:

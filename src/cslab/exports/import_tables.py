@@ -22,6 +22,7 @@ from typing import IO, Any
 import openpyxl
 from django.utils.translation import gettext as _
 
+from cslab.core import csv_fields
 from cslab.core.errors import InvalidInputError
 from cslab.core.problems import ProblemCode
 from cslab.core.zip_archives import declared_member_count
@@ -127,8 +128,8 @@ def _csv_table(opened: Callable[[], AbstractContextManager[IO[bytes]]]) -> Impor
     with opened() as handle, io.TextIOWrapper(handle, encoding=encoding, newline="") as text:
         first_line = text.readline()
     delimiter = _csv_delimiter(first_line)
-    # csv's own field limit (131,072 characters, process-wide: not changed here) is four
-    # times Excel's cell limit; a longer field is a csv.Error, refused below.
+    # A field may be at most four times Excel's cell limit (`csv_fields.FIELD_LIMIT`); a longer
+    # one is a csv.Error, refused below.
 
     def records() -> Iterator[list[str]]:
         try:
@@ -136,7 +137,7 @@ def _csv_table(opened: Callable[[], AbstractContextManager[IO[bytes]]]) -> Impor
                 opened() as handle,
                 io.TextIOWrapper(handle, encoding=encoding, newline="") as text,
             ):
-                yield from csv.reader(text, delimiter=delimiter)
+                yield from csv_fields.limited_rows(csv.reader(text, delimiter=delimiter))
         except UnicodeDecodeError as error:
             raise InvalidInputError(
                 _("The file is not UTF-8 text; save it as “CSV UTF-8” and upload it again.")
