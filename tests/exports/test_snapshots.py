@@ -179,3 +179,19 @@ def test_the_data_page_shows_a_snapshot_as_refreshed_on_schedule_not_with_an_exp
 
     assert html.count("Latest snapshot, refreshed every night") == len(SNAPSHOT_FORMATS)
     assert str(_current(project)[0].expires_at.year) not in html
+
+
+def test_the_export_list_of_the_api_shows_a_snapshot_with_its_row_counts_only() -> None:
+    """A snapshot keeps what it was built from beside its row counts; the API lists counts."""
+    project, _ = _project()
+    snapshot_refresh(project=project)
+
+    response = Client().get(f"/api/v1/projects/{project.slug}/data-exports")
+
+    assert response.status_code == 200, response.content
+    listed = [export for export in response.json() if export["scope"] == "public"]
+    assert len(listed) == len(SNAPSHOT_FORMATS)
+    for export in listed:
+        assert export["rows"]
+        assert all(isinstance(count, int) for count in export["rows"].values())
+        assert not any(table.startswith("_") for table in export["rows"])

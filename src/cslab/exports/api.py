@@ -243,7 +243,7 @@ def list_data_exports(request: ApiRequest, slug: str) -> Any:
             "status": export.status,
             "created_at": export.created_at,
             "expires_at": export.expires_at,
-            "rows": export.rows or {},
+            "rows": export.rows_per_table,
             "size_bytes": export.size_bytes,
             "download_url": request.build_absolute_uri(
                 reverse(

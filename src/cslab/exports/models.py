@@ -109,6 +109,15 @@ class DataExport(models.Model):
             ),
         ]
 
+    @property
+    def rows_per_table(self) -> dict[str, int]:
+        """Rows written per table, without the bookkeeping a snapshot keeps beside them."""
+        return {
+            table: count
+            for table, count in (self.rows or {}).items()
+            if not table.startswith("_") and isinstance(count, int)
+        }
+
     def __str__(self) -> str:
         return f"{self.format} export {self.pk} of {self.project_id}"
 
