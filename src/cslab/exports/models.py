@@ -109,6 +109,9 @@ class DataExport(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.format} export {self.pk} of {self.project_id}"
+
     @property
     def rows_per_table(self) -> dict[str, int]:
         """Rows written per table, without the bookkeeping a snapshot keeps beside them."""
@@ -117,9 +120,6 @@ class DataExport(models.Model):
             for table, count in (self.rows or {}).items()
             if not table.startswith("_") and isinstance(count, int)
         }
-
-    def __str__(self) -> str:
-        return f"{self.format} export {self.pk} of {self.project_id}"
 
     @property
     def source_name(self) -> str:
