@@ -8,7 +8,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/cslab
 # the 30 slowest are listed, so CI logs show where its time goes.
 PYTEST_ARGS ?= -n auto --dist loadfile --durations=30
 
-.PHONY: install demo dev serve worker test test-pg browser lint fmt typecheck migrations-check schemathesis bench messages lock clean
+.PHONY: install demo dev serve worker test test-pg browser reliability lint fmt typecheck migrations-check schemathesis bench messages lock clean
 
 install: $(STAMP)
 
@@ -42,6 +42,13 @@ test-pg: install
 
 browser: install
 	$(BIN)/pytest -m browser $(PYTEST_ARGS)
+
+## make reliability: the promises of docs/reliability.md (issue 18) on the local PostgreSQL, in
+## their short form (CI); make reliability FULL=1 runs them at the stated scale. A table of
+## every figure ends the run and is written to var/reliability/.
+reliability: install
+	DATABASE_URL=$(PG_URL) RELIABILITY_SCALE=$(if $(FULL),full,short) VENV_BIN=$(BIN) \
+		$(BIN)/pytest tests/reliability --reliability -n 0 --durations=0
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks

@@ -15,10 +15,28 @@ pytest_plugins = ["tests.migrated_sites"]
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
+RELIABILITY_DIR = os.path.join(os.path.dirname(__file__), "reliability")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--reliability",
+        action="store_true",
+        help="run the reliability suite in tests/reliability/ (make reliability), left out "
+        "of the ordinary runs because it starts servers and drives them for minutes",
+    )
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Leave race tests out of a run on SQLite, which serialises writers; the PostgreSQL run
-    (`make test-pg`, in CI) runs them."""
+    """Leave the reliability suite out unless asked for (`make reliability`), and race tests out
+    of a run on SQLite, which serialises writers; the PostgreSQL run (`make test-pg`, in CI)
+    runs them."""
     from django.db import connection
+
+    reliability = [item for item in items if str(item.path).startswith(RELIABILITY_DIR)]
+    if reliability and not config.getoption("--reliability"):
+        config.hook.pytest_deselected(items=reliability)
+        items[:] = [item for item in items if not str(item.path).startswith(RELIABILITY_DIR)]
 
     if connection.vendor == "postgresql":
         return
