@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from cslab.classification.assignment import Identity
 from cslab.classification.models import Workflow
@@ -182,6 +184,30 @@ def test_results_have_every_class_probability_and_a_probabilities_table(
     with zipfile.ZipFile(path) as archive:
         readme = archive.read("README.txt").decode()
     assert "Aggregation method: Majority vote" in readme
+
+
+@pytest.mark.parametrize("dataset", ["classifications", "results"])
+def test_a_public_workflow_file_has_no_rows_while_the_embargo_lasts_and_the_team_file_has_all(
+    tmp_path: Path, pollinators: dict[str, Any], dataset: str
+) -> None:
+    project = pollinators["workflow"].project
+    project.data_embargo_until = timezone.localdate() + timedelta(days=30)
+    project.save(update_fields=["data_embargo_until"])
+    slug = pollinators["workflow"].slug
+
+    public_path = _write(tmp_path, pollinators, dataset, "csv", public=True)
+    public = _csv_tables(public_path)
+    team = _csv_tables(_write(tmp_path, pollinators, dataset, "csv", public=False))
+
+    assert public[f"{slug}-{dataset}.csv"] == []
+    assert len(team[f"{slug}-{dataset}.csv"]) >= 2
+    with zipfile.ZipFile(public_path) as archive:
+        assert "under embargo until" in archive.read("README.txt").decode()
+
+    project.data_embargo_until = timezone.localdate() - timedelta(days=1)
+    project.save(update_fields=["data_embargo_until"])
+    after = _csv_tables(_write(tmp_path, pollinators, dataset, "csv", public=True))
+    assert len(after[f"{slug}-{dataset}.csv"]) == len(team[f"{slug}-{dataset}.csv"])
 
 
 @pytest.mark.parametrize("dataset", ["classifications", "results"])

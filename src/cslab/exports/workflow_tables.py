@@ -56,7 +56,7 @@ from cslab.core.actors import Actor
 from cslab.core.errors import InvalidInputError, NotFoundError
 from cslab.exports.columns import Column, Table
 from cslab.exports.selectors import ExportMetadata
-from cslab.projects.licences import project_licence_and_citation
+from cslab.projects.licences import is_under_embargo, project_licence_and_citation
 from cslab.projects.models import Project
 
 BATCH_SIZE = 2000
@@ -81,6 +81,9 @@ class WorkflowExportPlan:
     tables: Table
     metadata: ExportMetadata
     classes: tuple[str, ...] = ()  # the `p_<class>` columns of a results export
+    # A public export while the project's data embargo lasts: its tables, licence and notes,
+    # and no rows (as the observations' public exports: the embargo hides them from outsiders).
+    embargoed: bool = False
 
 
 def _task_text(task: dict[str, Any]) -> str:
@@ -282,12 +285,21 @@ def workflow_export_plan(
     workflow = _workflow_for_export(viewer=viewer, project=project, workflow_id=workflow_id)
     if not public:
         permissions.require(viewer, "workflow.review", workflow)
+    embargoed = public and is_under_embargo(project)
     with translation.override("en"):
         licence = project_licence_and_citation(project)
         about: list[tuple[str, str]] = [
             ("workflow", f"{workflow.name} ({workflow.slug})"),
             ("task_definition_version", task_definition_version(workflow)),
         ]
+        if embargoed:
+            about.append(
+                (
+                    "embargo",
+                    f"the data are under embargo until {project.data_embargo_until}: "
+                    "this public file has no rows until then",
+                )
+            )
         classes: tuple[str, ...] = ()
         if dataset == CLASSIFICATIONS:
             tables = classification_tables(workflow, personal_data=not public)
@@ -343,6 +355,7 @@ def workflow_export_plan(
         tables=tables,
         metadata=metadata,
         classes=classes,
+        embargoed=embargoed,
     )
 
 
@@ -358,6 +371,8 @@ def _classifications(plan: WorkflowExportPlan) -> QuerySet[Classification]:
 
 def workflow_export_count(plan: WorkflowExportPlan) -> int:
     """The main table's rows: classifications, or subjects of the workflow."""
+    if plan.embargoed:
+        return 0
     if plan.dataset == CLASSIFICATIONS:
         return _classifications(plan).count()
     return WorkflowSubject.objects.filter(workflow=plan.workflow).count()
@@ -483,6 +498,8 @@ def workflow_export_rows(
 ) -> Iterator[tuple[Table, dict[str, Any]]]:
     """Every row of every table, each main row followed by its child rows, read
     `batch_size` at a time."""
+    if plan.embargoed:
+        return
     if plan.dataset == CLASSIFICATIONS:
         queryset = _classifications(plan)
         last_id = 0
