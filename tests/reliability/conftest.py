@@ -71,7 +71,6 @@ def report_figure(request: pytest.FixtureRequest) -> Callable[..., Figure]:
     def report(*, item: str, measure: str, value: str, target: str, passed: bool) -> Figure:
         figure = Figure(item, measure, value, target, bool(passed), request.node.nodeid)
         _FIGURES.append(figure)
-        print(f"\n[{'pass' if figure.passed else 'FAIL'}] {item}: {measure} = {value} ({target})")
         return figure
 
     return report
@@ -90,11 +89,11 @@ def summary_table(figures: list[Figure], scale: Scale) -> str:
         "| item | measure | this run | promise | kept |",
         "|---|---|---|---|---|",
     ]
-    for figure in sorted(figures, key=_item_number):
-        rows.append(
-            f"| {figure.item} | {figure.measure} | {figure.value} | {figure.target} | "
-            f"{'yes' if figure.passed else '**no**'} |"
-        )
+    rows.extend(
+        f"| {figure.item} | {figure.measure} | {figure.value} | {figure.target} | "
+        f"{'yes' if figure.passed else '**no**'} |"
+        for figure in sorted(figures, key=_item_number)
+    )
     return "\n".join(rows)
 
 

@@ -9,9 +9,10 @@ job over); the full form 25.
 import os
 import re
 import subprocess
-import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 from typing import Any
+
+from defusedxml import ElementTree
 
 from tests.reliability.conftest import REPO_ROOT
 
@@ -32,11 +33,11 @@ def _failure_texts(run: str) -> list[str]:
     reports = sorted((REPORT_ROOT / f"report-{run}").glob("junit*.xml"))
     assert reports, f"schemathesis wrote no JUnit report for the {run} run"
     tree = ElementTree.parse(reports[-1])
-    texts = []
-    for element in tree.iter():
-        if element.tag in {"failure", "error"}:
-            texts.append(" ".join(filter(None, [element.get("message"), element.text])))
-    return texts
+    return [
+        " ".join(filter(None, [element.get("message"), element.text]))
+        for element in tree.iter()
+        if element.tag in {"failure", "error"}
+    ]
 
 
 def test_the_api_answers_generated_requests_without_server_errors_or_schema_breaks(
