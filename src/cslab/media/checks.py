@@ -23,6 +23,7 @@ import importlib
 import io
 import shutil
 import struct
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Final
@@ -561,6 +562,8 @@ def _derive_image(
         if width * height > max_pixels or width <= 0 or height <= 0:
             raise _too_many_pixels(max_pixels)
         probe.verify()
+    if formats == ["PNG"]:
+        check_png_data(file)
     file.seek(0)
     with Image.open(file, formats=formats) as opened:
         opened.seek(0)  # the first frame of an animation
@@ -585,6 +588,65 @@ def _derive_image(
         width=public.width,
         height=public.height,
     )
+
+
+PNG_CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}  # by colour type
+PNG_CHUNK_LIMIT = 64 * 1024 * 1024
+
+
+def check_png_data(file: IO[bytes]) -> None:
+    """Refuse a PNG whose image data inflates to more than its declared pixels need.
+
+    A 1 × 1 header followed by gigabytes of compressed zeros is a decompression bomb that the
+    pixel count does not catch. The IDAT chunks are inflated in steps of at most 1 MB and
+    counted, never kept; inflating stops one byte past what the header allows.
+    """
+    file.seek(8)
+    header = file.read(25)
+    if len(header) < 25 or header[4:8] != b"IHDR":
+        raise ContentRefusedError("broken_image", _("a damaged or unreadable image"))
+    width, height, depth, colour_type, _compression, _filter, interlace = struct.unpack(
+        ">IIBBBBB", header[8:21]
+    )
+    row_bytes = -(-width * depth * PNG_CHANNELS.get(colour_type, 4) // 8)
+    allowed = height * (1 + row_bytes)
+    if interlace:  # Adam7: a filter byte and a rounded-up byte per row of each of 7 passes
+        allowed += 14 * (height + 8)
+    allowed += 1024
+    inflater = zlib.decompressobj()
+    inflated = 0
+    file.seek(8)
+    while True:
+        chunk_header = file.read(8)
+        if len(chunk_header) < 8:
+            break
+        length, kind = struct.unpack(">I4s", chunk_header)
+        if kind == b"IEND":
+            break
+        if kind != b"IDAT":
+            file.seek(length + 4, io.SEEK_CUR)
+            continue
+        if length > PNG_CHUNK_LIMIT:
+            raise ContentRefusedError("broken_image", _("a damaged or unreadable image"))
+        pending = file.read(length)
+        file.seek(4, io.SEEK_CUR)  # the CRC, which verify() checked
+        while pending:
+            try:
+                output = inflater.decompress(pending, COPY_CHUNK)
+            except zlib.error as error:
+                raise ContentRefusedError(
+                    "broken_image", _("a damaged or unreadable image")
+                ) from error
+            inflated += len(output)
+            if inflated > allowed:
+                raise ContentRefusedError(
+                    "too_much_image_data",
+                    _("an image whose data is far larger than its pixels (a compression bomb)"),
+                )
+            pending = inflater.unconsumed_tail
+            if not output and not pending:
+                break
+    file.seek(0)
 
 
 def _to_srgb(picture: Image.Image, icc_profile: bytes | None) -> Image.Image:

@@ -18,7 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from cslab.core.actors import Actor
+from cslab.core.errors import InvalidInputError
 from cslab.projects.models import Organisation, Project
+from cslab.projects.services.projects import project_image_checked
 from cslab.projects.vocabulary import (
     SUSTAINABLE_DEVELOPMENT_GOALS,
     DataLicence,
@@ -380,6 +382,11 @@ class ProjectEditForm(forms.Form):
         image = self.cleaned_data.get("image")
         if isinstance(image, UploadedFile) and (image.size or 0) > MAX_IMAGE_BYTES:
             raise forms.ValidationError(_("The image is larger than 5 MB."))
+        if isinstance(image, UploadedFile):
+            try:
+                return project_image_checked(image)
+            except InvalidInputError as error:
+                raise forms.ValidationError(error.message) from error
         return image
 
     def clean_area_file(self) -> Any:

@@ -7,7 +7,9 @@ from datetime import date
 from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile, File
 from django.db import IntegrityError, transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -117,6 +119,29 @@ class ProjectChanges(ProjectProfile, total=False):
     name: str
 
 
+class CheckedProjectImage(ContentFile[bytes]):
+    """A project image already re-encoded by `project_image_checked`."""
+
+
+def project_image_checked(upload: Any) -> CheckedProjectImage:
+    """Return an uploaded project image re-encoded without metadata (EXIF GPS, the camera
+    owner's name, XMP): the image is public. Raise InvalidInputError (details["image"]) when
+    it is not a JPEG, PNG, WebP or GIF picture, or a decompression bomb."""
+    if isinstance(upload, CheckedProjectImage):
+        return upload
+    from cslab.hub.files import check_cover_image  # hub builds on projects
+
+    checked = check_cover_image(upload, field="image")
+    return CheckedProjectImage(checked.content.read(), name=f"project.{checked.extension}")
+
+
+def _with_checked_image(values: dict[str, Any]) -> dict[str, Any]:
+    image = values.get("image")
+    if isinstance(image, File) and not isinstance(image, FieldFile):
+        values["image"] = project_image_checked(image)
+    return values
+
+
 # Addresses under /projects/ and /organisations/ that pages already use.
 RESERVED_SLUGS = frozenset({"new", "mine", "feed", "map"})
 SEARCHED_FIELDS = ("name", "aim", "description", "how_to_take_part", "locality", "department")
@@ -148,7 +173,7 @@ def project_create(
     unknown = set(profile) - PROFILE_FIELDS
     if unknown:
         raise InvalidInputError(f"Unknown project fields: {', '.join(sorted(unknown))}.")
-    values = nulls_as_empty(Project, profile)
+    values = _with_checked_image(nulls_as_empty(Project, profile))
     if status not in Project.Status.values:
         raise InvalidInputError(_("Unknown status “%(status)s”.") % {"status": status})
     project = Project(
@@ -198,7 +223,7 @@ def project_update(
     unknown = set(changes) - PROFILE_FIELDS
     if unknown:
         raise InvalidInputError(f"Unknown project fields: {', '.join(sorted(unknown))}.")
-    values = nulls_as_empty(Project, changes)
+    values = _with_checked_image(nulls_as_empty(Project, changes))
     if values.get("organisation") not in (None, project.organisation):
         _ensure_may_use_organisation(actor, values["organisation"])
     changed = [name for name, value in values.items() if getattr(project, name) != value]
