@@ -95,6 +95,18 @@ class Site:
     app_users: list[str]
 
 
+def database_url() -> str:
+    """The URL of the test run's database (pytest-django's), which the server shares."""
+    from django.db import connection
+
+    database = connection.settings_dict
+    password = f":{database['PASSWORD']}" if database.get("PASSWORD") else ""
+    return (
+        f"postgres://{database['USER']}{password}@{database['HOST'] or '127.0.0.1'}:"
+        f"{database['PORT'] or 5432}/{database['NAME']}"
+    )
+
+
 def site_create(environment: dict[str, str], devices: int) -> Site:
     """Create the project, form, API token and `devices` app users in the database
     `environment` names (a `cslab shell` process, as an operator would)."""
@@ -450,11 +462,11 @@ class Reconciliation:
         )
 
 
-def stored_counts(database_url: str, slug: str) -> Counter[str]:
+def stored_counts(url: str, slug: str) -> Counter[str]:
     """Rows per instance ID of the project's observations, read straight from the database."""
     import psycopg
 
-    with psycopg.connect(database_url, connect_timeout=10) as connection:
+    with psycopg.connect(url, connect_timeout=10) as connection:
         rows = connection.execute(
             "SELECT o.instance_id, count(*) FROM collection_observation o "
             "JOIN projects_project p ON p.id = o.project_id WHERE p.slug = %s "
@@ -464,8 +476,8 @@ def stored_counts(database_url: str, slug: str) -> Counter[str]:
     return Counter({instance_id: count for instance_id, count in rows})
 
 
-def reconcile(ledger: Ledger, database_url: str, slug: str) -> Reconciliation:
-    counts = stored_counts(database_url, slug)
+def reconcile(ledger: Ledger, url: str, slug: str) -> Reconciliation:
+    counts = stored_counts(url, slug)
     entries = list(ledger.entries.values())
     refused: Counter[str] = Counter()
     for entry in entries:

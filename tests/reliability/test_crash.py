@@ -8,7 +8,7 @@ requests killed mid-way, and the ledger is reconciled with the database.
 
 PostgreSQL here is a throwaway cluster of this test's own (initdb into a temporary folder, a
 free port, its socket in that folder), so that crashing it touches no one else's server.
-Full form: 10,000 observations from 200 devices, a kill every 1,000; short: 400, every 100.
+Full form: 10,000 observations from 200 devices, a kill every 1,000; short: 300, every 75.
 """
 
 import contextlib
@@ -167,9 +167,9 @@ def _orphans(url: str, media_root: Path) -> tuple[int, int]:
 def test_a_crash_loses_no_acknowledged_submission_and_leaves_no_orphan(
     cluster: Cluster, tmp_path: Path, scale, report_figure
 ) -> None:
-    observations = scale.pick(short=400, full=10_000)
-    devices = scale.pick(short=40, full=200)
-    kill_every = scale.pick(short=100, full=1_000)
+    observations = scale.pick(short=300, full=10_000)
+    devices = scale.pick(short=30, full=200)
+    kill_every = scale.pick(short=75, full=1_000)
     url = _create_database(cluster, "cslab_crash")
     var_dir = tmp_path / "var"
     environment = scratch_environment(url, var_dir, WEB_CONCURRENCY="3", WEB_THREADS="4")

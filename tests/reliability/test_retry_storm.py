@@ -13,9 +13,16 @@ from pathlib import Path
 
 import pytest
 from benchmarks.support import scratch_environment
-from django.db import connection
 
-from tests.reliability.devices import Fleet, RetryPolicy, plan, reconcile, serving, site_create
+from tests.reliability.devices import (
+    Fleet,
+    RetryPolicy,
+    database_url,
+    plan,
+    reconcile,
+    serving,
+    site_create,
+)
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
 
@@ -23,16 +30,6 @@ logger = logging.getLogger("tests.reliability")
 
 ITEM = "1 retry storm"
 P95_LIMIT = 1.0
-
-
-def database_url() -> str:
-    """The URL of the test run's database, which the server shares."""
-    database = connection.settings_dict
-    password = f":{database['PASSWORD']}" if database.get("PASSWORD") else ""
-    return (
-        f"postgres://{database['USER']}{password}@{database['HOST'] or '127.0.0.1'}:"
-        f"{database['PORT'] or 5432}/{database['NAME']}"
-    )
 
 
 def test_a_retry_storm_stores_every_observation_exactly_once(
