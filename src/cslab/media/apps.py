@@ -7,3 +7,4 @@ class MediaConfig(app_config.CslabAppConfig):
     name = "cslab.media"
     label = "media"
     verbose_name = _("Media")
+    registration_modules = ("purges",)

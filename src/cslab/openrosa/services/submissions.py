@@ -4,6 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cslab.core import permissions
@@ -66,16 +67,20 @@ def openrosa_submission_receive(
         )
     version.form.project = project  # the instance whose role cache the actor entered
     answers = documents.answers_from(document.root, version.form_definition)
-    observation, created = observation_submit(
-        actor=actor,
-        form_version=version,
-        instance_id=document.instance_id,
-        answers=answers,
-        deprecated_id=document.deprecated_id,
-    )
     app_user = actor.app_user if isinstance(actor, AppUserActor) else None
-    if app_user is not None and created:
-        AppUserSubmission.objects.create(app_user=app_user, observation=observation)
+    # The observation and the record of the device that sent it commit together: a copy of
+    # the same submission arriving meanwhile (a retry, a resend after a lost answer) finds
+    # both or neither, and its attachments are not refused as another device's.
+    with transaction.atomic():
+        observation, created = observation_submit(
+            actor=actor,
+            form_version=version,
+            instance_id=document.instance_id,
+            answers=answers,
+            deprecated_id=document.deprecated_id,
+        )
+        if app_user is not None and created:
+            AppUserSubmission.objects.create(app_user=app_user, observation=observation)
     named = {name: part for name, part in attachments.items() if name in document.file_names}
     if not named:
         return SubmissionResult(observation=observation, created=created, attached=0)
