@@ -38,6 +38,8 @@ ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("ALLAUTH_TRUSTED_CLIENT_IP_HEADER", d
 SESSION_ABSOLUTE_HOURS = env.int("SESSION_ABSOLUTE_HOURS", default=12)
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_HOURS * 3600
+# The session table keeps a hash of each session key, not the cookie's value.
+SESSION_ENGINE = "cslab.accounts.session_store"
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     # Per account and client address (cslab.accounts.throttling), so that a stranger's wrong
