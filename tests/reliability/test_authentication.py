@@ -18,16 +18,17 @@ import secrets
 import subprocess
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from importlib import import_module
 from datetime import datetime, timedelta
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 from unittest import mock
-from urllib.parse import urlsplit
 
+import freezegun
+import freezegun.config
 import pytest
+from benchmarks.support import cslab_executable
 from django.conf import settings
 from django.contrib.auth.hashers import MD5PasswordHasher
 from django.core import mail
@@ -35,12 +36,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
-import freezegun
-import freezegun.config
 from freezegun import freeze_time
 from requests.auth import HTTPDigestAuth
 
-from benchmarks.support import cslab_executable
 from cslab.core.roles import SiteRole
 from cslab.openrosa import auth as openrosa_auth
 from cslab.openrosa import digest
@@ -262,7 +260,9 @@ def test_wrong_passwords_against_one_account_are_checked_at_most_the_hourly_ceil
     with freeze_time(START) as clock:
         for number in range(attempts):
             before = counted_checks()
-            answer = way.attempt(client, person.email, f"{WRONG}{number}", addresses[number % address_count])
+            answer = way.attempt(
+                client, person.email, f"{WRONG}{number}", addresses[number % address_count]
+            )
             checked = counted_checks() - before
             if checked:
                 evaluated += 1
@@ -327,9 +327,7 @@ def test_password_reset_sends_at_most_one_email_per_hour_per_address_known_or_no
                     email: sum(email in message.to for message in mail.outbox) for email in answers
                 }
             clock.tick(timedelta(minutes=10))  # the next round starts more than an hour later
-    emails_total = {
-        email: sum(email in message.to for message in mail.outbox) for email in answers
-    }
+    emails_total = {email: sum(email in message.to for message in mail.outbox) for email in answers}
     same_answers = answers[person.email] == answers[unknown]
     kept = (
         all(count == 1 for count in emails_first_hour.values())
@@ -525,13 +523,19 @@ def test_the_database_holds_no_bearer_secret_in_plain_text(
         )
     with django_capture_on_commit_callbacks(execute=True):
         made = _secrets_of_every_kind(Client())
-    made = {kind: secret for kind, secret in made.items() if (kind in OPEN_KINDS) == (kinds == "open")}
+    made = {
+        kind: secret for kind, secret in made.items() if (kind in OPEN_KINDS) == (kinds == "open")
+    }
     table_count, found = _tables_holding(made)
     report_figure(
         item=ITEM,
         measure=f"bearer secrets in plain text, {kinds}: {', '.join(made)} ({table_count} tables)",
         value=str(len(found))
-        + (" (" + "; ".join(f"{k} in {', '.join(v)}" for k, v in found.items()) + ")" if found else ""),
+        + (
+            " (" + "; ".join(f"{k} in {', '.join(v)}" for k, v in found.items()) + ")"
+            if found
+            else ""
+        ),
         target="0: only hashes are stored",
         passed=not found,
     )
@@ -684,8 +688,10 @@ def test_every_page_carries_the_security_headers_and_cookie_flags(
         signed_in_checked, signed_in_faulty = _crawl(client, start, limit)
 
     checked = anonymous_checked + signed_in_checked
-    faulty = {**{f"anonymous {k}": v for k, v in anonymous_faulty.items()},
-              **{f"signed in {k}": v for k, v in signed_in_faulty.items()}}
+    faulty = {
+        **{f"anonymous {k}": v for k, v in anonymous_faulty.items()},
+        **{f"signed in {k}": v for k, v in signed_in_faulty.items()},
+    }
     report_figure(
         item=ITEM,
         measure="HTML pages missing a security header (anonymous + signed in, HTTPS)",

@@ -11,7 +11,7 @@ import hashlib
 from typing import Any
 
 from django.contrib.sessions.backends import db
-from django.contrib.sessions.models import Session
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.utils import timezone
 
 KEY_LENGTH = 40
@@ -22,21 +22,21 @@ def stored_key(session_key: str) -> str:
     return hashlib.sha256(session_key.encode()).hexdigest()[:KEY_LENGTH]
 
 
-class SessionStore(db.SessionStore):  # type: ignore[misc]
-    def _get_session_from_db(self) -> Session | None:
+class SessionStore(db.SessionStore):
+    def _get_session_from_db(self) -> AbstractBaseSession | None:
         if self.session_key is None:
             return None
-        session: Session | None = self.model.objects.filter(
+        session: AbstractBaseSession | None = self.model.objects.filter(
             session_key=stored_key(self.session_key), expire_date__gt=timezone.now()
         ).first()
         if session is None:
             self._session_key = None
         return session
 
-    async def _aget_session_from_db(self) -> Session | None:
+    async def _aget_session_from_db(self) -> AbstractBaseSession | None:
         if self.session_key is None:
             return None
-        session: Session | None = await self.model.objects.filter(
+        session: AbstractBaseSession | None = await self.model.objects.filter(
             session_key=stored_key(self.session_key), expire_date__gt=timezone.now()
         ).afirst()
         if session is None:
@@ -47,21 +47,21 @@ class SessionStore(db.SessionStore):  # type: ignore[misc]
         return bool(self.model.objects.filter(session_key=stored_key(session_key)).exists())
 
     async def aexists(self, session_key: str) -> bool:
-        return bool(
-            await self.model.objects.filter(session_key=stored_key(session_key)).aexists()
-        )
+        return bool(await self.model.objects.filter(session_key=stored_key(session_key)).aexists())
 
-    def create_model_instance(self, data: dict[str, Any]) -> Session:
-        session: Session = self.model(
-            session_key=stored_key(self._get_or_create_session_key()),
+    def create_model_instance(self, data: dict[str, Any]) -> AbstractBaseSession:
+        key = self._get_or_create_session_key()  # type: ignore[attr-defined]
+        session: AbstractBaseSession = self.model(
+            session_key=stored_key(key),
             session_data=self.encode(data),
             expire_date=self.get_expiry_date(),
         )
         return session
 
-    async def acreate_model_instance(self, data: dict[str, Any]) -> Session:
-        session: Session = self.model(
-            session_key=stored_key(await self._aget_or_create_session_key()),
+    async def acreate_model_instance(self, data: dict[str, Any]) -> AbstractBaseSession:
+        key = await self._aget_or_create_session_key()  # type: ignore[attr-defined]
+        session: AbstractBaseSession = self.model(
+            session_key=stored_key(key),
             session_data=self.encode(data),
             expire_date=await self.aget_expiry_date(),
         )

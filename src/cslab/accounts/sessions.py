@@ -39,7 +39,7 @@ def _logged_in(sender: Any, request: HttpRequest | None, **kwargs: Any) -> None:
 
 def session_is_expired(*, started: float, seen: float, now: float) -> bool:
     """Whether a session that started and was last used at these times has ended by `now`."""
-    return (
+    return bool(
         now - started > settings.SESSION_ABSOLUTE_HOURS * 3600
         or now - seen > settings.SESSION_IDLE_MINUTES * 60
     )
