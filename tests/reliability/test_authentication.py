@@ -176,6 +176,28 @@ def _openrosa_digest(client: Client, email: str, password: str, address: str) ->
     return Attempt(response.status_code, False)
 
 
+def _password_change(client: Client, email: str, password: str, address: str) -> Attempt:
+    response = client.post(
+        "/accounts/password/change/",
+        {"oldpassword": password, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        REMOTE_ADDR=address,
+    )
+    return Attempt(response.status_code, False)
+
+
+def _erasure(client: Client, email: str, password: str, address: str) -> Attempt:
+    response = client.post(
+        "/api/v1/me/erase",
+        {"password": password},
+        content_type="application/json",
+        REMOTE_ADDR=address,
+    )
+    return Attempt(response.status_code, False)
+
+
+NEW_PASSWORD = "a-new-and-long-passphrase-77"
+
+
 @dataclass(frozen=True)
 class PasswordWay:
     name: str
@@ -186,6 +208,8 @@ class PasswordWay:
     # Whether the right password gets in (after the window), on this way.
     succeeded: Callable[[Attempt], bool]
     uses_device_password: bool = False
+    # Asked of a signed-in person (a stolen session must not be able to guess it either).
+    signed_in: bool = False
 
 
 WAYS = [
@@ -227,7 +251,31 @@ WAYS = [
         succeeded=lambda a: a.status == 404,
         uses_device_password=True,
     ),
+    PasswordWay(
+        "password change",
+        _password_change,
+        # The form says "enter your current password" whether checked or refused.
+        failed=lambda a: a.status == 200,
+        refused=lambda a: a.status == 200,
+        succeeded=lambda a: a.status == 302,
+        signed_in=True,
+    ),
+    PasswordWay(
+        "account erasure",
+        _erasure,
+        failed=lambda a: a.status == 403,
+        refused=lambda a: a.status == 403,
+        succeeded=lambda a: 200 <= a.status < 300,
+        signed_in=True,
+    ),
 ]
+
+
+def _client_for(way: PasswordWay, person: Any) -> Client:
+    client = Client()
+    if way.signed_in:
+        client.force_login(person)
+    return client
 
 
 def _addresses(count: int) -> list[str]:
@@ -252,12 +300,12 @@ def test_wrong_passwords_against_one_account_are_checked_at_most_the_hourly_ceil
         from cslab.openrosa.services.device_passwords import device_password_create
 
         _device, password = device_password_create(actor=person, name="phone")
-    client = Client()
     addresses = _addresses(address_count)
     step = timedelta(seconds=59 * 60 / attempts)  # all of them within one hour
 
     evaluated = refused = unexpected = 0
     with freeze_time(START) as clock:
+        client = _client_for(way, person)
         for number in range(attempts):
             before = counted_checks()
             answer = way.attempt(
@@ -273,7 +321,7 @@ def test_wrong_passwords_against_one_account_are_checked_at_most_the_hourly_ceil
             clock.tick(step)
         # An hour after the last failure the person gets in again, from their own address.
         clock.tick(timedelta(hours=1, minutes=1))
-        comeback = way.attempt(Client(), person.email, password, "203.0.113.7")
+        comeback = way.attempt(_client_for(way, person), person.email, password, "203.0.113.7")
         if way.name == "admin log-in":  # the admin's way in is the log-in page
             comeback = _web(Client(), person.email, password, "203.0.113.7")
 

@@ -19,6 +19,7 @@ that, and the limit keeps it to attacks that are visible and short-lived.
 
 import hashlib
 import ipaddress
+from typing import Any
 
 from allauth.core.internal import ratelimit
 from django.conf import settings
@@ -74,3 +75,18 @@ def account_attempt_reserve(
         # Excel and Power BI send Basic credentials with GET requests.
         limit_get=True,
     )
+
+
+def password_check_throttled(*, user: Any, password: str) -> bool:
+    """Check a signed-in person's password (to change it, or to erase the account) within the
+    same hourly ceiling as the log-in, so that a stolen session cannot guess it either.
+
+    Return True only for the right password; past the ceiling the password is not checked.
+    """
+    reservation = account_attempt_reserve(login=str(user.email or ""), request=HttpRequest())
+    if reservation is None:
+        return False
+    if user.check_password(password):
+        reservation.rollback()
+        return True
+    return False
