@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.templatetags.static import static
@@ -17,6 +18,10 @@ from cslab.projects.sitemaps import ProjectSitemap
 # No route serves MEDIA_ROOT as it is, in any mode: every uploaded file is served by a view that
 # asks the permission module (collection.media_views, classification.media_views,
 # projects.views.media), through core.media_serving.
+# The admin signs in through the site's log-in page, whose failed attempts are throttled; its
+# own form checked passwords without any limit.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),

@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 
 from cslab.accounts.language import remember_language
 from cslab.accounts.models import User
-from cslab.accounts.throttling import failure_key
+from cslab.accounts.throttling import account_attempt_reserve, failure_key
 from cslab.core.services.audit import audit_record
 from cslab.core.site import site_absolute_url, site_from_settings
 from cslab.core.tasks import send_email
@@ -91,6 +91,24 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         a stranger's wrong passwords elsewhere cannot lock the person out."""
         login = credentials.get("email", credentials.get("username", ""))
         return failure_key(login=str(login or ""), request=request)
+
+    def pre_authenticate(self, request: Any, **credentials: Any) -> None:
+        """Refuse before checking the password past the account's hourly ceiling over all
+        addresses (`throttling.account_attempt_reserve`), besides allauth's per-address limit."""
+        super().pre_authenticate(request, **credentials)
+        login = credentials.get("email", credentials.get("username", ""))
+        self._account_usage = account_attempt_reserve(login=str(login or ""), request=request)
+        if self._account_usage is None:
+            self._rollback_login_failed_rl_usage()
+            raise self.validation_error("too_many_login_attempts")
+
+    def _rollback_login_failed_rl_usage(self) -> None:
+        # Called on success: neither the per-address nor the per-account count keeps it.
+        super()._rollback_login_failed_rl_usage()
+        usage = getattr(self, "_account_usage", None)
+        if usage:
+            usage.rollback()
+            self._account_usage = None
 
     def set_password(self, user: User, password: str) -> None:
         with transaction.atomic():

@@ -8,4 +8,4 @@ class AccountsConfig(app_config.CslabAppConfig):
     label = "accounts"
     verbose_name = _("Accounts")
     # Permission rules, export sections, job kinds, signal receivers.
-    registration_modules = ("jobs", "rules", "erasure")
+    registration_modules = ("jobs", "rules", "erasure", "sessions")

@@ -1,9 +1,12 @@
 from typing import Any
 
+from allauth.account.adapter import get_adapter
+from allauth.account.forms import ChangePasswordForm as AllauthChangePasswordForm
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from cslab.accounts.throttling import password_check_throttled
 from cslab.core.time_zones import time_zone_names
 
 
@@ -46,3 +49,14 @@ class ApiTokenForm(forms.Form):
         max_length=100,
         help_text=_("Say what the token is for, e.g. “field laptop script”."),
     )
+
+
+class ChangePasswordForm(AllauthChangePasswordForm):  # type: ignore[misc]
+    """allauth's form, with the current password checked within the log-in's hourly ceiling
+    (`throttling.password_check_throttled`): a stolen session cannot guess it either."""
+
+    def clean_oldpassword(self) -> str:
+        password = str(self.cleaned_data.get("oldpassword", ""))
+        if not password_check_throttled(user=self.user, password=password):
+            raise get_adapter().validation_error("enter_current_password")
+        return password

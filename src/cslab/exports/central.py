@@ -34,7 +34,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cslab.accounts.models import User
 from cslab.accounts.services.api_tokens import TOKEN_PREFIX, api_token_authenticate
-from cslab.accounts.throttling import failure_key
+from cslab.accounts.throttling import account_attempt_reserve, failure_key
 from cslab.core.actors import Actor
 from cslab.core.errors import NotAuthenticatedError, NotFoundError
 from cslab.exports import odata
@@ -97,8 +97,13 @@ def _password_user(request: HttpRequest, email: str, password: str) -> User | No
     key = _failure_cache_key(email, request)
     if int(cache.get(key, 0)) >= settings.LOGIN_FAILURE_LIMIT:
         return None
+    # The web password's hourly ceiling over all addresses, shared with the log-in page.
+    reservation = account_attempt_reserve(login=email, request=request)
+    if reservation is None:
+        return None
     user = authenticate(request, username=email, password=password)
     if isinstance(user, User) and user.is_active:
+        reservation.rollback()
         return user
     window = settings.LOGIN_FAILURE_WINDOW_MINUTES * 60
     if not cache.add(key, 1, timeout=window):

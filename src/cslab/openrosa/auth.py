@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
-from cslab.accounts.throttling import failure_key
+from cslab.accounts.throttling import account_attempt_reserve, failure_key
 from cslab.openrosa import digest
 from cslab.openrosa.actors import AppUserActor
 from cslab.openrosa.selectors import app_user_get_by_token
@@ -65,7 +65,8 @@ def user_from_digest(request: HttpRequest) -> Any:
     challenge marked stale, which clients answer with the same password without asking), and
     its nonce count must not have been used before under that nonce, so a captured header
     cannot be sent again. Failed attempts count against the username and client address like
-    failed web sign-ins (LOGIN_FAILURE_LIMIT per LOGIN_FAILURE_WINDOW_MINUTES).
+    failed web sign-ins (LOGIN_FAILURE_LIMIT per LOGIN_FAILURE_WINDOW_MINUTES), and against
+    the username over all addresses (LOGIN_ACCOUNT_FAILURE_LIMIT per hour).
     """
     now = time.time()
     secret = settings.SECRET_KEY
@@ -74,6 +75,13 @@ def user_from_digest(request: HttpRequest) -> Any:
     if credentials is None:
         return DigestRefusal(digest.challenge(secret=secret, now=now))
     if _failures_exceeded(credentials.username, request):
+        return DigestRefusal(digest.challenge(secret=secret, now=now))
+    # Device passwords have their own hourly ceiling per account over all addresses: guessing
+    # them is not guessing the web password, and must not lock the web log-in.
+    reservation = account_attempt_reserve(
+        login=credentials.username, request=request, credential="device-password"
+    )
+    if reservation is None:
         return DigestRefusal(digest.challenge(secret=secret, now=now))
     age = digest.nonce_age(credentials.nonce, secret=secret, now=now)
     device_password = (
@@ -84,6 +92,7 @@ def user_from_digest(request: HttpRequest) -> Any:
     if device_password is None:
         _count_failure(credentials.username, request)
         return DigestRefusal(digest.challenge(secret=secret, now=now))
+    reservation.rollback()
     if age is None or age > digest.NONCE_LIFETIME_SECONDS:
         return DigestRefusal(digest.challenge(secret=secret, now=now, stale=True))
     count = digest.nonce_count(credentials)

@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from cslab.accounts.models import User
+from cslab.accounts.throttling import password_check_throttled
 from cslab.consent.models import ConsentRecord
 from cslab.consent.vocabulary import WithdrawalOptions
 from cslab.core import permissions
@@ -59,7 +60,11 @@ def account_erase_check_password(*, user: Any, password: str) -> None:
     Web and API ask for the password so that a stolen session or API token alone cannot erase
     an account; a person without a password (single sign-on) re-authenticates instead.
     """
-    if not password or not user.has_usable_password() or not user.check_password(password):
+    if (
+        not password
+        or not user.has_usable_password()
+        or not password_check_throttled(user=user, password=password)
+    ):
         raise PermissionDeniedError(
             _("The password is not right."), code=ProblemCode.ERASURE_PASSWORD_WRONG
         )
