@@ -34,7 +34,7 @@ ACCOUNT_RATE_LIMITS = {
     # passwords cannot lock the person out.
     "login_failed": f"{LOGIN_FAILURE_LIMIT}/{LOGIN_FAILURE_WINDOW_MINUTES * 60}s/key",
     "signup": "20/m/ip",
-    "reset_password": "20/m/ip,5/m/key",
+    "reset_password": "20/m/ip,5/m/key",  # a rate limit, not a password  # nosec B105
     "confirm_email": "1/180s/key",
 }
 
