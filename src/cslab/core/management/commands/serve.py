@@ -111,7 +111,9 @@ class Command(BaseCommand):
         children: list[subprocess.Popen[bytes]] = []
         if options["with_worker"]:
             children.append(
-                subprocess.Popen([sys.executable, "-m", "cslab.cli", "worker"], env=environment)  # a fixed argument list  # nosec B603
+                subprocess.Popen(  # a fixed argument list  # nosec B603
+                    [sys.executable, "-m", "cslab.cli", "worker"], env=environment
+                )
             )
         self.stdout.write(f"cslab is serving on {site_url}/ (listening on {host}:{port})")
         server = subprocess.Popen(gunicorn, env=environment)  # noqa: S603  (our own arguments)  # nosec B603
