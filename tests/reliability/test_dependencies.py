@@ -16,6 +16,7 @@ reports a medium-or-high finding.
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -90,6 +91,11 @@ def pip_audit(requirements: Path) -> dict[str, Any]:
     return report
 
 
+def normalized(name: str) -> str:
+    """A project name as PyPI compares them (PEP 503)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 def fixed_in(vulnerability: dict[str, Any]) -> str:
     return ", ".join(vulnerability.get("fix_versions", [])) or "no release yet"
 
@@ -102,7 +108,11 @@ def test_the_pinned_dependencies_have_no_known_vulnerabilities(
     canary_findings = [v for d in pip_audit(canary)["dependencies"] for v in d.get("vulns", [])]
 
     report = pip_audit(CONSTRAINTS)
-    pinned = [line for line in CONSTRAINTS.read_text().splitlines() if "==" in line]
+    pinned = {
+        normalized(line.split("==", 1)[0])
+        for line in CONSTRAINTS.read_text().splitlines()
+        if "==" in line
+    }
     audited = [d for d in report["dependencies"] if "skip_reason" not in d]
     not_audited = [
         f"{d['name']} ({d['skip_reason']})" for d in report["dependencies"] if "skip_reason" in d
@@ -123,7 +133,7 @@ def test_the_pinned_dependencies_have_no_known_vulnerabilities(
     )
     assert canary_findings, f"pip-audit reports nothing for {CANARY_PIN}: the audit is not looking"
     assert not_audited == []
-    assert len(audited) == len(pinned)
+    assert {normalized(d["name"]) for d in audited} == pinned
     assert vulnerable == []
 
 
