@@ -5,7 +5,7 @@ from cslab.accounts.services.users import profile_update, user_create
 from cslab.core.demo import DemoLogin
 from cslab.core.roles import SiteRole
 
-DEMO_PASSWORD = "citizen-science-2026"  # noqa: S105  (published demo log-in, demo data only)
+DEMO_PASSWORD = "citizen-science-2026"  # noqa: S105  (published demo log-in, demo data only)  # nosec B105
 
 PEOPLE = [
     (

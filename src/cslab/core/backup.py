@@ -1,14 +1,16 @@
 """Back up and restore the site: the `default` database and every uploaded file (media).
 
-A backup is one tar archive holding `cslab-backup.json` (the format, the engine, and the name,
-size and SHA-256 of every media file), the database (`database.sqlite3`, a plain SQLite file
-made with the online backup API so it can be taken while the site runs, or `database.dump`, a
-`pg_dump --format=custom` archive) and the media files under `media/`, read through the
-storage API (file system or S3 alike). Restoring checks the whole archive first (every media
-file against its checksum), then replaces every table the backup holds and writes every media
-file back under its name; media files that are not in the backup are left alone. A plain
-database file written by an older `cslab backup` is still restored (the database only). Stop
-the web and worker processes first.
+A backup is one tar archive holding `cslab-backup.json` (the format, the engine, and the size
+and SHA-256 of the database and of every media file, with its name), the database
+(`database.sqlite3`, a plain SQLite file made with the online backup API so it can be taken
+while the site runs, or `database.dump`, a `pg_dump --format=custom` archive) and the media files
+under `media/`, read through the storage API (file system or S3 alike). Restoring checks the whole
+archive first (that it ends with tar's end-of-archive marker, so a truncated copy is refused, and
+the database and every media file against their checksums), then replaces every table the backup
+holds and writes every media file back under its name; media files that are not in the backup
+are left alone. A plain database file written by an older `cslab backup` is still restored (the
+database only). Stop the web and worker processes first. The checksums detect damage (a cut-off
+copy, a flipped bit), not deliberate forgery: keep backups where only the operators can write.
 """
 
 import hashlib
@@ -51,6 +53,8 @@ _MANIFEST = "cslab-backup.json"
 _MEDIA_PREFIX = "media/"
 _FORMAT = 1
 _TAR_MAGIC_OFFSET = 257
+_TAR_BLOCK = tarfile.BLOCKSIZE
+_TAR_END_OF_ARCHIVE = 2 * tarfile.BLOCKSIZE  # two zero blocks close a complete tar archive
 _CHUNK = 1024 * 1024
 
 
@@ -156,6 +160,8 @@ def media_names(storage: Storage, directory: str = "") -> Iterator[str]:
 
 def _write_archive(archive_path: Path, database: Path, storage: Storage) -> None:
     entries: list[MediaEntry] = []
+    with database.open("rb") as handle:
+        database_sha256, database_size = _digest(handle)
     with tarfile.open(archive_path, "w", format=tarfile.PAX_FORMAT) as archive:
         archive.add(database, arcname=_database_member(), recursive=False)
         for name in media_names(storage):
@@ -172,6 +178,8 @@ def _write_archive(archive_path: Path, database: Path, storage: Storage) -> None
                 "format": _FORMAT,
                 "engine": database_engine(),
                 "database": _database_member(),
+                "database_size": database_size,
+                "database_sha256": database_sha256,
                 "media": [entry.__dict__ for entry in entries],
             },
             indent=1,
@@ -221,10 +229,12 @@ def _restore_archive(source: Path, storage: Storage) -> None:
     except (tarfile.TarError, OSError) as error:
         raise BackupFileInvalidError(f"{source} is not a readable backup: {error}") from None
     with archive, tempfile.TemporaryDirectory(prefix="cslab-restore-") as scratch:
+        _check_complete(archive, source)
         manifest = _read_manifest(archive, source)
         media = _check_media(archive, manifest, source)
         database = Path(scratch) / str(manifest["database"])
         _extract_to(archive, str(manifest["database"]), database, source)
+        _check_database(database, manifest, source)
         _restore_database_file(database, shown_as=source)
         for entry in media:
             member = archive.extractfile(_MEDIA_PREFIX + entry.name)
@@ -232,6 +242,30 @@ def _restore_archive(source: Path, storage: Storage) -> None:
                 raise BackupFileInvalidError(f"{source} lacks the media file {entry.name}")
             with member:
                 _write_media(storage, entry.name, member)
+
+
+def _check_complete(archive: tarfile.TarFile, source: Path) -> None:
+    """Refuse an archive that stops before its last member's data and the end-of-archive
+    marker: a copy cut off in transfer or by a full disk."""
+    try:
+        members = archive.getmembers()
+    except (tarfile.TarError, OSError) as error:
+        raise BackupFileInvalidError(
+            f"{source} is truncated or damaged ({error}); copy the backup again"
+        ) from None
+    if not members:
+        raise BackupFileInvalidError(f"{source} is an empty tar archive, not a cslab backup")
+    last = members[-1]
+    end = last.offset_data + -(-last.size // _TAR_BLOCK) * _TAR_BLOCK
+    handle = archive.fileobj
+    if handle is None:  # opened from a path above, so never None
+        raise BackupFileInvalidError(f"cannot read {source}")
+    handle.seek(end)
+    if handle.read(_TAR_END_OF_ARCHIVE) != bytes(_TAR_END_OF_ARCHIVE):
+        raise BackupFileInvalidError(
+            f"{source} is truncated: it ends before the end of its last file "
+            f"({last.name}); copy the backup again"
+        )
 
 
 def _read_manifest(archive: tarfile.TarFile, source: Path) -> dict[str, object]:
@@ -277,6 +311,20 @@ def _check_media(
                 )
         entries.append(entry)
     return entries
+
+
+def _check_database(database: Path, manifest: dict[str, object], source: Path) -> None:
+    """Compare the extracted database with the checksum the manifest gives (backups made
+    before cslab wrote one have none, and are restored as before)."""
+    expected = manifest.get("database_sha256")
+    if expected is None:
+        return
+    with database.open("rb") as handle:
+        actual, size = _digest(handle)
+    if (actual, size) != (expected, manifest.get("database_size")):
+        raise BackupFileInvalidError(
+            f"{source}: the database ({manifest['database']}) does not match its checksum"
+        )
 
 
 def _extract_to(archive: tarfile.TarFile, name: str, target: Path, source: Path) -> None:
@@ -455,7 +503,7 @@ def _run_postgresql_tool(tool: str, arguments: list[str]) -> None:
             environment[variable] = str(value)
     try:
         # No shell is involved: the arguments reach the tool as they are.
-        completed = subprocess.run(  # noqa: S603
+        completed = subprocess.run(  # noqa: S603  # nosec B603
             [executable, "--no-password", *connection_arguments, *arguments],
             env=environment,
             stdin=subprocess.DEVNULL,

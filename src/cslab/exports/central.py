@@ -215,7 +215,7 @@ def sessions(request: HttpRequest) -> HttpResponse:
         body = _json_object(request.body)
         email, password = str(body.get("email", "")), str(body.get("password", ""))
     except (ValueError, AttributeError):
-        email = password = ""
+        email = password = ""  # empty until the form fills them in  # nosec B105
     user = _password_user(request, email.strip(), password)
     if user is None:
         return _error(HTTPStatus.UNAUTHORIZED, NOT_AUTHENTICATED, odata_body=False)

@@ -92,8 +92,8 @@ def search_filter(queryset: QuerySet[Resource], terms: Sequence[str]) -> QuerySe
     vendor = _vendor(queryset.db)
     # The SQL is constant; the visitor's words travel as a parameter.
     if vendor == "sqlite":
-        matching = RawSQL(  # noqa: S611
-            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608
+        matching = RawSQL(  # noqa: S611 (constant table names; terms and ids are parameters)  # nosec B611
+            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608 (constant table names; terms and ids are parameters)  # nosec B608
             (sqlite_match_expression(terms),),
         )
         return queryset.filter(pk__in=matching)
@@ -122,7 +122,7 @@ def search_matching_ids(terms: Sequence[str], *, using: str = "default") -> list
     """
     vendor = _vendor(using)
     if vendor == "sqlite":
-        sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
+        sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608 (constant table names; terms and ids are parameters)  # nosec B608
         params: tuple[Any, ...] = (sqlite_match_expression(terms),)
     elif vendor == "postgresql":
         sql = (
@@ -156,7 +156,7 @@ def search_ranked_ids(
         # The FTS5 table drives the query so bm25 reads the index's statistics once; the "+"
         # keeps SQLite from pushing the candidates into FTS5 as one lookup per candidate.
         sql = (
-            f"SELECT {FTS_TABLE}.rowid FROM {FTS_TABLE} "  # noqa: S608 (constants, Django's SQL)
+            f"SELECT {FTS_TABLE}.rowid FROM {FTS_TABLE} "  # noqa: S608 (constants, Django's SQL)  # nosec B608
             f"JOIN hub_resource ON hub_resource.id = {FTS_TABLE}.rowid "
             f"WHERE {FTS_TABLE} MATCH %s AND +{FTS_TABLE}.rowid IN ({candidates_sql}) "
             f"ORDER BY {FTS_TABLE}.rank, hub_resource.published_at DESC, {FTS_TABLE}.rowid DESC "
@@ -170,7 +170,7 @@ def search_ranked_ids(
         )
     else:
         sql = (
-            "SELECT id FROM hub_resource "  # noqa: S608 (constants, Django's SQL)
+            "SELECT id FROM hub_resource "  # noqa: S608 (constants, Django's SQL)  # nosec B608
             "WHERE search_vector @@ to_tsquery('simple'::regconfig, %s) "
             f"AND id IN ({candidates_sql}) "
             "ORDER BY ts_rank_cd(search_vector, to_tsquery('simple'::regconfig, %s)) DESC, "
@@ -192,7 +192,7 @@ def highlighted(marked: str) -> SafeString:
     if marked.count(MARK_START) != marked.count(MARK_END):
         marked = marked.replace(MARK_START, "").replace(MARK_END, "")
     html = escape(marked).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
-    return mark_safe(html)  # noqa: S308 (escaped above; only our own <mark> tags added)
+    return mark_safe(html)  # noqa: S308 (escaped above; only our own <mark> tags added)  # nosec B308, B703
 
 
 def search_snippets(
@@ -208,7 +208,7 @@ def search_snippets(
     placeholders = ", ".join(["%s"] * len(ids))
     if vendor == "sqlite":
         sql = (
-            f"SELECT rowid, snippet({FTS_TABLE}, -1, %s, %s, %s, %s) "  # noqa: S608
+            f"SELECT rowid, snippet({FTS_TABLE}, -1, %s, %s, %s, %s) "  # noqa: S608 (constant table names; terms and ids are parameters)  # nosec B608
             f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid IN ({placeholders})"
         )
         params: tuple[Any, ...] = (
@@ -225,7 +225,7 @@ def search_snippets(
             'MinWords=12, MaxFragments=2, FragmentDelimiter=" … "'
         )
         sql = (
-            "SELECT id, ts_headline('simple'::regconfig, "  # noqa: S608
+            "SELECT id, ts_headline('simple'::regconfig, "  # noqa: S608 (constant table names; terms and ids are parameters)  # nosec B608
             "title || ' · ' || summary || ' ' || left(body, %s), "
             "to_tsquery('simple'::regconfig, %s), %s) "
             f"FROM hub_resource WHERE id IN ({placeholders})"
@@ -252,7 +252,7 @@ def _sqlite_candidates(cursor: object, term: str) -> list[str]:
     # table answers a range of `term` from the index without reading the documents.
     first = term[0]
     sql = (
-        f"SELECT term FROM {VOCABULARY_TABLE} "  # noqa: S608 (constant)
+        f"SELECT term FROM {VOCABULARY_TABLE} "  # noqa: S608 (constant)  # nosec B608
         "WHERE term >= %s AND term < %s AND length(term) BETWEEN %s AND %s LIMIT %s"
     )
     params = (first, chr(ord(first) + 1), len(term) - 2, len(term) + 2, MAX_CORRECTION_CANDIDATES)
@@ -292,7 +292,7 @@ def search_known_words(*, using: str = "default") -> dict[str, list[str]]:
     """
     vendor = _vendor(using)
     if vendor == "sqlite":
-        sql = f"SELECT term FROM {VOCABULARY_TABLE}"  # noqa: S608 (constant)
+        sql = f"SELECT term FROM {VOCABULARY_TABLE}"  # noqa: S608 (constant)  # nosec B608
         params: tuple[Any, ...] = ()
     elif vendor == "postgresql":
         sql = (
@@ -361,7 +361,7 @@ def search_index_rebuild(*, using: str = "default") -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             for command in ("rebuild", "optimize"):
-                sql = f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES (%s)"  # noqa: S608
+                sql = f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES (%s)"  # noqa: S608 (constant table names; terms and ids are parameters)  # nosec B608
                 cursor.execute(sql, (command,))
         elif connection.vendor == "postgresql":
             for index in POSTGRESQL_INDEXES:

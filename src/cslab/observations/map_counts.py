@@ -141,7 +141,7 @@ def _upsert(rows: Sequence[tuple[Key, int]]) -> None:
     for (project_id, location, audience, resolution, cell, slot), count in rows:
         parameters += [project_id, location, resolution, cell, audience, slot, count]
     sql = (
-        f"INSERT INTO {_TABLE} ({_KEY_COLUMNS}, count) VALUES {placeholders} "  # noqa: S608
+        f"INSERT INTO {_TABLE} ({_KEY_COLUMNS}, count) VALUES {placeholders} "  # noqa: S608 (table and columns are constants; values are parameters)  # nosec B608
         f"ON CONFLICT ({_KEY_COLUMNS}) DO UPDATE SET count = {_TABLE}.count + excluded.count"
     )
     with connection.cursor() as cursor:
@@ -294,7 +294,7 @@ def rebuild_statements(project_id: int | None) -> list[tuple[str, list[Any]]]:
             cell = f"o.{prefix}{resolution}"
             scope = "" if project_id is None else "AND o.project_id = %s"
             sql = (
-                f"INSERT INTO {_TABLE} ({_KEY_COLUMNS}, count) "  # noqa: S608
+                f"INSERT INTO {_TABLE} ({_KEY_COLUMNS}, count) "  # noqa: S608 (table and columns are constants; values are parameters)  # nosec B608
                 f"SELECT o.project_id, %s, %s, {cell}, {audience}, o.id %% {SLOTS}, COUNT(*) "
                 f"FROM {_OBSERVATIONS} o "
                 f"WHERE o.geoprivacy <> %s AND o.{latitude} IS NOT NULL AND {cell} <> '' {scope} "

@@ -866,7 +866,7 @@ WITH RECURSIVE
     SELECT version.id FROM {_TABLE} version JOIN later ON version.deprecates_id = later.id
   )
 SELECT id FROM earlier UNION SELECT id FROM later
-"""  # noqa: S608 (the table name is a constant; the ids are parameters)
+"""  # noqa: S608 (the table name is a constant; the ids are parameters)  # nosec B608
 """The ids of an observation's versions: the `deprecates` chain back to the first version and
 every version made from it since (UNION, not UNION ALL, so a cycle could not loop)."""
 
@@ -880,7 +880,7 @@ def observation_history(*, user: Actor, observation: Observation) -> list[Observ
     # One recursive query walks the chain both ways, however many edits it holds.
     found = _with_relations(
         Observation.objects.filter(
-            pk__in=RawSQL(_VERSION_CHAIN_SQL, [observation.pk] * 2)  # noqa: S611 (ids are parameters)
+            pk__in=RawSQL(_VERSION_CHAIN_SQL, [observation.pk] * 2)  # noqa: S611 (ids are parameters)  # nosec B611
         )
     )
     seen: dict[int, Observation] = {item.pk: item for item in found}

@@ -30,7 +30,7 @@ _SECRET_PARAMETERS = ("token", "key", "code", "secret")
 
 _TABLE = PageViewCount._meta.db_table
 _UPSERT = (
-    f"INSERT INTO {_TABLE} (path, day, views) VALUES (%s, %s, 1) "  # noqa: S608 (constant)
+    f"INSERT INTO {_TABLE} (path, day, views) VALUES (%s, %s, 1) "  # noqa: S608 (constant)  # nosec B608
     f"ON CONFLICT (path, day) DO UPDATE SET views = {_TABLE}.views + 1"
 )
 

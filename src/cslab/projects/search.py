@@ -84,8 +84,8 @@ def search_filter(queryset: QuerySet[Project], terms: Sequence[str]) -> QuerySet
     vendor = _vendor(queryset)
     # The SQL is constant; the visitor's words travel as a parameter.
     if vendor == "sqlite":
-        matching = RawSQL(  # noqa: S611
-            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608
+        matching = RawSQL(  # noqa: S611 (constant table names; terms and ids are parameters)  # nosec B611
+            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608 (constant table names; terms and ids are parameters)  # nosec B608
             (sqlite_match_expression(terms),),
         )
         return queryset.filter(pk__in=matching)
@@ -121,7 +121,7 @@ def search_ranked_ids(
         # keeps SQLite from pushing the candidates into FTS5 as one lookup (and one full bm25
         # set-up) per candidate.
         sql = (
-            f"SELECT {FTS_TABLE}.rowid FROM {FTS_TABLE} "  # noqa: S608 (constants, Django's SQL)
+            f"SELECT {FTS_TABLE}.rowid FROM {FTS_TABLE} "  # noqa: S608 (constants, Django's SQL)  # nosec B608
             f"JOIN projects_project ON projects_project.id = {FTS_TABLE}.rowid "
             f"WHERE {FTS_TABLE} MATCH %s AND +{FTS_TABLE}.rowid IN ({candidates_sql}) "
             f"ORDER BY {FTS_TABLE}.rank, projects_project.name, {FTS_TABLE}.rowid "
@@ -130,7 +130,7 @@ def search_ranked_ids(
         params = (sqlite_match_expression(terms), *candidates_params, limit, offset)
     else:
         sql = (
-            "SELECT id FROM projects_project "  # noqa: S608 (constants, Django's SQL)
+            "SELECT id FROM projects_project "  # noqa: S608 (constants, Django's SQL)  # nosec B608
             "WHERE search_vector @@ to_tsquery('simple'::regconfig, %s) "
             f"AND id IN ({candidates_sql}) "
             "ORDER BY ts_rank(search_vector, to_tsquery('simple'::regconfig, %s)) DESC, "
@@ -153,7 +153,7 @@ def search_index_rebuild(*, using: str = "default") -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             for command in ("rebuild", "optimize"):
-                sql = f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES (%s)"  # noqa: S608
+                sql = f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES (%s)"  # noqa: S608 (constant table names; terms and ids are parameters)  # nosec B608
                 cursor.execute(sql, (command,))
         elif connection.vendor == "postgresql":
             cursor.execute(f"REINDEX INDEX {POSTGRESQL_INDEX}")

@@ -49,7 +49,7 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": f"{LOGIN_FAILURE_LIMIT}/{LOGIN_FAILURE_WINDOW_MINUTES * 60}s/key",
     "signup": "20/m/ip",
     # One reset e-mail per address per hour (as Panoptes): more only floods a mailbox.
-    "reset_password": "20/m/ip,1/h/key",
+    "reset_password": "20/m/ip,1/h/key",  # a rate limit, not a password  # nosec B105
     "confirm_email": "1/180s/key",
 }
 

@@ -16,7 +16,7 @@ from cslab.core.errors import ConflictError, InvalidInputError
 from cslab.core.problems import ProblemCode
 from cslab.core.services.audit import audit_record
 
-TOKEN_PREFIX = "cslab_"  # noqa: S105  (a public marker, so leaked tokens are recognisable)
+TOKEN_PREFIX = "cslab_"  # noqa: S105  (a public marker, so leaked tokens are recognisable)  # nosec B105
 # Writing last_used_at on every request would turn each API read into a write.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 

@@ -246,7 +246,7 @@ def _upsert_daily(project_id: int, column: str, batch: _Batch) -> None:
     with connection.cursor() as cursor:
         if known:
             cursor.executemany(
-                f"INSERT INTO {table} ({insert_columns}) VALUES ({placeholders}) "  # noqa: S608
+                f"INSERT INTO {table} ({insert_columns}) VALUES ({placeholders}) "  # noqa: S608 (table and columns are constants; values are parameters)  # nosec B608
                 "ON CONFLICT (project_id, day, participant_id) "
                 f"WHERE participant_id IS NOT NULL DO UPDATE SET {add}",
                 [
@@ -256,7 +256,7 @@ def _upsert_daily(project_id: int, column: str, batch: _Batch) -> None:
             )
         if unknown:
             cursor.executemany(
-                f"INSERT INTO {table} ({insert_columns}) VALUES ({placeholders}) "  # noqa: S608
+                f"INSERT INTO {table} ({insert_columns}) VALUES ({placeholders}) "  # noqa: S608 (table and columns are constants; values are parameters)  # nosec B608
                 "ON CONFLICT (project_id, day) "
                 f"WHERE participant_id IS NULL DO UPDATE SET {add}",
                 [(project_id, day, None, count, *zeros) for day, count in unknown.items()],
@@ -269,14 +269,14 @@ def _upsert_hourly_and_cells(project_id: int, batch: _Batch) -> None:
     with connection.cursor() as cursor:
         if batch.hourly:
             cursor.executemany(
-                f"INSERT INTO {hourly_table} (project_id, day, hour, contributions) "  # noqa: S608
+                f"INSERT INTO {hourly_table} (project_id, day, hour, contributions) "  # noqa: S608 (table and columns are constants; values are parameters)  # nosec B608
                 "VALUES (%s, %s, %s, %s) ON CONFLICT (project_id, day, hour) DO UPDATE SET "
                 f"contributions = {hourly_table}.contributions + excluded.contributions",
                 [(project_id, day, hour, count) for (day, hour), count in batch.hourly.items()],
             )
         if batch.cells:
             cursor.executemany(
-                f"INSERT INTO {cell_table} (project_id, day, cell, observations) "  # noqa: S608
+                f"INSERT INTO {cell_table} (project_id, day, cell, observations) "  # noqa: S608 (table and columns are constants; values are parameters)  # nosec B608
                 "VALUES (%s, %s, %s, %s) ON CONFLICT (project_id, day, cell) DO UPDATE SET "
                 f"observations = {cell_table}.observations + excluded.observations",
                 [(project_id, day, cell, count) for (day, cell), count in batch.cells.items()],

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 # An export neither ready nor failed after this long lost its worker: it no longer blocks a
 # new one (the job's row says queued or running for ever when a worker dies mid-way).
 RUNNING_AT_MOST = timedelta(hours=6)
-_TOKEN_SALT = "cslab.privacy.personal-data-export.download"  # noqa: S105 (a salt, no secret)
+_TOKEN_SALT = "cslab.privacy.personal-data-export.download"  # noqa: S105 (a salt, no secret)  # nosec B105
 
 
 def export_directory() -> Path:

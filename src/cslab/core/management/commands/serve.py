@@ -44,7 +44,7 @@ def serve_site_url(host: str, port: int) -> str:
     if os.environ.get("SITE_URL"):
         return str(settings.SITE_URL)
     # A wildcard address is not one a browser can open; the machine itself can.
-    shown = {"0.0.0.0": "127.0.0.1", "::": "[::1]"}.get(host, host)  # noqa: S104
+    shown = {"0.0.0.0": "127.0.0.1", "::": "[::1]"}.get(host, host)  # noqa: S104 (a wildcard is only mapped to an address to print)  # nosec B104
     if ":" in shown and not shown.startswith("["):
         shown = f"[{shown}]"
     site_url = f"http://{shown}:{port}"
@@ -111,10 +111,12 @@ class Command(BaseCommand):
         children: list[subprocess.Popen[bytes]] = []
         if options["with_worker"]:
             children.append(
-                subprocess.Popen([sys.executable, "-m", "cslab.cli", "worker"], env=environment)
+                subprocess.Popen(  # a fixed argument list  # nosec B603
+                    [sys.executable, "-m", "cslab.cli", "worker"], env=environment
+                )
             )
         self.stdout.write(f"cslab is serving on {site_url}/ (listening on {host}:{port})")
-        server = subprocess.Popen(gunicorn, env=environment)  # noqa: S603  (our own arguments)
+        server = subprocess.Popen(gunicorn, env=environment)  # noqa: S603  (our own arguments)  # nosec B603
         children.append(server)
 
         def stop(signum: int, frame: Any) -> None:
