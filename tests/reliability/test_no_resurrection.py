@@ -167,9 +167,7 @@ def refusal(response: Any, transport: str) -> str:
 def test_erased_submissions_replayed_later_store_nothing(
     report_figure: Callable[..., Any],
 ) -> None:
-    project: Project = ProjectFactory(
-        status=Project.Status.ACTIVE, personal_data_retention_days=30
-    )
+    project: Project = ProjectFactory(status=Project.Status.ACTIVE, personal_data_retention_days=30)
     publish(project)
     owner = project.initiator
     app_user = app_user_create(actor=owner, project=project, name="Phone 1")

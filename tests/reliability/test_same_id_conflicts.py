@@ -183,9 +183,7 @@ class Sender:
 
 def stored_digest(project: Project) -> str:
     """SHA-256 of everything a submission could have changed."""
-    observations = list(
-        Observation.objects.filter(project=project).order_by("pk").values_list()
-    )
+    observations = list(Observation.objects.filter(project=project).order_by("pk").values_list())
     media = list(
         Media.objects.filter(observation__project=project)
         .order_by("pk")
@@ -333,7 +331,7 @@ def test_same_id_with_different_content_is_409_and_changes_nothing(
     project: Project = ProjectFactory(status=Project.Status.ACTIVE)
     publish(project)
     sender = Sender(project, app_user_create(actor=project.initiator, project=project, name="P"))
-    rng = random.Random(SEED)
+    rng = random.Random(SEED)  # noqa: S311 (repeatable cases, not secrets)
     cases = scale.pick(short=200, full=1_000)
     retries = cases // 4
 
@@ -354,8 +352,10 @@ def test_same_id_with_different_content_is_409_and_changes_nothing(
         kind = rng.choice(kinds)
         status, said = send_conflict(sender, rng, base, kind)
         expected = "openrosa error" if base.transport == "openrosa" else None
-        if status != 409 or (expected and said != expected) or (
-            not expected and said not in ("instance_conflict", "media_conflict")
+        if (
+            status != 409
+            or (expected and said != expected)
+            or (not expected and said not in ("instance_conflict", "media_conflict"))
         ):
             wrong.append(f"case {case} {base.transport}/{kind}: {status} {said}")
         after = stored_digest(project)
@@ -372,10 +372,14 @@ def test_same_id_with_different_content_is_409_and_changes_nothing(
         after = stored_digest(project)
         if status != EXPECTED_SAME[said] or after != digest:
             idempotent_wrong += 1
-            wrong.append(f"retry {case} {base.transport}/{kind}: {status}, changed {after != digest}")
+            wrong.append(
+                f"retry {case} {base.transport}/{kind}: {status}, changed {after != digest}"
+            )
             digest = after
 
-    conflicts_refused = cases - sum(1 for line in wrong if line.startswith("case") and "changed" not in line)
+    conflicts_refused = cases - sum(
+        1 for line in wrong if line.startswith("case") and "changed" not in line
+    )
     report_figure(
         item="3 same ID, different content",
         measure="different content under a stored ID: 409 / overwrites; same-content retries "
@@ -388,6 +392,49 @@ def test_same_id_with_different_content_is_409_and_changes_nothing(
     assert not wrong, "\n".join(wrong[:40])
 
 
+def race(
+    project: Project,
+    app_user: AppUser,
+    base: Base,
+    contents: list[Content],
+    trial: int,
+    wrong: list[str],
+) -> list[tuple[int, int]]:
+    """Send the two contents from two threads released by one barrier; return (which, status)
+    per thread."""
+    barrier = threading.Barrier(2)
+    outcomes: list[tuple[int, int]] = []
+    lock = threading.Lock()
+
+    def send(which: int) -> None:
+        try:
+            sender = Sender(project, app_user)
+            content = contents[which]
+            if base.transport == "openrosa":
+                request = xml_of(base, content.answers)
+                barrier.wait(timeout=10)
+                response = sender.openrosa(request, content.answers["photo"], content.photo)
+            else:
+                text = json.dumps(sender.json_body(base, content))
+                barrier.wait(timeout=10)
+                response = sender.json(text)
+            outcome = (which, response.status_code)
+        except Exception as error:  # any failure is the finding
+            outcome = (which, -1)
+            wrong.append(f"trial {trial}: {error!r}")
+        finally:
+            connections.close_all()
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=send, args=(which,)) for which in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
 @pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_two_different_contents_at_the_same_moment_store_exactly_one(
@@ -398,7 +445,7 @@ def test_two_different_contents_at_the_same_moment_store_exactly_one(
     project: Project = ProjectFactory(status=Project.Status.ACTIVE)
     version: FormVersion = publish(project)
     app_user = app_user_create(actor=project.initiator, project=project, name="Race")
-    rng = random.Random(SEED + 1)
+    rng = random.Random(SEED + 1)  # noqa: S311 (repeatable cases)
     trials = scale.pick(short=10, full=100)
     wrong: list[str] = []
     for trial in range(trials):
@@ -408,38 +455,11 @@ def test_two_different_contents_at_the_same_moment_store_exactly_one(
             Content(generated_answers(rng, trial), jpeg("red")),
         )
         contents = [base.content, changed(rng, base, rng.choice(CONFLICTS_BOTH[:8]))]
-        barrier = threading.Barrier(2)
-        outcomes: list[tuple[int, int]] = []
-        lock = threading.Lock()
-
-        def send(which: int, base: Base = base, contents: list[Content] = contents) -> None:
-            try:
-                sender = Sender(project, app_user)
-                content = contents[which]
-                if base.transport == "openrosa":
-                    request = xml_of(base, content.answers)
-                    barrier.wait(timeout=10)
-                    status = sender.openrosa(request, content.answers["photo"], content.photo)
-                else:
-                    text = json.dumps(sender.json_body(base, content))
-                    barrier.wait(timeout=10)
-                    status = sender.json(text)
-                outcome = (which, status.status_code)
-            except Exception as error:  # any failure is the finding
-                outcome = (which, -1)
-                wrong.append(f"trial {trial}: {error!r}")
-            finally:
-                connections.close_all()
-            with lock:
-                outcomes.append(outcome)
-
-        threads = [threading.Thread(target=send, args=(which,)) for which in (0, 1)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
+        outcomes = race(project, app_user, base, contents, trial, wrong)
         statuses = sorted(status for _which, status in outcomes)
-        stored = list(Observation.objects.filter(instance_id=base.instance_id, form_version=version))
+        stored = list(
+            Observation.objects.filter(instance_id=base.instance_id, form_version=version)
+        )
         winner = [which for which, status in outcomes if status == 201]
         if statuses != [201, 409] or len(stored) != 1:
             wrong.append(f"trial {trial} ({base.transport}): {statuses}, {len(stored)} stored")
