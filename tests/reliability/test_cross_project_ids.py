@@ -9,10 +9,10 @@ every such object: a private project B, a draft project C (in review) and a publ
 where the actor has no role. The actors are the owner, a researcher and a moderator of their
 own project A.
 
-A seeded generator sends GET/POST/PUT/PATCH/DELETE with a plausible body (a JSON or form body
-of the fields these operations take, whose linked IDs point at the target's objects too), with
-the whole path taken from the target project, or with A's slug and the target's object IDs
-(the linked-ID case of the Zooniverse incident). A request is accepted when
+A seeded generator sends GET/POST/PUT/PATCH/DELETE (mostly the methods the operation answers)
+with a plausible body (a JSON or form body of the fields these operations take, whose linked
+IDs point at the target's objects too), with the whole path taken from the target project, or
+with A's slug and the target's object IDs (the linked-ID case of the Zooniverse incident). A request is accepted when
 - it answers 2xx on B or C (nothing of theirs may be read or written by outsiders), or 2xx
   through A's slug with another project's object ID;
 - or the target project's rows changed (digest of the project, its forms, observations, media,
@@ -236,6 +236,7 @@ class Operation:
     template: str  # "/api/v1/projects/{slug}/observations/{observation_id}"
     api: bool
     params: tuple[str, ...]
+    methods: tuple[str, ...]  # the methods it answers (pages: GET and POST)
 
 
 def _route_template(route: str) -> str:
@@ -256,14 +257,17 @@ def _pages(patterns: list[Any], prefix: str = "") -> Iterator[str]:
 def operations() -> tuple[list[Operation], list[str]]:
     """Every API operation and page taking a project object's ID; and the templates with an
     ID that is not a project's object (reported, not sent)."""
-    templates = {(path, True) for path in api.get_openapi_schema()["paths"]}
+    templates = {
+        (path, True, tuple(sorted(method.upper() for method in operations)))
+        for path, operations in api.get_openapi_schema()["paths"].items()
+    }
     for route in _pages(get_resolver().url_patterns):
         if route.startswith(("api/", "admin/")):
             continue
-        templates.add((_route_template(route), False))
+        templates.add((_route_template(route), False, ("GET", "POST")))
     found: list[Operation] = []
     others: list[str] = []
-    for template, is_api in sorted(templates):
+    for template, is_api, methods in sorted(templates):
         params = tuple(re.findall(r"{(\w+)}", template))
         if not params:
             continue
@@ -274,7 +278,7 @@ def operations() -> tuple[list[Operation], list[str]]:
             and ("project_id" in params or "slug" in params or "token" not in params)
         )
         if project_object:
-            found.append(Operation(template, is_api, params))
+            found.append(Operation(template, is_api, params, methods))
         else:
             others.append(template)
     return found, others
@@ -370,7 +374,8 @@ def test_requests_with_another_projects_ids_are_never_accepted(
         values = {name: target.ids[KINDS[name]] for name in operation.params}
         if linked:
             values["slug"] = own.slug
-        method = rng.choice(METHODS)
+        # Mostly the methods the operation answers (they reach its checks), some any other.
+        method = rng.choice(operation.methods if rng.random() < 0.8 else METHODS)
         body = plausible_body(rng, target.ids)
         actor = rng.choice(sorted(clients))
         url = operation.template.format(**values)
