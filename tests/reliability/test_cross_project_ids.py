@@ -12,7 +12,8 @@ own project A.
 A seeded generator sends GET/POST/PUT/PATCH/DELETE (mostly the methods the operation answers)
 with a plausible body (a JSON or form body of the fields these operations take, whose linked
 IDs point at the target's objects too), with the whole path taken from the target project, or
-with A's slug and the target's object IDs (the linked-ID case of the Zooniverse incident). A request is accepted when
+with A's slug and the target's object IDs (the linked-ID case of the Zooniverse incident).
+A request is accepted when
 - it answers 2xx on B or C (nothing of theirs may be read or written by outsiders), or 2xx
   through A's slug with another project's object ID;
 - or the target project's rows changed (digest of the project, its forms, observations, media,
@@ -22,7 +23,7 @@ with A's slug and the target's object IDs (the linked-ID case of the Zooniverse 
   a change of those rows counts there.
 For B and C each request is paired with the same request for IDs that do not exist: both
 answers must be the same (status, and problem code for problem+json), else the existence of the
-object leaks.
+object leaks. A server error (5xx) is a finding too.
 """
 
 import contextlib
@@ -343,7 +344,7 @@ def test_requests_with_another_projects_ids_are_never_accepted(
         actors[str(role)] = MembershipFactory(project=own, role=role).user
     clients = {}
     for name, user in actors.items():
-        clients[name] = Client()
+        clients[name] = Client(raise_request_exception=False)  # a 500 is a finding
         clients[name].force_login(user)
     outsiders = {user.pk for user in actors.values()}
     targets = [
@@ -358,7 +359,7 @@ def test_requests_with_another_projects_ids_are_never_accepted(
     rng = random.Random(SEED)  # noqa: S311 (repeatable requests, not secrets)
     budget = scale.pick(short=1_000, full=10_000)
 
-    requests = accepted = leaks = 0
+    requests = accepted = leaks = errors = 0
     findings: list[str] = []
     skipped: set[str] = set()
     while requests < budget:
@@ -384,6 +385,9 @@ def test_requests_with_another_projects_ids_are_never_accepted(
         status = response.status_code
         where = f"{actor} {method} {url} ({target.label}{', linked' if linked else ''}): {status}"
         hidden = target.label != "public D"
+        if status >= 500:
+            errors += 1
+            findings.append(f"server error: {where}")
         if 200 <= status < 300 and (hidden or linked):
             accepted += 1
             findings.append(f"accepted: {where}")
@@ -421,9 +425,9 @@ def test_requests_with_another_projects_ids_are_never_accepted(
     report_figure(
         item="4 cross-project IDs",
         measure=f"requests with another project's IDs ({len(found)} operations and pages; "
-        f"{len(not_project)} take no project object) / accepted / existence leaks",
-        value=f"{requests:,} requests, {accepted} accepted, {leaks} leaks",
-        target=f"{budget:,} requests, 0 accepted, 0 leaks",
+        f"{len(not_project)} take no project object) / accepted / existence leaks / server errors",
+        value=f"{requests:,} requests, {accepted} accepted, {leaks} leaks, {errors} 5xx",
+        target=f"{budget:,} requests, 0 accepted, 0 leaks, 0 5xx",
         passed=requests >= budget and not findings,
     )
     assert requests >= budget, f"only {requests} requests could be made; skipped: {skipped}"

@@ -11,10 +11,12 @@ for Collect, docs/openrosa.md) and leave everything stored byte-identical: a dig
 project's observations (every column), their media (name, size, SHA-256), tombstones, app-user
 links, and the audit log.
 
-Retries that are the same content in cslab's rules (docs/observations.md: the answers as
-canonical JSON, so key order and JSON whitespace do not matter; XML indentation, attribute
-order, ` 7 ` for an integer and `meta` elements other than instanceID are not stored) are
-idempotent: 201 (OpenRosa) or 200 (API), and nothing changes either.
+A quarter of the first submissions are sent as the web form sends them, with location, time
+and geoprivacy beside the answers, so that their identical retries show those fields compare
+equal to what was stored. Retries that are the same content in cslab's rules
+(docs/observations.md: the answers as canonical JSON, so key order and JSON whitespace do not
+matter; XML indentation, attribute order, ` 7 ` for an integer and `meta` elements other than
+instanceID are not stored) are idempotent: 201 (OpenRosa) or 200 (API), and nothing changes either.
 
 Also the race: the two different contents sent at one barrier from two threads (real commits
 on PostgreSQL): exactly one stored, the other 409.
@@ -267,9 +269,16 @@ def changed(rng: random.Random, base: Base, kind: str) -> Content:
             "accuracy": float(rng.randint(3, 30)),
         }
     elif kind == "observed_at_field":
-        content.observed_at = f"2026-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}T08:30:00+00:00"
+        content.observed_at = f"2025-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}T08:30:00+00:00"
     elif kind == "geoprivacy_field":
-        content.geoprivacy = rng.choice(["obscured", "private"])
+        # Another level than the stored one (the project's default, open, when none was sent).
+        content.geoprivacy = rng.choice(
+            [
+                level
+                for level in ("open", "obscured", "private")
+                if level != (old.geoprivacy or "open")
+            ]
+        )
     else:
         raise AssertionError(kind)
     return content
@@ -339,6 +348,16 @@ def test_same_id_with_different_content_is_409_and_changes_nothing(
     for index in range(max(8, cases // 8)):
         transport = "openrosa" if index % 2 == 0 else "json"
         content = Content(generated_answers(rng, index), jpeg(COLOURS[index % len(COLOURS)]))
+        if index % 4 == 1:  # as the web form sends it: location, time and geoprivacy beside
+            content.location = {
+                "latitude": round(rng.uniform(50.8, 53.5), 6),
+                "longitude": round(rng.uniform(3.4, 7.2), 6),
+                "accuracy": round(rng.uniform(3, 30), 1),
+            }
+            content.observed_at = (
+                f"2026-03-{rng.randint(10, 28)}T09:{rng.randint(10, 59)}:07.123+01:00"
+            )
+            content.geoprivacy = rng.choice(["open", "obscured", "private"])
         base = Base(transport, f"uuid:same-id-{SEED}-{index}", content)
         first_submission(sender, base)
         bases.append(base)
