@@ -92,9 +92,12 @@ KINDS = {
     "set_name": "set_name",
     "action": "action",
 }
-# Not IDs: fixed words of a route, and the actor's own app-user key (a bearer secret, not an
-# object ID: the key URL is sent with the actor's key and the target's slug).
-FIXED = {"set_name", "action", "own_token"}
+# Not IDs: fixed words of a route; the actor's own app-user key (a bearer secret, not an
+# object ID: the key URL is sent with the actor's key and the target's slug); and the question
+# name of a sensitive category, a free name of 1 to 100 characters for any of the project's
+# forms, present or future (`sensitive_category_set`), so A's category named like B's question
+# touches nothing of B's.
+FIXED = {"set_name", "action", "own_token", "question"}
 # Writes any signed-in person may make on a public project: flag an observation
 # (docs/observations.md), take part in a board question (support, follow, comment, flag a
 # comment), classify and discuss subjects, ask to join. After one of these on D the digest is
