@@ -84,7 +84,8 @@ def observation_submit(
 
     - The answers are checked against the version's survey rows (types, required, choices);
       problems raise InvalidInputError `invalid_answers` with `details` {question: [messages]}.
-    - Identical content (same version and answers) under a stored (form, instance ID) returns
+    - Identical content (same version and answers, and the same location, observation time
+      and geoprivacy where the caller gives them) under a stored (form, instance ID) returns
       the stored row with created False; different content raises ConflictError
       `instance_conflict` and changes nothing.
     - An erased instance ID raises ConflictError `instance_erased`.
@@ -197,9 +198,7 @@ def _store(
         )
         if stored is None:  # the constraint that failed was not ours
             raise
-        return _same_or_conflict(
-            stored, form_version=form_version, content_hash=observation.content_hash
-        ), False
+        return _same_or_conflict(stored, prepared, form_version=form_version), False
     if history is not None:
         history.add(observation)
     return observation, True
@@ -212,6 +211,9 @@ class _Prepared:
     observation: Observation
     erased_keys: list[str]
     deprecates: Observation | None
+    # The columns the caller set beside the answers (location, time, geoprivacy): part of the
+    # content, so a stored row that differs in them is a conflict, not a retry.
+    given: tuple[str, ...] = ()
 
 
 def _prepare(
@@ -235,6 +237,11 @@ def _prepare(
     project = form.project
     if form_version.published_at is None:
         raise NotFoundError()
+    given = (
+        (("latitude", "longitude", "accuracy") if location is not None else ())
+        + (("observed_at",) if observed_at is not None else ())
+        + (("geoprivacy",) if geoprivacy is not None else ())
+    )
     instance_id = _clean_instance_id(instance_id, field="instance_id")
     if deprecated_id is not None:
         deprecated_id = _clean_instance_id(deprecated_id, field="deprecated_id")
@@ -342,7 +349,9 @@ def _prepare(
         exclude=["project", "form", "form_version", "observer", "deprecates", "consent_version"],
         validate_constraints=False,
     )
-    return _Prepared(observation=observation, erased_keys=erased_keys, deprecates=deprecates)
+    return _Prepared(
+        observation=observation, erased_keys=erased_keys, deprecates=deprecates, given=given
+    )
 
 
 _RANK = {
@@ -630,9 +639,16 @@ def parse_date_safely(value: str) -> Any:
 
 
 def _same_or_conflict(
-    stored: Observation, *, form_version: FormVersion, content_hash: str
+    stored: Observation, prepared: "_Prepared", *, form_version: FormVersion
 ) -> Observation:
-    if stored.form_version_id == form_version.pk and stored.content_hash == content_hash:
+    """The stored row when the submission is the same content (version, answers and what the
+    caller set beside them); else ConflictError `instance_conflict`."""
+    received = prepared.observation
+    if (
+        stored.form_version_id == form_version.pk
+        and stored.content_hash == received.content_hash
+        and all(getattr(stored, name) == getattr(received, name) for name in prepared.given)
+    ):
         # The caller loaded these already; showing the stored row should not load them again.
         stored.form_version = form_version
         stored.form = form_version.form
@@ -907,9 +923,7 @@ def _store_together(
             if erased.intersection(prepared.erased_keys):
                 raise _erased()
             if stored is not None:
-                row = _same_or_conflict(
-                    stored, form_version=version, content_hash=observation.content_hash
-                )
+                row = _same_or_conflict(stored, prepared, form_version=version)
                 results[index] = _batch_stored(index, observation.instance_id, row, False)
                 continue
         except ConflictError as error:

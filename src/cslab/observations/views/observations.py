@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cslab.classification import selectors as classification_selectors
 from cslab.core import permissions
-from cslab.core.errors import InvalidInputError, NotAuthenticatedError
+from cslab.core.errors import ConflictError, InvalidInputError, NotAuthenticatedError
 from cslab.core.redirects import safe_next
 from cslab.core.templatetags.cslab_format import day_text, moment_text
 from cslab.forms.form_definition import FormDefinition, Question, QuestionKind, Texts
@@ -712,7 +712,7 @@ def observation_flag_page(request: HttpRequest, slug: str, observation_id: int) 
         moderation.observation_flag(
             actor=request.user, observation=observation, reason=request.POST.get("reason", "")
         )
-    except InvalidInputError as error:
+    except (InvalidInputError, ConflictError) as error:  # no reason; flagged already
         messages.error(request, error.message)
         return redirect(detail)
     messages.success(request, _("Thank you: the project's moderators will look at it."))
