@@ -23,10 +23,10 @@ from tests.projects.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
-# consent, collection settings, sensitive categories, tombstone key, outlier history, the
-# insert, the map counts' one upsert and the tombstone check after it, and the savepoint around
-# them (two statements).
-MOST_QUERIES_PER_SUBMISSION = 10
+# consent, collection settings, sensitive categories and tombstone key together (one query,
+# cslab.observations.submission_context), outlier history, the insert, the map counts' one
+# upsert and the tombstone check after it, and the savepoint around them (two statements).
+MOST_QUERIES_PER_SUBMISSION = 7
 # The same reads once for the whole batch, plus stored rows and tombstones of the batch's IDs,
 # the multi-row insert, the map counts' one upsert, its tombstone check and the savepoint; the
 # form's versions once.
