@@ -588,7 +588,8 @@ def _history_rows(form: Any, names: tuple[str, ...]) -> list[tuple[Any, ...]]:
     params = [form.pk if value == _FORM_MARKER else value for value in template]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    return rows
 
 
 def _plausibility_warnings(
