@@ -9,24 +9,29 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from cslab.consent.services.consent import consent_version_in_force_for
+from cslab.core.errors import ConflictError
+from cslab.core.problems import ProblemCode
 from cslab.forms.models import FormVersion
-from cslab.observations.models import Observation
+from cslab.observations.models import CollectionSettings, Observation, SensitiveCategory
 from cslab.observations.services.observations import (
     Submission,
     observation_erase,
     observation_submit,
     observation_submit_batch,
 )
+from cslab.observations.submission_context import policy_of, submission_context_read
 from cslab.projects.models import Project
 from tests.collection.test_observations import ANSWERS, member_of, publish
+from tests.consent.factories import make_consent, make_consent_version
 from tests.projects.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
-# consent, collection settings, sensitive categories, tombstone key, outlier history, the
-# insert, the map counts' one upsert and the tombstone check after it, and the savepoint around
-# them (two statements).
-MOST_QUERIES_PER_SUBMISSION = 10
+# consent, collection settings, sensitive categories and tombstone key together (one query,
+# cslab.observations.submission_context), outlier history, the insert, the map counts' one
+# upsert and the tombstone check after it, and the savepoint around them (two statements).
+MOST_QUERIES_PER_SUBMISSION = 7
 # The same reads once for the whole batch, plus stored rows and tombstones of the batch's IDs,
 # the multi-row insert, the map counts' one upsert, its tombstone check and the savepoint; the
 # form's versions once.
@@ -152,3 +157,52 @@ def test_a_batch_stores_geoprivacy_and_plausibility_as_one_by_one_submitting_doe
     assert (two.geoprivacy, two.h3_res9) == (one.geoprivacy, one.h3_res9)
     assert two.public_latitude is not None and two.public_latitude != two.latitude
     assert two.public_h3_res9 and two.warnings == one.warnings
+
+
+def test_the_one_query_context_reads_what_the_orm_reads(
+    project: Project, version: FormVersion
+) -> None:
+    """The submission context (policy and consent gate in one statement) gives the same
+    settings, sensitive categories, tombstone key and consented version as the ORM reads, and
+    the gate's refusal is the ORM gate's."""
+    person, stranger = member_of(project), member_of(project)
+    CollectionSettings.objects.create(
+        project=project, default_geoprivacy="obscured", accept_without_review=True
+    )
+    SensitiveCategory.objects.create(project=project, question="species", values=["wolf", 7])
+    SensitiveCategory.objects.create(project=project, question="notes", values=[])
+    make_consent_version(project)
+    consented = make_consent_version(project)
+    make_consent(consented, participant=person)
+
+    with CaptureQueriesContext(connection) as captured:
+        policy, consent = submission_context_read(actor=person, project=project)
+    assert len(captured.captured_queries) == 1
+    expected = policy_of(project)
+    assert policy.settings.pk == expected.settings.pk
+    assert (policy.settings.default_geoprivacy, policy.settings.accept_without_review) == (
+        "obscured",
+        True,
+    )
+    assert sorted(policy.sensitive_categories) == sorted(expected.sensitive_categories)
+    assert (policy.tombstone_key.key, policy.tombstone_key.legacy_states) == (
+        expected.tombstone_key.key,
+        expected.tombstone_key.legacy_states,
+    )
+    assert consent is not None
+    assert consent.pk == consent_version_in_force_for(actor=person, project=project).pk
+    assert consent.number == consented.number
+    assert consent.text_en == consented.text_en  # deferred, loads when read
+
+    with pytest.raises(ConflictError) as refused:
+        submission_context_read(actor=stranger, project=project)
+    assert refused.value.code == ProblemCode.CONSENT_REQUIRED
+
+
+def test_the_one_query_context_of_a_project_without_settings_or_consent(project: Project) -> None:
+    person = member_of(project)
+    policy, consent = submission_context_read(actor=person, project=project)
+    assert consent is None
+    assert policy.settings.pk is None
+    assert policy.settings.default_geoprivacy == CollectionSettings().default_geoprivacy
+    assert policy.sensitive_categories == []

@@ -101,6 +101,11 @@ def form_version_get_latest(*, user: Actor, form: Form) -> FormVersion:
     return version
 
 
+# The large documents of a version, which submitting does not read: the definition is parsed
+# once per process (`FormVersion.form_definition`) and loads only when that cache misses.
+SUBMITTING_DEFERRED = ("xform", "source", "definition", "languages", "warnings")
+
+
 def form_version_for_submitting(
     *, user: Actor, slug: str, form_id: str, version: str
 ) -> FormVersion:
@@ -111,7 +116,7 @@ def form_version_for_submitting(
     """
     found = (
         FormVersion.objects.select_related("form__project")
-        .defer("xform")
+        .defer(*SUBMITTING_DEFERRED)
         .filter(
             form__project__slug=slug,
             form__form_id=form_id,

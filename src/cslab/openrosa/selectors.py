@@ -10,6 +10,7 @@ from cslab.core import permissions
 from cslab.core.actors import Actor, person_or_none
 from cslab.core.errors import NotFoundError
 from cslab.forms.models import Form, FormVersion
+from cslab.observations.selectors import SUBMITTING_DEFERRED
 from cslab.openrosa.models import AppUser, DevicePassword
 from cslab.openrosa.services.app_users import token_lookup
 from cslab.projects.models import Project
@@ -108,8 +109,13 @@ def form_version_for_submission(
     """Return the published version a submission names (its latest when it names none), or
     None when the project has no such form or version."""
     permissions.require(user, "form.view", project)
-    versions = FormVersion.objects.select_related("form", "form__project").filter(
-        form__project=project, form__form_id=form_id, published_at__isnull=False
+    # The documents (XForm, XLSForm rows, definition) are large and the submitting path needs
+    # only the definition, parsed once per process (`FormVersion.form_definition`): it loads
+    # when that cache misses. The caller sets the project it holds on the form.
+    versions = (
+        FormVersion.objects.select_related("form")
+        .defer(*SUBMITTING_DEFERRED)
+        .filter(form__project=project, form__form_id=form_id, published_at__isnull=False)
     )
     if version is not None:
         versions = versions.filter(version=version)

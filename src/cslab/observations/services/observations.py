@@ -16,7 +16,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models.fields.json import KT
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -47,14 +47,17 @@ from cslab.forms.models import FormVersion
 from cslab.media.services import media_files_erase
 from cslab.observations import geoprivacy as geo
 from cslab.observations import map_counts, plausibility
-from cslab.observations.models import CollectionSettings, Observation, Tombstone, TombstoneKey
+from cslab.observations.models import Observation, Tombstone
 from cslab.observations.services.collection_settings import (
     answers_are_sensitive,
-    collection_settings_of,
     sensitive_categories_of,
 )
-from cslab.observations.tombstones import instance_hash, instance_hashes, site_key
-from cslab.projects.models import Project
+from cslab.observations.submission_context import (
+    ProjectPolicy,
+    policy_of,
+    submission_context_read,
+)
+from cslab.observations.tombstones import instance_hash, instance_hashes
 
 MAX_INSTANCE_ID_LENGTH = 200
 MAX_ANSWERS_BYTES = 1024 * 1024
@@ -106,7 +109,7 @@ def observation_submit(
     project = form_version.form.project
     permissions.require(actor, "project.view", project)
     permissions.require(actor, "observation.submit", project)
-    consent_version = consent_version_in_force_for(actor=actor, project=project)
+    policy, consent_version = submission_context_read(actor=actor, project=project)
     return _submit_permitted(
         actor=actor,
         form_version=form_version,
@@ -116,23 +119,8 @@ def observation_submit(
         observed_at=observed_at,
         location=location,
         geoprivacy=geoprivacy,
-        policy=_policy_of(project),
+        policy=policy,
         consent_version=consent_version,
-    )
-
-
-@dataclass(frozen=True)
-class _ProjectPolicy:
-    """What a submission needs of its project's settings: read once for a whole batch."""
-
-    settings: CollectionSettings
-    sensitive_categories: list[tuple[str, frozenset[str]]]
-    tombstone_key: TombstoneKey
-
-
-def _policy_of(project: Project) -> _ProjectPolicy:
-    return _ProjectPolicy(
-        collection_settings_of(project), sensitive_categories_of(project), site_key()
     )
 
 
@@ -146,7 +134,7 @@ def _submit_permitted(
     observed_at: datetime | None,
     location: Location | None,
     geoprivacy: str | None,
-    policy: _ProjectPolicy,
+    policy: ProjectPolicy,
     consent_version: ConsentVersion | None,
     history: "_History | None" = None,
 ) -> tuple[Observation, bool]:
@@ -187,7 +175,7 @@ def _store(
             # transaction: it sees an erasure that committed before the insert and one that
             # committed while the insert waited on the unique index; a found tombstone undoes
             # the insert.
-            if Tombstone.objects.filter(form=form, instance_hash__in=prepared.erased_keys).exists():
+            if _erased_exists(form.pk, prepared.erased_keys):
                 raise _erased()
     except IntegrityError:
         observation.pk = None
@@ -202,6 +190,19 @@ def _store(
     if history is not None:
         history.add(observation)
     return observation, True
+
+
+def _erased_exists(form_id: int, keys: list[str]) -> bool:
+    """Does the form hold a tombstone with one of these hashes? (The common path's check, in
+    plain SQL: building the ORM query cost more than running it.)"""
+    table = Tombstone._meta.db_table
+    marks = ", ".join(["%s"] * len(keys))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {table} WHERE form_id = %s AND instance_hash IN ({marks}) LIMIT 1",  # noqa: S608 - our table, placeholders
+            [form_id, *keys],
+        )
+        return cursor.fetchone() is not None
 
 
 @dataclass
@@ -226,7 +227,7 @@ def _prepare(
     observed_at: datetime | None,
     location: Location | None,
     geoprivacy: str | None,
-    policy: _ProjectPolicy,
+    policy: ProjectPolicy,
     consent_version: ConsentVersion | None,
     history: "_History | None",
 ) -> _Prepared:
@@ -560,13 +561,13 @@ class _History:
             del rows[OUTLIER_HISTORY:]
 
 
-def _history_rows(form: Any, names: tuple[str, ...]) -> list[tuple[Any, ...]]:
+def _history_queryset(form_id: int, names: tuple[str, ...]) -> Any:
     # The database extracts just these answers; reading whole answer documents into Python
     # for every submission was the slowest step of submitting.
-    return list(
-        Observation.objects.filter(form=form)
+    return (
+        Observation.objects.filter(form_id=form_id)
         .exclude(
-            pk__in=Observation.objects.filter(form=form, deprecates__isnull=False).values(
+            pk__in=Observation.objects.filter(form_id=form_id, deprecates__isnull=False).values(
                 "deprecates_id"
             )
         )
@@ -574,6 +575,30 @@ def _history_rows(form: Any, names: tuple[str, ...]) -> list[tuple[Any, ...]]:
         .order_by("-id")
         .values_list(*[KT(f"answers__{name}") for name in names])[:OUTLIER_HISTORY]
     )
+
+
+# The history query's SQL, compiled once per process, database and set of questions: the
+# compilation cost more CPU than the query (issue 17). The form id is a marker when compiling,
+# replaced by the real one in the parameters.
+_HISTORY_SQL: dict[tuple[str, tuple[str, ...]], tuple[str, tuple[Any, ...]]] = {}
+_FORM_MARKER = -731_904_526
+_MAX_HISTORY_SQL = 256
+
+
+def _history_rows(form: Any, names: tuple[str, ...]) -> list[tuple[Any, ...]]:
+    key = (connection.vendor, names)
+    compiled = _HISTORY_SQL.get(key)
+    if compiled is None:
+        compiled = _history_queryset(_FORM_MARKER, names).query.sql_with_params()
+        if len(_HISTORY_SQL) >= _MAX_HISTORY_SQL:
+            _HISTORY_SQL.clear()
+        _HISTORY_SQL[key] = compiled
+    sql, template = compiled
+    params = [form.pk if value == _FORM_MARKER else value for value in template]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    return rows
 
 
 def _plausibility_warnings(
@@ -798,7 +823,7 @@ def observation_submit_batch(
             version__in={item.version for item in submissions}, published_at__isnull=False
         )
     }
-    policy = _policy_of(form.project)
+    policy = policy_of(form.project)
     consent_version: ConsentVersion | None = None
     consent_refusal: ConflictError | None = None
     try:
