@@ -51,7 +51,7 @@ def _statement(subject_column: str) -> str:
     records = ConsentRecord._meta.db_table
     # Every column is text so the branches of the UNION agree on PostgreSQL and SQLite.
     return (
-        f"SELECT 'settings', CAST(s.id AS TEXT), s.default_geoprivacy, "  # noqa: S608 - our tables
+        f"SELECT 'settings', CAST(s.id AS TEXT), s.default_geoprivacy, "  # noqa: S608 - our tables  # nosec B608
         f"CAST(s.accept_without_review AS TEXT) FROM {settings} s WHERE s.project_id = %s "
         f"UNION ALL SELECT 'sensitive', c.question, CAST(c.\"values\" AS TEXT), NULL "
         f"FROM {sensitive} c WHERE c.project_id = %s "

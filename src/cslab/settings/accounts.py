@@ -20,7 +20,7 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 # The current password is checked within the log-in's hourly ceiling (accounts.throttling).
-ACCOUNT_FORMS = {"change_password": "cslab.accounts.forms.ChangePasswordForm"}
+ACCOUNT_FORMS = {"change_password": "cslab.accounts.forms.ChangePasswordForm"}  # nosec B105 - a form path
 
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
 LOGIN_FAILURE_WINDOW_MINUTES = env.int("LOGIN_FAILURE_WINDOW_MINUTES", default=15)

@@ -199,7 +199,7 @@ def _erased_exists(form_id: int, keys: list[str]) -> bool:
     marks = ", ".join(["%s"] * len(keys))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT 1 FROM {table} WHERE form_id = %s AND instance_hash IN ({marks}) LIMIT 1",  # noqa: S608 - our table, placeholders
+            f"SELECT 1 FROM {table} WHERE form_id = %s AND instance_hash IN ({marks}) LIMIT 1",  # noqa: S608 - our table, placeholders  # nosec B608
             [form_id, *keys],
         )
         return cursor.fetchone() is not None
