@@ -143,7 +143,9 @@ def _links(text: str) -> Iterable[str]:
     for match in HREF.finditer(text):
         link = (match.group(1) or match.group(2) or "").replace("&amp;", "&")
         parts = urlsplit(urldefrag(link)[0])
-        if parts.netloc not in ("", "testserver") or not parts.path.startswith("/"):
+        # A sitemap names the site's pages with its configured domain; other links stay here.
+        here = parts.netloc in ("", "testserver") or match.group(2) is not None
+        if not here or not parts.path.startswith("/"):
             continue
         if parts.path.startswith(NOT_CRAWLED):
             continue
