@@ -5,6 +5,7 @@ projects area). `test_permission_matrix.py` runs every row for every role, and f
 route or a named page exists that no row covers, so a new endpoint cannot ship without its rows.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,12 +22,30 @@ RESEARCHER = "researcher"
 MODERATOR = "moderator"
 MEMBER = "member"
 VIEWER = "viewer"
+# The owner of a project of their own, on no team of the World's projects.
+OTHER_OWNER = "other_owner"
+# An app user (ODK Collect on a shared device) of `World.team_project`: no session; its token
+# travels in the OpenRosa server URL (`/openrosa/key/<token>/<slug>/…`, as Collect is set up)
+# and, on API rows, as `Authorization: Bearer <token>` (it is no API token: refused).
+APP_USER = "app_user"
 SITE_ROLES = [ANONYMOUS, VOLUNTEER, TRAINER, STAFF, SUPERUSER]
 # Project roles: a volunteer with this role on the team of `World.team_project` and
 # `World.draft_project` (and on no other project's team).
 PROJECT_ROLES = [OWNER, RESEARCHER, MODERATOR, MEMBER, VIEWER]
-ROLES = SITE_ROLES + PROJECT_ROLES
+# The roles rows state by hand; a row may state DERIVED_ROLES too, otherwise they follow from
+# it (`derived_expectation`).
+BASE_ROLES = SITE_ROLES + PROJECT_ROLES
+DERIVED_ROLES = [OTHER_OWNER, APP_USER]
+ROLES = BASE_ROLES + DERIVED_ROLES
 SIGNED_IN = [VOLUNTEER, TRAINER, STAFF, SUPERUSER, *PROJECT_ROLES]
+# OpenRosa routes an app user reaches through its key URL (its credentials): the matrix sends
+# the app user's request for `/openrosa/<slug>/…` to `/openrosa/key/<token>/<slug>/…`.
+OPENROSA_SESSION_ROUTES = {
+    "openrosa_form_list",
+    "openrosa_form_download",
+    "openrosa_form_manifest",
+    "openrosa_submission",
+}
 
 ROLE_FIELDS: dict[str, dict[str, Any]] = {
     VOLUNTEER: {"site_role": SiteRole.VOLUNTEER},
@@ -89,10 +108,35 @@ class Row:
     multipart: bool = False
     headers: dict[str, str] | Callable[[World], dict[str, str]] | None = None
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "expect", derived_expectation(self))
+
+
+def derived_expectation(row: Row) -> dict[str, int]:
+    """The row's expectation with the derived roles filled in where the row does not state them.
+
+    - Another project's owner is a volunteer as far as the World's projects go: being an owner
+      elsewhere grants nothing here.
+    - An app user is an anonymous visitor on pages (it has no session); on API rows it sends its
+      token as a Bearer token, which the API refuses (401: an app user token is no API token).
+      OpenRosa rows state the app user's status themselves.
+    """
+    expect = dict(row.expect)
+    if VOLUNTEER in expect and OTHER_OWNER not in expect:
+        expect[OTHER_OWNER] = expect[VOLUNTEER]
+    if ANONYMOUS in expect and APP_USER not in expect:
+        expect[APP_USER] = 401 if row.api else expect[ANONYMOUS]
+    return expect
+
 
 def every(status: int, **overrides: int) -> dict[str, int]:
-    """Return an expectation where every role gets `status`, except the ones named."""
-    return {role: overrides.get(role, status) for role in ROLES}
+    """Return an expectation where every role gets `status`, except the ones named.
+
+    The derived roles (DERIVED_ROLES) get `status` only when named; otherwise they are derived.
+    """
+    expectation = {role: overrides.get(role, status) for role in BASE_ROLES}
+    expectation.update({role: overrides[role] for role in DERIVED_ROLES if role in overrides})
+    return expectation
 
 
 def signed_in(status: int, anonymous: int, **overrides: int) -> dict[str, int]:
@@ -175,7 +219,7 @@ ROWS: list[Row] = [
         "create a token",
         "POST",
         lambda w: "/api/v1/me/tokens",
-        signed_in(201, 401),
+        signed_in(201, 401, app_user=403),  # any Authorization header: session only
         body={"name": "matrix"},
         route="/api/v1/me/tokens",
     ),
@@ -183,7 +227,7 @@ ROWS: list[Row] = [
         "create a token with a token",
         "POST",
         lambda w: "/api/v1/me/tokens",
-        signed_in(403, 401),
+        signed_in(403, 401, app_user=403),
         body={"name": "matrix"},
         route="/api/v1/me/tokens",
         headers=lambda w: (
@@ -520,7 +564,9 @@ ROWS: list[Row] = [
         route="/api/v1/questions/{question_id}/decline"),
     Row("adopt a Lab-wide question into a new project", "POST",
         lambda w: f"/api/v1/questions/{w.lab_question.pk}/adopt",
-        signed_in(403, 401, staff=200, superuser=200, owner=200, researcher=200),
+        # Leads of an approved project, any project, may (questions/rules.py).
+        signed_in(403, 401, staff=200, superuser=200, owner=200, researcher=200,
+                  other_owner=200),
         route="/api/v1/questions/{question_id}/adopt"),
     Row("answer a question nobody adopted", "POST",
         lambda w: f"/api/v1/questions/{w.lab_question.pk}/answer",
@@ -556,8 +602,10 @@ ROWS: list[Row] = [
     Row("a private project's question board", "GET",
         lambda w: f"/projects/{w.team_project.slug}/questions/", team_and_staff(200, 404),
         api=False, route="project_question_board"),
+    # Whoever leads a project, any project, may open triage (questions/rules.py).
     Row("triage", "GET", lambda w: "/questions/triage/",
-        every(404, anonymous=302, staff=200, superuser=200, owner=200, researcher=200),
+        every(404, anonymous=302, staff=200, superuser=200, owner=200, researcher=200,
+              other_owner=200),
         api=False, route="question_triage"),
     Row("consider a Lab-wide question (page)", "GET",
         lambda w: f"/questions/{w.lab_question.pk}/decide/consider/",
@@ -724,3 +772,85 @@ def _area_modules() -> list[Any]:
 AREA_MODULES = _area_modules()
 for _module in AREA_MODULES:
     ROWS.extend(_module.ROWS)
+
+
+# Draft twins: `draft_project` (in review, not yet approved; project roles are on its team as
+# on `team_project`'s) is seen by the same people as the private project, so each project-level
+# read below gets a row on the draft too, with the private row's expectation unless
+# DRAFT_DIFFERENCES says otherwise (the draft has no forms or data of its own).
+DRAFT_TWIN_ROUTES = {
+    "/api/v1/projects/{slug}/timeline",
+    "/api/v1/projects/{slug}/members",
+    "/api/v1/projects/{slug}/invitations",
+    "/api/v1/projects/{slug}/join-requests",
+    "/api/v1/projects/{slug}/workflows",
+    "/api/v1/projects/{slug}/consent",
+    "/api/v1/projects/{slug}/data-exports",
+    "/api/v1/projects/{slug}/forms",
+    "/api/v1/projects/{slug}/outputs",
+    "/api/v1/projects/{slug}/impact-statements",
+    "/api/v1/projects/{slug}/observations",
+    "/api/v1/projects/{slug}/observations.geojson",
+    "/api/v1/projects/{slug}/moderation-queue",
+    "/api/v1/projects/{slug}/collection-settings",
+    "/api/v1/projects/{slug}/contributors",
+    "project_team",
+    "project_join",
+    "project_question_board",
+    "form_list",
+    "workflow_list",
+    "project_data_exports",
+    "project_dataset",
+    "project_impact",
+    "project_outputs",
+    "project_impact_statements",
+    "observation_table",
+    "observation_map",
+    "moderation_queue",
+    "collection_settings",
+    "project_contributors",
+    "central_project",
+    "central_forms",
+    "openrosa_form_list",
+}
+# Where the draft's answer differs from the private project's, by route: {role: status}.
+DRAFT_DIFFERENCES: dict[str, dict[str, int]] = {
+    # The app user's key is for `team_project` only.
+    "openrosa_form_list": {APP_USER: 404},
+}
+
+
+def _on_draft(url: Callable[[World], str]) -> Callable[[World], str]:
+    def draft_url(world: World) -> str:
+        segment = rf"(?<=/){re.escape(world.team_project.slug)}(?=/|\?|$)"
+        return re.sub(segment, world.draft_project.slug, url(world))
+
+    return draft_url
+
+
+def _draft_twins(rows: list[Row]) -> list[Row]:
+    twins: list[Row] = []
+    done: set[str] = set()
+    for row in rows:
+        if row.method != "GET" or row.route not in DRAFT_TWIN_ROUTES or row.route in done:
+            continue
+        if "private" not in row.name:
+            continue
+        done.add(row.route)
+        twins.append(
+            Row(
+                f"{row.name} (the draft instead)",
+                row.method,
+                _on_draft(row.url),
+                row.expect | DRAFT_DIFFERENCES.get(row.route, {}),
+                api=row.api,
+                body=row.body,
+                route=row.route,
+                multipart=row.multipart,
+                headers=row.headers,
+            )
+        )
+    return twins
+
+
+ROWS.extend(_draft_twins(ROWS))

@@ -1,6 +1,8 @@
 """Run the roles × endpoints matrix, and check that it covers every endpoint."""
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -27,7 +29,10 @@ from cslab.questions.services.questions import question_propose
 from tests.factories import UserFactory
 from tests.permission_matrix import (
     ANONYMOUS,
+    APP_USER,
     AREA_MODULES,
+    OPENROSA_SESSION_ROUTES,
+    OTHER_OWNER,
     PROJECT_ROLES,
     PUBLIC_INVITATION_TOKEN,
     ROLE_FIELDS,
@@ -136,7 +141,116 @@ def _viewer_for(world: World, role: str) -> Any:
         for project in (world.team_project, world.draft_project):
             Membership.objects.create(project=project, user=viewer, role=role)
         return viewer
+    if role == OTHER_OWNER:
+        viewer = UserFactory()
+        project_create(
+            actor=None,
+            owner=viewer,
+            name="Their own moth trap",
+            status="active",
+            visibility="private",
+        )
+        return viewer
+    if role in (ANONYMOUS, APP_USER):
+        return None  # no session: the app user's token is its credential (`cell_response`)
     return UserFactory(**ROLE_FIELDS[role])
+
+
+@dataclass
+class Matrix:
+    """The World, one person per role (none for anonymous and the app user) and their tokens."""
+
+    world: World
+    viewers: dict[str, Any]
+    own_tokens: dict[str, Any]
+
+
+def matrix_build(prepare: Callable[[World], None] | None = None) -> Matrix:
+    """Create the World (with every area's objects) and the viewers, once for the matrix.
+
+    `prepare(world)`, if given, runs on the shared World before the areas add their objects.
+    """
+    world = build_world()
+    if prepare is not None:
+        prepare(world)
+    for module in AREA_MODULES:
+        if hasattr(module, "build"):
+            module.build(world)
+    viewers = {role: viewer for role in ROLES if (viewer := _viewer_for(world, role)) is not None}
+    own_tokens = {
+        role: api_token_create(actor=viewer, user=viewer, name="mine")
+        for role, viewer in viewers.items()
+    }
+    return Matrix(world=world, viewers=viewers, own_tokens=own_tokens)
+
+
+def matrix_client(matrix: Matrix, role: str) -> Client:
+    """A client acting as `role`, and the World pointed at that viewer (`world.viewer`, `own`)."""
+    client = Client()
+    matrix.world.viewer = matrix.viewers.get(role)
+    matrix.world.own["token"], matrix.world.own["token_secret"] = matrix.own_tokens.get(
+        role, (None, None)
+    )
+    if matrix.world.viewer is not None:
+        client.force_login(matrix.world.viewer)
+    return client
+
+
+def cell_response(client: Client, world: World, row: Row, role: str) -> tuple[str, Any]:
+    """Send the row's request as `role` (in a savepoint, rolled back); return (url, response)."""
+    cache.clear()
+    url = row.url(world)
+    body = row.body(world) if callable(row.body) else row.body
+    headers = dict(row.headers(world) if callable(row.headers) else (row.headers or {}))
+    if role == APP_USER:
+        token = world.extra["app_user"].token
+        if row.route in OPENROSA_SESSION_ROUTES:
+            url = url.replace("/openrosa/", f"/openrosa/key/{token}/", 1)
+        elif row.api:
+            headers.setdefault("Authorization", f"Bearer {token}")
+    savepoint = transaction.savepoint()
+    try:
+        if row.multipart:
+            response = client.generic(
+                row.method,
+                url,
+                encode_multipart(BOUNDARY, body or {}),
+                content_type=MULTIPART_CONTENT,
+                headers=headers,
+            )
+        elif row.api:
+            response = client.generic(
+                row.method,
+                url,
+                json.dumps(body or {}),
+                content_type="application/json",
+                headers=headers,
+            )
+        else:
+            response = client.generic(
+                row.method,
+                url,
+                urlencode(body or {}),
+                content_type="application/x-www-form-urlencoded",
+                headers=headers,
+            )
+    finally:
+        transaction.savepoint_rollback(savepoint)
+    return url, response
+
+
+def cell_mismatch(matrix: Matrix, client: Client, row: Row, role: str) -> str | None:
+    """Run one (role, row) cell; return what went wrong, or None when it keeps the matrix."""
+    url, response = cell_response(client, matrix.world, row, role)
+    if response.status_code != row.expect[role]:
+        return (
+            f"{role} {row.method} {url}: got {response.status_code}, "
+            f"matrix says {row.expect[role]}: {response.content[:300]!r}"
+        )
+    problem = response.get("Content-Type") == "application/problem+json"
+    if row.api and response.status_code >= 400 and not problem:
+        return f"{role} {row.method} {url}: {response.status_code} is not problem+json"
+    return None
 
 
 class PermissionMatrixTests(TestCase):
@@ -146,80 +260,34 @@ class PermissionMatrixTests(TestCase):
     fast as it grows; a failing cell is reported as a subtest naming the row and the role.
     """
 
-    world: World
-    viewers: dict[str, Any]
-    own_tokens: dict[str, Any]
+    matrix: Matrix
 
     @classmethod
     def setUpTestData(cls) -> None:
-        cls.world = build_world()
-        for module in AREA_MODULES:
-            if hasattr(module, "build"):
-                module.build(cls.world)
-        cls.viewers = {role: _viewer_for(cls.world, role) for role in ROLES if role != ANONYMOUS}
-        cls.own_tokens = {
-            role: api_token_create(actor=viewer, user=viewer, name="mine")
-            for role, viewer in cls.viewers.items()
-        }
+        cls.matrix = matrix_build()
 
     def test_each_role_gets_the_status_the_matrix_promises(self) -> None:
         for role in ROLES:
-            client = Client()
-            self.world.viewer = self.viewers.get(role)
-            self.world.own["token"], self.world.own["token_secret"] = self.own_tokens.get(
-                role, (None, None)
-            )
-            if self.world.viewer is not None:
-                client.force_login(self.world.viewer)
+            client = matrix_client(self.matrix, role)
             for row in ROWS:
                 with self.subTest(row=row.name, role=role):
-                    self._check(client, row, role)
+                    mismatch = cell_mismatch(self.matrix, client, row, role)
+                    assert mismatch is None, mismatch
 
-    def _check(self, client: Client, row: Row, role: str) -> None:
-        cache.clear()
-        url = row.url(self.world)
-        body = row.body(self.world) if callable(row.body) else row.body
-        headers = row.headers(self.world) if callable(row.headers) else (row.headers or {})
-        savepoint = transaction.savepoint()
-        try:
-            if row.multipart:
-                response = client.generic(
-                    row.method,
-                    url,
-                    encode_multipart(BOUNDARY, body or {}),
-                    content_type=MULTIPART_CONTENT,
-                    headers=headers,
-                )
-            elif row.api:
-                response = client.generic(
-                    row.method,
-                    url,
-                    json.dumps(body or {}),
-                    content_type="application/json",
-                    headers=headers,
-                )
-            else:
-                response = client.generic(
-                    row.method,
-                    url,
-                    urlencode(body or {}),
-                    content_type="application/x-www-form-urlencoded",
-                    headers=headers,
-                )
-        finally:
-            transaction.savepoint_rollback(savepoint)
-        assert response.status_code == row.expect[role], (
-            f"{role} {row.method} {url}: got {response.status_code}, "
-            f"matrix says {row.expect[role]}: {response.content[:300]!r}"
-        )
-        if row.api and response.status_code >= 400:
-            assert response["Content-Type"] == "application/problem+json"
+
+def api_routes_without_rows() -> set[str]:
+    covered = {row.route for row in ROWS if row.api}
+    return set(api.get_openapi_schema()["paths"]) - covered
+
+
+def pages_without_rows() -> set[str]:
+    names = _cslab_page_names(site_urls.urlpatterns)
+    covered = {row.route for row in ROWS if not row.api}
+    return names - covered - LIBRARY_URL_NAMES
 
 
 def test_every_api_route_has_rows_in_the_matrix() -> None:
-    covered = {row.route for row in ROWS if row.api}
-    routes = set(api.get_openapi_schema()["paths"])
-    assert routes - covered == set(), "API routes without rows in tests/permission_matrix.py"
+    assert api_routes_without_rows() == set(), "API routes without rows in the matrix"
 
 
 def _cslab_page_names(patterns: list[Any]) -> set[str]:
@@ -236,9 +304,7 @@ def _cslab_page_names(patterns: list[Any]) -> set[str]:
 
 
 def test_every_named_page_has_rows_in_the_matrix() -> None:
-    names = _cslab_page_names(site_urls.urlpatterns)
-    covered = {row.route for row in ROWS if not row.api}
-    assert names - covered - LIBRARY_URL_NAMES == set(), "pages without rows in the matrix"
+    assert pages_without_rows() == set(), "pages without rows in the matrix"
 
 
 def test_every_row_states_a_status_for_every_role() -> None:

@@ -13,7 +13,7 @@ from cslab.forms.services import form_publish_xlsform
 from cslab.observations.models import SensitiveCategory
 from cslab.observations.services.observations import observation_submit
 from cslab.openrosa.services.app_users import app_user_create
-from tests.permission_matrix import Row, World, every, signed_in, team_and_staff
+from tests.permission_matrix import APP_USER, Row, World, every, signed_in, team_and_staff
 
 PUBLIC_FORM = (
     "survey,type,name,label\n"
@@ -112,7 +112,9 @@ ROWS: list[Row] = [
               "deprecated_id": "uuid:matrix-observation-team"},
         route=SUBMISSIONS),
     Row("edit someone's observation through OpenRosa", "POST",
-        lambda w: f"/openrosa/{w.team_project.slug}/submission", EDITORS, api=False,
+        # The app user sends it through its own key URL: an app user edits nothing (403).
+        lambda w: f"/openrosa/{w.team_project.slug}/submission", EDITORS | {APP_USER: 403},
+        api=False,
         body=_edit_xml, multipart=True, headers=OPENROSA, route="openrosa_submission"),
     Row("edit someone's observation from an app user's phone", "POST",
         lambda w: (f"/openrosa/key/{w.extra['editing_phone'].token}/"

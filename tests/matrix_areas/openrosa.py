@@ -24,6 +24,7 @@ from cslab.openrosa.services.app_users import app_user_create
 from cslab.openrosa.services.device_passwords import device_password_create
 from tests.permission_matrix import (
     ANONYMOUS,
+    APP_USER,
     LOGIN_REDIRECT,
     MODERATOR,
     Row,
@@ -89,26 +90,32 @@ def _leads_manage() -> dict[str, int]:
 # fmt: off
 ROWS: list[Row] = [
     # --- Session or Digest URL, private project ---
+    # The app user (of this project) asks through its key URL, as ODK Collect does.
     Row("OpenRosa formList of a private project", "GET", _team("formList"),
-        team_and_staff(200, 404, anonymous=401), api=False, route="openrosa_form_list"),
+        team_and_staff(200, 404, anonymous=401, app_user=200), api=False,
+        route="openrosa_form_list"),
     Row("OpenRosa form download of a private project", "GET", _team("forms/matrix_form.xml"),
-        team_and_staff(200, 404, anonymous=401), api=False, route="openrosa_form_download"),
+        team_and_staff(200, 404, anonymous=401, app_user=200), api=False,
+        route="openrosa_form_download"),
     Row("OpenRosa manifest of a private project's form", "GET",
         _team("forms/matrix_form/manifest"),
-        team_and_staff(200, 404, anonymous=401), api=False, route="openrosa_form_manifest"),
+        team_and_staff(200, 404, anonymous=401, app_user=200), api=False,
+        route="openrosa_form_manifest"),
     Row("OpenRosa HEAD submission to a private project", "HEAD", _team("submission"),
-        team_and_staff(204, 404, anonymous=401), api=False, route="openrosa_submission"),
+        team_and_staff(204, 404, anonymous=401, app_user=204), api=False,
+        route="openrosa_submission"),
     Row("OpenRosa submission to a private project", "POST", _team("submission"),
-        team_and_staff(201, 404, anonymous=401), api=False, body=_submission, multipart=True,
-        headers=OPENROSA, route="openrosa_submission"),
+        team_and_staff(201, 404, anonymous=401, app_user=201), api=False, body=_submission,
+        multipart=True, headers=OPENROSA, route="openrosa_submission"),
     # --- Session or Digest URL, public project (no forms; only staff may submit) ---
+    # The app user's key is for the private project only: 404 here.
     Row("OpenRosa formList of a public project", "GET", _public("formList"),
-        _public_readers(200), api=False, route="openrosa_form_list"),
+        _public_readers(200) | {APP_USER: 404}, api=False, route="openrosa_form_list"),
     Row("OpenRosa download of a form a public project lacks", "GET",
-        _public("forms/matrix_form.xml"), _public_readers(404), api=False,
+        _public("forms/matrix_form.xml"), _public_readers(404) | {APP_USER: 404}, api=False,
         route="openrosa_form_download"),
     Row("OpenRosa HEAD submission to a public project", "HEAD", _public("submission"),
-        every(403, anonymous=401, staff=204, superuser=204), api=False,
+        every(403, anonymous=401, staff=204, superuser=204, app_user=404), api=False,
         route="openrosa_submission"),
     # --- App user URL ---
     Row("OpenRosa formList through an app user URL", "GET", _key("formList"), every(200),
