@@ -81,6 +81,32 @@ def test_a_submission_answers_201_then_200_for_the_same_and_409_for_different_co
     assert Observation.objects.get().answers == ANSWERS
 
 
+@pytest.mark.parametrize(
+    "changed",
+    [
+        {"geoprivacy": "obscured"},
+        {"observed_at": "2026-05-02T09:30:00+02:00"},
+        {"location": {"latitude": 51.5, "longitude": 4.5, "accuracy": 5}},
+    ],
+)
+def test_a_retry_that_changes_what_is_sent_beside_the_answers_is_a_conflict(
+    client: Any, project: Project, version: FormVersion, changed: dict[str, Any]
+) -> None:
+    client.force_login(project.initiator)
+    first = {"geoprivacy": "open", "observed_at": "2026-05-01T09:30:00+02:00"}
+    created = post(client, url(project), body(**first))
+    stored = Observation.objects.get()
+
+    again = post(client, url(project), body(**first))
+    different = post(client, url(project), body(**{**first, **changed}))
+
+    assert created.status_code == 201 and again.status_code == 200
+    assert different.status_code == 409 and different.json()["code"] == "instance_conflict"
+    after = Observation.objects.get()
+    kept = ("geoprivacy", "observed_at", "latitude", "longitude", "accuracy", "content_hash")
+    assert [getattr(after, name) for name in kept] == [getattr(stored, name) for name in kept]
+
+
 def test_bad_answers_answer_400_with_problems_per_question(
     client: Any, project: Project, version: FormVersion
 ) -> None:

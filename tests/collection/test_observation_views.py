@@ -367,6 +367,19 @@ def test_a_flag_without_a_reason_is_refused_with_a_message(
     assert "message-error" in response.content.decode()
 
 
+def test_flagging_twice_from_the_page_explains_instead_of_failing(
+    client: Any, project: Project, version: FormVersion, observer: Any, volunteer: Any
+) -> None:
+    observation, _ = observe(observer, version, "uuid:1")
+    client.force_login(volunteer)
+    client.post(f"{detail(observation)}flag/", {"reason": "That is a sparrow."})
+
+    again = client.post(f"{detail(observation)}flag/", {"reason": "Still a sparrow."}, follow=True)
+
+    assert again.status_code == 200 and "message-error" in again.content.decode()
+    assert ObservationFlag.objects.filter(observation=observation).count() == 1
+
+
 def test_a_moderator_accepts_an_observation_from_its_page(
     client: Any, project: Project, version: FormVersion, observer: Any, make_user: Any
 ) -> None:
