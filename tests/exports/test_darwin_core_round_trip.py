@@ -1,8 +1,7 @@
 """Round trip (issue 16, item 8): a project's Darwin Core Archive imported into a new project
 with a form from the same XLSForm exports again as the same records.
 
-Runs through the import engine's services only (upload, mapping, dry run, import); it is
-skipped where the engine (`cslab.exports.imports`) is not there yet.
+Runs through the import engine's services only (upload, mapping, dry run, import).
 """
 
 from __future__ import annotations
@@ -14,14 +13,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cslab.core.roles import ProjectRole
+from cslab.exports import imports
 from cslab.exports.darwin_core_import import read_occurrence_table, suggested_mapping
 from cslab.forms.demo import workbook_bytes
 from cslab.forms.services import form_publish_xlsform
 from tests.exports.test_darwin_core import BIRD_FORM, FIRST_ID, SECOND_ID, _archive
 from tests.factories import UserFactory
 from tests.projects.factories import MembershipFactory, ProjectFactory
-
-imports = pytest.importorskip("cslab.exports.imports")
 
 pytestmark = pytest.mark.django_db
 
