@@ -135,7 +135,10 @@ def test_the_public_csv_has_the_public_observations_as_flat_rows(garden: dict[st
     assert rows[0]["species"] == "hedgehog" and rows[0]["status"] == "accepted"
     # Repeat groups are not in this CSV (the zip export has them).
     assert not any("note" in name or "sightings" in name for name in rows[0])
-    assert "Link" not in response
+    links = _links(response)
+    assert "next" not in links
+    assert links["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert links["cite-as"].endswith(f"/projects/{garden['project'].slug}/dataset/")
 
 
 def test_values_are_written_exactly_so_a_negative_number_stays_a_number(
@@ -187,19 +190,26 @@ def test_paging_by_cursor_returns_every_row_exactly_once(garden: dict[str, Any])
     while url is not None:
         response = client.get(url)
         pages.append(_keys(response))
-        link = re.fullmatch(r'<([^>]+)>; rel="next"', response.get("Link", ""))
-        url = link.group(1) if link else None
+        url = _links(response).get("next")
 
     assert [len(page) for page in pages] == [2, 2, 1]
     assert sorted(key for page in pages for key in page) == sorted(row[0] for row in OBSERVATIONS)
 
 
+def _links(response: Any) -> dict[str, str]:
+    """The `Link` header's targets by relation (RFC 8288, as this API writes it)."""
+    return {
+        relation: target
+        for target, relation in re.findall(r'<([^>]+)>; rel="([^"]+)"', response.get("Link", ""))
+    }
+
+
 def test_the_next_page_link_keeps_the_filters(garden: dict[str, Any]) -> None:
     response = _client().get(_csv_url(garden["project"]), {"limit": 1, "field.species": "hedgehog"})
 
-    link = re.fullmatch(r'<([^>]+)>; rel="next"', response["Link"])
-    assert link is not None and "field.species=hedgehog" in link.group(1)
-    assert _keys(_client().get(link.group(1))) == ["uuid:utrecht"]
+    link = _links(response)["next"]
+    assert "field.species=hedgehog" in link
+    assert _keys(_client().get(link)) == ["uuid:utrecht"]
 
 
 def test_the_anonymous_csv_has_obscured_points_and_no_observer_column(

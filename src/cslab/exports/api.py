@@ -33,6 +33,7 @@ from cslab.exports.workflow_tables import WORKFLOW_DATASETS, WORKFLOW_FORMATS
 from cslab.exports.writers import FORMATS, csv_lines
 from cslab.observations.api.observations import FilterQuery
 from cslab.observations.filters import observation_filters_from_query
+from cslab.projects.licences import project_licence_and_citation
 from cslab.projects.selectors import project_get_for_viewing
 
 router = Router(tags=["exports"], auth=SIGNED_IN)
@@ -66,7 +67,9 @@ class CsvPageQuery(Schema):
     openapi_extra={
         "responses": {
             200: {
-                "description": 'The CSV; a `Link: <...>; rel="next"` header names the next page.',
+                "description": 'The CSV; the `Link` header names the next page (`rel="next"`), '
+                'the data licence (`rel="license"`) and the dataset page to cite '
+                '(`rel="cite-as"`).',
                 "content": {"text/csv": {"schema": {"type": "string"}}},
             }
         }
@@ -110,12 +113,18 @@ def observations_csv(
     )
     # A lead's CSV holds true locations: no shared cache may keep it.
     response["Cache-Control"] = "private, no-store"
+    # The licence and where to cite travel with every page of rows (RFC 8574 `cite-as`):
+    # a CSV has no place of its own for them.
+    licence = project_licence_and_citation(project)
+    dataset_url = request.build_absolute_uri(reverse("project_dataset", args=[project.slug]))
+    links = [f'<{licence.licence_url}>; rel="license"', f'<{dataset_url}>; rel="cite-as"']
     if next_after is not None:
         query = request.GET.copy()
         query["after"] = str(next_after)
         query["limit"] = str(page.limit)
         next_url = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
-        response["Link"] = f'<{next_url}>; rel="next"'
+        links.insert(0, f'<{next_url}>; rel="next"')
+    response["Link"] = ", ".join(links)
     return response
 
 
