@@ -254,9 +254,10 @@ WAYS = [
     PasswordWay(
         "password change",
         _password_change,
-        # The form says "enter your current password" whether checked or refused.
+        # The form says "enter your current password" whether checked or refused; past
+        # allauth's own limit on password changes (5 a minute per person) the answer is 429.
         failed=lambda a: a.status == 200,
-        refused=lambda a: a.status == 200,
+        refused=lambda a: a.status in (200, 429),
         succeeded=lambda a: a.status == 302,
         signed_in=True,
     ),
