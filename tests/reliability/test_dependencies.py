@@ -42,7 +42,8 @@ UNREACHABLE_MARKERS = (
 
 
 def tool(name: str) -> str:
-    folder = Path(os.environ.get("VENV_BIN") or Path(sys.executable).parent)
+    # Absolute: the tools run in a scratch folder, and make passes VENV_BIN relative.
+    folder = Path(os.environ.get("VENV_BIN") or Path(sys.executable).parent).absolute()
     executable = folder / name
     if not executable.exists():
         pytest.fail(f"{name} is not installed in {folder}: pip install -e '.[dev]'")
