@@ -113,6 +113,16 @@ def stop_process_group(process: subprocess.Popen[bytes]) -> None:
 def running_server(environment: dict[str, str], log_path: Path, *options: str) -> Iterator[int]:
     """Run `cslab serve` with `environment` (and `options`) until the block ends; yield its
     port."""
+    with running_server_process(environment, log_path, *options) as (port, _process):
+        yield port
+
+
+@contextmanager
+def running_server_process(
+    environment: dict[str, str], log_path: Path, *options: str
+) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
+    """As `running_server`, yielding the port and the `cslab serve` process too (its
+    process group holds the gunicorn master and workers: tests that kill workers need it)."""
     port = free_port()
     command = [str(cslab_executable()), "serve", "--host", HOST, "--port", str(port), *options]
     logger.info("starting cslab serve on http://%s:%d/ (log: %s)", HOST, port, log_path)
@@ -128,6 +138,25 @@ def running_server(environment: dict[str, str], log_path: Path, *options: str) -
         )
         try:
             wait_until_healthy(process, port, log_path)
-            yield port
+            yield port, process
+        finally:
+            stop_process_group(process)
+
+
+@contextmanager
+def running_worker(environment: dict[str, str], log_path: Path) -> Iterator[None]:
+    """Run `cslab worker` (jobs) with `environment` in its own process group until the block
+    ends."""
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(  # our own command
+            [str(cslab_executable()), "worker"],
+            env=environment,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            yield
         finally:
             stop_process_group(process)

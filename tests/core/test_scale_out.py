@@ -10,14 +10,13 @@ import json
 import subprocess
 import time
 from collections import Counter
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, wait
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import pytest
-from benchmarks.server import HOST, running_server, stop_process_group
+from benchmarks.server import HOST, running_server, running_worker
 from benchmarks.support import BENCH_DIR, cslab_executable, scratch_environment
 from django.db import connection
 
@@ -89,23 +88,6 @@ def _cslab_shell(environment: dict[str, str], code: str, **variables: str) -> st
     )
     assert completed.returncode == 0, completed.stderr
     return completed.stdout.strip().splitlines()[-1]
-
-
-@contextmanager
-def _running_worker(environment: dict[str, str], log_path: Path) -> Iterator[None]:
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(  # our own command
-            [str(cslab_executable()), "worker"],
-            env=environment,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            yield
-        finally:
-            stop_process_group(process)
 
 
 def _post(port: int, path: str, token: str, payload: dict[str, Any]) -> int:
@@ -201,7 +183,7 @@ def test_two_servers_and_two_workers_share_submissions_and_jobs_without_losing_o
             # The workers boot while the servers do.
             for name in ("worker-a", "worker-b"):
                 stack.enter_context(
-                    _running_worker(_environment(tmp_path / name), tmp_path / f"{name}.log")
+                    running_worker(_environment(tmp_path / name), tmp_path / f"{name}.log")
                 )
             ports = _start_servers_side_by_side(stack, tmp_path)
             answered: Counter[int] = Counter()

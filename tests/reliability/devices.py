@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchmarks.server import HOST, stop_process_group
+from benchmarks.server import HOST
 from benchmarks.support import cslab_executable, percentile
 
 FORM_ID = "storm"
@@ -560,27 +560,12 @@ def serving(
 ) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
     """`cslab serve` (gunicorn) on a free port of 127.0.0.1 in its own process group; yield
     the port and the `cslab serve` process (whose grandchildren are the workers)."""
-    from benchmarks.server import free_port, wait_until_healthy
+    from benchmarks.server import running_server_process
     from benchmarks.support import BENCH_DIR
 
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    command = [str(cslab_executable()), "serve", "--host", HOST, "--port", str(port), *options]
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(  # our own command
-            command,
-            env=environment,
-            cwd=BENCH_DIR,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            wait_until_healthy(process, port, log_path)
-            yield port, process
-        finally:
-            stop_process_group(process)
+    with running_server_process(environment, log_path, *options) as served:
+        yield served
 
 
 def get_status(port: int, path: str, timeout: float = 5.0) -> int | None:

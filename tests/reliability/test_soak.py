@@ -11,17 +11,14 @@ page still answering. Full form: 100 observations/s for 600 s; short: 10/s for 3
 import http.client
 import json
 import logging
-import subprocess
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from benchmarks.server import HOST, stop_process_group
-from benchmarks.support import BENCH_DIR, cslab_executable, percentile, scratch_environment
+from benchmarks.server import HOST, running_worker
+from benchmarks.support import BENCH_DIR, percentile, scratch_environment
 
 from tests.reliability.devices import (
     FORM_ID,
@@ -49,23 +46,6 @@ RSS_GROWTH_LIMIT = 0.10
 # Exports a person may start in a day (exports.services._check_daily_limit) is 20: at most
 # this many rounds of two.
 EXPORT_ROUNDS = 9
-
-
-@contextmanager
-def _running_worker(environment: dict[str, str], log_path: Path) -> Iterator[None]:
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(  # our own command
-            [str(cslab_executable()), "worker"],
-            env=environment,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            yield
-        finally:
-            stop_process_group(process)
 
 
 def _api(port: int, method: str, path: str, token: str, payload: Any = None) -> tuple[int, Any]:
@@ -156,7 +136,7 @@ def test_a_soak_keeps_errors_latency_connections_and_memory_in_bounds(
     planned = plan(count, 50, seed=18_8, retried=0, bursts=0, photos=0.125)
     export_outcomes: list[str] = []
     with (
-        _running_worker(environment, tmp_path / "worker.log"),
+        running_worker(environment, tmp_path / "worker.log"),
         serving(environment, tmp_path / "server.log") as (port, server),
     ):
         fleet = Fleet(site, port)
